@@ -1,0 +1,45 @@
+// Losses as Keras computes them (per-batch mean), seen from the logits: the last Dense layer's
+// pre-activation (batch, outputs) plus the output activation. Each returns the loss value and
+// dL/dlogits, using fused stable forms for BCE + sigmoid and CCE + softmax. Sample weights are left to train.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <Eigen/Core>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/nn/activations.hpp"
+
+namespace lrtune {
+
+// binary_crossentropy: mean over all elements of max(z,0) - z y + log1p(exp(-|z|)), from the logits
+//   z; output activation sigmoid (TF-Keras recovers the logits) or linear (from_logits=True).
+// categorical_crossentropy: mean over rows of -sum_j y_j log_softmax(z)_j; output softmax
+//   (fused) or linear (from_logits=True).
+// mean_squared_error / mean_absolute_error: mean over all elements of (a - y)^2 / |a - y| with
+//   a = f(z), f any activation (the gradient chains through f; sign(0) = 0 as in TF).
+enum class Loss { binary_crossentropy, categorical_crossentropy, mean_squared_error, mean_absolute_error };
+
+// "binary_crossentropy" | "bce", "categorical_crossentropy" | "cce", "mean_squared_error" | "mse",
+// "mean_absolute_error" | "mae"; throws std::invalid_argument listing valid names.
+Loss loss_from_name(std::string_view name);
+std::string_view loss_name(Loss loss);  // Keras' long name
+std::string loss_names();
+
+// Throws std::invalid_argument when `loss` cannot follow `output_activation` (e.g. BCE after relu).
+void check_loss_output(Loss loss, Activation output_activation);
+
+// Mean loss of the batch; logits and y_true (batch, outputs).
+template <typename T>
+double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                  const Eigen::Ref<const MatrixT<T>>& y_true);
+
+// Mean loss of the batch, and dlogits = dL/dlogits (batch, outputs), already divided by the batch
+// (and, for elementwise losses, by the outputs), so backward needs no further scaling.
+// Overwrites dlogits; it must have the shape of logits and must not alias logits or y_true.
+template <typename T>
+double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                         const Eigen::Ref<const MatrixT<T>>& y_true, Eigen::Ref<MatrixT<T>> dlogits);
+
+}  // namespace lrtune
