@@ -1,0 +1,106 @@
+// Dense and Dropout: spec validation and the kernels BasicSequential runs (fused bias +
+// activation per row, weight gradients, input gradients, inverted-dropout masks).
+#include "lrtune/nn/layers.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#include "activation_kernels.hpp"
+
+namespace lrtune {
+
+Dense::Dense(Index units_, std::string_view activation_, std::string_view kernel_initializer_)
+    : Dense(units_, activation_from_name(activation_), initializer_from_name(kernel_initializer_)) {}
+
+Dense::Dense(Index units_, Activation activation_, Initializer kernel_initializer_)
+    : units(units_), activation(activation_), kernel_initializer(kernel_initializer_) {
+  if (units < 1) throw std::invalid_argument("Dense: units must be >= 1, got " + std::to_string(units));
+}
+
+Dropout::Dropout(double rate_) : rate(rate_) {
+  if (!(rate >= 0.0 && rate < 1.0))
+    throw std::invalid_argument("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
+}
+
+template <typename T>
+void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& W,
+                   const Eigen::Ref<const MatrixT<T>>& b, Activation activation, Eigen::Ref<MatrixT<T>> Z,
+                   Eigen::Ref<MatrixT<T>> A) {
+  // Z = X W
+  Z.noalias() = X * W;
+  if (activation == Activation::softmax) {
+    // Z += b, then A = softmax(Z) row by row
+    Z.rowwise() += b.row(0);
+    detail::activate<T>(activation, Z, A);
+    return;
+  }
+  for (Index i = 0; i < Z.rows(); ++i) {
+    // Z_i += b; A_i = f(Z_i), one pass over the row while it is in L1
+    Z.row(i) += b.row(0);
+    detail::activate<T>(activation, Z.row(i), A.row(i));
+  }
+}
+
+template <typename T>
+void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
+                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db) {
+  // dW = X^T dZ
+  dW.noalias() = X.transpose() * dZ;
+  // db = sum over the batch of dZ
+  db.row(0) = dZ.colwise().sum();
+}
+
+template <typename T>
+void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Ref<const MatrixT<T>>& dZ,
+                          Eigen::Ref<MatrixT<T>> dX) {
+  if (dZ.cols() == 1) {
+    // dX = dZ w^T (an outer product when the layer has one unit)
+    dX.noalias() = dZ.col(0) * W.col(0).transpose();
+  } else {
+    // dX = dZ W^T
+    dX.noalias() = dZ * W.transpose();
+  }
+}
+
+template <typename T>
+void dropout_mask(double rate, DropoutGenerator& generator, Eigen::Ref<MatrixT<T>> mask) {
+  const T keep_scale = static_cast<T>(1.0 / (1.0 - rate));
+  for (Index i = 0; i < mask.rows(); ++i)
+    for (Index j = 0; j < mask.cols(); ++j) {
+      const double u = static_cast<double>(generator() >> 11) * 0x1.0p-53;
+      mask(i, j) = u < rate ? T(0) : keep_scale;
+    }
+}
+
+template <typename T>
+void dropout_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& mask,
+                     Eigen::Ref<MatrixT<T>> Y) {
+  // Y = X ⊙ mask
+  Y.array() = X.array() * mask.array();
+}
+
+template <typename T>
+void dropout_backward(const Eigen::Ref<const MatrixT<T>>& dY, const Eigen::Ref<const MatrixT<T>>& mask,
+                      Eigen::Ref<MatrixT<T>> dX) {
+  // dX = dY ⊙ mask
+  dX.array() = dY.array() * mask.array();
+}
+
+#define LRTUNE_INSTANTIATE_LAYERS(T)                                                                              \
+  template void dense_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,        \
+                                 const Eigen::Ref<const MatrixT<T>>&, Activation, Eigen::Ref<MatrixT<T>>,          \
+                                 Eigen::Ref<MatrixT<T>>);                                                          \
+  template void dense_backward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,       \
+                                  Eigen::Ref<MatrixT<T>>, Eigen::Ref<MatrixT<T>>);                                 \
+  template void dense_input_gradient<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&, \
+                                        Eigen::Ref<MatrixT<T>>);                                                   \
+  template void dropout_mask<T>(double, DropoutGenerator&, Eigen::Ref<MatrixT<T>>);                                \
+  template void dropout_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,      \
+                                   Eigen::Ref<MatrixT<T>>);                                                        \
+  template void dropout_backward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,     \
+                                    Eigen::Ref<MatrixT<T>>);
+LRTUNE_INSTANTIATE_LAYERS(float)
+LRTUNE_INSTANTIATE_LAYERS(double)
+#undef LRTUNE_INSTANTIATE_LAYERS
+
+}  // namespace lrtune

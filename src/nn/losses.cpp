@@ -1,0 +1,176 @@
+// Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, and MSE / MAE
+// chained through any output activation. Each returns the batch mean and dL/dlogits.
+#include "lrtune/nn/losses.hpp"
+
+#include <array>
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+#include "activation_kernels.hpp"
+
+namespace lrtune {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Loss>, 8> kLosses{{
+    {"binary_crossentropy", Loss::binary_crossentropy},
+    {"categorical_crossentropy", Loss::categorical_crossentropy},
+    {"mean_squared_error", Loss::mean_squared_error},
+    {"mean_absolute_error", Loss::mean_absolute_error},
+    {"bce", Loss::binary_crossentropy},
+    {"cce", Loss::categorical_crossentropy},
+    {"mse", Loss::mean_squared_error},
+    {"mae", Loss::mean_absolute_error},
+}};
+
+template <typename T>
+void check_shapes(const Eigen::Ref<const MatrixT<T>>& logits, const Eigen::Ref<const MatrixT<T>>& y_true) {
+  if (logits.rows() != y_true.rows() || logits.cols() != y_true.cols())
+    throw std::invalid_argument("loss: y_true is (" + std::to_string(y_true.rows()) + ", " +
+                                std::to_string(y_true.cols()) + ") but the logits are (" +
+                                std::to_string(logits.rows()) + ", " + std::to_string(logits.cols()) +
+                                "); they must have the same shape");
+  if (logits.rows() == 0) throw std::invalid_argument("loss: the batch is empty");
+}
+
+// Row-wise log-sum-exp of the logits, stable: m + log(sum exp(z - m)).
+template <typename Row>
+auto log_sum_exp(const Row& z) {
+  const auto m = z.maxCoeff();
+  return m + std::log((z.array() - m).exp().sum());
+}
+
+}  // namespace
+
+std::string loss_names() {
+  std::string names;
+  for (const auto& [name, value] : kLosses) names += (names.empty() ? "" : ", ") + std::string(name);
+  return names;
+}
+
+Loss loss_from_name(std::string_view name) {
+  for (const auto& [known, value] : kLosses)
+    if (known == name) return value;
+  throw std::invalid_argument("unknown loss '" + std::string(name) + "'; valid: " + loss_names());
+}
+
+std::string_view loss_name(Loss loss) {
+  for (const auto& [name, value] : kLosses)
+    if (value == loss) return name;
+  throw std::invalid_argument("loss_name: invalid Loss value");
+}
+
+void check_loss_output(Loss loss, Activation output_activation) {
+  if (loss == Loss::binary_crossentropy && output_activation != Activation::sigmoid &&
+      output_activation != Activation::linear)
+    throw std::invalid_argument("binary_crossentropy needs a sigmoid (or linear = logits) output layer, not " +
+                                std::string(activation_name(output_activation)));
+  if (loss == Loss::categorical_crossentropy && output_activation != Activation::softmax &&
+      output_activation != Activation::linear)
+    throw std::invalid_argument("categorical_crossentropy needs a softmax (or linear = logits) output layer, not " +
+                                std::string(activation_name(output_activation)));
+}
+
+template <typename T>
+double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                  const Eigen::Ref<const MatrixT<T>>& y_true) {
+  check_loss_output(loss, output_activation);
+  check_shapes<T>(logits, y_true);
+  const double elements = static_cast<double>(logits.size());
+  switch (loss) {
+    case Loss::binary_crossentropy: {
+      // max(z, 0) - z y + log1p(exp(-|z|))
+      const auto z = logits.array();
+      return static_cast<double>(
+                 (z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>().sum()) /
+             elements;
+    }
+    case Loss::categorical_crossentropy: {
+      double total = 0.0;
+      for (Index i = 0; i < logits.rows(); ++i) {
+        // -sum_j y_j (z_j - lse(z))
+        const T lse = log_sum_exp(logits.row(i));
+        total += static_cast<double>((y_true.row(i).array() * (lse - logits.row(i).array())).sum());
+      }
+      return total / static_cast<double>(logits.rows());
+    }
+    case Loss::mean_squared_error:
+    case Loss::mean_absolute_error: {
+      MatrixT<T> A(logits.rows(), logits.cols());  // (batch, outputs)
+      detail::activate<T>(output_activation, logits, A);
+      const auto diff = (A - y_true).array().template cast<double>();
+      return (loss == Loss::mean_squared_error ? diff.square().sum() : diff.abs().sum()) / elements;
+    }
+  }
+  throw std::invalid_argument("loss_value: invalid Loss value");
+}
+
+template <typename T>
+double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                         const Eigen::Ref<const MatrixT<T>>& y_true, Eigen::Ref<MatrixT<T>> dlogits) {
+  check_loss_output(loss, output_activation);
+  check_shapes<T>(logits, y_true);
+  if (dlogits.rows() != logits.rows() || dlogits.cols() != logits.cols())
+    throw std::invalid_argument("loss_and_gradient: dlogits must have the shape of the logits");
+  const double elements = static_cast<double>(logits.size());
+  const T inv_elements = static_cast<T>(1.0 / elements);
+  switch (loss) {
+    case Loss::binary_crossentropy: {
+      const auto z = logits.array();
+      const double value =
+          static_cast<double>((z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>().sum()) /
+          elements;
+      // dL/dz = (sigmoid(z) - y) / N
+      dlogits.array() = (z.logistic() - y_true.array()) * inv_elements;
+      return value;
+    }
+    case Loss::categorical_crossentropy: {
+      double total = 0.0;
+      const T inv_rows = static_cast<T>(1.0 / static_cast<double>(logits.rows()));
+      for (Index i = 0; i < logits.rows(); ++i) {
+        const T lse = log_sum_exp(logits.row(i));
+        const T y_sum = y_true.row(i).sum();
+        total += static_cast<double>((y_true.row(i).array() * (lse - logits.row(i).array())).sum());
+        // dL/dz = (softmax(z) sum_j y_j - y) / n
+        dlogits.row(i).array() = ((logits.row(i).array() - lse).exp() * y_sum - y_true.row(i).array()) * inv_rows;
+      }
+      return total / static_cast<double>(logits.rows());
+    }
+    case Loss::mean_squared_error:
+    case Loss::mean_absolute_error: {
+      // A = f(Z), kept in dlogits until the gradient overwrites it element by element
+      detail::activate<T>(output_activation, logits, dlogits);
+      const auto A = dlogits;
+      const double value = loss == Loss::mean_squared_error
+                               ? (A - y_true).array().template cast<double>().square().sum() / elements
+                               : (A - y_true).array().template cast<double>().abs().sum() / elements;
+      if (output_activation == Activation::linear) {
+        // dL/dz = dL/da = 2 (a - y) / N  or  sign(a - y) / N
+        if (loss == Loss::mean_squared_error)
+          dlogits.array() = (A.array() - y_true.array()) * (T(2) * inv_elements);
+        else
+          dlogits.array() = (A.array() - y_true.array()).sign() * inv_elements;
+        return value;
+      }
+      // dL/dz = dL/da ⊙ f'(z), reading each a before its element is overwritten
+      if (loss == Loss::mean_squared_error)
+        detail::activate_backward<T>(output_activation, logits, A, (A - y_true) * (T(2) * inv_elements), dlogits);
+      else
+        detail::activate_backward<T>(output_activation, logits, A, (A - y_true).array().sign().matrix() * inv_elements,
+                                     dlogits);
+      return value;
+    }
+  }
+  throw std::invalid_argument("loss_and_gradient: invalid Loss value");
+}
+
+template double loss_value<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                  const Eigen::Ref<const MatrixT<float>>&);
+template double loss_value<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                   const Eigen::Ref<const MatrixT<double>>&);
+template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
+template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                          const Eigen::Ref<const MatrixT<double>>&, Eigen::Ref<MatrixT<double>>);
+
+}  // namespace lrtune
