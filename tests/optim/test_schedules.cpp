@@ -136,8 +136,8 @@ TEST(Schedules, RecipeRangeTestRateIsStartTimesTenToTheEpochOverThirty) {
   const auto scheduler = range_test_scheduler();
   EXPECT_EQ(scheduler(0, 0.5), 1e-3);                       // the current rate is ignored
   EXPECT_EQ(scheduler(30, 0.0), 1e-3 * std::pow(10.0, 1.0));  // the recipe's own arithmetic
-  EXPECT_NEAR(scheduler(99, 0.0), 1.9952623149688795, 1e-15);  // Python: 1e-3 * 10 ** (99 / 30)
-  EXPECT_NEAR(scheduler(60, 0.0), 0.1, 1e-15);
+  EXPECT_EQ(scheduler(99, 0.0), 1.9952623149688788);  // Python: 1e-3 * 10 ** (99 / 30), bit for bit
+  EXPECT_EQ(scheduler(60, 0.0), 0.1);
   const Schedule decade = DecadeSchedule{};
   EXPECT_EQ(decade.learning_rate(45), scheduler(45, 0.0));
   EXPECT_EQ(per_epoch(Schedule(StepDecaySchedule{1.0, 0.1, 2}))(3, 7.0), 0.1);
