@@ -39,7 +39,7 @@ def keras_run(name, options, lrs, momenta):
             o["beta_1" if name in ("adam", "adamw") else "momentum"] = momenta[t - 1]
         if name == "sgd":
             mu = o.get("momentum", 0.0)
-            if mu != 0.0 or "v" in slots:
+            if mu != 0.0:
                 v = slots.setdefault("v", np.zeros(N))
                 v[:] = mu * v - lr * g
                 if o.get("nesterov", False):
@@ -73,7 +73,7 @@ def keras_run(name, options, lrs, momenta):
             else:
                 d = v + eps
             inc = lr * g / np.sqrt(d)
-            if mu > 0 or "b" in slots:
+            if mu > 0:
                 b = slots.setdefault("b", np.zeros(N))
                 b[:] = mu * b + inc
                 w = w - b

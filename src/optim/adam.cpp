@@ -40,14 +40,14 @@ AdamWOptions AdamWOptions::defaults(UpdateForm form) {
   return o;
 }
 
-Adam::Adam(const AdamOptions& options) : Adam(options, 0.0) {}
+Adam::Adam(const AdamOptions& options) : Adam(options, 0.0, "adam") {}
 
-Adam::Adam(const AdamOptions& options, double weight_decay)
+Adam::Adam(const AdamOptions& options, double weight_decay, std::string_view owner)
     : Optimizer(options.learning_rate, options.amsgrad ? 3 : 2), options_(options), weight_decay_(weight_decay) {
-  validate(weight_decay == 0.0 ? "adam" : "adamw", options_);
+  validate(owner, options_);
 }
 
-AdamW::AdamW(const AdamWOptions& options) : Adam(adam_part(options), options.weight_decay) {
+AdamW::AdamW(const AdamWOptions& options) : Adam(adam_part(options), options.weight_decay, "adamw") {
   detail::require_non_negative("adamw", "weight_decay", options.weight_decay);
 }
 

@@ -110,9 +110,9 @@ void Rmsprop::step(std::span<float> params, std::span<const float> grads) {
   float* w = params.data();
   const float* g = grads.data();
   float* v = use_slot(0, n);
-  // Both libraries create the momentum buffer (zeros) only when momentum > 0; once it
-  // exists (1cycle may cycle momentum through 0) it keeps being used.
-  const bool momentum = options_.momentum > 0.0 || !slots_[1].empty();
+  // Both libraries test momentum > 0 at every step; the buffer (zeros) is created on the
+  // first step that has it, and a step with momentum 0 leaves it alone.
+  const bool momentum = options_.momentum > 0.0;
   float* b = momentum ? use_slot(1, n) : nullptr;
   float* a = options_.centered ? use_slot(2, n) : nullptr;
   const Coefficients k{static_cast<float>(learning_rate()), static_cast<float>(options_.rho),

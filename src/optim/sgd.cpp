@@ -53,9 +53,10 @@ void Sgd::step(std::span<float> params, std::span<const float> grads) {
   const float* __restrict g = grads.data();
   const float lr = static_cast<float>(learning_rate());
   const float mu = static_cast<float>(options_.momentum);
-  // The momentum buffer exists from the first step with momentum != 0 (as in both libraries).
+  // Both libraries test momentum != 0 at every step and create the buffer on the first
+  // step that has it; a step with momentum 0 (1cycle may pass through it) leaves it alone.
   const bool buffered = !slots_[0].empty();
-  if (options_.momentum == 0.0 && !buffered) {
+  if (options_.momentum == 0.0) {
     // Plain SGD (both forms): w -= lr * g
     for (std::size_t i = 0; i < n; ++i) w[i] -= lr * g[i];
   } else if (options_.form == UpdateForm::keras) {
@@ -73,9 +74,6 @@ void Sgd::step(std::span<float> params, std::span<const float> grads) {
         w[i] += v[i];
       }
     }
-  } else if (options_.momentum == 0.0) {
-    // PyTorch with momentum 0 skips its buffer: w -= lr * g
-    for (std::size_t i = 0; i < n; ++i) w[i] -= lr * g[i];
   } else if (!buffered) {
     // PyTorch, first step with momentum: b = g (no dampening); w -= lr * (nesterov ? g + mu * b : b)
     float* __restrict b = use_slot(0, n);

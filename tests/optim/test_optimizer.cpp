@@ -322,3 +322,28 @@ TEST(OptimizerMomentum, HooksReachTheCycledValue) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(OptimizerMomentum, AStepWithMomentumZeroLeavesTheBufferAlone) {
+  // 1cycle may pass momentum through 0: both libraries then take a plain step and keep
+  // the buffer as it was for the next step with momentum.
+  for (auto form : {UpdateForm::keras, UpdateForm::pytorch}) {
+    lrtune::Sgd sgd(lrtune::SgdOptions{.form = form, .learning_rate = 0.1, .momentum = 0.9});
+    lrtune::Rmsprop rms(lrtune::RmspropOptions{.form = form, .momentum = 0.9});
+    std::vector<float> w(3, 1.0f), g = {0.5f, -1.0f, 2.0f};
+    for (lrtune::Optimizer* o : {static_cast<lrtune::Optimizer*>(&sgd), static_cast<lrtune::Optimizer*>(&rms)}) {
+      o->step(w, g);
+      const auto buffer = o->state().slots[o == &sgd ? 0 : 1];
+      o->set_momentum(0.0);
+      const auto w_before = w;
+      o->step(w, g);
+      EXPECT_EQ(o->state().slots[o == &sgd ? 0 : 1], buffer) << o->config().dump();
+      if (o == &sgd) {
+        EXPECT_FLOAT_EQ(w[0], w_before[0] - 0.1f * 0.5f);
+      }
+    }
+  }
+}
+
+}  // namespace

@@ -42,7 +42,7 @@ class Adam : public Optimizer {
   const AdamOptions& options() const { return options_; }
 
  protected:
-  Adam(const AdamOptions& options, double weight_decay);
+  Adam(const AdamOptions& options, double weight_decay, std::string_view owner);
   AdamOptions options_;
   double weight_decay_ = 0.0;  // decoupled, applied as w -= lr * weight_decay * w (AdamW)
 };
