@@ -1,0 +1,55 @@
+// fit and evaluate: Keras' training loop over mini-batches of (samples, features) matrices,
+// with callbacks, a seeded batch order and an optional seeded validation split.
+// The model and optimizer come in ready; schedules arrive as callbacks; nothing is printed.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/sequential.hpp"
+#include "lrtune/optim/optimizer.hpp"
+#include "lrtune/train/callback.hpp"
+#include "lrtune/train/history.hpp"
+#include "lrtune/train/logs.hpp"
+
+namespace lrtune {
+
+struct FitOptions {
+  int epochs = 1;                 // >= 1
+  Index batch_size = 32;          // >= 1; a larger value than the data gives one full batch per epoch
+  bool shuffle = true;            // reshuffle the rows every epoch (numpy's permutation from `seed`)
+  std::uint64_t seed = 0;         // batch order and, unless validation_seed is set, the validation split
+  // Fraction of the training rows held out for validation, taken at random with the seed as
+  // scikit-learn's train_test_split would (not Keras' last-rows slice). 0 = none.
+  double validation_split = 0.0;
+  std::optional<std::uint64_t> validation_seed;
+  // Explicit validation data (both or neither); takes precedence over validation_split.
+  const Matrix* x_val = nullptr;  // (val_samples, features)
+  const Matrix* y_val = nullptr;  // (val_samples, outputs)
+  Index validation_batch_size = 1024;
+  std::vector<std::string> metrics = {"accuracy"};  // names as nn's metric_from_name takes them
+  std::vector<Callback*> callbacks;  // not owned; called in order
+  // Stop at the first non-finite batch loss without applying that batch's update (Keras'
+  // TerminateOnNaN, made safe: the weights stay those of the last finite step).
+  bool terminate_on_nan = true;
+  // Raised by the caller (e.g. on Ctrl-C): fit stops after the current step; the unfinished
+  // epoch is not recorded.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+// Trains model with optimizer on X (samples, features), y (samples, outputs). Throws
+// std::invalid_argument on shapes or options that cannot work, naming them.
+History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
+            const FitOptions& options = {});
+
+// Keras' evaluate: the loss (mean over all rows) and each metric over all rows, batched,
+// dropout off. Keys: "loss" and the metric names as given.
+Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y,
+              const std::vector<std::string>& metrics = {"accuracy"}, Index batch_size = 1024);
+
+}  // namespace lrtune

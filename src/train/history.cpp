@@ -1,0 +1,67 @@
+// Per-epoch training records and the reason training ended.
+#include "lrtune/train/history.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace lrtune {
+
+std::string_view to_string(StopReason reason) {
+  switch (reason) {
+    case StopReason::completed: return "completed";
+    case StopReason::early_stopping: return "early_stopping";
+    case StopReason::non_finite_loss: return "non_finite_loss";
+    case StopReason::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+void History::append(int epoch, const Logs& logs) {
+  epochs_.push_back(epoch);
+  rows_.push_back(logs);
+}
+
+std::vector<std::string> History::names() const {
+  std::vector<std::string> names;
+  for (const Logs& row : rows_) {
+    for (const auto& [name, value] : row) {
+      if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    }
+  }
+  return names;
+}
+
+bool History::contains(std::string_view name) const {
+  return std::any_of(rows_.begin(), rows_.end(), [&](const Logs& row) { return row.contains(name); });
+}
+
+std::vector<double> History::values(std::string_view name) const {
+  if (!contains(name)) {
+    std::string present;
+    for (const auto& n : names()) present += (present.empty() ? "" : ", ") + n;
+    throw std::out_of_range("history has no '" + std::string(name) + "' (present: " + present + ")");
+  }
+  std::vector<double> values;
+  values.reserve(rows_.size());
+  for (const Logs& row : rows_) values.push_back(row.find(name).value_or(std::numeric_limits<double>::quiet_NaN()));
+  return values;
+}
+
+nlohmann::json History::to_json() const {
+  nlohmann::json json;
+  json["epoch"] = epochs_;
+  for (const auto& name : names()) {
+    nlohmann::json column = nlohmann::json::array();
+    for (const double v : values(name)) column.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
+    json[name] = column;
+  }
+  json["stop_reason"] = to_string(stop_reason);
+  json["stop_message"] = stop_message;
+  json["best_epoch"] = best_epoch;
+  json["train_seconds"] = train_seconds;
+  return json;
+}
+
+}  // namespace lrtune
