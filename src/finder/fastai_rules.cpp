@@ -93,7 +93,7 @@ Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> l
   const std::size_t start = t.begin + static_cast<std::size_t>(std::max<std::ptrdiff_t>(max_start, 0));
   const std::size_t end = t.begin + static_cast<std::size_t>(max_end);
   return detail::found(kName, lrs[at], at, losses[at],
-                       fmt::format("longest decreasing run: {} points falling from {:.4g} to {:.4g} over lr {:.3g}..{:.3g} "
+                       fmt::format("longest decreasing subsequence: {} points falling from {:.4g} to {:.4g} over lr {:.3g}..{:.3g} "
                                    "(points {}-{}); suggestion {:.3g} about half-way (point {}){}",
                                    lds[static_cast<std::size_t>(max_end)], losses[start], losses[end], lrs[start],
                                    lrs[end], start, end, lrs[at], at, clamped ? ", clamped to the first point" : ""));
