@@ -5,6 +5,20 @@
 
 namespace lrtune {
 
+bool RangeTestCurve::operator==(const RangeTestCurve& o) const {
+  if (metrics.size() != o.metrics.size()) return false;
+  for (const auto& [name, values] : metrics) {
+    const auto it = o.metrics.find(name);
+    if (it == o.metrics.end() || !detail::same_numbers(values, it->second)) return false;
+  }
+  return mode == o.mode && planned_points == o.planned_points && detail::same_numbers(learning_rates, o.learning_rates) &&
+         detail::same_numbers(losses, o.losses) && detail::same_numbers(smoothed_losses, o.smoothed_losses) &&
+         detail::same_numbers(validation_losses, o.validation_losses) && smoothing_beta == o.smoothing_beta &&
+         divergence == o.divergence && stop_reason == o.stop_reason && stop_index == o.stop_index &&
+         detail::same_numbers(step_seconds, o.step_seconds) && detail::same_number(total_seconds, o.total_seconds) &&
+         suggestions == o.suggestions;
+}
+
 void to_json(nlohmann::json& j, const RangeTestCurve& c) {
   auto metrics = nlohmann::json::object();
   for (const auto& [name, values] : c.metrics) metrics[name] = detail::numbers_to_json(values);

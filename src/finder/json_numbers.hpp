@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -28,6 +29,16 @@ inline double number_from_json(const nlohmann::json& j) {
     if (s == "-inf") return -std::numeric_limits<double>::infinity();
   }
   throw std::invalid_argument("expected a number or \"nan\"/\"inf\"/\"-inf\", got " + j.dump());
+}
+
+// Equality of values in which NaN equals NaN (for the result types' operator==).
+inline bool same_number(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
+
+inline bool same_numbers(const std::vector<double>& a, const std::vector<double>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (!same_number(a[i], b[i])) return false;
+  return true;
 }
 
 inline nlohmann::json numbers_to_json(const std::vector<double>& values) {

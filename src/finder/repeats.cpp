@@ -31,6 +31,19 @@ double quantile_sorted(const std::vector<double>& sorted, double q) {
 
 }  // namespace
 
+bool RuleSpread::operator==(const RuleSpread& o) const {
+  using detail::same_number;
+  return name == o.name && found == o.found && runs == o.runs && same_number(median, o.median) &&
+         same_number(min, o.min) && same_number(max, o.max) && same_number(q1, o.q1) && same_number(q3, o.q3) &&
+         same_number(iqr_decades, o.iqr_decades) && same_number(geometric_std, o.geometric_std) &&
+         detail::same_numbers(values, o.values);
+}
+
+bool MeanCurve::operator==(const MeanCurve& o) const {
+  return detail::same_numbers(learning_rates, o.learning_rates) && detail::same_numbers(mean, o.mean) &&
+         detail::same_numbers(std, o.std) && count == o.count;
+}
+
 void RepeatOptions::validate() const {
   if (runs < 1) throw std::invalid_argument("repeats.runs = 0 must be >= 1");
   test.validate();
@@ -66,8 +79,8 @@ RuleSpread summarize_rule(std::string name, const std::vector<Suggestion>& per_r
   s.median = std::exp(quantile_sorted(logs, 0.5));
   s.q1 = std::exp(quantile_sorted(logs, 0.25));
   s.q3 = std::exp(quantile_sorted(logs, 0.75));
-  s.min = std::exp(logs.front());
-  s.max = std::exp(logs.back());
+  s.min = *std::min_element(s.values.begin(), s.values.end());
+  s.max = *std::max_element(s.values.begin(), s.values.end());
   s.iqr_decades = (quantile_sorted(logs, 0.75) - quantile_sorted(logs, 0.25)) / std::log(10.0);
   if (logs.size() < 2) {
     s.geometric_std = kNaN;

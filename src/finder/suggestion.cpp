@@ -32,6 +32,11 @@ SuggestionRule parse_rule(std::string_view name) {
                               "' (valid: minimum, steep, valley, slide, stable-minimum)");
 }
 
+bool Suggestion::operator==(const Suggestion& o) const {
+  return name == o.name && found == o.found && detail::same_number(learning_rate, o.learning_rate) &&
+         index == o.index && detail::same_number(loss, o.loss) && explanation == o.explanation;
+}
+
 void to_json(nlohmann::json& j, const Suggestion& s) {
   j = nlohmann::json{{"name", s.name},
                      {"found", s.found},

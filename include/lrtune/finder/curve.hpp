@@ -43,7 +43,8 @@ struct RangeTestCurve {
   SuggestionSet suggestions;
 
   std::size_t size() const { return learning_rates.size(); }
-  bool operator==(const RangeTestCurve&) const = default;
+  // Value equality in which NaN equals NaN.
+  bool operator==(const RangeTestCurve&) const;
 };
 
 // JSON keys follow the member names. Non-finite numbers are written as the strings

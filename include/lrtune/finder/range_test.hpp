@@ -24,8 +24,8 @@ namespace lrtune {
 // validation loss and named metrics.
 struct StepResult {
   double loss = 0.0;
-  std::optional<double> validation_loss;
-  std::map<std::string, double> metrics;
+  std::optional<double> validation_loss{};
+  std::map<std::string, double> metrics{};
 };
 
 // One call = one mini-batch step (per-step mode) or one epoch (per-epoch mode) at `lr`.

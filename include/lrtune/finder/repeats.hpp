@@ -43,7 +43,7 @@ struct RuleSpread {
   double iqr_decades = 0.0;         // log10(q3 / q1)
   double geometric_std = 0.0;       // exp(sample std of ln lr); 1 = no spread; NaN when found < 2
   std::vector<double> values;       // the found rates, in run order
-  bool operator==(const RuleSpread&) const = default;
+  bool operator==(const RuleSpread&) const;  // NaN equals NaN
 };
 
 // The loss the rules read (smoothed_losses) at each point index over the runs that reached it.
@@ -52,7 +52,7 @@ struct MeanCurve {
   std::vector<double> mean;            // (m,)
   std::vector<double> std;             // (m,) sample std (n-1); 0 where one run reached the point
   std::vector<std::size_t> count;      // (m,) runs with a finite loss at that point
-  bool operator==(const MeanCurve&) const = default;
+  bool operator==(const MeanCurve&) const;  // NaN equals NaN
 };
 
 struct RepeatedRangeTest {

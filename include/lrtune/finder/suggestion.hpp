@@ -33,7 +33,8 @@ struct Suggestion {
   double loss = 0.0;                // the loss the rule read at that point (for marking it on a chart)
   std::string explanation;          // one line, with the numbers behind the answer
 
-  bool operator==(const Suggestion&) const = default;
+  // Value equality in which NaN equals NaN (a not-found suggestion equals its copy).
+  bool operator==(const Suggestion&) const;
 };
 
 void to_json(nlohmann::json& j, const Suggestion& s);
