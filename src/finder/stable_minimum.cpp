@@ -81,7 +81,8 @@ Suggestion suggest_stable_minimum(std::span<const double> lrs, std::span<const d
     return detail::not_found(kName, fmt::format("no stable neighbourhood: the calmest +-{} window (lr {:.3g}) varies by "
                                                 "{:.1f}% of its loss, more than the {:.1f}% allowed",
                                                 w, lrs[least_at], 100.0 * least_volatility, 100.0 * o.max_volatility));
-  if (best == first)
+  // The loss must have fallen: the best level below the first candidate's.
+  if (!(best_window.mean < window_at(losses, first, w).mean))
     return detail::not_found(kName, fmt::format("the lowest stable loss ({:.4g} around lr {:.3g}) is at the start of the "
                                                 "trimmed curve: the loss never fell; start the test lower",
                                                 best_window.mean, lrs[best]));

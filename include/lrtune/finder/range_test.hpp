@@ -37,16 +37,16 @@ using PointCallback = std::function<void(std::size_t index, double lr, double lo
 
 struct RangeTestOptions {
   CurveMode mode = CurveMode::per_step;
-  RangeSchedule schedule;  // default: exponential 1e-7 -> 10 over 100 points
+  RangeSchedule schedule{};  // default: exponential 1e-7 -> 10 over 100 points
   // EMA beta; unset: 0.98 for per-step curves, 0 (off) for per-epoch curves.
-  std::optional<double> smoothing_beta;
-  DivergenceRule divergence;
-  SuggestOptions suggest;  // trim.planned_points 0 = the schedule's num_points
+  std::optional<double> smoothing_beta{};
+  DivergenceRule divergence{};
+  SuggestOptions suggest{};  // trim.planned_points 0 = the schedule's num_points
 
   // Ways for a caller (a Ctrl-C handler) to end the sweep: checked before every step.
   const std::atomic<bool>* cancel = nullptr;  // stop when *cancel is true
-  std::function<bool()> should_stop;          // stop when it returns true
-  PointCallback on_point;
+  std::function<bool()> should_stop{};          // stop when it returns true
+  PointCallback on_point{};
 
   // Per-epoch convenience: the recipe's schedule, no smoothing.
   static RangeTestOptions recipe_per_epoch();

@@ -20,7 +20,7 @@ std::vector<double> neighbourhood_volatility(std::span<const double> losses, std
 // Among the points of the trimmed window whose full neighbourhood (half_window points
 // either side, inside the window) has volatility <= max_volatility, the one whose
 // neighbourhood mean loss is lowest. No answer when no neighbourhood is stable, or when
-// the best stable point is the first candidate (the loss never fell inside the window).
+// that mean is not below the first candidate's (the loss never fell inside the window).
 Suggestion suggest_stable_minimum(std::span<const double> learning_rates, std::span<const double> losses,
                                   const SuggestOptions& options = {});
 

@@ -25,16 +25,16 @@ struct StableMinimumOptions {
 };
 
 struct SuggestOptions {
-  TrimOptions trim;
+  TrimOptions trim{};
   double minimum_divisor = 10.0;  // fastai's minimum: lr at the lowest loss divided by this
-  SlideOptions slide;
-  StableMinimumOptions stable_minimum;
+  SlideOptions slide{};
+  StableMinimumOptions stable_minimum{};
   // A trimmed curve whose range (max-min) is at most this fraction of its largest
   // |loss| is flat: no rule answers on it.
   double flat_tolerance = 1e-3;
   // The rule suggest_all marks as the default; unset: valley for per-step curves,
   // stable-minimum for per-epoch curves (to be settled by a validation measurement).
-  std::optional<SuggestionRule> default_rule;
+  std::optional<SuggestionRule> default_rule{};
 
   // Throws std::invalid_argument naming the option, its value and the valid range.
   void validate() const;
