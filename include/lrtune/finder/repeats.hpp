@@ -27,7 +27,9 @@ struct RepeatOptions {
   std::uint64_t first_seed = 0;  // run i uses seed first_seed + i
   // Worker threads; 0 = std::thread::hardware_concurrency() (at least 1). Always capped by runs.
   std::size_t workers = 0;
-  RangeTestOptions test{};  // the same for every run (cancel and callbacks are shared)
+  // The same for every run. cancel and the callbacks are shared: with several workers,
+  // should_stop and on_point are called from worker threads, concurrently.
+  RangeTestOptions test{};
 
   void validate() const;  // throws std::invalid_argument naming the option, value and range
 };
