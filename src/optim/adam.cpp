@@ -21,6 +21,34 @@ AdamOptions adam_part(const AdamWOptions& o) {
   return AdamOptions{o.form, o.learning_rate, o.beta_1, o.beta_2, o.epsilon, o.amsgrad};
 }
 
+struct AdamCoefficients {
+  float b1, c1, b2, c2, eps;
+  float keep;        // 1 - lr * weight_decay (AdamW)
+  float step_size;   // Keras: lr sqrt(1 - b2^t) / (1 - b1^t);  PyTorch: lr / (1 - b1^t)
+  float sqrt_bias2;  // PyTorch: sqrt(1 - b2^t)
+};
+
+// Both forms: [AdamW: w = w (1 - lr wd)];  m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+//   amsgrad: v_max = max(v_max, v) replaces v in the denominator.
+// Keras:   lr_t = lr sqrt(1 - b2^t) / (1 - b1^t);  w -= lr_t m / (sqrt(v) + eps)
+// PyTorch: w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
+template <bool kKeras, bool kAmsgrad, bool kDecay>
+void adam_update(std::size_t n, float* __restrict w, const float* __restrict g, float* __restrict m,
+                 float* __restrict v, float* __restrict v_max, AdamCoefficients k) {
+  for (std::size_t i = 0; i < n; ++i) {
+    m[i] = k.b1 * m[i] + k.c1 * g[i];
+    v[i] = k.b2 * v[i] + k.c2 * g[i] * g[i];
+    float second = v[i];
+    if constexpr (kAmsgrad) {
+      v_max[i] = std::max(v_max[i], v[i]);
+      second = v_max[i];
+    }
+    const float denominator = kKeras ? std::sqrt(second) + k.eps : std::sqrt(second) / k.sqrt_bias2 + k.eps;
+    const float decayed = kDecay ? w[i] * k.keep : w[i];
+    w[i] = decayed - k.step_size * m[i] / denominator;
+  }
+}
+
 }  // namespace
 
 AdamOptions AdamOptions::defaults(UpdateForm form) {
@@ -75,63 +103,38 @@ nlohmann::json AdamW::config() const {
 void Adam::step(std::span<float> params, std::span<const float> grads) {
   check_sizes(params.size(), grads.size());
   const std::size_t n = params.size();
-  float* __restrict w = params.data();
-  const float* __restrict g = grads.data();
-  float* __restrict m = use_slot(0, n);
-  float* __restrict v = use_slot(1, n);
-  float* __restrict v_max = options_.amsgrad ? use_slot(2, n) : nullptr;
+  float* w = params.data();
+  const float* g = grads.data();
+  float* m = use_slot(0, n);
+  float* v = use_slot(1, n);
+  float* v_max = options_.amsgrad ? use_slot(2, n) : nullptr;
 
   // One counter for the whole buffer: t = 1 on the first step, whatever the tensor count.
   const double t = static_cast<double>(iterations_ + 1);
   const double lr = learning_rate();
   const double bias1 = 1.0 - std::pow(options_.beta_1, t);
   const double bias2 = 1.0 - std::pow(options_.beta_2, t);
-  const float b1 = static_cast<float>(options_.beta_1), c1 = static_cast<float>(1.0 - options_.beta_1);
-  const float b2 = static_cast<float>(options_.beta_2), c2 = static_cast<float>(1.0 - options_.beta_2);
-  const float eps = static_cast<float>(options_.epsilon);
-  // Decoupled weight decay (AdamW, both forms), before the Adam update: w -= lr * wd * w.
-  // Plain Adam has wd = 0, so keep == 1 and w * keep == w exactly.
-  const float keep = static_cast<float>(1.0 - lr * weight_decay_);
-
-  if (options_.form == UpdateForm::keras) {
-    // Keras: m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
-    //        lr_t = lr sqrt(1 - b2^t) / (1 - b1^t);  w -= lr_t m / (sqrt(v) + eps)
-    // amsgrad: v_max = max(v_max, v) replaces v in the denominator.
-    const float lr_t = static_cast<float>(lr * std::sqrt(bias2) / bias1);
-    if (v_max == nullptr) {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] = b1 * m[i] + c1 * g[i];
-        v[i] = b2 * v[i] + c2 * g[i] * g[i];
-        w[i] = w[i] * keep - lr_t * m[i] / (std::sqrt(v[i]) + eps);
-      }
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] = b1 * m[i] + c1 * g[i];
-        v[i] = b2 * v[i] + c2 * g[i] * g[i];
-        v_max[i] = std::max(v_max[i], v[i]);
-        w[i] = w[i] * keep - lr_t * m[i] / (std::sqrt(v_max[i]) + eps);
-      }
-    }
-  } else {
-    // PyTorch: m, v as above;  w -= lr / (1 - b1^t) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
-    // amsgrad: v_max = max(v_max, v) replaces v in the denominator.
-    const float step_size = static_cast<float>(lr / bias1);
-    const float sqrt_bias2 = static_cast<float>(std::sqrt(bias2));
-    if (v_max == nullptr) {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] = b1 * m[i] + c1 * g[i];
-        v[i] = b2 * v[i] + c2 * g[i] * g[i];
-        w[i] = w[i] * keep - step_size * m[i] / (std::sqrt(v[i]) / sqrt_bias2 + eps);
-      }
-    } else {
-      for (std::size_t i = 0; i < n; ++i) {
-        m[i] = b1 * m[i] + c1 * g[i];
-        v[i] = b2 * v[i] + c2 * g[i] * g[i];
-        v_max[i] = std::max(v_max[i], v[i]);
-        w[i] = w[i] * keep - step_size * m[i] / (std::sqrt(v_max[i]) / sqrt_bias2 + eps);
-      }
-    }
-  }
+  const bool keras = options_.form == UpdateForm::keras;
+  const AdamCoefficients k{
+      .b1 = static_cast<float>(options_.beta_1),
+      .c1 = static_cast<float>(1.0 - options_.beta_1),
+      .b2 = static_cast<float>(options_.beta_2),
+      .c2 = static_cast<float>(1.0 - options_.beta_2),
+      .eps = static_cast<float>(options_.epsilon),
+      .keep = static_cast<float>(1.0 - lr * weight_decay_),
+      .step_size = static_cast<float>(keras ? lr * std::sqrt(bias2) / bias1 : lr / bias1),
+      .sqrt_bias2 = static_cast<float>(std::sqrt(bias2)),
+  };
+  const bool amsgrad = v_max != nullptr, decay = weight_decay_ != 0.0;
+  // One instantiation per (form, amsgrad, decay), so each loop is branch-free.
+  using Kernel = void (*)(std::size_t, float*, const float*, float*, float*, float*, AdamCoefficients);
+  static constexpr Kernel kKernels[2][2][2] = {
+      {{adam_update<false, false, false>, adam_update<false, false, true>},
+       {adam_update<false, true, false>, adam_update<false, true, true>}},
+      {{adam_update<true, false, false>, adam_update<true, false, true>},
+       {adam_update<true, true, false>, adam_update<true, true, true>}},
+  };
+  kKernels[keras][amsgrad][decay](n, w, g, m, v, v_max, k);
   ++iterations_;
 }
 

@@ -43,9 +43,18 @@ class Reader {
     }
   }
   // Call after reading every key: rejects the keys nobody read.
-  void finish() const {
+  void finish(UpdateForm form) const {
+    // config() carries name and update_form: accepted when they agree with the request.
+    if (auto it = json_.find("name"); it != json_.end() && *it != optimizer_) {
+      throw std::invalid_argument(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_,
+                                              it->dump()));
+    }
+    if (auto it = json_.find("update_form"); it != json_.end() && *it != to_string(form)) {
+      throw std::invalid_argument(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for",
+                                              optimizer_, it->dump(), to_string(form)));
+    }
     for (const auto& [key, value] : json_.items()) {
-      if (key == "name" || key == "update_form") continue;  // config() carries them
+      if (key == "name" || key == "update_form") continue;
       if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
         throw std::invalid_argument(fmt::format("{}: unknown hyper-parameter '{}'; valid: {}", optimizer_, key,
                                                 fmt::join(known_, ", ")));
@@ -75,7 +84,7 @@ const std::map<std::string, Maker>& makers() {
          r.number("initial_accumulator_value", o.initial_accumulator_value);
          r.number("epsilon", o.epsilon);
          if (form == UpdateForm::pytorch) r.number("lr_decay", o.lr_decay);
-         r.finish();
+         r.finish(form);
          return std::make_unique<Adagrad>(o);
        }},
       {"adam",
@@ -87,7 +96,7 @@ const std::map<std::string, Maker>& makers() {
          r.number("beta_2", o.beta_2);
          r.number("epsilon", o.epsilon);
          r.boolean("amsgrad", o.amsgrad);
-         r.finish();
+         r.finish(form);
          return std::make_unique<Adam>(o);
        }},
       {"adamw",
@@ -100,7 +109,7 @@ const std::map<std::string, Maker>& makers() {
          r.number("epsilon", o.epsilon);
          r.boolean("amsgrad", o.amsgrad);
          r.number("weight_decay", o.weight_decay);
-         r.finish();
+         r.finish(form);
          return std::make_unique<AdamW>(o);
        }},
       {"rmsprop",
@@ -112,7 +121,7 @@ const std::map<std::string, Maker>& makers() {
          r.number("momentum", o.momentum);
          r.number("epsilon", o.epsilon);
          r.boolean("centered", o.centered);
-         r.finish();
+         r.finish(form);
          return std::make_unique<Rmsprop>(o);
        }},
       {"sgd",
@@ -123,7 +132,7 @@ const std::map<std::string, Maker>& makers() {
          r.number("momentum", o.momentum);
          r.boolean("nesterov", o.nesterov);
          if (form == UpdateForm::pytorch) r.number("dampening", o.dampening);
-         r.finish();
+         r.finish(form);
          return std::make_unique<Sgd>(o);
        }},
   };

@@ -109,8 +109,9 @@ TEST(OptimizerGolden, FormsDifferWhereTheLibrariesDo) {
   EXPECT_LT(max_diff(final_params("sgd", "keras", sgd, "constant"), final_params("sgd", "pytorch", sgd, "constant")),
             1e-5);
   const nlohmann::json adam = {{"learning_rate", 0.01}, {"epsilon", 0.1}};
-  EXPECT_GT(max_diff(final_params("adam", "keras", adam, "constant"), final_params("adam", "pytorch", adam, "constant")),
-            1e-3);
+  EXPECT_GT(
+      max_diff(final_params("adam", "keras", adam, "constant"), final_params("adam", "pytorch", adam, "constant")),
+      1e-3);
 }
 
 // A model's flat buffer and a few steps of synthetic gradients, for the behaviour tests.
@@ -298,6 +299,8 @@ TEST(OptimizerFactory, UnknownNamesAndKeysListTheValidOnes) {
   EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"amsgrad", 1}}); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("true or false")));
   EXPECT_THROW(lrtune::parse_update_form("tf"), std::invalid_argument);
+  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"update_form", "pytorch"}}), std::invalid_argument);
+  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"name", "sgd"}}), std::invalid_argument);
   EXPECT_EQ(lrtune::make_optimizer("Adam")->name(), "adam");
 }
 

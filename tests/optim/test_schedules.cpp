@@ -105,7 +105,10 @@ TEST(Schedules, HandComputedValues) {
 
   // geomspace(1e-4, 1, 5) = 1e-4, 1e-3, 1e-2, 1e-1, 1
   const Schedule exponential = ExponentialSchedule{1e-4, 1.0, 5};
-  for (int s = 0; s < 5; ++s) EXPECT_NEAR(exponential.learning_rate(s), std::pow(10.0, s - 4), 1e-15 + 1e-13 * std::pow(10.0, s - 4));
+  for (int s = 0; s < 5; ++s) {
+    const double expected = std::pow(10.0, s - 4);
+    EXPECT_NEAR(exponential.learning_rate(s), expected, 1e-13 * expected);
+  }
   EXPECT_NEAR(exponential.learning_rate(9), 1.0, 1e-14);
 
   // linspace(0.1, 0.5, 5) = 0.1, 0.2, 0.3, 0.4, 0.5
@@ -158,8 +161,9 @@ TEST(Schedules, ValidationNamesTheParameter) {
               "pct_start");
   throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 3, .pct_start = 0.3}); },
               "pct_start");
-  throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 100, .pct_start = 0.6, .three_phase = true}); },
-              "pct_start");
+  throws_with(
+      [] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 100, .pct_start = 0.6, .three_phase = true}); },
+      "pct_start");
   throws_with([] { Schedule(OneCycleSchedule{.max_rate = -1.0}); }, "max_rate");
   throws_with([] { Schedule(ConstantSchedule{0.1}).learning_rate(-1); }, "step = -1");
 }

@@ -1,0 +1,14 @@
+// Whether one point of a range-test curve is one mini-batch step or one whole epoch.
+// The mode picks defaults (smoothing, default suggestion rule); nothing else reads it.
+#pragma once
+
+#include <string_view>
+
+namespace lrtune {
+
+enum class CurveMode { per_step, per_epoch };
+
+std::string_view curve_mode_name(CurveMode mode);   // "per-step", "per-epoch"
+CurveMode parse_curve_mode(std::string_view name);  // throws std::invalid_argument
+
+}  // namespace lrtune

@@ -1,0 +1,112 @@
+// The generic range-test loop over a caller's step function. Per point: check the
+// cancel flag, set the rate, step, record, smooth, check for divergence. No I/O.
+#include "lrtune/finder/range_test.hpp"
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "lrtune/finder/smoothing.hpp"
+
+namespace lrtune {
+
+RangeTestOptions RangeTestOptions::recipe_per_epoch() {
+  RangeTestOptions o;
+  o.mode = CurveMode::per_epoch;
+  o.schedule = RangeSchedule::recipe_per_epoch();
+  return o;
+}
+
+void RangeTestOptions::validate() const {
+  schedule.validate();
+  if (smoothing_beta && !(*smoothing_beta >= 0.0 && *smoothing_beta < 1.0))
+    throw std::invalid_argument(fmt::format("smoothing_beta = {} is out of range [0, 1)", *smoothing_beta));
+  divergence.validate();
+  suggest.validate();
+}
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+bool cancelled(const RangeTestOptions& o) {
+  if (o.cancel != nullptr && o.cancel->load(std::memory_order_relaxed)) return true;
+  return o.should_stop && o.should_stop();
+}
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& options) {
+  options.validate();
+  if (!step_fn) throw std::invalid_argument("run_range_test: the step function is empty");
+  const auto t_start = Clock::now();
+
+  RangeTestCurve curve;
+  curve.mode = options.mode;
+  curve.planned_points = options.schedule.num_points;
+  curve.smoothing_beta =
+      options.smoothing_beta.value_or(options.mode == CurveMode::per_step ? LossSmoother::kDefaultBeta : 0.0);
+  curve.divergence = options.divergence;
+  curve.stop_reason = StopReason::completed;
+
+  LossSmoother smoother(curve.smoothing_beta);
+  DivergenceMonitor monitor(options.divergence);
+  const std::size_t n = options.schedule.num_points;
+  curve.learning_rates.reserve(n);
+  curve.losses.reserve(n);
+  curve.smoothed_losses.reserve(n);
+  curve.step_seconds.reserve(n);
+
+  for (std::size_t i = 0; i < n; ++i) {
+    if (cancelled(options)) {
+      curve.stop_reason = StopReason::stopped_by_user;
+      break;
+    }
+    const double lr = options.schedule.learning_rate(i);
+    const auto t0 = Clock::now();
+    StepResult r = step_fn(lr);
+    curve.step_seconds.push_back(seconds_since(t0));
+
+    curve.learning_rates.push_back(lr);
+    curve.losses.push_back(r.loss);
+    const double smoothed = smoother.add(r.loss);
+    curve.smoothed_losses.push_back(smoothed);
+    // Optional columns are created on first sight and back-filled with NaN.
+    if (r.validation_loss) {
+      curve.validation_losses.resize(i, kNaN);
+      curve.validation_losses.push_back(*r.validation_loss);
+    } else if (!curve.validation_losses.empty()) {
+      curve.validation_losses.push_back(kNaN);
+    }
+    for (const auto& [name, value] : r.metrics) {
+      auto& column = curve.metrics[name];
+      column.resize(i, kNaN);
+      column.push_back(value);
+    }
+    for (auto& [name, column] : curve.metrics)
+      if (column.size() == i) column.push_back(kNaN);
+
+    if (options.on_point) options.on_point(i, lr, r.loss, smoothed);
+    const StopReason stop = monitor.check(r.loss, smoothed);
+    if (stop != StopReason::completed) {
+      curve.stop_reason = stop;
+      break;
+    }
+  }
+  curve.stop_index = static_cast<std::int64_t>(curve.learning_rates.size()) - 1;
+
+  SuggestOptions so = options.suggest;
+  if (so.trim.planned_points == 0) so.trim.planned_points = curve.planned_points;
+  curve.suggestions = suggest_all(curve.learning_rates, curve.smoothed_losses, curve.mode, so);
+  curve.total_seconds = seconds_since(t_start);
+  return curve;
+}
+
+}  // namespace lrtune

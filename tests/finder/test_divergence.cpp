@@ -1,0 +1,55 @@
+// The divergence rule stops at the right point; non-finite losses always stop.
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lrtune/finder/divergence.hpp"
+
+namespace {
+
+using lrtune::DivergenceMonitor;
+using lrtune::DivergenceRule;
+using lrtune::StopReason;
+
+TEST(DivergenceMonitor, StopsWhenSmoothedLossExceedsFactorTimesBest) {
+  DivergenceMonitor m;  // factor 4
+  const std::vector<double> smoothed{2.0, 1.0, 0.5, 1.9, 2.0, 2.01};
+  std::size_t stopped_at = smoothed.size();
+  for (std::size_t i = 0; i < smoothed.size(); ++i)
+    if (m.check(smoothed[i], smoothed[i]) != StopReason::completed) {
+      stopped_at = i;
+      break;
+    }
+  EXPECT_EQ(stopped_at, 5u);  // 2.0 is not > 4 * 0.5; 2.01 is
+  EXPECT_DOUBLE_EQ(m.best(), 0.5);
+}
+
+TEST(DivergenceMonitor, DisabledRuleNeverStopsOnFiniteLosses) {
+  DivergenceMonitor m(DivergenceRule{.enabled = false, .factor = 4.0});
+  EXPECT_EQ(m.check(1.0, 1.0), StopReason::completed);
+  EXPECT_EQ(m.check(100.0, 100.0), StopReason::completed);
+}
+
+TEST(DivergenceMonitor, NonFiniteLossAlwaysStops) {
+  DivergenceMonitor m(DivergenceRule{.enabled = false, .factor = 4.0});
+  EXPECT_EQ(m.check(1.0, 1.0), StopReason::completed);
+  EXPECT_EQ(m.check(std::numeric_limits<double>::quiet_NaN(), 1.0), StopReason::non_finite_loss);
+  DivergenceMonitor m2;
+  EXPECT_EQ(m2.check(std::numeric_limits<double>::infinity(), 1.0), StopReason::non_finite_loss);
+}
+
+TEST(DivergenceRule, RejectsFactorNotAboveOne) {
+  EXPECT_THROW((DivergenceRule{.enabled = true, .factor = 1.0}.validate()), std::invalid_argument);
+  EXPECT_THROW(DivergenceMonitor(DivergenceRule{.enabled = true, .factor = std::nan("")}), std::invalid_argument);
+}
+
+TEST(StopReason, NamesRoundTrip) {
+  for (auto r : {StopReason::completed, StopReason::diverged, StopReason::non_finite_loss, StopReason::stopped_by_user})
+    EXPECT_EQ(lrtune::parse_stop_reason(lrtune::stop_reason_name(r)), r);
+  EXPECT_THROW(lrtune::parse_stop_reason("exploded"), std::invalid_argument);
+}
+
+}  // namespace

@@ -1,0 +1,176 @@
+// The generic finder on analytic step functions: the schedule it visits, where it stops
+// (divergence, non-finite loss, the caller's cancel), optional columns, suggestions.
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "lrtune/finder/range_test.hpp"
+
+namespace {
+
+using lrtune::CurveMode;
+using lrtune::RangeTestOptions;
+using lrtune::StepResult;
+using lrtune::StopReason;
+
+// loss = 1 + 0.1 (log10 lr + 3)^2: a stateless "training" whose best rate is 1e-3.
+StepResult parabola_step(double lr) {
+  const double d = std::log10(lr) + 3.0;
+  return {.loss = 1.0 + 0.1 * d * d};
+}
+
+TEST(RangeTest, VisitsTheScheduleAndFindsTheKnownMinimum) {
+  RangeTestOptions o;
+  o.mode = CurveMode::per_epoch;  // no smoothing: the rules read the function itself
+  o.schedule = {.start = 1e-6, .end = 1.0, .num_points = 61};  // 10 per decade, 1e-3 is point 30
+  std::vector<double> seen;
+  const auto curve = lrtune::run_range_test(
+      [&](double lr) {
+        seen.push_back(lr);
+        return parabola_step(lr);
+      },
+      o);
+  EXPECT_EQ(curve.stop_reason, StopReason::completed);
+  EXPECT_EQ(curve.stop_index, 60);
+  EXPECT_EQ(seen, curve.learning_rates);
+  EXPECT_EQ(curve.smoothed_losses, curve.losses);
+  EXPECT_EQ(curve.smoothing_beta, 0.0);
+  EXPECT_EQ(curve.step_seconds.size(), 61u);
+  const auto* minimum = curve.suggestions.find("minimum");
+  ASSERT_TRUE(minimum && minimum->found) << minimum->explanation;
+  EXPECT_EQ(minimum->index, 30);
+  EXPECT_NEAR(minimum->learning_rate, 1e-4, 1e-12);
+  const auto& d = curve.suggestions.default_suggestion();
+  EXPECT_EQ(d.name, "stable-minimum");
+  ASSERT_TRUE(d.found) << d.explanation;
+  EXPECT_NEAR(d.learning_rate, 1e-3, 1e-12);
+}
+
+TEST(RangeTest, SgdOnAQuadraticDivergesPastTwoOverTheCurvatureAndSuggestsBelowIt) {
+  // Per-step: w <- w - lr * a * w on loss a w^2 / 2 + 0.1 shrinks w while lr < 2/a and
+  // blows it up beyond: the textbook range test. a = 100, so the edge is lr = 0.02.
+  double w = 1.0;
+  const double a = 100.0;
+  RangeTestOptions o;  // per-step, 1e-7 -> 10, smoothing 0.98, stop at 4 x best
+  const auto curve = lrtune::run_range_test(
+      [&](double lr) {
+        w -= lr * a * w;
+        return StepResult{.loss = 0.5 * a * w * w + 0.1};
+      },
+      o);
+  ASSERT_EQ(curve.stop_reason, StopReason::diverged);
+  EXPECT_EQ(static_cast<std::size_t>(curve.stop_index) + 1, curve.size());
+  EXPECT_GT(curve.learning_rates.back(), 0.02);
+  EXPECT_GT(curve.smoothed_losses.back(), 4.0 * 0.1);
+  for (const auto& s : curve.suggestions.suggestions)
+    if (s.found && s.name != "slide") {
+      EXPECT_LT(s.learning_rate, 0.02) << s.name << ": " << s.explanation;
+    }
+  EXPECT_TRUE(curve.suggestions.default_suggestion().found) << curve.suggestions.default_suggestion().explanation;
+}
+
+TEST(RangeTest, StopsAtTheFirstPointAboveFactorTimesBest) {
+  const std::vector<double> script{2.0, 1.0, 0.5, 1.0, 1.9, 2.1, 0.4, 0.4};
+  std::size_t calls = 0;
+  RangeTestOptions o;
+  o.smoothing_beta = 0.0;
+  o.schedule.num_points = script.size();
+  const auto curve = lrtune::run_range_test([&](double) { return StepResult{.loss = script[calls++]}; }, o);
+  EXPECT_EQ(curve.stop_reason, StopReason::diverged);
+  EXPECT_EQ(curve.stop_index, 5);
+  EXPECT_EQ(curve.size(), 6u);
+  EXPECT_EQ(calls, 6u);
+
+  calls = 0;
+  o.divergence.enabled = false;
+  EXPECT_EQ(lrtune::run_range_test([&](double) { return StepResult{.loss = script[calls++]}; }, o).stop_reason,
+            StopReason::completed);
+}
+
+TEST(RangeTest, NonFiniteLossStopsAndIsRecorded) {
+  std::size_t calls = 0;
+  RangeTestOptions o;
+  o.divergence.enabled = false;
+  const auto curve = lrtune::run_range_test(
+      [&](double) {
+        return StepResult{.loss = ++calls == 8 ? std::numeric_limits<double>::quiet_NaN() : 1.0};
+      },
+      o);
+  EXPECT_EQ(curve.stop_reason, StopReason::non_finite_loss);
+  EXPECT_EQ(curve.stop_index, 7);
+  ASSERT_EQ(curve.size(), 8u);
+  EXPECT_TRUE(std::isnan(curve.losses[7]));
+  EXPECT_TRUE(std::isnan(curve.smoothed_losses[7]));
+  for (const auto& s : curve.suggestions.suggestions) EXPECT_FALSE(s.found) << s.name;
+}
+
+TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
+  std::atomic<bool> cancel{false};
+  std::size_t calls = 0;
+  RangeTestOptions o;
+  o.cancel = &cancel;
+  auto curve = lrtune::run_range_test(
+      [&](double lr) {
+        if (++calls == 5) cancel = true;
+        return parabola_step(lr);
+      },
+      o);
+  EXPECT_EQ(curve.stop_reason, StopReason::stopped_by_user);
+  EXPECT_EQ(curve.size(), 5u);
+  EXPECT_EQ(curve.stop_index, 4);
+
+  RangeTestOptions o2;
+  std::size_t points = 0;
+  o2.on_point = [&](std::size_t, double, double, double) { ++points; };
+  o2.should_stop = [&] { return points >= 3; };
+  curve = lrtune::run_range_test(parabola_step, o2);
+  EXPECT_EQ(curve.stop_reason, StopReason::stopped_by_user);
+  EXPECT_EQ(curve.size(), 3u);
+}
+
+TEST(RangeTest, ValidationLossAndMetricsColumnsAreBackFilled) {
+  std::size_t calls = 0;
+  RangeTestOptions o;
+  o.schedule.num_points = 6;
+  const auto curve = lrtune::run_range_test(
+      [&](double) {
+        StepResult r{.loss = 1.0};
+        ++calls;
+        if (calls >= 3) r.validation_loss = 0.5;
+        if (calls >= 2) r.metrics["accuracy"] = 0.75;
+        if (calls == 4) r.metrics["auc"] = 0.9;
+        return r;
+      },
+      o);
+  ASSERT_EQ(curve.validation_losses.size(), 6u);
+  EXPECT_TRUE(std::isnan(curve.validation_losses[1]));
+  EXPECT_EQ(curve.validation_losses[2], 0.5);
+  ASSERT_EQ(curve.metrics.at("accuracy").size(), 6u);
+  EXPECT_TRUE(std::isnan(curve.metrics.at("accuracy")[0]));
+  EXPECT_EQ(curve.metrics.at("accuracy")[5], 0.75);
+  const auto& auc = curve.metrics.at("auc");
+  ASSERT_EQ(auc.size(), 6u);
+  EXPECT_EQ(auc[3], 0.9);
+  EXPECT_TRUE(std::isnan(auc[2]) && std::isnan(auc[4]));
+}
+
+TEST(RangeTest, OptionsAreValidated) {
+  RangeTestOptions o;
+  o.smoothing_beta = 1.0;
+  EXPECT_THROW(lrtune::run_range_test(parabola_step, o), std::invalid_argument);
+  EXPECT_THROW(lrtune::run_range_test(lrtune::StepFn{}, RangeTestOptions{}), std::invalid_argument);
+}
+
+TEST(RangeTest, RecipeOptionsArePerEpochUnsmoothed) {
+  const auto o = RangeTestOptions::recipe_per_epoch();
+  const auto curve = lrtune::run_range_test(parabola_step, o);
+  EXPECT_EQ(curve.mode, CurveMode::per_epoch);
+  EXPECT_EQ(curve.smoothing_beta, 0.0);
+  EXPECT_DOUBLE_EQ(curve.learning_rates.front(), 1e-3);
+}
+
+}  // namespace
