@@ -12,18 +12,18 @@
 
 namespace lrtune {
 
-std::string_view stop_reason_name(StopReason reason) {
+std::string_view stop_reason_name(RangeTestStop reason) {
   switch (reason) {
-    case StopReason::completed: return "completed";
-    case StopReason::diverged: return "diverged";
-    case StopReason::non_finite_loss: return "non-finite-loss";
-    case StopReason::stopped_by_user: return "stopped-by-user";
+    case RangeTestStop::completed: return "completed";
+    case RangeTestStop::diverged: return "diverged";
+    case RangeTestStop::non_finite_loss: return "non-finite-loss";
+    case RangeTestStop::stopped_by_user: return "stopped-by-user";
   }
-  throw std::logic_error("unknown StopReason");
+  throw std::logic_error("unknown RangeTestStop");
 }
 
-StopReason parse_stop_reason(std::string_view name) {
-  for (auto r : {StopReason::completed, StopReason::diverged, StopReason::non_finite_loss, StopReason::stopped_by_user})
+RangeTestStop parse_stop_reason(std::string_view name) {
+  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::stopped_by_user})
     if (stop_reason_name(r) == name) return r;
   throw std::invalid_argument("unknown stop reason '" + std::string(name) +
                               "' (valid: completed, diverged, non-finite-loss, stopped-by-user)");
@@ -48,11 +48,11 @@ DivergenceMonitor::DivergenceMonitor(DivergenceRule rule)
   rule_.validate();
 }
 
-StopReason DivergenceMonitor::check(double loss, double smoothed_loss) {
-  if (!std::isfinite(loss) || !std::isfinite(smoothed_loss)) return StopReason::non_finite_loss;
+RangeTestStop DivergenceMonitor::check(double loss, double smoothed_loss) {
+  if (!std::isfinite(loss) || !std::isfinite(smoothed_loss)) return RangeTestStop::non_finite_loss;
   if (smoothed_loss < best_) best_ = smoothed_loss;
-  if (rule_.enabled && smoothed_loss > rule_.factor * best_) return StopReason::diverged;
-  return StopReason::completed;
+  if (rule_.enabled && smoothed_loss > rule_.factor * best_) return RangeTestStop::diverged;
+  return RangeTestStop::completed;
 }
 
 }  // namespace lrtune

@@ -54,7 +54,7 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
   curve.smoothing_beta =
       options.smoothing_beta.value_or(options.mode == CurveMode::per_step ? LossSmoother::kDefaultBeta : 0.0);
   curve.divergence = options.divergence;
-  curve.stop_reason = StopReason::completed;
+  curve.stop_reason = RangeTestStop::completed;
 
   LossSmoother smoother(curve.smoothing_beta);
   DivergenceMonitor monitor(options.divergence);
@@ -66,7 +66,7 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
 
   for (std::size_t i = 0; i < n; ++i) {
     if (cancelled(options)) {
-      curve.stop_reason = StopReason::stopped_by_user;
+      curve.stop_reason = RangeTestStop::stopped_by_user;
       break;
     }
     const double lr = options.schedule.learning_rate(i);
@@ -94,8 +94,8 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
       if (column.size() == i) column.push_back(kNaN);
 
     if (options.on_point) options.on_point(i, lr, r.loss, smoothed);
-    const StopReason stop = monitor.check(r.loss, smoothed);
-    if (stop != StopReason::completed) {
+    const RangeTestStop stop = monitor.check(r.loss, smoothed);
+    if (stop != RangeTestStop::completed) {
       curve.stop_reason = stop;
       break;
     }

@@ -21,7 +21,7 @@ TEST(RangeTestCurve, JsonRoundTripKeepsNonFiniteValues) {
   c.metrics["accuracy"] = {0.7, 0.75, 0.5};
   c.smoothing_beta = 0.0;
   c.divergence = {.enabled = false, .factor = 5.0};
-  c.stop_reason = lrtune::StopReason::non_finite_loss;
+  c.stop_reason = lrtune::RangeTestStop::non_finite_loss;
   c.stop_index = 2;
   c.step_seconds = {0.1, 0.2, 0.3};
   c.total_seconds = 0.7;

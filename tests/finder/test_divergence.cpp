@@ -12,14 +12,14 @@ namespace {
 
 using lrtune::DivergenceMonitor;
 using lrtune::DivergenceRule;
-using lrtune::StopReason;
+using lrtune::RangeTestStop;
 
 TEST(DivergenceMonitor, StopsWhenSmoothedLossExceedsFactorTimesBest) {
   DivergenceMonitor m;  // factor 4
   const std::vector<double> smoothed{2.0, 1.0, 0.5, 1.9, 2.0, 2.01};
   std::size_t stopped_at = smoothed.size();
   for (std::size_t i = 0; i < smoothed.size(); ++i)
-    if (m.check(smoothed[i], smoothed[i]) != StopReason::completed) {
+    if (m.check(smoothed[i], smoothed[i]) != RangeTestStop::completed) {
       stopped_at = i;
       break;
     }
@@ -29,16 +29,16 @@ TEST(DivergenceMonitor, StopsWhenSmoothedLossExceedsFactorTimesBest) {
 
 TEST(DivergenceMonitor, DisabledRuleNeverStopsOnFiniteLosses) {
   DivergenceMonitor m(DivergenceRule{.enabled = false, .factor = 4.0});
-  EXPECT_EQ(m.check(1.0, 1.0), StopReason::completed);
-  EXPECT_EQ(m.check(100.0, 100.0), StopReason::completed);
+  EXPECT_EQ(m.check(1.0, 1.0), RangeTestStop::completed);
+  EXPECT_EQ(m.check(100.0, 100.0), RangeTestStop::completed);
 }
 
 TEST(DivergenceMonitor, NonFiniteLossAlwaysStops) {
   DivergenceMonitor m(DivergenceRule{.enabled = false, .factor = 4.0});
-  EXPECT_EQ(m.check(1.0, 1.0), StopReason::completed);
-  EXPECT_EQ(m.check(std::numeric_limits<double>::quiet_NaN(), 1.0), StopReason::non_finite_loss);
+  EXPECT_EQ(m.check(1.0, 1.0), RangeTestStop::completed);
+  EXPECT_EQ(m.check(std::numeric_limits<double>::quiet_NaN(), 1.0), RangeTestStop::non_finite_loss);
   DivergenceMonitor m2;
-  EXPECT_EQ(m2.check(std::numeric_limits<double>::infinity(), 1.0), StopReason::non_finite_loss);
+  EXPECT_EQ(m2.check(std::numeric_limits<double>::infinity(), 1.0), RangeTestStop::non_finite_loss);
 }
 
 TEST(DivergenceRule, RejectsFactorNotAboveOne) {
@@ -46,8 +46,8 @@ TEST(DivergenceRule, RejectsFactorNotAboveOne) {
   EXPECT_THROW(DivergenceMonitor(DivergenceRule{.enabled = true, .factor = std::nan("")}), std::invalid_argument);
 }
 
-TEST(StopReason, NamesRoundTrip) {
-  for (auto r : {StopReason::completed, StopReason::diverged, StopReason::non_finite_loss, StopReason::stopped_by_user})
+TEST(RangeTestStop, NamesRoundTrip) {
+  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::stopped_by_user})
     EXPECT_EQ(lrtune::parse_stop_reason(lrtune::stop_reason_name(r)), r);
   EXPECT_THROW(lrtune::parse_stop_reason("exploded"), std::invalid_argument);
 }

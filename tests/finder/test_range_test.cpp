@@ -15,7 +15,7 @@ namespace {
 using lrtune::CurveMode;
 using lrtune::RangeTestOptions;
 using lrtune::StepResult;
-using lrtune::StopReason;
+using lrtune::RangeTestStop;
 
 // loss = 1 + 0.1 (log10 lr + 3)^2: a stateless "training" whose best rate is 1e-3.
 StepResult parabola_step(double lr) {
@@ -34,7 +34,7 @@ TEST(RangeTest, VisitsTheScheduleAndFindsTheKnownMinimum) {
         return parabola_step(lr);
       },
       o);
-  EXPECT_EQ(curve.stop_reason, StopReason::completed);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::completed);
   EXPECT_EQ(curve.stop_index, 60);
   EXPECT_EQ(seen, curve.learning_rates);
   EXPECT_EQ(curve.smoothed_losses, curve.losses);
@@ -62,7 +62,7 @@ TEST(RangeTest, SgdOnAQuadraticDivergesPastTwoOverTheCurvatureAndSuggestsBelowIt
         return StepResult{.loss = 0.5 * a * w * w + 0.1};
       },
       o);
-  ASSERT_EQ(curve.stop_reason, StopReason::diverged);
+  ASSERT_EQ(curve.stop_reason, RangeTestStop::diverged);
   EXPECT_EQ(static_cast<std::size_t>(curve.stop_index) + 1, curve.size());
   EXPECT_GT(curve.learning_rates.back(), 0.02);
   EXPECT_GT(curve.smoothed_losses.back(), 4.0 * 0.1);
@@ -80,7 +80,7 @@ TEST(RangeTest, StopsAtTheFirstPointAboveFactorTimesBest) {
   o.smoothing_beta = 0.0;
   o.schedule.num_points = script.size();
   const auto curve = lrtune::run_range_test([&](double) { return StepResult{.loss = script[calls++]}; }, o);
-  EXPECT_EQ(curve.stop_reason, StopReason::diverged);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::diverged);
   EXPECT_EQ(curve.stop_index, 5);
   EXPECT_EQ(curve.size(), 6u);
   EXPECT_EQ(calls, 6u);
@@ -88,7 +88,7 @@ TEST(RangeTest, StopsAtTheFirstPointAboveFactorTimesBest) {
   calls = 0;
   o.divergence.enabled = false;
   EXPECT_EQ(lrtune::run_range_test([&](double) { return StepResult{.loss = script[calls++]}; }, o).stop_reason,
-            StopReason::completed);
+            RangeTestStop::completed);
 }
 
 TEST(RangeTest, NonFiniteLossStopsAndIsRecorded) {
@@ -100,7 +100,7 @@ TEST(RangeTest, NonFiniteLossStopsAndIsRecorded) {
         return StepResult{.loss = ++calls == 8 ? std::numeric_limits<double>::quiet_NaN() : 1.0};
       },
       o);
-  EXPECT_EQ(curve.stop_reason, StopReason::non_finite_loss);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::non_finite_loss);
   EXPECT_EQ(curve.stop_index, 7);
   ASSERT_EQ(curve.size(), 8u);
   EXPECT_TRUE(std::isnan(curve.losses[7]));
@@ -119,7 +119,7 @@ TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
         return parabola_step(lr);
       },
       o);
-  EXPECT_EQ(curve.stop_reason, StopReason::stopped_by_user);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::stopped_by_user);
   EXPECT_EQ(curve.size(), 5u);
   EXPECT_EQ(curve.stop_index, 4);
 
@@ -128,7 +128,7 @@ TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
   o2.on_point = [&](std::size_t, double, double, double) { ++points; };
   o2.should_stop = [&] { return points >= 3; };
   curve = lrtune::run_range_test(parabola_step, o2);
-  EXPECT_EQ(curve.stop_reason, StopReason::stopped_by_user);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::stopped_by_user);
   EXPECT_EQ(curve.size(), 3u);
 }
 

@@ -32,7 +32,7 @@ struct RangeTestCurve {
 
   double smoothing_beta = 0.0;
   DivergenceRule divergence;
-  StopReason stop_reason = StopReason::completed;
+  RangeTestStop stop_reason = RangeTestStop::completed;
   // The last recorded point: the one that diverged or was non-finite, or the last point
   // before a user's stop; -1 when no point was recorded.
   std::int64_t stop_index = -1;

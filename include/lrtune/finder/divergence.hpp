@@ -11,9 +11,9 @@
 namespace lrtune {
 
 // Why a range test ended.
-enum class StopReason { completed, diverged, non_finite_loss, stopped_by_user };
-std::string_view stop_reason_name(StopReason reason);  // "completed", "diverged", "non-finite-loss", "stopped-by-user"
-StopReason parse_stop_reason(std::string_view name);    // throws std::invalid_argument
+enum class RangeTestStop { completed, diverged, non_finite_loss, stopped_by_user };
+std::string_view stop_reason_name(RangeTestStop reason);  // "completed", "diverged", "non-finite-loss", "stopped-by-user"
+RangeTestStop parse_stop_reason(std::string_view name);    // throws std::invalid_argument
 
 // fastai and Lightning stop when smoothed > 4 x best (pytorch-lr-finder uses 5).
 struct DivergenceRule {
@@ -37,7 +37,7 @@ class DivergenceMonitor {
  public:
   explicit DivergenceMonitor(DivergenceRule rule = {});
 
-  StopReason check(double loss, double smoothed_loss);
+  RangeTestStop check(double loss, double smoothed_loss);
 
   double best() const { return best_; }  // +inf before the first finite point
   const DivergenceRule& rule() const { return rule_; }
