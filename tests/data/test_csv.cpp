@@ -3,11 +3,13 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <fstream>
 #include <random>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
@@ -296,6 +298,35 @@ TEST(Csv, ReadsTheWineTable) {
   EXPECT_EQ(missing, 38);
   EXPECT_EQ(t.column("fixed acidity").numbers[0], 7.0);
   EXPECT_EQ(t.column("density").numbers[0], 1.001);
+}
+
+}  // namespace
+
+namespace {
+
+// pandas.read_csv's reading of tests/resources/data/pandas_cases.csv (tools/gen_data_golden.py):
+// same types, same values, same missing cells.
+TEST(Csv, AgreesWithPandasOnTheRfcCases) {
+  std::ifstream in(lrtune::testing::resource_file("data/golden.json"));
+  const auto golden = nlohmann::json::parse(in)["pandas_cases"];
+  const auto t = lrtune::read_csv(lrtune::testing::resource_file("data/pandas_cases.csv"));
+  ASSERT_EQ(t.cols(), static_cast<lrtune::Index>(golden.size()));
+  for (const auto& column : t.columns) {
+    SCOPED_TRACE(column.name);
+    const auto& g = golden.at(column.name);
+    ASSERT_EQ(column.type == ColumnType::kNumeric, g["numeric"].get<bool>());
+    ASSERT_EQ(column.size(), static_cast<lrtune::Index>(g["values"].size()));
+    for (lrtune::Index r = 0; r < column.size(); ++r) {
+      const auto& v = g["values"][static_cast<std::size_t>(r)];
+      ASSERT_EQ(column.is_missing(r), v.is_null()) << "row " << r;
+      if (v.is_null()) continue;
+      if (column.type == ColumnType::kNumeric) {
+        EXPECT_EQ(column.numbers[static_cast<std::size_t>(r)], v.get<double>()) << "row " << r;
+      } else {
+        EXPECT_EQ(column.strings[static_cast<std::size_t>(r)], v.get<std::string>()) << "row " << r;
+      }
+    }
+  }
 }
 
 }  // namespace
