@@ -3,7 +3,9 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <filesystem>
 #include <fstream>
+#include <unistd.h>
 #include <random>
 
 #include <fmt/format.h>
@@ -327,6 +329,38 @@ TEST(Csv, AgreesWithPandasOnTheRfcCases) {
       }
     }
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(Csv, QuoteInsideAnUnquotedFieldIsKeptLiterally) {
+  const auto t = lrtune::parse_csv("a,b\nab\"c,1\n");  // as pandas does; RFC 4180 leaves it undefined
+  EXPECT_EQ(t.columns[0].strings[0], "ab\"c");
+}
+
+TEST(Csv, CrlfBomFileEqualsItsLfTwinOnDisk) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("lrtune_csv_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string lf = "type,x,\"note\"\nred,1.5,\"a\nb\"\nwhite,,\"c,d\"\n";
+  std::string crlf = "\xEF\xBB\xBF";
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  std::ofstream(dir / "lf.csv", std::ios::binary) << lf;
+  std::ofstream(dir / "crlf.csv", std::ios::binary) << crlf;
+  const auto a = lrtune::read_csv(dir / "lf.csv");
+  const auto b = lrtune::read_csv(dir / "crlf.csv");
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(a.column_names(), b.column_names());
+  ASSERT_EQ(a.rows(), 2);
+  ASSERT_EQ(b.rows(), 2);
+  EXPECT_EQ(a.columns[0].strings, b.columns[0].strings);
+  EXPECT_EQ(a.columns[1].numbers[0], b.columns[1].numbers[0]);
+  EXPECT_TRUE(std::isnan(b.columns[1].numbers[1]));
+  // A newline inside quotes is data: CRLF there stays CRLF, as pandas keeps it.
+  EXPECT_EQ(a.columns[2].strings[0], "a\nb");
+  EXPECT_EQ(b.columns[2].strings[0], "a\r\nb");
+  EXPECT_EQ(a.columns[2].strings[1], b.columns[2].strings[1]);
 }
 
 }  // namespace
