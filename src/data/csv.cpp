@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <fast_float/fast_float.h>
 #include <fmt/format.h>
 #include <fcntl.h>
@@ -82,6 +86,11 @@ class Tokenizer {
       : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()), delim_(delimiter), source_(source),
         line_(first_line) {
     stop_[static_cast<unsigned char>(delimiter)] = true;
+#ifdef __SSE2__
+    delim_vec_ = _mm_set1_epi8(delimiter);
+    lf_vec_ = _mm_set1_epi8('\n');
+    cr_vec_ = _mm_set1_epi8('\r');
+#endif
     stop_['\n'] = true;
     stop_['\r'] = true;
   }
@@ -111,7 +120,24 @@ class Tokenizer {
     if (p_ < end_ && *p_ == '"') return next_quoted(field, column);
     const char* start = p_;
     const char* p = p_;
+#ifdef __SSE2__
+    // 16 bytes at a time while they are there: the first delimiter, LF or CR.
+    while (end_ - p >= 16) {
+      const __m128i chunk = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      const __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, delim_vec_), _mm_cmpeq_epi8(chunk, lf_vec_)),
+                                        _mm_cmpeq_epi8(chunk, cr_vec_));
+      const auto mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+      if (mask != 0) {
+        p += __builtin_ctz(mask);
+        goto found;
+      }
+      p += 16;
+    }
+#endif
     while (p < end_ && !stop_[static_cast<unsigned char>(*p)]) ++p;
+#ifdef __SSE2__
+  found:
+#endif
     field.text = std::string_view(start, static_cast<std::size_t>(p - start));
     field.quoted = false;
     p_ = p;
@@ -183,6 +209,9 @@ class Tokenizer {
   const std::string& source_;
   long line_;
   std::array<bool, 256> stop_{};  // bytes that end an unquoted field
+#ifdef __SSE2__
+  __m128i delim_vec_{}, lf_vec_{}, cr_vec_{};
+#endif
   std::string scratch_;
 };
 
@@ -196,6 +225,23 @@ class Tokenizer {
   }
   const auto result = fast_float::from_chars(first, last, value);
   return result.ec == std::errc{} && result.ptr == last;
+}
+
+// Large column buffers: ask for transparent huge pages, so writing them costs a few
+// page faults instead of one per 4 KiB (measured: first touch of the column memory was
+// the largest single cost of reading a 100 MB file). Advice only; no effect elsewhere.
+void advise_huge_pages(const void* data, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  constexpr std::uintptr_t kPage = 4096;
+  constexpr std::size_t kHuge = std::size_t{2} << 20;
+  const auto address = reinterpret_cast<std::uintptr_t>(data);
+  const std::uintptr_t begin = (address + kPage - 1) & ~(kPage - 1);
+  const std::uintptr_t end = (address + bytes) & ~(kPage - 1);
+  if (end > begin + 2 * kHuge) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)data;
+  (void)bytes;
+#endif
 }
 
 char detect_delimiter(std::string_view text) {
@@ -311,12 +357,22 @@ class Reader {
       columns_[c].type = plan_[c].type;
     }
     std::string_view body = text_.substr(body_offset_);
-    // One line per row bounds the row count (quoted newlines only over-reserve): reserving
-    // saves the reallocation copies, a fifth of the time on large files.
-    const auto lines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1;
+    // Reserving the columns saves the reallocation copies (a fifth of the time on large
+    // files); one line per row bounds the row count (quoted newlines only over-reserve).
+    // Counted exactly on small inputs; estimated from the first MiB (plus 10 %) on large ones.
+    constexpr std::size_t kSample = std::size_t{1} << 20;
+    std::size_t lines = 0;
+    if (body.size() <= 4 * kSample) {
+      lines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1;
+    } else {
+      const auto sampled = static_cast<std::size_t>(std::count(body.begin(), body.begin() + kSample, '\n')) + 1;
+      lines = static_cast<std::size_t>(static_cast<double>(sampled) * static_cast<double>(body.size()) /
+                                       static_cast<double>(kSample) * 1.1) + 16;
+    }
     for (std::size_t c = 0; c < ncols; ++c) {
       if (plan_[c].type == ColumnType::kNumeric) {
         columns_[c].numbers.reserve(lines);
+        advise_huge_pages(columns_[c].numbers.data(), lines * sizeof(double));
       } else {
         columns_[c].strings.reserve(lines);
         columns_[c].missing.reserve(lines);
