@@ -227,20 +227,21 @@ class Tokenizer {
   return result.ec == std::errc{} && result.ptr == last;
 }
 
-// Large column buffers: ask for transparent huge pages, so writing them costs a few
-// page faults instead of one per 4 KiB (measured: first touch of the column memory was
-// the largest single cost of reading a 100 MB file). Advice only; no effect elsewhere.
-void advise_huge_pages(const void* data, std::size_t bytes) {
-#ifdef MADV_HUGEPAGE
+// Large numeric columns: fault the reserved pages in with one madvise call instead of one
+// page fault per 4 KiB while writing. Measured on the 100 MB benchmark: writing fresh
+// column memory page by page cost more than parsing the numbers; populating it up front
+// is several times cheaper (Linux >= 5.14; older kernels refuse the advice, harmlessly).
+void reserve_numbers(std::vector<double>& numbers, std::size_t rows) {
+  numbers.reserve(rows);
+  constexpr std::size_t kMinBytes = std::size_t{1} << 20;
+  if (rows * sizeof(double) < kMinBytes) return;
+#ifdef __linux__
   constexpr std::uintptr_t kPage = 4096;
-  constexpr std::size_t kHuge = std::size_t{2} << 20;
-  const auto address = reinterpret_cast<std::uintptr_t>(data);
+  constexpr int kPopulateWrite = 23;  // MADV_POPULATE_WRITE
+  const auto address = reinterpret_cast<std::uintptr_t>(numbers.data());
   const std::uintptr_t begin = (address + kPage - 1) & ~(kPage - 1);
-  const std::uintptr_t end = (address + bytes) & ~(kPage - 1);
-  if (end > begin + 2 * kHuge) ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
-#else
-  (void)data;
-  (void)bytes;
+  const std::uintptr_t end = (address + rows * sizeof(double)) & ~(kPage - 1);
+  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
 #endif
 }
 
@@ -371,8 +372,7 @@ class Reader {
     }
     for (std::size_t c = 0; c < ncols; ++c) {
       if (plan_[c].type == ColumnType::kNumeric) {
-        columns_[c].numbers.reserve(lines);
-        advise_huge_pages(columns_[c].numbers.data(), lines * sizeof(double));
+        reserve_numbers(columns_[c].numbers, lines);
       } else {
         columns_[c].strings.reserve(lines);
         columns_[c].missing.reserve(lines);
