@@ -27,4 +27,19 @@ SplitSizes split_sizes(Index n, double test_size);
 // n_train the train rows. Throws std::invalid_argument on a size that leaves a part empty.
 SplitIndices train_test_split_indices(Index n, double test_size, std::uint32_t seed);
 
+// A stratified split over n = labels.size() rows with the same sizes as above and each
+// class's share of the test part within one row of its share of the data (largest
+// remainder). Not scikit-learn's StratifiedShuffleSplit bit for bit: per class (in
+// ascending label order) numpy's permutation of its rows from one MT19937(seed) stream
+// chooses the test rows, then both parts are shuffled by the same stream. Throws
+// std::invalid_argument when a class has fewer than 2 rows or a part is smaller than
+// the number of classes (as scikit-learn does).
+SplitIndices stratified_train_test_split_indices(const std::vector<Index>& labels, double test_size,
+                                                 std::uint32_t seed);
+
+// A validation part drawn at random from a train part, with its own seed: exactly
+// scikit-learn's train_test_split(train, test_size=validation_size, random_state=seed),
+// so `test` holds the validation rows. The entries are values of `train`, not positions.
+SplitIndices validation_split_indices(const std::vector<Index>& train, double validation_size, std::uint32_t seed);
+
 }  // namespace lrtune

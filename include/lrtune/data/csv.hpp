@@ -1,0 +1,46 @@
+// Reading a CSV file (RFC 4180) into a typed Table, as pandas.read_csv would type it.
+// What becomes of the table (missing values, targets, encoding, scaling) is left to the
+// other data steps; nothing here prints.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lrtune/data/table.hpp"
+
+namespace lrtune {
+
+// Limits, enforced with a DataError naming the line.
+inline constexpr Index kMaxCsvColumns = 100'000;
+inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{16} << 20;  // 16 MiB per record
+
+// "", NA, N/A, NaN, nan, null, NULL, ? (compared after trimming spaces and tabs).
+std::vector<std::string> default_missing_tokens();
+
+struct CsvOptions {
+  // ',', ';' or '\t'; '\0' detects it from the header row (the most frequent of the three
+  // outside quotes; ',' when none occurs).
+  char delimiter = '\0';
+  std::vector<std::string> missing_tokens = default_missing_tokens();
+  // Overrides of the inferred type, by column name. A column forced numeric that holds
+  // a non-number is an error; a name not in the header is an error.
+  std::map<std::string, ColumnType> column_types;
+};
+
+// The whole file; errors name the file, line and column and what was expected.
+Table read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
+// The same on text in memory; `source` names it in messages.
+Table parse_csv(std::string_view text, const CsvOptions& options = {}, const std::string& source = "<string>");
+
+// The number syntax of the reader: what fast_float accepts in its general format
+// (decimal and scientific notation, inf, infinity, nan; case-insensitive words), plus one
+// optional leading '+', with surrounding spaces and tabs ignored. No thousands
+// separators, no decimal comma, no hex. Round-trip exact (correctly rounded).
+std::optional<double> parse_number(std::string_view text);
+
+}  // namespace lrtune

@@ -1,0 +1,61 @@
+// Categorical features to numbers: a two-level column becomes one 0/1 column, more
+// levels one 0/1 column per level (one-hot, levels sorted). Levels are fixed at fit
+// time on the train part. Missing values must be dropped or imputed before.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/data/step_log.hpp"
+#include "lrtune/data/table.hpp"
+
+namespace lrtune {
+
+enum class UnknownLevel {
+  kError,    // a level not seen at fit time is a DataError naming row and column
+  kAllZero,  // ... encodes as all zeros (for a two-level column: as the 0 level)
+};
+
+struct EncoderOptions {
+  UnknownLevel unknown = UnknownLevel::kError;
+  // Two-level columns: which level is 1 (default: the larger in sorted order, as
+  // get_dummies(drop_first=True) keeps it: "white" of {"red", "white"}).
+  std::map<std::string, std::string> positive_level;
+  // Two-level columns: the output name (default "<column>_<level>", e.g. "type_white").
+  std::map<std::string, std::string> binary_name;
+};
+
+struct CategoricalEncoding {
+  std::string column;
+  std::vector<std::string> levels;        // sorted, as found in the train part
+  bool binary = false;                    // two levels: one output column
+  std::string positive_level;             // binary: the level encoded as 1
+  std::vector<std::string> output_names;  // binary: 1 name; one-hot: one per level
+};
+
+class CategoricalEncoder {
+ public:
+  CategoricalEncoder() = default;
+  // Fits one encoding per named column (each must be categorical, without missing values).
+  static CategoricalEncoder fit(const Table& train, const std::vector<std::string>& columns,
+                                const EncoderOptions& options = {}, StepLog* log = nullptr);
+  // (rows, output_count()) block of 0/1 values: the encodings in fit order, side by side.
+  MatrixD transform(const Table& table) const;
+  Index output_count() const;
+  std::vector<std::string> output_names() const;
+  const std::vector<CategoricalEncoding>& encodings() const { return encodings_; }
+  UnknownLevel unknown() const { return unknown_; }
+
+  nlohmann::json to_json() const;
+  static CategoricalEncoder from_json(const nlohmann::json& json);
+
+ private:
+  std::vector<CategoricalEncoding> encodings_;
+  UnknownLevel unknown_ = UnknownLevel::kError;
+};
+
+}  // namespace lrtune

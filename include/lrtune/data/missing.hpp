@@ -1,0 +1,60 @@
+// Missing values: dropping the rows that have one (pandas' dropna, on the whole table,
+// before any split) or imputing them (scikit-learn's SimpleImputer, fitted on train only).
+// Which rows and columns these steps see is the caller's choice (preprocessing.hpp).
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/data/step_log.hpp"
+#include "lrtune/data/table.hpp"
+
+namespace lrtune {
+
+// Rows with a missing value in any of `columns` (every column when empty) are dropped;
+// row labels keep their file numbers. Logs rows before/after and missing cells per column.
+Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
+
+enum class ImputeStrategy { kMean, kMedian, kMostFrequent, kConstant };
+std::string_view to_string(ImputeStrategy strategy);
+ImputeStrategy parse_impute_strategy(std::string_view text);  // "mean", "median", "most_frequent", "constant"
+
+struct ImputerOptions {
+  ImputeStrategy numeric = ImputeStrategy::kMean;
+  ImputeStrategy categorical = ImputeStrategy::kMostFrequent;  // mean/median are errors here
+  std::map<std::string, ImputeStrategy> per_column;           // overrides by column name
+  double fill_number = 0.0;                                   // kConstant, numeric columns
+  std::string fill_text = "missing_value";                    // kConstant, categorical (scikit-learn's default)
+};
+
+// One column's fitted fill value.
+struct ImputeValue {
+  std::string column;
+  ColumnType type = ColumnType::kNumeric;
+  ImputeStrategy strategy = ImputeStrategy::kMean;
+  double number = 0.0;  // kNumeric
+  std::string text;     // kCategorical
+};
+
+// As SimpleImputer: mean; median (mean of the two middle values for an even count);
+// most frequent (ties go to the smallest value); constant. A column with no value in
+// the train part is an error (scikit-learn drops it with a warning).
+class Imputer {
+ public:
+  Imputer() = default;
+  static Imputer fit(const Table& train, const ImputerOptions& options = {}, StepLog* log = nullptr);
+  // Fills every fitted column of `table`; a fitted column it lacks is an error.
+  Table transform(const Table& table, StepLog* log = nullptr) const;
+  const std::vector<ImputeValue>& values() const { return values_; }
+
+  nlohmann::json to_json() const;
+  static Imputer from_json(const nlohmann::json& json);
+
+ private:
+  std::vector<ImputeValue> values_;
+};
+
+}  // namespace lrtune

@@ -1,0 +1,104 @@
+// The data pipeline in one call: table -> chosen columns -> missing values -> target ->
+// seeded split -> encoders and scaler fitted on train -> matrices, plus the fitted
+// preprocessing (one JSON-serialisable value that turns a new raw table into model
+// inputs) and a record of every step. Training on the matrices is the engine's business.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/data/csv.hpp"
+#include "lrtune/data/encoder.hpp"
+#include "lrtune/data/missing.hpp"
+#include "lrtune/data/scaler.hpp"
+#include "lrtune/data/step_log.hpp"
+#include "lrtune/data/summary.hpp"
+#include "lrtune/data/table.hpp"
+#include "lrtune/data/target.hpp"
+
+namespace lrtune {
+
+enum class MissingPolicy {
+  kDropRows,  // pandas' dropna over the used columns, on the whole table, before the split
+  kImpute,    // SimpleImputer fitted on the train part; rows without a target value are dropped
+};
+
+struct PrepareOptions {
+  std::string target;                        // column name (required)
+  TargetRule target_rule;                    // e.g. TargetRule::parse(">=6")
+  std::vector<std::string> feature_columns;  // empty: every column but the target and drop_columns
+  std::vector<std::string> drop_columns;
+  MissingPolicy missing = MissingPolicy::kDropRows;
+  ImputerOptions impute;                     // used with MissingPolicy::kImpute
+  double test_size = 0.2;
+  std::uint32_t split_seed = 42;             // the split's own seed, not the training seed
+  bool stratify = false;                     // stratified by the target (binary / multiclass)
+  double validation_size = 0.0;              // > 0: a validation part drawn from the train part
+  std::uint32_t validation_seed = 0;
+  EncoderOptions encoder;
+  ScalerKind scaler = ScalerKind::kStandard;
+};
+
+// What the fitted preprocessing makes of a new raw table.
+struct AppliedData {
+  MatrixD x;                       // (rows, features), scaled
+  std::optional<VectorD> y;        // (rows,), when the table has the target column without missing values
+  std::vector<Index> row_labels;   // file data-row numbers of the rows of x
+  StepLog steps;
+};
+
+// Everything fitted, in one value: apply it to a raw table with the same columns.
+struct FittedPreprocessing {
+  struct SourceColumn {
+    std::string name;
+    ColumnType type = ColumnType::kNumeric;
+  };
+  std::vector<SourceColumn> source_columns;  // the feature columns a raw table must have, file order
+  std::vector<std::string> numeric_features; // in file order; they come first in x
+  std::string target;
+  TargetRule target_rule;
+  std::vector<std::string> target_classes;
+  MissingPolicy missing = MissingPolicy::kDropRows;
+  std::optional<Imputer> imputer;            // with MissingPolicy::kImpute
+  CategoricalEncoder encoder;                // encoded columns come last in x, in file order
+  Scaler scaler;
+  std::vector<std::string> feature_names;    // the columns of x
+
+  // Read options that force each source column to its fitted type (a categorical code
+  // column that looks numeric in a new file would otherwise be inferred numeric).
+  CsvOptions csv_options(CsvOptions base = {}) const;
+  // Missing source columns and type mismatches are one DataError naming them all; extra
+  // columns are ignored and listed in the steps. Rows with a missing feature value are
+  // dropped (kDropRows, listed in the steps) or filled (kImpute).
+  AppliedData apply(const Table& raw) const;
+
+  nlohmann::json to_json() const;
+  static FittedPreprocessing from_json(const nlohmann::json& json);
+};
+
+struct PreparedData {
+  MatrixD x_train, x_validation, x_test;  // (rows, features), scaled
+  VectorD y_train, y_validation, y_test;  // (rows,)
+  std::vector<Index> train_rows, validation_rows, test_rows;  // file data-row numbers, in split order
+  std::vector<std::string> feature_names;
+  FittedPreprocessing preprocessing;
+  StepLog steps;
+  DataSummary summary;  // of the raw table, with the target's balance per part
+};
+
+PreparedData prepare(const Table& raw, const PrepareOptions& options);
+// read_csv, then prepare; the read is the first step in the log.
+PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options,
+                     const CsvOptions& csv_options = {});
+
+// Training runs in float32: the matrices converted.
+Matrix to_float(const MatrixD& x);
+Vector to_float(const VectorD& y);
+
+}  // namespace lrtune

@@ -1,0 +1,43 @@
+// Feature scaling fitted on the train rows only, as scikit-learn's StandardScaler
+// (population std; a constant column keeps scale 1) and MinMaxScaler (to [0, 1]).
+// Which rows are "train" is the caller's business.
+#pragma once
+
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/types.hpp"
+
+namespace lrtune {
+
+enum class ScalerKind { kNone, kStandard, kMinMax };
+std::string_view to_string(ScalerKind kind);       // "none", "standard", "minmax"
+ScalerKind parse_scaler_kind(std::string_view text);
+
+// x_scaled = (x - offset) / scale, per column.
+//   standard: offset = mean, scale = population std (1 where the column is constant);
+//   minmax:   offset = min,  scale = max - min      (1 where the column is constant);
+//   none:     offset = 0,    scale = 1.
+class Scaler {
+ public:
+  Scaler() = default;
+  static Scaler fit(ScalerKind kind, const MatrixD& x_train);  // x_train: (rows, features)
+  void transform_in_place(MatrixD& x) const;                   // x: (rows, features)
+  MatrixD transform(const MatrixD& x) const;
+  MatrixD inverse_transform(const MatrixD& x) const;
+
+  ScalerKind kind() const { return kind_; }
+  const VectorD& offset() const { return offset_; }  // (features,)
+  const VectorD& scale() const { return scale_; }    // (features,)
+
+  nlohmann::json to_json() const;
+  static Scaler from_json(const nlohmann::json& json);
+
+ private:
+  ScalerKind kind_ = ScalerKind::kNone;
+  VectorD offset_;
+  VectorD scale_;
+};
+
+}  // namespace lrtune

@@ -1,0 +1,57 @@
+// The table a CSV becomes: named, typed columns (numeric or categorical) and the
+// pandas index label of every row. Column selection and row selection live here;
+// missing values, encoders and scalers are separate steps (missing.hpp, encoder.hpp, scaler.hpp).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lrtune/core/types.hpp"
+
+namespace lrtune {
+
+enum class ColumnType { kNumeric, kCategorical };
+
+// "numeric" / "categorical"; parse_column_type throws DataError on anything else.
+std::string_view to_string(ColumnType type);
+ColumnType parse_column_type(std::string_view text);
+
+struct Column {
+  std::string name;
+  ColumnType type = ColumnType::kNumeric;
+  std::vector<double> numbers;         // kNumeric: one per row, NaN where missing
+  std::vector<std::string> strings;    // kCategorical: one per row ("" where missing)
+  std::vector<std::uint8_t> missing;   // kCategorical: 1 where missing
+
+  Index size() const;
+  bool is_missing(Index row) const;
+  Index missing_count() const;
+  // Sorted distinct non-missing values of a categorical column.
+  std::vector<std::string> levels() const;
+};
+
+struct Table {
+  std::string source;              // file name (or "<string>") for messages
+  std::vector<Column> columns;     // in file order
+  std::vector<Index> row_labels;   // 0-based data-row number in the file (pandas' index label)
+
+  Index rows() const { return static_cast<Index>(row_labels.size()); }
+  Index cols() const { return static_cast<Index>(columns.size()); }
+  std::vector<std::string> column_names() const;
+
+  std::optional<Index> find(std::string_view name) const;
+  // Throws DataError naming the column, the option it came from and the columns there are.
+  Index index_of(std::string_view name, std::string_view option = "column") const;
+  const Column& column(std::string_view name) const { return columns[static_cast<std::size_t>(index_of(name))]; }
+
+  // Keep the named columns, in the order given; drop the named columns. Unknown names are errors.
+  Table select(const std::vector<std::string>& names, std::string_view option = "select") const;
+  Table drop(const std::vector<std::string>& names, std::string_view option = "drop") const;
+  // The rows at these positions (0-based among the current rows), in this order.
+  Table take(const std::vector<Index>& positions) const;
+};
+
+}  // namespace lrtune

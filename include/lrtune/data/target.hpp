@@ -1,0 +1,59 @@
+// The target: a rule that turns one column into y. Binary from a comparison on a
+// numeric column (">=6") or a named positive class; multiclass and regression kept as
+// they are. What the model does with y is left to the engine.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/data/table.hpp"
+
+namespace lrtune {
+
+enum class TargetKind { kBinary, kMulticlass, kRegression };
+enum class CompareOp { kGreaterEqual, kGreater, kLessEqual, kLess, kEqual, kNotEqual };
+std::string_view to_string(TargetKind kind);
+std::string_view to_string(CompareOp op);  // ">=", ">", "<=", "<", "==", "!="
+
+struct TargetRule {
+  TargetKind kind = TargetKind::kBinary;
+  std::optional<CompareOp> op;  // binary by comparison: positive when `value op threshold`
+  double threshold = 0.0;
+  std::string positive_class;   // binary by class: positive when the value equals it
+
+  // ">=6", "> 5.5", "<3", "==1", "!=0" (comparison on a numeric column); "==white" or
+  // "white" (a positive class; on a numeric column the class is read as a number);
+  // "multiclass"; "regression". Use positive() for a class literally named "multiclass".
+  static TargetRule parse(std::string_view spec);
+  static TargetRule compare(CompareOp op, double threshold);
+  static TargetRule positive(std::string positive_class);
+  static TargetRule multiclass();
+  static TargetRule regression();
+
+  std::string to_string() const;  // parse(to_string()) gives the rule back
+  nlohmann::json to_json() const;
+  static TargetRule from_json(const nlohmann::json& json);
+};
+
+struct Target {
+  std::string column;
+  TargetRule rule;
+  // (rows,) binary: 0/1; multiclass: index into `classes`; regression: the value.
+  VectorD values;
+  // binary: {"not <rule>", "<rule>"}-style names of 0 and 1; multiclass: the labels in
+  // ascending order (numeric labels as written by fmt); regression: empty.
+  std::vector<std::string> classes;
+  std::vector<Index> class_counts;  // per class (empty for regression)
+};
+
+// Applies `rule` to `column`. Errors: a missing target value, a rule that does not fit
+// the column's type, a class that is absent, non-integer multiclass labels, and a binary
+// rule that leaves a single class.
+Target make_target(const Column& column, const TargetRule& rule, const std::string& source = "");
+
+}  // namespace lrtune

@@ -1,0 +1,236 @@
+// dropna and SimpleImputer semantics over a Table.
+#include "lrtune/data/missing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <limits>
+
+#include "lrtune/data/error.hpp"
+
+namespace lrtune {
+
+Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns, StepLog* log) {
+  std::vector<Index> considered;
+  if (columns.empty()) {
+    for (Index c = 0; c < table.cols(); ++c) considered.push_back(c);
+  } else {
+    for (const auto& name : columns) considered.push_back(table.index_of(name, "drop_missing"));
+  }
+  std::vector<Index> keep;
+  keep.reserve(static_cast<std::size_t>(table.rows()));
+  nlohmann::json per_column = nlohmann::json::object();
+  std::vector<Index> missing_cells(considered.size(), 0);
+  for (Index r = 0; r < table.rows(); ++r) {
+    bool any = false;
+    for (std::size_t k = 0; k < considered.size(); ++k) {
+      if (table.columns[static_cast<std::size_t>(considered[k])].is_missing(r)) {
+        ++missing_cells[k];
+        any = true;
+      }
+    }
+    if (!any) keep.push_back(r);
+  }
+  Index cells = 0;
+  for (std::size_t k = 0; k < considered.size(); ++k) {
+    if (missing_cells[k] > 0) per_column[table.columns[static_cast<std::size_t>(considered[k])].name] = missing_cells[k];
+    cells += missing_cells[k];
+  }
+  Table out = table.take(keep);
+  if (log != nullptr) {
+    const Index dropped = table.rows() - out.rows();
+    log->push_back({"drop_missing",
+                    fmt::format("dropped {} of {} rows with a missing value ({} missing cells), {} rows kept", dropped,
+                                table.rows(), cells, out.rows()),
+                    {{"rows_before", table.rows()},
+                     {"rows_dropped", dropped},
+                     {"rows_kept", out.rows()},
+                     {"missing_cells", cells},
+                     {"missing_per_column", per_column}}});
+  }
+  return out;
+}
+
+std::string_view to_string(ImputeStrategy strategy) {
+  switch (strategy) {
+    case ImputeStrategy::kMean: return "mean";
+    case ImputeStrategy::kMedian: return "median";
+    case ImputeStrategy::kMostFrequent: return "most_frequent";
+    case ImputeStrategy::kConstant: return "constant";
+  }
+  return "?";
+}
+
+ImputeStrategy parse_impute_strategy(std::string_view text) {
+  for (auto s : {ImputeStrategy::kMean, ImputeStrategy::kMedian, ImputeStrategy::kMostFrequent,
+                 ImputeStrategy::kConstant}) {
+    if (text == to_string(s)) return s;
+  }
+  throw DataError(fmt::format("impute strategy \"{}\": expected mean, median, most_frequent or constant", text));
+}
+
+namespace {
+
+ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy strategy,
+                       const ImputerOptions& options) {
+  ImputeValue v{column.name, column.type, strategy, 0.0, {}};
+  if (strategy == ImputeStrategy::kConstant) {
+    v.number = options.fill_number;
+    v.text = options.fill_text;
+    return v;
+  }
+  if (column.type == ColumnType::kCategorical) {
+    if (strategy != ImputeStrategy::kMostFrequent) {
+      throw DataError(fmt::format("{}: column \"{}\" is categorical; impute strategy {} needs a numeric column "
+                                  "(expected most_frequent or constant)",
+                                  train.source, column.name, to_string(strategy)));
+    }
+    std::map<std::string, Index> counts;
+    for (Index r = 0; r < column.size(); ++r) {
+      if (!column.is_missing(r)) ++counts[column.strings[static_cast<std::size_t>(r)]];
+    }
+    if (counts.empty()) {
+      throw DataError(fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source,
+                                  column.name));
+    }
+    // std::map is ordered, so the first maximum is the smallest value among ties.
+    auto best = counts.begin();
+    for (auto it = counts.begin(); it != counts.end(); ++it) {
+      if (it->second > best->second) best = it;
+    }
+    v.text = best->first;
+    return v;
+  }
+  std::vector<double> values;
+  values.reserve(column.numbers.size());
+  for (double x : column.numbers) {
+    if (!std::isnan(x)) values.push_back(x);
+  }
+  if (values.empty()) {
+    throw DataError(fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source,
+                                column.name));
+  }
+  switch (strategy) {
+    case ImputeStrategy::kMean: {
+      double sum = 0.0;
+      for (double x : values) sum += x;
+      v.number = sum / static_cast<double>(values.size());
+      break;
+    }
+    case ImputeStrategy::kMedian: {
+      std::sort(values.begin(), values.end());
+      const std::size_t n = values.size();
+      v.number = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+      break;
+    }
+    case ImputeStrategy::kMostFrequent: {
+      std::sort(values.begin(), values.end());
+      double best = values[0];
+      std::size_t best_count = 0;
+      for (std::size_t i = 0; i < values.size();) {
+        std::size_t j = i;
+        while (j < values.size() && values[j] == values[i]) ++j;
+        if (j - i > best_count) {
+          best_count = j - i;
+          best = values[i];
+        }
+        i = j;
+      }
+      v.number = best;
+      break;
+    }
+    case ImputeStrategy::kConstant: break;
+  }
+  return v;
+}
+
+}  // namespace
+
+Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog* log) {
+  for (const auto& [name, strategy] : options.per_column) (void)train.index_of(name, "impute per_column");
+  Imputer imputer;
+  nlohmann::json details = nlohmann::json::object();
+  for (const auto& column : train.columns) {
+    ImputeStrategy strategy = column.type == ColumnType::kNumeric ? options.numeric : options.categorical;
+    if (auto it = options.per_column.find(column.name); it != options.per_column.end()) strategy = it->second;
+    ImputeValue v = fit_column(train, column, strategy, options);
+    details[column.name] = {{"strategy", to_string(strategy)},
+                            {"value", column.type == ColumnType::kNumeric ? nlohmann::json(v.number)
+                                                                          : nlohmann::json(v.text)},
+                            {"missing_in_train", column.missing_count()}};
+    imputer.values_.push_back(std::move(v));
+  }
+  if (log != nullptr) {
+    log->push_back({"impute_fit",
+                    fmt::format("fitted fill values of {} columns on {} train rows", imputer.values_.size(),
+                                train.rows()),
+                    details});
+  }
+  return imputer;
+}
+
+Table Imputer::transform(const Table& table, StepLog* log) const {
+  Table out = table;
+  Index filled = 0;
+  for (const auto& v : values_) {
+    Column& column = out.columns[static_cast<std::size_t>(out.index_of(v.column, "imputer"))];
+    if (column.type != v.type) {
+      throw DataError(fmt::format("{}: column \"{}\" is {}; the imputer was fitted on a {} column", table.source,
+                                  v.column, to_string(column.type), to_string(v.type)));
+    }
+    if (column.type == ColumnType::kNumeric) {
+      for (double& x : column.numbers) {
+        if (std::isnan(x)) {
+          x = v.number;
+          ++filled;
+        }
+      }
+    } else {
+      for (std::size_t r = 0; r < column.strings.size(); ++r) {
+        if (column.missing[r]) {
+          column.strings[r] = v.text;
+          column.missing[r] = 0;
+          ++filled;
+        }
+      }
+    }
+  }
+  if (log != nullptr) {
+    log->push_back({"impute", fmt::format("filled {} missing cells in {} rows", filled, table.rows()),
+                    {{"cells_filled", filled}, {"rows", table.rows()}}});
+  }
+  return out;
+}
+
+nlohmann::json Imputer::to_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& v : values_) {
+    nlohmann::json j = {{"column", v.column}, {"type", to_string(v.type)}, {"strategy", to_string(v.strategy)}};
+    if (v.type == ColumnType::kNumeric) {
+      j["value"] = v.number;
+    } else {
+      j["value"] = v.text;
+    }
+    out.push_back(j);
+  }
+  return out;
+}
+
+Imputer Imputer::from_json(const nlohmann::json& json) {
+  Imputer imputer;
+  for (const auto& j : json) {
+    ImputeValue v;
+    v.column = j.at("column").get<std::string>();
+    v.type = parse_column_type(j.at("type").get<std::string>());
+    v.strategy = parse_impute_strategy(j.at("strategy").get<std::string>());
+    if (v.type == ColumnType::kNumeric) {
+      v.number = j.at("value").get<double>();
+    } else {
+      v.text = j.at("value").get<std::string>();
+    }
+    imputer.values_.push_back(std::move(v));
+  }
+  return imputer;
+}
+
+}  // namespace lrtune

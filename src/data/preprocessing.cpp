@@ -1,0 +1,371 @@
+// The pipeline behind prepare() and the fitted preprocessing's apply() and JSON form.
+#include "lrtune/data/preprocessing.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <set>
+#include <stdexcept>
+
+#include "lrtune/core/split.hpp"
+#include "lrtune/data/error.hpp"
+
+namespace lrtune {
+
+namespace {
+
+constexpr int kFormatVersion = 1;
+
+// The feature columns in file order: the chosen ones, or all but the target and the dropped.
+std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o) {
+  (void)raw.index_of(o.target, "target");
+  std::set<std::string> dropped(o.drop_columns.begin(), o.drop_columns.end());
+  for (const auto& name : o.drop_columns) (void)raw.index_of(name, "drop_columns");
+  std::set<std::string> chosen;
+  for (const auto& name : o.feature_columns) {
+    (void)raw.index_of(name, "feature_columns");
+    if (name == o.target) {
+      throw DataError(fmt::format("{}: column \"{}\" is the target; it cannot also be a feature (feature_columns)",
+                                  raw.source, name));
+    }
+    if (dropped.contains(name)) {
+      throw DataError(fmt::format("{}: column \"{}\" is named in both feature_columns and drop_columns", raw.source,
+                                  name));
+    }
+    chosen.insert(name);
+  }
+  std::vector<std::string> out;
+  for (const auto& c : raw.columns) {
+    if (c.name == o.target || dropped.contains(c.name)) continue;
+    if (!o.feature_columns.empty() && !chosen.contains(c.name)) continue;
+    out.push_back(c.name);
+  }
+  if (out.empty()) throw DataError(fmt::format("{}: no feature columns left; expected at least one", raw.source));
+  return out;
+}
+
+// Numeric features side by side, then the encoded block: (rows, features).
+MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder) {
+  const Index rows = table.rows();
+  const auto n_numeric = static_cast<Index>(numeric.size());
+  MatrixD x(rows, n_numeric + encoder.output_count());
+  for (Index j = 0; j < n_numeric; ++j) {
+    const Column& c = table.column(numeric[static_cast<std::size_t>(j)]);
+    for (Index i = 0; i < rows; ++i) {
+      const double v = c.numbers[static_cast<std::size_t>(i)];
+      if (!std::isfinite(v)) {
+        throw DataError(fmt::format("{}: file data row {}, column \"{}\": {} value; expected a finite number (drop or "
+                                    "impute missing values first)",
+                                    table.source, table.row_labels[static_cast<std::size_t>(i)], c.name,
+                                    std::isnan(v) ? "missing" : "infinite"));
+      }
+      x(i, j) = v;
+    }
+  }
+  if (encoder.output_count() > 0) x.rightCols(encoder.output_count()) = encoder.transform(table);
+  return x;
+}
+
+VectorD take(const VectorD& y, const std::vector<Index>& positions) {
+  VectorD out(static_cast<Index>(positions.size()));
+  for (std::size_t k = 0; k < positions.size(); ++k) out[static_cast<Index>(k)] = y[positions[k]];
+  return out;
+}
+
+
+}  // namespace
+
+PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
+  const Table raw = read_csv(csv, csv_options);
+  PreparedData data = prepare(raw, options);
+  data.steps.insert(data.steps.begin(),
+                    {"read_csv", fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                     {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
+  return data;
+}
+
+PreparedData prepare(const Table& raw, const PrepareOptions& o) {
+  if (o.target.empty()) throw DataError("prepare: no target column named; expected the option target");
+  PreparedData data;
+  data.summary = summarize(raw);
+  StepLog& log = data.steps;
+
+  // 1. Columns.
+  const std::vector<std::string> features = feature_columns(raw, o);
+  std::vector<std::string> used = features;
+  used.push_back(o.target);
+  Table table = raw.select(used, "feature_columns");
+  {
+    std::vector<std::string> left_out;
+    for (const auto& c : raw.columns) {
+      if (std::find(used.begin(), used.end(), c.name) == used.end()) left_out.push_back(c.name);
+    }
+    log.push_back({"select_columns",
+                   fmt::format("{} feature columns, target \"{}\"; not used: {}", features.size(), o.target,
+                               left_out.empty() ? "none" : fmt::format("\"{}\"", fmt::join(left_out, "\", \""))),
+                   {{"features", features}, {"target", o.target}, {"not_used", left_out}}});
+  }
+
+  // 2. Missing values that must go before the split.
+  if (o.missing == MissingPolicy::kDropRows) {
+    table = drop_missing_rows(table, {}, &log);
+  } else {
+    table = drop_missing_rows(table, {o.target}, &log);
+    log.back().text = "rows without a target value: " + log.back().text;
+  }
+  if (table.rows() == 0) throw DataError(fmt::format("{}: no rows left after dropping missing values", raw.source));
+
+  // 3. Target over the whole kept table (the rule does not depend on the split).
+  const Target target = make_target(table.column(o.target), o.target_rule, raw.source);
+  {
+    nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
+                              {"counts", target.class_counts}};
+    std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), to_string(o.target_rule.kind));
+    if (o.target_rule.kind == TargetKind::kBinary) {
+      text += fmt::format(": {} positive, {} negative of {}", target.class_counts[1], target.class_counts[0],
+                          table.rows());
+    } else if (o.target_rule.kind == TargetKind::kMulticlass) {
+      text += fmt::format(": {} classes", target.classes.size());
+    }
+    log.push_back({"target", text, details});
+  }
+
+  // 4. Split by seed; validation drawn from the train part with its own seed.
+  SplitIndices split;
+  try {
+    if (o.stratify) {
+      if (o.target_rule.kind == TargetKind::kRegression) {
+        throw DataError("stratify: a regression target has no classes to stratify by");
+      }
+      std::vector<Index> labels(static_cast<std::size_t>(table.rows()));
+      for (Index i = 0; i < table.rows(); ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
+      split = stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
+    } else {
+      split = train_test_split_indices(table.rows(), o.test_size, o.split_seed);
+    }
+  } catch (const std::invalid_argument& e) {
+    throw DataError(fmt::format("{}: split (test_size {}): {}", raw.source, o.test_size, e.what()));
+  }
+  std::vector<Index> train_positions = split.train;
+  std::vector<Index> validation_positions;
+  if (o.validation_size > 0.0) {
+    try {
+      const SplitIndices v = validation_split_indices(split.train, o.validation_size, o.validation_seed);
+      train_positions = v.train;
+      validation_positions = v.test;
+    } catch (const std::invalid_argument& e) {
+      throw DataError(fmt::format("{}: validation split (validation_size {}): {}", raw.source, o.validation_size,
+                                  e.what()));
+    }
+  }
+  log.push_back({"split",
+                 fmt::format("{} train, {} validation, {} test rows ({}test_size {}, seed {}{})",
+                             train_positions.size(), validation_positions.size(), split.test.size(),
+                             o.stratify ? "stratified, " : "", o.test_size, o.split_seed,
+                             o.validation_size > 0.0 ? fmt::format("; validation_size {}, seed {}", o.validation_size,
+                                                                   o.validation_seed)
+                                                     : ""),
+                 {{"train", train_positions.size()},
+                  {"validation", validation_positions.size()},
+                  {"test", split.test.size()},
+                  {"test_size", o.test_size},
+                  {"seed", o.split_seed},
+                  {"stratify", o.stratify},
+                  {"validation_size", o.validation_size},
+                  {"validation_seed", o.validation_seed}}});
+
+  Table train = table.take(train_positions);
+  Table validation = table.take(validation_positions);
+  Table test = table.take(split.test);
+  data.train_rows = train.row_labels;
+  data.validation_rows = validation.row_labels;
+  data.test_rows = test.row_labels;
+  data.y_train = take(target.values, train_positions);
+  data.y_validation = take(target.values, validation_positions);
+  data.y_test = take(target.values, split.test);
+
+  // 5. Imputation fitted on train only.
+  FittedPreprocessing& fitted = data.preprocessing;
+  fitted.missing = o.missing;
+  if (o.missing == MissingPolicy::kImpute) {
+    const Table train_features = train.select(features);
+    Imputer imputer = Imputer::fit(train_features, o.impute, &log);
+    train = imputer.transform(train, &log);
+    log.back().text = "train: " + log.back().text;
+    if (!validation_positions.empty()) {
+      validation = imputer.transform(validation, &log);
+      log.back().text = "validation: " + log.back().text;
+    }
+    test = imputer.transform(test, &log);
+    log.back().text = "test: " + log.back().text;
+    fitted.imputer = std::move(imputer);
+  }
+
+  // 6. Encoders fitted on train; numeric features first, encoded last, each in file order.
+  std::vector<std::string> categorical;
+  for (const auto& name : features) {
+    const Column& c = table.column(name);
+    fitted.source_columns.push_back({name, c.type});
+    (c.type == ColumnType::kNumeric ? fitted.numeric_features : categorical).push_back(name);
+  }
+  fitted.encoder = CategoricalEncoder::fit(train, categorical, o.encoder, &log);
+  fitted.feature_names = fitted.numeric_features;
+  for (const auto& n : fitted.encoder.output_names()) fitted.feature_names.push_back(n);
+  data.feature_names = fitted.feature_names;
+
+  data.x_train = build_matrix(train, fitted.numeric_features, fitted.encoder);
+  data.x_validation = build_matrix(validation, fitted.numeric_features, fitted.encoder);
+  data.x_test = build_matrix(test, fitted.numeric_features, fitted.encoder);
+
+  // 7. Scaler fitted on train only.
+  fitted.scaler = Scaler::fit(o.scaler, data.x_train);
+  fitted.scaler.transform_in_place(data.x_train);
+  fitted.scaler.transform_in_place(data.x_validation);
+  fitted.scaler.transform_in_place(data.x_test);
+  {
+    nlohmann::json details = {{"kind", to_string(o.scaler)}, {"features", fitted.feature_names}};
+    const nlohmann::json sj = fitted.scaler.to_json();
+    details["offset"] = sj["offset"];
+    details["scale"] = sj["scale"];
+    log.push_back({"scale",
+                   fmt::format("{} scaler fitted on {} train rows, {} features", to_string(o.scaler),
+                               data.x_train.rows(), data.x_train.cols()),
+                   details});
+  }
+
+  fitted.target = o.target;
+  fitted.target_rule = o.target_rule;
+  fitted.target_classes = target.classes;
+
+  TargetSummary ts;
+  ts.column = o.target;
+  ts.rule = o.target_rule.to_string();
+  ts.kind = o.target_rule.kind;
+  ts.classes = target.classes;
+  if (!target.classes.empty()) {
+    ts.all = target.class_counts;
+    ts.train = class_counts(data.y_train, target.classes.size());
+    if (!validation_positions.empty()) ts.validation = class_counts(data.y_validation, target.classes.size());
+    ts.test = class_counts(data.y_test, target.classes.size());
+  }
+  data.summary.target = ts;
+  return data;
+}
+
+CsvOptions FittedPreprocessing::csv_options(CsvOptions base) const {
+  for (const auto& c : source_columns) base.column_types[c.name] = c.type;
+  return base;
+}
+
+AppliedData FittedPreprocessing::apply(const Table& raw) const {
+  AppliedData out;
+  // Columns: all differences in one message.
+  std::vector<std::string> problems;
+  std::vector<std::string> names;
+  for (const auto& c : source_columns) {
+    names.push_back(c.name);
+    const auto i = raw.find(c.name);
+    if (!i) {
+      problems.push_back(fmt::format("missing column \"{}\"", c.name));
+    } else if (raw.columns[static_cast<std::size_t>(*i)].type != c.type) {
+      problems.push_back(fmt::format("column \"{}\" is {}, expected {}{}", c.name,
+                                     to_string(raw.columns[static_cast<std::size_t>(*i)].type), to_string(c.type),
+                                     c.type == ColumnType::kCategorical ? " (read the file with csv_options())" : ""));
+    }
+  }
+  if (!problems.empty()) {
+    throw DataError(fmt::format("{}: the table does not match the fitted preprocessing: {}", raw.source,
+                                fmt::join(problems, "; ")));
+  }
+  std::vector<std::string> extra;
+  for (const auto& c : raw.columns) {
+    if (c.name != target && std::find(names.begin(), names.end(), c.name) == names.end()) extra.push_back(c.name);
+  }
+  out.steps.push_back({"check_columns",
+                       fmt::format("{} feature columns found{}", names.size(),
+                                   extra.empty() ? "" : fmt::format("; ignored: \"{}\"", fmt::join(extra, "\", \""))),
+                       {{"ignored", extra}}});
+  const bool has_target = raw.find(target).has_value();
+  std::vector<std::string> used = names;
+  if (has_target) used.push_back(target);
+  Table table = raw.select(used, "the fitted preprocessing");
+  if (missing == MissingPolicy::kDropRows) {
+    const Index before = table.rows();
+    table = drop_missing_rows(table, names, &out.steps);
+    if (table.rows() == 0) {
+      throw DataError(fmt::format("{}: every one of the {} rows has a missing feature value", raw.source, before));
+    }
+  } else if (imputer) {
+    table = imputer->transform(table, &out.steps);
+  }
+  out.row_labels = table.row_labels;
+  out.x = build_matrix(table, numeric_features, encoder);
+  scaler.transform_in_place(out.x);
+  if (has_target) {
+    const Column& t = table.column(target);
+    if (t.missing_count() == 0) {
+      out.y = make_target(t, target_rule, raw.source).values;
+    } else {
+      out.steps.push_back({"target", fmt::format("target \"{}\" has {} missing values; y not computed", target,
+                                                 t.missing_count()),
+                           {{"missing", t.missing_count()}}});
+    }
+  }
+  return out;
+}
+
+nlohmann::json FittedPreprocessing::to_json() const {
+  nlohmann::json sources = nlohmann::json::array();
+  for (const auto& c : source_columns) sources.push_back({{"name", c.name}, {"type", to_string(c.type)}});
+  nlohmann::json j = {{"format", "lrtune.preprocessing"},
+                      {"version", kFormatVersion},
+                      {"source_columns", sources},
+                      {"numeric_features", numeric_features},
+                      {"target", {{"column", target}, {"rule", target_rule.to_json()}, {"classes", target_classes}}},
+                      {"missing", missing == MissingPolicy::kDropRows ? "drop_rows" : "impute"},
+                      {"encoder", encoder.to_json()},
+                      {"scaler", scaler.to_json()},
+                      {"feature_names", feature_names}};
+  if (imputer) j["imputer"] = imputer->to_json();
+  return j;
+}
+
+FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
+  try {
+    if (j.at("format") != "lrtune.preprocessing") throw DataError("preprocessing JSON: format is not lrtune.preprocessing");
+    if (j.at("version").get<int>() != kFormatVersion) {
+      throw DataError(fmt::format("preprocessing JSON: version {} not supported; expected {}",
+                                  j.at("version").get<int>(), kFormatVersion));
+    }
+    FittedPreprocessing p;
+    for (const auto& c : j.at("source_columns")) {
+      p.source_columns.push_back({c.at("name").get<std::string>(), parse_column_type(c.at("type").get<std::string>())});
+    }
+    p.numeric_features = j.at("numeric_features").get<std::vector<std::string>>();
+    p.target = j.at("target").at("column").get<std::string>();
+    p.target_rule = TargetRule::from_json(j.at("target").at("rule"));
+    p.target_classes = j.at("target").at("classes").get<std::vector<std::string>>();
+    const auto missing = j.at("missing").get<std::string>();
+    if (missing != "drop_rows" && missing != "impute") {
+      throw DataError(fmt::format("preprocessing JSON: missing \"{}\": expected drop_rows or impute", missing));
+    }
+    p.missing = missing == "drop_rows" ? MissingPolicy::kDropRows : MissingPolicy::kImpute;
+    if (j.contains("imputer")) p.imputer = Imputer::from_json(j.at("imputer"));
+    p.encoder = CategoricalEncoder::from_json(j.at("encoder"));
+    p.scaler = Scaler::from_json(j.at("scaler"));
+    p.feature_names = j.at("feature_names").get<std::vector<std::string>>();
+    if (static_cast<Index>(p.feature_names.size()) != static_cast<Index>(p.numeric_features.size()) + p.encoder.output_count() ||
+        (p.scaler.kind() != ScalerKind::kNone && p.scaler.offset().size() != static_cast<Index>(p.feature_names.size()))) {
+      throw DataError("preprocessing JSON: feature_names, encoder and scaler disagree on the number of features");
+    }
+    return p;
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(fmt::format("preprocessing JSON: {}", e.what()));
+  }
+}
+
+Matrix to_float(const MatrixD& x) { return x.cast<float>(); }
+Vector to_float(const VectorD& y) { return y.cast<float>(); }
+
+}  // namespace lrtune

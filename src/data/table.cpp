@@ -1,0 +1,125 @@
+// Typed columns and row/column selection of a parsed table.
+#include "lrtune/data/table.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <set>
+
+#include "lrtune/data/error.hpp"
+
+namespace lrtune {
+
+std::string_view to_string(ColumnType type) {
+  return type == ColumnType::kNumeric ? "numeric" : "categorical";
+}
+
+ColumnType parse_column_type(std::string_view text) {
+  if (text == "numeric") return ColumnType::kNumeric;
+  if (text == "categorical") return ColumnType::kCategorical;
+  throw DataError(fmt::format("column type \"{}\": expected \"numeric\" or \"categorical\"", text));
+}
+
+Index Column::size() const {
+  return static_cast<Index>(type == ColumnType::kNumeric ? numbers.size() : strings.size());
+}
+
+bool Column::is_missing(Index row) const {
+  const auto r = static_cast<std::size_t>(row);
+  return type == ColumnType::kNumeric ? std::isnan(numbers[r]) : missing[r] != 0;
+}
+
+Index Column::missing_count() const {
+  if (type == ColumnType::kNumeric) {
+    return static_cast<Index>(std::count_if(numbers.begin(), numbers.end(), [](double v) { return std::isnan(v); }));
+  }
+  return static_cast<Index>(std::count(missing.begin(), missing.end(), std::uint8_t{1}));
+}
+
+std::vector<std::string> Column::levels() const {
+  std::set<std::string> distinct;
+  for (std::size_t i = 0; i < strings.size(); ++i) {
+    if (missing[i] == 0) distinct.insert(strings[i]);
+  }
+  return {distinct.begin(), distinct.end()};
+}
+
+std::vector<std::string> Table::column_names() const {
+  std::vector<std::string> names;
+  names.reserve(columns.size());
+  for (const auto& c : columns) names.push_back(c.name);
+  return names;
+}
+
+std::optional<Index> Table::find(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return static_cast<Index>(i);
+  }
+  return std::nullopt;
+}
+
+Index Table::index_of(std::string_view name, std::string_view option) const {
+  if (auto i = find(name)) return *i;
+  throw DataError(fmt::format("{}: unknown column \"{}\" named in {}; expected one of: \"{}\"", source, name, option,
+                              fmt::join(column_names(), "\", \"")));
+}
+
+Table Table::select(const std::vector<std::string>& names, std::string_view option) const {
+  Table out;
+  out.source = source;
+  out.row_labels = row_labels;
+  std::set<std::string> seen;
+  for (const auto& name : names) {
+    if (!seen.insert(name).second) {
+      throw DataError(fmt::format("{}: column \"{}\" named twice in {}", source, name, option));
+    }
+    out.columns.push_back(columns[static_cast<std::size_t>(index_of(name, option))]);
+  }
+  return out;
+}
+
+Table Table::drop(const std::vector<std::string>& names, std::string_view option) const {
+  std::set<Index> dropped;
+  for (const auto& name : names) dropped.insert(index_of(name, option));
+  Table out;
+  out.source = source;
+  out.row_labels = row_labels;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (!dropped.contains(static_cast<Index>(i))) out.columns.push_back(columns[i]);
+  }
+  return out;
+}
+
+Table Table::take(const std::vector<Index>& positions) const {
+  Table out;
+  out.source = source;
+  out.row_labels.reserve(positions.size());
+  for (Index p : positions) {
+    if (p < 0 || p >= rows()) {
+      throw DataError(fmt::format("{}: row position {} out of range [0, {})", source, p, rows()));
+    }
+    out.row_labels.push_back(row_labels[static_cast<std::size_t>(p)]);
+  }
+  out.columns.reserve(columns.size());
+  for (const auto& c : columns) {
+    Column n;
+    n.name = c.name;
+    n.type = c.type;
+    if (c.type == ColumnType::kNumeric) {
+      n.numbers.reserve(positions.size());
+      for (Index p : positions) n.numbers.push_back(c.numbers[static_cast<std::size_t>(p)]);
+    } else {
+      n.strings.reserve(positions.size());
+      n.missing.reserve(positions.size());
+      for (Index p : positions) {
+        n.strings.push_back(c.strings[static_cast<std::size_t>(p)]);
+        n.missing.push_back(c.missing[static_cast<std::size_t>(p)]);
+      }
+    }
+    out.columns.push_back(std::move(n));
+  }
+  return out;
+}
+
+}  // namespace lrtune

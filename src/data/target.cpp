@@ -1,0 +1,240 @@
+// Target rules: parsing, their text/JSON forms, and applying them to a column.
+#include "lrtune/data/target.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+#include "lrtune/data/csv.hpp"
+#include "lrtune/data/error.hpp"
+
+namespace lrtune {
+
+std::string_view to_string(TargetKind kind) {
+  switch (kind) {
+    case TargetKind::kBinary: return "binary";
+    case TargetKind::kMulticlass: return "multiclass";
+    case TargetKind::kRegression: return "regression";
+  }
+  return "?";
+}
+
+std::string_view to_string(CompareOp op) {
+  switch (op) {
+    case CompareOp::kGreaterEqual: return ">=";
+    case CompareOp::kGreater: return ">";
+    case CompareOp::kLessEqual: return "<=";
+    case CompareOp::kLess: return "<";
+    case CompareOp::kEqual: return "==";
+    case CompareOp::kNotEqual: return "!=";
+  }
+  return "?";
+}
+
+namespace {
+
+std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool compare(double v, CompareOp op, double t) {
+  switch (op) {
+    case CompareOp::kGreaterEqual: return v >= t;
+    case CompareOp::kGreater: return v > t;
+    case CompareOp::kLessEqual: return v <= t;
+    case CompareOp::kLess: return v < t;
+    case CompareOp::kEqual: return v == t;
+    case CompareOp::kNotEqual: return v != t;
+  }
+  return false;
+}
+
+std::string number_text(double v) { return fmt::format("{}", v); }
+
+}  // namespace
+
+TargetRule TargetRule::compare(CompareOp op, double threshold) {
+  TargetRule r;
+  r.op = op;
+  r.threshold = threshold;
+  return r;
+}
+
+TargetRule TargetRule::positive(std::string positive_class) {
+  TargetRule r;
+  r.positive_class = std::move(positive_class);
+  return r;
+}
+
+TargetRule TargetRule::multiclass() {
+  TargetRule r;
+  r.kind = TargetKind::kMulticlass;
+  return r;
+}
+
+TargetRule TargetRule::regression() {
+  TargetRule r;
+  r.kind = TargetKind::kRegression;
+  return r;
+}
+
+TargetRule TargetRule::parse(std::string_view spec) {
+  const std::string_view s = trim_spaces(spec);
+  if (s.empty()) throw DataError("target rule is empty; expected e.g. \">=6\", a class name, multiclass or regression");
+  if (s == "multiclass") return multiclass();
+  if (s == "regression") return regression();
+  static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
+      {">=", CompareOp::kGreaterEqual}, {"<=", CompareOp::kLessEqual}, {"==", CompareOp::kEqual},
+      {"!=", CompareOp::kNotEqual},     {">", CompareOp::kGreater},    {"<", CompareOp::kLess}};
+  for (const auto& [text, op] : kOps) {
+    if (!s.starts_with(text)) continue;
+    const std::string_view rest = trim_spaces(s.substr(text.size()));
+    if (auto value = parse_number(rest); value && std::isfinite(*value)) return compare(op, *value);
+    if (op == CompareOp::kEqual && !rest.empty()) return positive(std::string(rest));
+    throw DataError(fmt::format("target rule \"{}\": expected a finite number after \"{}\"", spec, text));
+  }
+  return positive(std::string(s));
+}
+
+std::string TargetRule::to_string() const {
+  if (kind == TargetKind::kMulticlass) return "multiclass";
+  if (kind == TargetKind::kRegression) return "regression";
+  if (op) return fmt::format("{}{}", lrtune::to_string(*op), threshold);
+  return "==" + positive_class;
+}
+
+nlohmann::json TargetRule::to_json() const {
+  nlohmann::json j = {{"kind", lrtune::to_string(kind)}};
+  if (op) {
+    j["op"] = lrtune::to_string(*op);
+    j["threshold"] = threshold;
+  } else if (kind == TargetKind::kBinary) {
+    j["positive_class"] = positive_class;
+  }
+  return j;
+}
+
+TargetRule TargetRule::from_json(const nlohmann::json& j) {
+  const auto kind = j.at("kind").get<std::string>();
+  if (kind == "multiclass") return multiclass();
+  if (kind == "regression") return regression();
+  if (kind != "binary") throw DataError(fmt::format("target rule kind \"{}\": expected binary, multiclass or regression", kind));
+  if (j.contains("op")) {
+    const TargetRule parsed = parse(j.at("op").get<std::string>() + "0");
+    return compare(*parsed.op, j.at("threshold").get<double>());
+  }
+  return positive(j.at("positive_class").get<std::string>());
+}
+
+Target make_target(const Column& column, const TargetRule& rule, const std::string& source) {
+  const std::string where = source.empty() ? "" : source + ": ";
+  if (const Index m = column.missing_count(); m > 0) {
+    throw DataError(fmt::format("{}target column \"{}\" has {} missing values; expected none (drop those rows first)",
+                                where, column.name, m));
+  }
+  Target target;
+  target.column = column.name;
+  target.rule = rule;
+  const Index n = column.size();
+  target.values.resize(n);
+  const bool numeric = column.type == ColumnType::kNumeric;
+
+  if (rule.kind == TargetKind::kRegression) {
+    if (!numeric) {
+      throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
+                                  column.name));
+    }
+    for (Index i = 0; i < n; ++i) target.values[i] = column.numbers[static_cast<std::size_t>(i)];
+    return target;
+  }
+
+  if (rule.kind == TargetKind::kMulticlass) {
+    if (numeric) {
+      std::map<double, Index> labels;
+      for (double v : column.numbers) {
+        if (v != std::floor(v) || !std::isfinite(v)) {
+          throw DataError(fmt::format("{}target column \"{}\" holds {}; multiclass labels must be integers or text",
+                                      where, column.name, v));
+        }
+        ++labels[v];
+      }
+      std::map<double, Index> position;
+      for (const auto& [v, count] : labels) {
+        position[v] = static_cast<Index>(target.classes.size());
+        target.classes.push_back(number_text(v));
+        target.class_counts.push_back(count);
+      }
+      for (Index i = 0; i < n; ++i) {
+        target.values[i] = static_cast<double>(position[column.numbers[static_cast<std::size_t>(i)]]);
+      }
+    } else {
+      std::map<std::string, Index> labels;
+      for (const auto& s : column.strings) ++labels[s];
+      std::map<std::string, Index> position;
+      for (const auto& [s, count] : labels) {
+        position[s] = static_cast<Index>(target.classes.size());
+        target.classes.push_back(s);
+        target.class_counts.push_back(count);
+      }
+      for (Index i = 0; i < n; ++i) {
+        target.values[i] = static_cast<double>(position[column.strings[static_cast<std::size_t>(i)]]);
+      }
+    }
+    return target;
+  }
+
+  // Binary.
+  std::string positive_name;
+  if (rule.op) {
+    if (!numeric) {
+      throw DataError(fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
+                                  "a class name such as \"{}\"",
+                                  where, rule.to_string(), column.name,
+                                  column.levels().empty() ? "" : column.levels().front()));
+    }
+    for (Index i = 0; i < n; ++i) {
+      target.values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
+    }
+    positive_name = fmt::format("{} {} {}", column.name, to_string(*rule.op), rule.threshold);
+  } else {
+    bool found = false;
+    if (numeric) {
+      const auto value = parse_number(rule.positive_class);
+      if (!value) {
+        throw DataError(fmt::format("{}target class \"{}\" is not a number, but column \"{}\" is numeric", where,
+                                    rule.positive_class, column.name));
+      }
+      for (Index i = 0; i < n; ++i) {
+        const bool hit = column.numbers[static_cast<std::size_t>(i)] == *value;
+        target.values[i] = hit ? 1.0 : 0.0;
+        found |= hit;
+      }
+    } else {
+      for (Index i = 0; i < n; ++i) {
+        const bool hit = column.strings[static_cast<std::size_t>(i)] == rule.positive_class;
+        target.values[i] = hit ? 1.0 : 0.0;
+        found |= hit;
+      }
+    }
+    if (!found) {
+      throw DataError(fmt::format("{}target class \"{}\" does not occur in column \"{}\"", where,
+                                  rule.positive_class, column.name));
+    }
+    positive_name = fmt::format("{} == {}", column.name, rule.positive_class);
+  }
+  Index positives = 0;
+  for (Index i = 0; i < n; ++i) positives += target.values[i] > 0.5 ? 1 : 0;
+  if (positives == 0 || positives == n) {
+    throw DataError(fmt::format("{}target rule \"{}\" on column \"{}\" gives a single class ({} of {} rows "
+                                "positive); expected both classes",
+                                where, rule.to_string(), column.name, positives, n));
+  }
+  target.classes = {"not (" + positive_name + ")", positive_name};
+  target.class_counts = {n - positives, positives};
+  return target;
+}
+
+}  // namespace lrtune

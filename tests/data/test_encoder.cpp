@@ -1,0 +1,87 @@
+// Binary and one-hot encodings: levels fixed at fit time, which level is 1, names,
+// unseen levels (error or all-zero), missing values, JSON round trip.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "lrtune/data/csv.hpp"
+#include "lrtune/data/encoder.hpp"
+#include "lrtune/data/error.hpp"
+
+namespace {
+
+using namespace lrtune;
+using ::testing::HasSubstr;
+
+TEST(Encoder, TwoLevelsBecomeOneColumn) {
+  const Table t = parse_csv("type,c\nwhite,a\nred,b\nwhite,c\n");
+  StepLog log;
+  const auto e = CategoricalEncoder::fit(t, {"type"}, {}, &log);
+  EXPECT_EQ(e.output_names(), (std::vector<std::string>{"type_white"}));
+  EXPECT_EQ(e.transform(t), (MatrixD(3, 1) << 1, 0, 1).finished());
+  EXPECT_THAT(log[0].text, HasSubstr("1 for \"white\""));
+  EXPECT_EQ(log[0].details["type"]["positive_level"], "white");
+
+  EncoderOptions o;
+  o.positive_level["type"] = "red";
+  o.binary_name["type"] = "is_red";
+  const auto r = CategoricalEncoder::fit(t, {"type"}, o);
+  EXPECT_EQ(r.output_names(), (std::vector<std::string>{"is_red"}));
+  EXPECT_EQ(r.transform(t), (MatrixD(3, 1) << 0, 1, 0).finished());
+}
+
+TEST(Encoder, MoreLevelsOneHotSortedAndSideBySide) {
+  const Table t = parse_csv("c,type\nb,white\na,red\nc,white\na,red\n");
+  const auto e = CategoricalEncoder::fit(t, {"c", "type"});
+  EXPECT_EQ(e.output_names(), (std::vector<std::string>{"c_a", "c_b", "c_c", "type_white"}));
+  EXPECT_EQ(e.transform(t), (MatrixD(4, 4) << 0, 1, 0, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0).finished());
+}
+
+TEST(Encoder, UnseenLevels) {
+  const Table train = parse_csv("c\na\nb\nc\n", {}, "train.csv");
+  const Table other = parse_csv("c\nb\nd\n", {}, "new.csv");
+  const auto strict = CategoricalEncoder::fit(train, {"c"});
+  try {
+    (void)strict.transform(other);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("new.csv: file data row 1, column \"c\": level \"d\" was not seen at fit time; "
+                                    "expected one of \"a\", \"b\", \"c\""));
+  }
+  EncoderOptions o;
+  o.unknown = UnknownLevel::kAllZero;
+  const auto lenient = CategoricalEncoder::fit(train, {"c"}, o);
+  EXPECT_EQ(lenient.transform(other), (MatrixD(2, 3) << 0, 1, 0, 0, 0, 0).finished());
+}
+
+TEST(Encoder, Errors) {
+  const Table t = parse_csv("c,n,m\na,1,x\nb,2,\nc,3,y\n", {}, "t.csv");
+  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"n"}); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
+              HasSubstr("column \"n\" is numeric"));
+  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"m"}); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
+              HasSubstr("column \"m\" has 1 missing values; drop or impute them before encoding"));
+  EncoderOptions bad_level;
+  bad_level.positive_level["c"] = "a";
+  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"c"}, bad_level); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
+              HasSubstr("apply to two-level columns only"));
+  EncoderOptions unknown_column;
+  unknown_column.binary_name["zz"] = "x";
+  EXPECT_THROW((void)CategoricalEncoder::fit(t, {"c"}, unknown_column), DataError);
+  const Table two = parse_csv("c\na\nb\n");
+  EncoderOptions absent;
+  absent.positive_level["c"] = "q";
+  EXPECT_THROW((void)CategoricalEncoder::fit(two, {"c"}, absent), DataError);
+}
+
+TEST(Encoder, JsonRoundTrip) {
+  const Table t = parse_csv("c,type\nb,white\na,red\nc,white\n");
+  EncoderOptions o;
+  o.unknown = UnknownLevel::kAllZero;
+  o.binary_name["type"] = "is_white_wine";
+  const auto e = CategoricalEncoder::fit(t, {"c", "type"}, o);
+  const auto back = CategoricalEncoder::from_json(nlohmann::json::parse(e.to_json().dump()));
+  EXPECT_EQ(back.to_json(), e.to_json());
+  EXPECT_EQ(back.transform(t), e.transform(t));
+  EXPECT_EQ(back.unknown(), UnknownLevel::kAllZero);
+}
+
+}  // namespace
