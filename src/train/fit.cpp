@@ -211,4 +211,20 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
   return history;
 }
 
+Matrix as_column(const Vector& y) {
+  Matrix column(y.size(), 1);
+  column.col(0) = y;
+  return column;
+}
+
+History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
+            const FitOptions& options) {
+  return fit(model, optimizer, loss, X, as_column(y), options);
+}
+
+Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Vector& y, const std::vector<std::string>& metrics,
+              Index batch_size) {
+  return evaluate(model, loss, X, as_column(y), metrics, batch_size);
+}
+
 }  // namespace lrtune

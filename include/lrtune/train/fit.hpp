@@ -47,9 +47,18 @@ struct FitOptions {
 History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
             const FitOptions& options = {});
 
+// The same for a one-output model with y given as a vector (samples,), as the data pipeline returns it.
+History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
+            const FitOptions& options = {});
+
 // Keras' evaluate: the loss (mean over all rows) and each metric over all rows, batched,
 // dropout off. Keys: "loss" and the metric names as given.
 Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y,
               const std::vector<std::string>& metrics = {"accuracy"}, Index batch_size = 1024);
+Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Vector& y,
+              const std::vector<std::string>& metrics = {"accuracy"}, Index batch_size = 1024);
+
+// y (samples,) as the (samples, 1) matrix that one-output models train on.
+Matrix as_column(const Vector& y);
 
 }  // namespace lrtune
