@@ -203,12 +203,13 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const 
       const bool last = k + 1 == specs_.size();
       if (last) {
         auto Z = view(work.z, work.out);  // (batch, outputs): the logits
-        dense_forward<T>(input, W, b, Activation::linear, Z, Z);
+        dense_forward<T>(input, W, b, Activation::linear, Z, Z, &gemm_scratch_);
       } else if (work.separate_z) {
-        dense_forward<T>(input, W, b, dense->activation, view(work.z, work.out), view(work.a, work.out));
+        dense_forward<T>(input, W, b, dense->activation, view(work.z, work.out), view(work.a, work.out),
+                         &gemm_scratch_);
       } else {
         auto A = view(work.a, work.out);  // (batch, out): Z, then f(Z) in place
-        dense_forward<T>(input, W, b, dense->activation, A, A);
+        dense_forward<T>(input, W, b, dense->activation, A, A, &gemm_scratch_);
       }
     } else if (training && std::get<Dropout>(specs_[k]).rate > 0.0) {
       auto mask = view(work.mask, work.out);  // (batch, units)
@@ -277,10 +278,10 @@ void BasicSequential<T>::backward(const Eigen::Ref<const MatrixT<T>>& dlogits) {
     }
     const Eigen::Map<const MatrixT<T>> dZ(dz, batch_, work.out);  // (batch, out)
     dense_backward<T>(layer_output(k - 1), dZ, block_map(grads_.data(), blocks[work.kernel_block]),
-                      block_map(grads_.data(), blocks[work.bias_block]));
+                      block_map(grads_.data(), blocks[work.bias_block]), &gemm_scratch_);
     if (k == first_dense_) break;  // no dX for the first layer
     Eigen::Map<MatrixT<T>> dX(next->data(), batch_, work.in);  // (batch, in)
-    dense_input_gradient<T>(const_block_map(params_.data(), blocks[work.kernel_block]), dZ, dX);
+    dense_input_gradient<T>(const_block_map(params_.data(), blocks[work.kernel_block]), dZ, dX, &gemm_scratch_);
     dz = next->data();
     next = next == &grad_a_ ? &grad_b_ : &grad_a_;
   }
