@@ -8,6 +8,21 @@
 #include "lrtune/nn/sequential.hpp"
 #include "nn/gradient_check.hpp"
 
+// Counts heap allocations in a window (the whole test binary's malloc goes through here), to prove
+// that steady training allocates nothing. Left out under sanitizers, which own malloc.
+#if !defined(__SANITIZE_ADDRESS__)
+#define LRTUNE_COUNT_MALLOC 1
+extern "C" void* __libc_malloc(std::size_t size);
+namespace {
+long g_malloc_count = 0;
+bool g_counting = false;
+}  // namespace
+extern "C" void* malloc(std::size_t size) {
+  if (g_counting) ++g_malloc_count;
+  return __libc_malloc(size);
+}
+#endif
+
 namespace {
 
 using lrtune::Dense;
@@ -267,6 +282,26 @@ TEST(Sequential, WorkspacesAreReusedAcrossAPartialLastBatch) {
   EXPECT_TRUE(std::equal(fresh.gradients().begin(), fresh.gradients().end(), model.gradients().begin()));
   EXPECT_EQ(model.forward(X, true).data(), logits_32);
 }
+
+#ifdef LRTUNE_COUNT_MALLOC
+TEST(Sequential, SteadyTrainingStepsDoNotAllocate) {
+  lrtune::Sequential model = recipe_model();
+  const Matrix X = random_batch(32, 12, 8);
+  const Matrix y = binary_targets(32);
+  const Matrix tail = X.topRows(18), tail_y = y.topRows(18);
+  model.forward_backward(X, y, Loss::binary_crossentropy);  // first batch: workspaces grow
+  g_malloc_count = 0;
+  g_counting = true;
+  for (int step = 0; step < 3; ++step) {
+    model.forward_backward(X, y, Loss::binary_crossentropy);
+    model.output();
+  }
+  model.forward_backward(tail, tail_y, Loss::binary_crossentropy);  // the partial last batch
+  model.forward_backward(X, y, Loss::binary_crossentropy);
+  g_counting = false;
+  EXPECT_EQ(g_malloc_count, 0);
+}
+#endif
 
 TEST(Sequential, BinaryCrossEntropyStaysFiniteWhenTheModelSaturates) {
   lrtune::Sequential model(2, {Dense(1, "sigmoid", "zeros")});
