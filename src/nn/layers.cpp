@@ -10,15 +10,15 @@
 
 namespace lrtune {
 
-Dense::Dense(Index units_, std::string_view activation_, std::string_view kernel_initializer_)
-    : Dense(units_, activation_from_name(activation_), initializer_from_name(kernel_initializer_)) {}
+Dense::Dense(Index units, std::string_view activation, std::string_view kernel_initializer)
+    : Dense(units, activation_from_name(activation), initializer_from_name(kernel_initializer)) {}
 
-Dense::Dense(Index units_, Activation activation_, Initializer kernel_initializer_)
-    : units(units_), activation(activation_), kernel_initializer(kernel_initializer_) {
+Dense::Dense(Index units, Activation activation, Initializer kernel_initializer)
+    : units(units), activation(activation), kernel_initializer(kernel_initializer) {
   if (units < 1) throw std::invalid_argument("Dense: units must be >= 1, got " + std::to_string(units));
 }
 
-Dropout::Dropout(double rate_) : rate(rate_) {
+Dropout::Dropout(double rate) : rate(rate) {
   if (!(rate >= 0.0 && rate < 1.0))
     throw std::invalid_argument("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
 }

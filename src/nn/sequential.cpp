@@ -155,10 +155,11 @@ template <typename T>
 void BasicSequential<T>::ensure_capacity(Index rows) {
   if (rows <= capacity_) return;
   Index widest = input_dim_;
-  for (auto& work : work_) {
+  for (std::size_t k = 0; k < work_.size(); ++k) {
+    Work& work = work_[k];
     widest = std::max(widest, work.out);
     work.a.resize(rows * work.out);
-    if (as_dense(specs_[&work - work_.data()]) != nullptr) {
+    if (as_dense(specs_[k]) != nullptr) {
       if (work.separate_z) work.z.resize(rows * work.out);
     } else {
       work.mask.resize(rows * work.out);
