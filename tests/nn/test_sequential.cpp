@@ -160,6 +160,26 @@ TEST(Sequential, WholeModelGradientWithDropoutAndSoftmax) {
   EXPECT_LT(model_gradient_error(model, X, y, Loss::mean_squared_error, false), lrtune::testing::kGradientTolerance);
 }
 
+TEST(Sequential, OneBatchOfNEqualsTheMeanOfNBatchesOfOne) {
+  // Two paths that must agree: the mean loss's gradient over a batch and the average of the
+  // per-sample gradients (which also switches the batch size between 4 and 1).
+  lrtune::SequentialD model(3, {Dense(5, "relu"), Dense(4, "tanh"), Dense(1, "sigmoid")}, 12);
+  std::mt19937_64 rng(4);
+  const MatrixD X = lrtune::testing::random_matrix(4, 3, rng);
+  MatrixD y(4, 1);
+  y << 1, 0, 1, 0;
+  const double batch_loss = model.forward_backward(X, y, Loss::binary_crossentropy);
+  const lrtune::VectorD batch_gradient = Eigen::Map<const lrtune::VectorD>(model.gradients().data(), model.parameter_count());
+  lrtune::VectorD summed = lrtune::VectorD::Zero(model.parameter_count());
+  double summed_loss = 0.0;
+  for (lrtune::Index i = 0; i < 4; ++i) {
+    summed_loss += model.forward_backward(X.row(i), y.row(i), Loss::binary_crossentropy);
+    summed += Eigen::Map<const lrtune::VectorD>(model.gradients().data(), model.parameter_count());
+  }
+  EXPECT_NEAR(batch_loss, summed_loss / 4.0, 1e-14);
+  EXPECT_TRUE(batch_gradient.isApprox(summed / 4.0, 1e-12));
+}
+
 TEST(Sequential, BackwardOverwritesGarbageInTheGradientBuffer) {
   lrtune::Sequential clean = recipe_model();
   lrtune::Sequential dirty = recipe_model();
