@@ -82,12 +82,14 @@ static void BM_TrainingStepWithAdam(benchmark::State& state) {
     model.forward_backward(X, y, lrtune::Loss::binary_crossentropy);
     t += 1;
     const float lr_t = static_cast<float>(1e-3 * std::sqrt(1 - std::pow(0.999, t)) / (1 - std::pow(0.9, t)));
-    float* w = model.parameters().data();
-    const float* g = model.gradients().data();
+    float* __restrict w = model.parameters().data();
+    const float* __restrict g = model.gradients().data();
+    float* __restrict mp = m.data();
+    float* __restrict vp = v.data();
     for (std::size_t i = 0; i < n; ++i) {
-      m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-      v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
-      w[i] -= lr_t * m[i] / (std::sqrt(v[i]) + eps);
+      mp[i] = beta1 * mp[i] + (1 - beta1) * g[i];
+      vp[i] = beta2 * vp[i] + (1 - beta2) * g[i] * g[i];
+      w[i] -= lr_t * mp[i] / (std::sqrt(vp[i]) + eps);
     }
     benchmark::ClobberMemory();
   }
