@@ -180,6 +180,25 @@ TEST(Sequential, OneBatchOfNEqualsTheMeanOfNBatchesOfOne) {
   EXPECT_TRUE(batch_gradient.isApprox(summed / 4.0, 1e-12));
 }
 
+TEST(Sequential, RowIndexedBatchesEqualGatheredBatches) {
+  lrtune::Sequential a = recipe_model();
+  lrtune::Sequential b = recipe_model();
+  const Matrix X = random_batch(50, 12, 9);
+  const Matrix y = binary_targets(50);
+  const std::vector<lrtune::Index> rows{7, 3, 49, 0, 12, 12, 30};
+  Matrix X_batch(rows.size(), 12), y_batch(rows.size(), 1);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    X_batch.row(i) = X.row(rows[i]);
+    y_batch.row(i) = y.row(rows[i]);
+  }
+  EXPECT_EQ(a.forward_backward(X, y, rows, Loss::binary_crossentropy),
+            b.forward_backward(X_batch, y_batch, Loss::binary_crossentropy));
+  EXPECT_TRUE(std::equal(a.gradients().begin(), a.gradients().end(), b.gradients().begin()));
+  EXPECT_TRUE((a.output().array() == b.output().array()).all());
+  const std::vector<lrtune::Index> bad{0, 50};
+  EXPECT_THROW(a.forward(X, bad, false), std::out_of_range);
+}
+
 TEST(Sequential, BackwardOverwritesGarbageInTheGradientBuffer) {
   lrtune::Sequential clean = recipe_model();
   lrtune::Sequential dirty = recipe_model();
@@ -309,6 +328,7 @@ TEST(Sequential, SteadyTrainingStepsDoNotAllocate) {
   const Matrix X = random_batch(32, 12, 8);
   const Matrix y = binary_targets(32);
   const Matrix tail = X.topRows(18), tail_y = y.topRows(18);
+  const std::vector<lrtune::Index> rows{5, 1, 9, 2};
   model.forward_backward(X, y, Loss::binary_crossentropy);  // first batch: workspaces grow
   g_malloc_count = 0;
   g_counting = true;
@@ -318,6 +338,7 @@ TEST(Sequential, SteadyTrainingStepsDoNotAllocate) {
   }
   model.forward_backward(tail, tail_y, Loss::binary_crossentropy);  // the partial last batch
   model.forward_backward(X, y, Loss::binary_crossentropy);
+  model.forward_backward(X, y, rows, Loss::binary_crossentropy);  // a shuffled batch by row indices
   g_counting = false;
   EXPECT_EQ(g_malloc_count, 0);
 }
