@@ -6,18 +6,19 @@
 #include <string>
 
 #include "activation_kernels.hpp"
+#include "gemm.hpp"
 
 namespace lrtune {
 
-Dense::Dense(Index units_, std::string_view activation_, std::string_view kernel_initializer_)
-    : Dense(units_, activation_from_name(activation_), initializer_from_name(kernel_initializer_)) {}
+Dense::Dense(Index units, std::string_view activation, std::string_view kernel_initializer)
+    : Dense(units, activation_from_name(activation), initializer_from_name(kernel_initializer)) {}
 
-Dense::Dense(Index units_, Activation activation_, Initializer kernel_initializer_)
-    : units(units_), activation(activation_), kernel_initializer(kernel_initializer_) {
+Dense::Dense(Index units, Activation activation, Initializer kernel_initializer)
+    : units(units), activation(activation), kernel_initializer(kernel_initializer) {
   if (units < 1) throw std::invalid_argument("Dense: units must be >= 1, got " + std::to_string(units));
 }
 
-Dropout::Dropout(double rate_) : rate(rate_) {
+Dropout::Dropout(double rate) : rate(rate) {
   if (!(rate >= 0.0 && rate < 1.0))
     throw std::invalid_argument("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
 }
@@ -25,35 +26,46 @@ Dropout::Dropout(double rate_) : rate(rate_) {
 template <typename T>
 void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& W,
                    const Eigen::Ref<const MatrixT<T>>& b, Activation activation, Eigen::Ref<MatrixT<T>> Z,
-                   Eigen::Ref<MatrixT<T>> A) {
-  // Z = X W
-  Z.noalias() = X * W;
-  if (activation == Activation::softmax) {
-    // Z += b, then A = softmax(Z) row by row
-    Z.rowwise() += b.row(0);
-    detail::activate<T>(activation, Z, A);
-    return;
-  }
-  for (Index i = 0; i < Z.rows(); ++i) {
-    // Z_i += b; A_i = f(Z_i), one pass over the row while it is in L1
-    Z.row(i) += b.row(0);
-    detail::activate<T>(activation, Z.row(i), A.row(i));
-  }
+                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* scratch) {
+  // Z = b (broadcast), then Z += X W: the bias rides in the GEMM's accumulation (Eigen zeroes
+  // the destination of a plain product anyway), so no separate bias pass is needed.
+  Z.rowwise() = b.row(0);
+  if (scratch != nullptr && Z.rows() > 1 && Z.cols() > 1)
+    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::RowMajor>(Z.rows(), Z.cols(), X.cols(), X.data(), X.outerStride(),
+                                                                 W.data(), W.outerStride(), Z.data(), Z.outerStride(),
+                                                                 *scratch);
+  else
+    Z.noalias() += X * W;
+  // A = f(Z), one pass (A may be Z)
+  detail::activate<T>(activation, Z, A);
 }
 
 template <typename T>
 void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
-                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db) {
+                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* scratch) {
   // dW = X^T dZ
-  dW.noalias() = X.transpose() * dZ;
+  if (scratch != nullptr && dW.rows() > 1 && dW.cols() > 1) {
+    dW.setZero();
+    detail::gemm_accumulate<T, Eigen::ColMajor, Eigen::RowMajor>(dW.rows(), dW.cols(), X.rows(), X.data(), X.outerStride(),
+                                                                 dZ.data(), dZ.outerStride(), dW.data(), dW.outerStride(),
+                                                                 *scratch);
+  } else {
+    dW.noalias() = X.transpose() * dZ;
+  }
   // db = sum over the batch of dZ
   db.row(0) = dZ.colwise().sum();
 }
 
 template <typename T>
 void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Ref<const MatrixT<T>>& dZ,
-                          Eigen::Ref<MatrixT<T>> dX) {
-  if (dZ.cols() == 1) {
+                          Eigen::Ref<MatrixT<T>> dX, VectorT<T>* scratch) {
+  if (scratch != nullptr && dZ.cols() > 1 && dX.rows() > 1 && dX.cols() > 1) {
+    // dX = dZ W^T
+    dX.setZero();
+    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::ColMajor>(dX.rows(), dX.cols(), dZ.cols(), dZ.data(), dZ.outerStride(),
+                                                                 W.data(), W.outerStride(), dX.data(), dX.outerStride(),
+                                                                 *scratch);
+  } else if (dZ.cols() == 1) {
     // dX = dZ w^T (an outer product when the layer has one unit)
     dX.noalias() = dZ.col(0) * W.col(0).transpose();
   } else {
@@ -89,11 +101,11 @@ void dropout_backward(const Eigen::Ref<const MatrixT<T>>& dY, const Eigen::Ref<c
 #define LRTUNE_INSTANTIATE_LAYERS(T)                                                                              \
   template void dense_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,        \
                                  const Eigen::Ref<const MatrixT<T>>&, Activation, Eigen::Ref<MatrixT<T>>,          \
-                                 Eigen::Ref<MatrixT<T>>);                                                          \
+                                 Eigen::Ref<MatrixT<T>>, VectorT<T>*);                                             \
   template void dense_backward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,       \
-                                  Eigen::Ref<MatrixT<T>>, Eigen::Ref<MatrixT<T>>);                                 \
+                                  Eigen::Ref<MatrixT<T>>, Eigen::Ref<MatrixT<T>>, VectorT<T>*);                    \
   template void dense_input_gradient<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&, \
-                                        Eigen::Ref<MatrixT<T>>);                                                   \
+                                        Eigen::Ref<MatrixT<T>>, VectorT<T>*);                                      \
   template void dropout_mask<T>(double, DropoutGenerator&, Eigen::Ref<MatrixT<T>>);                                \
   template void dropout_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,      \
                                    Eigen::Ref<MatrixT<T>>);                                                        \

@@ -155,10 +155,11 @@ template <typename T>
 void BasicSequential<T>::ensure_capacity(Index rows) {
   if (rows <= capacity_) return;
   Index widest = input_dim_;
-  for (auto& work : work_) {
+  for (std::size_t k = 0; k < work_.size(); ++k) {
+    Work& work = work_[k];
     widest = std::max(widest, work.out);
     work.a.resize(rows * work.out);
-    if (as_dense(specs_[&work - work_.data()]) != nullptr) {
+    if (as_dense(specs_[k]) != nullptr) {
       if (work.separate_z) work.z.resize(rows * work.out);
     } else {
       work.mask.resize(rows * work.out);
@@ -168,6 +169,7 @@ void BasicSequential<T>::ensure_capacity(Index rows) {
   grad_a_.resize(rows * widest);
   grad_b_.resize(rows * widest);
   dlogits_.resize(rows * output_dim());
+  y_batch_.resize(rows * output_dim());
   capacity_ = rows;
 }
 
@@ -190,9 +192,32 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const 
   if (X.rows() < 1) throw std::invalid_argument("forward: X has no rows");
   ensure_capacity(X.rows());
   batch_ = X.rows();
+  view(input_, input_dim_) = X;
+  return run_forward(training);
+}
+
+template <typename T>
+Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const MatrixT<T>>& X,
+                                                         std::span<const Index> rows, bool training) {
+  if (X.cols() != input_dim_)
+    throw std::invalid_argument("forward: X has " + std::to_string(X.cols()) + " columns, the model expects " +
+                                std::to_string(input_dim_));
+  if (rows.empty()) throw std::invalid_argument("forward: the batch has no rows");
+  for (const Index row : rows)
+    if (row < 0 || row >= X.rows())
+      throw std::out_of_range("forward: row index " + std::to_string(row) + " outside X's 0.." +
+                              std::to_string(X.rows() - 1));
+  ensure_capacity(static_cast<Index>(rows.size()));
+  batch_ = static_cast<Index>(rows.size());
+  auto input = view(input_, input_dim_);  // (batch, input_dim)
+  for (Index i = 0; i < batch_; ++i) input.row(i) = X.row(rows[i]);
+  return run_forward(training);
+}
+
+template <typename T>
+Eigen::Map<const MatrixT<T>> BasicSequential<T>::run_forward(bool training) {
   training_ = training;
   output_ready_ = false;
-  view(input_, input_dim_) = X;
   const auto& blocks = layout_.blocks();
   for (std::size_t k = 0; k < specs_.size(); ++k) {
     Work& work = work_[k];
@@ -203,12 +228,13 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const 
       const bool last = k + 1 == specs_.size();
       if (last) {
         auto Z = view(work.z, work.out);  // (batch, outputs): the logits
-        dense_forward<T>(input, W, b, Activation::linear, Z, Z);
+        dense_forward<T>(input, W, b, Activation::linear, Z, Z, &gemm_scratch_);
       } else if (work.separate_z) {
-        dense_forward<T>(input, W, b, dense->activation, view(work.z, work.out), view(work.a, work.out));
+        dense_forward<T>(input, W, b, dense->activation, view(work.z, work.out), view(work.a, work.out),
+                         &gemm_scratch_);
       } else {
         auto A = view(work.a, work.out);  // (batch, out): Z, then f(Z) in place
-        dense_forward<T>(input, W, b, dense->activation, A, A);
+        dense_forward<T>(input, W, b, dense->activation, A, A, &gemm_scratch_);
       }
     } else if (training && std::get<Dropout>(specs_[k]).rate > 0.0) {
       auto mask = view(work.mask, work.out);  // (batch, units)
@@ -277,10 +303,10 @@ void BasicSequential<T>::backward(const Eigen::Ref<const MatrixT<T>>& dlogits) {
     }
     const Eigen::Map<const MatrixT<T>> dZ(dz, batch_, work.out);  // (batch, out)
     dense_backward<T>(layer_output(k - 1), dZ, block_map(grads_.data(), blocks[work.kernel_block]),
-                      block_map(grads_.data(), blocks[work.bias_block]));
+                      block_map(grads_.data(), blocks[work.bias_block]), &gemm_scratch_);
     if (k == first_dense_) break;  // no dX for the first layer
     Eigen::Map<MatrixT<T>> dX(next->data(), batch_, work.in);  // (batch, in)
-    dense_input_gradient<T>(const_block_map(params_.data(), blocks[work.kernel_block]), dZ, dX);
+    dense_input_gradient<T>(const_block_map(params_.data(), blocks[work.kernel_block]), dZ, dX, &gemm_scratch_);
     dz = next->data();
     next = next == &grad_a_ ? &grad_b_ : &grad_a_;
   }
@@ -292,6 +318,25 @@ double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& 
   const auto logits = forward(X, training);
   auto dlogits = view(dlogits_, output_dim());  // (batch, outputs)
   const double value = loss_and_gradient<T>(loss, output_activation(), logits, y_true, dlogits);
+  backward(dlogits);
+  return value;
+}
+
+template <typename T>
+double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& X,
+                                            const Eigen::Ref<const MatrixT<T>>& y_true, std::span<const Index> rows,
+                                            Loss loss, bool training) {
+  if (y_true.rows() != X.rows())
+    throw std::invalid_argument("forward_backward: X has " + std::to_string(X.rows()) + " rows but y_true has " +
+                                std::to_string(y_true.rows()));
+  if (y_true.cols() != output_dim())
+    throw std::invalid_argument("forward_backward: y_true has " + std::to_string(y_true.cols()) +
+                                " columns, the model has " + std::to_string(output_dim()) + " outputs");
+  const auto logits = forward(X, rows, training);
+  auto targets = view(y_batch_, output_dim());  // (batch, outputs)
+  for (Index i = 0; i < batch_; ++i) targets.row(i) = y_true.row(rows[i]);
+  auto dlogits = view(dlogits_, output_dim());  // (batch, outputs)
+  const double value = loss_and_gradient<T>(loss, output_activation(), logits, targets, dlogits);
   backward(dlogits);
   return value;
 }

@@ -33,7 +33,8 @@ template <typename T>
 void activation_forward(Activation activation, const Eigen::Ref<const MatrixT<T>>& Z, Eigen::Ref<MatrixT<T>> A);
 
 // dZ = dA ⊙ f'(Z) (softmax: dZ = A ⊙ (dA - rowsum(dA ⊙ A))), given Z and A = f(Z).
-// Overwrites dZ; dZ may be dA itself.
+// Overwrites dZ; dZ may be dA itself. Only gelu reads Z (the others use A), so callers that keep
+// A in place of Z may pass A twice except for gelu.
 template <typename T>
 void activation_backward(Activation activation, const Eigen::Ref<const MatrixT<T>>& Z,
                          const Eigen::Ref<const MatrixT<T>>& A, const Eigen::Ref<const MatrixT<T>>& dA,

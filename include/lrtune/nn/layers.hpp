@@ -41,23 +41,26 @@ using LayerSpec = std::variant<Dense, Dropout>;
 using DropoutGenerator = std::mt19937_64;
 
 // ---- kernels ----
+// The products take an optional `scratch` vector: when given, GEMM packing space lives there (grown
+// on first use, never shrunk), so repeated calls allocate nothing; when nullptr, Eigen allocates
+// what it needs per call (above 128 KiB of packing space it uses the heap).
 
 // Z = X W + b (overwritten), then A = f(Z) in the same pass over each row (A may be Z).
 // X (batch, in), W (in, out), b (1, out), Z and A (batch, out).
 template <typename T>
 void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& W,
                    const Eigen::Ref<const MatrixT<T>>& b, Activation activation, Eigen::Ref<MatrixT<T>> Z,
-                   Eigen::Ref<MatrixT<T>> A);
+                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* scratch = nullptr);
 
 // From dZ (batch, out) = dL/dZ and the layer's input X (batch, in): overwrites dW (in, out) and
 // db (1, out). Nothing is accumulated.
 template <typename T>
 void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
-                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db);
+                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* scratch = nullptr);
 // Overwrites dX (batch, in) = dZ W^T (skipped by the model for its first layer).
 template <typename T>
 void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Ref<const MatrixT<T>>& dZ,
-                          Eigen::Ref<MatrixT<T>> dX);
+                          Eigen::Ref<MatrixT<T>> dX, VectorT<T>* scratch = nullptr);
 
 // Overwrites mask (batch, units) with 0 (dropped: u < rate) or 1 / (1 - rate) (kept), u uniform
 // in [0, 1) from the top 53 bits of one draw per element, row by row.

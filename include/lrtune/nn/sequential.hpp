@@ -75,6 +75,11 @@ class BasicSequential {
   // next forward/predict/forward_backward or until the model is moved or destroyed. Workspaces grow
   // to the largest batch seen and never shrink, so steady training does not allocate.
   Eigen::Map<const MatrixT<T>> forward(const Eigen::Ref<const MatrixT<T>>& X, bool training);
+  // The same for the batch made of X's rows `rows` (in that order), gathered straight into the
+  // model's input workspace: the shuffled-epoch path without a gathered copy by the caller.
+  // Throws std::out_of_range for a row outside X.
+  Eigen::Map<const MatrixT<T>> forward(const Eigen::Ref<const MatrixT<T>>& X, std::span<const Index> rows,
+                                       bool training);
   // The last forward's output after the output activation (probabilities or values), (batch, outputs);
   // computed on first use after each forward. Throws std::logic_error before any forward.
   Eigen::Map<const MatrixT<T>> output();
@@ -94,6 +99,9 @@ class BasicSequential {
   // workspace, so steady training allocates nothing. output() is valid afterwards (for metrics).
   double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true,
                           Loss loss, bool training = true);
+  // The same for the batch of rows `rows` of X and y_true (gathered into workspaces, no allocation).
+  double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true,
+                          std::span<const Index> rows, Loss loss, bool training = true);
 
   // ---- state ----
   ModelState<T> state() const;
@@ -119,6 +127,7 @@ class BasicSequential {
   };
 
   void ensure_capacity(Index rows);
+  Eigen::Map<const MatrixT<T>> run_forward(bool training);  // input_ holds the batch
   Eigen::Map<MatrixT<T>> view(VectorT<T>& buffer, Index cols) { return {buffer.data(), batch_, cols}; }
   Eigen::Map<const MatrixT<T>> layer_output(std::ptrdiff_t layer) const;  // -1: the copied input
 
@@ -134,6 +143,8 @@ class BasicSequential {
   VectorT<T> input_;              // (capacity_, input_dim): the last forward's X
   VectorT<T> grad_a_, grad_b_;    // (capacity_, widest layer): backward ping-pong
   VectorT<T> dlogits_;            // (capacity_, outputs): forward_backward's loss gradient
+  VectorT<T> y_batch_;            // (capacity_, outputs): gathered targets of forward_backward(rows)
+  VectorT<T> gemm_scratch_;       // GEMM packing space, grown once (see layers.hpp)
   std::ptrdiff_t first_dense_ = 0;  // backward computes no dX below it
   Index capacity_ = 0;            // rows the workspaces hold
   Index batch_ = 0;               // rows of the last forward (0: none yet)
