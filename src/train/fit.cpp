@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <numeric>
+#include <span>
 #include <stdexcept>
 
 #include "lrtune/core/random.hpp"
@@ -132,8 +133,7 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
   Mt19937 shuffle_rng(static_cast<std::uint32_t>(options.seed));
   std::vector<Index> order(static_cast<std::size_t>(rows));
   std::iota(order.begin(), order.end(), Index{0});
-  Matrix xb(batch_size, x_train.cols());  // (batch, features)
-  Matrix yb(batch_size, y_train.cols());  // (batch, outputs)
+  Matrix yb(batch_size, y_train.cols());  // (batch, outputs): the batch's targets, for the metrics
 
   const auto started = std::chrono::steady_clock::now();
   for (Callback* callback : options.callbacks) callback->on_train_begin(context);
@@ -152,15 +152,11 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
         break;
       }
       const Index size = std::min(batch_size, rows - start);
-      for (Index i = 0; i < size; ++i) {
-        const Index row = order[static_cast<std::size_t>(start + i)];
-        xb.row(i) = x_train.row(row);
-        yb.row(i) = y_train.row(row);
-      }
+      const std::span<const Index> batch_rows(order.data() + start, static_cast<std::size_t>(size));
+      for (Index i = 0; i < size; ++i) yb.row(i) = y_train.row(batch_rows[static_cast<std::size_t>(i)]);
       for (Callback* callback : options.callbacks) callback->on_batch_begin(context.step, context);
-      const auto x_batch = xb.topRows(size);
       const auto y_batch = yb.topRows(size);
-      const double batch_loss = model.forward_backward(x_batch, y_batch, loss, /*training=*/true);
+      const double batch_loss = model.forward_backward(x_train, y_train, batch_rows, loss, /*training=*/true);
       const bool finite = std::isfinite(batch_loss);
       epoch_loss.add(batch_loss, static_cast<double>(size));
       // Metrics of the predictions made before this batch's update, as Keras logs them.
