@@ -1,5 +1,6 @@
 // Activation name lookup and the matrix forms of the activation kernels (activation_kernels.hpp).
 // Dense and the losses call the kernels directly; these entry points serve tests and users.
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/activations.hpp"
 
 #include <array>
@@ -11,7 +12,7 @@
 namespace lrtune {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Activation>, 8> kActivations{{
+constexpr NameTable<Activation, 8> kActivations{{
     {"linear", Activation::linear},
     {"relu", Activation::relu},
     {"sigmoid", Activation::sigmoid},
@@ -24,23 +25,11 @@ constexpr std::array<std::pair<std::string_view, Activation>, 8> kActivations{{
 
 }  // namespace
 
-std::string activation_names() {
-  std::string names;
-  for (const auto& [name, value] : kActivations) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
+std::string activation_names() { return joined_names(kActivations); }
 
-Activation activation_from_name(std::string_view name) {
-  for (const auto& [known, value] : kActivations)
-    if (known == name) return value;
-  throw std::invalid_argument("unknown activation '" + std::string(name) + "'; valid: " + activation_names());
-}
+Activation activation_from_name(std::string_view name) { return value_from_name(kActivations, name, "activation"); }
 
-std::string_view activation_name(Activation activation) {
-  for (const auto& [name, value] : kActivations)
-    if (value == activation) return name;
-  throw std::invalid_argument("activation_name: invalid Activation value");
-}
+std::string_view activation_name(Activation activation) { return name_of_value(kActivations, activation, "Activation"); }
 
 template <typename T>
 void activation_forward(Activation activation, const Eigen::Ref<const MatrixT<T>>& Z, Eigen::Ref<MatrixT<T>> A) {

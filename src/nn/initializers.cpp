@@ -1,5 +1,6 @@
 // Keras' kernel initialisers on our own uniform and normal draws from std::mt19937_64 bits, so
 // that a seed gives the same weights with every standard library. Which stream a layer uses is Sequential's.
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/initializers.hpp"
 
 #include <array>
@@ -10,7 +11,7 @@
 namespace lrtune {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Initializer>, 5> kInitializers{{
+constexpr NameTable<Initializer, 5> kInitializers{{
     {"glorot_uniform", Initializer::glorot_uniform},
     {"glorot_normal", Initializer::glorot_normal},
     {"he_uniform", Initializer::he_uniform},
@@ -27,23 +28,11 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 }  // namespace
 
-std::string initializer_names() {
-  std::string names;
-  for (const auto& [name, value] : kInitializers) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
+std::string initializer_names() { return joined_names(kInitializers); }
 
-Initializer initializer_from_name(std::string_view name) {
-  for (const auto& [known, value] : kInitializers)
-    if (known == name) return value;
-  throw std::invalid_argument("unknown kernel initializer '" + std::string(name) + "'; valid: " + initializer_names());
-}
+Initializer initializer_from_name(std::string_view name) { return value_from_name(kInitializers, name, "kernel initializer"); }
 
-std::string_view initializer_name(Initializer initializer) {
-  for (const auto& [name, value] : kInitializers)
-    if (value == initializer) return name;
-  throw std::invalid_argument("initializer_name: invalid Initializer value");
-}
+std::string_view initializer_name(Initializer initializer) { return name_of_value(kInitializers, initializer, "Initializer"); }
 
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   return splitmix64(splitmix64(seed) ^ splitmix64(stream + 0x632be59bd9b4e019ULL));

@@ -1,5 +1,6 @@
 // Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, and MSE / MAE
 // chained through any output activation. Each returns the batch mean and dL/dlogits.
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/losses.hpp"
 
 #include <array>
@@ -12,7 +13,7 @@
 namespace lrtune {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Loss>, 8> kLosses{{
+constexpr NameTable<Loss, 8> kLosses{{
     {"binary_crossentropy", Loss::binary_crossentropy},
     {"categorical_crossentropy", Loss::categorical_crossentropy},
     {"mean_squared_error", Loss::mean_squared_error},
@@ -42,23 +43,11 @@ auto log_sum_exp(const Row& z) {
 
 }  // namespace
 
-std::string loss_names() {
-  std::string names;
-  for (const auto& [name, value] : kLosses) names += (names.empty() ? "" : ", ") + std::string(name);
-  return names;
-}
+std::string loss_names() { return joined_names(kLosses); }
 
-Loss loss_from_name(std::string_view name) {
-  for (const auto& [known, value] : kLosses)
-    if (known == name) return value;
-  throw std::invalid_argument("unknown loss '" + std::string(name) + "'; valid: " + loss_names());
-}
+Loss loss_from_name(std::string_view name) { return value_from_name(kLosses, name, "loss"); }
 
-std::string_view loss_name(Loss loss) {
-  for (const auto& [name, value] : kLosses)
-    if (value == loss) return name;
-  throw std::invalid_argument("loss_name: invalid Loss value");
-}
+std::string_view loss_name(Loss loss) { return name_of_value(kLosses, loss, "Loss"); }
 
 void check_loss_output(Loss loss, Activation output_activation) {
   if (loss == Loss::binary_crossentropy && output_activation != Activation::sigmoid &&

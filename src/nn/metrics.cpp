@@ -1,5 +1,6 @@
 // Metrics over y_true and predictions (after the output activation), and their streaming forms.
 // Pure functions; they never see logits, losses or models.
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/metrics.hpp"
 
 #include <algorithm>
@@ -13,7 +14,7 @@
 namespace lrtune {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, Metric>, 8> kMetrics{{
+constexpr NameTable<Metric, 8> kMetrics{{
     {"binary_accuracy", Metric::binary_accuracy},
     {"categorical_accuracy", Metric::categorical_accuracy},
     {"precision", Metric::precision},
@@ -105,11 +106,7 @@ Metric metric_from_name(std::string_view name, Index outputs) {
   throw std::invalid_argument("unknown metric '" + std::string(name) + "'; valid: " + metric_names());
 }
 
-std::string_view metric_name(Metric metric) {
-  for (const auto& [name, value] : kMetrics)
-    if (value == metric) return name;
-  throw std::invalid_argument("metric_name: invalid Metric value");
-}
+std::string_view metric_name(Metric metric) { return name_of_value(kMetrics, metric, "Metric"); }
 
 template <typename T>
 double binary_accuracy(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, double threshold) {
