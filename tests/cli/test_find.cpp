@@ -19,11 +19,13 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
                            "data_steps.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto json = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
-  EXPECT_EQ(json.at("learning_rates").size(), 30u);
+  const std::size_t points = json.at("learning_rates").size();  // 30, or fewer when the loss diverged
+  EXPECT_GE(points, 20u);
+  EXPECT_LE(points, 30u);
   EXPECT_TRUE(json.at("chosen_learning_rate").is_number());
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
   EXPECT_EQ(csv.rfind("point,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 31);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);
 }
 
 TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
@@ -38,7 +40,7 @@ TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
   EXPECT_NE(r.err.find("Range test 1/6 - lr: 0.001"), std::string::npos) << r.err;
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   EXPECT_NEAR(curve.at("learning_rates")[3].get<double>(), 1e-3 * std::pow(10.0, 3.0 / 30.0), 1e-12);
-  EXPECT_EQ(curve.at("mode"), "per_epoch");
+  EXPECT_EQ(curve.at("mode"), "per-epoch");
 }
 
 TEST(CliFind, CategoricalPositiveClassAndImputation) {

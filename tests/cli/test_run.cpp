@@ -40,7 +40,7 @@ TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
 
 TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   TempDir dir;
-  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --finder-points 10 --out out", dir.path());
+  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("churned"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("test accuracy"), std::string::npos) << r.out;
@@ -48,6 +48,6 @@ TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "report.html"));
   // The data set is the same bytes every time.
   TempDir again;
-  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --finder-points 5 --quiet --out out", again.path()).code, 0);
+  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --quiet --out out", again.path()).code, 0);
   EXPECT_EQ(read_text(dir.path() / "out" / "demo_data.csv"), read_text(again.path() / "out" / "demo_data.csv"));
 }

@@ -62,8 +62,8 @@ TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
   TempDir dir;
   const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
   const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " train " + wine() +
-                              " --target quality --positive '>=6' --layers 32 --epochs 1000 --lr 0.001 --out out"
-                              " >log 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo $? > code)";
+                              " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out"
+                              " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
   const std::string history = read_text(dir.path() / "out" / "history.csv");
