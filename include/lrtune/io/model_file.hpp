@@ -22,6 +22,7 @@ inline constexpr int kModelFormatVersion = 1;                          // metada
 // Caps applied to the architecture read from a file, before anything is allocated.
 inline constexpr std::int64_t kModelMaxLayers = 1024;
 inline constexpr std::int64_t kModelMaxWidth = std::int64_t{1} << 24;  // input dim and units
+inline constexpr std::int64_t kModelMaxParameters = std::int64_t{1} << 31;  // 8 GiB of float32
 
 struct SavedModel {
   Sequential model;                     // weights loaded; dropout RNG seeded with 0
