@@ -1,0 +1,69 @@
+// Model files: a trained Sequential with its loss, fitted preprocessing and training settings in
+// one safetensors file (weights as F32 tensors named "dense/kernel", "dense/bias", ...; everything
+// else as JSON strings in "__metadata__"); layout in docs/model-file.md. Training is train's job.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/data/preprocessing.hpp"
+#include "lrtune/io/error.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/sequential.hpp"
+
+namespace lrtune {
+
+inline constexpr std::string_view kModelFormatName = "lrtune.model";  // metadata "format"
+inline constexpr int kModelFormatVersion = 1;                          // metadata "format_version"
+// Caps applied to the architecture read from a file, before anything is allocated.
+inline constexpr std::int64_t kModelMaxLayers = 1024;
+inline constexpr std::int64_t kModelMaxWidth = std::int64_t{1} << 24;  // input dim and units
+inline constexpr std::int64_t kModelMaxParameters = std::int64_t{1} << 31;  // 8 GiB of float32
+
+struct SavedModel {
+  Sequential model;                     // weights loaded; dropout RNG seeded with 0
+  Loss loss = Loss::binary_crossentropy;
+  FittedPreprocessing preprocessing;    // turns a raw table with the training columns into inputs
+  nlohmann::json settings;              // what the caller saved (optimizer config, epochs, seeds, ...)
+  std::string lrtune_version;           // the version that wrote the file
+};
+
+// The architecture as stored in the metadata: {"input_dim": 12, "layers": [{"type": "dense",
+// "name": "dense", "units": 128, "activation": "relu", "kernel_initializer": "glorot_uniform"},
+// {"type": "dropout", "name": "dropout", "rate": 0.2}, ...], "parameter_count": N}.
+nlohmann::json architecture_to_json(const Sequential& model);
+// Rebuilds an (initialised, seed 0) model from that JSON, validating types, ranges and caps;
+// throws std::invalid_argument naming the bad field.
+Sequential architecture_from_json(const nlohmann::json& architecture);
+
+// The metadata save_model writes (every value a string; JSON values dumped compactly):
+// format, format_version, lrtune_version, architecture, loss, preprocessing, settings.
+std::map<std::string, std::string> model_metadata(const Sequential& model, Loss loss,
+                                                  const FittedPreprocessing& preprocessing,
+                                                  const nlohmann::json& settings);
+
+// The model file's bytes (what save_model writes). Throws std::invalid_argument when the loss
+// cannot follow the model's output activation or settings is not a JSON object.
+std::string encode_model(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing,
+                         const nlohmann::json& settings = nlohmann::json::object());
+
+// Writes the model file atomically. settings: a JSON object the caller chooses, e.g.
+// {"optimizer": optimizer.config(), "epochs": 100, "batch_size": 32, "seed": 0, "learning_rate": 0.007}.
+void save_model(const std::filesystem::path& path, const Sequential& model, Loss loss,
+                const FittedPreprocessing& preprocessing,
+                const nlohmann::json& settings = nlohmann::json::object());
+
+// Reads and validates a model file: the safetensors rules (decode_safetensors), format name and
+// version, architecture, exactly one tensor per parameter block with the block's name and shape,
+// loss vs output activation, preprocessing and settings JSON. Throws ModelFileError with a
+// one-line message naming the file, what is wrong and what was expected; never crashes on a
+// truncated or tampered file.
+SavedModel load_model(const std::filesystem::path& path);
+// The same from bytes; `source` names the file in messages.
+SavedModel decode_model(std::string_view bytes, std::string_view source = "<memory>");
+
+}  // namespace lrtune

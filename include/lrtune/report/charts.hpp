@@ -1,0 +1,75 @@
+// The charts of the recipe, drawn with gnuplot: the per-epoch range test, loss against learning
+// rate with every suggestion marked, two training runs side by side, confusion matrices.
+// Each writes data + script + PNG + SVG into a folder and returns their paths; the HTML is report_html's.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lrtune/finder/curve.hpp"
+#include "lrtune/finder/repeats.hpp"
+#include "lrtune/nn/metrics.hpp"
+#include "lrtune/report/gnuplot.hpp"
+#include "lrtune/train/history.hpp"
+
+namespace lrtune {
+
+struct ChartOptions {
+  std::string stem;           // file stem; empty: the chart's default ("range_test_epochs", ...)
+  std::string title;          // empty: the chart's default title
+  int width = 960;            // pixels of the PNG (the SVG uses the same size)
+  int height = 540;
+  double timeout_seconds = 60.0;
+};
+
+// Every chart function:
+// - creates `folder` if needed, writes "<stem>.dat" file(s) and "<stem>.gp", runs gnuplot, which
+//   writes temp files that are renamed to "<stem>.png" and "<stem>.svg" only when it succeeded
+//   (a failure leaves no half-written chart and removes the temps);
+// - throws GnuplotNotFound before writing anything when gnuplot is absent, GnuplotError when it
+//   fails, std::invalid_argument when the input has nothing to draw (e.g. an empty curve), IoError
+//   when a file cannot be written.
+
+// (1) A per-epoch range test: loss and accuracy (the first metric named "accuracy",
+// "binary_accuracy" or "categorical_accuracy", if any) against the epoch (1-based), the learning
+// rate dashed on a second, log-scaled axis. Default stem "range_test_epochs".
+ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesystem::path& folder,
+                                  const ChartOptions& options = {});
+
+// (2) Loss against learning rate (log x): raw loss (thin) and smoothed loss (bold), validation loss
+// when present; every found suggestion marked on the smoothed curve and listed in the key with its
+// rate; the default one highlighted (large marker, vertical dashed line, "chosen" label). The y
+// range is clipped above when the tail diverges (said in the title). Default stem "range_test_lr".
+ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::filesystem::path& folder,
+                                      const ChartOptions& options = {});
+
+// (2b) A repeated range test: the mean smoothed loss with a ±1 std band against learning rate (log
+// x), each rule's median suggestion marked, its q1..q3 range drawn as a bar, the default highlighted.
+// Default stem "range_test_repeated".
+ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std::filesystem::path& folder,
+                                    const ChartOptions& options = {});
+
+// A training run with a caption, e.g. {"default lr 0.001", history}.
+struct LabeledHistory {
+  std::string label;
+  History history;
+};
+// (3) Training curves of up to four runs side by side: one column per run, loss on top and
+// accuracy (or the first other metric) below, train solid and validation ("val_" + name) dashed
+// where present; the same y ranges in every column so they compare. Default stem "training_comparison".
+ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, const std::filesystem::path& folder,
+                                    const ChartOptions& options = {});
+
+// A confusion matrix with a caption; rows = true class, columns = predicted (scikit-learn).
+struct LabeledConfusion {
+  std::string label;
+  ConfusionMatrix matrix;                // (classes, classes), 2 <= classes <= 20
+  std::vector<std::string> class_names;  // empty: "0", "1", ...
+};
+// (4) One to four confusion matrices side by side, each cell shaded and labelled with its count.
+// Default stem "confusion_matrices".
+ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
+                                   const ChartOptions& options = {});
+
+}  // namespace lrtune

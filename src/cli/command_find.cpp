@@ -1,0 +1,61 @@
+// `lrtune find`: prepare the data, run the range test, print the suggestions and a text
+// chart, write the curve.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "signals.hpp"
+#include "text_output.hpp"
+
+namespace lrtune::cli {
+
+std::string format_rate(double rate) { return fmt::format("{:.3g}", rate); }
+
+void write_data_files(CommandContext& c, const Dataset& data) {
+  c.out.write("config.toml", to_toml(c.settings));
+  c.out.write("data_summary.txt", data.prepared.summary.to_text());
+  c.out.write_json("data_summary.json", data.prepared.summary.to_json());
+  c.out.write_json("data_steps.json", to_json(data.prepared.steps));
+}
+
+std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve& curve, std::string* rule) {
+  const std::optional<double> rate = chosen_rate(c.settings, curve, rule);
+  const Suggestion* chosen = curve.suggestions.find(*rule);
+  c.out.write("range_test.csv", curve_csv(curve));
+  nlohmann::json json = curve;
+  json["chosen_rule"] = *rule;
+  json["chosen_learning_rate"] = rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
+  c.out.write_json("range_test.json", json);
+  std::string text = fmt::format("\nRange test: {} points, {} ({}), {:.1f}s\n\n", curve.size(),
+                                 curve.mode == CurveMode::per_epoch ? "one epoch per point" : "one mini-batch per point",
+                                 stop_reason_name(curve.stop_reason), curve.total_seconds);
+  text += suggestion_table(curve, *rule) + "\n";
+  text += loss_chart(curve, chosen && chosen->found ? chosen->index : -1) + "\n";
+  text += rate ? fmt::format("Suggested learning rate: {} ({})\n", format_rate(*rate), *rule)
+               : fmt::format("No learning rate suggested by {}: {}\n", *rule, chosen ? chosen->explanation : "");
+  c.console.result(text);
+  return rate;
+}
+
+int command_find(CommandContext& c, const std::string& data_path) {
+  const Dataset data = load_dataset(c.settings, data_path);
+  c.console.message(data.prepared.summary.to_text() + "\n");
+  const RangeTestCurve curve = run_finder(c.settings, data, c.console);
+  write_data_files(c, data);
+  std::string rule;
+  const auto rate = report_range_test(c, curve, &rule);
+  c.console.message(fmt::format("Results written to {}\n", c.out.path().string()));
+  if (c.settings.json) {
+    nlohmann::json summary = {{"command", "find"},
+                              {"out", c.out.path().string()},
+                              {"rule", rule},
+                              {"learning_rate", rate ? nlohmann::json(*rate) : nlohmann::json(nullptr)},
+                              {"suggestions", curve.suggestions},
+                              {"points", curve.size()},
+                              {"stop_reason", std::string(stop_reason_name(curve.stop_reason))}};
+    fmt::print("{}\n", summary.dump(2));
+  }
+  return interrupted() ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace lrtune::cli

@@ -1,0 +1,69 @@
+// `lrtune train`: train once at --lr (a number, or auto: the range test's suggestion),
+// evaluate on the test split, save the model and the history.
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "model_file.hpp"
+#include "signals.hpp"
+#include "text_output.hpp"
+
+namespace lrtune::cli {
+
+std::string confusion_text(const Confusion& m) {
+  return table({{"", "pred 0", "pred 1"},
+                {"true 0", std::to_string(m.tn), std::to_string(m.fp)},
+                {"true 1", std::to_string(m.fn), std::to_string(m.tp)}});
+}
+
+void write_model(CommandContext& c, const Dataset& data, const TrainResult& result, const std::string& name) {
+  nlohmann::json metadata = to_json(result);
+  metadata["settings_toml"] = to_toml(c.settings);
+  metadata["lrtune_version"] = LRTUNE_VERSION;
+  c.out.write(name, model_file_text(*result.model, data.prepared.preprocessing, metadata));
+}
+
+int command_train(CommandContext& c, const std::string& data_path) {
+  const Dataset data = load_dataset(c.settings, data_path);
+  c.console.message(data.prepared.summary.to_text() + "\n");
+  write_data_files(c, data);
+  double rate = 0.0;
+  if (c.settings.lr == "auto") {
+    const RangeTestCurve curve = run_finder(c.settings, data, c.console);
+    std::string rule;
+    const auto suggested = report_range_test(c, curve, &rule);
+    if (interrupted()) return kExitInterrupted;
+    if (!suggested)
+      throw std::runtime_error(fmt::format("--lr auto: the range test's {} rule found no learning rate; give --lr or "
+                                           "try --schedule step / more --finder-points",
+                                           rule));
+    rate = *suggested;
+  } else {
+    rate = std::stod(c.settings.lr);
+  }
+  c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
+  const TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
+  c.out.write("history.csv", history_csv(result.history));
+  c.out.write_json("history.json", result.history.to_json());
+  if (interrupted()) {
+    c.console.message(fmt::format("Interrupted: history of {} finished epochs written to {}\n", result.epochs_run,
+                                  c.out.path().string()));
+    return kExitInterrupted;
+  }
+  c.out.write_json("metrics.json", to_json(result));
+  write_model(c, data, result, "model.json");
+  c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
+                               data.y_test.size(), result.test_loss, result.test_accuracy, result.epochs_run,
+                               confusion_text(result.confusion)));
+  c.console.message(fmt::format("Model and history written to {}\n", c.out.path().string()));
+  if (c.settings.json) {
+    nlohmann::json summary = to_json(result);
+    summary["command"] = "train";
+    summary["out"] = c.out.path().string();
+    summary["model"] = (c.out.path() / "model.json").string();
+    fmt::print("{}\n", summary.dump(2));
+  }
+  return kExitOk;
+}
+
+}  // namespace lrtune::cli

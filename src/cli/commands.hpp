@@ -1,0 +1,39 @@
+// The commands: each takes its effective settings, the console and the output folder and
+// returns an exit code. Flag parsing and error reporting are main.cpp's.
+#pragma once
+
+#include <string>
+
+#include "console.hpp"
+#include "output_dir.hpp"
+#include "settings.hpp"
+#include "workflow.hpp"
+
+namespace lrtune::cli {
+
+struct CommandContext {
+  Settings settings;
+  Console console;
+  OutputDir& out;
+};
+
+int command_find(CommandContext& context, const std::string& data_path);
+int command_train(CommandContext& context, const std::string& data_path);
+// `run`; demo passes the built-in CSV text as csv_text.
+int command_run(CommandContext& context, const std::string& data_path, const std::optional<std::string>& csv_text = {});
+int command_evaluate(CommandContext& context, const std::string& model_path, const std::string& data_path);
+int command_predict(CommandContext& context, const std::string& model_path, const std::string& data_path,
+                    const std::string& output_csv);
+
+// Shared by the commands that prepare data: config.toml, data_summary.{txt,json}, data_steps.json.
+void write_data_files(CommandContext& context, const Dataset& data);
+// The range test's files (range_test.csv, range_test.json) and its printed table and chart.
+// Returns the chosen rate (nullopt when the rule found none) and sets *rule to the rule's name.
+std::optional<double> report_range_test(CommandContext& context, const RangeTestCurve& curve, std::string* rule);
+// The confusion matrix as a small table; the model file of one training.
+std::string confusion_text(const Confusion& matrix);
+void write_model(CommandContext& context, const Dataset& data, const TrainResult& result, const std::string& name);
+// "1.234e-03"-style short rate.
+std::string format_rate(double rate);
+
+}  // namespace lrtune::cli

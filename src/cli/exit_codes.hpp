@@ -1,0 +1,11 @@
+// The exit codes of lrtune, in one place.
+#pragma once
+
+namespace lrtune::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitError = 1;        // a data, file or training error
+inline constexpr int kExitUsage = 2;        // a bad flag, experiment file or command line
+inline constexpr int kExitInterrupted = 130;  // Ctrl-C (128 + SIGINT)
+
+}  // namespace lrtune::cli

@@ -1,0 +1,86 @@
+// Flag names, help texts and the override order (defaults < --config file < flags).
+#include "flags.hpp"
+
+namespace lrtune::cli {
+
+template <typename T>
+CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help) {
+  CLI::Option* option = nullptr;
+  if constexpr (std::is_same_v<T, bool>) {
+    option = app.add_flag(name, staged_.get()->*member, help);
+  } else {
+    option = app.add_option(name, staged_.get()->*member, help);
+    if constexpr (std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<int>>)
+      option->delimiter(',');
+  }
+  bound_.push_back({option, [member](Settings& to, const Settings& from) { to.*member = from.*member; }});
+  return option;
+}
+
+void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
+  if (with_out) add(app, "--out", &Settings::out, "Output folder (default lrtune-out/<command>-<timestamp>)");
+  add(app, "--quiet,-q", &Settings::quiet, "No progress lines or messages, only results");
+  add(app, "--json", &Settings::json, "Print a machine-readable summary on stdout; messages go to stderr");
+  add(app, "--threads", &Settings::threads, "Threads for the linear algebra (0 = library default)");
+  add(app, "--delimiter", &Settings::delimiter, "CSV delimiter: ',', ';' or '\\t' (default: detected)");
+  add(app, "--na-values", &Settings::na_values, "Extra cell values read as missing, comma-separated");
+}
+
+void Flags::add_to(CLI::App& app) {
+  add(app, "--config", &Settings::config_file, "Experiment file (TOML) with the same settings; flags override it")
+      ->check(CLI::ExistingFile);
+  auto* data = "Data";
+  add(app, "--target", &Settings::target, "Column to predict")->group(data);
+  add(app, "--positive", &Settings::positive,
+      "Rule that makes the target binary: a comparison ('>=6', '>7', '==1') or a class (white)")
+      ->group(data);
+  add(app, "--drop", &Settings::drop, "Columns to leave out, comma-separated")->group(data);
+  add(app, "--na", &Settings::na, "Missing values: drop|mean|median|most-frequent (default drop)")->group(data);
+  add(app, "--test-size", &Settings::test_size, "Fraction of rows in the test split (default 0.2)")->group(data);
+  add(app, "--split-seed", &Settings::split_seed, "Seed of the train/test split (default 42)")->group(data);
+  add_output_flags_to(app, true);
+  auto* model = "Model and training";
+  add(app, "--layers", &Settings::layers, "Hidden layer widths (default 128,256,256)")->group(model);
+  add(app, "--activation", &Settings::activation, "Hidden activation (default relu)")->group(model);
+  add(app, "--optimizer", &Settings::optimizer, "adam|adamw|sgd|rmsprop|adagrad (default adam)")->group(model);
+  add(app, "--update-form", &Settings::update_form, "Where epsilon goes: keras|pytorch (default keras)")->group(model);
+  add(app, "--lr", &Settings::lr, "Learning rate for train: a number or 'auto' (the finder's suggestion)")->group(model);
+  add(app, "--batch-size", &Settings::batch_size, "Mini-batch size (default 32)")->group(model);
+  add(app, "--epochs", &Settings::epochs, "Training epochs (default 100)")->group(model);
+  add(app, "--seed", &Settings::seed, "Seed of initial weights, batch order and validation split (default 42)")
+      ->group(model);
+  add(app, "--early-stopping", &Settings::early_stopping, "Stop training when the validation loss stops improving")
+      ->group(model);
+  add(app, "--validation-fraction", &Settings::validation_fraction,
+      "Train rows held out for early stopping (default 0.2)")
+      ->group(model);
+  add(app, "--monitor", &Settings::monitor, "Value early stopping watches (default val_loss)")->group(model);
+  add(app, "--patience", &Settings::patience, "Epochs without improvement before stopping (default 10)")->group(model);
+  add(app, "--min-delta", &Settings::min_delta, "Smallest change that counts as improvement (default 0)")->group(model);
+  add(app, "--restore-best-weights", &Settings::restore_best_weights,
+      "Keep the best epoch's weights (default true; --restore-best-weights=false to keep the last)")
+      ->group(model);
+  auto* finder = "Range test";
+  add(app, "--schedule", &Settings::schedule,
+      "epoch: one point per epoch, lr = start*10^(e/30) (the recipe); step: one point per mini-batch")
+      ->group(finder);
+  add(app, "--finder-points", &Settings::finder_points, "Points of the range test (default 100)")->group(finder);
+  add(app, "--finder-start", &Settings::finder_start, "First learning rate (default 1e-3 epoch, 1e-7 step)")
+      ->group(finder);
+  add(app, "--finder-end", &Settings::finder_end, "Last learning rate of the step schedule (default 10)")
+      ->group(finder);
+  add(app, "--rule", &Settings::rule,
+      "Suggestion rule used: minimum|steep|valley|slide|stable-minimum (default: the finder's)")
+      ->group(finder);
+  add(app, "--repeats", &Settings::repeats, "run: repeat the comparison over N seeds (default 1)")->group(finder);
+}
+
+Settings Flags::effective(const Settings& defaults) const {
+  Settings settings = defaults;
+  if (!staged_->config_file.empty()) apply_toml_file(settings, staged_->config_file);
+  for (const Bound& b : bound_)
+    if (b.option->count() > 0) b.copy(settings, *staged_);
+  return settings;
+}
+
+}  // namespace lrtune::cli

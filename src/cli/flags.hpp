@@ -1,0 +1,38 @@
+// The command-line flags of the commands that prepare data and train (find, train, run, demo,
+// config): one name per setting, the same on every command. Flags are parsed into a staging
+// Settings; effective() layers defaults, then the --config file, then the flags given.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "settings.hpp"
+
+namespace lrtune::cli {
+
+class Flags {
+ public:
+  // Adds every settings flag to `command`.
+  void add_to(CLI::App& command);
+  // Only --quiet, --json, --threads, --delimiter, --na-values (evaluate, predict), and --out.
+  void add_output_flags_to(CLI::App& command, bool with_out);
+  // Defaults, overridden by the --config file, overridden by the flags given on the line.
+  Settings effective(const Settings& defaults) const;
+
+ private:
+  template <typename T>
+  CLI::Option* add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help);
+
+  struct Bound {
+    CLI::Option* option;
+    std::function<void(Settings&, const Settings&)> copy;
+  };
+  std::shared_ptr<Settings> staged_ = std::make_shared<Settings>();
+  std::vector<Bound> bound_;
+};
+
+}  // namespace lrtune::cli

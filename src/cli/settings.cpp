@@ -1,0 +1,228 @@
+// Validation and the TOML form of Settings. One table (kFields) names every field once:
+// its file section and key, its flag; to_toml and apply_toml_file both walk it.
+#include "settings.hpp"
+
+#include <cmath>
+#include <sstream>
+#include <variant>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <toml++/toml.h>
+
+#include "lrtune/finder/suggestion.hpp"
+#include "lrtune/nn/activations.hpp"
+#include "lrtune/optim/factory.hpp"
+
+namespace lrtune::cli {
+namespace {
+
+using Member = std::variant<std::string Settings::*, std::vector<std::string> Settings::*, std::vector<int> Settings::*,
+                            double Settings::*, int Settings::*, std::uint32_t Settings::*, std::uint64_t Settings::*,
+                            bool Settings::*>;
+
+struct Field {
+  const char* section;
+  const char* key;
+  Member member;
+};
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> kFields = {
+      {"data", "target", &Settings::target},
+      {"data", "positive", &Settings::positive},
+      {"data", "drop", &Settings::drop},
+      {"data", "na", &Settings::na},
+      {"data", "delimiter", &Settings::delimiter},
+      {"data", "na_values", &Settings::na_values},
+      {"data", "test_size", &Settings::test_size},
+      {"data", "split_seed", &Settings::split_seed},
+      {"model", "layers", &Settings::layers},
+      {"model", "activation", &Settings::activation},
+      {"training", "optimizer", &Settings::optimizer},
+      {"training", "update_form", &Settings::update_form},
+      {"training", "lr", &Settings::lr},
+      {"training", "batch_size", &Settings::batch_size},
+      {"training", "epochs", &Settings::epochs},
+      {"training", "seed", &Settings::seed},
+      {"training", "early_stopping", &Settings::early_stopping},
+      {"training", "validation_fraction", &Settings::validation_fraction},
+      {"training", "monitor", &Settings::monitor},
+      {"training", "patience", &Settings::patience},
+      {"training", "min_delta", &Settings::min_delta},
+      {"training", "restore_best_weights", &Settings::restore_best_weights},
+      {"finder", "schedule", &Settings::schedule},
+      {"finder", "points", &Settings::finder_points},
+      {"finder", "start", &Settings::finder_start},
+      {"finder", "end", &Settings::finder_end},
+      {"finder", "rule", &Settings::rule},
+      {"run", "repeats", &Settings::repeats},
+      {"output", "out", &Settings::out},
+      {"output", "quiet", &Settings::quiet},
+      {"output", "json", &Settings::json},
+      {"output", "threads", &Settings::threads},
+  };
+  return kFields;
+}
+
+std::string flag_of(const Field& field) {
+  std::string name = field.key;
+  if (std::string(field.section) == "finder" && name != "schedule" && name != "rule") name = "finder_" + name;
+  for (char& c : name)
+    if (c == '_') c = '-';
+  return "--" + name;
+}
+
+[[noreturn]] void fail(const std::string& message) { throw UsageError(message); }
+
+template <typename T>
+void require(bool ok, const std::string& flag, const std::string& condition, const T& value) {
+  if (!ok) fail(fmt::format("{} must be {}, got {}", flag, condition, value));
+}
+
+bool one_of(const std::string& value, std::initializer_list<const char*> choices) {
+  for (const char* c : choices)
+    if (value == c) return true;
+  return false;
+}
+
+std::string where(const toml::source_region& region) {
+  return fmt::format("{}:{}:{}", region.path ? *region.path : std::string("<config>"), region.begin.line,
+                     region.begin.column);
+}
+
+}  // namespace
+
+void validate(const Settings& s, const std::string& command) {
+  const bool needs_target = command == "find" || command == "train" || command == "run";
+  if (needs_target && s.target.empty()) fail("--target is required (the column to predict, e.g. --target quality)");
+  if (needs_target && s.positive.empty())
+    fail("--positive is required: a rule that makes the target binary, e.g. --positive '>=6' or --positive white");
+  require(one_of(s.na, {"drop", "mean", "median", "most-frequent"}), "--na", "one of drop, mean, median, most-frequent",
+          s.na);
+  require(s.delimiter.empty() || s.delimiter == "," || s.delimiter == ";" || s.delimiter == "\\t" || s.delimiter == "\t",
+          "--delimiter", "one of ',', ';', '\\t'", fmt::format("'{}'", s.delimiter));
+  require(s.test_size > 0.0 && s.test_size < 1.0, "--test-size", "in (0, 1)", s.test_size);
+  require(!s.layers.empty(), "--layers", "a comma-separated list of layer widths", "nothing");
+  for (int width : s.layers) require(width >= 1, "--layers", "widths >= 1", width);
+  try {
+    (void)activation_from_name(s.activation);
+  } catch (const std::exception& e) {
+    fail(fmt::format("--activation: {}", e.what()));
+  }
+  {
+    const auto names = optimizer_names();
+    bool known = false;
+    for (const auto& n : names) known = known || n == s.optimizer;
+    if (!known) fail(fmt::format("--optimizer must be one of {}, got '{}'", fmt::join(names, ", "), s.optimizer));
+  }
+  require(one_of(s.update_form, {"keras", "pytorch"}), "--update-form", "keras or pytorch", s.update_form);
+  if (s.lr != "auto") {
+    double value = 0.0;
+    std::istringstream in(s.lr);
+    in >> value;
+    if (!in || !in.eof()) fail(fmt::format("--lr must be a number or 'auto', got '{}'", s.lr));
+    require(value > 0.0 && std::isfinite(value), "--lr", "> 0", s.lr);
+  }
+  require(s.batch_size >= 1, "--batch-size", ">= 1", s.batch_size);
+  require(s.epochs >= 1, "--epochs", ">= 1", s.epochs);
+  require(s.validation_fraction > 0.0 && s.validation_fraction < 1.0, "--validation-fraction", "in (0, 1)",
+          s.validation_fraction);
+  require(!s.monitor.empty(), "--monitor", "a logged value such as val_loss", "nothing");
+  require(s.patience >= 0, "--patience", ">= 0", s.patience);
+  require(s.min_delta >= 0.0, "--min-delta", ">= 0", s.min_delta);
+  require(one_of(s.schedule, {"epoch", "step"}), "--schedule", "epoch or step", s.schedule);
+  require(s.finder_points >= 5, "--finder-points", ">= 5", s.finder_points);
+  require(s.finder_start >= 0.0, "--finder-start", "> 0", s.finder_start);
+  require(s.finder_end > s.effective_finder_start(), "--finder-end", "> --finder-start", s.finder_end);
+  if (!s.rule.empty()) {
+    try {
+      (void)parse_rule(s.rule);
+    } catch (const std::exception& e) {
+      fail(fmt::format("--rule: {}", e.what()));
+    }
+  }
+  require(s.repeats >= 1, "--repeats", ">= 1", s.repeats);
+  require(s.threads >= 0, "--threads", ">= 0", s.threads);
+}
+
+std::string to_toml(const Settings& s) {
+  toml::table root;
+  for (const Field& f : fields()) {
+    if (!root.contains(f.section)) root.insert(f.section, toml::table{});
+    toml::table& section = *root[f.section].as_table();
+    std::visit(
+        [&](auto member) {
+          const auto& value = s.*member;
+          using V = std::decay_t<decltype(value)>;
+          if constexpr (std::is_same_v<V, std::vector<std::string>> || std::is_same_v<V, std::vector<int>>) {
+            toml::array array;
+            for (const auto& item : value) array.push_back(item);
+            section.insert(f.key, array);
+          } else if constexpr (std::is_same_v<V, std::uint32_t> || std::is_same_v<V, std::uint64_t>) {
+            section.insert(f.key, static_cast<std::int64_t>(value));
+          } else {
+            section.insert(f.key, value);
+          }
+        },
+        f.member);
+  }
+  std::ostringstream out;
+  out << "# lrtune experiment file: flags override these values\n" << root << "\n";
+  return out.str();
+}
+
+void apply_toml_file(Settings& s, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    fail(fmt::format("{}: {}", where(e.source()), e.description()));
+  }
+  for (auto&& [section_key, section_node] : root) {
+    const toml::table* section = section_node.as_table();
+    if (!section) fail(fmt::format("{}: '{}' must be a table such as [data]", where(section_node.source()), section_key.str()));
+    for (auto&& [key, node] : *section) {
+      const Field* field = nullptr;
+      for (const Field& f : fields())
+        if (section_key.str() == f.section && key.str() == f.key) field = &f;
+      if (!field) fail(fmt::format("{}: unknown setting [{}] {}", where(node.source()), section_key.str(), key.str()));
+      const std::string place = fmt::format("{}: [{}] {} ({})", where(node.source()), field->section, field->key, flag_of(*field));
+      std::visit(
+          [&](auto member) {
+            auto& value = s.*member;
+            using V = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<V, std::string>) {
+              auto v = node.template value<std::string>();
+              if (!v) fail(place + " must be a string");
+              value = *v;
+            } else if constexpr (std::is_same_v<V, bool>) {
+              auto v = node.template value<bool>();
+              if (!v) fail(place + " must be true or false");
+              value = *v;
+            } else if constexpr (std::is_same_v<V, double>) {
+              auto v = node.template value<double>();
+              if (!v) fail(place + " must be a number");
+              value = *v;
+            } else if constexpr (std::is_integral_v<V>) {
+              auto v = node.template value<std::int64_t>();
+              if (!v || *v < 0) fail(place + " must be a non-negative integer");
+              value = static_cast<V>(*v);
+            } else {
+              const toml::array* array = node.as_array();
+              if (!array) fail(place + " must be an array");
+              value.clear();
+              for (const toml::node& item : *array) {
+                using Item = typename V::value_type;
+                auto v = item.template value<Item>();
+                if (!v) fail(place + " has an item of the wrong type");
+                value.push_back(*v);
+              }
+            }
+          },
+          field->member);
+    }
+  }
+}
+
+}  // namespace lrtune::cli

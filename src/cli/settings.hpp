@@ -1,0 +1,72 @@
+// Every effective setting of a command in one struct, filled from the defaults (the recipe
+// in SEED.md), then an experiment file (TOML), then flags; validated in one place with
+// flag-named messages. Parsing flags is flags.cpp's job; running anything is the commands'.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace lrtune::cli {
+
+// A usage error: a bad flag value or experiment-file entry. Exit code 2.
+class UsageError : public std::runtime_error {
+ public:
+  explicit UsageError(const std::string& message) : std::runtime_error(message) {}
+};
+
+struct Settings {
+  // ---- data ----
+  std::string target;                  // --target
+  std::string positive;                // --positive: ">=6", "white"
+  std::vector<std::string> drop;       // --drop
+  std::string na = "drop";             // --na drop|mean|median|most-frequent
+  std::string delimiter;               // --delimiter ("" = detect)
+  std::vector<std::string> na_values;  // --na-values (added to the default tokens)
+  double test_size = 0.2;              // --test-size
+  std::uint32_t split_seed = 42;       // --split-seed
+  // ---- model ----
+  std::vector<int> layers = {128, 256, 256};  // --layers
+  std::string activation = "relu";            // --activation
+  // ---- training ----
+  std::string optimizer = "adam";      // --optimizer
+  std::string update_form = "keras";   // --update-form keras|pytorch
+  std::string lr = "auto";             // --lr: a number or "auto" (train), ignored by find/run
+  int batch_size = 32;                 // --batch-size
+  int epochs = 100;                    // --epochs
+  std::uint64_t seed = 42;             // --seed: initial weights, batch order, validation split
+  bool early_stopping = false;         // --early-stopping
+  double validation_fraction = 0.2;    // --validation-fraction
+  std::string monitor = "val_loss";    // --monitor
+  int patience = 10;                   // --patience
+  double min_delta = 0.0;              // --min-delta
+  bool restore_best_weights = true;    // --restore-best-weights
+  // ---- range test ----
+  std::string schedule = "epoch";      // --schedule epoch|step
+  int finder_points = 100;             // --finder-points: epochs (epoch) or mini-batches (step)
+  double finder_start = 0.0;           // --finder-start; 0 = 1e-3 (epoch) / 1e-7 (step)
+  double finder_end = 10.0;            // --finder-end (step schedule only)
+  std::string rule;                    // --rule: suggestion rule; "" = the finder's default
+  // ---- comparison ----
+  int repeats = 1;                     // --repeats
+  // ---- output ----
+  std::string out;                     // --out ("" = lrtune-out/<command>-<timestamp>)
+  bool quiet = false;                  // --quiet
+  bool json = false;                   // --json
+  int threads = 0;                     // --threads (0 = library default)
+  std::string config_file;             // --config (not written back)
+
+  double effective_finder_start() const { return finder_start > 0 ? finder_start : (schedule == "step" ? 1e-7 : 1e-3); }
+};
+
+// Throws UsageError naming the flag, e.g. "--epochs must be >= 1, got 0".
+void validate(const Settings& settings, const std::string& command);
+
+// The settings as an experiment file (TOML), sections [data] [model] [training] [finder] [run] [output].
+std::string to_toml(const Settings& settings);
+// Overwrites the fields present in the file; unknown keys and wrong types are UsageErrors
+// naming file:line:column.
+void apply_toml_file(Settings& settings, const std::string& path);
+
+}  // namespace lrtune::cli

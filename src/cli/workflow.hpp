@@ -1,0 +1,64 @@
+// The recipe's steps as the commands use them, each a short call into the library:
+// read and prepare the data, build a model and optimizer from Settings, run the range test,
+// train and evaluate. Printing and files stay in the commands.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "console.hpp"
+#include "lrtune/data/preprocessing.hpp"
+#include "lrtune/finder/curve.hpp"
+#include "lrtune/nn/sequential.hpp"
+#include "lrtune/optim/optimizer.hpp"
+#include "lrtune/train/history.hpp"
+#include "settings.hpp"
+
+namespace lrtune::cli {
+
+// The prepared data in float32, as the engine trains on it.
+struct Dataset {
+  PreparedData prepared;
+  Matrix x_train, x_test;  // (rows, features)
+  Vector y_train, y_test;  // (rows,)
+};
+
+CsvOptions csv_options(const Settings& settings);
+// Reads `path` (or parses `csv_text` when given, naming it `source`) and prepares it.
+Dataset load_dataset(const Settings& settings, const std::string& path, const std::optional<std::string>& csv_text = {});
+
+Sequential build_model(const Settings& settings, Index input_dim, std::uint64_t seed);
+std::unique_ptr<Optimizer> build_optimizer(const Settings& settings, std::optional<double> learning_rate);
+
+// The range test on a fresh model (seed settings.seed): per epoch (the recipe) or per step.
+RangeTestCurve run_finder(const Settings& settings, const Dataset& data, const Console& console);
+// The rate to use: the --rule's suggestion, else the default rule's; nullopt when none was found.
+std::optional<double> chosen_rate(const Settings& settings, const RangeTestCurve& curve, std::string* rule = nullptr);
+
+struct Confusion {
+  long long tn = 0, fp = 0, fn = 0, tp = 0;  // rows = true 0/1, columns = predicted 0/1
+};
+
+struct TrainResult {
+  double learning_rate = 0.0;
+  std::uint64_t seed = 0;
+  History history;
+  double test_loss = 0.0, test_accuracy = 0.0;
+  Confusion confusion;
+  int epochs_run = 0;
+  std::optional<Sequential> model;
+};
+
+// A fresh model with `seed`, trained at `learning_rate` with the settings' epochs, batch size,
+// early stopping; then evaluated on the test split. `title` prefixes the progress lines.
+TrainResult train_and_evaluate(const Settings& settings, const Dataset& data, double learning_rate, std::uint64_t seed,
+                               const Console& console, const std::string& title);
+
+Confusion confusion(const Matrix& probabilities, const Vector& y);
+nlohmann::json to_json(const TrainResult& result);
+// "epoch,loss,accuracy,..." one row per epoch.
+std::string history_csv(const History& history);
+std::string curve_csv(const RangeTestCurve& curve);
+
+}  // namespace lrtune::cli

@@ -1,0 +1,278 @@
+// Model files: Sequential weights as safetensors F32 tensors (one per parameter block, Keras
+// names), architecture/loss/preprocessing/settings as JSON strings in "__metadata__". The loader
+// validates everything against the architecture before it allocates or copies anything.
+#include "lrtune/io/model_file.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <type_traits>
+
+#include <fmt/format.h>
+
+#include "json_depth.hpp"
+#include "lrtune/io/atomic_file.hpp"
+#include "lrtune/io/safetensors.hpp"
+
+#ifndef LRTUNE_VERSION
+#define LRTUNE_VERSION "unknown"
+#endif
+
+namespace lrtune {
+namespace {
+
+// Metadata JSON values are deeper than the safetensors header (the preprocessing holds the
+// target rule, encoders, scalers), but nothing of ours comes near this.
+constexpr int kMaxMetadataJsonDepth = 64;
+
+// A model's architecture read from JSON, checked but not yet built.
+struct ArchitectureSpec {
+  Index input_dim = 0;
+  std::vector<LayerSpec> layers;
+  std::int64_t parameter_count = 0;
+};
+
+const nlohmann::json& field(const nlohmann::json& object, std::string_view key, std::string_view where) {
+  const auto it = object.find(key);
+  if (it == object.end()) throw std::invalid_argument(fmt::format("{} lacks \"{}\"", where, key));
+  return *it;
+}
+
+std::int64_t positive_integer(const nlohmann::json& object, std::string_view key, std::string_view where,
+                              std::int64_t max) {
+  const auto& v = field(object, key, where);
+  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 1 || v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    throw std::invalid_argument(fmt::format("{} \"{}\" is {}, expected an integer in [1, {}]", where, key, v.dump(), max));
+  }
+  return static_cast<std::int64_t>(v.get<std::uint64_t>());
+}
+
+std::string string_field(const nlohmann::json& object, std::string_view key, std::string_view where) {
+  const auto& v = field(object, key, where);
+  if (!v.is_string()) throw std::invalid_argument(fmt::format("{} \"{}\" is {}, expected a string", where, key, v.dump()));
+  return v.get<std::string>();
+}
+
+ArchitectureSpec parse_architecture(const nlohmann::json& j) {
+  if (!j.is_object()) throw std::invalid_argument("architecture is not a JSON object");
+  ArchitectureSpec spec;
+  spec.input_dim = positive_integer(j, "input_dim", "architecture", kModelMaxWidth);
+  const auto& layers = field(j, "layers", "architecture");
+  if (!layers.is_array() || layers.empty() || layers.size() > static_cast<std::size_t>(kModelMaxLayers)) {
+    throw std::invalid_argument(fmt::format("architecture \"layers\" must be an array of 1 to {} layers", kModelMaxLayers));
+  }
+  std::int64_t width = spec.input_dim;
+  std::int64_t count = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const auto& layer = layers[i];
+    const std::string where = fmt::format("architecture layer {}", i);
+    if (!layer.is_object()) throw std::invalid_argument(where + " is not a JSON object");
+    const std::string type = string_field(layer, "type", where);
+    if (type == "dense") {
+      const std::int64_t units = positive_integer(layer, "units", where, kModelMaxWidth);
+      Dense dense(units, string_field(layer, "activation", where), string_field(layer, "kernel_initializer", where));
+      count += width * units + units;  // at most 2^48 + 2^24 per layer, 1024 layers: no overflow
+      if (count > kModelMaxParameters) {
+        throw std::invalid_argument(fmt::format("architecture has more than {} parameters", kModelMaxParameters));
+      }
+      width = units;
+      spec.layers.emplace_back(dense);
+    } else if (type == "dropout") {
+      const auto& rate = field(layer, "rate", where);
+      if (!rate.is_number()) throw std::invalid_argument(where + " \"rate\" is not a number");
+      spec.layers.emplace_back(Dropout(rate.get<double>()));
+    } else {
+      throw std::invalid_argument(fmt::format("{} has type \"{}\", expected \"dense\" or \"dropout\"", where, type));
+    }
+  }
+  spec.parameter_count = count;
+  if (const auto it = j.find("parameter_count"); it != j.end()) {
+    if (!it->is_number_unsigned() || it->get<std::uint64_t>() != static_cast<std::uint64_t>(count)) {
+      throw std::invalid_argument(fmt::format("architecture \"parameter_count\" is {} but its layers have {}",
+                                              it->dump(), count));
+    }
+  }
+  return spec;
+}
+
+nlohmann::json parse_metadata_json(const std::map<std::string, std::string>& metadata, const std::string& key) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end()) throw std::invalid_argument(fmt::format("metadata lacks \"{}\"", key));
+  if (detail::json_nesting_depth(it->second) > kMaxMetadataJsonDepth) {
+    throw std::invalid_argument(fmt::format("metadata \"{}\" nests deeper than {} levels", key, kMaxMetadataJsonDepth));
+  }
+  try {
+    return nlohmann::json::parse(it->second);
+  } catch (const nlohmann::json::parse_error& error) {
+    throw std::invalid_argument(fmt::format("metadata \"{}\" is not valid JSON ({})", key, error.what()));
+  }
+}
+
+const std::string& metadata_string(const std::map<std::string, std::string>& metadata, const std::string& key) {
+  const auto it = metadata.find(key);
+  if (it == metadata.end()) throw std::invalid_argument(fmt::format("metadata lacks \"{}\"", key));
+  return it->second;
+}
+
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
+  return out + "]";
+}
+
+}  // namespace
+
+nlohmann::json architecture_to_json(const Sequential& model) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (std::size_t i = 0; i < model.layers().size(); ++i) {
+    const auto& name = model.layer_names()[i];
+    std::visit(
+        [&](const auto& spec) {
+          using Spec = std::decay_t<decltype(spec)>;
+          if constexpr (std::is_same_v<Spec, Dense>) {
+            layers.push_back({{"type", "dense"},
+                              {"name", name},
+                              {"units", spec.units},
+                              {"activation", std::string(activation_name(spec.activation))},
+                              {"kernel_initializer", std::string(initializer_name(spec.kernel_initializer))}});
+          } else {
+            layers.push_back({{"type", "dropout"}, {"name", name}, {"rate", spec.rate}});
+          }
+        },
+        model.layers()[i]);
+  }
+  return {{"input_dim", model.input_dim()}, {"layers", layers}, {"parameter_count", model.parameter_count()}};
+}
+
+Sequential architecture_from_json(const nlohmann::json& architecture) {
+  ArchitectureSpec spec = parse_architecture(architecture);
+  return Sequential(spec.input_dim, std::move(spec.layers), 0);
+}
+
+std::map<std::string, std::string> model_metadata(const Sequential& model, Loss loss,
+                                                  const FittedPreprocessing& preprocessing,
+                                                  const nlohmann::json& settings) {
+  if (!settings.is_object()) {
+    throw std::invalid_argument(fmt::format("model settings must be a JSON object, got {}", settings.type_name()));
+  }
+  check_loss_output(loss, model.output_activation());
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  return {{"format", std::string(kModelFormatName)},
+          {"format_version", std::to_string(kModelFormatVersion)},
+          {"lrtune_version", LRTUNE_VERSION},
+          {"architecture", dump(architecture_to_json(model))},
+          {"loss", std::string(loss_name(loss))},
+          {"preprocessing", dump(preprocessing.to_json())},
+          {"settings", dump(settings)}};
+}
+
+std::string encode_model(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing,
+                         const nlohmann::json& settings) {
+  auto metadata = model_metadata(model, loss, preprocessing, settings);
+  std::vector<SafetensorsTensor> tensors;
+  const auto params = model.parameters();
+  for (const auto& block : model.layout().blocks()) {
+    SafetensorsTensor t;
+    t.name = block.name;
+    t.shape.assign(block.shape.begin(), block.shape.end());
+    const auto begin = params.begin() + block.offset;
+    t.values.assign(begin, begin + block.size());
+    tensors.push_back(std::move(t));
+  }
+  return encode_safetensors(tensors, metadata);
+}
+
+void save_model(const std::filesystem::path& path, const Sequential& model, Loss loss,
+                const FittedPreprocessing& preprocessing, const nlohmann::json& settings) {
+  write_text_atomically(path, encode_model(model, loss, preprocessing, settings));
+}
+
+SavedModel decode_model(std::string_view bytes, std::string_view source) {
+  SafetensorsFile file = decode_safetensors(bytes, source);  // throws SafetensorsError with the source
+  const auto fail = [&](std::string_view what) -> ModelFileError {
+    return ModelFileError(fmt::format("{}: not a usable lrtune model file: {}", source, what));
+  };
+  try {
+    const auto& md = file.metadata;
+    if (md.empty()) throw fail("it has no __metadata__ (a safetensors file from another program?)");
+    const auto format = md.find("format");
+    if (format == md.end() || format->second != kModelFormatName) {
+      throw fail(fmt::format("metadata \"format\" is {}, expected \"{}\"",
+                             format == md.end() ? std::string("absent") : "\"" + format->second + "\"",
+                             kModelFormatName));
+    }
+    const std::string& version = metadata_string(md, "format_version");
+    if (version != std::to_string(kModelFormatVersion)) {
+      throw fail(fmt::format("format version \"{}\", this lrtune reads version {}", version, kModelFormatVersion));
+    }
+
+    const ArchitectureSpec spec = parse_architecture(parse_metadata_json(md, "architecture"));
+    // Compare sizes with what the file really holds before building (allocating) the model.
+    std::uint64_t file_values = 0;
+    for (const auto& t : file.tensors) file_values += t.values.size();
+    if (file_values != static_cast<std::uint64_t>(spec.parameter_count)) {
+      throw fail(fmt::format("the architecture has {} parameters but the tensors hold {}", spec.parameter_count,
+                             file_values));
+    }
+    if (file.tensors.size() != 2 * static_cast<std::size_t>(std::count_if(spec.layers.begin(), spec.layers.end(), [](const LayerSpec& l) {
+          return std::holds_alternative<Dense>(l);
+        }))) {
+      throw fail(fmt::format("{} tensors, expected a kernel and a bias per Dense layer", file.tensors.size()));
+    }
+    Sequential model(spec.input_dim, spec.layers, 0);
+
+    const Loss loss = loss_from_name(metadata_string(md, "loss"));
+    check_loss_output(loss, model.output_activation());
+
+    std::vector<float> params(static_cast<std::size_t>(model.parameter_count()));
+    for (const auto& block : model.layout().blocks()) {
+      const SafetensorsTensor* t = file.find(block.name);
+      if (t == nullptr) throw fail(fmt::format("tensor \"{}\" is missing", block.name));
+      const std::vector<std::int64_t> expected(block.shape.begin(), block.shape.end());
+      if (t->shape != expected) {
+        throw fail(fmt::format("tensor \"{}\" has shape {}, expected {}", block.name, shape_text(t->shape),
+                               shape_text(expected)));
+      }
+      std::copy(t->values.begin(), t->values.end(), params.begin() + block.offset);
+    }
+    model.set_parameters(params);
+
+    nlohmann::json preprocessing_json = parse_metadata_json(md, "preprocessing");
+    FittedPreprocessing preprocessing;
+    try {
+      preprocessing = FittedPreprocessing::from_json(preprocessing_json);
+    } catch (const std::exception& error) {
+      throw fail(fmt::format("metadata \"preprocessing\" is not a fitted preprocessing ({})", error.what()));
+    }
+    if (!preprocessing.feature_names.empty() &&
+        static_cast<Index>(preprocessing.feature_names.size()) != model.input_dim()) {
+      throw fail(fmt::format("the preprocessing makes {} features but the model reads {}",
+                             preprocessing.feature_names.size(), model.input_dim()));
+    }
+    nlohmann::json settings = parse_metadata_json(md, "settings");
+    if (!settings.is_object()) throw fail("metadata \"settings\" is not a JSON object");
+    const auto version_it = md.find("lrtune_version");
+    return SavedModel{std::move(model), loss, std::move(preprocessing), std::move(settings),
+                      version_it == md.end() ? std::string() : version_it->second};
+  } catch (const ModelFileError&) {
+    throw;
+  } catch (const std::exception& error) {
+    throw fail(error.what());
+  }
+}
+
+SavedModel load_model(const std::filesystem::path& path) {
+  // The file cap is the parameter cap plus the header cap; read_file checks it before allocating.
+  const std::uint64_t cap = static_cast<std::uint64_t>(kModelMaxParameters) * 4 + kSafetensorsMaxHeaderBytes + 8;
+  std::string bytes;
+  try {
+    bytes = read_file(path, cap);
+  } catch (const IoError& error) {
+    throw ModelFileError(error.what());
+  }
+  return decode_model(bytes, path.string());
+}
+
+}  // namespace lrtune

@@ -1,0 +1,55 @@
+// End-to-end: `lrtune find` on the wine CSV prints the suggestion table and text chart and
+// writes the range test as CSV and JSON, plus the configuration and data summary.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+using namespace lrtune::testing;
+
+TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("find ") + wine() + " " + kFast + "--out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "X = chosen suggestion",
+                           "Suggested learning rate:"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  for (const char* file : {"range_test.csv", "range_test.json", "config.toml", "data_summary.txt", "data_summary.json",
+                           "data_steps.json"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
+  const auto json = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  const std::size_t points = json.at("learning_rates").size();  // 30, or fewer when the loss diverged
+  EXPECT_GE(points, 20u);
+  EXPECT_LE(points, 30u);
+  EXPECT_TRUE(json.at("chosen_learning_rate").is_number());
+  const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
+  EXPECT_EQ(csv.rfind("point,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);
+}
+
+TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("find ") + wine() +
+                                  " --target quality --positive '>=6' --layers 16 --finder-points 6 --json --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto json = nlohmann::json::parse(r.out);  // stdout holds only the JSON summary
+  EXPECT_EQ(json.at("command"), "find");
+  EXPECT_EQ(json.at("points"), 6);
+  EXPECT_NE(r.err.find("Range test 1/6 - lr: 0.001"), std::string::npos) << r.err;
+  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  EXPECT_NEAR(curve.at("learning_rates")[3].get<double>(), 1e-3 * std::pow(10.0, 3.0 / 30.0), 1e-12);
+  EXPECT_EQ(curve.at("mode"), "per-epoch");
+}
+
+TEST(CliFind, CategoricalPositiveClassAndImputation) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("find ") + wine() +
+                                  " --target type --positive white --drop quality --na median --layers 8 --schedule step"
+                                  " --finder-points 20 --quiet --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string summary = read_text(dir.path() / "out" / "data_summary.txt");
+  EXPECT_NE(summary.find("type"), std::string::npos) << summary;
+}

@@ -1,0 +1,53 @@
+// End-to-end: `lrtune run` (default vs tuned, repeats, early stopping) and `lrtune demo`.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+using namespace lrtune::testing;
+
+TEST(CliRun, ComparesDefaultAndTunedAndWritesTheReport) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast + "--out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  for (const char* text : {"default", "tuned", "test accuracy", "confusion", "0.001"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
+  for (const char* file : {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv",
+                           "history_default.json", "history_tuned.json", "comparison.json", "model.json", "report.html",
+                           "config.toml", "data_summary.json"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
+  const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
+  EXPECT_DOUBLE_EQ(comparison.at("default_learning_rate").get<double>(), 0.001);
+  const std::string report = read_text(dir.path() / "out" / "report.html");
+  EXPECT_NE(report.find("test accuracy"), std::string::npos);
+}
+
+TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast +
+                                  "--repeats 2 --early-stopping --patience 1 --threads 2 --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("over 2 seeds (42..43)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("±"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("epochs run"), std::string::npos) << r.out;
+  for (const char* file : {"history_default_seed42.csv", "history_tuned_seed43.csv"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
+  const std::string history = read_text(dir.path() / "out" / "history_tuned_seed42.csv");
+  EXPECT_NE(history.find("val_loss"), std::string::npos) << history;
+}
+
+TEST(CliDemo, RunsOnTheBuiltInDataSet) {
+  TempDir dir;
+  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("churned"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("test accuracy"), std::string::npos) << r.out;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "demo_data.csv"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "report.html"));
+  // The data set is the same bytes every time.
+  TempDir again;
+  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --quiet --out out", again.path()).code, 0);
+  EXPECT_EQ(read_text(dir.path() / "out" / "demo_data.csv"), read_text(again.path() / "out" / "demo_data.csv"));
+}

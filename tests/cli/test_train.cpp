@@ -1,0 +1,72 @@
+// End-to-end: `lrtune train` at a given and at an automatic rate, then `evaluate` and
+// `predict` on the saved model: reloading it gives the same probabilities.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "cli_runner.hpp"
+
+using namespace lrtune::testing;
+
+TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
+  TempDir dir;
+  CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.007 --out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("Epoch 1/2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("Test split (1293 rows)"), std::string::npos) << r.out;
+  for (const char* file : {"history.csv", "history.json", "metrics.json", "model.json", "config.toml"})
+    EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
+  const auto metrics = nlohmann::json::parse(read_text(dir.path() / "out" / "metrics.json"));
+  EXPECT_DOUBLE_EQ(metrics.at("learning_rate").get<double>(), 0.007);
+  EXPECT_EQ(metrics.at("epochs_run"), 2);
+
+  // evaluate on the whole file: 6,463 complete rows.
+  r = run_cli("evaluate out/model.json " + wine() + " --json", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto evaluation = nlohmann::json::parse(r.out);
+  EXPECT_EQ(evaluation.at("rows"), 6463);
+  EXPECT_GT(evaluation.at("accuracy").get<double>(), 0.6);
+
+  // predict twice (file and JSON): the same probabilities, one per complete row.
+  r = run_cli("predict out/model.json " + wine() + " -o predictions.csv", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string csv = read_text(dir.path() / "predictions.csv");
+  EXPECT_EQ(csv.rfind("row,probability,class\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6464);
+  r = run_cli("predict out/model.json " + wine() + " --json", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto predicted = nlohmann::json::parse(r.out).at("probabilities");
+  ASSERT_EQ(predicted.size(), 6463u);
+  std::istringstream lines(csv);
+  std::string line;
+  std::getline(lines, line);
+  for (std::size_t i = 0; std::getline(lines, line); ++i) {
+    const auto first = line.find(','), second = line.find(',', first + 1);
+    const float from_file = std::stof(line.substr(first + 1, second - first - 1));
+    ASSERT_EQ(from_file, static_cast<float>(predicted[i].get<double>())) << "row " << i;
+  }
+}
+
+TEST(CliTrain, AutoRateTrainsAtTheSuggestion) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --json --out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);
+  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  EXPECT_DOUBLE_EQ(summary.at("learning_rate").get<double>(), curve.at("chosen_learning_rate").get<double>());
+  EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos) << r.err;  // progress on stderr with --json
+}
+
+TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
+  TempDir dir;
+  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " train " + wine() +
+                              " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out"
+                              " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const std::string history = read_text(dir.path() / "out" / "history.csv");
+  EXPECT_EQ(history.rfind("epoch,loss,accuracy", 0), 0u) << history;
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "model.json"));
+}
