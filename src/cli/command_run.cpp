@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "lrtune/io/result_files.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
@@ -118,8 +119,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
       if (!result.model) continue;  // not started (interrupted)
       const std::string stem =
           repeats > 1 ? fmt::format("history_{}_seed{}", names[which], result.seed) : fmt::format("history_{}", names[which]);
-      c.out.write(stem + ".csv", history_csv(result.history));
-      c.out.write_json(stem + ".json", result.history.to_json());
+      write_history_csv(c.out.file(stem + ".csv"), result.history);
+      write_history_json(c.out.file(stem + ".json"), result.history);
     }
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: the histories of the finished epochs are in {}\n", c.out.path().string()));
@@ -168,7 +169,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
     comparison[names[which]] = {{"runs", runs}, {"test_accuracy_mean", accuracy.mean}, {"test_accuracy_std", accuracy.std}};
   }
   c.out.write_json("comparison.json", comparison);
-  write_model(c, data, results[1][0], "model.json");
+  write_model(c, data, results[1][0], "model.safetensors");
 
   std::string html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>lrtune report</title>"
                      "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f6f6f6;padding:1em}</style>"

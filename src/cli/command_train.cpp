@@ -4,7 +4,8 @@
 
 #include "commands.hpp"
 #include "exit_codes.hpp"
-#include "model_file.hpp"
+#include "lrtune/io/model_file.hpp"
+#include "lrtune/io/result_files.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
 
@@ -17,10 +18,13 @@ std::string confusion_text(const Confusion& m) {
 }
 
 void write_model(CommandContext& c, const Dataset& data, const TrainResult& result, const std::string& name) {
-  nlohmann::json metadata = to_json(result);
-  metadata["settings_toml"] = to_toml(c.settings);
-  metadata["lrtune_version"] = LRTUNE_VERSION;
-  c.out.write(name, model_file_text(*result.model, data.prepared.preprocessing, metadata));
+  nlohmann::json settings = to_json(result);
+  settings["optimizer"] = build_optimizer(c.settings, result.learning_rate)->config();
+  settings["epochs"] = c.settings.epochs;
+  settings["batch_size"] = c.settings.batch_size;
+  settings["split_seed"] = c.settings.split_seed;
+  settings["settings_toml"] = to_toml(c.settings);
+  save_model(c.out.file(name), *result.model, Loss::binary_crossentropy, data.prepared.preprocessing, settings);
 }
 
 int command_train(CommandContext& c, const std::string& data_path) {
@@ -43,15 +47,15 @@ int command_train(CommandContext& c, const std::string& data_path) {
   }
   c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
   const TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
-  c.out.write("history.csv", history_csv(result.history));
-  c.out.write_json("history.json", result.history.to_json());
+  write_history_csv(c.out.file("history.csv"), result.history);
+  write_history_json(c.out.file("history.json"), result.history);
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: history of {} finished epochs written to {}\n", result.epochs_run,
                                   c.out.path().string()));
     return kExitInterrupted;
   }
   c.out.write_json("metrics.json", to_json(result));
-  write_model(c, data, result, "model.json");
+  write_model(c, data, result, "model.safetensors");
   c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
                                data.y_test.size(), result.test_loss, result.test_accuracy, result.epochs_run,
                                confusion_text(result.confusion)));
@@ -60,7 +64,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
     nlohmann::json summary = to_json(result);
     summary["command"] = "train";
     summary["out"] = c.out.path().string();
-    summary["model"] = (c.out.path() / "model.json").string();
+    summary["model"] = (c.out.path() / "model.safetensors").string();
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   for (auto* command : {find, train, run}) command->add_option("DATA", data_path, "CSV file")->required()->check(CLI::ExistingFile);
   for (auto* command : {find, train, run, demo, config}) flags.add_to(*command);
   for (auto* command : {evaluate, predict}) {
-    command->add_option("MODEL", model_path, "Model file written by train or run (model.json)")->required()->check(CLI::ExistingFile);
+    command->add_option("MODEL", model_path, "Model file written by train or run (model.safetensors)")->required()->check(CLI::ExistingFile);
     command->add_option("DATA", data_path, "CSV file with the model's feature columns")->required()->check(CLI::ExistingFile);
     flags.add_output_flags_to(*command, false);
   }

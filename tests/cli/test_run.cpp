@@ -14,7 +14,7 @@ TEST(CliRun, ComparesDefaultAndTunedAndWritesTheReport) {
   for (const char* text : {"default", "tuned", "test accuracy", "confusion", "0.001"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   for (const char* file : {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv",
-                           "history_default.json", "history_tuned.json", "comparison.json", "model.json", "report.html",
+                           "history_default.json", "history_tuned.json", "comparison.json", "model.safetensors", "report.html",
                            "config.toml", "data_summary.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
