@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "report_output.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
@@ -45,6 +46,9 @@ int command_find(CommandContext& c, const std::string& data_path) {
   write_data_files(c, data);
   std::string rule;
   const auto rate = report_range_test(c, curve, &rule);
+  ReportInputs inputs = report_inputs(c, data);
+  inputs.range_test = curve;
+  write_report_files(c, inputs);
   c.console.message(fmt::format("Results written to {}\n", c.out.path().string()));
   if (c.settings.json) {
     nlohmann::json summary = {{"command", "find"},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "report_output.hpp"
 #include "exit_codes.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/result_files.hpp"
@@ -32,8 +33,11 @@ int command_train(CommandContext& c, const std::string& data_path) {
   c.console.message(data.prepared.summary.to_text() + "\n");
   write_data_files(c, data);
   double rate = 0.0;
+  ReportInputs inputs = report_inputs(c, data);
+  std::string source = "--lr";
   if (c.settings.lr == "auto") {
     const RangeTestCurve curve = run_finder(c.settings, data, c.console);
+    inputs.range_test = curve;
     std::string rule;
     const auto suggested = report_range_test(c, curve, &rule);
     if (interrupted()) return kExitInterrupted;
@@ -42,11 +46,12 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                            "try --schedule step / more --finder-points",
                                            rule));
     rate = *suggested;
+    source = "range test: " + rule;
   } else {
     rate = std::stod(c.settings.lr);
   }
   c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
-  const TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
+  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
   write_history_csv(c.out.file("history.csv"), result.history);
   write_history_json(c.out.file("history.json"), result.history);
   if (interrupted()) {
@@ -56,6 +61,15 @@ int command_train(CommandContext& c, const std::string& data_path) {
   }
   c.out.write_json("metrics.json", to_json(result));
   write_model(c, data, result, "model.safetensors");
+  // The test split's probabilities from the model in memory: what predict must reproduce from the file.
+  const Matrix probabilities = result.model->predict(data.x_test, 1024);
+  std::string csv = "row,probability,class\n";
+  for (Index i = 0; i < probabilities.rows(); ++i)
+    csv += fmt::format("{},{:.9g},{}\n", data.prepared.test_rows[static_cast<std::size_t>(i)], probabilities(i, 0),
+                       probabilities(i, 0) > 0.5f ? 1 : 0);
+  c.out.write("test_predictions.csv", csv);
+  inputs.models.push_back({"trained", rate, source, {model_evaluation(result)}, result.history});
+  write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
                                data.y_test.size(), result.test_loss, result.test_accuracy, result.epochs_run,
                                confusion_text(result.confusion)));

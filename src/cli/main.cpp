@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     out.emplace(settings.out, name);
-    CommandContext context{settings, Console{settings.quiet, settings.json}, *out};
+    std::string command_line = "lrtune";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
     install_interrupt_handler();
     int code = kExitOk;
     if (name == "find") code = command_find(context, data_path);

@@ -2,6 +2,8 @@
 // `predict` on the saved model: reloading it gives the same probabilities.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -38,6 +40,7 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto predicted = nlohmann::json::parse(r.out).at("probabilities");
   ASSERT_EQ(predicted.size(), 6463u);
+  std::map<long, float> reloaded;  // file row -> probability from the reloaded model
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);
@@ -45,7 +48,20 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
     const auto first = line.find(','), second = line.find(',', first + 1);
     const float from_file = std::stof(line.substr(first + 1, second - first - 1));
     ASSERT_EQ(from_file, static_cast<float>(predicted[i].get<double>())) << "row " << i;
+    reloaded[std::stol(line.substr(0, first))] = from_file;
   }
+  // The model in memory at training time gave the test rows the same probabilities.
+  std::istringstream trained(read_text(dir.path() / "out" / "test_predictions.csv"));
+  std::getline(trained, line);
+  std::size_t compared = 0;
+  while (std::getline(trained, line)) {
+    const auto first = line.find(','), second = line.find(',', first + 1);
+    const long row = std::stol(line.substr(0, first));
+    ASSERT_TRUE(reloaded.count(row)) << row;
+    EXPECT_EQ(reloaded[row], std::stof(line.substr(first + 1, second - first - 1))) << "row " << row;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 1293u);
 }
 
 TEST(CliTrain, AutoRateTrainsAtTheSuggestion) {
