@@ -54,3 +54,16 @@ TEST(CliFind, CategoricalPositiveClassAndImputation) {
   const std::string summary = read_text(dir.path() / "out" / "data_summary.txt");
   EXPECT_NE(summary.find("type"), std::string::npos) << summary;
 }
+
+TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
+  TempDir dir;
+  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " find " + wine() +
+                              " --target quality --positive '>=6' --finder-points 100000 --finder-start 1e-6 --out out"
+                              " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  EXPECT_EQ(curve.at("stop_reason"), "stopped-by-user");
+  EXPECT_GE(curve.at("learning_rates").size(), 1u);
+}
