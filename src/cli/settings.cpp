@@ -8,7 +8,11 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
 #include <toml++/toml.h>
+#pragma GCC diagnostic pop
 
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
