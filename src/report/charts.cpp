@@ -319,10 +319,9 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   for (std::size_t k = 0; k < found.size(); ++k) {
     const auto& [s, y] = found[k];
     if (s->name != default_name) continue;
-    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n"
-                          "  set label {text} at {lr}, graph 0.97 offset 0.6,0 left textcolor rgb '{c}' front\n",
-                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight),
-                          fmt::arg("text", gnuplot_quote(fmt::format("chosen: {} {}", s->name, rate_text(s->learning_rate)))));
+    // The chosen rate: a dashed line across the plot; its name and rate are in the key.
+    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n",
+                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight));
   }
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
@@ -346,8 +345,10 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
       const auto rank = std::count_if(found.begin(), found.end(), [&](const auto& other) {
         return other.first->learning_rate < s->learning_rate;
       });
+      const double placed = std::clamp(y, lo, hi);
+      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
       plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
-                                  suggestion_data, k, k, rank % 2 == 0 ? 1.3 : -1.3, c));
+                                  suggestion_data, k, k, offset, c));
     }
   }
   script += "  plot ";
