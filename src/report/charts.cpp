@@ -487,14 +487,17 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
   const auto panel = [&](std::size_t r, int value_col, int val_col, const std::string& name, double lo, double hi, bool has_val) {
     std::string s = fmt::format(
         "  set title {}\n  set xlabel 'epoch'\n  set ylabel {}\n  set xrange [1:{}]\n  set yrange {}\n"
-        "  set key {} opaque\n"
+        "  set key top center horizontal\n"
         "  plot '{}' using 1:{} with lines lw 2 lc rgb '{}' title {}",
-        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2), range_text(lo, hi),
-        // Losses fall and scores rise, so these corners are usually empty.
-        name == "loss" ? "bottom left" : "top left", files[r], value_col, kColors[0], gnuplot_quote("train " + name));
+        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2),
+        // Headroom above the curves for the one-line key, so it never covers data.
+        std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)),
+                                                             num(hi + 0.3 * std::max(hi - lo, 1e-3)))
+                                               : std::string("[*:*]"),
+        files[r], value_col, kColors[0], gnuplot_quote("train"));
     if (has_val) {
       s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", files[r], val_col, kColors[1],
-                       gnuplot_quote("validation " + name));
+                       gnuplot_quote("validation"));
     }
     return s + "\n";
   };
