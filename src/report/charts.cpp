@@ -284,7 +284,8 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     }
   }
   if (std::isfinite(first) && std::isfinite(lo)) {
-    const double ceiling = lo + 3.0 * std::max(first - lo, 0.1 * std::abs(first));
+    // Clip only a tail far above the start: a per-epoch test that merely rises stays whole.
+    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
     if (hi > ceiling) {
       hi = ceiling;
       clipped = true;
@@ -318,10 +319,9 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   for (std::size_t k = 0; k < found.size(); ++k) {
     const auto& [s, y] = found[k];
     if (s->name != default_name) continue;
-    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n"
-                          "  set label {text} at {lr}, graph 0.97 offset 0.6,0 left textcolor rgb '{c}' front\n",
-                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight),
-                          fmt::arg("text", gnuplot_quote(fmt::format("chosen: {} {}", s->name, rate_text(s->learning_rate)))));
+    // The chosen rate: a dashed line across the plot; its name and rate are in the key.
+    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n",
+                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight));
   }
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
@@ -339,9 +339,17 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}", suggestion_data,
                                 k, k, chosen ? 7 : 9, chosen ? 2.6 : 1.8, c,
                                 gnuplot_quote(fmt::format("{}: {}{}", s->name, rate_text(s->learning_rate), chosen ? " (chosen)" : ""))));
-    // The rule's name beside its mark, alternately above and below so neighbours do not collide.
-    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
-                                suggestion_data, k, k, k % 2 == 0 ? 1.2 : -1.2, c));
+    // The rule's name beside its mark, alternately above and below (in rate order) so neighbours
+    // do not collide; the chosen one has its label at the top.
+    if (!chosen) {
+      const auto rank = std::count_if(found.begin(), found.end(), [&](const auto& other) {
+        return other.first->learning_rate < s->learning_rate;
+      });
+      const double placed = std::clamp(y, lo, hi);
+      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
+      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
+                                  suggestion_data, k, k, offset, c));
+    }
   }
   script += "  plot ";
   for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
@@ -372,7 +380,7 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   for (const double v : mc.mean) if (std::isfinite(v)) { first = v; break; }
   bool clipped = false;
   if (std::isfinite(first) && std::isfinite(lo)) {
-    const double ceiling = lo + 3.0 * std::max(first - lo, 0.1 * std::abs(first));
+    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
     if (hi > ceiling) { hi = ceiling; clipped = true; }
   }
   std::string marks;
@@ -474,17 +482,22 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
   const auto [loss_lo, loss_hi] = range_of(loss_columns);
   const auto [m_lo, m_hi] = range_of(metric_columns);
   const bool two_rows = !metric.empty();
-  std::string script = fmt::format("  set multiplot layout {},{} title {}\n  set key top right box opaque\n",
+  std::string script = fmt::format("  set multiplot layout {},{} title {}\n",
                                    two_rows ? 2 : 1, runs.size(), gnuplot_quote(chart.title()));
   const auto panel = [&](std::size_t r, int value_col, int val_col, const std::string& name, double lo, double hi, bool has_val) {
     std::string s = fmt::format(
         "  set title {}\n  set xlabel 'epoch'\n  set ylabel {}\n  set xrange [1:{}]\n  set yrange {}\n"
+        "  set key top center horizontal\n"
         "  plot '{}' using 1:{} with lines lw 2 lc rgb '{}' title {}",
-        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2), range_text(lo, hi), files[r],
-        value_col, kColors[r % std::size(kColors)], gnuplot_quote("train " + name));
+        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2),
+        // Headroom above the curves for the one-line key, so it never covers data.
+        std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)),
+                                                             num(hi + 0.3 * std::max(hi - lo, 1e-3)))
+                                               : std::string("[*:*]"),
+        files[r], value_col, kColors[0], gnuplot_quote("train"));
     if (has_val) {
-      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", files[r], val_col, kColors[(r + 1) % std::size(kColors)],
-                       gnuplot_quote("validation " + name));
+      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", files[r], val_col, kColors[1],
+                       gnuplot_quote("validation"));
     }
     return s + "\n";
   };
