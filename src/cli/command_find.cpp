@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "report_output.hpp"
+#include "lrtune/io/result_files.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
@@ -21,11 +23,11 @@ void write_data_files(CommandContext& c, const Dataset& data) {
 std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve& curve, std::string* rule) {
   const std::optional<double> rate = chosen_rate(c.settings, curve, rule);
   const Suggestion* chosen = curve.suggestions.find(*rule);
-  c.out.write("range_test.csv", curve_csv(curve));
-  nlohmann::json json = curve;
-  json["chosen_rule"] = *rule;
-  json["chosen_learning_rate"] = rate ? nlohmann::json(*rate) : nlohmann::json(nullptr);
-  c.out.write_json("range_test.json", json);
+  write_curve_csv(c.out.file("range_test.csv"), curve);
+  write_curve_json(c.out.file("range_test.json"), curve);
+  c.out.write_json("suggestion.json", {{"rule", *rule},
+                                       {"learning_rate", rate ? nlohmann::json(*rate) : nlohmann::json(nullptr)},
+                                       {"suggestions", curve.suggestions}});
   std::string text = fmt::format("\nRange test: {} points, {} ({}), {:.1f}s\n\n", curve.size(),
                                  curve.mode == CurveMode::per_epoch ? "one epoch per point" : "one mini-batch per point",
                                  stop_reason_name(curve.stop_reason), curve.total_seconds);
@@ -44,6 +46,9 @@ int command_find(CommandContext& c, const std::string& data_path) {
   write_data_files(c, data);
   std::string rule;
   const auto rate = report_range_test(c, curve, &rule);
+  ReportInputs inputs = report_inputs(c, data);
+  inputs.range_test = curve;
+  write_report_files(c, inputs);
   c.console.message(fmt::format("Results written to {}\n", c.out.path().string()));
   if (c.settings.json) {
     nlohmann::json summary = {{"command", "find"},

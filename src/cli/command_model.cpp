@@ -7,19 +7,20 @@
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/train/fit.hpp"
-#include "model_file.hpp"
+#include "lrtune/io/atomic_file.hpp"
+#include "lrtune/io/model_file.hpp"
 
 namespace lrtune::cli {
 namespace {
 
 struct Scored {
-  LoadedModel loaded;
+  SavedModel loaded;
   AppliedData applied;
   Matrix probabilities;  // (rows, 1)
 };
 
 Scored score(const Settings& s, const std::string& model_path, const std::string& data_path) {
-  LoadedModel loaded = load_model_file(model_path);
+  SavedModel loaded = load_model(model_path);
   const Table raw = read_csv(data_path, loaded.preprocessing.csv_options(csv_options(s)));
   AppliedData applied = loaded.preprocessing.apply(raw);
   Matrix probabilities = loaded.model.predict(to_float(applied.x), 1024);
@@ -34,7 +35,7 @@ int command_evaluate(CommandContext& c, const std::string& model_path, const std
     throw DataError(fmt::format("{}: evaluate needs the target column '{}' without missing values", data_path,
                                 scored.loaded.preprocessing.target));
   const Vector y = to_float(*scored.applied.y);
-  const Logs logs = evaluate(scored.loaded.model, Loss::binary_crossentropy, to_float(scored.applied.x), y);
+  const Logs logs = evaluate(scored.loaded.model, scored.loaded.loss, to_float(scored.applied.x), y);
   const Confusion m = confusion(scored.probabilities, y);
   c.console.result(fmt::format("{} rows: loss {:.4f}, accuracy {:.4f}\n{}", y.size(), logs.at("loss"),
                                logs.at("accuracy"), confusion_text(m)));
@@ -60,7 +61,7 @@ int command_predict(CommandContext& c, const std::string& model_path, const std:
   if (output_csv.empty()) {
     if (!c.settings.json) fmt::print("{}", csv);
   } else {
-    write_file_atomic(output_csv, csv);
+    write_text_atomically(output_csv, csv);
     c.console.message(fmt::format("{} predictions written to {}\n", scored.probabilities.rows(), output_csv));
   }
   if (c.settings.json) {

@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "report_output.hpp"
+#include "lrtune/io/result_files.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
@@ -41,17 +43,6 @@ std::vector<double> column(const std::vector<TrainResult>& results, F field) {
   std::vector<double> values;
   for (const auto& r : results) values.push_back(field(r));
   return values;
-}
-
-std::string html_escape(const std::string& text) {
-  std::string out;
-  for (char ch : text) {
-    if (ch == '<') out += "&lt;";
-    else if (ch == '>') out += "&gt;";
-    else if (ch == '&') out += "&amp;";
-    else out += ch;
-  }
-  return out;
 }
 
 }  // namespace
@@ -118,8 +109,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
       if (!result.model) continue;  // not started (interrupted)
       const std::string stem =
           repeats > 1 ? fmt::format("history_{}_seed{}", names[which], result.seed) : fmt::format("history_{}", names[which]);
-      c.out.write(stem + ".csv", history_csv(result.history));
-      c.out.write_json(stem + ".json", result.history.to_json());
+      write_history_csv(c.out.file(stem + ".csv"), result.history);
+      write_history_json(c.out.file(stem + ".json"), result.history);
     }
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: the histories of the finished epochs are in {}\n", c.out.path().string()));
@@ -168,18 +159,17 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
     comparison[names[which]] = {{"runs", runs}, {"test_accuracy_mean", accuracy.mean}, {"test_accuracy_std", accuracy.std}};
   }
   c.out.write_json("comparison.json", comparison);
-  write_model(c, data, results[1][0], "model.json");
+  write_model(c, data, results[1][0], "model.safetensors");
 
-  std::string html = "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>lrtune report</title>"
-                     "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}pre{background:#f6f6f6;padding:1em}</style>"
-                     "</head><body>\n<h1>lrtune: default vs tuned learning rate</h1>\n";
-  html += "<h2>Summary</h2>\n<pre>" + html_escape(heading + summary_table) + "</pre>\n";
-  html += "<h2>Range test</h2>\n<pre>" + html_escape(suggestion_table(curve, rule)) + "</pre>\n";
-  const Suggestion* chosen = curve.suggestions.find(rule);
-  html += "<pre>" + html_escape(loss_chart(curve, chosen && chosen->found ? chosen->index : -1, 80, 20)) + "</pre>\n";
-  html += "<h2>Data</h2>\n<pre>" + html_escape(data.prepared.summary.to_text()) + "</pre>\n";
-  html += "<h2>Settings</h2>\n<pre>" + html_escape(to_toml(s)) + "</pre>\n</body></html>\n";
-  c.out.write("report.html", html);
+  ReportInputs inputs = report_inputs(c, data);
+  inputs.range_test = curve;
+  for (int which = 0; which < 2; ++which) {
+    ReportModel model{names[which], rates[which], which == 0 ? s.optimizer + " default" : "range test: " + rule, {}, {}};
+    for (const auto& r : results[which]) model.runs.push_back(model_evaluation(r));
+    model.history = results[which][0].history;
+    inputs.models.push_back(std::move(model));
+  }
+  write_report_files(c, inputs);
   c.console.message(fmt::format("\nReport, histories, range test and model written to {}\n", c.out.path().string()));
   if (s.json) fmt::print("{}\n", comparison.dump(2));
   return kExitOk;

@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
+#include "report_output.hpp"
 #include "exit_codes.hpp"
-#include "model_file.hpp"
+#include "lrtune/io/model_file.hpp"
+#include "lrtune/io/result_files.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
 
@@ -17,10 +19,13 @@ std::string confusion_text(const Confusion& m) {
 }
 
 void write_model(CommandContext& c, const Dataset& data, const TrainResult& result, const std::string& name) {
-  nlohmann::json metadata = to_json(result);
-  metadata["settings_toml"] = to_toml(c.settings);
-  metadata["lrtune_version"] = LRTUNE_VERSION;
-  c.out.write(name, model_file_text(*result.model, data.prepared.preprocessing, metadata));
+  nlohmann::json settings = to_json(result);
+  settings["optimizer"] = build_optimizer(c.settings, result.learning_rate)->config();
+  settings["epochs"] = c.settings.epochs;
+  settings["batch_size"] = c.settings.batch_size;
+  settings["split_seed"] = c.settings.split_seed;
+  settings["settings_toml"] = to_toml(c.settings);
+  save_model(c.out.file(name), *result.model, Loss::binary_crossentropy, data.prepared.preprocessing, settings);
 }
 
 int command_train(CommandContext& c, const std::string& data_path) {
@@ -28,8 +33,11 @@ int command_train(CommandContext& c, const std::string& data_path) {
   c.console.message(data.prepared.summary.to_text() + "\n");
   write_data_files(c, data);
   double rate = 0.0;
+  ReportInputs inputs = report_inputs(c, data);
+  std::string source = "--lr";
   if (c.settings.lr == "auto") {
     const RangeTestCurve curve = run_finder(c.settings, data, c.console);
+    inputs.range_test = curve;
     std::string rule;
     const auto suggested = report_range_test(c, curve, &rule);
     if (interrupted()) return kExitInterrupted;
@@ -38,20 +46,30 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                            "try --schedule step / more --finder-points",
                                            rule));
     rate = *suggested;
+    source = "range test: " + rule;
   } else {
     rate = std::stod(c.settings.lr);
   }
   c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
-  const TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
-  c.out.write("history.csv", history_csv(result.history));
-  c.out.write_json("history.json", result.history.to_json());
+  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
+  write_history_csv(c.out.file("history.csv"), result.history);
+  write_history_json(c.out.file("history.json"), result.history);
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: history of {} finished epochs written to {}\n", result.epochs_run,
                                   c.out.path().string()));
     return kExitInterrupted;
   }
   c.out.write_json("metrics.json", to_json(result));
-  write_model(c, data, result, "model.json");
+  write_model(c, data, result, "model.safetensors");
+  // The test split's probabilities from the model in memory: what predict must reproduce from the file.
+  const Matrix probabilities = result.model->predict(data.x_test, 1024);
+  std::string csv = "row,probability,class\n";
+  for (Index i = 0; i < probabilities.rows(); ++i)
+    csv += fmt::format("{},{:.9g},{}\n", data.prepared.test_rows[static_cast<std::size_t>(i)], probabilities(i, 0),
+                       probabilities(i, 0) > 0.5f ? 1 : 0);
+  c.out.write("test_predictions.csv", csv);
+  inputs.models.push_back({"trained", rate, source, {model_evaluation(result)}, result.history});
+  write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
                                data.y_test.size(), result.test_loss, result.test_accuracy, result.epochs_run,
                                confusion_text(result.confusion)));
@@ -60,7 +78,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
     nlohmann::json summary = to_json(result);
     summary["command"] = "train";
     summary["out"] = c.out.path().string();
-    summary["model"] = (c.out.path() / "model.json").string();
+    summary["model"] = (c.out.path() / "model.safetensors").string();
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

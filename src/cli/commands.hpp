@@ -12,6 +12,8 @@
 namespace lrtune::cli {
 
 struct CommandContext {
+  std::string command;       // "find", "run", ...
+  std::string command_line;  // as typed, for the report
   Settings settings;
   Console console;
   OutputDir& out;

@@ -21,7 +21,7 @@ void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
   if (with_out) add(app, "--out", &Settings::out, "Output folder (default lrtune-out/<command>-<timestamp>)");
   add(app, "--quiet,-q", &Settings::quiet, "No progress lines or messages, only results");
   add(app, "--json", &Settings::json, "Print a machine-readable summary on stdout; messages go to stderr");
-  add(app, "--threads", &Settings::threads, "Threads for the linear algebra (0 = library default)");
+  add(app, "--threads", &Settings::threads, "run: trainings run at once (default and tuned, repeats); 0 or 1 = one after another");
   add(app, "--delimiter", &Settings::delimiter, "CSV delimiter: ',', ';' or '\\t' (default: detected)");
   add(app, "--na-values", &Settings::na_values, "Extra cell values read as missing, comma-separated");
 }

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   for (auto* command : {find, train, run}) command->add_option("DATA", data_path, "CSV file")->required()->check(CLI::ExistingFile);
   for (auto* command : {find, train, run, demo, config}) flags.add_to(*command);
   for (auto* command : {evaluate, predict}) {
-    command->add_option("MODEL", model_path, "Model file written by train or run (model.json)")->required()->check(CLI::ExistingFile);
+    command->add_option("MODEL", model_path, "Model file written by train or run (model.safetensors)")->required()->check(CLI::ExistingFile);
     command->add_option("DATA", data_path, "CSV file with the model's feature columns")->required()->check(CLI::ExistingFile);
     flags.add_output_flags_to(*command, false);
   }
@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     out.emplace(settings.out, name);
-    CommandContext context{settings, Console{settings.quiet, settings.json}, *out};
+    std::string command_line = "lrtune";
+    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
     install_interrupt_handler();
     int code = kExitOk;
     if (name == "find") code = command_find(context, data_path);

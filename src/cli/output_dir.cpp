@@ -1,45 +1,15 @@
 // Lazy output folder and atomic file writes.
 #include "output_dir.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <ctime>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
-namespace lrtune::cli {
+#include "lrtune/io/atomic_file.hpp"
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view text) {
-  const std::filesystem::path temp = path.string() + fmt::format(".tmp{}", ::getpid());
-  const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(fmt::format("{}: cannot write: {}", temp.string(), std::strerror(errno)));
-  std::size_t done = 0;
-  while (done < text.size()) {
-    const ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int error = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      throw std::runtime_error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(error)));
-    }
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) {
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot write: {}", path.string(), std::strerror(errno)));
-  }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int error = errno;
-    ::unlink(temp.c_str());
-    throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path.string(), std::strerror(error)));
-  }
-}
+namespace lrtune::cli {
 
 OutputDir::OutputDir(const std::string& requested, const std::string& command) {
   if (!requested.empty()) {
@@ -64,10 +34,14 @@ void OutputDir::ensure() {
 }
 
 std::filesystem::path OutputDir::write(const std::string& name, std::string_view text) {
+  const auto path = file(name);
+  write_text_atomically(path, text);
+  return path;
+}
+
+std::filesystem::path OutputDir::file(const std::string& name) {
   ensure();
-  const auto file = path_ / name;
-  write_file_atomic(file, text);
-  return file;
+  return path_ / name;
 }
 
 std::filesystem::path OutputDir::write_json(const std::string& name, const nlohmann::json& json) {

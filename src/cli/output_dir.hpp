@@ -1,6 +1,6 @@
 // The output folder of one command: created on the first write (so an error before any
 // result leaves nothing behind), removed again by discard() when the command fails.
-// Files are written atomically (temporary file, fsync, rename).
+// Files are written atomically with io's writer (temporary file, fsync, rename).
 #pragma once
 
 #include <filesystem>
@@ -10,9 +10,6 @@
 #include <nlohmann/json.hpp>
 
 namespace lrtune::cli {
-
-// Writes `text` to `path` through a temporary file in the same folder, fsync and rename.
-void write_file_atomic(const std::filesystem::path& path, std::string_view text);
 
 class OutputDir {
  public:
@@ -24,6 +21,8 @@ class OutputDir {
   // Writes one file (relative name), creating the folder first if needed; returns its path.
   std::filesystem::path write(const std::string& name, std::string_view text);
   std::filesystem::path write_json(const std::string& name, const nlohmann::json& json);
+  // The path of a file about to be written by an io writer, creating the folder first.
+  std::filesystem::path file(const std::string& name);
   // After a failure: removes the folder if this command created it.
   void discard() noexcept;
 

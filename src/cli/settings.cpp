@@ -8,7 +8,11 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
 #include <toml++/toml.h>
+#pragma GCC diagnostic pop
 
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
@@ -146,30 +150,47 @@ void validate(const Settings& s, const std::string& command) {
   require(s.threads >= 0, "--threads", ">= 0", s.threads);
 }
 
+// Written by hand rather than by toml++'s printer: sections in the order of kFields and numbers
+// in their shortest round-trip form ("0.2", not "0.20000000000000001"); strings quoted by toml++.
 std::string to_toml(const Settings& s) {
-  toml::table root;
+  std::string out = "# lrtune experiment file: flags override these values\n";
+  std::string section;
   for (const Field& f : fields()) {
-    if (!root.contains(f.section)) root.insert(f.section, toml::table{});
-    toml::table& section = *root[f.section].as_table();
+    if (section != f.section) {
+      section = f.section;
+      out += fmt::format("{}[{}]\n", out.size() > 60 ? "\n" : "", section);
+    }
     std::visit(
         [&](auto member) {
           const auto& value = s.*member;
           using V = std::decay_t<decltype(value)>;
-          if constexpr (std::is_same_v<V, std::vector<std::string>> || std::is_same_v<V, std::vector<int>>) {
-            toml::array array;
-            for (const auto& item : value) array.push_back(item);
-            section.insert(f.key, array);
-          } else if constexpr (std::is_same_v<V, std::uint32_t> || std::is_same_v<V, std::uint64_t>) {
-            section.insert(f.key, static_cast<std::int64_t>(value));
+          auto quoted = [](const std::string& text) {
+            std::ostringstream stream;
+            stream << toml::value<std::string>(text);
+            return stream.str();
+          };
+          std::string text;
+          if constexpr (std::is_same_v<V, std::string>) {
+            text = quoted(value);
+          } else if constexpr (std::is_same_v<V, bool>) {
+            text = value ? "true" : "false";
+          } else if constexpr (std::is_same_v<V, double>) {
+            text = fmt::format("{}", value);
+            if (text.find_first_of(".eE") == std::string::npos) text += ".0";  // a TOML float, not an integer
+          } else if constexpr (std::is_integral_v<V>) {
+            text = fmt::format("{}", value);
+          } else if constexpr (std::is_same_v<V, std::vector<int>>) {
+            text = fmt::format("[{}]", fmt::join(value, ", "));
           } else {
-            section.insert(f.key, value);
+            std::vector<std::string> items;
+            for (const auto& item : value) items.push_back(quoted(item));
+            text = fmt::format("[{}]", fmt::join(items, ", "));
           }
+          out += fmt::format("{} = {}\n", f.key, text);
         },
         f.member);
   }
-  std::ostringstream out;
-  out << "# lrtune experiment file: flags override these values\n" << root << "\n";
-  return out.str();
+  return out;
 }
 
 void apply_toml_file(Settings& s, const std::string& path) {

@@ -2,14 +2,12 @@
 #include "workflow.hpp"
 
 #include <algorithm>
-#include <numeric>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
-#include "lrtune/finder/range_test.hpp"
+#include "lrtune/finder/lr_finder.hpp"
 #include "lrtune/optim/factory.hpp"
 #include "lrtune/train/early_stopping.hpp"
 #include "lrtune/train/fit.hpp"
@@ -75,86 +73,25 @@ std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<doub
   return make_optimizer(s.optimizer, parse_update_form(s.update_form), hyper);
 }
 
-namespace {
-
-// One epoch of fit per point: the recipe's range test (Keras' LearningRateScheduler).
-StepFn per_epoch_step(const Settings& s, const Dataset& data, Sequential& model, Optimizer& optimizer) {
-  auto point = std::make_shared<std::uint64_t>(0);
-  return [&s, &data, &model, &optimizer, point](double lr) {
-    optimizer.set_learning_rate(lr);
-    FitOptions options;
-    options.epochs = 1;
-    options.batch_size = s.batch_size;
-    options.seed = s.seed * 1'000'003u + (*point)++;  // a fresh batch order every epoch
-    options.terminate_on_nan = false;
-    options.cancel = &cancel_flag();
-    const History history = fit(model, optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
-    StepResult result;
-    if (history.empty()) {  // cancelled inside the epoch
-      result.loss = std::numeric_limits<double>::quiet_NaN();
-      return result;
-    }
-    result.loss = history.rows().back().at("loss");
-    if (auto accuracy = history.rows().back().find("accuracy")) result.metrics["accuracy"] = *accuracy;
-    return result;
-  };
-}
-
-// One mini-batch per point (fastai / pytorch-lr-finder).
-StepFn per_step_step(const Settings& s, const Dataset& data, Sequential& model, Optimizer& optimizer) {
-  struct State {
-    std::vector<Index> order;
-    std::size_t next = 0;
-    std::mt19937_64 rng;
-    Matrix xb, yb;
-  };
-  auto state = std::make_shared<State>();
-  state->order.resize(static_cast<std::size_t>(data.x_train.rows()));
-  std::iota(state->order.begin(), state->order.end(), Index{0});
-  state->rng.seed(s.seed);
-  std::shuffle(state->order.begin(), state->order.end(), state->rng);
-  const Index batch = std::min<Index>(s.batch_size, data.x_train.rows());
-  return [&data, &model, &optimizer, state, batch](double lr) {
-    if (state->next + static_cast<std::size_t>(batch) > state->order.size()) {
-      std::shuffle(state->order.begin(), state->order.end(), state->rng);
-      state->next = 0;
-    }
-    state->xb.resize(batch, data.x_train.cols());
-    state->yb.resize(batch, 1);
-    for (Index r = 0; r < batch; ++r) {
-      const Index row = state->order[state->next++];
-      state->xb.row(r) = data.x_train.row(row);
-      state->yb(r, 0) = data.y_train(row);
-    }
-    optimizer.set_learning_rate(lr);
-    StepResult result;
-    result.loss = model.forward_backward(state->xb, state->yb, Loss::binary_crossentropy, true);
-    if (std::isfinite(result.loss)) optimizer.step(model.parameters(), model.gradients());
-    return result;
-  };
-}
-
-}  // namespace
-
 RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console& console) {
   Sequential model = build_model(s, data.x_train.cols(), s.seed);
   auto optimizer = build_optimizer(s, std::nullopt);
-  RangeTestOptions options;
-  if (s.schedule == "epoch") {
-    options = RangeTestOptions::recipe_per_epoch();
-    options.schedule.start = s.effective_finder_start();
-    options.schedule.num_points = static_cast<std::size_t>(s.finder_points);
+  const bool per_epoch = s.schedule == "epoch";
+  LRFinderOptions options;
+  if (per_epoch) {
+    options = LRFinderOptions::recipe_per_epoch();
+    options.schedule = RangeSchedule::recipe_per_epoch();
+    options.schedule->start = s.effective_finder_start();
+    options.schedule->num_points = static_cast<std::size_t>(s.finder_points);
   } else {
-    options.mode = CurveMode::per_step;
-    options.schedule.kind = RangeScheduleKind::exponential;
-    options.schedule.start = s.effective_finder_start();
-    options.schedule.end = s.finder_end;
-    options.schedule.num_points = static_cast<std::size_t>(s.finder_points);
+    options = LRFinderOptions::fastai_per_step(static_cast<std::size_t>(s.finder_points), s.effective_finder_start(),
+                                               s.finder_end);
   }
+  options.batch_size = s.batch_size;
+  options.seed = s.seed;
   if (!s.rule.empty()) options.suggest.default_rule = parse_rule(s.rule);
   options.cancel = &cancel_flag();
-  const std::size_t points = options.schedule.num_points;
-  const bool per_epoch = s.schedule == "epoch";
+  const std::size_t points = static_cast<std::size_t>(s.finder_points);
   std::FILE* stream = console.progress_stream();
   if (console.show_progress()) {
     options.on_point = [stream, points, per_epoch](std::size_t index, double lr, double loss, double) {
@@ -163,8 +100,8 @@ RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console&
       std::fflush(stream);
     };
   }
-  const StepFn step = per_epoch ? per_epoch_step(s, data, model, *optimizer) : per_step_step(s, data, model, *optimizer);
-  return run_range_test(step, options);
+  LRFinder finder(model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
+  return finder.run();
 }
 
 std::optional<double> chosen_rate(const Settings& s, const RangeTestCurve& curve, std::string* rule) {
@@ -230,34 +167,6 @@ nlohmann::json to_json(const TrainResult& r) {
           {"test_loss", r.test_loss},
           {"test_accuracy", r.test_accuracy},
           {"confusion", {{r.confusion.tn, r.confusion.fp}, {r.confusion.fn, r.confusion.tp}}}};
-}
-
-std::string history_csv(const History& history) {
-  const auto names = history.names();
-  std::string csv = "epoch";
-  for (const auto& n : names) csv += "," + n;
-  csv += "\n";
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    csv += std::to_string(history.epochs()[i] + 1);
-    for (const auto& n : names) {
-      const auto v = history.rows()[i].find(n);
-      csv += v ? fmt::format(",{:.9g}", *v) : std::string(",");
-    }
-    csv += "\n";
-  }
-  return csv;
-}
-
-std::string curve_csv(const RangeTestCurve& curve) {
-  std::string csv = "point,learning_rate,loss,smoothed_loss";
-  for (const auto& [name, values] : curve.metrics) csv += "," + name;
-  csv += "\n";
-  for (std::size_t i = 0; i < curve.size(); ++i) {
-    csv += fmt::format("{},{:.9g},{:.9g},{:.9g}", i, curve.learning_rates[i], curve.losses[i], curve.smoothed_losses[i]);
-    for (const auto& [name, values] : curve.metrics) csv += fmt::format(",{:.9g}", values[i]);
-    csv += "\n";
-  }
-  return csv;
 }
 
 }  // namespace lrtune::cli

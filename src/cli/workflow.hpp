@@ -57,8 +57,4 @@ TrainResult train_and_evaluate(const Settings& settings, const Dataset& data, do
 
 Confusion confusion(const Matrix& probabilities, const Vector& y);
 nlohmann::json to_json(const TrainResult& result);
-// "epoch,loss,accuracy,..." one row per epoch.
-std::string history_csv(const History& history);
-std::string curve_csv(const RangeTestCurve& curve);
-
 }  // namespace lrtune::cli

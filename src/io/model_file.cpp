@@ -41,10 +41,13 @@ const nlohmann::json& field(const nlohmann::json& object, std::string_view key, 
 std::int64_t positive_integer(const nlohmann::json& object, std::string_view key, std::string_view where,
                               std::int64_t max) {
   const auto& v = field(object, key, where);
-  if (!v.is_number_unsigned() || v.get<std::uint64_t>() < 1 || v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+  // Parsed text gives unsigned integers, a json built in memory signed ones: accept both.
+  const bool ok = (v.is_number_unsigned() && v.get<std::uint64_t>() >= 1 && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) ||
+                  (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 1 && v.get<std::int64_t>() <= max);
+  if (!ok) {
     throw std::invalid_argument(fmt::format("{} \"{}\" is {}, expected an integer in [1, {}]", where, key, v.dump(), max));
   }
-  return static_cast<std::int64_t>(v.get<std::uint64_t>());
+  return v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
 }
 
 std::string string_field(const nlohmann::json& object, std::string_view key, std::string_view where) {
@@ -87,7 +90,9 @@ ArchitectureSpec parse_architecture(const nlohmann::json& j) {
   }
   spec.parameter_count = count;
   if (const auto it = j.find("parameter_count"); it != j.end()) {
-    if (!it->is_number_unsigned() || it->get<std::uint64_t>() != static_cast<std::uint64_t>(count)) {
+    const bool equal = it->is_number_unsigned() ? it->get<std::uint64_t>() == static_cast<std::uint64_t>(count)
+                                                : it->is_number_integer() && it->get<std::int64_t>() == count;
+    if (!equal) {
       throw std::invalid_argument(fmt::format("architecture \"parameter_count\" is {} but its layers have {}",
                                               it->dump(), count));
     }
@@ -156,6 +161,10 @@ std::map<std::string, std::string> model_metadata(const Sequential& model, Loss 
     throw std::invalid_argument(fmt::format("model settings must be a JSON object, got {}", settings.type_name()));
   }
   check_loss_output(loss, model.output_activation());
+  if (!preprocessing.feature_names.empty() && static_cast<Index>(preprocessing.feature_names.size()) != model.input_dim()) {
+    throw std::invalid_argument(fmt::format("the preprocessing makes {} features but the model reads {}",
+                                            preprocessing.feature_names.size(), model.input_dim()));
+  }
   const auto dump = [](const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };

@@ -32,7 +32,7 @@ TEST(CliConfig, PrintsTheRecipeDefaults) {
   const CliResult r = run_cli("config", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* line : {"epochs = 100", "batch_size = 32", "split_seed = 42", "seed = 42", "optimizer = 'adam'",
-                           "layers = [ 128, 256, 256 ]", "test_size = 0.2", "schedule = 'epoch'", "points = 100"})
+                           "layers = [128, 256, 256]", "test_size = 0.2\n", "schedule = 'epoch'", "points = 100"})
     EXPECT_NE(r.out.find(line), std::string::npos) << line << "\n" << r.out;
 }
 
@@ -46,7 +46,7 @@ TEST(CliConfig, FlagsOverrideTheExperimentFile) {
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("epochs = 3"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("batch_size = 64"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("layers = [ 8, 4 ]"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("layers = [8, 4]"), std::string::npos) << r.out;
   // The printed file reads back to the same settings.
   { std::ofstream(dir.path() / "round.toml") << r.out; }
   const CliResult again = run_cli("config --config round.toml", dir.path());

@@ -15,16 +15,17 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "X = chosen suggestion",
                            "Suggested learning rate:"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
-  for (const char* file : {"range_test.csv", "range_test.json", "config.toml", "data_summary.txt", "data_summary.json",
+  for (const char* file : {"range_test.csv", "range_test.json", "suggestion.json", "config.toml", "data_summary.txt", "data_summary.json",
                            "data_steps.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto json = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   const std::size_t points = json.at("learning_rates").size();  // 30, or fewer when the loss diverged
   EXPECT_GE(points, 20u);
   EXPECT_LE(points, 30u);
-  EXPECT_TRUE(json.at("chosen_learning_rate").is_number());
+  const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
+  EXPECT_TRUE(suggestion.at("learning_rate").is_number());
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
-  EXPECT_EQ(csv.rfind("point,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(csv.rfind("index,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);
 }
 
@@ -52,4 +53,17 @@ TEST(CliFind, CategoricalPositiveClassAndImputation) {
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string summary = read_text(dir.path() / "out" / "data_summary.txt");
   EXPECT_NE(summary.find("type"), std::string::npos) << summary;
+}
+
+TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
+  TempDir dir;
+  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " find " + wine() +
+                              " --target quality --positive '>=6' --finder-points 100000 --finder-start 1e-6 --out out"
+                              " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  EXPECT_EQ(curve.at("stop_reason"), "stopped-by-user");
+  EXPECT_GE(curve.at("learning_rates").size(), 1u);
 }

@@ -14,13 +14,14 @@ TEST(CliRun, ComparesDefaultAndTunedAndWritesTheReport) {
   for (const char* text : {"default", "tuned", "test accuracy", "confusion", "0.001"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   for (const char* file : {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv",
-                           "history_default.json", "history_tuned.json", "comparison.json", "model.json", "report.html",
+                           "history_default.json", "history_tuned.json", "comparison.json", "model.safetensors", "report.html",
                            "config.toml", "data_summary.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
   EXPECT_DOUBLE_EQ(comparison.at("default_learning_rate").get<double>(), 0.001);
   const std::string report = read_text(dir.path() / "out" / "report.html");
-  EXPECT_NE(report.find("test accuracy"), std::string::npos);
+  EXPECT_NE(report.find("Default vs tuned"), std::string::npos);
+  EXPECT_NE(report.find("Range test"), std::string::npos);
 }
 
 TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
@@ -50,4 +51,45 @@ TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   TempDir again;
   ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --quiet --out out", again.path()).code, 0);
   EXPECT_EQ(read_text(dir.path() / "out" / "demo_data.csv"), read_text(again.path() / "out" / "demo_data.csv"));
+}
+
+namespace {
+bool has_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") == 0; }
+}  // namespace
+
+TEST(CliRun, ChartsArePngAndSvgAndTheReportEmbedsThem) {
+  if (!has_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() +
+                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto charts = dir.path() / "out" / "charts";
+  for (const char* stem : {"range_test_epochs", "range_test_lr", "training_comparison", "confusion_matrices"}) {
+    const std::string png = read_text(charts / (std::string(stem) + ".png"));
+    const std::string svg = read_text(charts / (std::string(stem) + ".svg"));
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8)) << stem;
+    EXPECT_NE(svg.find("<svg"), std::string::npos) << stem;
+    EXPECT_NE(svg.find("</svg>"), std::string::npos) << stem;
+  }
+  const std::string report = read_text(dir.path() / "out" / "report.html");
+  std::size_t embedded = 0;
+  for (std::size_t at = report.find("data:image/"); at != std::string::npos; at = report.find("data:image/", at + 1))
+    ++embedded;
+  EXPECT_GE(embedded, 4u) << "charts embedded in report.html";
+}
+
+TEST(CliRun, WithoutGnuplotEverythingElseWorksAndTheToolSaysSoOnce) {
+  TempDir dir;
+  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+  const std::string command = "cd " + quote(dir.path().string()) + " && env PATH=/nonexistent " + quote(binary) +
+                              " run " + wine() + " " + kFast + "--out nognu >out.txt 2>err.txt; echo $? > code";
+  ASSERT_EQ(std::system(command.c_str()), 0);
+  EXPECT_EQ(read_text(dir.path() / "code"), "0\n") << read_text(dir.path() / "err.txt");
+  const std::string err = read_text(dir.path() / "err.txt");
+  const auto first = err.find("gnuplot");
+  ASSERT_NE(first, std::string::npos) << err;
+  EXPECT_EQ(err.find("gnuplot", err.find('\n', first)), std::string::npos) << "said more than once: " << err;
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "nognu" / "report.html"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "nognu" / "model.safetensors"));
 }

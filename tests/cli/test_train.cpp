@@ -2,6 +2,8 @@
 // `predict` on the saved model: reloading it gives the same probabilities.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
@@ -15,29 +17,30 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   EXPECT_NE(r.out.find("Epoch 1/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Test split (1293 rows)"), std::string::npos) << r.out;
-  for (const char* file : {"history.csv", "history.json", "metrics.json", "model.json", "config.toml"})
+  for (const char* file : {"history.csv", "history.json", "metrics.json", "model.safetensors", "config.toml"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto metrics = nlohmann::json::parse(read_text(dir.path() / "out" / "metrics.json"));
   EXPECT_DOUBLE_EQ(metrics.at("learning_rate").get<double>(), 0.007);
   EXPECT_EQ(metrics.at("epochs_run"), 2);
 
   // evaluate on the whole file: 6,463 complete rows.
-  r = run_cli("evaluate out/model.json " + wine() + " --json", dir.path());
+  r = run_cli("evaluate out/model.safetensors " + wine() + " --json", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto evaluation = nlohmann::json::parse(r.out);
   EXPECT_EQ(evaluation.at("rows"), 6463);
   EXPECT_GT(evaluation.at("accuracy").get<double>(), 0.6);
 
   // predict twice (file and JSON): the same probabilities, one per complete row.
-  r = run_cli("predict out/model.json " + wine() + " -o predictions.csv", dir.path());
+  r = run_cli("predict out/model.safetensors " + wine() + " -o predictions.csv", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string csv = read_text(dir.path() / "predictions.csv");
   EXPECT_EQ(csv.rfind("row,probability,class\n", 0), 0u);
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6464);
-  r = run_cli("predict out/model.json " + wine() + " --json", dir.path());
+  r = run_cli("predict out/model.safetensors " + wine() + " --json", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto predicted = nlohmann::json::parse(r.out).at("probabilities");
   ASSERT_EQ(predicted.size(), 6463u);
+  std::map<long, float> reloaded;  // file row -> probability from the reloaded model
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);
@@ -45,7 +48,20 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
     const auto first = line.find(','), second = line.find(',', first + 1);
     const float from_file = std::stof(line.substr(first + 1, second - first - 1));
     ASSERT_EQ(from_file, static_cast<float>(predicted[i].get<double>())) << "row " << i;
+    reloaded[std::stol(line.substr(0, first))] = from_file;
   }
+  // The model in memory at training time gave the test rows the same probabilities.
+  std::istringstream trained(read_text(dir.path() / "out" / "test_predictions.csv"));
+  std::getline(trained, line);
+  std::size_t compared = 0;
+  while (std::getline(trained, line)) {
+    const auto first = line.find(','), second = line.find(',', first + 1);
+    const long row = std::stol(line.substr(0, first));
+    ASSERT_TRUE(reloaded.count(row)) << row;
+    EXPECT_EQ(reloaded[row], std::stof(line.substr(first + 1, second - first - 1))) << "row " << row;
+    ++compared;
+  }
+  EXPECT_EQ(compared, 1293u);
 }
 
 TEST(CliTrain, AutoRateTrainsAtTheSuggestion) {
@@ -53,8 +69,8 @@ TEST(CliTrain, AutoRateTrainsAtTheSuggestion) {
   const CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --json --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
-  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
-  EXPECT_DOUBLE_EQ(summary.at("learning_rate").get<double>(), curve.at("chosen_learning_rate").get<double>());
+  const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
+  EXPECT_DOUBLE_EQ(summary.at("learning_rate").get<double>(), suggestion.at("learning_rate").get<double>());
   EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos) << r.err;  // progress on stderr with --json
 }
 
@@ -68,5 +84,5 @@ TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
   EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
   const std::string history = read_text(dir.path() / "out" / "history.csv");
   EXPECT_EQ(history.rfind("epoch,loss,accuracy", 0), 0u) << history;
-  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "model.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "model.safetensors"));
 }

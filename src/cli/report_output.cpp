@@ -1,0 +1,49 @@
+// ReportInputs from the CLI's results, and the one-time gnuplot hint.
+#include "report_output.hpp"
+
+#include <sstream>
+
+#include <fmt/format.h>
+// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#include <toml++/toml.h>
+#pragma GCC diagnostic pop
+
+#include "lrtune/report/gnuplot.hpp"
+
+namespace lrtune::cli {
+
+ReportInputs report_inputs(const CommandContext& c, const Dataset& data) {
+  ReportInputs inputs;
+  inputs.title = fmt::format("lrtune {}: {}", c.command, data.prepared.summary.source);
+  inputs.command_line = c.command_line;
+  inputs.data = data.prepared.summary;
+  inputs.preprocessing_steps = data.prepared.steps;
+  inputs.class_names = data.prepared.preprocessing.target_classes;
+  std::ostringstream json;
+  json << toml::json_formatter{toml::parse(to_toml(c.settings))};
+  inputs.configuration = nlohmann::json::parse(json.str());
+  return inputs;
+}
+
+ModelEvaluation model_evaluation(const TrainResult& r) {
+  ModelEvaluation e;
+  e.accuracy = r.test_accuracy;
+  e.loss = r.test_loss;
+  e.confusion = ConfusionMatrix(2, 2);
+  e.confusion << r.confusion.tn, r.confusion.fp, r.confusion.fn, r.confusion.tp;
+  e.epochs = r.epochs_run;
+  e.train_seconds = r.history.train_seconds;
+  return e;
+}
+
+void write_report_files(CommandContext& c, const ReportInputs& inputs) {
+  ReportOptions options;
+  options.chart_folder = c.out.file("charts");
+  const ReportOutput output = write_report(c.out.file("report.html"), inputs, options);
+  if (output.gnuplot_missing) c.console.warning(fmt::format("no charts drawn: {}\n", kGnuplotInstallHint));
+  for (const auto& w : output.warnings) c.console.warning(w + "\n");
+}
+
+}  // namespace lrtune::cli

@@ -1,0 +1,573 @@
+// The recipe's charts as gnuplot scripts: each writes its data file(s) and a script that draws
+// PNG and SVG, runs gnuplot into temp files and renames them only on success. Numbers come from
+// the result values; the HTML page that shows them is html_report.cpp's.
+#include "lrtune/report/charts.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "lrtune/io/atomic_file.hpp"
+#include "lrtune/io/error.hpp"
+#include "lrtune/io/result_files.hpp"
+
+#ifndef LRTUNE_VERSION
+#define LRTUNE_VERSION "unknown"
+#endif
+
+namespace lrtune {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// A qualitative palette that reads in colour and stays apart in grey (matplotlib's tab10).
+constexpr const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
+constexpr const char* kHighlight = "#d62728";
+
+std::string num(double value) { return format_csv_number(value); }
+
+// gnuplot reads "nan" as an undefined value (a gap in a line).
+std::string dat(double value) { return std::isfinite(value) ? format_csv_number(value) : std::string("nan"); }
+
+// The learning rate as people write it: 0.007, 1.2e-05.
+std::string rate_text(double lr) {
+  if (!std::isfinite(lr)) return "n/a";
+  return fmt::format("{:.2g}", lr);
+}
+
+// One chart being made: its folder, stem and files.
+class Chart {
+ public:
+  Chart(const std::filesystem::path& folder, const ChartOptions& options, std::string_view default_stem,
+        std::string_view default_title)
+      : folder_(folder),
+        stem_(options.stem.empty() ? std::string(default_stem) : options.stem),
+        title_(options.title.empty() ? std::string(default_title) : options.title),
+        options_(options) {
+    if (!gnuplot_available()) throw GnuplotNotFound();
+    if (options.width < 100 || options.height < 100 || options.width > 10000 || options.height > 10000) {
+      throw std::invalid_argument(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
+                                              options.height));
+    }
+    std::error_code error;
+    std::filesystem::create_directories(folder_, error);
+    if (error) throw IoError(fmt::format("cannot create chart folder {}: {}", folder_.string(), error.message()));
+  }
+  const std::string& title() const { return title_; }
+
+  // Writes "<stem><suffix>.dat" and returns its file name (relative to the folder, for the script).
+  std::string data_file(std::string_view suffix, std::string_view header, const std::string& body) {
+    const std::string name = fmt::format("{}{}.dat", stem_, suffix);
+    write_text_atomically(folder_ / name, fmt::format("# {}\n{}", header, body));
+    files_.data.push_back(folder_ / name);
+    return name;
+  }
+
+  // Writes the script (prologue + body once per output format) and runs it.
+  ChartFiles draw(const std::string& body) {
+    const std::string script_name = stem_ + ".gp";
+    const std::string script = fmt::format(
+        "# {title} - drawn by lrtune {version}.\n"
+        "# Redraw (e.g. after restyling): cd into this folder and run: gnuplot {script}\n"
+        "if (!exists(\"out_png\")) out_png = '{stem}.png'\n"
+        "if (!exists(\"out_svg\")) out_svg = '{stem}.svg'\n"
+        "png_terminal = strstrt(GPVAL_TERMINALS, \"pngcairo\") > 0 ? \"pngcairo\" : \"png\"\n"
+        "do for [format in \"png svg\"] {{\n"
+        "  reset\n"
+        "  if (format eq \"png\") {{\n"
+        "    if (png_terminal eq \"pngcairo\") {{\n"
+        "      set terminal pngcairo size {w},{h} noenhanced font 'Sans,10' background rgb 'white'\n"
+        "    }} else {{\n"
+        "      set terminal png size {w},{h} noenhanced background rgb 'white'\n"
+        "    }}\n"
+        "    set output out_png\n"
+        "  }} else {{\n"
+        "    set terminal svg size {w},{h} noenhanced font 'Sans,10' background rgb 'white'\n"
+        "    set output out_svg\n"
+        "  }}\n"
+        "  set border lw 1 lc rgb '#555555'\n"
+        "  set grid lc rgb '#dddddd' lw 1 dt 1\n"
+        "{body}"
+        "  unset multiplot\n"
+        "  set output\n"
+        "}}\n",
+        fmt::arg("title", title_), fmt::arg("version", LRTUNE_VERSION), fmt::arg("script", script_name),
+        fmt::arg("stem", stem_), fmt::arg("w", options_.width), fmt::arg("h", options_.height),
+        fmt::arg("body", body));
+    write_text_atomically(folder_ / script_name, script);
+    files_.script = folder_ / script_name;
+    files_.title = title_;
+
+    const std::filesystem::path temp_png = folder_ / fmt::format(".{}.png.tmp", stem_);
+    const std::filesystem::path temp_svg = folder_ / fmt::format(".{}.svg.tmp", stem_);
+    const auto remove_temps = [&] {
+      std::error_code ignored;
+      std::filesystem::remove(temp_png, ignored);
+      std::filesystem::remove(temp_svg, ignored);
+    };
+    std::string errors;
+    try {
+      errors = run_gnuplot(folder_, script_name,
+                           fmt::format("out_png={}; out_svg={}", gnuplot_quote(temp_png.filename().string()),
+                                       gnuplot_quote(temp_svg.filename().string())),
+                           options_.timeout_seconds);
+      for (const auto& temp : {temp_png, temp_svg}) {
+        std::error_code error;
+        const auto size = std::filesystem::file_size(temp, error);
+        if (error || size == 0) {
+          throw GnuplotError(fmt::format("gnuplot ran {} but wrote no {}", files_.script.string(), temp.string()));
+        }
+      }
+    } catch (...) {
+      remove_temps();
+      throw;
+    }
+    files_.png = folder_ / (stem_ + ".png");
+    files_.svg = folder_ / (stem_ + ".svg");
+    std::error_code error;
+    std::filesystem::rename(temp_png, files_.png, error);
+    if (!error) std::filesystem::rename(temp_svg, files_.svg, error);
+    if (error) {
+      remove_temps();
+      throw IoError(fmt::format("cannot rename the chart {} into place: {}", stem_, error.message()));
+    }
+    std::string_view rest(errors);
+    while (!rest.empty()) {
+      const auto newline = rest.find('\n');
+      const auto line = rest.substr(0, newline);
+      if (line.find_first_not_of(" \t\r") != std::string_view::npos) files_.warnings.emplace_back(line);
+      if (newline == std::string_view::npos) break;
+      rest.remove_prefix(newline + 1);
+    }
+    return files_;
+  }
+
+ private:
+  std::filesystem::path folder_;
+  std::string stem_;
+  std::string title_;
+  ChartOptions options_;
+  ChartFiles files_;
+};
+
+// Padded [lo, hi] of the finite values, or nullopt-like NaNs when there are none.
+std::pair<double, double> finite_range(std::initializer_list<const std::vector<double>*> columns) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto* c : columns) {
+    for (const double v : *c) {
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
+    }
+  }
+  if (lo > hi) return {kNaN, kNaN};
+  return {lo, hi};
+}
+
+std::string range_text(double lo, double hi, double pad_fraction = 0.05) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return "[*:*]";
+  double pad = (hi - lo) * pad_fraction;
+  if (pad <= 0) pad = std::max(std::abs(hi) * 0.05, 1e-3);
+  return fmt::format("[{}:{}]", num(lo - pad), num(hi + pad));
+}
+
+// The curve's first accuracy-like metric name, or empty.
+std::string accuracy_metric(const std::map<std::string, std::vector<double>>& metrics) {
+  for (const char* name : {"accuracy", "binary_accuracy", "categorical_accuracy", "acc"}) {
+    if (metrics.count(name)) return name;
+  }
+  return {};
+}
+
+// y on the curve (linear in log lr) at rate lr; the nearest end outside the curve.
+double loss_at(const std::vector<double>& lrs, const std::vector<double>& losses, double lr) {
+  std::size_t best = 0;
+  double best_distance = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < lrs.size(); ++i) {
+    if (!(lrs[i] > 0) || !std::isfinite(losses[i])) continue;
+    const double d = std::abs(std::log(lrs[i]) - std::log(lr));
+    if (d < best_distance) {
+      best_distance = d;
+      best = i;
+    }
+  }
+  // Interpolate with the neighbour on the other side when there is one.
+  for (std::size_t i = 0; i + 1 < lrs.size(); ++i) {
+    const double a = lrs[i], b = lrs[i + 1];
+    if (a > 0 && b > 0 && a <= lr && lr <= b && a < b && std::isfinite(losses[i]) && std::isfinite(losses[i + 1])) {
+      const double t = (std::log(lr) - std::log(a)) / (std::log(b) - std::log(a));
+      return losses[i] + t * (losses[i + 1] - losses[i]);
+    }
+  }
+  return losses.empty() ? kNaN : losses[best];
+}
+
+void check_curve(const RangeTestCurve& curve, std::string_view what) {
+  const std::size_t n = curve.size();
+  if (n == 0) throw std::invalid_argument(fmt::format("{}: the range-test curve has no points", what));
+  if (curve.losses.size() != n || curve.smoothed_losses.size() != n ||
+      (!curve.validation_losses.empty() && curve.validation_losses.size() != n)) {
+    throw std::invalid_argument(fmt::format("{}: the curve's columns differ in length", what));
+  }
+  for (const auto& [name, values] : curve.metrics) {
+    if (values.size() != n) throw std::invalid_argument(fmt::format("{}: metric {} has {} values, expected {}", what, name, values.size(), n));
+  }
+}
+
+}  // namespace
+
+ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesystem::path& folder,
+                                  const ChartOptions& options) {
+  check_curve(curve, "range-test chart");
+  Chart chart(folder, options, "range_test_epochs", "Range test: loss, accuracy and learning rate per epoch");
+  const std::string accuracy = accuracy_metric(curve.metrics);
+  std::string body;
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    body += fmt::format("{} {} {} {}\n", i + 1, dat(curve.learning_rates[i]), dat(curve.losses[i]),
+                        accuracy.empty() ? "nan" : dat(curve.metrics.at(accuracy)[i]));
+  }
+  const std::string data = chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
+  const auto [lo, hi] = finite_range({&curve.losses, accuracy.empty() ? &curve.losses : &curve.metrics.at(accuracy)});
+
+  std::string script = fmt::format(
+      "  set title {title}\n"
+      "  set xlabel 'epoch'\n"
+      "  set ylabel {ylabel}\n"
+      "  set y2label 'learning rate (log scale)'\n"
+      "  set xrange [1:{n}]\n"
+      "  set yrange {yrange}\n"
+      "  set logscale y2\n"
+      "  set format y2 '%g'\n"
+      "  set ytics nomirror\n"
+      "  set y2tics\n"
+      "  set key top left box opaque\n"
+      "  plot '{data}' using 1:3 with lines lw 2 lc rgb '{c0}' title 'loss', \\\n",
+      fmt::arg("title", gnuplot_quote(chart.title())),
+      fmt::arg("ylabel", gnuplot_quote(accuracy.empty() ? "loss" : "loss / " + accuracy)),
+      fmt::arg("n", std::max<std::size_t>(curve.size(), 2)), fmt::arg("yrange", range_text(lo, hi)),
+      fmt::arg("data", data), fmt::arg("c0", kColors[0]));
+  if (!accuracy.empty()) {
+    script += fmt::format("       '{}' using 1:4 with lines lw 2 lc rgb '{}' title {}, \\\n", data, kColors[2],
+                          gnuplot_quote(accuracy));
+  }
+  script += fmt::format("       '{}' using 1:2 axes x1y2 with lines dt 2 lw 2 lc rgb '{}' title 'learning rate (right axis)'\n",
+                        data, kHighlight);
+  return chart.draw(script);
+}
+
+ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::filesystem::path& folder,
+                                      const ChartOptions& options) {
+  check_curve(curve, "loss vs learning rate chart");
+  Chart chart(folder, options, "range_test_lr", "Range test: loss against learning rate");
+  const bool has_val = !curve.validation_losses.empty();
+  std::string body;
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    if (!(curve.learning_rates[i] > 0)) continue;  // a log axis cannot show it
+    body += fmt::format("{} {} {} {}\n", dat(curve.learning_rates[i]), dat(curve.losses[i]),
+                        dat(curve.smoothed_losses[i]), has_val ? dat(curve.validation_losses[i]) : "nan");
+  }
+  if (body.empty()) throw std::invalid_argument("loss vs learning rate chart: no point has a positive learning rate");
+  const std::string data = chart.data_file("", "learning_rate loss smoothed_loss val_loss", body);
+
+  // y range: from the lowest loss to a ceiling that keeps a diverged tail from flattening the rest.
+  auto [lo, hi] = finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
+  bool clipped = false;
+  double first = kNaN;
+  for (const double v : curve.smoothed_losses) {
+    if (std::isfinite(v)) {
+      first = v;
+      break;
+    }
+  }
+  if (std::isfinite(first) && std::isfinite(lo)) {
+    // Clip only a tail far above the start: a per-epoch test that merely rises stays whole.
+    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
+    if (hi > ceiling) {
+      hi = ceiling;
+      clipped = true;
+    }
+  }
+
+  // The suggestions, each placed on the smoothed curve at its rate.
+  std::string marks;
+  std::vector<std::pair<const Suggestion*, double>> found;
+  for (const auto& s : curve.suggestions.suggestions) {
+    if (!s.found || !(s.learning_rate > 0) || !std::isfinite(s.learning_rate)) continue;
+    const double y = loss_at(curve.learning_rates, curve.smoothed_losses, s.learning_rate);
+    found.emplace_back(&s, y);
+    marks += fmt::format("{} {} \"{}\"\n", dat(s.learning_rate), dat(std::clamp(y, lo, hi)), s.name);
+  }
+  std::string suggestion_data;
+  if (!found.empty()) suggestion_data = chart.data_file("_suggestions", "learning_rate loss rule", marks);
+
+  std::string title = chart.title();
+  if (clipped) title += " (y axis clipped above; the tail diverges)";
+  std::string script = fmt::format(
+      "  set title {title}\n"
+      "  set xlabel 'learning rate (log scale)'\n"
+      "  set ylabel 'loss'\n"
+      "  set logscale x\n"
+      "  set format x '%g'\n"
+      "  set yrange {yrange}\n"
+      "  set key outside right top vertical box\n",
+      fmt::arg("title", gnuplot_quote(title)), fmt::arg("yrange", range_text(lo, hi, 0.04)));
+  const std::string default_name = curve.suggestions.default_rule;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    const auto& [s, y] = found[k];
+    if (s->name != default_name) continue;
+    // The chosen rate: a dashed line across the plot; its name and rate are in the key.
+    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n",
+                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight));
+  }
+  std::vector<std::string> plots;
+  plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
+  plots.push_back(fmt::format("'{}' using 1:3 with lines lw 2.5 lc rgb '{}' title {}", data, kColors[0],
+                              gnuplot_quote(curve.smoothing_beta > 0 ? fmt::format("loss (smoothed, beta {})", curve.smoothing_beta)
+                                                                     : std::string("loss"))));
+  if (has_val) {
+    plots.push_back(fmt::format("'{}' using 1:4 with lines lw 2 dt 2 lc rgb '{}' title 'validation loss'", data, kColors[1]));
+  }
+  std::size_t color = 1;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    const auto& [s, y] = found[k];
+    const bool chosen = s->name == default_name;
+    const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
+    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}", suggestion_data,
+                                k, k, chosen ? 7 : 9, chosen ? 2.6 : 1.8, c,
+                                gnuplot_quote(fmt::format("{}: {}{}", s->name, rate_text(s->learning_rate), chosen ? " (chosen)" : ""))));
+    // The rule's name beside its mark, alternately above and below (in rate order) so neighbours
+    // do not collide; the chosen one has its label at the top.
+    if (!chosen) {
+      const auto rank = std::count_if(found.begin(), found.end(), [&](const auto& other) {
+        return other.first->learning_rate < s->learning_rate;
+      });
+      const double placed = std::clamp(y, lo, hi);
+      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
+      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
+                                  suggestion_data, k, k, offset, c));
+    }
+  }
+  script += "  plot ";
+  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
+  script += "\n";
+  return chart.draw(script);
+}
+
+ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std::filesystem::path& folder,
+                                    const ChartOptions& options) {
+  const MeanCurve& mc = repeated.mean_curve;
+  const std::size_t n = mc.learning_rates.size();
+  if (n == 0) throw std::invalid_argument("repeated range-test chart: the mean curve has no points");
+  if (mc.mean.size() != n || mc.std.size() != n) throw std::invalid_argument("repeated range-test chart: mean curve columns differ in length");
+  Chart chart(folder, options, "range_test_repeated",
+              fmt::format("Range test over {} seeds: mean loss with a 1-std band", repeated.runs.size()));
+  std::string body;
+  std::vector<double> upper, lower;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(mc.learning_rates[i] > 0)) continue;
+    const double s = std::isfinite(mc.std[i]) ? mc.std[i] : 0.0;
+    body += fmt::format("{} {} {} {}\n", dat(mc.learning_rates[i]), dat(mc.mean[i]), dat(mc.mean[i] - s), dat(mc.mean[i] + s));
+    lower.push_back(mc.mean[i] - s);
+    upper.push_back(mc.mean[i] + s);
+  }
+  const std::string data = chart.data_file("", "learning_rate mean mean_minus_std mean_plus_std", body);
+  auto [lo, hi] = finite_range({&lower, &upper});
+  double first = kNaN;
+  for (const double v : mc.mean) if (std::isfinite(v)) { first = v; break; }
+  bool clipped = false;
+  if (std::isfinite(first) && std::isfinite(lo)) {
+    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
+    if (hi > ceiling) { hi = ceiling; clipped = true; }
+  }
+  std::string marks;
+  std::vector<const RuleSpread*> found;
+  for (const auto& s : repeated.spreads) {
+    if (s.found == 0 || !(s.median > 0) || !std::isfinite(s.median)) continue;
+    const double y = std::clamp(loss_at(mc.learning_rates, mc.mean, s.median), lo, hi);
+    marks += fmt::format("{} {} {} {} \"{}\"\n", dat(s.median), dat(y), dat(s.q1), dat(s.q3), s.name);
+    found.push_back(&s);
+  }
+  std::string marks_file;
+  if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", marks);
+  std::string title = chart.title();
+  if (clipped) title += " (y clipped)";
+  std::string script = fmt::format(
+      "  set title {}\n  set xlabel 'learning rate (log scale)'\n  set ylabel 'loss'\n  set logscale x\n"
+      "  set format x '%g'\n  set yrange {}\n  set key outside right top vertical box\n  set style fill transparent solid 0.25 noborder\n",
+      gnuplot_quote(title), range_text(lo, hi, 0.04));
+  std::vector<std::string> plots;
+  plots.push_back(fmt::format("'{}' using 1:3:4 with filledcurves lc rgb '{}' title 'mean +- 1 std'", data, kColors[0]));
+  plots.push_back(fmt::format("'{}' using 1:2 with lines lw 2.5 lc rgb '{}' title 'mean loss'", data, kColors[0]));
+  std::size_t color = 1;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    const auto* s = found[k];
+    const bool chosen = s->name == repeated.default_rule;
+    const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
+    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3:4 with xerrorbars pt 7 ps {} lw 2 lc rgb '{}' title {}", marks_file, k, k,
+                                chosen ? 2.2 : 1.5, c,
+                                gnuplot_quote(fmt::format("{}: median {} ({}/{} runs){}", s->name, rate_text(s->median), s->found, s->runs,
+                                                          chosen ? " (chosen)" : ""))));
+  }
+  script += "  plot ";
+  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
+  script += "\n";
+  return chart.draw(script);
+}
+
+ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, const std::filesystem::path& folder,
+                                    const ChartOptions& options) {
+  if (runs.empty() || runs.size() > 4) {
+    throw std::invalid_argument(fmt::format("training comparison chart: {} runs, expected 1 to 4", runs.size()));
+  }
+  for (const auto& r : runs) {
+    if (r.history.empty()) throw std::invalid_argument(fmt::format("training comparison chart: run \"{}\" has no epochs", r.label));
+  }
+  ChartOptions sized = options;
+  if (options.width == ChartOptions{}.width && runs.size() > 2) sized.width = static_cast<int>(480 * runs.size());
+  Chart chart(folder, sized, "training_comparison", "Training curves");
+
+  // The metric of the lower row: accuracy if every run has it, else the first shared non-loss name.
+  std::string metric;
+  for (const char* name : {"accuracy", "binary_accuracy", "categorical_accuracy", "acc"}) {
+    if (std::all_of(runs.begin(), runs.end(), [&](const LabeledHistory& r) { return r.history.contains(name); })) {
+      metric = name;
+      break;
+    }
+  }
+  if (metric.empty()) {
+    for (const auto& name : runs.front().history.names()) {
+      if (name == "loss" || name == "lr" || name == "learning_rate" || name.rfind("val_", 0) == 0) continue;
+      if (std::all_of(runs.begin(), runs.end(), [&](const LabeledHistory& r) { return r.history.contains(name); })) {
+        metric = name;
+        break;
+      }
+    }
+  }
+  const auto column = [](const History& h, const std::string& name) {
+    return h.contains(name) ? h.values(name) : std::vector<double>(h.size(), kNaN);
+  };
+  std::vector<std::string> files;
+  std::vector<std::vector<double>> loss_columns, metric_columns;
+  std::size_t max_epochs = 0;
+  bool any_val_loss = false, any_val_metric = false;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const History& h = runs[r].history;
+    const auto loss = column(h, "loss"), val_loss = column(h, "val_loss");
+    const auto m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, metric);
+    const auto val_m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, "val_" + metric);
+    any_val_loss = any_val_loss || h.contains("val_loss");
+    any_val_metric = any_val_metric || (!metric.empty() && h.contains("val_" + metric));
+    std::string body;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      body += fmt::format("{} {} {} {} {}\n", h.epochs()[i] + 1, dat(loss[i]), dat(val_loss[i]), dat(m[i]), dat(val_m[i]));
+    }
+    files.push_back(chart.data_file(fmt::format("_{}", r), fmt::format("{}: epoch loss val_loss {} val_{}", runs[r].label,
+                                                                       metric.empty() ? "metric" : metric, metric.empty() ? "metric" : metric),
+                                    body));
+    loss_columns.push_back(loss);
+    loss_columns.push_back(val_loss);
+    metric_columns.push_back(m);
+    metric_columns.push_back(val_m);
+    max_epochs = std::max(max_epochs, h.size());
+  }
+  const auto range_of = [](const std::vector<std::vector<double>>& columns) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto& c : columns) for (const double v : c) if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+    return lo > hi ? std::pair{kNaN, kNaN} : std::pair{lo, hi};
+  };
+  const auto [loss_lo, loss_hi] = range_of(loss_columns);
+  const auto [m_lo, m_hi] = range_of(metric_columns);
+  const bool two_rows = !metric.empty();
+  std::string script = fmt::format("  set multiplot layout {},{} title {}\n",
+                                   two_rows ? 2 : 1, runs.size(), gnuplot_quote(chart.title()));
+  const auto panel = [&](std::size_t r, int value_col, int val_col, const std::string& name, double lo, double hi, bool has_val) {
+    std::string s = fmt::format(
+        "  set title {}\n  set xlabel 'epoch'\n  set ylabel {}\n  set xrange [1:{}]\n  set yrange {}\n"
+        "  set key top center horizontal\n"
+        "  plot '{}' using 1:{} with lines lw 2 lc rgb '{}' title {}",
+        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2),
+        // Headroom above the curves for the one-line key, so it never covers data.
+        std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)),
+                                                             num(hi + 0.3 * std::max(hi - lo, 1e-3)))
+                                               : std::string("[*:*]"),
+        files[r], value_col, kColors[0], gnuplot_quote("train"));
+    if (has_val) {
+      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", files[r], val_col, kColors[1],
+                       gnuplot_quote("validation"));
+    }
+    return s + "\n";
+  };
+  for (std::size_t r = 0; r < runs.size(); ++r) script += panel(r, 2, 3, "loss", loss_lo, loss_hi, any_val_loss && runs[r].history.contains("val_loss"));
+  if (two_rows) {
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      script += panel(r, 4, 5, metric, m_lo, m_hi, any_val_metric && runs[r].history.contains("val_" + metric));
+    }
+  }
+  return chart.draw(script);
+}
+
+ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
+                                   const ChartOptions& options) {
+  if (matrices.empty() || matrices.size() > 4) {
+    throw std::invalid_argument(fmt::format("confusion matrix chart: {} matrices, expected 1 to 4", matrices.size()));
+  }
+  for (const auto& m : matrices) {
+    if (m.matrix.rows() != m.matrix.cols() || m.matrix.rows() < 2 || m.matrix.rows() > 20) {
+      throw std::invalid_argument(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to 20 classes",
+                                              m.label, m.matrix.rows(), m.matrix.cols()));
+    }
+    if (!m.class_names.empty() && static_cast<Index>(m.class_names.size()) != m.matrix.rows()) {
+      throw std::invalid_argument(fmt::format("confusion matrix chart: \"{}\" has {} class names for {} classes", m.label,
+                                              m.class_names.size(), m.matrix.rows()));
+    }
+  }
+  ChartOptions sized = options;
+  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
+    sized.width = static_cast<int>(440 * matrices.size());
+    sized.height = 440;
+  }
+  Chart chart(folder, sized, "confusion_matrices", "Confusion matrices (rows: true class, columns: predicted)");
+  std::string script = fmt::format("  set multiplot layout 1,{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
+                                   "  set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\n  unset colorbox\n"
+                                   "  set tics scale 0\n",
+                                   matrices.size(), gnuplot_quote(chart.title()));
+  for (std::size_t k = 0; k < matrices.size(); ++k) {
+    const auto& m = matrices[k];
+    const Index classes = m.matrix.rows();
+    std::int64_t largest = 0, total = 0, correct = 0;
+    std::string body;
+    for (Index row = 0; row < classes; ++row) {
+      for (Index col = 0; col < classes; ++col) {
+        const std::int64_t v = m.matrix(row, col);
+        body += fmt::format("{} {} {}\n", col, row, v);
+        largest = std::max(largest, v);
+        total += v;
+        if (row == col) correct += v;
+      }
+      body += "\n";
+    }
+    const std::string file = chart.data_file(fmt::format("_{}", k), m.label + ": predicted true count", body);
+    std::string tics;
+    for (Index c = 0; c < classes; ++c) {
+      tics += fmt::format("{}{} {}", c ? ", " : "", gnuplot_quote(m.class_names.empty() ? std::to_string(c) : m.class_names[c]), c);
+    }
+    const std::string subtitle = total > 0 ? fmt::format("{}  (accuracy {:.3f}, n = {})", m.label, static_cast<double>(correct) / total, total)
+                                           : m.label;
+    script += fmt::format(
+        "  set title {title}\n  set xlabel 'predicted'\n  set ylabel 'true'\n"
+        "  set xrange [-0.5:{hi}]\n  set yrange [{hi}:-0.5]\n  set xtics ({tics})\n  set ytics ({tics})\n"
+        "  set cbrange [0:{max}]\n"
+        "  plot '{file}' using 1:2:3 with image, \\\n"
+        "       '{file}' using 1:2:($3 > {half} ? sprintf('%d', int($3)) : '') with labels font ',16' textcolor rgb 'white', \\\n"
+        "       '{file}' using 1:2:($3 > {half} ? '' : sprintf('%d', int($3))) with labels font ',16' textcolor rgb '#222222'\n",
+        fmt::arg("title", gnuplot_quote(subtitle)), fmt::arg("hi", num(classes - 0.5)), fmt::arg("tics", tics),
+        fmt::arg("max", std::max<std::int64_t>(largest, 1)), fmt::arg("file", file), fmt::arg("half", num(largest / 2.0)));
+  }
+  return chart.draw(script);
+}
+
+}  // namespace lrtune

@@ -1,0 +1,139 @@
+// Charts: each writes data, script, a valid PNG and SVG, leaves no temp files, and fails cleanly.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+
+#include "lrtune/report/charts.hpp"
+#include "report_fixtures.hpp"
+
+namespace lrtune {
+namespace {
+
+using test::slurp;
+using test::TempFolder;
+
+void expect_valid_chart(const ChartFiles& files) {
+  ASSERT_TRUE(std::filesystem::exists(files.png)) << files.png;
+  ASSERT_TRUE(std::filesystem::exists(files.svg)) << files.svg;
+  ASSERT_TRUE(std::filesystem::exists(files.script)) << files.script;
+  const std::string png = slurp(files.png);
+  ASSERT_GE(png.size(), 8u);
+  EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  const std::string svg = slurp(files.svg);
+  EXPECT_TRUE(svg.rfind("<?xml", 0) == 0 || svg.rfind("<svg", 0) == 0) << svg.substr(0, 40);
+  EXPECT_NE(svg.find("</svg>"), std::string::npos);
+  for (const auto& d : files.data) EXPECT_TRUE(std::filesystem::exists(d)) << d;
+  for (const auto& entry : std::filesystem::directory_iterator(files.png.parent_path())) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
+class Charts : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  }
+};
+
+TEST_F(Charts, RangeTestPerEpoch) {
+  TempFolder dir("chart_epochs");
+  const auto files = draw_range_test_epochs(test::recipe_like_curve(), dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(files.png.filename(), "range_test_epochs.png");
+  EXPECT_NE(slurp(files.svg).find("learning rate"), std::string::npos);
+}
+
+TEST_F(Charts, LossVsLearningRateMarksEverySuggestion) {
+  TempFolder dir("chart_lr");
+  const auto curve = test::recipe_like_curve();
+  const auto files = draw_loss_vs_learning_rate(curve, dir.path);
+  expect_valid_chart(files);
+  const std::string svg = slurp(files.svg);
+  for (const auto& s : curve.suggestions.suggestions) {
+    if (s.found) {
+      EXPECT_NE(svg.find(s.name), std::string::npos) << s.name;
+    }
+  }
+  EXPECT_NE(svg.find("chosen"), std::string::npos);
+}
+
+TEST_F(Charts, TrainingComparisonSideBySide) {
+  TempFolder dir("chart_training");
+  const auto files = draw_training_comparison(
+      {{"default lr 0.001", test::training_history(0.3)}, {"tuned lr 0.007", test::training_history(0.1, 30, false)}}, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(files.data.size(), 2u);
+  const std::string svg = slurp(files.svg);
+  EXPECT_NE(svg.find("tuned lr 0.007"), std::string::npos);
+  EXPECT_NE(svg.find("validation"), std::string::npos);
+}
+
+TEST_F(Charts, ConfusionMatrices) {
+  TempFolder dir("chart_confusion");
+  ConfusionMatrix a(2, 2), b(2, 2);
+  a << 348, 134, 135, 676;
+  b << 383, 99, 214, 597;
+  const auto files = draw_confusion_matrices({{"tuned", a, {"bad", "good"}}, {"default", b, {}}}, dir.path);
+  expect_valid_chart(files);
+  const std::string svg = slurp(files.svg);
+  for (const char* count : {"348", "134", "135", "676", "383", "597"}) EXPECT_NE(svg.find(count), std::string::npos) << count;
+}
+
+TEST_F(Charts, HostileLabelsAreQuotedForGnuplot) {
+  TempFolder dir("chart_quotes");
+  const auto files = draw_training_comparison({{"it's \"odd\"\n<script>alert(1)</script>", test::training_history(0.2)}}, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(slurp(files.svg).find("<script>"), std::string::npos);
+}
+
+TEST_F(Charts, EmptyCurveIsRejectedBeforeDrawing) {
+  TempFolder dir("chart_empty");
+  EXPECT_THROW(draw_loss_vs_learning_rate(RangeTestCurve{}, dir.path), std::invalid_argument);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path));
+}
+
+// A gnuplot that writes half a PNG and fails: the error names the script and gnuplot's message,
+// and neither the chart nor the temp file is left.
+TEST(ChartsWithFailingGnuplot, LeaveNoHalfWrittenChart) {
+  TempFolder bin("fake_gnuplot_bin");
+  TempFolder dir("chart_fail");
+  {
+    std::ofstream fake(bin.path / "gnuplot");
+    fake << "#!/bin/sh\nprintf 'half' > .range_test_epochs.png.tmp\necho 'line 7: fake failure' >&2\nexit 1\n";
+  }
+  std::filesystem::permissions(bin.path / "gnuplot", std::filesystem::perms::owner_all);
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  ::setenv("PATH", bin.path.c_str(), 1);
+  try {
+    draw_range_test_epochs(test::recipe_like_curve(), dir.path);
+    ADD_FAILURE() << "expected GnuplotError";
+  } catch (const GnuplotError& error) {
+    EXPECT_NE(std::string(error.what()).find("fake failure"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("range_test_epochs.gp"), std::string::npos) << error.what();
+  }
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "range_test_epochs.png"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path / ".range_test_epochs.png.tmp"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path / "range_test_epochs.gp"));  // kept so the user can debug it
+}
+
+TEST(ChartsWithoutGnuplot, ThrowTheSpecificError) {
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  ::setenv("PATH", "/nonexistent-lrtune-test", 1);
+  EXPECT_FALSE(gnuplot_available());
+  TempFolder dir("chart_nognuplot");
+  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path), GnuplotNotFound);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path));
+  ::setenv("PATH", saved.c_str(), 1);
+}
+
+TEST(GnuplotQuote, DoublesQuotesAndDropsNewlines) {
+  EXPECT_EQ(gnuplot_quote("it's"), "'it''s'");
+  EXPECT_EQ(gnuplot_quote("a\nb"), "'a b'");
+}
+
+}  // namespace
+}  // namespace lrtune
