@@ -364,7 +364,7 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   if (n == 0) throw std::invalid_argument("repeated range-test chart: the mean curve has no points");
   if (mc.mean.size() != n || mc.std.size() != n) throw std::invalid_argument("repeated range-test chart: mean curve columns differ in length");
   Chart chart(folder, options, "range_test_repeated",
-              fmt::format("Range test over {} seeds: mean loss with a 1-std band", repeated.runs.size()));
+              fmt::format("Range test over {} seeds: mean loss +- 1 std, median suggestions", repeated.runs.size()));
   std::string body;
   std::vector<double> upper, lower;
   for (std::size_t i = 0; i < n; ++i) {
@@ -409,8 +409,8 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
     const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
     plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3:4 with xerrorbars pt 7 ps {} lw 2 lc rgb '{}' title {}", marks_file, k, k,
                                 chosen ? 2.2 : 1.5, c,
-                                gnuplot_quote(fmt::format("{}: median {} ({}/{} runs){}", s->name, rate_text(s->median), s->found, s->runs,
-                                                          chosen ? " (chosen)" : ""))));
+                                gnuplot_quote(fmt::format("{}: {} ({}/{}){}", s->name, rate_text(s->median), s->found, s->runs,
+                                                          chosen ? " chosen" : ""))));
   }
   script += "  plot ";
   for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];

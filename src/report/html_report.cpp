@@ -149,15 +149,16 @@ std::string data_section(const ReportInputs& in) {
       const TargetSummary& t = *d.target;
       out += fmt::format("<h3>Target</h3><p><code>{}</code> {} ({})</p>\n", esc(t.column), esc(t.rule), esc(to_string(t.kind)));
       if (!t.classes.empty()) {
-        out += "<table><tr><th>class</th><th class=\"num\">all</th><th class=\"num\">train</th>"
-               "<th class=\"num\">validation</th><th class=\"num\">test</th></tr>\n";
+        const bool has_validation = !t.validation.empty();
+        out += fmt::format("<table><tr><th>class</th><th class=\"num\">all</th><th class=\"num\">train</th>{}"
+                           "<th class=\"num\">test</th></tr>\n",
+                           has_validation ? "<th class=\"num\">validation</th>" : "");
         const auto cell = [](const std::vector<Index>& counts, std::size_t i) {
-          return i < counts.size() ? std::to_string(counts[i]) : std::string("–");
+          return fmt::format("<td class=\"num\">{}</td>", i < counts.size() ? std::to_string(counts[i]) : std::string("–"));
         };
         for (std::size_t i = 0; i < t.classes.size(); ++i) {
-          out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                             "<td class=\"num\">{}</td></tr>\n",
-                             esc(t.classes[i]), cell(t.all, i), cell(t.train, i), cell(t.validation, i), cell(t.test, i));
+          out += fmt::format("<tr><td>{}</td>{}{}{}{}</tr>\n", esc(t.classes[i]), cell(t.all, i), cell(t.train, i),
+                             has_validation ? cell(t.validation, i) : "", cell(t.test, i));
         }
         out += "</table>\n";
       }
@@ -230,14 +231,14 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
   out += "<table><tr><th></th>";
   for (const auto& m : models) out += fmt::format("<th class=\"num\">{}</th>", esc(m.label));
   out += "</tr>\n";
-  const auto row = [&](std::string_view name, const auto& cell) {
+  const auto row = [&](std::string_view name, const auto& cell, bool numeric = true) {
     out += fmt::format("<tr><th>{}</th>", esc(name));
-    for (const auto& m : models) out += fmt::format("<td class=\"num\">{}</td>", cell(m));
+    for (const auto& m : models) out += fmt::format("<td{}>{}</td>", numeric ? " class=\"num\"" : "", cell(m));
     out += "</tr>\n";
   };
   row("learning rate", [](const ReportModel& m) { return rate(m.learning_rate); });
   if (std::any_of(models.begin(), models.end(), [](const ReportModel& m) { return !m.learning_rate_source.empty(); })) {
-    row("chosen by", [](const ReportModel& m) { return esc(m.learning_rate_source); });
+    row("chosen by", [](const ReportModel& m) { return esc(m.learning_rate_source); }, false);
   }
   row("runs (seeds)", [](const ReportModel& m) { return std::to_string(m.runs.size()); });
   struct Metric {
@@ -396,8 +397,12 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
     out += fmt::format("<section id=\"configuration\"><h2>Configuration</h2>\n<pre>{}</pre>\n</section>\n",
                        esc(in.configuration.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
-  out += "<footer>Charts were drawn with gnuplot; their data files and scripts sit beside this report "
-         "(re-run <code>gnuplot &lt;chart&gt;.gp</code> in that folder to restyle them).</footer>\n</main>\n</body>\n</html>\n";
+  out += "<footer>";
+  if (!charts.empty()) {
+    out += "Charts were drawn with gnuplot; their data files and scripts are kept in the chart folder "
+           "(run <code>gnuplot &lt;chart&gt;.gp</code> there to restyle and redraw them). ";
+  }
+  out += fmt::format("lrtune {}.</footer>\n</main>\n</body>\n</html>\n", esc(LRTUNE_VERSION));
   return out;
 }
 

@@ -34,7 +34,7 @@ TEST(SuggestAll, OneSuggestionPerRuleInOrderWithTheModesDefault) {
   for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(step.suggestions[i].name, lrtune::rule_name(lrtune::all_rules()[i]));
   EXPECT_EQ(step.default_rule, "valley");
   EXPECT_EQ(step.default_suggestion().name, "valley");
-  EXPECT_EQ(lrtune::suggest_all(lrs, losses, CurveMode::per_epoch).default_rule, "stable-minimum");
+  EXPECT_EQ(lrtune::suggest_all(lrs, losses, CurveMode::per_epoch).default_rule, "minimum");
   lrtune::SuggestOptions o;
   o.default_rule = SuggestionRule::steep;
   EXPECT_EQ(lrtune::suggest_all(lrs, losses, CurveMode::per_epoch, o).default_suggestion().name, "steep");

@@ -1,6 +1,7 @@
 // Charts: each writes data, script, a valid PNG and SVG, leaves no temp files, and fails cleanly.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 
@@ -56,6 +57,25 @@ TEST_F(Charts, LossVsLearningRateMarksEverySuggestion) {
     }
   }
   EXPECT_NE(svg.find("chosen"), std::string::npos);
+}
+
+TEST_F(Charts, RepeatedRangeTestBandAndMedians) {
+  TempFolder dir("chart_repeated");
+  RepeatedRangeTest r;
+  for (std::uint64_t seed = 0; seed < 3; ++seed) {
+    r.seeds.push_back(seed);
+    r.runs.push_back(test::recipe_like_curve(60 + 10 * seed));
+  }
+  r.mean_curve = mean_curve(r.runs);
+  for (const auto rule : all_rules()) {
+    std::vector<Suggestion> per_run;
+    for (const auto& run : r.runs) per_run.push_back(*run.suggestions.find(rule_name(rule)));
+    r.spreads.push_back(summarize_rule(std::string(rule_name(rule)), per_run));
+  }
+  r.default_rule = r.runs.front().suggestions.default_rule;
+  const auto files = draw_repeated_range_test(r, dir.path);
+  expect_valid_chart(files);
+  EXPECT_NE(slurp(files.svg).find("(3/3)"), std::string::npos);
 }
 
 TEST_F(Charts, TrainingComparisonSideBySide) {
@@ -117,6 +137,22 @@ TEST(ChartsWithFailingGnuplot, LeaveNoHalfWrittenChart) {
   EXPECT_FALSE(std::filesystem::exists(dir.path / "range_test_epochs.png"));
   EXPECT_FALSE(std::filesystem::exists(dir.path / ".range_test_epochs.png.tmp"));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "range_test_epochs.gp"));  // kept so the user can debug it
+}
+
+TEST(RunGnuplot, StopsAHungGnuplot) {
+  TempFolder bin("hung_gnuplot_bin");
+  {
+    std::ofstream fake(bin.path / "gnuplot");
+    fake << "#!/bin/sh\nexec sleep 30\n";
+  }
+  std::filesystem::permissions(bin.path / "gnuplot", std::filesystem::perms::owner_all);
+  const char* old = std::getenv("PATH");
+  const std::string saved = old ? old : "";
+  ::setenv("PATH", (bin.path.string() + ":/usr/bin:/bin").c_str(), 1);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THROW(run_gnuplot(bin.path, "x.gp", {}, 0.5), GnuplotError);
+  ::setenv("PATH", saved.c_str(), 1);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
 }
 
 TEST(ChartsWithoutGnuplot, ThrowTheSpecificError) {

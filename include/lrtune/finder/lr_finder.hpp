@@ -46,7 +46,8 @@ struct LRFinderOptions {
   std::optional<DivergenceRule> divergence{};
   SuggestOptions suggest{};
 
-  const std::atomic<bool>* cancel = nullptr;  // checked before every point and every batch
+  // Checked before every point; a per-epoch point, once started, finishes its epoch.
+  const std::atomic<bool>* cancel = nullptr;
   PointCallback on_point{};                   // progress; never prints by itself
 
   // The recipe (SEED.md §3): per epoch, 1e-3 * 10^(e/30) for 100 epochs, batch 32.

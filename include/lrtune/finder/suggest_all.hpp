@@ -1,6 +1,6 @@
 // Every suggestion rule on one curve, plus which one is the default. The rules are in
-// fastai_rules.hpp and stable_minimum.hpp; choosing the default by measurement is a
-// later part's job (the defaults here are placeholders, see docs/finder.md).
+// fastai_rules.hpp and stable_minimum.hpp; the defaults were chosen by the validation-scored
+// study in docs/finder-study.md (examples/study_finder.cpp), not here.
 #pragma once
 
 #include <span>

@@ -32,8 +32,8 @@ struct SuggestOptions {
   // A trimmed curve whose range (max-min) is at most this fraction of its largest
   // |loss| is flat: no rule answers on it.
   double flat_tolerance = 1e-3;
-  // The rule suggest_all marks as the default; unset: valley for per-step curves,
-  // stable-minimum for per-epoch curves (to be settled by a validation measurement).
+  // The rule suggest_all marks as the default; unset: valley for per-step curves, minimum
+  // for per-epoch curves (chosen by validation loss, docs/finder-study.md).
   std::optional<SuggestionRule> default_rule{};
 
   // Throws std::invalid_argument naming the option, its value and the valid range.
