@@ -1,0 +1,90 @@
+// One mini-batch at a time, exactly as fit batches: the optional seeded validation split, the
+// rows reshuffled at each epoch start from one MT19937 stream, batches in order with the last one
+// partial, batch-size-weighted running means of the loss and metrics on the predictions made
+// before each update. fit adds epochs, callbacks and stop rules; the range test adds a schedule.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lrtune/core/random.hpp"
+#include "lrtune/core/types.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/metrics.hpp"
+#include "lrtune/nn/sequential.hpp"
+#include "lrtune/optim/optimizer.hpp"
+#include "lrtune/train/logs.hpp"
+
+namespace lrtune {
+
+struct MiniBatchOptions {
+  Index batch_size = 32;       // >= 1; capped at the number of training rows
+  bool shuffle = true;
+  std::uint64_t seed = 0;      // batch order and, unless validation_seed is set, the validation split
+  double validation_split = 0.0;  // in [0, 1): held out at random with scikit-learn's split
+  std::optional<std::uint64_t> validation_seed;
+  const Matrix* x_val = nullptr;  // explicit validation data (both or neither), overrides the split
+  const Matrix* y_val = nullptr;
+  Index validation_batch_size = 1024;
+  std::vector<std::string> metrics = {"accuracy"};
+  bool skip_non_finite_updates = true;  // a batch with a NaN/inf loss updates nothing
+};
+
+// Throws std::invalid_argument naming `what` when X, y do not fit the model.
+void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what);
+
+class MiniBatchTrainer {
+ public:
+  // Validates the options and data (throws std::invalid_argument naming them); keeps references
+  // to model, optimizer, X and y, which must outlive it.
+  MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
+                   MiniBatchOptions options);
+  MiniBatchTrainer(const MiniBatchTrainer&) = delete;
+  MiniBatchTrainer& operator=(const MiniBatchTrainer&) = delete;
+
+  Index training_rows() const { return x_train_->rows(); }
+  Index batch_size() const { return batch_size_; }
+  std::int64_t steps_per_epoch() const { return (training_rows() + batch_size_ - 1) / batch_size_; }
+
+  // Reshuffles (when shuffling) and rewinds to the first batch; resets the running means.
+  void start_epoch();
+  // True when every batch of the epoch has run (and before the first start_epoch).
+  bool epoch_finished() const { return position_ >= training_rows(); }
+
+  struct Batch {
+    double loss = 0.0;  // the batch's mean loss
+    Index size = 0;     // its rows
+  };
+  // The next batch of the epoch: forward, loss, backward, metrics, optimizer step.
+  Batch train_batch();
+
+  // The running means since start_epoch() or reset_running_means(): "loss" and each metric.
+  Logs running_logs() const;
+  void reset_running_means();
+
+  bool has_validation() const { return x_val_ != nullptr; }
+  // Loss and metrics on the validation data (dropout off); throws std::logic_error without it.
+  Logs validate();
+
+ private:
+  Sequential& model_;
+  Optimizer& optimizer_;
+  Loss loss_;
+  MiniBatchOptions options_;
+  Matrix x_train_split_, y_train_split_, x_val_split_, y_val_split_;  // owned only when split here
+  const Matrix* x_train_ = nullptr;
+  const Matrix* y_train_ = nullptr;
+  const Matrix* x_val_ = nullptr;
+  const Matrix* y_val_ = nullptr;
+  Index batch_size_ = 0;
+  Mt19937 shuffle_rng_;
+  std::vector<Index> order_;
+  Index position_ = 0;  // next row of order_
+  Matrix yb_;           // (batch, outputs): the batch's targets, for the metrics
+  WeightedMean running_loss_;
+  std::vector<MetricAccumulator> accumulators_;
+};
+
+}  // namespace lrtune

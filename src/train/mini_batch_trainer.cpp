@@ -1,0 +1,124 @@
+// Seeded mini-batches over a training set, shared by fit and the range test.
+#include "lrtune/train/mini_batch_trainer.hpp"
+
+#include <cmath>
+#include <fmt/format.h>
+#include <numeric>
+#include <span>
+#include <stdexcept>
+
+#include "lrtune/core/split.hpp"
+#include "lrtune/train/fit.hpp"
+
+namespace lrtune {
+namespace {
+
+Matrix gather_rows(const Matrix& source, const std::vector<Index>& rows) {
+  Matrix out(static_cast<Index>(rows.size()), source.cols());
+  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Index>(i)) = source.row(rows[i]);
+  return out;
+}
+
+void check_options(const MiniBatchOptions& options) {
+  if (options.batch_size < 1) {
+    throw std::invalid_argument(fmt::format("batch_size must be >= 1, got {}", options.batch_size));
+  }
+  if (options.validation_batch_size < 1) {
+    throw std::invalid_argument(fmt::format("validation_batch_size must be >= 1, got {}", options.validation_batch_size));
+  }
+  if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
+    throw std::invalid_argument(fmt::format("validation_split must be in [0, 1), got {}", options.validation_split));
+  }
+  if ((options.x_val == nullptr) != (options.y_val == nullptr)) {
+    throw std::invalid_argument("validation data needs both x_val and y_val");
+  }
+}
+
+}  // namespace
+
+void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what) {
+  if (X.rows() == 0) throw std::invalid_argument(fmt::format("{}: no rows", what));
+  if (X.cols() != model.input_dim()) {
+    throw std::invalid_argument(fmt::format("{}: X has {} columns but the model expects {} features", what,
+                                            X.cols(), model.input_dim()));
+  }
+  if (y.rows() != X.rows() || y.cols() != model.output_dim()) {
+    throw std::invalid_argument(fmt::format("{}: y is ({}, {}) but must be ({}, {}) to match X and the model's outputs",
+                                            what, y.rows(), y.cols(), X.rows(), model.output_dim()));
+  }
+}
+
+MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
+                                   MiniBatchOptions options)
+    : model_(model), optimizer_(optimizer), loss_(loss), options_(std::move(options)),
+      shuffle_rng_(static_cast<std::uint32_t>(options_.seed)) {
+  check_options(options_);
+  check_training_data(model, X, y, "training data");
+  if (options_.x_val != nullptr) check_training_data(model, *options_.x_val, *options_.y_val, "validation data");
+  check_loss_output(loss, model.output_activation());
+
+  x_train_ = &X;
+  y_train_ = &y;
+  if (options_.x_val != nullptr) {
+    x_val_ = options_.x_val;
+    y_val_ = options_.y_val;
+  } else if (options_.validation_split > 0.0) {
+    const auto seed = static_cast<std::uint32_t>(options_.validation_seed.value_or(options_.seed));
+    const SplitIndices split = train_test_split_indices(X.rows(), options_.validation_split, seed);
+    x_train_split_ = gather_rows(X, split.train);
+    y_train_split_ = gather_rows(y, split.train);
+    x_val_split_ = gather_rows(X, split.test);
+    y_val_split_ = gather_rows(y, split.test);
+    x_train_ = &x_train_split_;
+    y_train_ = &y_train_split_;
+    x_val_ = &x_val_split_;
+    y_val_ = &y_val_split_;
+  }
+  batch_size_ = std::min(options_.batch_size, x_train_->rows());
+  order_.resize(static_cast<std::size_t>(x_train_->rows()));
+  std::iota(order_.begin(), order_.end(), Index{0});
+  position_ = x_train_->rows();
+  yb_.resize(batch_size_, y_train_->cols());
+  for (const auto& name : options_.metrics) accumulators_.emplace_back(metric_from_name(name, model.output_dim()));
+}
+
+void MiniBatchTrainer::start_epoch() {
+  if (options_.shuffle) numpy_shuffle(order_, shuffle_rng_);
+  position_ = 0;
+  reset_running_means();
+}
+
+void MiniBatchTrainer::reset_running_means() {
+  running_loss_.reset();
+  for (auto& accumulator : accumulators_) accumulator.reset();
+}
+
+MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
+  if (epoch_finished()) throw std::logic_error("train_batch: the epoch is finished; call start_epoch()");
+  const Index size = std::min(batch_size_, training_rows() - position_);
+  const std::span<const Index> rows(order_.data() + position_, static_cast<std::size_t>(size));
+  position_ += size;
+  for (Index i = 0; i < size; ++i) yb_.row(i) = y_train_->row(rows[static_cast<std::size_t>(i)]);
+  const double loss = model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true);
+  running_loss_.add(loss, static_cast<double>(size));
+  // Metrics of the predictions made before this batch's update, as Keras logs them.
+  const auto y_batch = yb_.topRows(size);
+  const auto output = model_.output();
+  for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
+  if (std::isfinite(loss) || !options_.skip_non_finite_updates) optimizer_.step(model_.parameters(), model_.gradients());
+  return {loss, size};
+}
+
+Logs MiniBatchTrainer::running_logs() const {
+  Logs logs;
+  logs.set("loss", running_loss_.result());
+  for (std::size_t i = 0; i < accumulators_.size(); ++i) logs.set(options_.metrics[i], accumulators_[i].result());
+  return logs;
+}
+
+Logs MiniBatchTrainer::validate() {
+  if (x_val_ == nullptr) throw std::logic_error("validate: no validation data");
+  return evaluate(model_, loss_, *x_val_, *y_val_, options_.metrics, options_.validation_batch_size);
+}
+
+}  // namespace lrtune
