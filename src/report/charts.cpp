@@ -244,7 +244,8 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
       "  set format y2 '%g'\n"
       "  set ytics nomirror\n"
       "  set y2tics\n"
-      "  set key top left box opaque\n"
+      "  set key outside below horizontal box\n"
+      "  set bmargin 6\n"
       "  plot '{data}' using 1:3 with lines lw 2 lc rgb '{c0}' title 'loss', \\\n",
       fmt::arg("title", gnuplot_quote(chart.title())),
       fmt::arg("ylabel", gnuplot_quote(accuracy.empty() ? "loss" : "loss / " + accuracy)),
