@@ -58,7 +58,9 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
     const auto first = line.find(','), second = line.find(',', first + 1);
     const long row = std::stol(line.substr(0, first));
     ASSERT_TRUE(reloaded.count(row)) << row;
-    EXPECT_EQ(reloaded[row], std::stof(line.substr(first + 1, second - first - 1))) << "row " << row;
+    // Bit-identical for the same batches (tests/io); here the rows sit in other batches of 32, whose
+    // GEMM tails may round differently, so allow float32 rounding.
+    EXPECT_NEAR(reloaded[row], std::stof(line.substr(first + 1, second - first - 1)), 1e-6) << "row " << row;
     ++compared;
   }
   EXPECT_EQ(compared, 1293u);
@@ -79,7 +81,10 @@ TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
   const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
   const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " train " + wine() +
                               " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out"
-                              " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
+                              " >log 2>&1 & pid=$!;"
+                              // Interrupt once the first epoch is logged (up to 2 min on a slow or sanitized build).
+                              " for i in $(seq 1200); do grep -q 'Epoch 1/' log && break; sleep 0.1; done;"
+                              " kill -INT $pid; wait $pid; echo $? > code)";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
   const std::string history = read_text(dir.path() / "out" / "history.csv");
