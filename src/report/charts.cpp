@@ -47,6 +47,11 @@ class Chart {
         stem_(options.stem.empty() ? std::string(default_stem) : options.stem),
         title_(options.title.empty() ? std::string(default_title) : options.title),
         options_(options) {
+    // The stem becomes file names and gnuplot string literals: keep it plain.
+    if (stem_.empty() || stem_.front() == '.' ||
+        stem_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
+      throw std::invalid_argument(fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
+    }
     if (!gnuplot_available()) throw GnuplotNotFound();
     if (options.width < 100 || options.height < 100 || options.width > 10000 || options.height > 10000) {
       throw std::invalid_argument(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
