@@ -237,6 +237,17 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
   }
   const std::string data = chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
   const auto [lo, hi] = finite_range({&curve.losses, accuracy.empty() ? &curve.losses : &curve.metrics.at(accuracy)});
+  // The epoch the default suggestion read, marked with a thin line (its rate is in the label).
+  std::string chosen;
+  if (!curve.suggestions.default_rule.empty()) {
+    const Suggestion* s = curve.suggestions.find(curve.suggestions.default_rule);
+    if (s != nullptr && s->found && s->index >= 0 && static_cast<std::size_t>(s->index) < curve.size()) {
+      chosen = fmt::format("  set arrow from {e}, graph 0 to {e}, graph 1 nohead dt 3 lw 1 lc rgb '#888888' back\n"
+                           "  set label {text} at {e}, graph 0.04 offset 0.5,0 left textcolor rgb '#555555'\n",
+                           fmt::arg("e", s->index + 1),
+                           fmt::arg("text", gnuplot_quote(fmt::format("{}: lr {}", s->name, rate_text(s->learning_rate)))));
+    }
+  }
 
   std::string script = fmt::format(
       "  set title {title}\n"
@@ -250,11 +261,12 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
       "  set ytics nomirror\n"
       "  set y2tics\n"
       "  set key top left box opaque\n"
+      "{chosen}"
       "  plot '{data}' using 1:3 with lines lw 2 lc rgb '{c0}' title 'loss', \\\n",
       fmt::arg("title", gnuplot_quote(chart.title())),
       fmt::arg("ylabel", gnuplot_quote(accuracy.empty() ? "loss" : "loss / " + accuracy)),
       fmt::arg("n", std::max<std::size_t>(curve.size(), 2)), fmt::arg("yrange", range_text(lo, hi)),
-      fmt::arg("data", data), fmt::arg("c0", kColors[0]));
+      fmt::arg("data", data), fmt::arg("c0", kColors[0]), fmt::arg("chosen", chosen));
   if (!accuracy.empty()) {
     script += fmt::format("       '{}' using 1:4 with lines lw 2 lc rgb '{}' title {}, \\\n", data, kColors[2],
                           gnuplot_quote(accuracy));
