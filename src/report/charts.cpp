@@ -47,6 +47,11 @@ class Chart {
         stem_(options.stem.empty() ? std::string(default_stem) : options.stem),
         title_(options.title.empty() ? std::string(default_title) : options.title),
         options_(options) {
+    // The stem becomes file names and gnuplot string literals: keep it plain.
+    if (stem_.empty() || stem_.front() == '.' ||
+        stem_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
+      throw std::invalid_argument(fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
+    }
     if (!gnuplot_available()) throw GnuplotNotFound();
     if (options.width < 100 || options.height < 100 || options.width > 10000 || options.height > 10000) {
       throw std::invalid_argument(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
@@ -232,6 +237,17 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
   }
   const std::string data = chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
   const auto [lo, hi] = finite_range({&curve.losses, accuracy.empty() ? &curve.losses : &curve.metrics.at(accuracy)});
+  // The epoch the default suggestion read, marked with a thin line (its rate is in the label).
+  std::string chosen;
+  if (!curve.suggestions.default_rule.empty()) {
+    const Suggestion* s = curve.suggestions.find(curve.suggestions.default_rule);
+    if (s != nullptr && s->found && s->index >= 0 && static_cast<std::size_t>(s->index) < curve.size()) {
+      chosen = fmt::format("  set arrow from {e}, graph 0 to {e}, graph 1 nohead dt 3 lw 1 lc rgb '#888888' back\n"
+                           "  set label {text} at {e}, graph 0.04 offset 0.5,0 left textcolor rgb '#555555'\n",
+                           fmt::arg("e", s->index + 1),
+                           fmt::arg("text", gnuplot_quote(fmt::format("{}: lr {}", s->name, rate_text(s->learning_rate)))));
+    }
+  }
 
   std::string script = fmt::format(
       "  set title {title}\n"
@@ -246,11 +262,12 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
       "  set y2tics\n"
       "  set key outside below horizontal box\n"
       "  set bmargin 6\n"
+      "{chosen}"
       "  plot '{data}' using 1:3 with lines lw 2 lc rgb '{c0}' title 'loss', \\\n",
       fmt::arg("title", gnuplot_quote(chart.title())),
       fmt::arg("ylabel", gnuplot_quote(accuracy.empty() ? "loss" : "loss / " + accuracy)),
       fmt::arg("n", std::max<std::size_t>(curve.size(), 2)), fmt::arg("yrange", range_text(lo, hi)),
-      fmt::arg("data", data), fmt::arg("c0", kColors[0]));
+      fmt::arg("data", data), fmt::arg("c0", kColors[0]), fmt::arg("chosen", chosen));
   if (!accuracy.empty()) {
     script += fmt::format("       '{}' using 1:4 with lines lw 2 lc rgb '{}' title {}, \\\n", data, kColors[2],
                           gnuplot_quote(accuracy));

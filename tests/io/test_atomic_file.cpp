@@ -2,6 +2,8 @@
 // untouched and names the path. Also the capped reader and the JSON file helpers.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include "io_test_util.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/error.hpp"
@@ -95,6 +97,8 @@ TEST(ReadFile, ReadsAndEnforcesTheCap) {
   EXPECT_THROW(read_file(dir.path / "f", 9), IoError);
   EXPECT_THROW(read_file(dir.path / "missing"), IoError);
   EXPECT_THROW(read_file(dir.path), IoError);  // a folder
+  ASSERT_EQ(::mkfifo((dir.path / "fifo").c_str(), 0600), 0);
+  EXPECT_THROW(read_file(dir.path / "fifo"), IoError);  // and does not block
 }
 
 TEST(JsonFile, RoundTripsAndEndsWithNewline) {

@@ -111,6 +111,8 @@ TEST_F(Charts, EmptyCurveIsRejectedBeforeDrawing) {
   TempFolder dir("chart_empty");
   EXPECT_THROW(draw_loss_vs_learning_rate(RangeTestCurve{}, dir.path), std::invalid_argument);
   EXPECT_TRUE(std::filesystem::is_empty(dir.path));
+  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "../x"}), std::invalid_argument);
+  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "a'b"}), std::invalid_argument);
 }
 
 // A gnuplot that writes half a PNG and fails: the error names the script and gnuplot's message,
