@@ -48,34 +48,11 @@ RangeTestOptions LRFinderOptions::range_test_options() const {
 }
 
 void LRFinderOptions::validate() const {
-  if (batch_size < 1) throw std::invalid_argument(fmt::format("finder batch_size must be >= 1, got {}", batch_size));
-  if (validation_batch_size < 1) {
-    throw std::invalid_argument(
-        fmt::format("finder validation_batch_size must be >= 1, got {}", validation_batch_size));
-  }
-  if (!(validation_split >= 0.0 && validation_split < 1.0)) {
-    throw std::invalid_argument(fmt::format("finder validation_split must be in [0, 1), got {}", validation_split));
-  }
-  if ((x_val == nullptr) != (y_val == nullptr)) {
-    throw std::invalid_argument("finder validation data needs both x_val and y_val");
-  }
+  validate_mini_batch_options(mini_batch_options(*this, /*skip_non_finite_updates=*/true), "finder ");
   range_test_options().validate();
 }
 
 namespace {
-
-MiniBatchOptions mini_batch_options(const LRFinderOptions& options) {
-  return {.batch_size = options.batch_size,
-          .shuffle = options.shuffle,
-          .seed = options.seed,
-          .validation_split = options.validation_split,
-          .validation_seed = options.validation_seed,
-          .x_val = options.x_val,
-          .y_val = options.y_val,
-          .validation_batch_size = options.validation_batch_size,
-          .metrics = options.metrics,
-          .skip_non_finite_updates = true};
-}
 
 // One range-test point per call: a whole epoch (per-epoch mode) or one mini-batch (per-step
 // mode, starting a new reshuffled epoch when the last one is used up), batched exactly as fit.
@@ -83,7 +60,9 @@ class Sweeper {
  public:
   Sweeper(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
           const LRFinderOptions& options)
-      : optimizer_(optimizer), mode_(options.mode), trainer_(model, optimizer, loss, X, y, mini_batch_options(options)) {}
+      : optimizer_(optimizer),
+        mode_(options.mode),
+        trainer_(model, optimizer, loss, X, y, mini_batch_options(options, /*skip_non_finite_updates=*/true)) {}
 
   StepResult operator()(double lr) {
     optimizer_.set_learning_rate(lr);

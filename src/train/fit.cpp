@@ -38,17 +38,7 @@ Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y, co
 History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
             const FitOptions& options) {
   if (options.epochs < 1) throw std::invalid_argument(fmt::format("epochs must be >= 1, got {}", options.epochs));
-  MiniBatchTrainer trainer(model, optimizer, loss, X, y,
-                           {.batch_size = options.batch_size,
-                            .shuffle = options.shuffle,
-                            .seed = options.seed,
-                            .validation_split = options.validation_split,
-                            .validation_seed = options.validation_seed,
-                            .x_val = options.x_val,
-                            .y_val = options.y_val,
-                            .validation_batch_size = options.validation_batch_size,
-                            .metrics = options.metrics,
-                            .skip_non_finite_updates = options.terminate_on_nan});
+  MiniBatchTrainer trainer(model, optimizer, loss, X, y, mini_batch_options(options, options.terminate_on_nan));
 
   History history;
   TrainingContext context{model, optimizer, history, options.epochs, trainer.steps_per_epoch()};

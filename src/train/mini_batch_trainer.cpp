@@ -19,22 +19,24 @@ Matrix gather_rows(const Matrix& source, const std::vector<Index>& rows) {
   return out;
 }
 
-void check_options(const MiniBatchOptions& options) {
+}  // namespace
+
+void validate_mini_batch_options(const MiniBatchOptions& options, std::string_view prefix) {
   if (options.batch_size < 1) {
-    throw std::invalid_argument(fmt::format("batch_size must be >= 1, got {}", options.batch_size));
+    throw std::invalid_argument(fmt::format("{}batch_size must be >= 1, got {}", prefix, options.batch_size));
   }
   if (options.validation_batch_size < 1) {
-    throw std::invalid_argument(fmt::format("validation_batch_size must be >= 1, got {}", options.validation_batch_size));
+    throw std::invalid_argument(
+        fmt::format("{}validation_batch_size must be >= 1, got {}", prefix, options.validation_batch_size));
   }
   if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
-    throw std::invalid_argument(fmt::format("validation_split must be in [0, 1), got {}", options.validation_split));
+    throw std::invalid_argument(
+        fmt::format("{}validation_split must be in [0, 1), got {}", prefix, options.validation_split));
   }
   if ((options.x_val == nullptr) != (options.y_val == nullptr)) {
-    throw std::invalid_argument("validation data needs both x_val and y_val");
+    throw std::invalid_argument(fmt::format("{}validation data needs both x_val and y_val", prefix));
   }
 }
-
-}  // namespace
 
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what) {
   if (X.rows() == 0) throw std::invalid_argument(fmt::format("{}: no rows", what));
@@ -52,7 +54,7 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
                                    MiniBatchOptions options)
     : model_(model), optimizer_(optimizer), loss_(loss), options_(std::move(options)),
       shuffle_rng_(static_cast<std::uint32_t>(options_.seed)) {
-  check_options(options_);
+  validate_mini_batch_options(options_);
   check_training_data(model, X, y, "training data");
   if (options_.x_val != nullptr) check_training_data(model, *options_.x_val, *options_.y_val, "validation data");
   check_loss_output(loss, model.output_activation());

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lrtune/core/random.hpp"
@@ -31,6 +32,26 @@ struct MiniBatchOptions {
   std::vector<std::string> metrics = {"accuracy"};
   bool skip_non_finite_updates = true;  // a batch with a NaN/inf loss updates nothing
 };
+
+// The batching part of any options struct that spells these fields as MiniBatchOptions does
+// (FitOptions, LRFinderOptions).
+template <typename Options>
+MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite_updates) {
+  return {.batch_size = options.batch_size,
+          .shuffle = options.shuffle,
+          .seed = options.seed,
+          .validation_split = options.validation_split,
+          .validation_seed = options.validation_seed,
+          .x_val = options.x_val,
+          .y_val = options.y_val,
+          .validation_batch_size = options.validation_batch_size,
+          .metrics = options.metrics,
+          .skip_non_finite_updates = skip_non_finite_updates};
+}
+
+// Throws std::invalid_argument naming the option, its value and the valid range; `prefix`
+// starts each message (e.g. "finder ").
+void validate_mini_batch_options(const MiniBatchOptions& options, std::string_view prefix = "");
 
 // Throws std::invalid_argument naming `what` when X, y do not fit the model.
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what);
