@@ -144,9 +144,9 @@ TuneRun run_tuner(const Settings& s, const Dataset& data, const Console& console
   TunerCallbacks callbacks;
   if (console.show_progress()) {
     std::FILE* stream = console.progress_stream();
-    callbacks.on_interval = [stream](const TuningResult& r) {
+    callbacks.on_interval = [stream, candidates = s.candidates](const TuningResult& r) {
       fmt::print(stream, "Search interval: {:.3g} to {:.3g} ({} candidates, {} training and {} validation rows)\n", r.low,
-                 r.high, r.candidates.size(), r.training_rows, r.validation_rows);
+                 r.high, candidates, r.training_rows, r.validation_rows);
       std::fflush(stream);
     };
     callbacks.on_rung_end = [stream, index = 0](const TuningRung& rung, const TuningResult& r) mutable {
