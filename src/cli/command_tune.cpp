@@ -25,8 +25,15 @@ std::string tuning_text(const TuningResult& r) {
   for (std::size_t k = 0; k < r.rungs.size(); ++k) {
     const TuningRung& g = r.rungs[k];
     std::string promoted, improving;
-    for (std::size_t c : g.promoted) promoted += (promoted.empty() ? "" : " ") + format_rate(r.candidates.at(c).learning_rate);
-    for (std::size_t c : g.kept_improving) improving += (improving.empty() ? "" : " ") + format_rate(r.candidates.at(c).learning_rate);
+    // Two appends each: GCC 12 warns falsely (-Wrestrict) about `a += "" + b`.
+    for (std::size_t c : g.promoted) {
+      if (!promoted.empty()) promoted += ' ';
+      promoted += format_rate(r.candidates.at(c).learning_rate);
+    }
+    for (std::size_t c : g.kept_improving) {
+      if (!improving.empty()) improving += ' ';
+      improving += format_rate(r.candidates.at(c).learning_rate);
+    }
     rungs.push_back({std::to_string(k), std::to_string(g.epochs), std::to_string(g.candidates.size()), promoted.empty() ? "-" : promoted,
                      improving.empty() ? "-" : improving, fmt::format("{:.4f}", g.cutoff_score), fmt::format("{:.0f}", g.epochs_cost),
                      fmt::format("{:.1f}s", g.seconds)});
@@ -106,8 +113,8 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   text += fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", data.y_test.size(),
                       test.at("loss"), test.at("accuracy"));
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
-  text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.1f}s, search {:.1f}s{}, "
-                      "total {:.1f}s on {} thread{}\n",
+  text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
+                      "total {:.2f}s on {} thread{}\n",
                       r.epochs_cost, r.grid_epochs_bound, share, r.range_test_seconds, r.search_seconds,
                       r.refit ? fmt::format(", refit {:.1f}s", r.refit_seconds) : "", r.total_seconds, r.threads,
                       r.threads == 1 ? "" : "s");
