@@ -594,7 +594,7 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   if (result.candidates.empty() || result.rungs.empty()) {
     throw std::invalid_argument("tuning chart: the search has no candidates or no rungs");
   }
-  Chart chart(folder, options, "tuning", "Learning-rate search: validation loss of each candidate at the end of each rung");
+  Chart chart(folder, options, "tuning", "Learning-rate search: validation loss per rung");
 
   // One data file per rung: the candidates that trained in it, in rate order.
   std::vector<double> scores, rates;
