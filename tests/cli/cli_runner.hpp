@@ -71,6 +71,6 @@ inline std::string wine() { return quote(data_file("winequalityN.csv").string())
 // Small, fast settings for the wine data: tiny network, 2 epochs, a short per-step range test, and
 // (run's default --pick tuner) a search of 3 candidates for at most 4 epochs.
 inline const char* kFast = "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 "
-                           "--candidates 3 --max-epochs 4 --first-rung-epochs 2 --patience 2 ";
+                           "--candidates 3 --max-epochs 4 --first-rung-epochs 2 ";
 
 }  // namespace lrtune::testing
