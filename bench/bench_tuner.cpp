@@ -5,6 +5,7 @@
 // given and the single rung ends at max_epochs.
 #include <benchmark/benchmark.h>
 
+#include <ctime>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
@@ -37,6 +38,9 @@ struct WineTrain {
   }
 };
 
+// CPU seconds of the whole process (all threads) since `start`: the work done, whatever the load.
+double process_cpu_since(std::clock_t start) { return static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC; }
+
 const WineTrain& wine() {
   static const WineTrain data;
   return data;
@@ -64,12 +68,14 @@ static void BM_TunerLockstep8x10Epochs(benchmark::State& state) {
   o.patience = kEpochs;  // no early stop inside 10 epochs: every unit trains all of them
   o.threads = static_cast<std::size_t>(state.range(0));
   double epochs = 0.0;
+  const std::clock_t start = std::clock();
   for (auto _ : state) {
     const lrtune::TuningResult r =
         lrtune::Tuner(model, adam, lrtune::Loss::binary_crossentropy, data.X, data.y, o).run();
     epochs = r.epochs_cost;
   }
   state.counters["epochs"] = epochs;
+  state.counters["process_cpu_s"] = process_cpu_since(start);
 }
 BENCHMARK(BM_TunerLockstep8x10Epochs)->Arg(1)->Arg(2)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 
@@ -78,6 +84,7 @@ static void BM_SequentialFits8x10Epochs(benchmark::State& state) {
   const auto& data = wine();
   const lrtune::Sequential prototype = recipe_model();
   const auto rates = lrtune::log_spaced_rates(kLow, kHigh, kCandidates);
+  const std::clock_t start = std::clock();
   for (auto _ : state) {
     for (const double rate : rates) {
       lrtune::Sequential model = prototype;
@@ -88,6 +95,7 @@ static void BM_SequentialFits8x10Epochs(benchmark::State& state) {
                                    .size());
     }
   }
+  state.counters["process_cpu_s"] = process_cpu_since(start);
 }
 BENCHMARK(BM_SequentialFits8x10Epochs)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 
