@@ -79,13 +79,16 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
                       r.grid_epochs_bound);
   if (r.cancelled) text += "The search was cancelled: the pick is among what was trained. ";
   if (!std::isfinite(pick.score)) {
-    text += fmt::format("Every candidate diverged; {} is returned only as the lowest rate tried.",
-                        rate_text(pick.learning_rate));
+    text += r.cancelled ? fmt::format("No candidate has a finite validation loss; {} is returned untrained or "
+                                      "partly trained, only as the lowest rate tried.",
+                                      rate_text(pick.learning_rate))
+                        : fmt::format("Every candidate diverged; {} is returned only as the lowest rate tried.",
+                                      rate_text(pick.learning_rate));
     return text;
   }
-  text += fmt::format("The pick, {}, reached a validation loss of {} at epoch {}{} ({}). ",
+  text += fmt::format("The pick, {}, reached a validation loss of {} at epoch {} ({}{}). ",
                       rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch,
-                      r.repeats > 1 ? " (median over seeds)" : "", to_string(pick.status));
+                      r.repeats > 1 ? "median over seeds; " : "", to_string(pick.status));
   // Runner-up: the next best score.
   std::optional<std::size_t> runner_up;
   for (std::size_t i = 0; i < r.candidates.size(); ++i) {
