@@ -5,6 +5,7 @@
 //
 //   ./build/study_finder recipe  [data_dir] [out.json]   # wine curve, suggestions, honest comparison
 //   ./build/study_finder rules   [data_dir] [out.json]   # the grid study of the suggestion rules
+//   ./build/study_finder tuner   [data_dir] [out.json]   # the same study with lrtune's Tuner beside the rules
 //   env: STUDY_THREADS (2), STUDY_MAX_EPOCHS (100), STUDY_SEEDS (recipe 5 / rules 3)
 #include <algorithm>
 #include <atomic>
@@ -33,6 +34,7 @@
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/train/early_stopping.hpp"
 #include "lrtune/train/fit.hpp"
+#include "lrtune/tune/tuner.hpp"
 
 namespace {
 
@@ -319,7 +321,51 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
 
 // ---------------------------------------------------------------------------------------------
 // rules: every suggestion rule scored by the validation loss of training at its rate.
-int rules(const std::string& data_dir, const std::string& out_path) {
+// The Tuner on one seed of one set: its pick as a rule's rate, plus what it cost.
+struct TunerRun {
+  double lr = NAN, val = NAN, test_accuracy = NAN, epochs = 0.0, seconds = 0.0, low = NAN, high = NAN;
+  int best_epoch = 0;
+  std::size_t rungs = 0;
+  bool lowest_kept_at_first_cut = false;  // the slowest candidate survived rung 0
+  nlohmann::json result;
+};
+
+TunerRun run_tuner(const Dataset& d, const Matrix& xt, const Matrix& yt, const Matrix& xv, const Matrix& yv, int seed,
+                   int max_epochs, bool keep_improving) {
+  const lrtune::Sequential prototype = recipe_model(0);
+  const lrtune::Adam adam;
+  lrtune::TunerOptions options;
+  options.seed = static_cast<std::uint64_t>(seed);
+  options.x_val = &xv;
+  options.y_val = &yv;
+  options.threads = 1;  // the study runs one search per thread
+  options.max_epochs = max_epochs;
+  options.keep_improving = keep_improving;
+  lrtune::Tuner tuner(prototype, adam, lrtune::Loss::binary_crossentropy, xt, yt, options);
+  const auto result = tuner.run();
+  lrtune::Sequential model = tuner.model();
+  const auto test = lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, d.x_test, d.y_test);
+  TunerRun t;
+  t.lr = result.learning_rate;
+  t.val = result.validation_loss;
+  t.test_accuracy = test.at("accuracy");
+  t.epochs = result.epochs_cost;
+  t.seconds = result.total_seconds;
+  t.low = result.low;
+  t.high = result.high;
+  t.best_epoch = result.best_epoch;
+  t.rungs = result.rungs.size();
+  if (!result.rungs.empty()) {
+    const auto& first = result.rungs.front();
+    const auto has0 = [](const std::vector<std::size_t>& v) { return std::find(v.begin(), v.end(), 0) != v.end(); };
+    t.lowest_kept_at_first_cut = has0(first.promoted) || has0(first.kept_improving);
+  }
+  t.result = result;
+  t.result.erase("range_test");  // the per-step curves are in the rules study's JSON already
+  return t;
+}
+
+int rules(const std::string& data_dir, const std::string& out_path, bool with_tuner) {
   const int threads = env_int("STUDY_THREADS", 2);
   const int seeds = env_int("STUDY_SEEDS", 3);
   const int max_epochs = env_int("STUDY_MAX_EPOCHS", 100);
@@ -343,6 +389,8 @@ int rules(const std::string& data_dir, const std::string& out_path) {
   std::map<std::string, std::vector<std::vector<double>>> excess;
   std::map<std::string, std::vector<std::vector<double>>> rates;
   std::map<std::string, std::vector<int>> beats_default;  // paired wins against 1e-3
+  std::map<std::string, std::vector<double>> test_accuracy;  // candidate -> per set mean test accuracy
+  std::map<std::string, std::vector<double>> cost_ratio;     // tuner -> per (set, seed) epochs / grid epochs
   fmt::print("# rules study: {} seeds, grid 1e-4..1e-1 (13 rates), early stopping (val 0.2, patience 10, best "
              "weights), max {} epochs, {} threads\n\n", seeds, max_epochs, threads);
 
@@ -369,7 +417,7 @@ int rules(const std::string& data_dir, const std::string& out_path) {
     run_jobs(jobs, threads);
 
     // Trainings: the grid, and every found suggestion (seed s trains at run s's suggestion).
-    struct Job { std::string who; double lr; int seed; double val = NAN; int epochs = 0; };
+    struct Job { std::string who; double lr; int seed; double val = NAN; int epochs = 0; double test_accuracy = NAN; };
     std::vector<Job> trainings;
     for (double lr : grid)
       for (int s = 0; s < seeds; ++s) trainings.push_back({fmt::format("grid {:.3g}", lr), lr, s});
@@ -387,8 +435,14 @@ int rules(const std::string& data_dir, const std::string& out_path) {
                                 max_epochs);
         job.val = r.val_loss;
         job.epochs = r.epochs_run;
+        job.test_accuracy = r.test_accuracy;
       });
     }
+    const std::vector<std::string> tuner_names = {"tuner", "tuner without slow-starter guard"};
+    std::vector<std::vector<TunerRun>> tuned(with_tuner ? 2 : 0, std::vector<TunerRun>(static_cast<std::size_t>(seeds)));
+    for (std::size_t g = 0; g < tuned.size(); ++g)
+      for (int s = 0; s < seeds; ++s)
+        jobs.emplace_back([&, g, s] { tuned[g][s] = run_tuner(d, xt, yt, xv, yv, s, max_epochs, g == 0); });
     run_jobs(jobs, threads);
 
     // Ground truth: the grid's best mean validation loss.
@@ -398,11 +452,18 @@ int rules(const std::string& data_dir, const std::string& out_path) {
         if (job.who == fmt::format("grid {:.3g}", grid[g])) grid_mean[g] += job.val / seeds;
     const std::size_t gbest = static_cast<std::size_t>(std::min_element(grid_mean.begin(), grid_mean.end()) - grid_mean.begin());
     const double l_best = grid_mean[gbest];
-    std::map<std::string, std::vector<double>> set_excess, set_rates;
+    std::map<std::string, std::vector<double>> set_excess, set_rates, set_test_accuracy;
     for (const auto& job : trainings) {
       set_excess[job.who].push_back(std::isfinite(job.val) ? (job.val - l_best) / l_best : NAN);
       set_rates[job.who].push_back(job.lr);
+      set_test_accuracy[job.who].push_back(job.test_accuracy);
     }
+    for (std::size_t g = 0; g < tuned.size(); ++g)
+      for (const auto& t : tuned[g]) {
+        set_excess[tuner_names[g]].push_back((t.val - l_best) / l_best);
+        set_rates[tuner_names[g]].push_back(t.lr);
+        set_test_accuracy[tuner_names[g]].push_back(t.test_accuracy);
+      }
     const std::string adam_default = fmt::format("grid {:.3g}", 1e-3);
     const std::string grid_best = fmt::format("grid {:.3g}", grid[gbest]);
 
@@ -410,10 +471,11 @@ int rules(const std::string& data_dir, const std::string& out_path) {
     fmt::print("grid mean validation loss: ");
     for (std::size_t g = 0; g < grid.size(); ++g) fmt::print("{:.3g}:{:.4f} ", grid[g], grid_mean[g]);
     fmt::print("\nbest grid rate {:.3g}, L_best {:.4f}\n\n", grid[gbest], l_best);
-    fmt::print("| candidate | rates (per seed) | excess val loss (per seed) | median | beats 1e-3 (paired) |\n|---|---|---|---|---|\n");
+    fmt::print("| candidate | rates (per seed) | excess val loss (per seed) | median | beats 1e-3 (paired) | test accuracy (mean) |\n|---|---|---|---|---|---|\n");
     // (row name, training name): the grid's best and 1e-3 may be the same trainings.
     std::vector<std::pair<std::string, std::string>> candidates = {{"grid best", grid_best},
                                                                    {"Adam default 1e-3", adam_default}};
+    for (std::size_t g = 0; g < tuned.size(); ++g) candidates.push_back({tuner_names[g], tuner_names[g]});
     for (const auto& mode : modes)
       for (const auto& rule : rule_names) candidates.push_back({mode + " " + rule, mode + " " + rule});
     nlohmann::json jset{{"name", d.name}, {"grid", grid}, {"grid_mean_val_loss", grid_mean}, {"l_best", l_best}};
@@ -436,17 +498,41 @@ int rules(const std::string& data_dir, const std::string& out_path) {
       bd.resize(2 * sets.size());
       bd[2 * ds] = wins;
       bd[2 * ds + 1] = pairs;
-      fmt::print("| {} | {}| {}| {:+.1f}% | {}/{} |\n", key, rs, es, 100 * median(ex), wins, pairs);
-      jset["candidates"][key] = {{"rates", lr}, {"excess", ex}};
+      const auto& acc = set_test_accuracy[who];
+      std::vector<double> found_acc;
+      for (double a : acc) if (std::isfinite(a)) found_acc.push_back(a);
+      const double mean_acc = found_acc.empty() ? NAN : mean_std(found_acc).first;
+      fmt::print("| {} | {}| {}| {:+.1f}% | {}/{} | {:.4f} |\n", key, rs, es, 100 * median(ex), wins, pairs, mean_acc);
+      jset["candidates"][key] = {{"rates", lr}, {"excess", ex}, {"test_accuracy", acc}};
+      test_accuracy[key].push_back(mean_acc);
     }
     fmt::print("\n");
+    // What each search cost against the grid, per seed (grid: its 13 early-stopped trainings).
+    std::vector<double> grid_epochs(static_cast<std::size_t>(seeds), 0.0);
+    for (const auto& job : trainings)
+      if (job.who.rfind("grid ", 0) == 0) grid_epochs[static_cast<std::size_t>(job.seed)] += job.epochs;
+    for (std::size_t g = 0; g < tuned.size(); ++g) {
+      fmt::print("{} per seed: ", tuner_names[g]);
+      for (int s = 0; s < seeds; ++s) {
+        const auto& t = tuned[g][static_cast<std::size_t>(s)];
+        const double ratio = t.epochs / grid_epochs[static_cast<std::size_t>(s)];
+        cost_ratio[tuner_names[g]].push_back(ratio);
+        fmt::print("[seed {}: interval {:.3g}..{:.3g}, pick {:.3g} (best epoch {}), {} rungs, slowest candidate {} the "
+                   "first cut, {:.0f} epochs = {:.2f} of the grid's {:.0f}, {:.1f} s] ",
+                   s, t.low, t.high, t.lr, t.best_epoch, t.rungs, t.lowest_kept_at_first_cut ? "survived" : "cut at",
+                   t.epochs, ratio, grid_epochs[static_cast<std::size_t>(s)], t.seconds);
+        jset["tuner_runs"][tuner_names[g]].push_back(t.result);
+      }
+      fmt::print("\n\n");
+    }
+    jset["grid_epochs_per_seed"] = grid_epochs;
     std::fflush(stdout);
     out["sets"].push_back(jset);
   }
 
   fmt::print("## summary over {} data sets ({:.0f} s in all)\n\n", sets.size(), seconds_since(t_all));
   fmt::print("| candidate | median excess over all (set, seed) | median of per-set medians | worst set median | "
-             "beats 1e-3 (paired) | no answer |\n|---|---|---|---|---|---|\n");
+             "beats 1e-3 (paired) | no answer | mean test accuracy over sets |\n|---|---|---|---|---|---|---|\n");
   for (const auto& [key, per_set] : excess) {
     std::vector<double> all, medians;
     int missing = 0;
@@ -459,10 +545,17 @@ int rules(const std::string& data_dir, const std::string& out_path) {
     for (std::size_t i = 0; i < bd.size(); i += 2) { wins += bd[i]; pairs += bd[i + 1]; }
     const double worst = *std::max_element(medians.begin(), medians.end(),
                                            [](double a, double b) { return (std::isnan(a) ? -1e9 : a) < (std::isnan(b) ? -1e9 : b); });
-    fmt::print("| {} | {:+.1f}% | {:+.1f}% | {:+.1f}% | {}/{} | {} |\n", key, 100 * median(all), 100 * median(medians),
-               100 * worst, wins, pairs, missing);
+    std::vector<double> accs;
+    for (double a : test_accuracy[key]) if (std::isfinite(a)) accs.push_back(a);
+    fmt::print("| {} | {:+.1f}% | {:+.1f}% | {:+.1f}% | {}/{} | {} | {:.4f} |\n", key, 100 * median(all),
+               100 * median(medians), 100 * worst, wins, pairs, missing, accs.empty() ? NAN : mean_std(accs).first);
     out["summary"][key] = {{"median_all", median(all)}, {"median_of_medians", median(medians)}, {"wins", wins},
                            {"pairs", pairs}, {"missing", missing}};
+  }
+  for (const auto& [name, ratios] : cost_ratio) {
+    fmt::print("\n{}: epochs / the grid's epochs over (set, seed): median {:.3f}, max {:.3f}\n", name, median(ratios),
+               *std::max_element(ratios.begin(), ratios.end()));
+    out["cost_ratio"][name] = ratios;
   }
   if (!out_path.empty()) std::ofstream(out_path) << out.dump(1) << '\n';
   return 0;
@@ -479,8 +572,9 @@ int main(int argc, char** argv) {
   const std::string out_path = argc > 3 ? argv[3] : "";
   try {
     if (what == "recipe") return recipe(data_dir, out_path);
-    if (what == "rules") return rules(data_dir, out_path);
-    std::fprintf(stderr, "usage: study_finder recipe|rules [data_dir] [out.json]\n");
+    if (what == "rules") return rules(data_dir, out_path, false);
+    if (what == "tuner") return rules(data_dir, out_path, true);
+    std::fprintf(stderr, "usage: study_finder recipe|rules|tuner [data_dir] [out.json]\n");
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());

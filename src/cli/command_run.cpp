@@ -1,6 +1,8 @@
-// `lrtune run` (and `demo`): the whole recipe. Range test, then the same training twice per
-// seed, once at the optimizer's default rate and once at the suggested one, both evaluated on
-// the test split; a side-by-side summary, the histories, the model and report.html.
+// `lrtune run` (and `demo`): the whole recipe. Range test, then (--pick tuner, the default) the
+// learning-rate search on the training split, then the same training twice per seed, once at the
+// optimizer's default rate and once at the tuned one (the search's pick, or with --pick finder
+// the range test's suggestion), both evaluated on the test split; every range-test suggestion is
+// shown beside the pick; a side-by-side summary, the histories, the model and report.html.
 #include <cmath>
 #include <mutex>
 #include <thread>
@@ -10,6 +12,7 @@
 #include "commands.hpp"
 #include "report_output.hpp"
 #include "lrtune/io/result_files.hpp"
+#include "lrtune/io/tuning_files.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
@@ -57,12 +60,44 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   std::string rule;
   const auto suggested = report_range_test(c, curve, &rule);
   if (interrupted()) return kExitInterrupted;
-  if (!suggested)
-    throw std::runtime_error(fmt::format("the range test's {} rule found no learning rate to compare; try "
-                                         "--schedule step, more --finder-points or another --rule",
-                                         rule));
+  const bool by_tuner = s.pick == "tuner";
+  std::optional<TuningResult> tuning;
+  double tuned_rate = 0.0;
+  std::string tuned_by;
+  if (by_tuner) {
+    c.console.message(fmt::format("\nSearching {} learning rates on the training split (--pick tuner; --pick finder uses the "
+                                  "range test's suggestion instead)\n",
+                                  s.candidates));
+    TuneRun search = run_tuner(s, data, c.console, 1);
+    tuning = std::move(search.result);
+    write_tuning_json(c.out.file("tuning.json"), *tuning);
+    write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), *tuning);
+    if (interrupted()) return kExitInterrupted;
+    if (tuning->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
+    c.console.result(tuning_text(*tuning) + fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n",
+                                                        format_rate(tuning->learning_rate), tuning->validation_loss,
+                                                        tuning->best_epoch, tuning->explanation));
+    tuned_rate = tuning->learning_rate;
+    tuned_by = fmt::format("tuner pick (best epoch {})", tuning->best_epoch);
+  } else {
+    if (!suggested)
+      throw std::runtime_error(fmt::format("the range test's {} rule found no learning rate to compare; try "
+                                           "--pick tuner, --schedule step, more --finder-points or another --rule",
+                                           rule));
+    tuned_rate = *suggested;
+    tuned_by = "range test: " + rule;
+  }
+  // Every range-test suggestion beside the rate used, whichever picked it.
+  {
+    std::string beside;
+    for (const Suggestion& sg : curve.suggestions.suggestions)
+      beside += fmt::format("{}{} {}{}", beside.empty() ? "" : ", ", sg.name, sg.found ? format_rate(sg.learning_rate) : "-",
+                            sg.name == rule ? " *" : "");
+    c.console.result(fmt::format("\nTuned learning rate: {} ({}); range-test suggestions: {}  (* = the range test's {})\n",
+                                 format_rate(tuned_rate), tuned_by, beside, by_tuner ? "default" : "rule used"));
+  }
   const double default_rate = build_optimizer(s, std::nullopt)->learning_rate();
-  const double rates[2] = {default_rate, *suggested};
+  const double rates[2] = {default_rate, tuned_rate};
   const char* names[2] = {"default", "tuned"};
 
   // Jobs: (which, repeat); run on --threads workers (1: one after another, with live progress).
@@ -119,7 +154,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
 
   // ---- summary ----
   std::vector<std::vector<std::string>> rows = {{"", "default", "tuned"}};
-  rows.push_back({"learning rate", format_rate(rates[0]), format_rate(rates[1]) + " (" + rule + ")"});
+  rows.push_back({"learning rate", format_rate(rates[0]), format_rate(rates[1]) + " (" + (by_tuner ? "tuner" : rule) + ")"});
   auto add_row = [&](const std::string& label, auto field, const char* format) {
     rows.push_back({label, show(column(results[0], field), format), show(column(results[1], field), format)});
   };
@@ -148,8 +183,11 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   nlohmann::json comparison = {{"command", "run"},
                                {"out", c.out.path().string()},
                                {"rule", rule},
+                               {"pick", s.pick},
+                               {"tuned_by", tuned_by},
                                {"default_learning_rate", rates[0]},
                                {"tuned_learning_rate", rates[1]},
+                               {"suggested_learning_rate", suggested ? nlohmann::json(*suggested) : nlohmann::json(nullptr)},
                                {"suggestions", curve.suggestions},
                                {"repeats", repeats}};
   for (int which = 0; which < 2; ++which) {
@@ -158,13 +196,25 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
     const Stat accuracy = stat(column(results[which], [](const TrainResult& r) { return r.test_accuracy; }));
     comparison[names[which]] = {{"runs", runs}, {"test_accuracy_mean", accuracy.mean}, {"test_accuracy_std", accuracy.std}};
   }
+  if (tuning)
+    comparison["tuning"] = {{"learning_rate", tuning->learning_rate},
+                            {"best_epoch", tuning->best_epoch},
+                            {"validation_loss", tuning->validation_loss},
+                            {"interval", {tuning->low, tuning->high}},
+                            {"candidates", tuning->candidates.size()},
+                            {"rungs", tuning->rungs.size()},
+                            {"epochs_cost", tuning->epochs_cost},
+                            {"grid_epochs_bound", tuning->grid_epochs_bound},
+                            {"total_seconds", tuning->total_seconds},
+                            {"explanation", tuning->explanation}};
   c.out.write_json("comparison.json", comparison);
   write_model(c, data, results[1][0], "model.safetensors");
 
   ReportInputs inputs = report_inputs(c, data);
   inputs.range_test = curve;
+  inputs.tuning = tuning;
   for (int which = 0; which < 2; ++which) {
-    ReportModel model{names[which], rates[which], which == 0 ? s.optimizer + " default" : "range test: " + rule, {}, {}};
+    ReportModel model{names[which], rates[which], which == 0 ? s.optimizer + " default" : tuned_by, {}, {}};
     for (const auto& r : results[which]) model.runs.push_back(model_evaluation(r));
     model.history = results[which][0].history;
     inputs.models.push_back(std::move(model));

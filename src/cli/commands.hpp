@@ -21,6 +21,10 @@ struct CommandContext {
 
 int command_find(CommandContext& context, const std::string& data_path);
 int command_train(CommandContext& context, const std::string& data_path);
+// `tune`: the learning-rate search on the training split; tuning.json, candidates CSV, chart, report, model.
+int command_tune(CommandContext& context, const std::string& data_path);
+// The interval, the rungs and the candidates of a search as text (tune and run print it).
+std::string tuning_text(const TuningResult& result);
 // `run`; demo passes the built-in CSV text as csv_text.
 int command_run(CommandContext& context, const std::string& data_path, const std::optional<std::string>& csv_text = {});
 int command_evaluate(CommandContext& context, const std::string& model_path, const std::string& data_path);

@@ -72,7 +72,35 @@ void Flags::add_to(CLI::App& app) {
   add(app, "--rule", &Settings::rule,
       "Suggestion rule used: minimum|steep|valley|slide|stable-minimum (default: the finder's)")
       ->group(finder);
-  add(app, "--repeats", &Settings::repeats, "run: repeat the comparison over N seeds (default 1)")->group(finder);
+  add(app, "--repeats", &Settings::repeats,
+      "run: repeat the comparison over N seeds; tune: train every candidate with N seeds (default 1)")
+      ->group(finder);
+  auto* tune = "Learning-rate search (tune; run with --pick tuner)";
+  add(app, "--pick", &Settings::pick,
+      "run: the tuned rate is the search's pick (tuner, default) or the range test's suggestion (finder, the recipe)")
+      ->group(tune);
+  add(app, "--candidates", &Settings::candidates, "Log-spaced learning rates tried across the interval (default 10)")
+      ->group(tune);
+  add(app, "--max-epochs", &Settings::max_epochs, "Most epochs any candidate trains (default 100)")->group(tune);
+  add(app, "--first-rung-epochs", &Settings::first_rung_epochs,
+      "Epochs every candidate trains before the first cut; rungs double (default 4)")
+      ->group(tune);
+  add(app, "--lr-low", &Settings::lr_low, "Lower end of the interval (with --lr-high; default: from the range test)")
+      ->group(tune);
+  add(app, "--lr-high", &Settings::lr_high, "Upper end of the interval (with --lr-low; default: from the range test)")
+      ->group(tune);
+  {
+    CLI::Option* range = app.add_option("--lr-range", *staged_lr_range_, "LOW HIGH: the interval to search (no range test)")
+                             ->expected(2)
+                             ->group(tune);
+    bound_.push_back({range, [staged = staged_lr_range_](Settings& to, const Settings&) {
+                        to.lr_low = staged->at(0);
+                        to.lr_high = staged->at(1);
+                      }});
+  }
+  add(app, "--refit", &Settings::refit,
+      "Retrain the picked rate on training + validation rows for its best epoch count (default: keep its best weights)")
+      ->group(tune);
 }
 
 Settings Flags::effective(const Settings& defaults) const {

@@ -1,5 +1,5 @@
-// The command-line flags of the commands that prepare data and train (find, train, run, demo,
-// config): one name per setting, the same on every command. Flags are parsed into a staging
+// The command-line flags of the commands that prepare data and train (find, train, tune, run,
+// demo, config): one name per setting, the same on every command. Flags are parsed into a staging
 // Settings; effective() layers defaults, then the --config file, then the flags given.
 #pragma once
 
@@ -32,6 +32,7 @@ class Flags {
     std::function<void(Settings&, const Settings&)> copy;
   };
   std::shared_ptr<Settings> staged_ = std::make_shared<Settings>();
+  std::shared_ptr<std::vector<double>> staged_lr_range_ = std::make_shared<std::vector<double>>();
   std::vector<Bound> bound_;
 };
 

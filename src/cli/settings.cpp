@@ -61,6 +61,13 @@ const std::vector<Field>& fields() {
       {"finder", "end", &Settings::finder_end},
       {"finder", "rule", &Settings::rule},
       {"run", "repeats", &Settings::repeats},
+      {"run", "pick", &Settings::pick},
+      {"tune", "candidates", &Settings::candidates},
+      {"tune", "max_epochs", &Settings::max_epochs},
+      {"tune", "first_rung_epochs", &Settings::first_rung_epochs},
+      {"tune", "lr_low", &Settings::lr_low},
+      {"tune", "lr_high", &Settings::lr_high},
+      {"tune", "refit", &Settings::refit},
       {"output", "out", &Settings::out},
       {"output", "quiet", &Settings::quiet},
       {"output", "json", &Settings::json},
@@ -98,7 +105,7 @@ std::string where(const toml::source_region& region) {
 }  // namespace
 
 void validate(const Settings& s, const std::string& command) {
-  const bool needs_target = command == "find" || command == "train" || command == "run";
+  const bool needs_target = command == "find" || command == "train" || command == "run" || command == "tune";
   if (needs_target && s.target.empty()) fail("--target is required (the column to predict, e.g. --target quality)");
   if (needs_target && s.positive.empty())
     fail("--positive is required: a rule that makes the target binary, e.g. --positive '>=6' or --positive white");
@@ -147,6 +154,20 @@ void validate(const Settings& s, const std::string& command) {
     }
   }
   require(s.repeats >= 1, "--repeats", ">= 1", s.repeats);
+  require(one_of(s.pick, {"tuner", "finder"}), "--pick", "tuner or finder", s.pick);
+  require(s.candidates >= 2, "--candidates", ">= 2", s.candidates);
+  require(s.first_rung_epochs >= 1, "--first-rung-epochs", ">= 1", s.first_rung_epochs);
+  require(s.max_epochs >= 1, "--max-epochs", ">= 1", s.max_epochs);
+  require(s.max_epochs >= s.first_rung_epochs, "--max-epochs", fmt::format(">= --first-rung-epochs ({})", s.first_rung_epochs),
+          s.max_epochs);
+  require(s.lr_low >= 0.0 && std::isfinite(s.lr_low), "--lr-low", "> 0", s.lr_low);
+  require(s.lr_high >= 0.0 && std::isfinite(s.lr_high), "--lr-high", "> 0", s.lr_high);
+  if ((s.lr_low > 0.0) != (s.lr_high > 0.0))
+    fail("--lr-low and --lr-high go together (or --lr-range LOW HIGH); give both or neither");
+  if (s.lr_low > 0.0 && s.lr_low >= s.lr_high)
+    fail(fmt::format("--lr-low must be < --lr-high, got {} >= {}", s.lr_low, s.lr_high));
+  const bool searches = command == "tune" || (command == "run" && s.pick == "tuner");
+  if (searches) require(s.patience >= 1, "--patience", ">= 1 for the search's early stopping", s.patience);
   require(s.threads >= 0, "--threads", ">= 0", s.threads);
 }
 

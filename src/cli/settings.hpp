@@ -49,7 +49,15 @@ struct Settings {
   double finder_end = 10.0;            // --finder-end (step schedule only)
   std::string rule;                    // --rule: suggestion rule; "" = the finder's default
   // ---- comparison ----
-  int repeats = 1;                     // --repeats
+  int repeats = 1;                     // --repeats (tune: seeds per candidate)
+  std::string pick = "tuner";          // --pick tuner|finder: where run's tuned rate comes from
+  // ---- learning-rate search (tune, and run with --pick tuner) ----
+  int candidates = 10;                 // --candidates: log-spaced rates in the interval, >= 2
+  int max_epochs = 100;                // --max-epochs: no candidate trains longer
+  int first_rung_epochs = 4;           // --first-rung-epochs: epochs before the first cut
+  double lr_low = 0.0;                 // --lr-low (or --lr-range LOW HIGH); 0 = from the range test
+  double lr_high = 0.0;                // --lr-high
+  bool refit = false;                  // --refit: final model retrained on train + validation rows
   // ---- output ----
   std::string out;                     // --out ("" = lrtune-out/<command>-<timestamp>)
   bool quiet = false;                  // --quiet
@@ -63,7 +71,7 @@ struct Settings {
 // Throws UsageError naming the flag, e.g. "--epochs must be >= 1, got 0".
 void validate(const Settings& settings, const std::string& command);
 
-// The settings as an experiment file (TOML), sections [data] [model] [training] [finder] [run] [output].
+// The settings as an experiment file (TOML), sections [data] [model] [training] [finder] [run] [tune] [output].
 std::string to_toml(const Settings& settings);
 // Overwrites the fields present in the file; unknown keys and wrong types are UsageErrors
 // naming file:line:column.

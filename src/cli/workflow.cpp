@@ -113,6 +113,60 @@ std::optional<double> chosen_rate(const Settings& s, const RangeTestCurve& curve
   return suggestion->learning_rate;
 }
 
+TunerOptions tuner_options(const Settings& s, int repeats) {
+  TunerOptions options;
+  options.candidates = static_cast<std::size_t>(s.candidates);
+  if (s.lr_low > 0.0 && s.lr_high > 0.0) {
+    options.low = s.lr_low;
+    options.high = s.lr_high;
+  }
+  if (s.schedule == "step")
+    options.range_test = LRFinderOptions::fastai_per_step(static_cast<std::size_t>(s.finder_points), s.effective_finder_start(),
+                                                          s.finder_end);
+  if (!s.rule.empty()) options.range_test.suggest.default_rule = parse_rule(s.rule);
+  options.first_rung_epochs = s.first_rung_epochs;
+  options.max_epochs = s.max_epochs;
+  options.patience = s.patience;
+  options.min_delta = s.min_delta;
+  options.validation_split = s.validation_fraction;
+  options.batch_size = s.batch_size;
+  options.seed = s.seed;
+  options.repeats = repeats;
+  options.threads = static_cast<std::size_t>(s.threads);
+  options.refit = s.refit;
+  options.cancel = &cancel_flag();
+  return options;
+}
+
+TuneRun run_tuner(const Settings& s, const Dataset& data, const Console& console, int repeats) {
+  const Sequential prototype = build_model(s, data.x_train.cols(), s.seed);
+  const auto optimizer = build_optimizer(s, std::nullopt);
+  TunerCallbacks callbacks;
+  if (console.show_progress()) {
+    std::FILE* stream = console.progress_stream();
+    callbacks.on_interval = [stream, candidates = s.candidates](const TuningResult& r) {
+      fmt::print(stream, "Search interval: {:.3g} to {:.3g} ({} candidates, {} training and {} validation rows)\n", r.low,
+                 r.high, candidates, r.training_rows, r.validation_rows);
+      std::fflush(stream);
+    };
+    callbacks.on_rung_end = [stream, index = 0](const TuningRung& rung, const TuningResult& r) mutable {
+      std::string kept;
+      for (std::size_t c : rung.promoted) kept += fmt::format(" {:.3g}", r.candidates.at(c).learning_rate);
+      for (std::size_t c : rung.kept_improving) kept += fmt::format(" {:.3g}(improving)", r.candidates.at(c).learning_rate);
+      fmt::print(stream, "Rung {} ({} epochs, {} candidates, {:.1f}s): cut-off {:.4f}, kept{}\n", index++, rung.epochs,
+                 rung.candidates.size(), rung.seconds, rung.cutoff_score, kept.empty() ? " none" : kept);
+      std::fflush(stream);
+    };
+  }
+  const Matrix y_train = data.y_train;  // (rows, 1)
+  Tuner tuner(prototype, *optimizer, Loss::binary_crossentropy, data.x_train, y_train, tuner_options(s, repeats),
+              callbacks);
+  TuneRun run;
+  run.result = tuner.run();
+  if (!run.result.candidates.empty()) run.model.emplace(tuner.model());
+  return run;
+}
+
 Confusion confusion(const Matrix& probabilities, const Vector& y) {
   Confusion c;
   for (Index i = 0; i < y.size(); ++i) {

@@ -13,6 +13,7 @@
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
 #include "lrtune/train/history.hpp"
+#include "lrtune/tune/tuner.hpp"
 #include "settings.hpp"
 
 namespace lrtune::cli {
@@ -35,6 +36,20 @@ std::unique_ptr<Optimizer> build_optimizer(const Settings& settings, std::option
 RangeTestCurve run_finder(const Settings& settings, const Dataset& data, const Console& console);
 // The rate to use: the --rule's suggestion, else the default rule's; nullopt when none was found.
 std::optional<double> chosen_rate(const Settings& settings, const RangeTestCurve& curve, std::string* rule = nullptr);
+
+// The learning-rate search's options from Settings: candidates, rungs, patience, the interval
+// (--lr-low/--lr-high, else the tuner's own per-step range test; --schedule step with its
+// --finder-* values replaces that test's sweep), validation fraction, seed, threads, --refit.
+TunerOptions tuner_options(const Settings& settings, int repeats);
+
+struct TuneRun {
+  TuningResult result;
+  std::optional<Sequential> model;  // the tuner's recommended model (best weights or refit)
+};
+// The search on the prepared training rows only (data.x_train, data.y_train: the tuner holds its
+// own validation part out of them; the test split is never passed), with progress lines (the
+// interval, one line per rung) on the console. Ctrl-C stops it (result.cancelled).
+TuneRun run_tuner(const Settings& settings, const Dataset& data, const Console& console, int repeats);
 
 struct Confusion {
   long long tn = 0, fp = 0, fn = 0, tp = 0;  // rows = true 0/1, columns = predicted 0/1

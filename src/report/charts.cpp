@@ -26,6 +26,8 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // A qualitative palette that reads in colour and stays apart in grey (matplotlib's tab10).
 constexpr const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"};
 constexpr const char* kHighlight = "#d62728";
+// Successive rungs of a search, light (first, most candidates) to dark (last).
+constexpr const char* kRungBlues[] = {"#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b"};
 
 std::string num(double value) { return format_csv_number(value); }
 
@@ -585,6 +587,137 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
         fmt::arg("title", gnuplot_quote(subtitle)), fmt::arg("hi", num(classes - 0.5)), fmt::arg("tics", tics),
         fmt::arg("max", std::max<std::int64_t>(largest, 1)), fmt::arg("file", file), fmt::arg("half", num(largest / 2.0)));
   }
+  return chart.draw(script);
+}
+
+ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options) {
+  if (result.candidates.empty() || result.rungs.empty()) {
+    throw std::invalid_argument("tuning chart: the search has no candidates or no rungs");
+  }
+  Chart chart(folder, options, "tuning", "Learning-rate search: validation loss per rung");
+
+  // One data file per rung: the candidates that trained in it, in rate order.
+  std::vector<double> scores, rates;
+  std::vector<std::string> rung_files;
+  for (std::size_t k = 0; k < result.rungs.size(); ++k) {
+    std::vector<std::size_t> members = result.rungs[k].candidates;
+    std::sort(members.begin(), members.end(), [&](std::size_t a, std::size_t b) {
+      return result.candidates.at(a).learning_rate < result.candidates.at(b).learning_rate;
+    });
+    std::string body;
+    for (const std::size_t c : members) {
+      const TuningCandidate& candidate = result.candidates.at(c);
+      if (!(candidate.learning_rate > 0)) continue;
+      const double score = k < candidate.rung_scores.size() ? candidate.rung_scores[k] : kNaN;
+      body += fmt::format("{} {} {}\n", dat(candidate.learning_rate), dat(score), c);
+      scores.push_back(score);
+      rates.push_back(candidate.learning_rate);
+    }
+    rung_files.push_back(body.empty() ? std::string()
+                                      : chart.data_file(fmt::format("_rung_{}", k), "learning_rate validation_loss candidate", body));
+  }
+  // y range of the candidates: a diverged candidate's huge score would flatten the rest, so the
+  // axis stops at the lowest score plus three times the median's distance to it.
+  auto [lo, hi] = finite_range({&scores});
+  bool clipped = false;
+  {
+    std::vector<double> finite;
+    for (const double v : scores) if (std::isfinite(v)) finite.push_back(v);
+    if (finite.size() >= 3) {
+      std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(finite.size() / 2), finite.end());
+      const double median = finite[finite.size() / 2];
+      const double ceiling = lo + std::max(3.0 * (median - lo), 0.05 * std::abs(lo) + 1e-3);
+      if (hi > ceiling) {
+        hi = ceiling;
+        clipped = true;
+      }
+    }
+  }
+
+  // The range test's smoothed loss on the right axis, clipped above like draw_loss_vs_learning_rate.
+  const RangeTestCurve& curve = result.range_test;
+  std::string curve_file;
+  double y2_lo = kNaN, y2_hi = kNaN;
+  if (curve.size() > 0 && curve.smoothed_losses.size() == curve.size()) {
+    std::string body;
+    std::vector<double> shown;
+    for (std::size_t i = 0; i < curve.size(); ++i) {
+      if (!(curve.learning_rates[i] > 0)) continue;
+      body += fmt::format("{} {}\n", dat(curve.learning_rates[i]), dat(curve.smoothed_losses[i]));
+      shown.push_back(curve.smoothed_losses[i]);
+      rates.push_back(curve.learning_rates[i]);
+    }
+    if (!body.empty()) {
+      curve_file = chart.data_file("_range_test", "learning_rate smoothed_loss", body);
+      std::tie(y2_lo, y2_hi) = finite_range({&shown});
+      double first = kNaN;
+      for (const double v : shown) if (std::isfinite(v)) { first = v; break; }
+      if (std::isfinite(first) && std::isfinite(y2_lo)) y2_hi = std::min(y2_hi, first + std::max(3.0 * (first - y2_lo), 0.5 * std::abs(first)));
+    }
+  }
+  for (const double v : {result.low, result.high}) if (v > 0 && std::isfinite(v)) rates.push_back(v);
+  const auto [x_lo, x_hi] = finite_range({&rates});
+
+  const TuningCandidate& picked = result.candidates.at(result.pick);
+  const double pick_score = std::isfinite(result.validation_loss) ? result.validation_loss
+                            : picked.rung_scores.empty()          ? kNaN
+                                                                  : picked.rung_scores.back();
+  const std::string pick_file = chart.data_file("_pick", "learning_rate validation_loss",
+                                                fmt::format("{} {}\n", dat(picked.learning_rate), dat(pick_score)));
+
+  std::string title = chart.title();
+  if (clipped) title += " (y clipped above)";
+  std::string script = fmt::format(
+      "  set title {title}\n"
+      "  set xlabel 'learning rate (log scale)'\n"
+      "  set ylabel 'validation loss (mean best over repeats)'\n"
+      "  set logscale x\n"
+      "  set format x '%g'\n"
+      "  set xrange [{x0}:{x1}]\n"
+      "  set yrange {yrange}\n"
+      "  set ytics nomirror\n"
+      "  set key outside right top vertical box\n",
+      fmt::arg("title", gnuplot_quote(title)), fmt::arg("x0", num(std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6)),
+      fmt::arg("x1", num(std::isfinite(x_hi) ? x_hi * 1.5 : 1.0)), fmt::arg("yrange", range_text(lo, hi, 0.06)));
+  if (!curve_file.empty()) {
+    script += fmt::format("  set y2label 'range test: smoothed training loss'\n  set y2tics\n  set y2range {}\n",
+                          range_text(y2_lo, y2_hi, 0.04));
+  }
+  // The searched interval, shaded behind everything.
+  if (result.low > 0 && result.high > result.low) {
+    script += fmt::format("  set object 1 rect from {}, graph 0 to {}, graph 1 behind fc rgb '#e8f0f8' fillstyle solid 1.0 noborder\n",
+                          num(result.low), num(result.high));
+  }
+  std::vector<std::string> plots;
+  plots.push_back(fmt::format("1/0 with boxes fc rgb '#e8f0f8' fillstyle solid 1.0 noborder title {}",
+                              gnuplot_quote(fmt::format("interval searched: {} to {}", rate_text(result.low), rate_text(result.high)))));
+  if (!curve_file.empty()) {
+    plots.push_back(fmt::format("'{}' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#9aa5b1' title 'range test (right axis)'", curve_file));
+  }
+  // The range test's suggestions: dotted vertical lines, named in the key.
+  std::size_t color = 1;  // suggestions in the qualitative palette past blue; rungs in shades of blue
+  for (const auto& sg : curve.suggestions.suggestions) {
+    if (!sg.found || !(sg.learning_rate > 0) || !std::isfinite(sg.learning_rate)) continue;
+    const bool is_default = sg.name == curve.suggestions.default_rule;
+    const std::string c = kColors[1 + (color++ - 1) % (std::size(kColors) - 1)];
+    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 3 lw 1.5 lc rgb '{c}' back\n",
+                          fmt::arg("lr", num(sg.learning_rate)), fmt::arg("c", c));
+    plots.push_back(fmt::format("1/0 with lines dt 3 lw 1.5 lc rgb '{}' title {}", c,
+                                gnuplot_quote(fmt::format("{}: {}{}", sg.name, rate_text(sg.learning_rate),
+                                                          is_default ? " (range-test default)" : ""))));
+  }
+  for (std::size_t k = 0; k < rung_files.size(); ++k) {
+    if (rung_files[k].empty()) continue;
+    const TuningRung& rung = result.rungs[k];
+    plots.push_back(fmt::format("'{}' using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '{}' title {}", rung_files[k],
+                                kRungBlues[std::min(k + (6 - std::min<std::size_t>(rung_files.size(), 6)), std::size_t{5})], gnuplot_quote(fmt::format("rung {}: {} epochs, {} candidates", k, rung.epochs,
+                                                                          rung.candidates.size()))));
+  }
+  plots.push_back(fmt::format("'{}' using 1:2 with points pt 6 ps 3 lw 3 lc rgb '{}' title {}", pick_file, kHighlight,
+                              gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch))));
+  script += "  plot ";
+  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
+  script += "\n";
   return chart.draw(script);
 }
 

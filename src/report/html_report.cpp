@@ -223,6 +223,76 @@ std::string range_test_section(const ReportInputs& in, const std::vector<Embedde
   return out + "</section>\n";
 }
 
+// Median of small integer lists (the best epochs over repeats); 0 when empty.
+int median_of(std::vector<int> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  return values[(values.size() - 1) / 2];
+}
+
+std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedChart>& charts) {
+  const TuningResult& t = *in.tuning;
+  std::string out = "<section id=\"tuning\"><h2>Learning-rate tuning</h2>\n";
+  if (!t.explanation.empty()) out += fmt::format("<p>{}</p>\n", esc(t.explanation));
+  if (t.cancelled) out += "<p class=\"note\">The search was stopped by the user; the pick is among what was trained.</p>\n";
+  out += charts_of(charts, "tuning");
+  const bool repeated = t.repeats > 1;
+  const auto with_std = [&](double mean, double sd) {
+    return repeated ? fmt::format("{} ± {}", fixed(mean, 4), fixed(sd, 4)) : fixed(mean, 4);
+  };
+  const std::string final_model =
+      t.refit ? fmt::format("refit: a fresh model trained at the picked rate on training + validation rows ({} rows) for {} epochs",
+                            t.training_rows + t.validation_rows, t.best_epoch)
+              : fmt::format("the picked candidate's restored best weights (epoch {}{})",
+                            t.pick < t.candidates.size() && !t.candidates[t.pick].best_epochs.empty() ? t.candidates[t.pick].best_epochs.front() : t.best_epoch,
+                            repeated ? ", first seed" : "");
+  out += "<table>\n";
+  out += fmt::format("<tr><th>recommended learning rate</th><td class=\"num\">{}</td></tr>\n", rate(t.learning_rate));
+  out += fmt::format("<tr><th>best epoch{}</th><td class=\"num\">{}</td></tr>\n", repeated ? " (median over seeds)" : "", t.best_epoch);
+  out += fmt::format("<tr><th>validation loss{}</th><td class=\"num\">{}</td></tr>\n", repeated ? fmt::format(" (mean ± std over {} seeds)", t.repeats) : "",
+                     with_std(t.validation_loss, t.validation_loss_std));
+  out += fmt::format("<tr><th>final model</th><td>{}</td></tr>\n", esc(final_model));
+  out += fmt::format("<tr><th>interval searched</th><td>{} – {}<br><span class=\"muted\">low: {}<br>high: {}</span></td></tr>\n",
+                     rate(t.low), rate(t.high), esc(t.low_reason), esc(t.high_reason));
+  out += fmt::format("<tr><th>rows</th><td>{} training, {} validation (held out of the training split; the test split is "
+                     "not used for the search)</td></tr>\n",
+                     t.training_rows, t.validation_rows);
+  out += "</table>\n";
+
+  out += "<h3>Cost</h3><table>\n";
+  const double share = t.grid_epochs_bound > 0 ? 100.0 * t.epochs_cost / t.grid_epochs_bound : NAN;
+  out += fmt::format("<tr><th>candidate epochs (summed over candidates and seeds)</th><td class=\"num\">{:.0f}</td></tr>\n", t.epochs_cost);
+  out += fmt::format("<tr><th>the same grid trained in full</th><td class=\"num\">{:.0f}{}</td></tr>\n", t.grid_epochs_bound,
+                     std::isfinite(share) ? fmt::format(" (the search used {:.0f} %)", share) : "");
+  out += fmt::format("<tr><th>time</th><td class=\"num\">range test {:.1f} s, search {:.1f} s{}, total {:.1f} s on {} thread{}</td></tr>\n",
+                     t.range_test_seconds, t.search_seconds, t.refit ? fmt::format(", refit {:.1f} s", t.refit_seconds) : "",
+                     t.total_seconds, t.threads, t.threads == 1 ? "" : "s");
+  out += "</table>\n";
+
+  out += "<h3>Candidates</h3><table><tr><th class=\"num\">#</th><th class=\"num\">learning rate</th>";
+  for (std::size_t k = 0; k < t.rungs.size(); ++k)
+    out += fmt::format("<th class=\"num\">rung {} ({} ep.)</th>", k, t.rungs[k].epochs);
+  out += "<th class=\"num\">best epoch</th><th class=\"num\">epochs</th><th>status</th><th>reason</th></tr>\n";
+  for (std::size_t c = 0; c < t.candidates.size(); ++c) {
+    const TuningCandidate& cand = t.candidates[c];
+    const bool chosen = c == t.pick;
+    out += fmt::format("<tr{}><td class=\"num\">{}</td><td class=\"num\">{}{}</td>", chosen ? " class=\"chosen\"" : "", c,
+                       rate(cand.learning_rate), chosen ? "<span class=\"badge\">pick</span>" : "");
+    for (std::size_t k = 0; k < t.rungs.size(); ++k) {
+      const bool last = k + 1 == cand.rung_scores.size();
+      out += fmt::format("<td class=\"num\">{}</td>",
+                         k < cand.rung_scores.size() ? (last && repeated ? with_std(cand.rung_scores[k], cand.score_std) : fixed(cand.rung_scores[k], 4))
+                                                     : std::string("–"));
+    }
+    int epochs = 0;
+    for (const int e : cand.epochs_trained) epochs = std::max(epochs, e);
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n", median_of(cand.best_epochs),
+                       epochs, esc(to_string(cand.status)), esc(cand.reason));
+  }
+  out += "</table>\n";
+  return out + "</section>\n";
+}
+
 std::string comparison_section(const ReportInputs& in, const std::vector<EmbeddedChart>& charts) {
   std::string out = "<section id=\"comparison\"><h2>Default vs tuned</h2>\n";
   const auto& models = in.models;
@@ -337,6 +407,10 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
     attempt("range_test", "Repeated range test: mean loss, ±1 std band, median suggestions with their quartile range",
             [&] { return draw_repeated_range_test(*in.repeated_range_test, folder); });
   }
+  if (in.tuning && !in.tuning->candidates.empty() && !in.tuning->rungs.empty()) {
+    attempt("tuning", "Validation loss of each candidate at the end of each rung (the pick in red), over the range test and its suggestions",
+            [&] { return draw_tuning(*in.tuning, folder); });
+  }
   std::vector<LabeledHistory> histories;
   std::vector<LabeledConfusion> confusions;
   for (const auto& m : in.models) {
@@ -381,17 +455,20 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
 
   const bool has_data = in.data.has_value() || !in.preprocessing_steps.empty();
   const bool has_range = in.range_test.has_value() || in.repeated_range_test.has_value();
+  const bool has_tuning = in.tuning.has_value();
   const bool has_models = !in.models.empty();
   const bool has_config = !in.configuration.is_null();
   out += "<nav>";
   if (has_data) out += "<a href=\"#data\">Data</a>";
   if (has_range) out += "<a href=\"#range-test\">Range test</a>";
+  if (has_tuning) out += "<a href=\"#tuning\">Learning-rate tuning</a>";
   if (has_models) out += "<a href=\"#comparison\">Default vs tuned</a>";
   if (has_config) out += "<a href=\"#configuration\">Configuration</a>";
   out += "</nav>\n";
 
   if (has_data) out += data_section(in);
   if (has_range) out += range_test_section(in, charts);
+  if (has_tuning) out += tuning_section(in, charts);
   if (has_models) out += comparison_section(in, charts);
   if (has_config) {
     out += fmt::format("<section id=\"configuration\"><h2>Configuration</h2>\n<pre>{}</pre>\n</section>\n",

@@ -68,7 +68,9 @@ inline CliResult run_cli(const std::string& args, const std::filesystem::path& c
 
 inline std::string wine() { return quote(data_file("winequalityN.csv").string()); }
 
-// Small, fast settings for the wine data: tiny network, 2 epochs, a short per-step range test.
-inline const char* kFast = "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 ";
+// Small, fast settings for the wine data: tiny network, 2 epochs, a short per-step range test, and
+// (run's default --pick tuner) a search of 3 candidates for at most 4 epochs.
+inline const char* kFast = "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 "
+                           "--candidates 3 --max-epochs 4 --first-rung-epochs 2 ";
 
 }  // namespace lrtune::testing

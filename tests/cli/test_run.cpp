@@ -24,6 +24,48 @@ TEST(CliRun, ComparesDefaultAndTunedAndWritesTheReport) {
   EXPECT_NE(report.find("Range test"), std::string::npos);
 }
 
+TEST(CliRun, TheTunedRateIsTheTunersPickByDefaultWithEverySuggestionBesideIt) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast + "--out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
+  const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
+  EXPECT_EQ(comparison.at("pick"), "tuner");
+  EXPECT_EQ(comparison.at("tuned_learning_rate"), tuning.at("learning_rate"));
+  EXPECT_EQ(comparison.at("tuning").at("learning_rate"), tuning.at("learning_rate"));
+  EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "tuning_candidates.csv"));
+  // Every range-test suggestion is shown beside the pick: text, JSON and report.
+  EXPECT_NE(r.out.find("range-test suggestions:"), std::string::npos) << r.out;
+  for (const auto& s : comparison.at("suggestions").at("suggestions")) {
+    const std::string name = s.at("name");
+    EXPECT_NE(r.out.find(name + " "), std::string::npos) << name;
+  }
+  EXPECT_NE(r.out.find("(tuner)"), std::string::npos) << r.out;
+  const std::string report = read_text(dir.path() / "out" / "report.html");
+  EXPECT_NE(report.find("Learning-rate tuning"), std::string::npos);
+  EXPECT_NE(report.find("tuner pick"), std::string::npos);
+  EXPECT_NE(report.find("Suggestions"), std::string::npos);
+}
+
+// The recipe's own behaviour: the per-epoch range test's suggestion is the tuned rate; no search runs.
+TEST(CliRun, RecipeWithPickFinderTrainsAtTheRangeTestSuggestion) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() +
+                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 "
+                                  "--pick finder --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
+  EXPECT_EQ(comparison.at("pick"), "finder");
+  EXPECT_EQ(comparison.at("tuned_learning_rate"), comparison.at("suggested_learning_rate"));
+  const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
+  EXPECT_EQ(comparison.at("tuned_learning_rate"), suggestion.at("learning_rate"));
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "tuning.json"));
+  EXPECT_FALSE(comparison.contains("tuning"));
+  EXPECT_NE(r.out.find("range-test suggestions:"), std::string::npos) << r.out;
+  EXPECT_EQ(read_text(dir.path() / "out" / "report.html").find("Learning-rate tuning"), std::string::npos);
+}
+
 TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
   TempDir dir;
   const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast +
@@ -41,7 +83,8 @@ TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
 
 TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   TempDir dir;
-  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --out out", dir.path());
+  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --max-epochs 4 --out out",
+                              dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("churned"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("test accuracy"), std::string::npos) << r.out;
@@ -49,7 +92,7 @@ TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "report.html"));
   // The data set is the same bytes every time.
   TempDir again;
-  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --quiet --out out", again.path()).code, 0);
+  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --pick finder --quiet --out out", again.path()).code, 0);
   EXPECT_EQ(read_text(dir.path() / "out" / "demo_data.csv"), read_text(again.path() / "out" / "demo_data.csv"));
 }
 
@@ -61,7 +104,7 @@ TEST(CliRun, ChartsArePngAndSvgAndTheReportEmbedsThem) {
   if (!has_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
   TempDir dir;
   const CliResult r = run_cli(std::string("run ") + wine() +
-                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 --out out",
+                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 --pick finder --out out",
                               dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const auto charts = dir.path() / "out" / "charts";

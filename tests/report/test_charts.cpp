@@ -7,6 +7,7 @@
 
 #include "lrtune/report/charts.hpp"
 #include "report_fixtures.hpp"
+#include "support/tuning_fixture.hpp"
 
 namespace lrtune {
 namespace {
@@ -57,6 +58,35 @@ TEST_F(Charts, LossVsLearningRateMarksEverySuggestion) {
     }
   }
   EXPECT_NE(svg.find("chosen"), std::string::npos);
+}
+
+TEST_F(Charts, TuningRungsOverTheRangeTestWithSuggestionsAndPick) {
+  TempFolder dir("chart_tuning");
+  const TuningResult result = testing::small_tuning_result();
+  const auto files = draw_tuning(result, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(files.png.filename(), "tuning.png");
+  EXPECT_EQ(files.data.size(), 4u);  // two rungs, the range test, the pick
+  const std::string svg = slurp(files.svg);
+  for (const char* text : {"rung 0: 4 epochs, 4 candidates", "rung 1: 8 epochs, 2 candidates", "pick: 0.001 (best epoch 5)",
+                           "interval searched", "range test (right axis)"})
+    EXPECT_NE(svg.find(text), std::string::npos) << text;
+  for (const auto& s : result.range_test.suggestions.suggestions) {
+    if (s.found) EXPECT_NE(svg.find(s.name + ": "), std::string::npos) << s.name;
+  }
+  // The diverged candidate (NaN after epoch 1) is a gap, not an error; rung 1 holds only the promoted two.
+  EXPECT_EQ(slurp(dir.path / "tuning_rung_1.dat"), "# learning_rate validation_loss candidate\n0.0001 0.48 1\n0.001 0.44 2\n");
+}
+
+TEST_F(Charts, TuningWithoutARangeTestStillDraws) {
+  TempFolder dir("chart_tuning_given");
+  TuningResult result = testing::small_tuning_result();
+  result.range_test = {};
+  const auto files = draw_tuning(result, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(slurp(files.svg).find("right axis"), std::string::npos);
+  result.rungs.clear();
+  EXPECT_THROW(draw_tuning(result, dir.path), std::invalid_argument);
 }
 
 TEST_F(Charts, RepeatedRangeTestBandAndMedians) {

@@ -7,6 +7,7 @@
 
 #include "lrtune/report/html_report.hpp"
 #include "report_fixtures.hpp"
+#include "support/tuning_fixture.hpp"
 
 namespace lrtune {
 namespace {
@@ -140,6 +141,39 @@ TEST(HtmlReport, ChartsCanBeSkipped) {
   EXPECT_TRUE(out.charts.empty());
   EXPECT_TRUE(std::filesystem::exists(dir.path / "report.html"));
   EXPECT_FALSE(std::filesystem::exists(dir.path / "charts"));
+}
+
+TEST(HtmlReport, TuningSectionExplainsThePickWithCandidatesAndCosts) {
+  ReportInputs in;
+  in.tuning = testing::small_tuning_result();
+  std::string html = render_report_html(in);
+  EXPECT_NE(html.find("id=\"tuning\""), std::string::npos);
+  EXPECT_NE(html.find("Learning-rate tuning"), std::string::npos);
+  // The explanation, escaped; the pick's row marked; every rung a column; costs against the grid.
+  EXPECT_NE(html.find("of the 2 candidates left after rung 1 &lt;b&gt;."), std::string::npos);
+  EXPECT_NE(html.find("<span class=\"badge\">pick</span>"), std::string::npos);
+  EXPECT_NE(html.find("rung 1 (8 ep.)"), std::string::npos);
+  EXPECT_NE(html.find("the search used 69 %"), std::string::npos);  // 22 of 32 epochs
+  EXPECT_NE(html.find("restored best weights"), std::string::npos);
+  EXPECT_EQ(html.find("refit:"), std::string::npos);
+  EXPECT_NE(html.find("cut at rung 0"), std::string::npos);
+  in.tuning->refit = true;
+  html = render_report_html(in);
+  EXPECT_NE(html.find("refit: a fresh model trained at the picked rate on training + validation rows (1000 rows) for 5 epochs"),
+            std::string::npos);
+  EXPECT_EQ(html.find("restored best weights"), std::string::npos);
+}
+
+TEST(HtmlReport, TuningChartIsEmbedded) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  TempFolder dir("report_tuning");
+  ReportInputs in;
+  in.tuning = testing::small_tuning_result();
+  in.range_test = in.tuning->range_test;
+  const auto out = write_report(dir.path / "report.html", in);
+  EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
+  ASSERT_EQ(out.charts.size(), 2u);  // loss vs learning rate, tuning
+  EXPECT_EQ(out.charts.back().svg.filename(), "tuning.svg");
 }
 
 // Render a sample report for people to look at: LRTUNE_REPORT_SAMPLE=/tmp/folder.

@@ -12,6 +12,7 @@
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/report/gnuplot.hpp"
 #include "lrtune/train/history.hpp"
+#include "lrtune/tune/tuner.hpp"
 
 namespace lrtune {
 
@@ -71,5 +72,12 @@ struct LabeledConfusion {
 // Default stem "confusion_matrices".
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
                                    const ChartOptions& options = {});
+
+// (5) A learning-rate search: validation loss of every candidate at the end of each rung against
+// the learning rate (log x), one line per rung, the pick marked in red; the range-test curve
+// (smoothed loss) on a second y axis with each found suggestion as a dotted vertical line listed in
+// the key, and the searched interval [low, high] shaded. Files "<stem>_rung_<k>.dat",
+// "<stem>_range_test.dat", "<stem>_pick.dat". Default stem "tuning".
+ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options = {});
 
 }  // namespace lrtune

@@ -20,6 +20,7 @@
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/report/charts.hpp"
 #include "lrtune/train/history.hpp"
+#include "lrtune/tune/tuner.hpp"
 
 namespace lrtune {
 
@@ -55,6 +56,7 @@ struct ReportInputs {
   StepLog preprocessing_steps;                   // listed in "Data"
   std::optional<RangeTestCurve> range_test;      // "Range test" section
   std::optional<RepeatedRangeTest> repeated_range_test;  // shown in "Range test" as spreads
+  std::optional<TuningResult> tuning;            // "Learning-rate tuning" section
   std::vector<ReportModel> models;               // "Default vs tuned" section (usually two)
   std::vector<std::string> class_names;          // confusion matrix labels; empty: "0", "1", ...
   nlohmann::json configuration;                  // "Configuration" section; null: absent
@@ -63,7 +65,7 @@ struct ReportInputs {
 
 // A chart placed in the report: its SVG (preferred) or PNG file, and a caption.
 struct EmbeddedChart {
-  std::string section;   // "range_test", "comparison": where it goes
+  std::string section;   // "range_test", "tuning", "comparison": where it goes
   std::string caption;
   std::filesystem::path file;  // .svg or .png
 };
@@ -82,7 +84,7 @@ struct ReportOutput {
 };
 
 // The standard charts for these inputs (range test per epoch when the curve is per-epoch, loss vs
-// learning rate, repeated range test, training comparison, confusion matrices), drawn into
+// learning rate, repeated range test, the tuning search, training comparison, confusion matrices), drawn into
 // `folder`. Throws GnuplotNotFound when gnuplot is absent, GnuplotError if one fails.
 std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_report_charts(const ReportInputs& inputs,
                                                                      const std::filesystem::path& folder);

@@ -1,0 +1,174 @@
+// The validated learning-rate search: a cheap per-step range test bounds an interval, log-spaced
+// candidate rates inside it train in lockstep (same initial weights, same mini-batches, spread
+// over worker threads) and successive halving on validation loss keeps the better part of them,
+// each candidate with early stopping and best-weight restore. The test split is never seen: the
+// tuner gets training rows only and holds its own validation part out of them.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/finder/curve.hpp"
+#include "lrtune/finder/lr_finder.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/sequential.hpp"
+#include "lrtune/optim/optimizer.hpp"
+
+namespace lrtune {
+
+struct TunerOptions {
+  // --- the interval and the candidates ---
+  std::size_t candidates = 10;  // log-spaced rates across [low, high], both ends included; >= 2
+  // Lower end: the range test's `minimum` suggestion divided by 10^decades_below_minimum (>= 1).
+  double decades_below_minimum = 2.0;
+  // Set both to skip the range test and search this interval instead (0 < low < high).
+  std::optional<double> low;
+  std::optional<double> high;
+  // The per-step range test that bounds the interval (fastai's sweep by default); its batch
+  // size and seed are taken from this struct.
+  LRFinderOptions range_test = LRFinderOptions::fastai_per_step();
+
+  // --- successive halving ---
+  int first_rung_epochs = 4;      // epochs every candidate trains before the first cut; >= 1
+  double rung_growth = 2.0;       // rung k ends at first_rung_epochs * rung_growth^k epochs; > 1
+  double keep_fraction = 0.5;     // share of a rung's candidates promoted (rounded up, >= 1); (0, 1)
+  int max_epochs = 100;           // no candidate trains longer; >= first_rung_epochs
+  int patience = 10;              // early stopping on validation loss, best weights restored; >= 1
+  double min_delta = 0.0;         // an improvement smaller than this does not reset patience
+  // Slow starters: a candidate outside the promoted share stays when its validation loss is
+  // still falling and, extrapolated over the next rung, would reach the promotion cut-off.
+  bool keep_improving = true;
+
+  // --- data and training ---
+  double validation_split = 0.2;  // of the rows given, held out at random (scikit-learn's split)
+  std::optional<std::uint64_t> validation_seed;  // default: seed
+  const Matrix* x_val = nullptr;  // explicit validation rows (both or neither) instead of the split
+  const Matrix* y_val = nullptr;
+  Index batch_size = 32;
+  std::uint64_t seed = 0;  // repeat r draws weights and batch order from seed + r
+  int repeats = 1;         // seeds per candidate; candidates are ranked on the mean over seeds
+  std::size_t threads = 0;  // worker threads for the lockstep training; 0 = hardware concurrency
+  std::vector<std::string> metrics = {"accuracy"};
+
+  // --- after the search ---
+  // Train a fresh model (seed) at the picked rate on training + validation rows for the pick's
+  // best epoch count, instead of returning the candidate's restored best weights. Rows: the
+  // given X, y (the validation split is undone), or X, y followed by x_val, y_val; batch order
+  // from seed, as fit(seed). Skipped (result.refit false) when cancelled or no epoch was finite.
+  bool refit = false;
+
+  // Raised by the caller (Ctrl-C): every candidate stops after its current step, the result says
+  // cancelled and picks among what was trained.
+  const std::atomic<bool>* cancel = nullptr;
+
+  void validate() const;  // throws std::invalid_argument naming the option, its value and the range
+};
+
+enum class CandidateStatus {
+  eliminated,     // cut at a rung
+  early_stopped,  // patience ran out (in at least half of its repeats); its best weights are final
+  max_epochs,     // reached max_epochs
+  diverged,       // validation or training loss became non-finite
+  cancelled,      // the user stopped the search
+};
+std::string to_string(CandidateStatus status);
+
+struct TuningCandidate {
+  double learning_rate = 0.0;
+  // Per repeat: validation loss after each epoch trained (1-based epoch e at index e - 1).
+  std::vector<std::vector<double>> validation_losses;
+  std::vector<double> best_validation_losses;  // per repeat: the lowest of the above (+inf if none is finite)
+  std::vector<int> best_epochs;                // per repeat: its epoch (1-based; 0 if none is finite)
+  std::vector<int> epochs_trained;             // per repeat
+  // Mean of best_validation_losses: what halving and the pick compare; +inf when a repeat diverged
+  // (a rate that blows up in one seed is not recommended, whatever its other seeds reached).
+  double score = 0.0;
+  double score_std = 0.0;   // sample std over repeats (0 with one repeat, NaN when score is not finite)
+  // Score at the end of each rung the candidate took part in (index = rung).
+  std::vector<double> rung_scores;
+  CandidateStatus status = CandidateStatus::eliminated;
+  int last_rung = 0;        // the last rung it trained in
+  std::string reason;       // one line: why it was promoted, kept or cut
+};
+
+struct TuningRung {
+  int epochs = 0;                          // every candidate of the rung trains up to this many epochs
+  std::vector<std::size_t> candidates;     // indices into TuningResult::candidates
+  std::vector<std::size_t> promoted;       // in the top keep_fraction
+  std::vector<std::size_t> kept_improving; // outside it but still improving (slow starters)
+  double cutoff_score = 0.0;               // the last promoted candidate's score (NaN: cancelled before the cut)
+  double epochs_cost = 0.0;                // epochs trained in this rung, summed over candidates and repeats
+  double seconds = 0.0;
+};
+
+struct TuningResult {
+  RangeTestCurve range_test;  // empty when the interval was given
+  double low = 0.0, high = 0.0;
+  std::string low_reason, high_reason;  // how each end was found
+  std::vector<TuningCandidate> candidates;  // in rate order
+  std::vector<TuningRung> rungs;
+  std::size_t pick = 0;                 // index of the recommended candidate
+  double learning_rate = 0.0;           // its rate
+  int best_epoch = 0;                   // epochs at which its validation loss was best (median over repeats)
+  double validation_loss = 0.0;         // its score
+  double validation_loss_std = 0.0;
+  std::string explanation;              // one paragraph for people: the pick and why
+  bool refit = false;                   // the final model was retrained on training + validation rows
+  bool cancelled = false;
+  int repeats = 1;
+  Index training_rows = 0, validation_rows = 0;
+  double epochs_cost = 0.0;             // all candidate epochs (range test excluded), summed over repeats
+  double grid_epochs_bound = 0.0;       // candidates * repeats * max_epochs: the same grid trained in full
+  double range_test_seconds = 0.0;
+  double search_seconds = 0.0;
+  double refit_seconds = 0.0;
+  double total_seconds = 0.0;
+  std::size_t threads = 1;
+};
+
+void to_json(nlohmann::json& j, const TuningCandidate& c);
+void to_json(nlohmann::json& j, const TuningRung& r);
+void to_json(nlohmann::json& j, const TuningResult& r);  // the range-test curve included
+
+// Observes the search as it goes (called from the thread that called run, never concurrently).
+struct TunerCallbacks {
+  // After the interval is known (range test run, or the interval given): low, high, reasons, curve.
+  std::function<void(const TuningResult& so_far)> on_interval;
+  std::function<void(const TuningRung& rung, const TuningResult& so_far)> on_rung_end;
+};
+
+class Tuner {
+ public:
+  // prototype: the architecture (its weights are redrawn per repeat with initialize(seed + r));
+  // optimizer: cloned per candidate with its rate set; X, y: training rows only. All are only
+  // read and must outlive the Tuner. Throws std::invalid_argument on options or shapes.
+  Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
+        TunerOptions options = {}, TunerCallbacks callbacks = {});
+
+  TuningResult run();
+
+  // After run(): the recommended model — the picked candidate's restored best weights (repeat 0),
+  // or the refitted model when options.refit. Throws std::logic_error before run() or when the
+  // search was cancelled before any candidate was created (during the range test).
+  const Sequential& model() const;
+
+ private:
+  const Sequential& prototype_;
+  const Optimizer& optimizer_;
+  Loss loss_;
+  const Matrix& x_;
+  const Matrix& y_;
+  TunerOptions options_;
+  TunerCallbacks callbacks_;
+  std::optional<Sequential> model_;
+};
+
+}  // namespace lrtune

@@ -1,0 +1,173 @@
+// `lrtune tune`: the validated learning-rate search (the library's Tuner) on the training split:
+// prints the interval, the rungs, every candidate, the pick with its best epoch and why, and the
+// cost; writes tuning.json, tuning_candidates.csv, the range test, the chart, report.html and the
+// recommended model. The test split is only used to score the final model, after the search.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "commands.hpp"
+#include "exit_codes.hpp"
+#include "lrtune/io/model_file.hpp"
+#include "lrtune/io/result_files.hpp"
+#include "lrtune/io/tuning_files.hpp"
+#include "lrtune/train/fit.hpp"
+#include "report_output.hpp"
+#include "signals.hpp"
+#include "text_output.hpp"
+
+namespace lrtune::cli {
+
+std::string tuning_text(const TuningResult& r) {
+  std::string text = fmt::format("\nSearch interval: {} to {}\n  low:  {}\n  high: {}\n", format_rate(r.low), format_rate(r.high),
+                                 r.low_reason, r.high_reason);
+  std::vector<std::vector<std::string>> rungs = {{"rung", "epochs", "candidates", "promoted", "kept improving", "cut-off", "epochs trained", "time"}};
+  for (std::size_t k = 0; k < r.rungs.size(); ++k) {
+    const TuningRung& g = r.rungs[k];
+    std::string promoted, improving;
+    // Two appends each: GCC 12 warns falsely (-Wrestrict) about `a += "" + b`.
+    for (std::size_t c : g.promoted) {
+      if (!promoted.empty()) promoted += ' ';
+      promoted += format_rate(r.candidates.at(c).learning_rate);
+    }
+    for (std::size_t c : g.kept_improving) {
+      if (!improving.empty()) improving += ' ';
+      improving += format_rate(r.candidates.at(c).learning_rate);
+    }
+    rungs.push_back({std::to_string(k), std::to_string(g.epochs), std::to_string(g.candidates.size()), promoted.empty() ? "-" : promoted,
+                     improving.empty() ? "-" : improving, fmt::format("{:.4f}", g.cutoff_score), fmt::format("{:.0f}", g.epochs_cost),
+                     fmt::format("{:.1f}s", g.seconds)});
+  }
+  text += "\nRungs (successive halving on validation loss)\n\n" + table(rungs);
+
+  std::vector<std::string> header = {"#", "learning rate"};
+  for (std::size_t k = 0; k < r.rungs.size(); ++k) header.push_back(fmt::format("rung {}", k));
+  for (const char* h : {"best epoch", "epochs", "status", "reason"}) header.push_back(h);
+  std::vector<std::vector<std::string>> rows = {header};
+  for (std::size_t c = 0; c < r.candidates.size(); ++c) {
+    const TuningCandidate& cand = r.candidates[c];
+    std::vector<std::string> row = {std::to_string(c), format_rate(cand.learning_rate) + (c == r.pick ? " *" : "")};
+    for (std::size_t k = 0; k < r.rungs.size(); ++k)
+      row.push_back(k < cand.rung_scores.size() ? fmt::format("{:.4f}", cand.rung_scores[k]) : "-");
+    std::vector<int> best = cand.best_epochs;
+    std::sort(best.begin(), best.end());
+    int epochs = 0;
+    for (int e : cand.epochs_trained) epochs = std::max(epochs, e);
+    row.push_back(best.empty() ? "-" : std::to_string(best[(best.size() - 1) / 2]));
+    row.push_back(std::to_string(epochs));
+    row.push_back(to_string(cand.status));
+    row.push_back(cand.reason);
+    rows.push_back(row);
+  }
+  text += fmt::format("\nCandidates (validation loss at the end of each rung{})\n\n",
+                      r.repeats > 1 ? fmt::format(", mean over {} seeds", r.repeats) : "");
+  text += table(rows) + "* = the pick\n";
+  return text;
+}
+
+int command_tune(CommandContext& c, const std::string& data_path) {
+  const Settings& s = c.settings;
+  const Dataset data = load_dataset(s, data_path);
+  c.console.message(data.prepared.summary.to_text() + "\n");
+  write_data_files(c, data);
+  c.console.message(fmt::format("\nSearching {} learning rates on {} training rows ({} held out for validation){}\n",
+                                s.candidates, data.x_train.rows(), s.validation_fraction,
+                                s.repeats > 1 ? fmt::format(", {} seeds each", s.repeats) : ""));
+  TuneRun run = run_tuner(s, data, c.console, s.repeats);
+  const TuningResult& r = run.result;
+
+  write_tuning_json(c.out.file("tuning.json"), r);
+  write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), r);
+  const bool has_range_test = r.range_test.size() > 0;
+  if (has_range_test) {
+    write_curve_csv(c.out.file("range_test.csv"), r.range_test);
+    write_curve_json(c.out.file("range_test.json"), r.range_test);
+  }
+  if (r.candidates.empty() || !run.model) {
+    c.console.message(fmt::format("Interrupted before any candidate trained; what there is was written to {}\n",
+                                  c.out.path().string()));
+    return interrupted() ? kExitInterrupted : kExitError;
+  }
+
+  std::string text;
+  if (has_range_test) {
+    text += fmt::format("\nRange test: {} points, one mini-batch per point, {:.1f}s\n\n", r.range_test.size(),
+                        r.range_test.total_seconds);
+    text += suggestion_table(r.range_test, r.range_test.suggestions.default_rule);
+  }
+  text += tuning_text(r);
+  const TuningCandidate& picked = r.candidates.at(r.pick);
+  text += fmt::format("\nPick: learning rate {} (candidate {}), validation loss {:.4f}{} at epoch {}\n{}\n", format_rate(r.learning_rate),
+                      r.pick, r.validation_loss, r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch,
+                      r.explanation);
+  const std::string final_model =
+      r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs", format_rate(r.learning_rate),
+                            r.training_rows + r.validation_rows, r.best_epoch)
+              : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick,
+                            picked.best_epochs.empty() ? r.best_epoch : picked.best_epochs.front());
+  text += fmt::format("Final model: {}\n", final_model);
+
+  Sequential model = *run.model;
+  const Logs test = evaluate(model, Loss::binary_crossentropy, data.x_test, data.y_test);
+  const Confusion test_confusion = confusion(model.predict(data.x_test, 1024), data.y_test);
+  text += fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", data.y_test.size(),
+                      test.at("loss"), test.at("accuracy"));
+  const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
+  text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
+                      "total {:.2f}s on {} thread{}\n",
+                      r.epochs_cost, r.grid_epochs_bound, share, r.range_test_seconds, r.search_seconds,
+                      r.refit ? fmt::format(", refit {:.1f}s", r.refit_seconds) : "", r.total_seconds, r.threads,
+                      r.threads == 1 ? "" : "s");
+  if (r.cancelled) text += "The search was interrupted: the pick is among what was trained.\n";
+  c.console.result(text);
+
+  nlohmann::json model_settings = {{"source", "tune"},
+                                   {"learning_rate", r.learning_rate},
+                                   {"best_epoch", r.best_epoch},
+                                   {"refit", r.refit},
+                                   {"seed", s.seed},
+                                   {"optimizer", build_optimizer(s, r.learning_rate)->config()},
+                                   {"batch_size", s.batch_size},
+                                   {"split_seed", s.split_seed},
+                                   {"settings_toml", to_toml(s)}};
+  save_model(c.out.file("model.safetensors"), model, Loss::binary_crossentropy, data.prepared.preprocessing, model_settings);
+
+  ReportInputs inputs = report_inputs(c, data);
+  if (has_range_test) inputs.range_test = r.range_test;
+  inputs.tuning = r;
+  ModelEvaluation evaluation;
+  evaluation.accuracy = test.at("accuracy");
+  evaluation.loss = test.at("loss");
+  evaluation.confusion = ConfusionMatrix(2, 2);
+  evaluation.confusion << test_confusion.tn, test_confusion.fp, test_confusion.fn, test_confusion.tp;
+  evaluation.epochs = r.refit ? r.best_epoch : (picked.best_epochs.empty() ? r.best_epoch : picked.best_epochs.front());
+  inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
+  write_report_files(c, inputs);
+  c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));
+
+  if (s.json) {
+    // tuning.json's keys (the range-test curve left out: its suggestions are enough here), plus
+    // the interval, costs, rows, the final model and its test scores grouped for readers.
+    nlohmann::json summary = nlohmann::json(r);
+    summary.erase("range_test");
+    summary["command"] = "tune";
+    summary["out"] = c.out.path().string();
+    summary["final_model"] = r.refit ? "refit" : "best-weights";
+    summary["interval"] = {{"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
+    summary["suggestions"] = has_range_test ? nlohmann::json(r.range_test.suggestions) : nlohmann::json(nullptr);
+    summary["cost"] = {{"epochs", r.epochs_cost},
+                       {"grid_epochs_bound", r.grid_epochs_bound},
+                       {"range_test_seconds", r.range_test_seconds},
+                       {"search_seconds", r.search_seconds},
+                       {"refit_seconds", r.refit_seconds},
+                       {"total_seconds", r.total_seconds},
+                       {"threads", r.threads}};
+    summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", data.y_test.size()}};
+    summary["test"] = {{"loss", test.at("loss")}, {"accuracy", test.at("accuracy")}};
+    summary["model"] = (c.out.path() / "model.safetensors").string();
+    fmt::print("{}\n", summary.dump(2));
+  }
+  return r.cancelled || interrupted() ? kExitInterrupted : kExitOk;
+}
+
+}  // namespace lrtune::cli
