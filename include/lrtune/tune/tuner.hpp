@@ -60,7 +60,9 @@ struct TunerOptions {
 
   // --- after the search ---
   // Train a fresh model (seed) at the picked rate on training + validation rows for the pick's
-  // best epoch count, instead of returning the candidate's restored best weights.
+  // best epoch count, instead of returning the candidate's restored best weights. Rows: the
+  // given X, y (the validation split is undone), or X, y followed by x_val, y_val; batch order
+  // from seed, as fit(seed). Skipped (result.refit false) when cancelled or no epoch was finite.
   bool refit = false;
 
   // Raised by the caller (Ctrl-C): every candidate stops after its current step, the result says
@@ -83,11 +85,13 @@ struct TuningCandidate {
   double learning_rate = 0.0;
   // Per repeat: validation loss after each epoch trained (1-based epoch e at index e - 1).
   std::vector<std::vector<double>> validation_losses;
-  std::vector<double> best_validation_losses;  // per repeat: the lowest of the above
-  std::vector<int> best_epochs;                // per repeat: its epoch (1-based)
+  std::vector<double> best_validation_losses;  // per repeat: the lowest of the above (+inf if none is finite)
+  std::vector<int> best_epochs;                // per repeat: its epoch (1-based; 0 if none is finite)
   std::vector<int> epochs_trained;             // per repeat
-  double score = 0.0;       // mean of best_validation_losses: what halving and the pick compare
-  double score_std = 0.0;   // sample std over repeats (0 with one repeat)
+  // Mean of best_validation_losses: what halving and the pick compare; +inf when a repeat diverged
+  // (a rate that blows up in one seed is not recommended, whatever its other seeds reached).
+  double score = 0.0;
+  double score_std = 0.0;   // sample std over repeats (0 with one repeat, NaN when score is not finite)
   // Score at the end of each rung the candidate took part in (index = rung).
   std::vector<double> rung_scores;
   CandidateStatus status = CandidateStatus::eliminated;
@@ -100,7 +104,7 @@ struct TuningRung {
   std::vector<std::size_t> candidates;     // indices into TuningResult::candidates
   std::vector<std::size_t> promoted;       // in the top keep_fraction
   std::vector<std::size_t> kept_improving; // outside it but still improving (slow starters)
-  double cutoff_score = 0.0;               // the last promoted candidate's score
+  double cutoff_score = 0.0;               // the last promoted candidate's score (NaN: cancelled before the cut)
   double epochs_cost = 0.0;                // epochs trained in this rung, summed over candidates and repeats
   double seconds = 0.0;
 };
@@ -136,7 +140,8 @@ void to_json(nlohmann::json& j, const TuningResult& r);  // the range-test curve
 
 // Observes the search as it goes (called from the thread that called run, never concurrently).
 struct TunerCallbacks {
-  std::function<void(const TuningResult& so_far)> on_interval;                 // after the range test
+  // After the interval is known (range test run, or the interval given): low, high, reasons, curve.
+  std::function<void(const TuningResult& so_far)> on_interval;
   std::function<void(const TuningRung& rung, const TuningResult& so_far)> on_rung_end;
 };
 
@@ -151,7 +156,8 @@ class Tuner {
   TuningResult run();
 
   // After run(): the recommended model — the picked candidate's restored best weights (repeat 0),
-  // or the refitted model when options.refit.
+  // or the refitted model when options.refit. Throws std::logic_error before run() or when the
+  // search was cancelled before any candidate was created (during the range test).
   const Sequential& model() const;
 
  private:

@@ -1,0 +1,84 @@
+// Private to tune: one training unit (a candidate rate x a repeat seed) with its own model,
+// optimizer and batch stream, early stopping on validation loss and best weights kept; and the
+// worker pool that trains a rung's units to an epoch target. Ranking and cutting is halving's job.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lrtune/core/types.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/sequential.hpp"
+#include "lrtune/optim/optimizer.hpp"
+#include "lrtune/train/mini_batch_trainer.hpp"
+
+namespace lrtune::detail {
+
+enum class UnitState { running, early_stopped, max_epochs, diverged, cancelled };
+
+struct UnitRules {
+  int max_epochs = 100;
+  int patience = 10;
+  double min_delta = 0.0;
+  Index batch_size = 32;
+  std::vector<std::string> metrics;
+};
+
+// Not movable (the trainer holds references to the model and optimizer): keep it in a unique_ptr.
+class TrainingUnit {
+ public:
+  // model = prototype with initialize(seed); optimizer = a clone at `learning_rate`; batches
+  // shuffled from `seed` exactly as fit(seed) with explicit validation data would. X, y, x_val,
+  // y_val are referenced and must outlive the unit.
+  TrainingUnit(const Sequential& prototype, const Optimizer& optimizer, double learning_rate, Loss loss,
+               const Matrix& X, const Matrix& y, const Matrix& x_val, const Matrix& y_val, std::uint64_t seed,
+               const UnitRules& rules);
+  TrainingUnit(const TrainingUnit&) = delete;
+  TrainingUnit& operator=(const TrainingUnit&) = delete;
+
+  // Trains whole epochs until `target_epochs` have been trained in all or the unit stops
+  // (early stop, max_epochs, divergence, or *cancel raised: then it stops before its next step,
+  // and the unfinished epoch is not recorded).
+  void train_to(int target_epochs, const std::atomic<bool>* cancel);
+  // Loads the best epoch's weights (the initial ones when no epoch had a finite validation loss).
+  void restore_best() { model_.load_state(best_state_); }
+
+  UnitState state() const { return state_; }
+  bool running() const { return state_ == UnitState::running; }
+  int epochs() const { return static_cast<int>(validation_losses_.size()); }
+  const std::vector<double>& validation_losses() const { return validation_losses_; }  // (epochs,)
+  double best_validation_loss() const { return best_; }  // +inf before a finite one
+  int best_epoch() const { return best_epoch_; }          // 1-based; 0 before a finite one
+  const Sequential& model() const { return model_; }
+
+ private:
+  void end_epoch(double validation_loss);
+
+  UnitRules rules_;
+  Sequential model_;
+  std::unique_ptr<Optimizer> optimizer_;
+  MiniBatchTrainer trainer_;
+  std::vector<double> validation_losses_;
+  double best_;                   // lowest validation loss: its weights are kept
+  int best_epoch_ = 0;
+  ModelState<float> best_state_;
+  double reference_;              // Keras' EarlyStopping best: patience resets when beaten by > min_delta
+  int wait_ = 0;
+  UnitState state_ = UnitState::running;
+};
+
+// Trains each unit to `target_epochs` on min(threads, units) worker threads (0 = hardware
+// concurrency); each worker takes the next unit from a shared counter and trains it to the target.
+// The units are independent, so the outcome does not depend on the thread count. Rethrows the first
+// (lowest-index) exception after every worker finished. Returns the worker count used.
+std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
+                              const std::atomic<bool>* cancel);
+
+// min(threads or hardware concurrency, work), at least 1.
+std::size_t worker_count(std::size_t threads, std::size_t work);
+
+}  // namespace lrtune::detail

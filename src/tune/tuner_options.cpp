@@ -1,0 +1,83 @@
+// TunerOptions' checks (one line per problem, naming the option, its value and the valid range)
+// and the names of candidate statuses. Shapes are checked by the Tuner, which has the data.
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "lrtune/nn/metrics.hpp"
+#include "lrtune/tune/tuner.hpp"
+
+namespace lrtune {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("tuner: " + message); }
+
+}  // namespace
+
+std::string to_string(CandidateStatus status) {
+  switch (status) {
+    case CandidateStatus::eliminated: return "eliminated";
+    case CandidateStatus::early_stopped: return "early-stopped";
+    case CandidateStatus::max_epochs: return "max-epochs";
+    case CandidateStatus::diverged: return "diverged";
+    case CandidateStatus::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+void TunerOptions::validate() const {
+  if (candidates < 2) fail(fmt::format("candidates = {} must be >= 2", candidates));
+  if (!(decades_below_minimum >= 1.0) || !std::isfinite(decades_below_minimum)) {
+    fail(fmt::format("decades_below_minimum = {} must be a finite number >= 1", decades_below_minimum));
+  }
+  if (low.has_value() != high.has_value()) {
+    fail(fmt::format("low and high are given together or not at all (low {}, high {})",
+                     low ? fmt::format("{}", *low) : "unset", high ? fmt::format("{}", *high) : "unset"));
+  }
+  if (low && !(*low > 0.0 && *high > *low && std::isfinite(*high))) {
+    fail(fmt::format("the interval low = {}, high = {} must satisfy 0 < low < high (finite)", *low, *high));
+  }
+  if (first_rung_epochs < 1) fail(fmt::format("first_rung_epochs = {} must be >= 1", first_rung_epochs));
+  if (!(rung_growth > 1.0) || !std::isfinite(rung_growth)) {
+    fail(fmt::format("rung_growth = {} must be a finite number > 1", rung_growth));
+  }
+  if (!(keep_fraction > 0.0 && keep_fraction < 1.0)) fail(fmt::format("keep_fraction = {} must be in (0, 1)", keep_fraction));
+  if (max_epochs < first_rung_epochs) {
+    fail(fmt::format("max_epochs = {} must be >= first_rung_epochs ({})", max_epochs, first_rung_epochs));
+  }
+  if (patience < 1) fail(fmt::format("patience = {} must be >= 1", patience));
+  if (!(min_delta >= 0.0) || !std::isfinite(min_delta)) fail(fmt::format("min_delta = {} must be a finite number >= 0", min_delta));
+  if ((x_val == nullptr) != (y_val == nullptr)) {
+    fail("validation data needs both x_val and y_val (one of them is null)");
+  }
+  if (x_val == nullptr && !(validation_split > 0.0 && validation_split < 1.0)) {
+    fail(fmt::format("validation_split = {} must be in (0, 1) (the search needs validation rows; or give x_val and y_val)",
+                     validation_split));
+  }
+  if (batch_size < 1) fail(fmt::format("batch_size = {} must be >= 1", batch_size));
+  if (repeats < 1) fail(fmt::format("repeats = {} must be >= 1", repeats));
+  for (const auto& name : metrics) {
+    try {
+      (void)metric_from_name(name);
+    } catch (const std::invalid_argument& e) {
+      fail(fmt::format("metrics: {}", e.what()));
+    }
+  }
+  if (!low) {
+    LRFinderOptions test = range_test;
+    test.batch_size = batch_size;
+    test.seed = seed;
+    test.x_val = nullptr;
+    test.y_val = nullptr;
+    test.validation_split = 0.0;
+    try {
+      test.validate();
+    } catch (const std::invalid_argument& e) {
+      fail(fmt::format("range_test: {}", e.what()));
+    }
+  }
+}
+
+}  // namespace lrtune
