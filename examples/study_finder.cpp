@@ -542,9 +542,10 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
         const double ratio = t.epochs / grid_epochs[static_cast<std::size_t>(s)];
         cost_ratio[tuner_names[g]].push_back(ratio);
         fmt::print("[seed {}: interval {:.3g}..{:.3g}, pick {:.3g} (best epoch {}), {} rungs, slowest candidate {} the "
-                   "first cut, {:.0f} epochs = {:.2f} of the grid's {:.0f}, {:.1f} s] ",
+                   "first cut, {:.0f} epochs = {:.2f} of the grid's {:.0f} ({:.2f} of 13 x {} epochs), {:.1f} s] ",
                    s, t.low, t.high, t.lr, t.best_epoch, t.rungs, t.lowest_kept_at_first_cut ? "survived" : "cut at",
-                   t.epochs, ratio, grid_epochs[static_cast<std::size_t>(s)], t.seconds);
+                   t.epochs, ratio, grid_epochs[static_cast<std::size_t>(s)], t.epochs / (13.0 * max_epochs), max_epochs,
+                   t.seconds);
         jset["tuner_runs"][tuner_names[g]].push_back(t.result);
       }
       fmt::print("\n\n");
@@ -577,8 +578,8 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
                            {"pairs", pairs}, {"missing", missing}};
   }
   for (const auto& [name, ratios] : cost_ratio) {
-    fmt::print("\n{}: epochs / the grid's epochs over (set, seed): median {:.3f}, max {:.3f}\n", name, median(ratios),
-               *std::max_element(ratios.begin(), ratios.end()));
+    fmt::print("\n{}: epochs / the early-stopped grid's epochs over (set, seed): median {:.3f}, max {:.3f}\n", name,
+               median(ratios), *std::max_element(ratios.begin(), ratios.end()));
     out["cost_ratio"][name] = ratios;
   }
   if (!out_path.empty()) std::ofstream(out_path) << out.dump(1) << '\n';
