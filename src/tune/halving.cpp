@@ -31,7 +31,9 @@ std::vector<int> rung_epoch_targets(int first_rung_epochs, double rung_growth, i
 
 namespace {
 
-std::string score_text(double score) { return std::isfinite(score) ? fmt::format("{:.4g}", score) : "diverged"; }
+std::string score_text(double score) {
+  return std::isfinite(score) ? fmt::format("{:.4g}", score) : "no finite score (diverged)";
+}
 
 }  // namespace
 

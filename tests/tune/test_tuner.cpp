@@ -16,6 +16,7 @@
 #include "lrtune/core/split.hpp"
 #include "lrtune/finder/lr_finder.hpp"
 #include "lrtune/optim/adam.hpp"
+#include "lrtune/optim/sgd.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/tune/halving.hpp"
 #include "lrtune/tune/tuner.hpp"
@@ -298,6 +299,25 @@ TEST_F(TunerTest, CancelStopsTheSearch) {
   EXPECT_TRUE(none.cancelled);
   EXPECT_TRUE(none.candidates.empty());
   EXPECT_THROW(early.model(), std::logic_error);
+}
+
+TEST_F(TunerTest, DivergedCandidatesScoreInfinityAndAreNotPicked) {
+  TunerOptions o = quick_options();
+  o.candidates = 3;  // 1e-2, 1e3, 1e8: plain SGD blows up at the upper two
+  o.low = 1e-2;
+  o.high = 1e8;
+  o.max_epochs = 4;
+  const lrtune::Sgd sgd;
+  const TuningResult r = Tuner(model, sgd, kLoss, data.X, data.y, o).run();
+  EXPECT_EQ(r.pick, 0u);
+  EXPECT_TRUE(std::isfinite(r.validation_loss));
+  const auto& top = r.candidates.back();
+  EXPECT_EQ(top.status, lrtune::CandidateStatus::diverged);
+  EXPECT_TRUE(std::isinf(top.score));
+  const nlohmann::json j = r;
+  EXPECT_EQ(j["candidates"][2]["score"], "inf");
+  EXPECT_EQ(j["candidates"][2]["status"], "diverged");
+  EXPECT_NE(top.reason.find("diverged"), std::string::npos) << top.reason;
 }
 
 // The message of the std::invalid_argument that building a Tuner with these options throws.
