@@ -453,6 +453,15 @@ class Reader {
     const std::string_view trimmed = trim(field.text);
     const bool missing = missing_.contains(trimmed);
     if (plan.type == ColumnType::kCategorical) {
+      // Text values become category names in JSON files: UTF-8 only (pandas' default too).
+      if (const std::size_t bad = missing ? std::string_view::npos : invalid_utf8_at(field.text);
+          bad != std::string_view::npos) {
+        throw DataError(fmt::format("{}:{}: column {} (\"{}\"): the value is not UTF-8 (byte 0x{:02X} at offset {} "
+                                    "of the cell); expected UTF-8 text (convert the file, e.g. iconv -f latin1 -t "
+                                    "utf-8)",
+                                    source_, line, c + 1, column.name, static_cast<unsigned char>(field.text[bad]),
+                                    bad));
+      }
       column.strings.emplace_back(missing ? std::string_view{} : field.text);
       column.missing.push_back(missing ? 1 : 0);
       return;

@@ -111,6 +111,10 @@ const std::vector<BadInput>& cases() {
        [](const fs::path& d) { return with_csv(d, "a,b,caf\xe9,kind,y\n1,2,3,red,0\n"); },
        1,
        {"data.csv:1: column 3: the header cell is not UTF-8 (byte 0xE9 at offset 3 of the cell)"}},
+      {"NonUtf8TextValue",  // Latin-1 text, not in the list but as common
+       [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n1,2,3,red,0\n4,5,6,r\xe9" "d,1\n"); },
+       1,
+       {"data.csv:3: column 4 (\"kind\"): the value is not UTF-8 (byte 0xE9 at offset 1 of the cell)"}},
       {"HeaderWiderThanTheColumnLimit",  // 10^6 + 1 columns
        [](const fs::path& d) {
          std::string header;
