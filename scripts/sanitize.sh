@@ -10,3 +10,11 @@ cmake --build build-asan -j"${LRTUNE_JOBS:-2}"
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 ctest --test-dir build-asan --output-on-failure -j2
+
+# LeakSanitizer on the whole command: `lrtune demo` (data, range test, two trainings, files,
+# charts, report) with 2 epochs. Any leak report makes the sanitized binary exit non-zero.
+demo_out="$(mktemp -d)"
+trap 'rm -rf "$demo_out"' EXIT
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:strict_string_checks=1:exitcode=23" \
+  build-asan/lrtune demo --epochs 2 --out "$demo_out/demo" --quiet >/dev/null
+echo "sanitize: lrtune demo --epochs 2 ran clean under ASan/LSan/UBSan"

@@ -54,6 +54,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path, csv_text);
   c.console.message(data.prepared.summary.to_text() + "\n");
+  warn_about_data(s, data, c.console);
   write_data_files(c, data);
   if (csv_text) c.out.write("demo_data.csv", *csv_text);
   const RangeTestCurve curve = run_finder(s, data, c.console);
@@ -151,6 +152,13 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
     c.console.message(fmt::format("Interrupted: the histories of the finished epochs are in {}\n", c.out.path().string()));
     return kExitInterrupted;
   }
+  // A training that met a non-finite loss is part of the comparison (its history and test scores
+  // are of the weights before that batch); say so once per training.
+  for (int which = 0; which < 2; ++which)
+    for (const auto& r : results[which])
+      if (diverged(r))
+        c.console.warning(fmt::format("{} training (learning rate {}, seed {}) stopped: {}\n", names[which],
+                                      format_rate(r.learning_rate), r.seed, r.history.stop_message));
 
   // ---- summary ----
   std::vector<std::vector<std::string>> rows = {{"", "default", "tuned"}};
@@ -164,7 +172,10 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   } else {
     rows.push_back({"epochs", std::to_string(s.epochs), std::to_string(s.epochs)});
   }
-  add_row("final train loss", [](const TrainResult& r) { return r.history.values("loss").back(); }, "{:.4f}");
+  add_row("final train loss", [](const TrainResult& r) {
+    // No epoch finished when the first one met a non-finite loss.
+    return r.history.contains("loss") ? r.history.values("loss").back() : std::nan("");
+  }, "{:.4f}");
   add_row("test loss", [](const TrainResult& r) { return r.test_loss; }, "{:.4f}");
   add_row("test accuracy", [](const TrainResult& r) { return r.test_accuracy; }, "{:.4f}");
   add_row("training time (s)", [](const TrainResult& r) { return r.history.train_seconds; }, "{:.1f}");

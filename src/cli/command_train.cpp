@@ -31,6 +31,7 @@ void write_model(CommandContext& c, const Dataset& data, const TrainResult& resu
 int command_train(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   c.console.message(data.prepared.summary.to_text() + "\n");
+  warn_about_data(c.settings, data, c.console);
   write_data_files(c, data);
   double rate = 0.0;
   ReportInputs inputs = report_inputs(c, data);
@@ -59,6 +60,11 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                   c.out.path().string()));
     return kExitInterrupted;
   }
+  if (diverged(result))
+    throw TrainingDiverged(fmt::format("training diverged: {}; {} has the {} finished epoch{} and the partial one "
+                                       "(as Keras logs it), no model saved; try a smaller --lr",
+                                       result.history.stop_message, (c.out.path() / "history.csv").string(),
+                                       result.epochs_run - 1, result.epochs_run == 2 ? "" : "s"));
   c.out.write_json("metrics.json", to_json(result));
   write_model(c, data, result, "model.safetensors");
   // The test split's probabilities from the model in memory: what predict must reproduce from the file.

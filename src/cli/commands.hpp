@@ -2,6 +2,7 @@
 // returns an exit code. Flag parsing and error reporting are main.cpp's.
 #pragma once
 
+#include <stdexcept>
 #include <string>
 
 #include "console.hpp"
@@ -10,6 +11,13 @@
 #include "workflow.hpp"
 
 namespace lrtune::cli {
+
+// `train` stopped on a non-finite loss after writing what it had: main prints the one line
+// and exits with kExitDiverged, keeping the output folder.
+class TrainingDiverged : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 struct CommandContext {
   std::string command;       // "find", "run", ...

@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
   } catch (const UsageError& e) {
     if (out) out->discard();
     return error(e.what(), kExitUsage);
+  } catch (const TrainingDiverged& e) {  // the history written so far is the evidence: kept
+    return error(e.what(), kExitDiverged);
   } catch (const std::exception& e) {
     if (out) out->discard();
     return error(e.what(), kExitError);

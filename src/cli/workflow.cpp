@@ -2,6 +2,7 @@
 #include "workflow.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include <fmt/format.h>
 
@@ -47,8 +48,10 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
     }
   } catch (const DataError& e) {
     const std::string what = e.what();
-    if (what.find("single class") != std::string::npos || what.find("one class") != std::string::npos ||
-        what.find("binary") != std::string::npos)
+    // Only the target rule's messages: a CSV error may say "binary" too ("a binary file").
+    if (what.find("target") != std::string::npos &&
+        (what.find("single class") != std::string::npos || what.find("one class") != std::string::npos ||
+         what.find("binary") != std::string::npos))
       throw DataError(what + " (make the target binary with --positive: a comparison such as '>=6' on a numeric "
                              "column, or the name of the positive class)");
     throw;
@@ -59,6 +62,19 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
   data.y_test = to_float(data.prepared.y_test);
   return data;
 }
+
+void warn_about_data(const Settings& s, const Dataset& data, const Console& console) {
+  for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
+  Index rows = data.x_train.rows();
+  // Early stopping holds out ceil(fraction * rows) of them, as the trainer's split does.
+  if (s.early_stopping) rows -= static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(rows)));
+  if (s.batch_size > rows)
+    console.warning(fmt::format("--batch-size {} is larger than the {} {}rows; each epoch is one batch of all {} "
+                                "rows (as Keras does)\n",
+                                s.batch_size, rows, s.early_stopping ? "training (non-validation) " : "train ", rows));
+}
+
+bool diverged(const TrainResult& r) { return r.history.stop_reason == StopReason::non_finite_loss; }
 
 Sequential build_model(const Settings& s, Index input_dim, std::uint64_t seed) {
   std::vector<LayerSpec> layers;

@@ -29,6 +29,10 @@ CsvOptions csv_options(const Settings& settings);
 // Reads `path` (or parses `csv_text` when given, naming it `source`) and prepares it.
 Dataset load_dataset(const Settings& settings, const std::string& path, const std::optional<std::string>& csv_text = {});
 
+// The data's warnings (a feature constant on the train rows, more features than rows) and a
+// --batch-size larger than the train rows, one "lrtune: warning:" line each on stderr.
+void warn_about_data(const Settings& settings, const Dataset& data, const Console& console);
+
 Sequential build_model(const Settings& settings, Index input_dim, std::uint64_t seed);
 std::unique_ptr<Optimizer> build_optimizer(const Settings& settings, std::optional<double> learning_rate);
 
@@ -69,6 +73,9 @@ struct TrainResult {
 // early stopping; then evaluated on the test split. `title` prefixes the progress lines.
 TrainResult train_and_evaluate(const Settings& settings, const Dataset& data, double learning_rate, std::uint64_t seed,
                                const Console& console, const std::string& title);
+
+// The training stopped on a non-finite loss (the engine's message says where).
+bool diverged(const TrainResult& result);
 
 Confusion confusion(const Matrix& probabilities, const Vector& y);
 nlohmann::json to_json(const TrainResult& result);

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <cerrno>
 #include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -261,6 +262,31 @@ char detect_delimiter(std::string_view text) {
   return ',';
 }
 
+// The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no
+// overlong forms, no surrogates, nothing above U+10FFFF), or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const std::size_t n = s.size();
+  for (std::size_t i = 0; i < n;) {
+    const unsigned c = b[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t len = 0;
+    unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return i;
+    if (i + len > n || b[i + 1] < lo || b[i + 1] > hi) return i;
+    for (std::size_t k = 2; k < len; ++k)
+      if (b[i + k] < 0x80 || b[i + k] > 0xBF) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}'", d); }
 
 struct ColumnPlan {
@@ -277,6 +303,14 @@ class Reader {
     if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
     if (trim_all(text_).empty()) {
       throw DataError(fmt::format("{}: empty file; expected a header row and at least one data row", source_));
+    }
+    // Text files hold no NUL bytes; one near the start means a binary (or compressed) file.
+    const std::string_view head = text_.substr(0, std::size_t{64} << 10);
+    if (const std::size_t nul = head.find('\0'); nul != std::string_view::npos) {
+      const auto line = 1 + std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+      throw DataError(fmt::format("{}:{}: a NUL byte (file offset {}): this looks like a binary or compressed file; "
+                                  "expected CSV text",
+                                  source_, line, nul));
     }
     delim_ = options_.delimiter != '\0' ? options_.delimiter : detect_delimiter(text_);
     if (delim_ != ',' && delim_ != ';' && delim_ != '\t') {
@@ -323,6 +357,12 @@ class Reader {
                                     tok.line(), kMaxCsvColumns, kMaxCsvColumns));
       }
       end = tok.next(field, static_cast<Index>(names_.size()));
+      if (const std::size_t bad = invalid_utf8_at(field.text); bad != std::string_view::npos) {
+        throw DataError(fmt::format("{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
+                                    "the cell); expected column names in UTF-8",
+                                    source_, header_line_, names_.size() + 1,
+                                    static_cast<unsigned char>(field.text[bad]), bad));
+      }
       std::string name(field.text);
       if (name.empty()) name = fmt::format("Unnamed: {}", names_.size());  // as pandas names it
       if (!seen.insert(name).second) {
@@ -338,6 +378,7 @@ class Reader {
     for (const auto& [name, type] : options_.column_types) {
       auto it = std::find(names_.begin(), names_.end(), name);
       if (it == names_.end()) {
+        if (options_.column_types_may_be_absent) continue;
         throw DataError(fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header",
                                     source_, name));
       }
@@ -412,6 +453,15 @@ class Reader {
     const std::string_view trimmed = trim(field.text);
     const bool missing = missing_.contains(trimmed);
     if (plan.type == ColumnType::kCategorical) {
+      // Text values become category names in JSON files: UTF-8 only (pandas' default too).
+      if (const std::size_t bad = missing ? std::string_view::npos : invalid_utf8_at(field.text);
+          bad != std::string_view::npos) {
+        throw DataError(fmt::format("{}:{}: column {} (\"{}\"): the value is not UTF-8 (byte 0x{:02X} at offset {} "
+                                    "of the cell); expected UTF-8 text (convert the file, e.g. iconv -f latin1 -t "
+                                    "utf-8)",
+                                    source_, line, c + 1, column.name, static_cast<unsigned char>(field.text[bad]),
+                                    bad));
+      }
       column.strings.emplace_back(missing ? std::string_view{} : field.text);
       column.missing.push_back(missing ? 1 : 0);
       return;
@@ -466,7 +516,10 @@ Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   // A read-only private mapping, populated up front: no copy of the file and no
   // page-by-page faults (measured: reading the file cost as much as parsing it).
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw DataError(fmt::format("{}: cannot open the file; expected a readable CSV file", source));
+  if (fd < 0) {
+    throw DataError(fmt::format("{}: cannot open the file ({}); expected a readable CSV file", source,
+                                std::strerror(errno)));
+  }
   struct stat info {};
   if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
     ::close(fd);

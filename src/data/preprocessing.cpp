@@ -114,7 +114,14 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
     table = drop_missing_rows(table, {o.target}, &log);
     log.back().text = "rows without a target value: " + log.back().text;
   }
-  if (table.rows() == 0) throw DataError(fmt::format("{}: no rows left after dropping missing values", raw.source));
+  if (table.rows() == 0) {
+    std::vector<std::string> counts;  // the drop step's missing cells per column
+    for (const auto& [name, count] : log.back().details.at("missing_per_column").items())
+      counts.push_back(fmt::format("\"{}\" {}", name, count.get<Index>()));
+    throw DataError(fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
+                                "(missing cells per column: {}); impute them or leave out the emptiest columns",
+                                raw.source, raw.rows(), fmt::join(counts, ", ")));
+  }
 
   // 3. Target over the whole kept table (the rule does not depend on the split).
   const Target target = make_target(table.column(o.target), o.target_rule, raw.source);
@@ -228,10 +235,29 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
     const nlohmann::json sj = fitted.scaler.to_json();
     details["offset"] = sj["offset"];
     details["scale"] = sj["scale"];
+    std::vector<std::string> constant;
+    for (const Index j : fitted.scaler.constant_features())
+      constant.push_back(fitted.feature_names[static_cast<std::size_t>(j)]);
+    details["constant_features"] = constant;
     log.push_back({"scale",
                    fmt::format("{} scaler fitted on {} train rows, {} features", to_string(o.scaler),
                                data.x_train.rows(), data.x_train.cols()),
                    details});
+    if (!constant.empty()) {
+      constexpr std::size_t kNamed = 5;
+      const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
+      data.warnings.push_back(fmt::format("{} feature{} constant on the {} train rows, left unscaled (only shifted): "
+                                          "\"{}\"{}",
+                                          constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(),
+                                          fmt::join(named, "\", \""),
+                                          constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed)
+                                                                   : ""));
+    }
+  }
+  if (data.x_train.cols() > data.x_train.rows()) {
+    data.warnings.push_back(fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
+                                        "exactly, so judge it on the test split",
+                                        data.x_train.cols(), data.x_train.rows()));
   }
 
   fitted.target = o.target;
@@ -255,6 +281,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
 
 CsvOptions FittedPreprocessing::csv_options(CsvOptions base) const {
   for (const auto& c : source_columns) base.column_types[c.name] = c.type;
+  base.column_types_may_be_absent = true;  // apply() names the missing ones
   return base;
 }
 
@@ -274,13 +301,15 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
                                      c.type == ColumnType::kCategorical ? " (read the file with csv_options())" : ""));
     }
   }
-  if (!problems.empty()) {
-    throw DataError(fmt::format("{}: the table does not match the fitted preprocessing: {}", raw.source,
-                                fmt::join(problems, "; ")));
-  }
   std::vector<std::string> extra;
   for (const auto& c : raw.columns) {
     if (c.name != target && std::find(names.begin(), names.end(), c.name) == names.end()) extra.push_back(c.name);
+  }
+  if (!problems.empty()) {
+    throw DataError(fmt::format("{}: the table does not match the fitted preprocessing: {}{}", raw.source,
+                                fmt::join(problems, "; "),
+                                extra.empty() ? "" : fmt::format("; columns it does not use: \"{}\"",
+                                                                 fmt::join(extra, "\", \""))));
   }
   out.steps.push_back({"check_columns",
                        fmt::format("{} feature columns found{}", names.size(),

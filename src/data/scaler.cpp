@@ -86,6 +86,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
       const double bound = rows * kEps * var + (rows * mean * kEps) * (rows * mean * kEps);
       s.offset_[j] = mean;
       s.scale_[j] = var <= bound ? 1.0 : std::sqrt(var);
+      if (var <= bound) s.constant_.push_back(j);
     } else if (kind == ScalerKind::kMinMax) {
       double lo = x_train(0, j), hi = x_train(0, j);
       for (Index i = 1; i < n; ++i) {
@@ -95,6 +96,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
       const double range = hi - lo;
       s.offset_[j] = lo;
       s.scale_[j] = range < 10.0 * kEps ? 1.0 : range;  // _handle_zeros_in_scale
+      if (range < 10.0 * kEps) s.constant_.push_back(j);
     }
   }
   return s;

@@ -3,6 +3,7 @@
 // validates everything against the architecture before it allocates or copies anything.
 #include "lrtune/io/model_file.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -243,6 +244,13 @@ SavedModel decode_model(std::string_view bytes, std::string_view source) {
       if (t->shape != expected) {
         throw fail(fmt::format("tensor \"{}\" has shape {}, expected {}", block.name, shape_text(t->shape),
                                shape_text(expected)));
+      }
+      // A flipped bit in a weight's exponent shows as inf or NaN; such a model predicts nothing useful.
+      if (const auto bad = std::find_if(t->values.begin(), t->values.end(), [](float v) { return !std::isfinite(v); });
+          bad != t->values.end()) {
+        throw fail(fmt::format("tensor \"{}\" holds {} at index {} (a damaged file, or weights saved after the "
+                               "training diverged)",
+                               block.name, *bad, bad - t->values.begin()));
       }
       std::copy(t->values.begin(), t->values.end(), params.begin() + block.offset);
     }

@@ -67,7 +67,8 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
         context.stop_reason = StopReason::non_finite_loss;
         context.stop_message = fmt::format("batch loss became {} at epoch {}, step {} (learning rate {:.4g}); "
                                            "training stopped, the update of that batch was not applied",
-                                           batch.loss, epoch + 1, context.step, optimizer.learning_rate());
+                                           std::isnan(batch.loss) ? "nan" : fmt::format("{}", batch.loss), epoch + 1,
+                                           context.step, optimizer.learning_rate());  // "nan", never "-nan"
       }
       if (context.stop_training) break;
     }

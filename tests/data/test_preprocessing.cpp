@@ -233,6 +233,19 @@ TEST(FittedPreprocessing, ApplySaysWhatDiffers) {
   }
 }
 
+TEST(FittedPreprocessing, ReadWithItsOptionsAFileMissingAColumnNamesItAndTheUnusedOnes) {
+  const auto& p = wine().preprocessing;
+  try {  // the reader leaves the absent typed columns to apply()
+    (void)p.apply(parse_csv("type,pH,alcohol,density,colour\nred,3,9,1,x\n", p.csv_options(), "new.csv"));
+    FAIL();
+  } catch (const DataError& e) {
+    const std::string m = e.what();
+    EXPECT_THAT(m, HasSubstr("new.csv: the table does not match the fitted preprocessing"));
+    EXPECT_THAT(m, HasSubstr("missing column \"fixed acidity\""));
+    EXPECT_THAT(m, HasSubstr("columns it does not use: \"colour\""));
+  }
+}
+
 TEST(FittedPreprocessing, UnseenLevelIsAnErrorOrAllZero) {
   const auto& d = wine();
   const std::string header =

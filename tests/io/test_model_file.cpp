@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <limits>
 #include <random>
+
+#include <fmt/format.h>
 
 #include "io_test_util.hpp"
 #include "lrtune/io/atomic_file.hpp"
@@ -201,6 +204,20 @@ TEST(ModelFile, WrongShapeIsAnError) {
   });
   const std::string message = model_error([&] { decode_model(transposed, "m.safetensors"); });
   EXPECT_NE(message.find("shape [8, 5], expected [5, 8]"), std::string::npos) << message;
+}
+
+TEST(ModelFile, NonFiniteWeightsAreAnError) {
+  const std::string bytes = encode_model(sample_model(), Loss::binary_crossentropy, sample_preprocessing(), kSettings);
+  for (const float bad : {std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity()}) {
+    const std::string damaged = reencode(bytes, [bad](SafetensorsFile& f) {
+      for (auto& t : f.tensors) {
+        if (t.name == "dense_1/kernel") t.values[7] = bad;
+      }
+    });
+    const std::string message = model_error([&] { decode_model(damaged, "m.safetensors"); });
+    EXPECT_NE(message.find(fmt::format("tensor \"dense_1/kernel\" holds {} at index 7", bad)), std::string::npos)
+        << message;
+  }
 }
 
 TEST(ModelFile, ForeignFilesAreRejected) {

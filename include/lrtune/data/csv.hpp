@@ -15,8 +15,9 @@
 
 namespace lrtune {
 
-// Limits, enforced with a DataError naming the line.
-inline constexpr Index kMaxCsvColumns = 100'000;
+// Limits, enforced with a DataError naming the line. Header cells must be UTF-8 (column
+// names go into JSON files); other bytes are an error naming the line and column.
+inline constexpr Index kMaxCsvColumns = 1'000'000;
 inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{16} << 20;  // 16 MiB per record
 
 // "", NA, N/A, NaN, nan, null, NULL, ? (compared after trimming spaces and tabs).
@@ -30,6 +31,9 @@ struct CsvOptions {
   // Overrides of the inferred type, by column name. A column forced numeric that holds
   // a non-number is an error; a name not in the header is an error.
   std::map<std::string, ColumnType> column_types;
+  // A column_types name that is not in the header: an error (false), or ignored (true; the
+  // fitted preprocessing's apply() then names every missing column at once).
+  bool column_types_may_be_absent = false;
 };
 
 // The whole file; errors name the file, line and column and what was expected.

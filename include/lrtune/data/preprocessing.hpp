@@ -90,6 +90,9 @@ struct PreparedData {
   FittedPreprocessing preprocessing;
   StepLog steps;
   DataSummary summary;  // of the raw table, with the target's balance per part
+  // What the caller should tell the user, one line each, without a trailing newline: a
+  // feature constant on the train rows (left unscaled), more features than train rows.
+  std::vector<std::string> warnings;
 };
 
 PreparedData prepare(const Table& raw, const PrepareOptions& options);

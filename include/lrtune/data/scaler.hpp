@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,9 @@ class Scaler {
   ScalerKind kind() const { return kind_; }
   const VectorD& offset() const { return offset_; }  // (features,)
   const VectorD& scale() const { return scale_; }    // (features,)
+  // Columns found constant at fit (kept at scale 1, so only shifted), in column order.
+  // Known from fit() only; from_json() leaves it empty.
+  const std::vector<Index>& constant_features() const { return constant_; }
 
   nlohmann::json to_json() const;
   static Scaler from_json(const nlohmann::json& json);
@@ -38,6 +42,7 @@ class Scaler {
   ScalerKind kind_ = ScalerKind::kNone;
   VectorD offset_;
   VectorD scale_;
+  std::vector<Index> constant_;
 };
 
 }  // namespace lrtune
