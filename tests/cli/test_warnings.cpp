@@ -32,8 +32,11 @@ TEST(CliWarnings, ZeroVarianceFeatureIsLeftUnscaled) {
             1)
       << r.err;
   const auto steps = nlohmann::json::parse(read_text(dir.path() / "out" / "data_steps.json"));
-  for (const auto& step : steps)
-    if (step.at("step") == "scale") EXPECT_EQ(step.at("details").at("constant_features"), nlohmann::json({"c"}));
+  for (const auto& step : steps) {
+    if (step.at("step") == "scale") {
+      EXPECT_EQ(step.at("details").at("constant_features"), nlohmann::json({"c"}));
+    }
+  }
 }
 
 TEST(CliWarnings, MoreFeaturesThanRows) {
