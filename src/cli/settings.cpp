@@ -3,6 +3,7 @@
 #include "settings.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <variant>
 
@@ -193,17 +194,14 @@ std::string to_toml(const Settings& s) {
   return out;
 }
 
-void apply_toml_file(Settings& s, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    fail(fmt::format("{}: {}", where(e.source()), e.description()));
-  }
+namespace {
+
+void apply_toml_table(Settings& s, const toml::table& root) {
   for (auto&& [section_key, section_node] : root) {
     const toml::table* section = section_node.as_table();
     if (!section) fail(fmt::format("{}: '{}' must be a table such as [data]", where(section_node.source()), section_key.str()));
-    for (auto&& [key, node] : *section) {
+    for (auto&& [key, key_node] : *section) {
+      const toml::node& node = key_node;  // a plain reference: clang 14 cannot capture structured bindings
       const Field* field = nullptr;
       for (const Field& f : fields())
         if (section_key.str() == f.section && key.str() == f.key) field = &f;
@@ -228,6 +226,8 @@ void apply_toml_file(Settings& s, const std::string& path) {
             } else if constexpr (std::is_integral_v<V>) {
               auto v = node.template value<std::int64_t>();
               if (!v || *v < 0) fail(place + " must be a non-negative integer");
+              if (static_cast<std::uint64_t>(*v) > static_cast<std::uint64_t>(std::numeric_limits<V>::max()))
+                fail(fmt::format("{} must be at most {}", place, std::numeric_limits<V>::max()));
               value = static_cast<V>(*v);
             } else {
               const toml::array* array = node.as_array();
@@ -244,6 +244,28 @@ void apply_toml_file(Settings& s, const std::string& path) {
           field->member);
     }
   }
+}
+
+}  // namespace
+
+void apply_toml_file(Settings& s, const std::string& path) {
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    fail(fmt::format("{}: {}", where(e.source()), e.description()));
+  }
+  apply_toml_table(s, root);
+}
+
+void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    fail(fmt::format("{}: {}", where(e.source()), e.description()));
+  }
+  apply_toml_table(s, root);
 }
 
 }  // namespace lrtune::cli
