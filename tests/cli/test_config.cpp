@@ -67,6 +67,15 @@ TEST(CliConfig, BadExperimentFileNamesLineAndColumn) {
   EXPECT_NE(r.err.find("syntax.toml:2:"), std::string::npos) << r.err;
 }
 
+// An integer beyond the field's type was wrapped (4294967297 epochs became 1); now refused.
+TEST(CliConfig, ExperimentFileIntegerOutOfRangeIsRefused) {
+  TempDir dir;
+  { std::ofstream(dir.path() / "big.toml") << "[training]\nepochs = 4294967297\n"; }
+  const CliResult r = run_cli("config --config big.toml", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("[training] epochs (--epochs) must be at most 2147483647"), std::string::npos) << r.err;
+}
+
 TEST(CliConfig, InvalidFlagsAreOneLineNamingTheFlag) {
   TempDir dir;
   struct Case {
