@@ -1,6 +1,7 @@
 // Validation and the TOML form of Settings. One table (kFields) names every field once:
 // its file section and key, its flag; to_toml and apply_toml_file both walk it.
 #include "settings.hpp"
+#include "toml.hpp"
 
 #include <cmath>
 #include <limits>
@@ -9,11 +10,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#include <toml++/toml.h>
-#pragma GCC diagnostic pop
 
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
@@ -177,7 +173,8 @@ std::string to_toml(const Settings& s) {
             text = value ? "true" : "false";
           } else if constexpr (std::is_same_v<V, double>) {
             text = fmt::format("{}", value);
-            if (text.find_first_of(".eE") == std::string::npos) text += ".0";  // a TOML float, not an integer
+            // A TOML float, not an integer; inf and nan are floats as they are ("inf.0" is no TOML).
+            if (std::isfinite(value) && text.find_first_of(".eE") == std::string::npos) text += ".0";
           } else if constexpr (std::is_integral_v<V>) {
             text = fmt::format("{}", value);
           } else if constexpr (std::is_same_v<V, std::vector<int>>) {
@@ -254,6 +251,8 @@ void apply_toml_file(Settings& s, const std::string& path) {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     fail(fmt::format("{}: {}", where(e.source()), e.description()));
+  } catch (const TomlInternalError& e) {
+    fail(fmt::format("{}: not a valid TOML file ({})", path, e.what()));
   }
   apply_toml_table(s, root);
 }
@@ -264,6 +263,8 @@ void apply_toml_text(Settings& s, std::string_view text, const std::string& sour
     root = toml::parse(text, source);
   } catch (const toml::parse_error& e) {
     fail(fmt::format("{}: {}", where(e.source()), e.description()));
+  } catch (const TomlInternalError& e) {
+    fail(fmt::format("{}: not a valid TOML file ({})", source, e.what()));
   }
   apply_toml_table(s, root);
 }
