@@ -4,6 +4,7 @@
 #include "toml.hpp"
 
 #include <cmath>
+#include <fstream>
 #include <limits>
 #include <sstream>
 #include <variant>
@@ -246,18 +247,18 @@ void apply_toml_table(Settings& s, const toml::table& root) {
 }  // namespace
 
 void apply_toml_file(Settings& s, const std::string& path) {
-  toml::table root;
-  try {
-    root = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    fail(fmt::format("{}: {}", where(e.source()), e.description()));
-  } catch (const TomlInternalError& e) {
-    fail(fmt::format("{}: not a valid TOML file ({})", path, e.what()));
-  }
-  apply_toml_table(s, root);
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in) fail(fmt::format("{}: cannot read the experiment file", path));
+  apply_toml_text(s, text.str(), path);
 }
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {
+  if (const auto bad = non_ascii_outside_strings(text)) {
+    fail(fmt::format("{}:{}:{}: a non-ASCII character outside a string or comment (TOML allows none there)", source,
+                     bad->line, bad->column));
+  }
   toml::table root;
   try {
     root = toml::parse(text, source);

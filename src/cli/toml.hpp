@@ -3,11 +3,14 @@
 // with assert() (debug) or __builtin_assume (release, NDEBUG), and malformed input can break
 // them ("[`a]", "[[[1]]]": marzer/tomlplusplus#294, #301): an abort or undefined behaviour.
 // Here a broken check throws TomlInternalError in every build type; callers report the file
-// as malformed.
+// as malformed. One more toml++ bug needs a check before parsing: non_ascii_outside_strings.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace lrtune::cli {
 
@@ -18,6 +21,67 @@ class TomlInternalError : public std::runtime_error {
 
 [[noreturn]] inline void toml_check_failed(const char* check) {
   throw TomlInternalError(std::string("the TOML parser's check '") + check + "' failed");
+}
+
+// toml++ 3.3 also reaches __builtin_unreachable (undefined behaviour) on a non-ASCII character
+// where whitespace may stand ("é = 1", "x = é": is_non_ascii_horizontal_whitespace). TOML
+// allows non-ASCII only in strings and comments, so such text is malformed anyway: callers
+// refuse it before toml++ sees it. The first non-ASCII byte outside strings and comments
+// (1-based line and byte column); a UTF-8 byte-order mark at the start is allowed.
+struct TomlPosition {
+  std::size_t line = 1, column = 1;
+};
+inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view text) {
+  enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  State state = State::kCode;
+  std::size_t line = 1, line_start = 0;
+  const auto at = [&](std::size_t pos, std::string_view s) { return text.substr(pos, s.size()) == s; };
+  std::size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kCode;
+      continue;
+    }
+    switch (state) {
+      case State::kCode:
+        if (static_cast<unsigned char>(c) >= 0x80) return TomlPosition{line, i - line_start + 1};
+        if (c == '#') {
+          state = State::kComment;
+        } else if (c == '"') {
+          state = at(i, "\"\"\"") ? State::kMultiBasic : State::kBasic;
+          if (state == State::kMultiBasic) i += 2;
+        } else if (c == '\'') {
+          state = at(i, "'''") ? State::kMultiLiteral : State::kLiteral;
+          if (state == State::kMultiLiteral) i += 2;
+        }
+        break;
+      case State::kComment:
+        break;
+      case State::kBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
+        else if (c == '"') state = State::kCode;
+        break;
+      case State::kLiteral:
+        if (c == '\'') state = State::kCode;
+        break;
+      case State::kMultiBasic:
+      case State::kMultiLiteral: {
+        const char quote = state == State::kMultiBasic ? '"' : '\'';
+        if (state == State::kMultiBasic && c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i;
+        } else if (c == quote && i + 2 < text.size() && text[i + 1] == quote && text[i + 2] == quote) {
+          i += 2;
+          for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == quote; ++extra) ++i;  // """a"""""
+          state = State::kCode;
+        }
+        break;
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace lrtune::cli
