@@ -27,7 +27,9 @@ class TomlInternalError : public std::runtime_error {
 // where whitespace may stand ("é = 1", "x = é": is_non_ascii_horizontal_whitespace). TOML
 // allows non-ASCII only in strings and comments, so such text is malformed anyway: callers
 // refuse it before toml++ sees it. The first non-ASCII byte outside strings and comments
-// (1-based line and byte column); a UTF-8 byte-order mark at the start is allowed.
+// (1-based line and byte column); a UTF-8 byte-order mark at the start is allowed. A quote
+// opens a string only where TOML lets one start (line start, after = [ , { or .): toml++'s
+// look-ahead after a malformed value ("[+'é']") reads through what looks like a string.
 struct TomlPosition {
   std::size_t line = 1, column = 1;
 };
@@ -35,6 +37,11 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
   State state = State::kCode;
   std::size_t line = 1, line_start = 0;
+  char previous = '\n';  // the last character outside strings and comments that is not a space or tab
+  const auto may_open = [&] {
+    return previous == '\n' || previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
+           previous == '.';
+  };
   const auto at = [&](std::size_t pos, std::string_view s) { return text.substr(pos, s.size()) == s; };
   std::size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0;
   for (; i < text.size(); ++i) {
@@ -42,6 +49,7 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
     if (c == '\n') {
       ++line;
       line_start = i + 1;
+      if (state == State::kCode || state == State::kComment) previous = '\n';
       if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kCode;
       continue;
     }
@@ -50,22 +58,33 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
         if (static_cast<unsigned char>(c) >= 0x80) return TomlPosition{line, i - line_start + 1};
         if (c == '#') {
           state = State::kComment;
+        } else if ((c == '"' || c == '\'') && !may_open()) {
+          previous = c;  // not a string: what follows is checked as code
         } else if (c == '"') {
           state = at(i, "\"\"\"") ? State::kMultiBasic : State::kBasic;
           if (state == State::kMultiBasic) i += 2;
         } else if (c == '\'') {
           state = at(i, "'''") ? State::kMultiLiteral : State::kLiteral;
           if (state == State::kMultiLiteral) i += 2;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+          previous = c;
         }
         break;
       case State::kComment:
         break;
       case State::kBasic:
-        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') ++i;
-        else if (c == '"') state = State::kCode;
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i;
+        } else if (c == '"') {
+          state = State::kCode;
+          previous = c;
+        }
         break;
       case State::kLiteral:
-        if (c == '\'') state = State::kCode;
+        if (c == '\'') {
+          state = State::kCode;
+          previous = c;
+        }
         break;
       case State::kMultiBasic:
       case State::kMultiLiteral: {
@@ -76,6 +95,7 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
           i += 2;
           for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == quote; ++extra) ++i;  // """a"""""
           state = State::kCode;
+          previous = quote;
         }
         break;
       }
