@@ -256,8 +256,7 @@ void apply_toml_file(Settings& s, const std::string& path) {
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {
   if (const auto bad = non_ascii_outside_strings(text)) {
-    fail(fmt::format("{}:{}:{}: a non-ASCII character outside a string or comment (TOML allows none there)", source,
-                     bad->line, bad->column));
+    fail(fmt::format("{}:{}:{}: {}", source, bad->line, bad->column, bad->what));
   }
   toml::table root;
   try {

@@ -30,8 +30,11 @@ class TomlInternalError : public std::runtime_error {
 // (1-based line and byte column); a UTF-8 byte-order mark at the start is allowed. A quote
 // opens a string only where TOML lets one start (line start, after = [ , { or .): toml++'s
 // look-ahead after a malformed value ("[+'é']") reads through what looks like a string.
+// toml++ asks the same question after a line-ending backslash in a multi-line basic string
+// ("""a\<newline>é"""): valid TOML, refused here too, with its own message.
 struct TomlPosition {
   std::size_t line = 1, column = 1;
+  const char* what = "a non-ASCII character outside a string or comment (TOML allows none there)";
 };
 inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view text) {
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
@@ -89,8 +92,25 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
       case State::kMultiBasic:
       case State::kMultiLiteral: {
         const char quote = state == State::kMultiBasic ? '"' : '\'';
-        if (state == State::kMultiBasic && c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
-          ++i;
+        if (state == State::kMultiBasic && c == '\\') {
+          std::size_t j = i + 1;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+          if (j < text.size() && text[j] == '\n') {  // a line-ending backslash: toml++ skips the blanks after it
+            while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) {
+              if (text[j] == '\n') {
+                ++line;
+                line_start = j + 1;
+              }
+              ++j;
+            }
+            if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
+              return TomlPosition{line, j - line_start + 1,
+                                  "a non-ASCII character first after a line-ending backslash (toml++ cannot read it)"};
+            }
+            i = j - 1;
+          } else {
+            ++i;  // an escaped character
+          }
         } else if (c == quote && i + 2 < text.size() && text[i + 1] == quote && text[i + 2] == quote) {
           i += 2;
           for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == quote; ++extra) ++i;  // """a"""""
