@@ -258,15 +258,23 @@ void apply_toml_text(Settings& s, std::string_view text, const std::string& sour
   if (const auto bad = non_ascii_outside_strings(text)) {
     fail(fmt::format("{}:{}:{}: {}", source, bad->line, bad->column, bad->what));
   }
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    fail(fmt::format("{}: {}", where(e.source()), e.description()));
-  } catch (const TomlInternalError& e) {
-    fail(fmt::format("{}: not a valid TOML file ({})", source, e.what()));
-  }
-  apply_toml_table(s, root);
+  const auto parse = [&](std::string_view document) {
+    try {
+      return toml::parse(document, source);
+    } catch (const toml::parse_error& e) {
+      fail(fmt::format("{}: {}", where(e.source()), e.description()));
+    } catch (const TomlInternalError& e) {
+      fail(fmt::format("{}: not a valid TOML file ({})", source, e.what()));
+    }
+  };
+  // toml++'s look-ahead in malformed text can still meet non-ASCII where the scan saw a string
+  // (toml.hpp): the same text with every non-ASCII byte made 'x' must parse first. Only a
+  // well-formed document reaches toml++ with its non-ASCII characters.
+  std::string ascii(text);
+  for (std::size_t i = ascii.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < ascii.size(); ++i)
+    if (static_cast<unsigned char>(ascii[i]) >= 0x80) ascii[i] = 'x';
+  if (ascii != text) (void)parse(ascii);
+  apply_toml_table(s, parse(text));
 }
 
 }  // namespace lrtune::cli
