@@ -164,9 +164,10 @@ std::string to_toml(const Settings& s) {
           using V = std::decay_t<decltype(value)>;
           auto quoted = [](const std::string& text) {
             std::ostringstream stream;
-            // toml++ 3.3 writes a text with a line break and ''' as a multi-line literal string
-            // that ends early (found by fuzz/fuzz_experiment_file): such texts as escaped "...".
-            if (text.find('\'') != std::string::npos && text.find_first_of("\r\n") != std::string::npos) {
+            // toml++ 3.3 writes a text with a line break as a multi-line literal string, which
+            // ends early when the text holds ''' and drops a leading line break (TOML trims the
+            // first one): found by fuzz/fuzz_experiment_file. Such texts as escaped "...".
+            if (text.find_first_of("\r\n") != std::string::npos) {
               stream << toml::toml_formatter{toml::value<std::string>(text), toml::format_flags::allow_unicode_strings};
             } else {
               stream << toml::value<std::string>(text);
