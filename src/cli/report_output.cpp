@@ -1,14 +1,10 @@
 // ReportInputs from the CLI's results, and the one-time gnuplot hint.
 #include "report_output.hpp"
+#include "toml.hpp"
 
 #include <sstream>
 
 #include <fmt/format.h>
-// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#include <toml++/toml.h>
-#pragma GCC diagnostic pop
 
 #include "lrtune/report/gnuplot.hpp"
 

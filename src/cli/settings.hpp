@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lrtune::cli {
@@ -76,5 +77,7 @@ std::string to_toml(const Settings& settings);
 // Overwrites the fields present in the file; unknown keys and wrong types are UsageErrors
 // naming file:line:column.
 void apply_toml_file(Settings& settings, const std::string& path);
+// The same on text in memory; `source` names it in messages.
+void apply_toml_text(Settings& settings, std::string_view text, const std::string& source = "<config>");
 
 }  // namespace lrtune::cli

@@ -216,10 +216,12 @@ class Tokenizer {
   std::string scratch_;
 };
 
-// The number syntax on an already trimmed, non-empty field.
+// The number syntax on an already trimmed field ("" is not a number: it reaches here when the
+// missing tokens leave out the empty cell).
 [[gnu::always_inline]] inline bool parse_trimmed(std::string_view text, double& value) {
   const char* first = text.data();
   const char* last = first + text.size();
+  if (first == last) return false;
   if (*first == '+') {
     ++first;
     if (first == last || *first == '-' || *first == '+') return false;

@@ -63,7 +63,9 @@ MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric
       x(i, j) = v;
     }
   }
-  if (encoder.output_count() > 0) x.rightCols(encoder.output_count()) = encoder.transform(table);
+  // Not on zero rows: Eigen's block of an empty matrix offsets a null pointer (UBSan; found by
+  // fuzz/fuzz_preprocessing on an empty validation part).
+  if (encoder.output_count() > 0 && rows > 0) x.rightCols(encoder.output_count()) = encoder.transform(table);
   return x;
 }
 

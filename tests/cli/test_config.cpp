@@ -67,6 +67,29 @@ TEST(CliConfig, BadExperimentFileNamesLineAndColumn) {
   EXPECT_NE(r.err.find("syntax.toml:2:"), std::string::npos) << r.err;
 }
 
+// toml++ 3.3 reaches __builtin_unreachable on non-ASCII where whitespace may stand (found by
+// fuzz/fuzz_experiment_file); such text is refused first. Non-ASCII in strings and comments is fine.
+TEST(CliConfig, NonAsciiOutsideStringsIsRefusedInsideStringsKept) {
+  TempDir dir;
+  { std::ofstream(dir.path() / "utf8.toml") << "# r\xc3\xa9glages\n[data]\ntarget = \"qualit\xc3\xa9\"\n"; }
+  CliResult r = run_cli("config --config utf8.toml", dir.path());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("target = 'qualit\xc3\xa9'"), std::string::npos) << r.out;
+  { std::ofstream(dir.path() / "bad.toml") << "[data]\n\xc3\xa9 = 1\n"; }
+  r = run_cli("config --config bad.toml", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("bad.toml:2:1: a non-ASCII character outside a string or comment"), std::string::npos) << r.err;
+}
+
+// An integer beyond the field's type was wrapped (4294967297 epochs became 1); now refused.
+TEST(CliConfig, ExperimentFileIntegerOutOfRangeIsRefused) {
+  TempDir dir;
+  { std::ofstream(dir.path() / "big.toml") << "[training]\nepochs = 4294967297\n"; }
+  const CliResult r = run_cli("config --config big.toml", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("[training] epochs (--epochs) must be at most 2147483647"), std::string::npos) << r.err;
+}
+
 TEST(CliConfig, InvalidFlagsAreOneLineNamingTheFlag) {
   TempDir dir;
   struct Case {

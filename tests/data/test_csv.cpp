@@ -145,6 +145,19 @@ TEST(Csv, MissingTokensDefaultAndConfigurable) {
   EXPECT_EQ(u.columns[1].type, ColumnType::kCategorical);
 }
 
+// Found by fuzz/fuzz_csv_reader: with "" not a missing token, an empty last cell was read one
+// byte past the end of the text (ASan: heap-buffer-overflow in parse_trimmed).
+TEST(Csv, EmptyCellThatIsNotMissingAtTheVeryEndOfTheText) {
+  CsvOptions options;
+  options.missing_tokens = {"NA"};
+  const std::string text = "a,b\n1,2\n3,";
+  const std::vector<char> exact(text.begin(), text.end());  // no terminator after the last cell
+  const auto t = parse_csv(std::string_view(exact.data(), exact.size()), options);
+  ASSERT_EQ(t.columns[1].type, ColumnType::kCategorical);
+  EXPECT_EQ(t.columns[1].strings[1], "");
+  EXPECT_FALSE(t.columns[1].is_missing(1));
+}
+
 TEST(Csv, NumberSyntaxChoices) {
   using lrtune::parse_number;
   EXPECT_EQ(parse_number("1e5"), 1e5);

@@ -1,0 +1,138 @@
+// toml++ as lrtune includes it; every file of ours that uses toml++ includes this one instead,
+// so all agree on the settings below. toml++ 3.3 checks its parser's internal preconditions
+// with assert() (debug) or __builtin_assume (release, NDEBUG), and malformed input can break
+// them ("[`a]", "[[[1]]]": marzer/tomlplusplus#294, #301): an abort or undefined behaviour.
+// Here a broken check throws TomlInternalError in every build type; callers report the file
+// as malformed. One more toml++ bug needs a check before parsing: non_ascii_outside_strings.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace lrtune::cli {
+
+class TomlInternalError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] inline void toml_check_failed(const char* check) {
+  throw TomlInternalError(std::string("the TOML parser's check '") + check + "' failed");
+}
+
+// toml++ 3.3 also reaches __builtin_unreachable (undefined behaviour) on a non-ASCII character
+// where whitespace may stand ("é = 1", "x = é": is_non_ascii_horizontal_whitespace). TOML
+// allows non-ASCII only in strings and comments, so such text is malformed anyway: callers
+// refuse it before toml++ sees it. The first non-ASCII byte outside strings and comments
+// (1-based line and byte column); a UTF-8 byte-order mark at the start is allowed. A quote
+// opens a string only where TOML lets one start (line start, after = [ , { or .): toml++'s
+// look-ahead after a malformed value ("[+'é']") reads through what looks like a string.
+// toml++ asks the same question after a line-ending backslash in a multi-line basic string
+// ("""a\<newline>é"""): valid TOML, refused here too, with its own message.
+struct TomlPosition {
+  std::size_t line = 1, column = 1;
+  const char* what = "a non-ASCII character outside a string or comment (TOML allows none there)";
+};
+inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view text) {
+  enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
+  State state = State::kCode;
+  std::size_t line = 1, line_start = 0;
+  char previous = '\n';  // the last character outside strings and comments that is not a space or tab
+  const auto may_open = [&] {
+    return previous == '\n' || previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
+           previous == '.';
+  };
+  const auto at = [&](std::size_t pos, std::string_view s) { return text.substr(pos, s.size()) == s; };
+  std::size_t i = at(0, "\xEF\xBB\xBF") ? 3 : 0;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\n') {
+      ++line;
+      line_start = i + 1;
+      if (state == State::kCode || state == State::kComment) previous = '\n';
+      if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kCode;
+      continue;
+    }
+    switch (state) {
+      case State::kCode:
+        if (static_cast<unsigned char>(c) >= 0x80) return TomlPosition{line, i - line_start + 1};
+        if (c == '#') {
+          state = State::kComment;
+        } else if ((c == '"' || c == '\'') && !may_open()) {
+          previous = c;  // not a string: what follows is checked as code
+        } else if (c == '"') {
+          state = at(i, "\"\"\"") ? State::kMultiBasic : State::kBasic;
+          if (state == State::kMultiBasic) i += 2;
+        } else if (c == '\'') {
+          state = at(i, "'''") ? State::kMultiLiteral : State::kLiteral;
+          if (state == State::kMultiLiteral) i += 2;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+          previous = c;
+        }
+        break;
+      case State::kComment:
+        break;
+      case State::kBasic:
+        if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
+          ++i;
+        } else if (c == '"') {
+          state = State::kCode;
+          previous = c;
+        }
+        break;
+      case State::kLiteral:
+        if (c == '\'') {
+          state = State::kCode;
+          previous = c;
+        }
+        break;
+      case State::kMultiBasic:
+      case State::kMultiLiteral: {
+        const char quote = state == State::kMultiBasic ? '"' : '\'';
+        if (state == State::kMultiBasic && c == '\\') {
+          std::size_t j = i + 1;
+          while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
+          if (j < text.size() && text[j] == '\n') {  // a line-ending backslash: toml++ skips the blanks after it
+            while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r' || text[j] == '\n')) {
+              if (text[j] == '\n') {
+                ++line;
+                line_start = j + 1;
+              }
+              ++j;
+            }
+            if (j < text.size() && static_cast<unsigned char>(text[j]) >= 0x80) {
+              return TomlPosition{line, j - line_start + 1,
+                                  "a non-ASCII character first after a line-ending backslash (toml++ cannot read it)"};
+            }
+            i = j - 1;
+          } else {
+            ++i;  // an escaped character
+          }
+        } else if (c == quote && i + 2 < text.size() && text[i + 1] == quote && text[i + 2] == quote) {
+          i += 2;
+          for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == quote; ++extra) ++i;  // """a"""""
+          state = State::kCode;
+          previous = quote;
+        }
+        break;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace lrtune::cli
+
+#pragma push_macro("NDEBUG")
+#undef NDEBUG
+#define TOML_ASSERT(expr) ((expr) ? static_cast<void>(0) : ::lrtune::cli::toml_check_failed(#expr))
+// GCC 12 reports a false -Warray-bounds inside toml++'s table code at -O3.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#include <toml++/toml.h>
+#pragma GCC diagnostic pop
+#pragma pop_macro("NDEBUG")
+#include <cassert>  // assert() as NDEBUG says again
