@@ -10,6 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 targets=${FUZZ_TARGETS:-"csv_reader preprocessing model_file experiment_file"}
 
+bash scripts/install-deps.sh clang-14 libclang-rt-14-dev
 cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++-14}" >/dev/null
 cmake --build build-fuzz -j"${LRTUNE_JOBS:-2}" >/dev/null
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages lrtune needs to build, test and draw charts.
+# Installs the Debian 12 packages lrtune needs to build, test and draw charts, and any extra
+# package named as an argument (scripts/fuzz.sh adds clang 14 and its libFuzzer runtime).
 # A no-op when everything is already installed; uses sudo when not run as root.
 set -euo pipefail
 
@@ -9,6 +10,7 @@ packages=(
   libfast-float-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  "$@"
 )
 
 missing=()
