@@ -7,19 +7,10 @@
 #include <span>
 #include <stdexcept>
 
-#include "lrtune/core/split.hpp"
 #include "lrtune/train/fit.hpp"
+#include "lrtune/train/validation_split.hpp"
 
 namespace lrtune {
-namespace {
-
-Matrix gather_rows(const Matrix& source, const std::vector<Index>& rows) {
-  Matrix out(static_cast<Index>(rows.size()), source.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Index>(i)) = source.row(rows[i]);
-  return out;
-}
-
-}  // namespace
 
 void validate_mini_batch_options(const MiniBatchOptions& options, std::string_view prefix) {
   if (options.batch_size < 1) {
@@ -65,16 +56,11 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
     x_val_ = options_.x_val;
     y_val_ = options_.y_val;
   } else if (options_.validation_split > 0.0) {
-    const auto seed = static_cast<std::uint32_t>(options_.validation_seed.value_or(options_.seed));
-    const SplitIndices split = train_test_split_indices(X.rows(), options_.validation_split, seed);
-    x_train_split_ = gather_rows(X, split.train);
-    y_train_split_ = gather_rows(y, split.train);
-    x_val_split_ = gather_rows(X, split.test);
-    y_val_split_ = gather_rows(y, split.test);
-    x_train_ = &x_train_split_;
-    y_train_ = &y_train_split_;
-    x_val_ = &x_val_split_;
-    y_val_ = &y_val_split_;
+    split_ = split_for_validation(X, y, options_.validation_split, options_.validation_seed.value_or(options_.seed));
+    x_train_ = &split_.x_train;
+    y_train_ = &split_.y_train;
+    x_val_ = &split_.x_val;
+    y_val_ = &split_.y_val;
   }
   batch_size_ = std::min(options_.batch_size, x_train_->rows());
   order_.resize(static_cast<std::size_t>(x_train_->rows()));

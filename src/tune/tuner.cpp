@@ -16,6 +16,7 @@
 #include "lrtune/core/split.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
+#include "lrtune/train/validation_split.hpp"
 #include "lrtune/tune/halving.hpp"
 #include "lrtune/tune/interval.hpp"
 
@@ -28,12 +29,6 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
-
-Matrix gather_rows(const Matrix& source, const std::vector<Index>& rows) {
-  Matrix out(static_cast<Index>(rows.size()), source.cols());
-  for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Index>(i)) = source.row(rows[i]);
-  return out;
-}
 
 bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
 
@@ -167,22 +162,17 @@ TuningResult Tuner::run() {
   result.repeats = o.repeats;
 
   // ---- the validation part: fit's split for the same seed, or the caller's rows ----
-  Matrix x_train_split, y_train_split, x_val_split, y_val_split;
+  ValidationSplit split;
   const Matrix* x_train = &x_;
   const Matrix* y_train = &y_;
   const Matrix* x_val = o.x_val;
   const Matrix* y_val = o.y_val;
   if (x_val == nullptr) {
-    const auto seed = static_cast<std::uint32_t>(o.validation_seed.value_or(o.seed));
-    const SplitIndices split = train_test_split_indices(x_.rows(), o.validation_split, seed);
-    x_train_split = gather_rows(x_, split.train);
-    y_train_split = gather_rows(y_, split.train);
-    x_val_split = gather_rows(x_, split.test);
-    y_val_split = gather_rows(y_, split.test);
-    x_train = &x_train_split;
-    y_train = &y_train_split;
-    x_val = &x_val_split;
-    y_val = &y_val_split;
+    split = split_for_validation(x_, y_, o.validation_split, o.validation_seed.value_or(o.seed));
+    x_train = &split.x_train;
+    y_train = &split.y_train;
+    x_val = &split.x_val;
+    y_val = &split.y_val;
   }
   result.training_rows = x_train->rows();
   result.validation_rows = x_val->rows();

@@ -17,6 +17,7 @@
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
 #include "lrtune/train/logs.hpp"
+#include "lrtune/train/validation_split.hpp"
 
 namespace lrtune {
 
@@ -94,7 +95,7 @@ class MiniBatchTrainer {
   Optimizer& optimizer_;
   Loss loss_;
   MiniBatchOptions options_;
-  Matrix x_train_split_, y_train_split_, x_val_split_, y_val_split_;  // owned only when split here
+  ValidationSplit split_;  // owned only when split here
   const Matrix* x_train_ = nullptr;
   const Matrix* y_train_ = nullptr;
   const Matrix* x_val_ = nullptr;
