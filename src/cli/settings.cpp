@@ -142,7 +142,7 @@ void validate(const Settings& s, const std::string& command) {
   require(s.min_delta >= 0.0, "--min-delta", ">= 0", s.min_delta);
   require(one_of(s.schedule, {"epoch", "step"}), "--schedule", "epoch or step", s.schedule);
   require(s.finder_points >= 5, "--finder-points", ">= 5", s.finder_points);
-  require(s.finder_start >= 0.0, "--finder-start", "> 0", s.finder_start);
+  require(s.finder_start >= 0.0, "--finder-start", "> 0 (or 0 for the schedule's default)", s.finder_start);
   require(s.finder_end > s.effective_finder_start(), "--finder-end", "> --finder-start", s.finder_end);
   if (!s.rule.empty()) {
     try {

@@ -102,6 +102,7 @@ TEST(CliConfig, InvalidFlagsAreOneLineNamingTheFlag) {
       {"--na sometimes", "--na must be one of drop, mean, median, most-frequent"},
       {"--schedule hourly", "--schedule must be epoch or step"},
       {"--test-size 1.5", "--test-size must be in (0, 1), got 1.5"},
+      {"--finder-start -1", "--finder-start must be > 0 (or 0 for the schedule's default), got -1"},
   };
   for (const Case& c : cases) {
     const CliResult r = run_cli("find " + wine() + " --target quality --positive '>=6' --out out " + c.args, dir.path());
