@@ -41,7 +41,7 @@ CandidateStatus finished_status(const std::vector<detail::UnitState>& states) {
   return 2 * early >= states.size() ? CandidateStatus::early_stopped : CandidateStatus::max_epochs;
 }
 
-// The lower of the two middle values rounded up: the median epoch as a whole number.
+// The median epoch as a whole number: with an even count, the mean of the two middle values, rounded.
 int median_epoch(std::vector<int> epochs) {
   std::sort(epochs.begin(), epochs.end());
   const std::size_t n = epochs.size();
@@ -232,6 +232,11 @@ TuningResult Tuner::run() {
     }
   }
   auto unit = [&](std::size_t c, std::size_t r) -> detail::TrainingUnit& { return *units[c * repeats + r]; };
+  auto candidate_states = [&](std::size_t c) {
+    std::vector<detail::UnitState> states;
+    for (std::size_t r = 0; r < repeats; ++r) states.push_back(unit(c, r).state());
+    return states;
+  };
   auto candidate_finished = [&](std::size_t c) {
     for (std::size_t r = 0; r < repeats; ++r)
       if (unit(c, r).running()) return false;
@@ -295,8 +300,7 @@ TuningResult Tuner::run() {
       rung.cutoff_score = kNaN;
       for (std::size_t c : active) {
         auto& cand = result.candidates[c];
-        std::vector<detail::UnitState> states;
-        for (std::size_t r = 0; r < repeats; ++r) states.push_back(unit(c, r).state());
+        const std::vector<detail::UnitState> states = candidate_states(c);
         const bool stopped_by_user =
             std::find(states.begin(), states.end(), detail::UnitState::cancelled) != states.end();
         if (candidate_finished(c) && !stopped_by_user) {
@@ -348,9 +352,7 @@ TuningResult Tuner::run() {
       if (cut.eliminated[i]) {
         cand.status = CandidateStatus::eliminated;
       } else if (entries[i].finished) {
-        std::vector<detail::UnitState> states;
-        for (std::size_t r = 0; r < repeats; ++r) states.push_back(unit(c, r).state());
-        cand.status = finished_status(states);
+        cand.status = finished_status(candidate_states(c));
         cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", to_string(cand.status),
                                    median_epoch(cand.epochs_trained), median_epoch(cand.best_epochs));
       }
@@ -361,7 +363,6 @@ TuningResult Tuner::run() {
     result.rungs.push_back(rung);
     if (callbacks_.on_rung_end) callbacks_.on_rung_end(result.rungs.back(), result);
   }
-  for (auto& u : units) u->restore_best();
   result.search_seconds = seconds_since(t_search);
 
   // ---- the pick: the lowest score over all candidates (ties: the lower rate) ----
@@ -375,6 +376,7 @@ TuningResult Tuner::run() {
   result.best_epoch = median_epoch(chosen.best_epochs);
   result.validation_loss = chosen.score;
   result.validation_loss_std = chosen.score_std;
+  unit(pick, 0).restore_best();  // only the pick's first repeat becomes the model
   model_ = unit(pick, 0).model();
 
   // ---- the refit on training + validation rows ----
