@@ -109,6 +109,20 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
   fsync_folder(folder, path);
 }
 
+std::filesystem::path create_temp_file(const std::filesystem::path& folder, const std::string& name) {
+  for (int attempt = 0;; ++attempt) {
+    const std::filesystem::path temp = folder / fmt::format(".{}.tmp.{}", name, random_suffix());
+    const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      ::close(fd);
+      return temp;
+    }
+    if (errno != EEXIST || attempt == 8) {
+      throw IoError(fmt::format("cannot create a temp file for {} in {}: {}", name, folder.string(), errno_text(errno)));
+    }
+  }
+}
+
 void write_text_atomically(const std::filesystem::path& path, std::string_view text) {
   write_file_atomically(path, std::as_bytes(std::span<const char>(text.data(), text.size())));
 }

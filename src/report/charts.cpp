@@ -108,8 +108,17 @@ class Chart {
     files_.script = folder_ / script_name;
     files_.title = title_;
 
-    const std::filesystem::path temp_png = folder_ / fmt::format(".{}.png.tmp", stem_);
-    const std::filesystem::path temp_svg = folder_ / fmt::format(".{}.svg.tmp", stem_);
+    // Unique names created with O_EXCL: a file or link planted under a predictable name is never
+    // followed; gnuplot then truncates the empty file that is ours.
+    const std::filesystem::path temp_png = create_temp_file(folder_, stem_ + ".png");
+    std::filesystem::path temp_svg;
+    try {
+      temp_svg = create_temp_file(folder_, stem_ + ".svg");
+    } catch (...) {
+      std::error_code ignored;
+      std::filesystem::remove(temp_png, ignored);
+      throw;
+    }
     const auto remove_temps = [&] {
       std::error_code ignored;
       std::filesystem::remove(temp_png, ignored);

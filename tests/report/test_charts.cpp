@@ -152,7 +152,9 @@ TEST(ChartsWithFailingGnuplot, LeaveNoHalfWrittenChart) {
   TempFolder dir("chart_fail");
   {
     std::ofstream fake(bin.path / "gnuplot");
-    fake << "#!/bin/sh\nprintf 'half' > .range_test_epochs.png.tmp\necho 'line 7: fake failure' >&2\nexit 1\n";
+    // $2 is "out_png='<temp png>'; out_svg='<temp svg>'": write half a PNG where it is asked for.
+    fake << "#!/bin/sh\npng=$(printf '%s' \"$2\" | sed \"s/^out_png='\\([^']*\\)'.*/\\1/\")\n"
+            "printf 'half' > \"$png\"\necho 'line 7: fake failure' >&2\nexit 1\n";
   }
   std::filesystem::permissions(bin.path / "gnuplot", std::filesystem::perms::owner_all);
   const char* old = std::getenv("PATH");
@@ -167,8 +169,24 @@ TEST(ChartsWithFailingGnuplot, LeaveNoHalfWrittenChart) {
   }
   ::setenv("PATH", saved.c_str(), 1);
   EXPECT_FALSE(std::filesystem::exists(dir.path / "range_test_epochs.png"));
-  EXPECT_FALSE(std::filesystem::exists(dir.path / ".range_test_epochs.png.tmp"));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "range_test_epochs.gp"));  // kept so the user can debug it
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path))  // no temp file either
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+}
+
+// Links planted under the temp names charts once used (".<stem>.png.tmp") are never followed:
+// the temp files have new, unpredictable names created with O_EXCL.
+TEST_F(Charts, PlantedLinksAtTempNamesAreNotFollowed) {
+  TempFolder dir("chart_links");
+  TempFolder elsewhere("chart_links_victim");
+  const auto victim = elsewhere.path / "victim.txt";
+  { std::ofstream(victim) << "keep"; }
+  const std::vector<std::string> planted = {".range_test_epochs.png.tmp", ".range_test_epochs.svg.tmp"};
+  for (const auto& name : planted) std::filesystem::create_symlink(victim, dir.path / name);
+  const auto files = draw_range_test_epochs(test::recipe_like_curve(), dir.path);
+  EXPECT_EQ(slurp(victim), "keep");
+  for (const auto& name : planted) std::filesystem::remove(dir.path / name);
+  expect_valid_chart(files);
 }
 
 TEST(RunGnuplot, StopsAHungGnuplot) {

@@ -21,6 +21,11 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 // The same for text (written as is, no newline conversion).
 void write_text_atomically(const std::filesystem::path& path, std::string_view text);
 
+// Creates a new empty file ".<name>.tmp.<random>" in `folder` with O_CREAT | O_EXCL | O_NOFOLLOW
+// (mode 0600) and returns its path: a name nobody could have planted a file or link under, for a
+// program that writes its output by path (gnuplot). Throws IoError when it cannot.
+std::filesystem::path create_temp_file(const std::filesystem::path& folder, const std::string& name);
+
 // The whole file as bytes in a string. Throws IoError naming the path when it cannot be opened
 // or read, or when it is larger than max_bytes (checked before anything is allocated).
 inline constexpr std::uint64_t kDefaultMaxReadBytes = std::uint64_t{1} << 32;  // 4 GiB
