@@ -18,7 +18,12 @@ CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*mem
 }
 
 void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
-  if (with_out) add(app, "--out", &Settings::out, "Output folder (default lrtune-out/<command>-<timestamp>)");
+  if (with_out) {
+    add(app, "--out", &Settings::out,
+        "Output folder (default lrtune-out/<command>-<timestamp>); an earlier run there is replaced as a whole");
+    add(app, "--overwrite", &Settings::overwrite,
+        "Replace --out even when it holds files that are not an lrtune run (they are deleted)");
+  }
   add(app, "--quiet,-q", &Settings::quiet, "No progress lines or messages, only results");
   add(app, "--json", &Settings::json, "Print a machine-readable summary on stdout; messages go to stderr");
   add(app, "--threads", &Settings::threads, "run: trainings run at once (default and tuned, repeats); 0 or 1 = one after another");

@@ -4,6 +4,10 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
+#include <csignal>
+
 #include "commands.hpp"
 #include "demo_data.hpp"
 #include "exit_codes.hpp"
@@ -25,6 +29,25 @@ Settings demo_defaults() {
   s.candidates = 6;
   s.max_epochs = 50;
   return s;
+}
+
+// The commands whose results are an output folder (evaluate and predict write none).
+bool writes_folder(const std::string& command) {
+  return command == "find" || command == "train" || command == "tune" || command == "run" || command == "demo";
+}
+
+// predict -o must not replace the model or the data it reads (compared by device and inode, so
+// another spelling of the same path or a hard link is caught too).
+void refuse_output_over_inputs(const std::string& output, const std::vector<std::string>& inputs) {
+  struct stat written {};
+  if (output.empty() || ::stat(output.c_str(), &written) != 0) return;
+  for (const std::string& input : inputs) {
+    struct stat read {};
+    if (::stat(input.c_str(), &read) == 0 && read.st_dev == written.st_dev && read.st_ino == written.st_ino) {
+      throw UsageError(fmt::format("-o {}: is the same file as the input {}; write the predictions to another file",
+                                   output, input));
+    }
+  }
 }
 
 int error(const std::string& message, int code) {
@@ -59,6 +82,7 @@ int main(int argc, char** argv) {
   }
   predict->add_option("-o,--output", predict_out, "CSV file to write (default: stdout)");
 
+  install_interrupt_handler();  // before any read: a FIFO may block, and Ctrl-C must still work
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -73,6 +97,8 @@ int main(int argc, char** argv) {
   const std::string name = command->get_name();
 
   std::optional<OutputDir> out;
+  std::string command_line = "lrtune";
+  for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
     const Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
     validate(settings, name == "demo" ? "run" : name);
@@ -80,11 +106,10 @@ int main(int argc, char** argv) {
       fmt::print("{}", to_toml(settings));
       return kExitOk;
     }
+    if (name == "predict") refuse_output_over_inputs(predict_out, {model_path, data_path});
     out.emplace(settings.out, name);
-    std::string command_line = "lrtune";
-    for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
+    if (writes_folder(name)) out->claim(settings.overwrite, {data_path, settings.config_file});
     CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
-    install_interrupt_handler();
     int code = kExitOk;
     if (name == "find") code = command_find(context, data_path);
     else if (name == "train") code = command_train(context, data_path);
@@ -93,12 +118,25 @@ int main(int argc, char** argv) {
     else if (name == "demo") code = command_run(context, "demo_data.csv", demo_csv());
     else if (name == "evaluate") code = command_evaluate(context, model_path, data_path);
     else if (name == "predict") code = command_predict(context, model_path, data_path, predict_out);
-    if (code == kExitInterrupted) fmt::print(stderr, "lrtune: interrupted\n");
+    const bool stopped_early = code == kExitInterrupted;
+    if (stopped_early) code = interrupted_exit_code();
+    const std::string message = stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "";
+    if (writes_folder(name)) {
+      const RunStatus status = stopped_early ? RunStatus::interrupted : code == kExitOk ? RunStatus::complete : RunStatus::incomplete;
+      out->commit(status, command_line, code, message);
+    }
+    if (stopped_early) fmt::print(stderr, "lrtune: {}\n", interrupting_signal() == SIGINT ? "interrupted" : message);
     return code;
   } catch (const UsageError& e) {
     if (out) out->discard();
     return error(e.what(), kExitUsage);
   } catch (const TrainingDiverged& e) {  // the history written so far is the evidence: kept
+    try {
+      if (out) out->commit(RunStatus::diverged, command_line, kExitDiverged, e.what());
+    } catch (const std::exception& failure) {
+      out->discard();
+      return error(failure.what(), kExitError);
+    }
     return error(e.what(), kExitDiverged);
   } catch (const std::exception& e) {
     if (out) out->discard();

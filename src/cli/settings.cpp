@@ -67,6 +67,7 @@ const std::vector<Field>& fields() {
       {"tune", "lr_high", &Settings::lr_high},
       {"tune", "refit", &Settings::refit},
       {"output", "out", &Settings::out},
+      {"output", "overwrite", &Settings::overwrite},
       {"output", "quiet", &Settings::quiet},
       {"output", "json", &Settings::json},
       {"output", "threads", &Settings::threads},

@@ -61,6 +61,7 @@ struct Settings {
   bool refit = false;                  // --refit: final model retrained on train + validation rows
   // ---- output ----
   std::string out;                     // --out ("" = lrtune-out/<command>-<timestamp>)
+  bool overwrite = false;              // --overwrite: replace a non-empty --out folder that is not an lrtune run
   bool quiet = false;                  // --quiet
   bool json = false;                   // --json
   int threads = 0;                     // --threads (0 = library default)

@@ -1,7 +1,8 @@
-// End-to-end: nothing lost when lrtune is stopped during training. SIGINT: exit 130 and a
-// history of exactly the finished epochs. SIGKILL: every file in the output folder is complete
-// and valid; only temporary names (".<name>.tmp.<random>", ".<chart>.png.tmp") may be unfinished.
+// End-to-end: nothing lost when lrtune is stopped during training. SIGINT, SIGTERM, SIGHUP: exit
+// 128 + the signal and a folder with the history of exactly the finished epochs, swapped in whole.
+// SIGKILL: the earlier folder is intact; only hidden temporary names may be unfinished.
 #include <csignal>
+#include <map>
 #include <thread>
 
 #include <lrtune/io/model_file.hpp>
@@ -90,24 +91,79 @@ TEST(CliKill, SigintWritesTheHistoryOfExactlyTheFinishedEpochsAndExits130) {
   check_every_file(out);
 }
 
-// Killed at three moments of `run`: in the range test; in the second training (after the range
-// test's files were written); after the last epoch, while the histories, comparison, model,
-// charts and report are being written (the run may also finish first: then all must be whole).
-TEST(CliKill, SigkillLeavesOnlyCompleteFiles) {
+// Every regular file below `folder` (relative name -> bytes).
+std::map<std::string, std::string> snapshot(const fs::path& folder) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(folder))
+    if (entry.is_regular_file()) files[fs::relative(entry.path(), folder).string()] = read_text(entry.path());
+  return files;
+}
+
+// Killed at three moments of `run` into the folder of an earlier run: in the range test; in the
+// second training (after the range test's files were written); after the last epoch, while the
+// histories, comparison, model, charts and report are being written (the run may also finish
+// first: then the new folder must be whole). The earlier run's folder is untouched, or wholly
+// replaced by the finished one; beside it at most the hidden folder being built, whose files are
+// each complete and which the next run removes.
+TEST(CliKill, SigkillLeavesTheEarlierFolderIntactOrTheWholeNewOne) {
   for (const char* moment : {"Range test 3/", "[tuned] Epoch 2/", "[tuned] Epoch 300/300"}) {
     SCOPED_TRACE(moment);
     TempDir dir;
     write_text(dir.path() / "data.csv", small_csv(2000));
+    ASSERT_EQ(run_cli("train data.csv" + small_flags(), dir.path()).code, 0);
+    const auto earlier = snapshot(dir.path() / "out");
     const int code = run_and_kill(dir.path(),
                                   "run data.csv" + small_flags({{"--epochs", "300"}, {"--lr", ""},
                                                                 {"--schedule", "epoch"}, {"--finder-points", "60"}}),
                                   moment, SIGKILL);
     const bool at_the_end = std::string(moment).find("300/300") != std::string::npos;
-    if (!(at_the_end && code == 0)) {
+    if (at_the_end && code == 0) {
+      EXPECT_EQ(nlohmann::json::parse(read_text(dir.path() / "out" / "run.json"))["status"], "complete");
+      EXPECT_GE(check_every_file(dir.path() / "out"), 10);
+    } else {
       EXPECT_EQ(code, 128 + SIGKILL) << read_text(dir.path() / "log");
+      EXPECT_EQ(snapshot(dir.path() / "out"), earlier);
     }
-    ASSERT_TRUE(fs::exists(dir.path() / "out")) << read_text(dir.path() / "log");
-    EXPECT_GE(check_every_file(dir.path() / "out"), 4);  // config.toml, data_summary.*, data_steps.json at least
+    int hidden = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path())) {
+      const std::string name = entry.path().filename().string();
+      if (name.rfind(".out.lrtune-tmp-", 0) != 0) continue;
+      ++hidden;
+      check_every_file(entry.path());
+    }
+    EXPECT_LE(hidden, 1);
+    ASSERT_EQ(run_cli("train data.csv" + small_flags(), dir.path()).code, 0);  // the next run cleans up
+    for (const auto& entry : fs::directory_iterator(dir.path()))
+      EXPECT_EQ(entry.path().filename().string().rfind(".out.", 0), std::string::npos) << entry.path();
+  }
+}
+
+// SIGTERM and SIGHUP stop a run as Ctrl-C does: the finished epochs' folder replaces the earlier
+// run whole, marked interrupted, exit 128 + the signal, one line saying so.
+TEST(CliKill, SigtermAndSighupCompleteTheFolderAsInterrupted) {
+  for (const int signal : {SIGTERM, SIGHUP, SIGINT}) {
+    SCOPED_TRACE(signal);
+    TempDir dir;
+    write_text(dir.path() / "data.csv", small_csv(2000));
+    ASSERT_EQ(run_cli("train data.csv" + small_flags({{"--seed", "7"}}), dir.path()).code, 0);
+    const int code = run_and_kill(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
+                                  "Epoch 3/100000 - ", signal);
+    const std::string log = read_text(dir.path() / "log");
+    EXPECT_EQ(code, 128 + signal) << log;
+    const std::string name = signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT";
+    EXPECT_NE(log.find(signal == SIGINT ? "lrtune: interrupted\n" : "lrtune: interrupted by " + name + "\n"),
+              std::string::npos)
+        << log;
+    const auto out = dir.path() / "out";
+    const nlohmann::json run = nlohmann::json::parse(read_text(out / "run.json"));
+    EXPECT_EQ(run["status"], "interrupted");
+    EXPECT_EQ(run["exit_code"], 128 + signal);
+    EXPECT_EQ(run["message"], "interrupted by " + name);
+    EXPECT_EQ(read_text(out / "config.toml").find("seed = 7"), std::string::npos);  // the new run's, not the earlier
+    EXPECT_FALSE(fs::exists(out / "model.safetensors"));                           // the earlier run's model is gone
+    const std::string history = read_text(out / "history.csv");
+    EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), finished_epoch_lines(log) + 1) << history;
+    check_every_file(out);
   }
 }
 
