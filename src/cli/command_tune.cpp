@@ -68,6 +68,7 @@ std::string tuning_text(const TuningResult& r) {
 int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path);
+  warn_about_data(s, data, c.console);  // e.g. a level only the test split has
   c.console.message(data.prepared.summary.to_text() + "\n");
   write_data_files(c, data);
   c.console.message(fmt::format("\nSearching {} learning rates on {} training rows ({} held out for validation){}\n",

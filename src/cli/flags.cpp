@@ -41,6 +41,9 @@ void Flags::add_to(CLI::App& app) {
       ->group(data);
   add(app, "--drop", &Settings::drop, "Columns to leave out, comma-separated")->group(data);
   add(app, "--na", &Settings::na, "Missing values: drop|mean|median|most-frequent (default drop)")->group(data);
+  add(app, "--unknown-levels", &Settings::unknown_levels,
+      "A level the train split lacks (test split, predict): ignore (all-zero encoding, a warning) or error")
+      ->group(data);
   add(app, "--test-size", &Settings::test_size, "Fraction of rows in the test split (default 0.2)")->group(data);
   add(app, "--split-seed", &Settings::split_seed, "Seed of the train/test split (default 42)")->group(data);
   add_output_flags_to(app, true);

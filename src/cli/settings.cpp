@@ -37,6 +37,7 @@ const std::vector<Field>& fields() {
       {"data", "na", &Settings::na},
       {"data", "delimiter", &Settings::delimiter},
       {"data", "na_values", &Settings::na_values},
+      {"data", "unknown_levels", &Settings::unknown_levels},
       {"data", "test_size", &Settings::test_size},
       {"data", "split_seed", &Settings::split_seed},
       {"model", "layers", &Settings::layers},
@@ -110,6 +111,7 @@ void validate(const Settings& s, const std::string& command) {
     fail("--positive is required: a rule that makes the target binary, e.g. --positive '>=6' or --positive white");
   require(one_of(s.na, {"drop", "mean", "median", "most-frequent"}), "--na", "one of drop, mean, median, most-frequent",
           s.na);
+  require(one_of(s.unknown_levels, {"ignore", "error"}), "--unknown-levels", "ignore or error", s.unknown_levels);
   require(s.delimiter.empty() || s.delimiter == "," || s.delimiter == ";" || s.delimiter == "\\t" || s.delimiter == "\t",
           "--delimiter", "one of ',', ';', '\\t'", fmt::format("'{}'", s.delimiter));
   require(s.test_size > 0.0 && s.test_size < 1.0, "--test-size", "in (0, 1)", s.test_size);

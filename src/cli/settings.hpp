@@ -25,6 +25,7 @@ struct Settings {
   std::string na = "drop";             // --na drop|mean|median|most-frequent
   std::string delimiter;               // --delimiter ("" = detect)
   std::vector<std::string> na_values;  // --na-values (added to the default tokens)
+  std::string unknown_levels = "ignore";  // --unknown-levels ignore|error: a level not seen in training
   double test_size = 0.2;              // --test-size
   std::uint32_t split_seed = 42;       // --split-seed
   // ---- model ----

@@ -21,6 +21,8 @@ CsvOptions csv_options(const Settings& s) {
   if (s.delimiter == "\\t" || s.delimiter == "\t") options.delimiter = '\t';
   else if (!s.delimiter.empty()) options.delimiter = s.delimiter[0];
   for (const auto& token : s.na_values) options.missing_tokens.push_back(token);
+  // A --drop column is not used: a few non-numbers in it are no reason to stop.
+  options.lenient_columns.insert(s.drop.begin(), s.drop.end());
   return options;
 }
 
@@ -35,6 +37,7 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
   options.drop_columns = s.drop;
   options.test_size = s.test_size;
   options.split_seed = s.split_seed;
+  options.encoder.unknown = s.unknown_levels == "error" ? UnknownLevel::kError : UnknownLevel::kAllZero;
   if (s.na != "drop") {
     options.missing = MissingPolicy::kImpute;
     options.impute.numeric = parse_impute_strategy(s.na == "most-frequent" ? "most_frequent" : s.na);

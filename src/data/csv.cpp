@@ -1,6 +1,7 @@
 // RFC 4180 reader: one tokenizer over the whole buffer, fields converted to doubles
 // with fast_float as they are met. A column inferred numeric that meets a non-number
-// turns categorical; the body is then read once more for those columns (at most two passes).
+// turns categorical (the body is then read once more for those columns: at most two
+// passes), unless nine in ten of its values are numbers: then the others are an error.
 #include "lrtune/data/csv.hpp"
 
 #include <algorithm>
@@ -294,7 +295,25 @@ std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}
 struct ColumnPlan {
   ColumnType type = ColumnType::kNumeric;
   bool forced = false;
+  bool lenient = false;  // CsvOptions::lenient_columns
 };
+
+// The cells of a column inferred numeric that do not parse as numbers: how many, and the
+// first few with their lines (for the message).
+struct TextCells {
+  static constexpr std::size_t kKept = 3;
+  Index count = 0;
+  std::vector<std::pair<long, std::string>> first;
+};
+
+// When some cells of a column inferred numeric are not numbers: the share of its non-missing
+// cells that must be numbers for the column to count as numbers with bad cells (an error that
+// names them) rather than as categorical. Number-like codes with real text levels (sizes "1",
+// "2", "XL") have the text in a good share of the rows; typos and formatting slips ("abc",
+// "1,234", "12..5") are a few cells. At 90 %, up to one bad cell in ten is still reported as
+// such, and a text level must be rarer than one row in ten to be taken for a typo (that
+// column can be forced categorical with CsvOptions::column_types, or given --na-values).
+inline bool mostly_numeric(Index numbers, Index text) { return numbers >= 9 * text; }
 
 class Reader {
  public:
@@ -321,16 +340,9 @@ class Reader {
     }
     read_header();
     for (int pass = 0; pass < 2; ++pass) {
-      std::vector<std::uint8_t> failed(names_.size(), 0);
-      read_body(failed);
-      bool any = false;
-      for (std::size_t c = 0; c < names_.size(); ++c) {
-        if (failed[c]) {
-          plan_[c].type = ColumnType::kCategorical;
-          any = true;
-        }
-      }
-      if (!any) break;
+      std::vector<TextCells> text(names_.size());
+      read_body(text);
+      if (!retype_columns(text)) break;
     }
     Table table;
     table.source = source_;
@@ -377,6 +389,10 @@ class Reader {
     body_offset_ = tok.offset();
     body_line_ = tok.line();
     plan_.assign(names_.size(), ColumnPlan{});
+    if (!options_.lenient_columns.empty() || options_.lenient_unforced) {
+      for (std::size_t c = 0; c < names_.size(); ++c)
+        plan_[c].lenient = options_.lenient_unforced || options_.lenient_columns.contains(names_[c]);
+    }
     for (const auto& [name, type] : options_.column_types) {
       auto it = std::find(names_.begin(), names_.end(), name);
       if (it == names_.end()) {
@@ -384,8 +400,56 @@ class Reader {
         throw DataError(fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header",
                                     source_, name));
       }
-      plan_[static_cast<std::size_t>(it - names_.begin())] = ColumnPlan{type, true};
+      auto& plan = plan_[static_cast<std::size_t>(it - names_.begin())];
+      plan.type = type;
+      plan.forced = true;
     }
+  }
+
+  // After a pass: a column inferred numeric that met text becomes categorical, unless most of
+  // its cells are numbers (then the text is most likely a typo or a formatting slip, and typing
+  // the whole column as text would only move the error elsewhere). True when a column changed.
+  bool retype_columns(const std::vector<TextCells>& text) {
+    bool any = false;
+    for (std::size_t c = 0; c < names_.size(); ++c) {
+      if (text[c].count == 0) continue;
+      const Column& column = columns_[c];
+      // Missing cells and text cells are both NaN in `numbers`; the rest parsed as numbers.
+      const auto nan = static_cast<Index>(
+          std::count_if(column.numbers.begin(), column.numbers.end(), [](double v) { return std::isnan(v); }));
+      const Index numbers = static_cast<Index>(column.numbers.size()) - nan;
+      if (!plan_[c].lenient && mostly_numeric(numbers, text[c].count)) mostly_numeric_error(c, numbers, text[c]);
+      plan_[c].type = ColumnType::kCategorical;
+      any = true;
+    }
+    return any;
+  }
+
+  [[noreturn]] void mostly_numeric_error(std::size_t c, Index numbers, const TextCells& text) const {
+    std::vector<std::string> cells, suggested;
+    for (const auto& [line, cell] : text.first) {
+      // Text in a numeric column was never checked for UTF-8: show other bytes as \xNN.
+      const bool utf8 = invalid_utf8_at(cell) == std::string_view::npos;
+      std::string printable;
+      for (char ch : cell) {
+        const auto byte = static_cast<unsigned char>(ch);
+        printable += utf8 || byte < 0x80 ? std::string(1, ch) : fmt::format("\\x{:02X}", byte);
+      }
+      cells.push_back(fmt::format("line {} {}", line, quote_for_message(printable)));
+      // --na-values splits at commas: a cell holding one cannot be named there.
+      const std::string trimmed(trim(cell));
+      if (utf8 && !trimmed.empty() && trimmed.find(',') == std::string::npos &&
+          std::find(suggested.begin(), suggested.end(), trimmed) == suggested.end())
+        suggested.push_back(trimmed);
+    }
+    if (text.count > static_cast<Index>(text.first.size())) cells.push_back("...");
+    throw DataError(fmt::format(
+        "{}: column {} (\"{}\"): {} of {} values are numbers but {} {} not: {}; expected a number (no thousands "
+        "separators, '.' as the decimal point){}",
+        source_, c + 1, names_[c], numbers, numbers + text.count, text.count, text.count == 1 ? "is" : "are",
+        fmt::join(cells, ", "),
+        suggested.empty() ? std::string()
+                          : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
   }
 
   [[noreturn]] void line_too_long(long line) const {
@@ -393,7 +457,7 @@ class Reader {
                                 line, kMaxCsvLineBytes));
   }
 
-  void read_body(std::vector<std::uint8_t>& failed) {
+  void read_body(std::vector<TextCells>& text) {
     const std::size_t ncols = names_.size();
     columns_.assign(ncols, Column{});
     for (std::size_t c = 0; c < ncols; ++c) {
@@ -435,7 +499,7 @@ class Reader {
                                       source_, line, c + 1, ncols));
         }
         end = tok.next(field, static_cast<Index>(c));
-        store(columns_[c], plan_[c], failed[c], field, line, c);
+        store(columns_[c], plan_[c], text[c], field, line, c);
       }
       if (c < ncols) {
         throw DataError(fmt::format("{}:{}: expected {} fields as in the header, found {} (ragged row)", source_, line,
@@ -450,7 +514,7 @@ class Reader {
     }
   }
 
-  void store(Column& column, const ColumnPlan& plan, std::uint8_t& failed, const Field& field, long line,
+  void store(Column& column, const ColumnPlan& plan, TextCells& text, const Field& field, long line,
              std::size_t c) {
     const std::string_view trimmed = trim(field.text);
     const bool missing = missing_.contains(trimmed);
@@ -472,7 +536,6 @@ class Reader {
       column.numbers.push_back(std::numeric_limits<double>::quiet_NaN());
       return;
     }
-    if (failed) return;
     if (double value; parse_trimmed(trimmed, value)) {
       column.numbers.push_back(value);
       return;
@@ -482,7 +545,10 @@ class Reader {
                                   "found {}",
                                   source_, line, c + 1, column.name, quote_for_message(field.text)));
     }
-    failed = 1;
+    // Kept as NaN and counted: the end of the pass decides the column's type from the counts.
+    column.numbers.push_back(std::numeric_limits<double>::quiet_NaN());
+    if (text.first.size() < TextCells::kKept) text.first.emplace_back(line, std::string(field.text.substr(0, 64)));
+    ++text.count;
   }
 
   std::string_view text_;

@@ -1,4 +1,5 @@
-// Binary and one-hot encodings of categorical columns, levels fixed at fit time.
+// Binary and one-hot encodings of categorical columns, levels fixed at fit time; unseen
+// levels refused or encoded as all zeros and collected for the caller to report.
 #include "lrtune/data/encoder.hpp"
 
 #include <algorithm>
@@ -18,6 +19,43 @@ const Column& categorical_column(const Table& table, const std::string& name, st
                                 name));
   }
   return c;
+}
+
+// Warnings and errors name at most this many levels, then "...": a column of IDs can hold
+// thousands, and the line must stay one readable line.
+constexpr std::size_t kNamedLevels = 3;
+constexpr std::size_t kListedFitLevels = 10;
+
+// A level as a message shows it: quoted, line breaks escaped (the message is one line), long
+// ones cut at 40 bytes.
+std::string shown(std::string_view level) {
+  constexpr std::size_t kMax = 40;
+  std::string out = "\"";
+  for (char c : level.substr(0, kMax)) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out + (level.size() > kMax ? "...\"" : "\"");
+}
+
+void note_unseen(UnseenLevels& met, const std::string& value) {
+  ++met.rows;
+  if (std::find(met.levels.begin(), met.levels.end(), value) != met.levels.end()) return;
+  if (met.levels.size() < kNamedLevels) met.levels.push_back(value);
+  else met.more_levels = true;
+}
+
+[[noreturn]] void unseen_level_error(const Table& table, Index r, const CategoricalEncoding& e,
+                                     const std::string& value) {
+  const std::size_t listed = std::min(e.levels.size(), kListedFitLevels);
+  std::vector<std::string> named;
+  for (std::size_t i = 0; i < listed; ++i) named.push_back(shown(e.levels[i]));
+  throw DataError(fmt::format("{}: file data row {}, column \"{}\": level {} was not seen at fit time; "
+                              "expected one of {}{} (--unknown-levels ignore would encode it as all zeros)",
+                              table.source, table.row_labels[static_cast<std::size_t>(r)], e.column, shown(value),
+                              fmt::join(named, ", "),
+                              listed < e.levels.size() ? fmt::format(", ... ({} levels)", e.levels.size()) : ""));
 }
 
 }  // namespace
@@ -97,11 +135,12 @@ std::vector<std::string> CategoricalEncoder::output_names() const {
   return names;
 }
 
-MatrixD CategoricalEncoder::transform(const Table& table) const {
+MatrixD CategoricalEncoder::transform(const Table& table, std::vector<UnseenLevels>* unseen) const {
   MatrixD out = MatrixD::Zero(table.rows(), output_count());  // (rows, outputs)
   Index offset = 0;
   for (const auto& e : encodings_) {
     const Column& column = categorical_column(table, e.column, "the fitted encoder");
+    UnseenLevels met{e.column, 0, {}, false};
     for (Index r = 0; r < table.rows(); ++r) {
       if (column.is_missing(r)) {
         throw DataError(fmt::format("{}: row {} (file data row {}), column \"{}\": missing value; drop or impute it "
@@ -111,11 +150,9 @@ MatrixD CategoricalEncoder::transform(const Table& table) const {
       const std::string& value = column.strings[static_cast<std::size_t>(r)];
       const auto it = std::lower_bound(e.levels.begin(), e.levels.end(), value);
       if (it == e.levels.end() || *it != value) {
-        if (unknown_ == UnknownLevel::kAllZero) continue;
-        throw DataError(fmt::format("{}: file data row {}, column \"{}\": level \"{}\" was not seen at fit time; "
-                                    "expected one of \"{}\"",
-                                    table.source, table.row_labels[static_cast<std::size_t>(r)], e.column, value,
-                                    fmt::join(e.levels, "\", \"")));
+        if (unknown_ == UnknownLevel::kError) unseen_level_error(table, r, e, value);
+        note_unseen(met, value);
+        continue;  // all zeros
       }
       if (e.binary) {
         out(r, offset) = value == e.positive_level ? 1.0 : 0.0;
@@ -123,9 +160,39 @@ MatrixD CategoricalEncoder::transform(const Table& table) const {
         out(r, offset + static_cast<Index>(it - e.levels.begin())) = 1.0;
       }
     }
+    if (met.rows > 0 && unseen != nullptr) unseen->push_back(std::move(met));
     offset += static_cast<Index>(e.output_names.size());
   }
   return out;
+}
+
+void merge_unseen_levels(std::vector<UnseenLevels>& into, const std::vector<UnseenLevels>& more) {
+  for (const auto& m : more) {
+    auto it = std::find_if(into.begin(), into.end(), [&](const UnseenLevels& u) { return u.column == m.column; });
+    if (it == into.end()) {
+      into.push_back(m);
+      continue;
+    }
+    it->rows += m.rows;
+    it->more_levels = it->more_levels || m.more_levels;
+    for (const auto& level : m.levels) {
+      if (std::find(it->levels.begin(), it->levels.end(), level) != it->levels.end()) continue;
+      if (it->levels.size() < kNamedLevels) it->levels.push_back(level);
+      else it->more_levels = true;
+    }
+  }
+}
+
+std::string describe_unseen_levels(const std::vector<UnseenLevels>& unseen) {
+  std::vector<std::string> parts;
+  for (const auto& u : unseen) {
+    std::vector<std::string> quoted;
+    for (const auto& level : u.levels) quoted.push_back(shown(level));
+    if (u.more_levels) quoted.push_back("...");
+    parts.push_back(fmt::format("column \"{}\" in {} row{} ({})", u.column, u.rows, u.rows == 1 ? "" : "s",
+                                fmt::join(quoted, ", ")));
+  }
+  return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 nlohmann::json CategoricalEncoder::to_json() const {
@@ -140,7 +207,8 @@ nlohmann::json CategoricalEncoder::to_json() const {
 
 CategoricalEncoder CategoricalEncoder::from_json(const nlohmann::json& json) {
   CategoricalEncoder encoder;
-  const auto unknown = json.at("unknown").get<std::string>();
+  // Absent (hand-written files; lrtune always writes it): the old and strict rule.
+  const auto unknown = json.value("unknown", std::string("error"));
   if (unknown != "error" && unknown != "all_zero") {
     throw DataError(fmt::format("encoder unknown \"{}\": expected error or all_zero", unknown));
   }

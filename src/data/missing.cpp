@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <limits>
 
 #include "lrtune/data/error.hpp"
@@ -47,6 +48,41 @@ Table drop_missing_rows(const Table& table, const std::vector<std::string>& colu
                      {"rows_kept", out.rows()},
                      {"missing_cells", cells},
                      {"missing_per_column", per_column}}});
+  }
+  return out;
+}
+
+namespace {
+
+std::string columns_phrase(const char* what, const std::vector<std::string>& names) {
+  std::vector<std::string> quoted;
+  for (const auto& n : names) quoted.push_back(fmt::format("\"{}\"", n));
+  return names.size() == 1 ? fmt::format("{} value in column {}", what, quoted[0])
+                           : fmt::format("{} values in columns {}", what, fmt::join(quoted, ", "));
+}
+
+}  // namespace
+
+std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std::string>& columns) {
+  std::vector<const Column*> considered;
+  for (const auto& name : columns) {
+    considered.push_back(&table.columns[static_cast<std::size_t>(table.index_of(name, "unusable_rows"))]);
+  }
+  std::vector<UnusableRow> out;
+  std::vector<std::string> missing, infinite;
+  for (Index r = 0; r < table.rows(); ++r) {
+    missing.clear();
+    infinite.clear();
+    for (const Column* c : considered) {
+      if (c->is_missing(r)) missing.push_back(c->name);
+      else if (c->type == ColumnType::kNumeric && std::isinf(c->numbers[static_cast<std::size_t>(r)]))
+        infinite.push_back(c->name);
+    }
+    if (missing.empty() && infinite.empty()) continue;
+    std::string reason;
+    if (!missing.empty()) reason = columns_phrase("missing", missing);
+    if (!infinite.empty()) reason += (reason.empty() ? "" : "; ") + columns_phrase("infinite", infinite);
+    out.push_back({r, std::move(reason)});
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <map>
 #include <set>
 #include <stdexcept>
 
@@ -45,8 +46,10 @@ std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions&
   return out;
 }
 
-// Numeric features side by side, then the encoded block: (rows, features).
-MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder) {
+// Numeric features side by side, then the encoded block: (rows, features). Levels the encoder
+// has not seen are added to `unseen` (when given).
+MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder,
+                     std::vector<UnseenLevels>* unseen = nullptr) {
   const Index rows = table.rows();
   const auto n_numeric = static_cast<Index>(numeric.size());
   MatrixD x(rows, n_numeric + encoder.output_count());
@@ -65,8 +68,33 @@ MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric
   }
   // Not on zero rows: Eigen's block of an empty matrix offsets a null pointer (UBSan; found by
   // fuzz/fuzz_preprocessing on an empty validation part).
-  if (encoder.output_count() > 0 && rows > 0) x.rightCols(encoder.output_count()) = encoder.transform(table);
+  if (encoder.output_count() > 0 && rows > 0) x.rightCols(encoder.output_count()) = encoder.transform(table, unseen);
   return x;
+}
+
+// apply(): the rows with a missing (no imputer fitted) or an infinite feature value go to
+// out.unscored with their reason; the table of the other rows is returned.
+Table set_aside_unusable_rows(const Table& table, const std::vector<std::string>& features, AppliedData& out) {
+  const std::vector<UnusableRow> unusable = unusable_rows(table, features);
+  nlohmann::json reasons = nlohmann::json::object();
+  std::vector<Index> keep;
+  keep.reserve(static_cast<std::size_t>(table.rows()));
+  std::size_t next = 0;
+  for (Index r = 0; r < table.rows(); ++r) {
+    if (next < unusable.size() && unusable[next].position == r) {
+      const std::string& reason = unusable[next++].reason;
+      out.unscored.push_back({table.row_labels[static_cast<std::size_t>(r)], reason});
+      reasons[reason] = reasons.value(reason, Index{0}) + 1;
+    } else {
+      keep.push_back(r);
+    }
+  }
+  out.steps.push_back({"unscored_rows",
+                       unusable.empty() ? fmt::format("all {} rows usable", table.rows())
+                                        : fmt::format("{} of {} rows left out of x: {}", unusable.size(), table.rows(),
+                                                      describe_unscored(out.unscored)),
+                       {{"rows", table.rows()}, {"unscored", unusable.size()}, {"reasons", reasons}}});
+  return unusable.empty() ? table : table.take(keep);
 }
 
 VectorD take(const VectorD& y, const std::vector<Index>& positions) {
@@ -224,8 +252,17 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.feature_names = fitted.feature_names;
 
   data.x_train = build_matrix(train, fitted.numeric_features, fitted.encoder);
-  data.x_validation = build_matrix(validation, fitted.numeric_features, fitted.encoder);
-  data.x_test = build_matrix(test, fitted.numeric_features, fitted.encoder);
+  std::vector<UnseenLevels> unseen_validation, unseen_test;
+  data.x_validation = build_matrix(validation, fitted.numeric_features, fitted.encoder, &unseen_validation);
+  data.x_test = build_matrix(test, fitted.numeric_features, fitted.encoder, &unseen_test);
+  if (!unseen_validation.empty() || !unseen_test.empty()) {
+    const char* parts = unseen_test.empty() ? "validation split" : unseen_validation.empty() ? "test split"
+                                                                                             : "validation and test splits";
+    merge_unseen_levels(unseen_validation, unseen_test);
+    data.warnings.push_back(fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
+                                        "(--unknown-levels error refuses them): {}",
+                                        raw.source, parts, describe_unseen_levels(unseen_validation)));
+  }
 
   // 7. Scaler fitted on train only.
   fitted.scaler = Scaler::fit(o.scaler, data.x_train);
@@ -284,6 +321,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
 CsvOptions FittedPreprocessing::csv_options(CsvOptions base) const {
   for (const auto& c : source_columns) base.column_types[c.name] = c.type;
   base.column_types_may_be_absent = true;  // apply() names the missing ones
+  base.lenient_unforced = true;            // the others are not features: a few non-numbers there do not matter
   return base;
 }
 
@@ -321,19 +359,18 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
   std::vector<std::string> used = names;
   if (has_target) used.push_back(target);
   Table table = raw.select(used, "the fitted preprocessing");
-  if (missing == MissingPolicy::kDropRows) {
-    const Index before = table.rows();
-    table = drop_missing_rows(table, names, &out.steps);
-    if (table.rows() == 0) {
-      throw DataError(fmt::format("{}: every one of the {} rows has a missing feature value", raw.source, before));
-    }
-  } else if (imputer) {
-    table = imputer->transform(table, &out.steps);
-  }
+  if (imputer) table = imputer->transform(table, &out.steps);
+  table = set_aside_unusable_rows(table, names, out);
   out.row_labels = table.row_labels;
-  out.x = build_matrix(table, numeric_features, encoder);
+  std::vector<UnseenLevels> unseen;
+  out.x = build_matrix(table, numeric_features, encoder, &unseen);
   scaler.transform_in_place(out.x);
-  if (has_target) {
+  if (!unseen.empty()) {
+    out.warnings.push_back(fmt::format("{}: levels not seen in training, encoded as all zeros (the model was trained "
+                                       "with --unknown-levels ignore): {}",
+                                       raw.source, describe_unseen_levels(unseen)));
+  }
+  if (has_target && table.rows() > 0) {
     const Column& t = table.column(target);
     if (t.missing_count() == 0) {
       out.y = make_target(t, target_rule, raw.source).values;
@@ -344,6 +381,19 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
     }
   }
   return out;
+}
+
+std::string describe_unscored(const std::vector<UnscoredRow>& unscored) {
+  std::map<std::string, Index> counts;
+  for (const auto& u : unscored) ++counts[u.reason];
+  std::vector<std::pair<std::string, Index>> sorted(counts.begin(), counts.end());
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  constexpr std::size_t kShown = 3;
+  std::vector<std::string> parts;
+  for (std::size_t i = 0; i < std::min(sorted.size(), kShown); ++i)
+    parts.push_back(fmt::format("{}: {} row{}", sorted[i].first, sorted[i].second, sorted[i].second == 1 ? "" : "s"));
+  if (sorted.size() > kShown) parts.push_back("...");
+  return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 nlohmann::json FittedPreprocessing::to_json() const {

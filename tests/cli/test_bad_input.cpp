@@ -198,6 +198,32 @@ const std::vector<BadInput>& cases() {
        1,
        {"data.csv: the table does not match the fitted preprocessing: missing column \"c\"",
         "columns it does not use: \"d\""}},
+      // issue 11, datarows:
+      {"MostlyNumericColumnWithText",  // "abc" and "1,234" among 60 numbers: named with their lines
+       [](const fs::path& d) {
+         std::string text = small_csv();
+         const auto line = [&](int n) {  // offset of line n (1-based)
+           std::size_t at = 0;
+           for (int i = 1; i < n; ++i) at = text.find('\n', at) + 1;
+           return at;
+         };
+         text.replace(line(4), text.find(',', line(4)) - line(4), "abc");
+         text.replace(line(9), text.find(',', line(9)) - line(9), "\"1,234\"");
+         return with_csv(d, text);
+       },
+       1,
+       {"data.csv: column 1 (\"a\"): 58 of 60 values are numbers but 2 are not: line 4 \"abc\", line 9 \"1,234\"",
+        "or read such cells as missing with --na-values abc"}},
+      {"UnseenLevelWithUnknownLevelsError",  // split seed 0 puts data row 60 in the test split
+       [](const fs::path& d) {
+         return with_csv(d, small_csv() + "1.000,1.000,0.500,purple,1\n",
+                         {{"--split-seed", "0"}, {"--unknown-levels", "error"}});
+       },
+       1,
+       {"data.csv: file data row 60, column \"kind\": level \"purple\" was not seen at fit time; expected one of "
+        "\"blue\", \"green\", \"red\""}},
+      {"UnknownLevelsValue", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--unknown-levels", "skip"}}); },
+       2, {"--unknown-levels must be ignore or error, got skip"}},
   };
   return kCases;
 }

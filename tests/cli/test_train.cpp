@@ -30,26 +30,38 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   EXPECT_EQ(evaluation.at("rows"), 6463);
   EXPECT_GT(evaluation.at("accuracy").get<double>(), 0.6);
 
-  // predict twice (file and JSON): the same probabilities, one per complete row.
+  // predict twice (file and JSON): the same probabilities, one line per data row; the 34 rows
+  // with a missing value (the model was trained with --na drop) have a reason instead.
   r = run_cli("predict out/model.safetensors " + wine() + " -o predictions.csv", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("34 of 6497 rows have no prediction"), std::string::npos) << r.err;
   const std::string csv = read_text(dir.path() / "predictions.csv");
-  EXPECT_EQ(csv.rfind("row,probability,class\n", 0), 0u);
-  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6464);
+  EXPECT_EQ(csv.rfind("row,probability,class,reason\n", 0), 0u);
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6498);
   r = run_cli("predict out/model.safetensors " + wine() + " --json", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  const auto predicted = nlohmann::json::parse(r.out).at("probabilities");
-  ASSERT_EQ(predicted.size(), 6463u);
+  const auto predicted = nlohmann::json::parse(r.out).at("predictions");
+  ASSERT_EQ(predicted.size(), 6497u);
   std::map<long, float> reloaded;  // file row -> probability from the reloaded model
   std::istringstream lines(csv);
   std::string line;
   std::getline(lines, line);
+  std::size_t unscored = 0;
   for (std::size_t i = 0; std::getline(lines, line); ++i) {
     const auto first = line.find(','), second = line.find(',', first + 1);
+    ASSERT_EQ(std::stol(line.substr(0, first)), static_cast<long>(i));
+    ASSERT_EQ(predicted[i].at("row"), i);
+    if (second == first + 1) {  // no probability: a reason
+      EXPECT_TRUE(predicted[i].at("probability").is_null());
+      EXPECT_NE(line.find("missing value"), std::string::npos) << line;
+      ++unscored;
+      continue;
+    }
     const float from_file = std::stof(line.substr(first + 1, second - first - 1));
-    ASSERT_EQ(from_file, static_cast<float>(predicted[i].get<double>())) << "row " << i;
-    reloaded[std::stol(line.substr(0, first))] = from_file;
+    ASSERT_EQ(from_file, static_cast<float>(predicted[i].at("probability").get<double>())) << "row " << i;
+    reloaded[static_cast<long>(i)] = from_file;
   }
+  EXPECT_EQ(unscored, 34u);
   // The model in memory at training time gave the test rows the same probabilities.
   std::istringstream trained(read_text(dir.path() / "out" / "test_predictions.csv"));
   std::getline(trained, line);

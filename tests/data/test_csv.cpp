@@ -214,6 +214,59 @@ TEST(Csv, InferenceIsPerColumnAndKeepsTextVerbatim) {
   EXPECT_EQ(t.columns[1].strings, (std::vector<std::string>{"1.0", "01", "x"}));
 }
 
+// A numeric column with a few cells that are not numbers (a typo, a thousands separator) is
+// not silently made categorical: the error names the cells and their lines.
+TEST(CsvErrors, MostlyNumericColumnNamesTheCellsThatAreNotNumbers) {
+  std::string text = "id,a,b\n";  // line 1
+  for (int i = 0; i < 30; ++i) {
+    const std::string a = i == 3 ? "abc" : i == 7 ? "\"1,234\"" : i == 9 ? "NA" : fmt::format("{}.5", i);
+    text += fmt::format("{},{},x{}\n", i, a, i);  // data row i is on line i + 2
+  }
+  EXPECT_EQ(error_of(text), "t.csv: column 2 (\"a\"): 27 of 29 values are numbers but 2 are not: line 5 \"abc\", "
+                            "line 9 \"1,234\"; expected a number (no thousands separators, '.' as the decimal point), "
+                            "or read such cells as missing with --na-values abc");
+  // Named as missing, they are missing; the column stays numeric.
+  CsvOptions options;
+  options.missing_tokens.push_back("abc");
+  options.missing_tokens.push_back("1,234");
+  const auto t = parse_csv(text, options);
+  ASSERT_EQ(t.columns[1].type, ColumnType::kNumeric);
+  EXPECT_EQ(t.columns[1].missing_count(), 3);
+  // Forced categorical, it is categorical; a column the caller will not use is typed as pandas would.
+  options = {};
+  options.column_types = {{"a", ColumnType::kCategorical}};
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+  options = {};
+  options.lenient_columns = {"a", "not-in-the-header"};
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+  options = {};
+  options.lenient_unforced = true;
+  options.column_types = {{"id", ColumnType::kNumeric}};
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+}
+
+TEST(CsvErrors, MostlyNumericNamesTheFirstThreeCells) {
+  std::string text = "a\n";
+  for (int i = 0; i < 50; ++i) text += i % 10 == 1 ? fmt::format("x{}\n", i) : fmt::format("{}\n", i);
+  EXPECT_THAT(error_of(text), HasSubstr("t.csv: column 1 (\"a\"): 45 of 50 values are numbers but 5 are not: line 3 "
+                                        "\"x1\", line 13 \"x11\", line 23 \"x21\", ...; expected a number"));
+  EXPECT_THAT(error_of(text), HasSubstr("--na-values x1,x11,x21"));
+}
+
+// The threshold: 9 numbers in 10 values is a numeric column with a bad cell; 8 in 9 is a
+// categorical column (number-like codes and a text level), as before.
+TEST(Csv, MostlyNumericThresholdIsNineInTen) {
+  std::string nine = "a\nx\n";
+  for (int i = 0; i < 9; ++i) nine += fmt::format("{}\n", i);
+  EXPECT_THAT(error_of(nine), HasSubstr("t.csv: column 1 (\"a\"): 9 of 10 values are numbers but 1 is not: line 2 \"x\""));
+  std::string eight = "a\nx\n";
+  for (int i = 0; i < 8; ++i) eight += fmt::format("{}\n", i);
+  EXPECT_EQ(parse_csv(eight).columns[0].type, ColumnType::kCategorical);
+  // Missing cells do not count either way; a bad cell that is not UTF-8 is shown escaped.
+  EXPECT_THAT(error_of("a\n1\n2\n3\n4\n5\n6\n7\n8\n9\n\n?\nNA\nx\xe9\n"),
+              HasSubstr("9 of 10 values are numbers but 1 is not: line 14 \"x\\xE9\"; expected a number"));
+}
+
 TEST(Csv, TypeOverride) {
   CsvOptions options;
   options.column_types = {{"code", ColumnType::kCategorical}};

@@ -1,5 +1,6 @@
 // Binary and one-hot encodings: levels fixed at fit time, which level is 1, names,
 // unseen levels (error or all-zero), missing values, JSON round trip.
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -39,18 +40,72 @@ TEST(Encoder, MoreLevelsOneHotSortedAndSideBySide) {
 TEST(Encoder, UnseenLevels) {
   const Table train = parse_csv("c\na\nb\nc\n", {}, "train.csv");
   const Table other = parse_csv("c\nb\nd\n", {}, "new.csv");
-  const auto strict = CategoricalEncoder::fit(train, {"c"});
+  EncoderOptions error;
+  error.unknown = UnknownLevel::kError;
+  const auto strict = CategoricalEncoder::fit(train, {"c"}, error);
   try {
     (void)strict.transform(other);
     FAIL();
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("new.csv: file data row 1, column \"c\": level \"d\" was not seen at fit time; "
-                                    "expected one of \"a\", \"b\", \"c\""));
+                                    "expected one of \"a\", \"b\", \"c\" (--unknown-levels ignore would encode it "
+                                    "as all zeros)"));
   }
-  EncoderOptions o;
-  o.unknown = UnknownLevel::kAllZero;
-  const auto lenient = CategoricalEncoder::fit(train, {"c"}, o);
+  // The default is scikit-learn's handle_unknown="ignore": all zeros.
+  const auto lenient = CategoricalEncoder::fit(train, {"c"});
+  EXPECT_EQ(lenient.unknown(), UnknownLevel::kAllZero);
   EXPECT_EQ(lenient.transform(other), (MatrixD(2, 3) << 0, 1, 0, 0, 0, 0).finished());
+}
+
+// All zeros, counted per column: rows, the first three distinct levels, then "...". A
+// two-level column's unseen level is its 0 level (the one that is not positive).
+TEST(Encoder, UnseenLevelsAreCountedPerColumnForTheWarning) {
+  const Table train = parse_csv("c,type\na,red\nb,white\nc,red\n", {}, "train.csv");
+  const Table other = parse_csv("c,type\nd,rose\na,white\ne,red\nd,rose\nf,red\ng,red\n", {}, "new.csv");
+  const auto e = CategoricalEncoder::fit(train, {"c", "type"});
+  std::vector<UnseenLevels> unseen;
+  const MatrixD x = e.transform(other, &unseen);
+  EXPECT_EQ(x, (MatrixD(6, 4) << 0, 0, 0, 0,  //
+                1, 0, 0, 1,                     //
+                0, 0, 0, 0,                     //
+                0, 0, 0, 0,                     //
+                0, 0, 0, 0,                     //
+                0, 0, 0, 0)
+                   .finished());
+  ASSERT_EQ(unseen.size(), 2u);
+  EXPECT_EQ(unseen[0].column, "c");
+  EXPECT_EQ(unseen[0].rows, 5);
+  EXPECT_EQ(unseen[0].levels, (std::vector<std::string>{"d", "e", "f"}));
+  EXPECT_TRUE(unseen[0].more_levels);
+  EXPECT_EQ(unseen[1].column, "type");
+  EXPECT_EQ(unseen[1].rows, 2);
+  EXPECT_EQ(unseen[1].levels, (std::vector<std::string>{"rose"}));
+  EXPECT_FALSE(unseen[1].more_levels);
+  EXPECT_EQ(describe_unseen_levels(unseen),
+            "column \"c\" in 5 rows (\"d\", \"e\", \"f\", ...); column \"type\" in 2 rows (\"rose\")");
+
+  // Two parts (validation and test) merged into one line.
+  std::vector<UnseenLevels> more = {{"type", 1, {"rose", "blush"}, false}, {"z", 1, {"q"}, false}};
+  merge_unseen_levels(unseen, more);
+  EXPECT_EQ(describe_unseen_levels(unseen), "column \"c\" in 5 rows (\"d\", \"e\", \"f\", ...); column \"type\" in "
+                                            "3 rows (\"rose\", \"blush\"); column \"z\" in 1 row (\"q\")");
+  // A level with a line break stays on one line.
+  EXPECT_EQ(describe_unseen_levels({{"c", 1, {"a\nb"}, false}}), "column \"c\" in 1 row (\"a\\nb\")");
+}
+
+TEST(Encoder, AnUnseenLevelErrorListsAtMostTenLevels) {
+  std::string text = "c\n";
+  for (int i = 0; i < 12; ++i) text += fmt::format("l{:02}\n", i);
+  EncoderOptions error;
+  error.unknown = UnknownLevel::kError;
+  const auto e = CategoricalEncoder::fit(parse_csv(text), {"c"}, error);
+  try {
+    (void)e.transform(parse_csv("c\nl00\nnew\n", {}, "new.csv"));
+    FAIL();
+  } catch (const DataError& err) {
+    EXPECT_THAT(err.what(), HasSubstr("level \"new\" was not seen at fit time; expected one of \"l00\", \"l01\""));
+    EXPECT_THAT(err.what(), HasSubstr("\"l09\", ... (12 levels)"));
+  }
 }
 
 TEST(Encoder, Errors) {
@@ -82,6 +137,10 @@ TEST(Encoder, JsonRoundTrip) {
   EXPECT_EQ(back.to_json(), e.to_json());
   EXPECT_EQ(back.transform(t), e.transform(t));
   EXPECT_EQ(back.unknown(), UnknownLevel::kAllZero);
+  // A file without the field (lrtune always writes it) keeps the old, strict rule.
+  auto j = e.to_json();
+  j.erase("unknown");
+  EXPECT_EQ(CategoricalEncoder::from_json(j).unknown(), UnknownLevel::kError);
 }
 
 }  // namespace

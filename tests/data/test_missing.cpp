@@ -32,6 +32,20 @@ TEST(DropMissing, DropsRowsAndRecordsPerColumn) {
   EXPECT_THAT(log[0].text, HasSubstr("dropped 3 of 5 rows"));
 }
 
+// The rows apply() sets aside instead of dropping: positions and a reason naming the columns.
+TEST(UnusableRows, NameTheColumnsOfEachRow) {
+  const Table t = parse_csv("a,b,c\n1,x,10\n,,20\n3,y,inf\n,x,-inf\n", {}, "t.csv");
+  const auto rows = unusable_rows(t, {"a", "b", "c"});
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].position, 1);
+  EXPECT_EQ(rows[0].reason, "missing values in columns \"a\", \"b\"");
+  EXPECT_EQ(rows[1].position, 2);
+  EXPECT_EQ(rows[1].reason, "infinite value in column \"c\"");
+  EXPECT_EQ(rows[2].reason, "missing value in column \"a\"; infinite value in column \"c\"");
+  EXPECT_EQ(unusable_rows(t, {"b"}).size(), 1u);  // only the columns asked about
+  EXPECT_THROW(unusable_rows(t, {"zz"}), DataError);
+}
+
 TEST(DropMissing, SubsetOfColumns) {
   const Table out = drop_missing_rows(table(), {"a"});
   EXPECT_EQ(out.row_labels, (std::vector<Index>{0, 2, 3, 4}));

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -201,7 +202,42 @@ TEST(FittedPreprocessing, JsonRoundTripAndApplyGiveTheSameMatrices) {
     EXPECT_EQ(applied.x.row(r), d.x_train.row(i)) << i;
     EXPECT_EQ((*applied.y)[r], d.y_train[i]);
   }
-  EXPECT_EQ(applied.steps[1].details["rows_dropped"], 34);
+  // The 34 rows with a missing value are set aside with their reason, not dropped silently.
+  EXPECT_EQ(applied.steps[1].details["unscored"], 34);
+  ASSERT_EQ(applied.unscored.size(), 34u);
+  EXPECT_EQ(applied.unscored.size() + applied.row_labels.size(), 6497u);
+}
+
+// apply() on a model fitted with dropna: a row with a missing (or infinite) feature value is
+// listed with its reason and left out of x; every other row is in x, in file order.
+TEST(FittedPreprocessing, ApplyKeepsRowsItCannotScoreAsideWithTheirReason) {
+  const auto& p = wine().preprocessing;
+  const std::string header =
+      "type,fixed acidity,volatile acidity,citric acid,residual sugar,chlorides,free sulfur dioxide,"
+      "total sulfur dioxide,density,pH,sulphates,alcohol\n";
+  const std::string row = ",6.1,0.43,0.35,9.1,0.059,83,249,0.9971,3.37,0.5,8.5\n";
+  const Table raw = parse_csv(header + "red" + row + "white,6.1,0.43,0.35,9.1,0.059,83,249,0.9971,,0.5,8.5\n" +
+                                  "red" + row + ",6.1,0.43,0.35,9.1,0.059,83,249,0.9971,NA,0.5,inf\n" + "white" + row,
+                              p.csv_options(), "new.csv");
+  const AppliedData a = p.apply(raw);
+  EXPECT_EQ(a.row_labels, (std::vector<Index>{0, 2, 4}));
+  ASSERT_EQ(a.x.rows(), 3);
+  ASSERT_EQ(a.unscored.size(), 2u);
+  EXPECT_EQ(a.unscored[0].row_label, 1);
+  EXPECT_EQ(a.unscored[0].reason, "missing value in column \"pH\"");
+  EXPECT_EQ(a.unscored[1].row_label, 3);
+  EXPECT_EQ(a.unscored[1].reason, "missing values in columns \"type\", \"pH\"; infinite value in column \"alcohol\"");
+  EXPECT_EQ(describe_unscored(a.unscored),
+            "missing value in column \"pH\": 1 row; missing values in columns \"type\", \"pH\"; infinite value in "
+            "column \"alcohol\": 1 row");
+  // The same rows of a model that imputes are filled (the infinite value still cannot be).
+  auto o = recipe();
+  o.missing = MissingPolicy::kImpute;
+  const auto imputing = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
+  const AppliedData b = imputing.preprocessing.apply(raw);
+  EXPECT_EQ(b.row_labels, (std::vector<Index>{0, 1, 2, 4}));
+  ASSERT_EQ(b.unscored.size(), 1u);
+  EXPECT_EQ(b.unscored[0].reason, "infinite value in column \"alcohol\"");
 }
 
 TEST(FittedPreprocessing, ApplyToRawRowsWithoutTargetAndExtraColumns) {
@@ -252,18 +288,51 @@ TEST(FittedPreprocessing, UnseenLevelIsAnErrorOrAllZero) {
       "type,fixed acidity,volatile acidity,citric acid,residual sugar,chlorides,free sulfur dioxide,"
       "total sulfur dioxide,density,pH,sulphates,alcohol\n";
   const Table raw = parse_csv(header + "rose,6.1,0.43,0.35,9.1,0.059,83,249,0.9971,3.37,0.5,8.5\n", {}, "new.csv");
+  auto o = recipe();
+  o.encoder.unknown = UnknownLevel::kError;
+  const auto strict = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
   try {
-    (void)d.preprocessing.apply(raw);
+    (void)strict.preprocessing.apply(raw);
     FAIL();
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("new.csv: file data row 0, column \"type\": level \"rose\" was not seen at fit time"));
   }
-  auto o = recipe();
-  o.encoder.unknown = UnknownLevel::kAllZero;
-  const auto lenient = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
+  // The default (scikit-learn's handle_unknown="ignore"): all zeros, i.e. the binary column's 0 level, and a warning.
+  const auto& lenient = d;
   const AppliedData a = lenient.preprocessing.apply(raw);
   EXPECT_NEAR(a.x(0, 11), (0.0 - lenient.preprocessing.scaler.offset()[11]) / lenient.preprocessing.scaler.scale()[11],
               1e-12);
+  ASSERT_EQ(a.warnings.size(), 1u);
+  EXPECT_THAT(a.warnings[0], HasSubstr("new.csv: levels not seen in training, encoded as all zeros"));
+  EXPECT_THAT(a.warnings[0], HasSubstr("column \"type\" in 1 row (\"rose\")"));
+}
+
+// A level only the test split has: prepare() goes on (all zeros) and says so in one warning;
+// with UnknownLevel::kError it stops, naming the row, the column and the level.
+TEST(Prepare, ALevelOnlyTheTestSplitHasIsAWarningOrAnError) {
+  std::string text = "c,x,y\n";
+  for (int i = 0; i < 40; ++i) text += fmt::format("{},{},{}\n", i % 2 ? "a" : "b", i, i % 3 == 0 ? 1 : 0);
+  Table raw = parse_csv(text, {}, "t.csv");
+  PrepareOptions o;
+  o.target = "y";
+  o.target_rule = TargetRule::parse("==1");
+  o.split_seed = 0;
+  const PreparedData base = prepare(raw, o);
+  const Index test_label = base.test_rows.front();
+  raw.columns[0].strings[static_cast<std::size_t>(test_label)] = "rose";
+  const PreparedData d = prepare(raw, o);
+  EXPECT_EQ(d.x_test.rows(), base.x_test.rows());
+  ASSERT_EQ(d.warnings.size(), 1u);
+  EXPECT_EQ(d.warnings[0], "t.csv: levels the train split does not have, in the test split, encoded as all zeros "
+                           "(--unknown-levels error refuses them): column \"c\" in 1 row (\"rose\")");
+  o.encoder.unknown = UnknownLevel::kError;
+  try {
+    (void)prepare(raw, o);
+    FAIL();
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(fmt::format("t.csv: file data row {}, column \"c\": level \"rose\" was not seen",
+                                                test_label)));
+  }
 }
 
 TEST(FittedPreprocessing, RejectsBrokenJson) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,11 +30,19 @@ struct CsvOptions {
   char delimiter = '\0';
   std::vector<std::string> missing_tokens = default_missing_tokens();
   // Overrides of the inferred type, by column name. A column forced numeric that holds
-  // a non-number is an error; a name not in the header is an error.
+  // a non-number is an error; a name not in the header is an error. Inferred: numeric when
+  // every non-missing value is a number, categorical when fewer than 90 % are; in between
+  // (a few typos in a numeric column) an error naming the other cells and their lines.
   std::map<std::string, ColumnType> column_types;
   // A column_types name that is not in the header: an error (false), or ignored (true; the
   // fitted preprocessing's apply() then names every missing column at once).
   bool column_types_may_be_absent = false;
+  // Columns the caller will not use (e.g. dropped ones): inferred as pandas would, categorical
+  // on any non-number, never the mostly-numeric error. Names not in the header are ignored.
+  std::set<std::string> lenient_columns;
+  // Every column not named in column_types is lenient (reading new data for a fitted
+  // preprocessing, which forces the columns it uses and ignores the others).
+  bool lenient_unforced = false;
 };
 
 // The whole file; errors name the file, line and column and what was expected.

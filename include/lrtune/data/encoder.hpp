@@ -1,6 +1,8 @@
 // Categorical features to numbers: a two-level column becomes one 0/1 column, more
 // levels one 0/1 column per level (one-hot, levels sorted). Levels are fixed at fit
-// time on the train part. Missing values must be dropped or imputed before.
+// time on the train part; a level met later is encoded as all zeros (scikit-learn's
+// handle_unknown="ignore") and reported, or refused. Missing values must be dropped or
+// imputed before.
 #pragma once
 
 #include <map>
@@ -16,12 +18,14 @@
 namespace lrtune {
 
 enum class UnknownLevel {
-  kError,    // a level not seen at fit time is a DataError naming row and column
-  kAllZero,  // ... encodes as all zeros (for a two-level column: as the 0 level)
+  kError,    // a level not seen at fit time is a DataError naming row, column and level
+  kAllZero,  // ... encodes as all zeros (for a two-level column: as the 0 level, the one not positive)
 };
 
 struct EncoderOptions {
-  UnknownLevel unknown = UnknownLevel::kError;
+  // All zeros by default, so that a rare level which lands only in the test split (or only in
+  // new data) does not stop the run: the caller reports what transform() collects.
+  UnknownLevel unknown = UnknownLevel::kAllZero;
   // Two-level columns: which level is 1 (default: the larger in sorted order, as
   // get_dummies(drop_first=True) keeps it: "white" of {"red", "white"}).
   std::map<std::string, std::string> positive_level;
@@ -37,6 +41,19 @@ struct CategoricalEncoding {
   std::vector<std::string> output_names;  // binary: 1 name; one-hot: one per level
 };
 
+// The levels of one column that transform() met but fit() did not (UnknownLevel::kAllZero).
+struct UnseenLevels {
+  std::string column;
+  Index rows = 0;                   // rows holding one of them
+  std::vector<std::string> levels;  // the first few distinct ones, in the order met
+  bool more_levels = false;         // there were more distinct ones than `levels` holds
+};
+
+// Adds `more` into `into`, column by column (counts summed, levels merged).
+void merge_unseen_levels(std::vector<UnseenLevels>& into, const std::vector<UnseenLevels>& more);
+// One line for a warning: `column "type" in 1 row ("rose"); column "c" in 12 rows ("a", "b", "c", ...)`.
+std::string describe_unseen_levels(const std::vector<UnseenLevels>& unseen);
+
 class CategoricalEncoder {
  public:
   CategoricalEncoder() = default;
@@ -44,7 +61,9 @@ class CategoricalEncoder {
   static CategoricalEncoder fit(const Table& train, const std::vector<std::string>& columns,
                                 const EncoderOptions& options = {}, StepLog* log = nullptr);
   // (rows, output_count()) block of 0/1 values: the encodings in fit order, side by side.
-  MatrixD transform(const Table& table) const;
+  // With kAllZero, the levels not seen at fit time are added to `unseen` (when given), one
+  // entry per column that has any.
+  MatrixD transform(const Table& table, std::vector<UnseenLevels>* unseen = nullptr) const;
   Index output_count() const;
   std::vector<std::string> output_names() const;
   const std::vector<CategoricalEncoding>& encodings() const { return encodings_; }

@@ -18,6 +18,17 @@ namespace lrtune {
 // row labels keep their file numbers. Logs rows before/after and missing cells per column.
 Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
 
+// A row that cannot be turned into model inputs, and why: a missing value, or in a numeric
+// column a non-finite one, in one of the columns asked about.
+struct UnusableRow {
+  Index position = 0;  // 0-based among the table's rows
+  std::string reason;  // e.g. `missing value in column "pH"`, `missing values in columns "a", "b"`
+};
+
+// The rows of `table` with a missing (or, numeric, an infinite) value in any of `columns`, in
+// row order. The table is not changed: the caller decides to drop them, or to keep them aside.
+std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std::string>& columns);
+
 enum class ImputeStrategy { kMean, kMedian, kMostFrequent, kConstant };
 std::string_view to_string(ImputeStrategy strategy);
 ImputeStrategy parse_impute_strategy(std::string_view text);  // "mean", "median", "most_frequent", "constant"

@@ -45,13 +45,28 @@ struct PrepareOptions {
   ScalerKind scaler = ScalerKind::kStandard;
 };
 
-// What the fitted preprocessing makes of a new raw table.
+// A row of the raw table that apply() could not turn into model inputs, and why.
+struct UnscoredRow {
+  Index row_label = 0;  // file data-row number
+  std::string reason;   // e.g. `missing value in column "pH"`
+};
+
+// What the fitted preprocessing makes of a new raw table. Every raw row is either a row of x
+// or an unscored row; both lists are in file order.
 struct AppliedData {
   MatrixD x;                       // (rows, features), scaled
   std::optional<VectorD> y;        // (rows,), when the table has the target column without missing values
   std::vector<Index> row_labels;   // file data-row numbers of the rows of x
+  std::vector<UnscoredRow> unscored;
   StepLog steps;
+  // What the caller should tell the user, one line each, without a trailing newline: levels
+  // not seen in training, encoded as all zeros.
+  std::vector<std::string> warnings;
 };
+
+// One line: the reasons of the unscored rows with their counts, most frequent first, at most
+// three, e.g. `missing value in column "pH": 2 rows; missing value in column "alcohol": 1 row`.
+std::string describe_unscored(const std::vector<UnscoredRow>& unscored);
 
 // Everything fitted, in one value: apply it to a raw table with the same columns.
 struct FittedPreprocessing {
@@ -74,8 +89,9 @@ struct FittedPreprocessing {
   // column that looks numeric in a new file would otherwise be inferred numeric).
   CsvOptions csv_options(CsvOptions base = {}) const;
   // Missing source columns and type mismatches are one DataError naming them all; extra
-  // columns are ignored and listed in the steps. Rows with a missing feature value are
-  // dropped (kDropRows, listed in the steps) or filled (kImpute).
+  // columns are ignored and listed in the steps. Missing feature values are filled (kImpute);
+  // a row that still has one (kDropRows: no imputer was fitted) or an infinite feature value
+  // is left out of x and listed in `unscored` with the reason, never dropped silently.
   AppliedData apply(const Table& raw) const;
 
   nlohmann::json to_json() const;
