@@ -167,21 +167,57 @@ TEST(CliLimits, ASearchTheMachineCannotHoldIsRefusedWithTheEstimate) {
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
+// `lrtune <args>` in `dir` under `ulimit -v kib` (RLIMIT_AS), without gnuplot on the PATH.
+CliResult run_limited(int kib, const std::string& args, const fs::path& dir) {
+  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+  const std::string command = "cd " + quote(dir.string()) + " && ulimit -v " + std::to_string(kib) +
+                              " && PATH=/nonexistent " + quote(binary) + " " + args + " >out.txt 2>err.txt";
+  const int status = std::system(command.c_str());
+  CliResult r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = read_text(dir / "out.txt");
+  r.err = read_text(dir / "err.txt");
+  return r;
+}
+
+// A sanitizer build reserves terabytes of address space and cannot start under ulimit -v.
+bool starts_under(int kib, const fs::path& dir) { return run_limited(kib, "--version", dir).code == 0; }
+
 // The same under an address-space limit (ulimit -v): a search of 10 candidates of 309 MiB each
 // (4000 x 4000 weights) in 512 MiB.
 TEST(CliLimits, TheAddressSpaceLimitCountsAsTheMachinesMemory) {
   TempDir dir;
+  if (!starts_under(524288, dir.path())) GTEST_SKIP() << "lrtune does not start under ulimit -v (a sanitizer build?)";
   write_text(dir.path() / "data.csv", small_csv());
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(dir.path().string()) + " && ulimit -v 524288 && " + quote(binary) +
-                              " tune data.csv --quiet" + small_flags({{"--layers", "4000,4000"}}) + " 2>err.txt";
-  const int status = std::system(command.c_str());
-  ASSERT_TRUE(WIFEXITED(status));
-  EXPECT_EQ(WEXITSTATUS(status), 2);
-  const std::string err = read_text(dir.path() / "err.txt");
-  EXPECT_NE(err.find("lrtune: error: tune needs about 3.0 GiB of memory (10 candidates"), std::string::npos) << err;
-  EXPECT_NE(err.find("MiB is available"), std::string::npos) << err;
+  const CliResult r = run_limited(524288, "tune data.csv --quiet" + small_flags({{"--layers", "4000,4000"}}), dir.path());
+  EXPECT_EQ(r.code, 2) << r.err;
+  EXPECT_EQ(r.err.rfind("lrtune: error: tune needs about 3.0 GiB of memory (10 candidates", 0), 0u) << r.err;
+  EXPECT_NE(r.err.find("MiB is available"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
+}
+
+// An allocation the estimate does not foresee (reading the table under a tight ulimit -v) ends in
+// one line naming the command, never a bare "std::bad_alloc". The limits are scanned upwards from
+// the smallest one the binary starts under, 1 MiB at a time: each run trains, is refused by the
+// estimate, or runs out of memory on the way, and at least one does the last.
+TEST(CliLimits, AnAllocationThatFailsIsOneOutOfMemoryLine) {
+  TempDir dir;
+  int start = 0;
+  for (int kib = 4096; kib <= 65536 && start == 0; kib += 1024)
+    if (starts_under(kib, dir.path())) start = kib;
+  if (start == 0) GTEST_SKIP() << "lrtune does not start under ulimit -v (a sanitizer build?)";
+  int out_of_memory = 0;
+  for (int kib = start; kib < start + 24 * 1024; kib += 1024) {
+    const CliResult r = run_limited(
+        kib, "train " + wine() + " --target quality --positive '>=6' --quiet --epochs 1 --lr 0.01 --out out", dir.path());
+    EXPECT_TRUE(r.code == 0 || r.code == 1 || r.code == 2) << kib << " KiB: exit " << r.code << ": " << r.err;
+    EXPECT_EQ(r.err.find("bad_alloc"), std::string::npos) << kib << " KiB: " << r.err;
+    if (r.err.find("lrtune: error: out of memory while running train; lower the settings that size it") !=
+        std::string::npos)
+      ++out_of_memory;
+    fs::remove_all(dir.path() / "out");
+  }
+  EXPECT_GT(out_of_memory, 0) << "no limit from " << start << " KiB on ran out of memory before the estimate";
 }
 
 }  // namespace
