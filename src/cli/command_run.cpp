@@ -11,6 +11,7 @@
 
 #include "commands.hpp"
 #include "report_output.hpp"
+#include "size_checks.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "exit_codes.hpp"
@@ -53,6 +54,7 @@ std::vector<double> column(const std::vector<TrainResult>& results, F field) {
 int command_run(CommandContext& c, const std::string& data_path, const std::optional<std::string>& csv_text) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path, csv_text);
+  check_sizes(s, "run", data);  // demo too
   c.console.message(data.prepared.summary.to_text() + "\n");
   warn_about_data(s, data, c.console);
   write_data_files(c, data);

@@ -4,6 +4,7 @@
 
 #include "commands.hpp"
 #include "report_output.hpp"
+#include "size_checks.hpp"
 #include "exit_codes.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/result_files.hpp"
@@ -30,6 +31,7 @@ void write_model(CommandContext& c, const Dataset& data, const TrainResult& resu
 
 int command_train(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
+  check_sizes(c.settings, c.command, data);
   c.console.message(data.prepared.summary.to_text() + "\n");
   warn_about_data(c.settings, data, c.console);
   write_data_files(c, data);
@@ -49,7 +51,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
     rate = *suggested;
     source = "range test: " + rule;
   } else {
-    rate = std::stod(c.settings.lr);
+    rate = parse_real(c.settings.lr, "--lr");  // validate() accepted it
   }
   c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
   TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");

@@ -13,6 +13,7 @@
 #include "lrtune/io/tuning_files.hpp"
 #include "lrtune/train/fit.hpp"
 #include "report_output.hpp"
+#include "size_checks.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
 
@@ -68,6 +69,7 @@ std::string tuning_text(const TuningResult& r) {
 int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path);
+  check_sizes(s, c.command, data);
   warn_about_data(s, data, c.console);  // e.g. a level only the test split has
   c.console.message(data.prepared.summary.to_text() + "\n");
   write_data_files(c, data);

@@ -1,19 +1,47 @@
 // Flag names, help texts and the override order (defaults < --config file < flags).
 #include "flags.hpp"
 
+#include <cstdint>
+
 namespace lrtune::cli {
 
+// Strings and booleans go straight into the staging Settings. Numbers are staged as the text
+// typed and parsed by settings' strict parser in effective(), so a bad value is refused naming
+// the flag ("--lr 1e-320 is too small ..."), never with a conversion routine's words.
 template <typename T>
 CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help) {
+  const std::string flag = name.substr(0, name.find(','));
   CLI::Option* option = nullptr;
+  std::function<void(Settings&, const Settings&)> copy = [member](Settings& to, const Settings& from) {
+    to.*member = from.*member;
+  };
   if constexpr (std::is_same_v<T, bool>) {
     option = app.add_flag(name, staged_.get()->*member, help);
-  } else {
+  } else if constexpr (std::is_same_v<T, std::string> || std::is_same_v<T, std::vector<std::string>>) {
     option = app.add_option(name, staged_.get()->*member, help);
-    if constexpr (std::is_same_v<T, std::vector<std::string>> || std::is_same_v<T, std::vector<int>>)
-      option->delimiter(',');
+    if constexpr (std::is_same_v<T, std::vector<std::string>>) option->delimiter(',');
+  } else if constexpr (std::is_same_v<T, std::vector<int>>) {
+    auto text = std::make_shared<std::vector<std::string>>();
+    option = app.add_option(name, *text, help)->delimiter(',')->type_name("INT,...");
+    copy = [member, text, flag](Settings& to, const Settings&) {
+      (to.*member).clear();
+      for (const auto& item : *text) {
+        const std::int64_t width = parse_integer(item, flag + " width", int_range(flag));
+        (to.*member).push_back(static_cast<int>(width));
+      }
+    };
+  } else {
+    auto text = std::make_shared<std::string>();
+    option = app.add_option(name, *text, help)->type_name(std::is_integral_v<T> ? "INT" : "FLOAT");
+    copy = [member, text, flag](Settings& to, const Settings&) {
+      if constexpr (std::is_integral_v<T>) {
+        to.*member = static_cast<T>(parse_integer(*text, flag, int_range(flag)));
+      } else {
+        to.*member = parse_real(*text, flag);
+      }
+    };
   }
-  bound_.push_back({option, [member](Settings& to, const Settings& from) { to.*member = from.*member; }});
+  bound_.push_back({option, flag, std::move(copy)});
   return option;
 }
 
@@ -100,10 +128,13 @@ void Flags::add_to(CLI::App& app) {
   {
     CLI::Option* range = app.add_option("--lr-range", *staged_lr_range_, "LOW HIGH: the interval to search (no range test)")
                              ->expected(2)
+                             ->type_name("FLOAT")
                              ->group(tune);
-    bound_.push_back({range, [staged = staged_lr_range_](Settings& to, const Settings&) {
-                        to.lr_low = staged->at(0);
-                        to.lr_high = staged->at(1);
+    bound_.push_back({range, "--lr-range", [staged = staged_lr_range_](Settings& to, const Settings&) {
+                        to.lr_low = parse_real(staged->at(0), "--lr-range LOW");
+                        to.lr_high = parse_real(staged->at(1), "--lr-range HIGH");
+                        to.from_file.erase("--lr-low");
+                        to.from_file.erase("--lr-high");
                       }});
   }
   add(app, "--refit", &Settings::refit,
@@ -115,7 +146,10 @@ Settings Flags::effective(const Settings& defaults) const {
   Settings settings = defaults;
   if (!staged_->config_file.empty()) apply_toml_file(settings, staged_->config_file);
   for (const Bound& b : bound_)
-    if (b.option->count() > 0) b.copy(settings, *staged_);
+    if (b.option->count() > 0) {
+      b.copy(settings, *staged_);
+      settings.from_file.erase(b.flag);  // messages name the flag, which overrode the file
+    }
   return settings;
 }
 

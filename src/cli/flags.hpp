@@ -29,10 +29,11 @@ class Flags {
 
   struct Bound {
     CLI::Option* option;
-    std::function<void(Settings&, const Settings&)> copy;
+    std::string flag;  // "--epochs"
+    std::function<void(Settings&, const Settings&)> copy;  // may throw UsageError naming the flag
   };
   std::shared_ptr<Settings> staged_ = std::make_shared<Settings>();
-  std::shared_ptr<std::vector<double>> staged_lr_range_ = std::make_shared<std::vector<double>>();
+  std::shared_ptr<std::vector<std::string>> staged_lr_range_ = std::make_shared<std::vector<std::string>>();
   std::vector<Bound> bound_;
 };
 

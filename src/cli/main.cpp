@@ -138,6 +138,12 @@ int main(int argc, char** argv) {
       return error(failure.what(), kExitError);
     }
     return error(e.what(), kExitDiverged);
+  } catch (const std::bad_alloc&) {  // the size checks' estimate fell short: one line, no bare "std::bad_alloc"
+    if (out) out->discard();
+    return error(fmt::format("out of memory while running {}; lower the settings that size it (--candidates, --repeats, "
+                             "--layers, --batch-size) or free memory",
+                             name),
+                 kExitError);
   } catch (const std::exception& e) {
     if (out) out->discard();
     return error(e.what(), kExitError);

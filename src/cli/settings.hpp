@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -67,12 +68,45 @@ struct Settings {
   bool json = false;                   // --json
   int threads = 0;                     // --threads (0 = library default)
   std::string config_file;             // --config (not written back)
+  // Not a setting: for each value the --config file set and no flag overrode, the flag and where
+  // the file set it ("--epochs" -> "exp.toml:3:10: [training] epochs (--epochs)"), so that
+  // validate() names what the user wrote. to_toml leaves it out.
+  std::map<std::string, std::string> from_file;
 
   double effective_finder_start() const { return finder_start > 0 ? finder_start : (schedule == "step" ? 1e-7 : 1e-3); }
 };
 
-// Throws UsageError naming the flag, e.g. "--epochs must be >= 1, got 0".
+// Throws UsageError naming the flag (or the experiment file's key that set it) and the valid
+// range, e.g. "--epochs must be in [1, 1000000], got 0". Checks every setting against the limits
+// of lrtune/core/limits.hpp; what needs the data (the parameter count, the splits, memory) is
+// size_checks.hpp's, after the data is read.
 void validate(const Settings& settings, const std::string& command);
+
+// What the user wrote for the setting of `flag`: the flag, or the experiment file's key that set
+// it ("exp.toml:3:10: [model] layers (--layers)").
+std::string setting_name(const Settings& settings, const std::string& flag);
+
+// A user's text as an error message echoes it, in single quotes: control characters (NUL, line
+// breaks, ...) escaped as \0, \n, \xNN, and cut after 60 bytes with "...". Every message that
+// repeats what the user wrote goes through it, so no text can cut or split the one error line.
+std::string shown(std::string_view text);
+
+// The strict number parsing of flags and experiment-file values. `name` is what the user wrote
+// ("--lr", or "exp.toml:3:6: [training] lr (--lr)"); errors are UsageErrors naming it.
+// A real number: the whole text in decimal or exponent form; refuses trailing junk, inf, nan,
+// values beyond double's range and nonzero values too small to be normal doubles (1e-320).
+// `expected` says what the setting takes, for the message on text that is no number.
+double parse_real(std::string_view text, const std::string& name, std::string_view expected = "a number");
+// The valid range of an integer setting (also each --layers width), by its flag.
+struct IntRange {
+  std::int64_t min = 0, max = 0;
+};
+IntRange int_range(std::string_view flag);
+// An integer in `range`: optional sign and decimal digits only ("1e3", "1.5" and "0x10" are
+// refused); out of range, even past 64 bits, it is "NAME must be in [min, max], got TEXT".
+std::int64_t parse_integer(std::string_view text, const std::string& name, IntRange range);
+// Throws UsageError "NAME must be in [min, max], got VALUE" unless range.min <= value <= range.max.
+void check_range(std::int64_t value, IntRange range, const std::string& name);
 
 // The settings as an experiment file (TOML), sections [data] [model] [training] [finder] [run] [tune] [output].
 std::string to_toml(const Settings& settings);

@@ -8,7 +8,10 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include <fmt/format.h>
+
 #include "activation_kernels.hpp"
+#include "lrtune/core/limits.hpp"
 
 namespace lrtune {
 namespace {
@@ -46,6 +49,27 @@ BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> laye
   if (specs_.empty()) throw std::invalid_argument("Sequential: needs at least one layer (the last one a Dense)");
   if (as_dense(specs_.back()) == nullptr)
     throw std::invalid_argument("Sequential: the last layer must be a Dense (its pre-activation is the logits), got a Dropout");
+  // The model file's caps (core/limits.hpp), checked before anything is allocated: a model that
+  // can be built can be saved and loaded back.
+  if (input_dim_ > limits::kMaxWidth)
+    throw std::invalid_argument(fmt::format("Sequential: input_dim {} exceeds the limit of {}", input_dim_, limits::kMaxWidth));
+  if (static_cast<std::int64_t>(specs_.size()) > limits::kMaxLayers)
+    throw std::invalid_argument(
+        fmt::format("Sequential: {} layers exceed the limit of {}", specs_.size(), limits::kMaxLayers));
+  {
+    std::int64_t in = input_dim_, count = 0;
+    for (std::size_t k = 0; k < specs_.size(); ++k) {
+      const Dense* dense = as_dense(specs_[k]);
+      if (dense == nullptr) continue;
+      if (dense->units > limits::kMaxWidth)
+        throw std::invalid_argument(
+            fmt::format("Sequential: layer {} has {} units, above the limit of {}", k, dense->units, limits::kMaxWidth));
+      count += in * dense->units + dense->units;  // at most 2^48 + 2^24 per layer: no overflow
+      if (count > limits::kMaxParameters)
+        throw std::invalid_argument(fmt::format("Sequential: more than {} parameters", limits::kMaxParameters));
+      in = dense->units;
+    }
+  }
   Index width = input_dim_;
   Index dense_count = 0, dropout_count = 0;
   for (std::size_t k = 0; k < specs_.size(); ++k) {

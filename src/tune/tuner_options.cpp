@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/limits.hpp"
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/tune/tuner.hpp"
 
@@ -29,6 +30,15 @@ std::string to_string(CandidateStatus status) {
 
 void TunerOptions::validate() const {
   if (candidates < 2) fail(fmt::format("candidates = {} must be >= 2", candidates));
+  // The limits of core/limits.hpp, as the command line applies them: each candidate x repeat is a
+  // model alive at once, so these bound what a search can allocate before it starts.
+  if (candidates > static_cast<std::size_t>(limits::kMaxCandidates))
+    fail(fmt::format("candidates = {} must be at most {}", candidates, limits::kMaxCandidates));
+  if (repeats > limits::kMaxRepeats) fail(fmt::format("repeats = {} must be at most {}", repeats, limits::kMaxRepeats));
+  if (max_epochs > limits::kMaxEpochs)
+    fail(fmt::format("max_epochs = {} must be at most {}", max_epochs, limits::kMaxEpochs));
+  if (threads > static_cast<std::size_t>(limits::kMaxThreads))
+    fail(fmt::format("threads = {} must be at most {}", threads, limits::kMaxThreads));
   if (!(decades_below_minimum >= 1.0) || !std::isfinite(decades_below_minimum)) {
     fail(fmt::format("decades_below_minimum = {} must be a finite number >= 1", decades_below_minimum));
   }

@@ -137,9 +137,9 @@ const std::vector<BadInput>& cases() {
       {"ZeroLearningRate", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "0"}}); }, 2,
        {"--lr must be > 0, got 0"}},
       {"ZeroEpochs", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--epochs", "0"}}); }, 2,
-       {"--epochs must be >= 1, got 0"}},
+       {"--epochs must be in [1, 1000000], got 0"}},
       {"UnknownActivation", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--activation", "relux"}}); }, 2,
-       {"--activation: unknown activation 'relux'"}},
+       {"--activation must be one of linear, relu,", "got 'relux'"}},
       {"UnknownOptimizer", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--optimizer", "adamm"}}); }, 2,
        {"--optimizer must be one of", "got 'adamm'"}},
       {"MalformedToml",
@@ -224,6 +224,53 @@ const std::vector<BadInput>& cases() {
         "\"blue\", \"green\", \"red\""}},
       {"UnknownLevelsValue", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--unknown-levels", "skip"}}); },
        2, {"--unknown-levels must be ignore or error, got skip"}},
+      // issue 11, limits:
+      {"LearningRateTooSmallToBeNormal",  // was "stod", after config.toml was written
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "1e-320"}}); }, 2,
+       {"--lr 1e-320 is too small: a nonzero number must be at least 2.225e-308 in size"}},
+      {"FinderEndInfinite",  // named the library's "schedule.end"
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "auto"}, {"--schedule", "step"}, {"--finder-end", "inf"}}); },
+       2, {"--finder-end must be a finite number, got 'inf'"}},
+      {"ValidationFractionLeavesNoTrainingRows",  // named the library's "test_size"
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--validation-fraction", "0.999"}}) + " --early-stopping"; }, 2,
+       {"--validation-fraction 0.999 of the 48 training rows leaves 0 to train on and 48 for validation"}},
+      {"TestSizeLeavesNoTrainingRows",
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--test-size", "0.999"}}); }, 1,
+       {"data.csv: --test-size 0.999: a split of 60 rows leaves 0 train and 60 test rows"}},
+      {"ExperimentFileIntegerForABoolean",  // was taken as true
+       [](const fs::path& d) {
+         write_text(d / "exp.toml", "[training]\nearly_stopping = 1\n");
+         return with_csv(d, small_csv(), {{"--config", "exp.toml"}});
+       },
+       2, {"exp.toml:2:18: [training] early_stopping (--early-stopping) must be true or false, got an integer (1)"}},
+      {"ExperimentFileNulEscape",  // cut the message short
+       [](const fs::path& d) {
+         write_text(d / "exp.toml", "[training]\noptimizer = \"adam\\u0000x\"\n");
+         return with_csv(d, small_csv(), {{"--config", "exp.toml"}});
+       },
+       2, {"[training] optimizer (--optimizer) must be one of", "got 'adam\\0x'"}},
+      {"CandidatesOverTheLimit",  // 3.9 GB, then a bare std::bad_alloc
+       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--candidates", "1000000"}}); },
+       2, {"--candidates must be in [2, 1000], got 1000000"}},
+      {"RepeatsOverTheLimit",
+       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--repeats", "1000000"}}); },
+       2, {"--repeats must be in [1, 1000], got 1000000"}},
+      {"LayerWidthOverTheLimit",
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--layers", "1000000000"}}); }, 2,
+       {"--layers width must be in [1, 16777216], got 1000000000"}},
+      {"MoreLayersThanAModelFileHolds",  // 1,100 layers trained, then refused by predict
+       [](const fs::path& d) {
+         std::string layers = "1";
+         for (int i = 1; i < 1100; ++i) layers += ",1";
+         return with_csv(d, small_csv(), {{"--layers", layers}});
+       },
+       2, {"--layers has 1100 layers; at most 1023 (with the output layer, the 1024 a model file holds)"}},
+      {"SearchLargerThanTheMemory",
+       [](const fs::path& d) {
+         write_text(d / "data.csv", small_csv());
+         return "tune data.csv" + small_flags({{"--layers", "40000,40000"}, {"--candidates", "100"}});
+       },
+       2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed", "lower --candidates, --repeats, --layers or --batch-size"}},
   };
   return kCases;
 }

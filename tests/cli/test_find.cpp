@@ -59,7 +59,7 @@ TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
   TempDir dir;
   const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
   const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " find " + wine() +
-                              " --target quality --positive '>=6' --finder-points 100000 --finder-start 1e-6 --out out"
+                              " --target quality --positive '>=6' --finder-points 9000 --finder-start 1e-6 --out out"
                               " >log 2>&1 & pid=$!; sleep 1; kill -INT $pid; wait $pid; echo $? > code)";
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");

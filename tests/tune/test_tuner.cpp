@@ -349,6 +349,12 @@ TEST_F(TunerTest, OptionsAndShapesAreCheckedWithOneLineMessages) {
   EXPECT_NE(msg(with([](auto& o) { o.low = 1.0; })).find("0 < low < high"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.validation_split = 0.0; })).find("validation_split = 0"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.repeats = 0; })).find("repeats = 0"), std::string::npos);
+  // The limits of core/limits.hpp, checked before any unit is allocated.
+  EXPECT_NE(msg(with([](auto& o) { o.candidates = 1001; })).find("candidates = 1001 must be at most 1000"), std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.repeats = 1001; })).find("repeats = 1001 must be at most 1000"), std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.max_epochs = 1000001; })).find("max_epochs = 1000001 must be at most 1000000"),
+            std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.threads = 1025; })).find("threads = 1025 must be at most 1024"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.metrics = {"nope"}; })).find("metrics"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.decades_below_minimum = 0.5; })).find("decades_below_minimum = 0.5"),
             std::string::npos);

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/limits.hpp"
 #include "lrtune/data/preprocessing.hpp"
 #include "lrtune/io/error.hpp"
 #include "lrtune/nn/losses.hpp"
@@ -19,10 +20,12 @@ namespace lrtune {
 
 inline constexpr std::string_view kModelFormatName = "lrtune.model";  // metadata "format"
 inline constexpr int kModelFormatVersion = 1;                          // metadata "format_version"
-// Caps applied to the architecture read from a file, before anything is allocated.
-inline constexpr std::int64_t kModelMaxLayers = 1024;
-inline constexpr std::int64_t kModelMaxWidth = std::int64_t{1} << 24;  // input dim and units
-inline constexpr std::int64_t kModelMaxParameters = std::int64_t{1} << 31;  // 8 GiB of float32
+// Caps applied to the architecture read from a file, before anything is allocated: the model
+// limits of core/limits.hpp, which Sequential and the command line enforce too, so every model
+// lrtune trains and saves loads back.
+inline constexpr std::int64_t kModelMaxLayers = limits::kMaxLayers;
+inline constexpr std::int64_t kModelMaxWidth = limits::kMaxWidth;  // input dim and units
+inline constexpr std::int64_t kModelMaxParameters = limits::kMaxParameters;  // 8 GiB of float32
 
 struct SavedModel {
   Sequential model;                     // weights loaded; dropout RNG seeded with 0

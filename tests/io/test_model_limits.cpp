@@ -1,0 +1,54 @@
+// The model limits (core/limits.hpp) hold at train time as at load time: the largest model
+// Sequential builds saves and loads back, and one layer more is refused when it is built, so
+// lrtune never writes a model file that it refuses to read.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "lrtune/core/limits.hpp"
+#include "lrtune/io/model_file.hpp"
+
+namespace {
+
+using namespace lrtune;
+
+std::vector<LayerSpec> dense_layers(std::int64_t count) {
+  std::vector<LayerSpec> layers;
+  for (std::int64_t i = 0; i + 1 < count; ++i) layers.emplace_back(Dense(1, "relu"));
+  layers.emplace_back(Dense(1, "sigmoid"));
+  return layers;
+}
+
+TEST(ModelLimits, TheLoaderTakesWhatSequentialBuilds) {
+  EXPECT_EQ(kModelMaxLayers, limits::kMaxLayers);
+  EXPECT_EQ(kModelMaxWidth, limits::kMaxWidth);
+  EXPECT_EQ(kModelMaxParameters, limits::kMaxParameters);
+}
+
+TEST(ModelLimits, AModelWithTheMostLayersSavesAndLoadsBack) {
+  const Sequential model(3, dense_layers(limits::kMaxLayers), 7);
+  const SavedModel loaded = decode_model(encode_model(model, Loss::binary_crossentropy, FittedPreprocessing{}));
+  EXPECT_EQ(static_cast<std::int64_t>(loaded.model.layers().size()), limits::kMaxLayers);
+  EXPECT_EQ(loaded.model.parameter_count(), model.parameter_count());
+}
+
+TEST(ModelLimits, SequentialRefusesOneLayerMore) {
+  EXPECT_THROW(Sequential(3, dense_layers(limits::kMaxLayers + 1)), std::invalid_argument);
+}
+
+TEST(ModelLimits, SequentialRefusesWidthsAndParametersPastTheLimits) {
+  // Refused before anything is allocated: these would need terabytes.
+  EXPECT_THROW(Sequential(limits::kMaxWidth + 1, dense_layers(1)), std::invalid_argument);
+  std::vector<LayerSpec> wide = {Dense(limits::kMaxWidth + 1, "relu"), Dense(1, "sigmoid")};
+  EXPECT_THROW(Sequential(3, wide), std::invalid_argument);
+  // 2 x 2^16 x 2^16 weights between two hidden layers: 2^32 + ... > 2^31.
+  std::vector<LayerSpec> heavy = {Dense(1 << 16, "relu"), Dense(1 << 16, "relu"), Dense(1, "sigmoid")};
+  try {
+    Sequential model(3, heavy);
+    FAIL() << "built a model of " << model.parameter_count() << " parameters";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("more than 2147483648 parameters"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
