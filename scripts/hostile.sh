@@ -179,7 +179,7 @@ for bad in inf nan 0 -1 abc; do
   expect_error "finder-end=$bad" 2 "--finder-end" "" -- find data.csv "${FIND[@]}" --finder-end "$bad"
 done
 expect_error finder-start-above-end 2 "--finder-start" "" -- find data.csv "${FIND[@]}" --finder-start 1 --finder-end 0.1
-expect_error lr-range-reversed 2 "--lr-range" "" -- tune data.csv --target y --positive '==1' --lr-range 0.1 0.001
+expect_error lr-range-reversed 2 "--lr-range LOW HIGH" "" -- tune data.csv --target y --positive '==1' --lr-range 0.1 0.001
 expect_error lr-range-one-value 2 "--lr-range" "" -- tune data.csv --target y --positive '==1' --lr-range 0.1
 expect_error optimizer 2 "--optimizer" "" -- train data.csv "${FAST[@]}" --optimizer adamm
 expect_error activation 2 "--activation" "" -- train data.csv "${FAST[@]}" --activation sigmoidd

@@ -299,8 +299,8 @@ void validate(const Settings& s, const std::string& command) {
   if ((s.lr_low > 0.0) != (s.lr_high > 0.0))
     fail("--lr-low and --lr-high go together (or --lr-range LOW HIGH); give both or neither");
   if (s.lr_low > 0.0 && s.lr_low >= s.lr_high)
-    fail(fmt::format("{} must be < {}, got {} >= {}", name_of(s, "--lr-low"), name_of(s, "--lr-high"), s.lr_low,
-                     s.lr_high));
+    fail(fmt::format("{} must be < {} (--lr-range LOW HIGH: LOW first), got {} >= {}", name_of(s, "--lr-low"),
+                     name_of(s, "--lr-high"), s.lr_low, s.lr_high));
   const bool searches = command == "tune" || (command == "run" && s.pick == "tuner");
   if (searches) require(s, s.patience >= 1, "--patience", ">= 1 for the search's early stopping", s.patience);
 }

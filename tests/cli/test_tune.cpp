@@ -162,7 +162,7 @@ TEST(CliTune, BadSearchFlagsAreOneLineErrors) {
       {"--candidates 1", "--candidates must be in [2, 1000], got 1"},
       {"--max-epochs 0", "--max-epochs must be in [1, 1000000], got 0"},
       {"--max-epochs 3 --first-rung-epochs 4", "--max-epochs must be >= --first-rung-epochs (4), got 3"},
-      {"--lr-range 0.1 0.01", "--lr-low must be < --lr-high, got 0.1 >= 0.01"},
+      {"--lr-range 0.1 0.01", "--lr-low must be < --lr-high (--lr-range LOW HIGH: LOW first), got 0.1 >= 0.01"},
       {"--lr-low 0.1 --lr-high 0.1", "--lr-low must be < --lr-high"},
       {"--lr-low 0.001", "--lr-low and --lr-high go together"},
       {"--patience 0", "--patience must be >= 1"},
