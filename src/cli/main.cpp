@@ -32,6 +32,12 @@ int error(const std::string& message, int code) {
   return code;
 }
 
+// Ctrl-C that ended a wait on a FIFO or pipe surfaces as the reader's error: an interruption.
+int interrupted_exit() {
+  fmt::print(stderr, "lrtune: interrupted\n");
+  return kExitInterrupted;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -73,6 +79,7 @@ int main(int argc, char** argv) {
   const std::string name = command->get_name();
 
   std::optional<OutputDir> out;
+  install_interrupt_handler();  // before anything is read: --config or DATA may be a FIFO that waits
   try {
     const Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
     validate(settings, name == "demo" ? "run" : name);
@@ -84,7 +91,6 @@ int main(int argc, char** argv) {
     std::string command_line = "lrtune";
     for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
     CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
-    install_interrupt_handler();
     int code = kExitOk;
     if (name == "find") code = command_find(context, data_path);
     else if (name == "train") code = command_train(context, data_path);
@@ -97,11 +103,13 @@ int main(int argc, char** argv) {
     return code;
   } catch (const UsageError& e) {
     if (out) out->discard();
+    if (interrupted()) return interrupted_exit();
     return error(e.what(), kExitUsage);
   } catch (const TrainingDiverged& e) {  // the history written so far is the evidence: kept
     return error(e.what(), kExitDiverged);
   } catch (const std::exception& e) {
     if (out) out->discard();
+    if (interrupted()) return interrupted_exit();
     return error(e.what(), kExitError);
   }
 }

@@ -4,7 +4,6 @@
 #include "toml.hpp"
 
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <variant>
@@ -12,6 +11,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "lrtune/data/error.hpp"
+#include "lrtune/data/input_file.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
 #include "lrtune/optim/factory.hpp"
@@ -274,12 +275,18 @@ void apply_toml_table(Settings& s, const toml::table& root) {
 
 }  // namespace
 
-void apply_toml_file(Settings& s, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in) fail(fmt::format("{}: cannot read the experiment file", path));
-  apply_toml_text(s, text.str(), path);
+void apply_toml_file(Settings& s, const std::string& path, const std::atomic<bool>* cancel) {
+  InputOptions input;
+  input.max_bytes = kMaxExperimentFileBytes;  // /dev/zero or an endless pipe stops here
+  input.what = "experiment file";
+  input.cancel = cancel;
+  std::string text;
+  try {
+    text = read_input(path, input);
+  } catch (const DataError& e) {
+    fail(e.what());
+  }
+  apply_toml_text(s, text, path);
 }
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {

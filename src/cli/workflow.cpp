@@ -21,6 +21,7 @@ CsvOptions csv_options(const Settings& s) {
   if (s.delimiter == "\\t" || s.delimiter == "\t") options.delimiter = '\t';
   else if (!s.delimiter.empty()) options.delimiter = s.delimiter[0];
   for (const auto& token : s.na_values) options.missing_tokens.push_back(token);
+  options.cancel = &cancel_flag();  // Ctrl-C ends a wait on a FIFO or pipe
   return options;
 }
 

@@ -198,6 +198,27 @@ const std::vector<BadInput>& cases() {
        1,
        {"data.csv: the table does not match the fitted preprocessing: missing column \"c\"",
         "columns it does not use: \"d\""}},
+      // issue 11, streams:
+      {"ConfigFromDevZero",  // an endless input stops at the experiment file's cap
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--config", "/dev/zero"}}); },
+       2,
+       {"/dev/zero: more than 1048576 bytes, reading stopped there; the limit for experiment files is 1 MiB"}},
+      {"ConfigOverTheSizeCap",
+       [](const fs::path& d) {
+         write_text(d / "big.toml", "[training]\nepochs = 2\n" + std::string((std::size_t{1} << 20) - 21, '#'));
+         return with_csv(d, small_csv(), {{"--config", "big.toml"}});
+       },
+       2,
+       {"big.toml: 1048577 bytes; the limit for experiment files is 1 MiB (1048576 bytes)"}},
+      {"CsvFromDevZero", [](const fs::path&) { return train("/dev/zero"); }, 1,
+       {"/dev/zero:1: a NUL byte (file offset 0): this looks like a binary or compressed file"}},
+      {"PredictDataFromDevZero",
+       [](const fs::path& d) {
+         fs::copy_file(trained_model(), d / "model.safetensors");
+         return std::string("predict model.safetensors /dev/zero -o out/predictions.csv");
+       },
+       1,
+       {"/dev/zero:1: a NUL byte (file offset 0)"}},
   };
   return kCases;
 }
