@@ -290,7 +290,7 @@ void apply_toml_file(Settings& s, const std::string& path, const std::atomic<boo
 }
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {
-  if (const auto bad = non_ascii_outside_strings(text)) {
+  if (const auto bad = scan_before_parsing(text)) {
     fail(fmt::format("{}:{}:{}: {}", source, bad->line, bad->column, bad->what));
   }
   const auto parse = [&](std::string_view document) {

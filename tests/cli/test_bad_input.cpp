@@ -219,6 +219,42 @@ const std::vector<BadInput>& cases() {
        },
        1,
        {"/dev/zero:1: a NUL byte (file offset 0)"}},
+      {"TomlHeaderOf300000DottedParts",  // toml++ recursed once per part: a stack overflow
+       [](const fs::path& d) {
+         std::string header = "[a";
+         for (int i = 1; i < 300'000; ++i) header += ".a";
+         write_text(d / "deep.toml", header + "]\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:1:129: a key of more than 64 dotted parts (at most 64 are supported)"}},
+      {"TomlKeyOf300000DottedParts",
+       [](const fs::path& d) {
+         std::string key = "a";
+         for (int i = 1; i < 300'000; ++i) key += ".a";
+         write_text(d / "deep.toml", "[data]\n" + key + " = 1\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:128: a key of more than 64 dotted parts"}},
+      {"TomlKeyOf65DottedPartsInAnInlineTable",
+       [](const fs::path& d) {
+         std::string key = "a";
+         for (int i = 1; i < 65; ++i) key += " . a";
+         write_text(d / "deep.toml", "[data]\nx = { " + key + " = 1 }\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:261: a key of more than 64 dotted parts"}},
+      {"TomlArrayOfTablesHeaderOf65Parts",
+       [](const fs::path& d) {
+         std::string header = "[[\"a.b\"";  // a quoted part's dot is no separator
+         for (int i = 1; i < 65; ++i) header += ".a";
+         write_text(d / "deep.toml", "# deep\n" + header + "]]\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:134: a key of more than 64 dotted parts"}},
   };
   return kCases;
 }
