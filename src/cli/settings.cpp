@@ -280,13 +280,13 @@ void apply_toml_file(Settings& s, const std::string& path, const std::atomic<boo
   input.max_bytes = kMaxExperimentFileBytes;  // /dev/zero or an endless pipe stops here
   input.what = "experiment file";
   input.cancel = cancel;
-  std::string text;
+  InputBytes text;
   try {
     text = read_input(path, input);
   } catch (const DataError& e) {
     fail(e.what());
   }
-  apply_toml_text(s, text, path);
+  apply_toml_text(s, text.view(), path);
 }
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {

@@ -525,8 +525,8 @@ Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   input.what = "CSV file";
   input.cancel = options.cancel;
   input.check_start = [&source](std::string_view start) { refuse_binary(start, source); };
-  const std::string text = read_input(path, input);
-  return parse_csv(text, options, source);
+  const InputBytes text = read_input(path, input);
+  return parse_csv(text.view(), options, source);
 }
 
 }  // namespace lrtune

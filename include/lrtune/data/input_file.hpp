@@ -24,12 +24,38 @@ struct InputOptions {
 };
 inline constexpr std::size_t kInputCheckBytes = std::size_t{64} << 10;
 
+// The bytes read, in memory of their own (anonymous pages; from 256 KiB on, transparent huge
+// pages advised: a first touch of a fresh 4 KiB page cost about 15 us on the build VM, 0.37 s
+// of CPU per 100 MB, against 0.014 s with huge pages). Move-only; grown without copying.
+class InputBytes {
+ public:
+  InputBytes() = default;
+  InputBytes(InputBytes&& other) noexcept;
+  InputBytes& operator=(InputBytes&& other) noexcept;
+  InputBytes(const InputBytes&) = delete;
+  InputBytes& operator=(const InputBytes&) = delete;
+  ~InputBytes();
+
+  std::string_view view() const { return {data_, size_}; }
+  std::size_t size() const { return size_; }
+  std::size_t capacity() const { return capacity_; }
+  // Room for at least `capacity` bytes, the bytes so far kept; false when memory is refused.
+  bool reserve(std::size_t capacity);
+  // The room after the bytes so far (capacity() - size() of it), and how much of it was filled.
+  char* tail() { return data_ + size_; }
+  void extend(std::size_t filled) { size_ += filled; }
+
+ private:
+  char* data_ = nullptr;
+  std::size_t size_ = 0, capacity_ = 0;
+};
+
 // The whole input. Throws DataError, one line naming the path, when it cannot be opened, is a
 // folder, holds more than max_bytes (a regular file: checked before reading; a stream: reading
 // stops at the cap), or changes (size or modification time) while it is read. A wait that the
 // cancel flag ends throws DataError "<path>: interrupted while waiting for input"; the caller that
 // owns the flag sees it raised and reports an interruption, not an error.
-std::string read_input(const std::filesystem::path& path, const InputOptions& options = {});
+InputBytes read_input(const std::filesystem::path& path, const InputOptions& options = {});
 
 // "1 MiB", "4 GiB", "1500 bytes": a cap as messages and docs write it.
 std::string byte_size_text(std::uint64_t bytes);
