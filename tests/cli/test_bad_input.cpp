@@ -255,6 +255,14 @@ const std::vector<BadInput>& cases() {
        },
        2,
        {"deep.toml:2:134: a key of more than 64 dotted parts"}},
+      {"ModelFileIsAFifo",  // a model is read only from a regular file: refused without waiting
+       [](const fs::path& d) {
+         ::mkfifo((d / "model.safetensors").c_str(), 0600);
+         write_text(d / "data.csv", small_csv());
+         return std::string("predict model.safetensors data.csv -o out/predictions.csv");
+       },
+       1,
+       {"cannot read model.safetensors: expected a regular file"}},
   };
   return kCases;
 }
