@@ -1,6 +1,8 @@
 // CSV reading speed on a generated ~100 MB numeric file (MB/s of CPU time, one thread), to compare with
 // pandas.read_csv on the same file (bench/bench_pandas_csv.py). The file is written once
-// to $LRTUNE_BENCH_CSV (default /tmp/lrtune_bench_numeric.csv) and reused.
+// to $LRTUNE_BENCH_CSV (default /tmp/lrtune_bench_numeric.csv) and reused. Also: read_csv on the
+// wine table and a 28 MB file (the read() that replaced the memory map, issue 11), and reading
+// plus preparing a wide table of 100,000 columns x 10 rows (linear since issue 11).
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
@@ -11,6 +13,7 @@
 #include <sstream>
 
 #include "lrtune/data/csv.hpp"
+#include "lrtune/data/preprocessing.hpp"
 
 namespace {
 
@@ -23,17 +26,17 @@ std::filesystem::path bench_file() {
 }
 
 // Numbers as data files hold them: integers, fixed decimals, shortest round-trip forms, exponents.
-void ensure_file(const std::filesystem::path& path) {
-  if (std::filesystem::exists(path) && std::filesystem::file_size(path) >= kTargetBytes) return;
+void ensure_file(const std::filesystem::path& path, std::size_t target_bytes = kTargetBytes) {
+  if (std::filesystem::exists(path) && std::filesystem::file_size(path) >= target_bytes) return;
   std::mt19937_64 rng(12345);
   std::normal_distribution<double> normal(0.0, 100.0);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::uniform_int_distribution<int> integer(0, 999'999);
   std::string out;
-  out.reserve(kTargetBytes + 4096);
+  out.reserve(target_bytes + 4096);
   for (int c = 0; c < kColumns; ++c) out += fmt::format("{}c{}", c ? "," : "", c);
   out += '\n';
-  while (out.size() < kTargetBytes) {
+  while (out.size() < target_bytes) {
     for (int c = 0; c < kColumns; ++c) {
       if (c) out += ',';
       switch (c % 4) {
@@ -80,6 +83,62 @@ void BM_ParseCsvInMemory(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(text.size()));
 }
 BENCHMARK(BM_ParseCsvInMemory)->Unit(benchmark::kMillisecond)->Iterations(5);
+
+void read_file_bench(benchmark::State& state, const std::filesystem::path& path) {
+  const auto bytes = static_cast<std::int64_t>(std::filesystem::file_size(path));
+  for (auto _ : state) {
+    auto table = lrtune::read_csv(path);
+    benchmark::DoNotOptimize(table.columns.data());
+  }
+  state.SetBytesProcessed(state.iterations() * bytes);
+}
+
+// read_csv on the wine table (0.4 MB) and on a generated 28 MB file (the size of issue 11's
+// truncation trial): the cost of reading the file with read() instead of mapping it.
+void BM_ReadCsvWine(benchmark::State& state) {
+  read_file_bench(state, std::filesystem::path(LRTUNE_DEFAULT_DATA_DIR) / "winequalityN.csv");
+}
+BENCHMARK(BM_ReadCsvWine)->Unit(benchmark::kMillisecond);
+
+void BM_ReadCsv28MB(benchmark::State& state) {
+  const std::filesystem::path path = "/tmp/lrtune_bench_numeric_28mb.csv";
+  ensure_file(path, 28'000'000);
+  read_file_bench(state, path);
+}
+BENCHMARK(BM_ReadCsv28MB)->Unit(benchmark::kMillisecond)->Iterations(10);
+
+// 100,000 columns x 10 rows (2.7 MB; one binary target column y first): read_csv, then prepare
+// with the recipe's steps. A lookup per column made this quadratic (79 s for `lrtune train`).
+std::filesystem::path wide_file() {
+  const std::filesystem::path path = "/tmp/lrtune_bench_wide_100000x10.csv";
+  if (std::filesystem::exists(path)) return path;
+  constexpr int kWideColumns = 100'000, kRows = 10;
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::string out = "y";
+  for (int c = 0; c < kWideColumns; ++c) out += fmt::format(",f{}", c);
+  out += '\n';
+  for (int r = 0; r < kRows; ++r) {
+    out += r % 2 ? "1" : "0";
+    for (int c = 0; c < kWideColumns; ++c) out += fmt::format(",{:.3f}", uniform(rng));
+    out += '\n';
+  }
+  std::ofstream(path, std::ios::binary).write(out.data(), static_cast<std::streamsize>(out.size()));
+  return path;
+}
+
+void BM_ReadAndPrepareWide(benchmark::State& state) {
+  const auto path = wide_file();
+  lrtune::PrepareOptions options;
+  options.target = "y";
+  options.target_rule = lrtune::TargetRule::parse("==1");
+  for (auto _ : state) {
+    auto data = lrtune::prepare(path, options);
+    benchmark::DoNotOptimize(data.x_train.data());
+  }
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(std::filesystem::file_size(path)));
+}
+BENCHMARK(BM_ReadAndPrepareWide)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 }  // namespace
 

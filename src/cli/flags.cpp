@@ -1,5 +1,6 @@
 // Flag names, help texts and the override order (defaults < --config file < flags).
 #include "flags.hpp"
+#include "signals.hpp"
 
 #include <cstdint>
 
@@ -144,7 +145,7 @@ void Flags::add_to(CLI::App& app) {
 
 Settings Flags::effective(const Settings& defaults) const {
   Settings settings = defaults;
-  if (!staged_->config_file.empty()) apply_toml_file(settings, staged_->config_file);
+  if (!staged_->config_file.empty()) apply_toml_file(settings, staged_->config_file, &cancel_flag());
   for (const Bound& b : bound_)
     if (b.option->count() > 0) {
       b.copy(settings, *staged_);

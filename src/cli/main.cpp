@@ -55,6 +55,17 @@ int error(const std::string& message, int code) {
   return code;
 }
 
+// A run stopped by Ctrl-C, SIGTERM or SIGHUP: one line, exit 128 + the signal. Also where a
+// signal that ended a wait on a FIFO or pipe surfaces as the reader's error.
+int interrupted_exit() {
+  if (interrupting_signal() == SIGTERM || interrupting_signal() == SIGHUP) {
+    fmt::print(stderr, "lrtune: interrupted by {}\n", interrupting_signal_name());
+  } else {
+    fmt::print(stderr, "lrtune: interrupted\n");
+  }
+  return interrupted_exit_code();
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,15 +131,14 @@ int main(int argc, char** argv) {
     else if (name == "predict") code = command_predict(context, model_path, data_path, predict_out);
     const bool stopped_early = code == kExitInterrupted;
     if (stopped_early) code = interrupted_exit_code();
-    const std::string message = stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "";
     if (writes_folder(name)) {
       const RunStatus status = stopped_early ? RunStatus::interrupted : code == kExitOk ? RunStatus::complete : RunStatus::incomplete;
-      out->commit(status, command_line, code, message);
+      out->commit(status, command_line, code, stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "");
     }
-    if (stopped_early) fmt::print(stderr, "lrtune: {}\n", interrupting_signal() == SIGINT ? "interrupted" : message);
-    return code;
+    return stopped_early ? interrupted_exit() : code;
   } catch (const UsageError& e) {
     if (out) out->discard();
+    if (interrupted()) return interrupted_exit();
     return error(e.what(), kExitUsage);
   } catch (const TrainingDiverged& e) {  // the history written so far is the evidence: kept
     try {
@@ -146,6 +156,7 @@ int main(int argc, char** argv) {
                  kExitError);
   } catch (const std::exception& e) {
     if (out) out->discard();
+    if (interrupted()) return interrupted_exit();
     return error(e.what(), kExitError);
   }
 }

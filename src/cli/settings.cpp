@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <limits>
 #include <sstream>
 #include <variant>
@@ -16,6 +15,8 @@
 #include <fmt/ranges.h>
 
 #include "lrtune/core/limits.hpp"
+#include "lrtune/data/error.hpp"
+#include "lrtune/data/input_file.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
 #include "lrtune/optim/factory.hpp"
@@ -444,16 +445,22 @@ void apply_toml_table(Settings& s, const toml::table& root) {
 
 }  // namespace
 
-void apply_toml_file(Settings& s, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  if (in) text << in.rdbuf();
-  if (!in) fail(fmt::format("{}: cannot read the experiment file", path));
-  apply_toml_text(s, text.str(), path);
+void apply_toml_file(Settings& s, const std::string& path, const std::atomic<bool>* cancel) {
+  InputOptions input;
+  input.max_bytes = kMaxExperimentFileBytes;  // /dev/zero or an endless pipe stops here
+  input.what = "experiment file";
+  input.cancel = cancel;
+  InputBytes text;
+  try {
+    text = read_input(path, input);
+  } catch (const DataError& e) {
+    fail(e.what());
+  }
+  apply_toml_text(s, text.view(), path);
 }
 
 void apply_toml_text(Settings& s, std::string_view text, const std::string& source) {
-  if (const auto bad = non_ascii_outside_strings(text)) {
+  if (const auto bad = scan_before_parsing(text)) {
     fail(fmt::format("{}:{}:{}: {}", source, bad->line, bad->column, bad->what));
   }
   const auto parse = [&](std::string_view document) {

@@ -3,6 +3,7 @@
 // flag-named messages. Parsing flags is flags.cpp's job; running anything is the commands'.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <stdexcept>
@@ -111,9 +112,12 @@ void check_range(std::int64_t value, IntRange range, const std::string& name);
 // The settings as an experiment file (TOML), sections [data] [model] [training] [finder] [run] [tune] [output].
 std::string to_toml(const Settings& settings);
 // Overwrites the fields present in the file; unknown keys and wrong types are UsageErrors
-// naming file:line:column.
-void apply_toml_file(Settings& settings, const std::string& path);
-// The same on text in memory; `source` names it in messages.
+// naming file:line:column. The file may be a FIFO or pipe (`--config <(...)`), read up to
+// kMaxExperimentFileBytes; `cancel` ends a wait on one (the error then says "interrupted").
+inline constexpr std::uint64_t kMaxExperimentFileBytes = std::uint64_t{1} << 20;  // 1 MiB
+void apply_toml_file(Settings& settings, const std::string& path, const std::atomic<bool>* cancel = nullptr);
+// The same on text in memory; `source` names it in messages. A key of more than
+// 64 dotted parts (kMaxTomlKeyParts) is refused before parsing (toml.hpp).
 void apply_toml_text(Settings& settings, std::string_view text, const std::string& source = "<config>");
 
 }  // namespace lrtune::cli

@@ -3,7 +3,7 @@
 // with assert() (debug) or __builtin_assume (release, NDEBUG), and malformed input can break
 // them ("[`a]", "[[[1]]]": marzer/tomlplusplus#294, #301): an abort or undefined behaviour.
 // Here a broken check throws TomlInternalError in every build type; callers report the file
-// as malformed. One more toml++ bug needs a check before parsing: non_ascii_outside_strings.
+// as malformed. Two more toml++ problems need a check before parsing: scan_before_parsing.
 #pragma once
 
 #include <cstddef>
@@ -32,14 +32,24 @@ class TomlInternalError : public std::runtime_error {
 // look-ahead after a malformed value ("[+'é']") reads through what looks like a string.
 // toml++ asks the same question after a line-ending backslash in a multi-line basic string
 // ("""a\<newline>é"""): valid TOML, refused here too, with its own message.
+//
+// toml++ also parses a dotted key ("a.b.c = 1", "[a.b.c]", "[[a.b]]", "{a.b = 1}") by recursion
+// per part, with no depth limit (its limit of 256 covers arrays and inline tables): 300,000
+// parts overflow the stack. A key may have at most kMaxTomlKeyParts parts; the scan counts the
+// dots outside strings and comments since the last = [ ] { } or , (a quoted part such as
+// "a.b" holds no separator; a value such as 1.5 or a time holds one dot at most).
+inline constexpr std::size_t kMaxTomlKeyParts = 64;
+static_assert(kMaxTomlKeyParts == 64, "scan_before_parsing's message says 64");
 struct TomlPosition {
   std::size_t line = 1, column = 1;
   const char* what = "a non-ASCII character outside a string or comment (TOML allows none there)";
 };
-inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view text) {
+// The first thing toml++ must not see (1-based line and byte column), or nothing.
+inline std::optional<TomlPosition> scan_before_parsing(std::string_view text) {
   enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
   State state = State::kCode;
   std::size_t line = 1, line_start = 0;
+  std::size_t dots = 0;  // key separators since the last = [ ] { } or , outside strings
   char previous = '\n';  // the last character outside strings and comments that is not a space or tab
   const auto may_open = [&] {
     return previous == '\n' || previous == '=' || previous == '[' || previous == ',' || previous == '{' ||
@@ -59,6 +69,10 @@ inline std::optional<TomlPosition> non_ascii_outside_strings(std::string_view te
     switch (state) {
       case State::kCode:
         if (static_cast<unsigned char>(c) >= 0x80) return TomlPosition{line, i - line_start + 1};
+        if (c == '.' && ++dots >= kMaxTomlKeyParts) {
+          return TomlPosition{line, i - line_start + 1, "a key of more than 64 dotted parts (at most 64 are supported)"};
+        }
+        if (c == '=' || c == '[' || c == ']' || c == '{' || c == '}' || c == ',') dots = 0;
         if (c == '#') {
           state = State::kComment;
         } else if ((c == '"' || c == '\'') && !may_open()) {

@@ -23,6 +23,7 @@ CsvOptions csv_options(const Settings& s) {
   for (const auto& token : s.na_values) options.missing_tokens.push_back(token);
   // A --drop column is not used: a few non-numbers in it are no reason to stop.
   options.lenient_columns.insert(s.drop.begin(), s.drop.end());
+  options.cancel = &cancel_flag();  // Ctrl-C ends a wait on a FIFO or pipe
   return options;
 }
 

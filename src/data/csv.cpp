@@ -8,21 +8,18 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
-#include <cerrno>
 #include <cstring>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
 #include <fast_float/fast_float.h>
 #include <fmt/format.h>
-#include <fcntl.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <limits>
-#include <set>
+#include <unordered_map>
 
 #include "lrtune/data/error.hpp"
+#include "lrtune/data/input_file.hpp"
 
 namespace lrtune {
 
@@ -290,6 +287,19 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
+// Text files hold no NUL bytes; one near the start (the first 64 KiB after a byte-order mark)
+// means a binary (or compressed) file.
+void refuse_binary(std::string_view text, const std::string& source) {
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  const std::string_view head = text.substr(0, kInputCheckBytes);
+  if (const std::size_t nul = head.find('\0'); nul != std::string_view::npos) {
+    const auto line = 1 + std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
+    throw DataError(fmt::format("{}:{}: a NUL byte (file offset {}): this looks like a binary or compressed file; "
+                                "expected CSV text",
+                                source, line, nul));
+  }
+}
+
 std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}'", d); }
 
 struct ColumnPlan {
@@ -325,14 +335,7 @@ class Reader {
     if (trim_all(text_).empty()) {
       throw DataError(fmt::format("{}: empty file; expected a header row and at least one data row", source_));
     }
-    // Text files hold no NUL bytes; one near the start means a binary (or compressed) file.
-    const std::string_view head = text_.substr(0, std::size_t{64} << 10);
-    if (const std::size_t nul = head.find('\0'); nul != std::string_view::npos) {
-      const auto line = 1 + std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
-      throw DataError(fmt::format("{}:{}: a NUL byte (file offset {}): this looks like a binary or compressed file; "
-                                  "expected CSV text",
-                                  source_, line, nul));
-    }
+    refuse_binary(text_, source_);
     delim_ = options_.delimiter != '\0' ? options_.delimiter : detect_delimiter(text_);
     if (delim_ != ',' && delim_ != ';' && delim_ != '\t') {
       throw DataError(fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_,
@@ -364,7 +367,7 @@ class Reader {
     }
     header_line_ = tok.line();
     Field field;
-    std::set<std::string> seen;
+    std::unordered_map<std::string, std::size_t> position;  // hashed: 10^6 columns stay linear
     for (bool end = false; !end;) {
       if (static_cast<Index>(names_.size()) >= kMaxCsvColumns) {
         throw DataError(fmt::format("{}:{}: more than {} columns in the header; at most {} are supported", source_,
@@ -379,7 +382,7 @@ class Reader {
       }
       std::string name(field.text);
       if (name.empty()) name = fmt::format("Unnamed: {}", names_.size());  // as pandas names it
-      if (!seen.insert(name).second) {
+      if (!position.try_emplace(name, names_.size()).second) {
         throw DataError(fmt::format("{}:{}: column {}: duplicate column name \"{}\"; expected unique names",
                                     source_, header_line_, names_.size() + 1, name));
       }
@@ -394,13 +397,13 @@ class Reader {
         plan_[c].lenient = options_.lenient_unforced || options_.lenient_columns.contains(names_[c]);
     }
     for (const auto& [name, type] : options_.column_types) {
-      auto it = std::find(names_.begin(), names_.end(), name);
-      if (it == names_.end()) {
+      const auto it = position.find(name);
+      if (it == position.end()) {
         if (options_.column_types_may_be_absent) continue;
         throw DataError(fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header",
                                     source_, name));
       }
-      auto& plan = plan_[static_cast<std::size_t>(it - names_.begin())];
+      auto& plan = plan_[it->second];
       plan.type = type;
       plan.forced = true;
     }
@@ -581,33 +584,15 @@ Table parse_csv(std::string_view text, const CsvOptions& options, const std::str
 
 Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   const std::string source = path.string();
-  // A read-only private mapping, populated up front: no copy of the file and no
-  // page-by-page faults (measured: reading the file cost as much as parsing it).
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    throw DataError(fmt::format("{}: cannot open the file ({}); expected a readable CSV file", source,
-                                std::strerror(errno)));
-  }
-  struct stat info {};
-  if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
-    ::close(fd);
-    throw DataError(fmt::format("{}: not a regular file; expected a readable CSV file", source));
-  }
-  const auto size = static_cast<std::size_t>(info.st_size);
-  if (size == 0) {
-    ::close(fd);
-    return parse_csv({}, options, source);
-  }
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-  ::close(fd);
-  if (map == MAP_FAILED) throw DataError(fmt::format("{}: could not map {} bytes into memory", source, size));
-  struct Unmap {
-    void* p;
-    std::size_t n;
-    ~Unmap() { ::munmap(p, n); }
-  } unmap{map, size};
-  ::madvise(map, size, MADV_SEQUENTIAL);
-  return parse_csv(std::string_view(static_cast<const char*>(map), size), options, source);
+  // Read, not memory-mapped: a file truncated while mapped kills the process with SIGBUS. The
+  // same read serves pipes and FIFOs; a binary stream is refused after its first 64 KiB.
+  InputOptions input;
+  input.max_bytes = options.max_bytes;
+  input.what = "CSV file";
+  input.cancel = options.cancel;
+  input.check_start = [&source](std::string_view start) { refuse_binary(start, source); };
+  const InputBytes text = read_input(path, input);
+  return parse_csv(text.view(), options, source);
 }
 
 }  // namespace lrtune

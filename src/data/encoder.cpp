@@ -12,8 +12,9 @@ namespace lrtune {
 
 namespace {
 
-const Column& categorical_column(const Table& table, const std::string& name, std::string_view option) {
-  const Column& c = table.columns[static_cast<std::size_t>(table.index_of(name, option))];
+const Column& categorical_column(const Table& table, const ColumnIndex& index, const std::string& name,
+                                 std::string_view option) {
+  const Column& c = index.column(name, option);
   if (c.type != ColumnType::kCategorical) {
     throw DataError(fmt::format("{}: column \"{}\" is numeric; the encoder expects a categorical column", table.source,
                                 name));
@@ -77,8 +78,9 @@ CategoricalEncoder CategoricalEncoder::fit(const Table& train, const std::vector
   CategoricalEncoder encoder;
   encoder.unknown_ = options.unknown;
   nlohmann::json details = nlohmann::json::object();
+  const ColumnIndex index(train);
   for (const auto& name : columns) {
-    const Column& column = categorical_column(train, name, "encoder");
+    const Column& column = categorical_column(train, index, name, "encoder");
     if (const Index m = column.missing_count(); m > 0) {
       throw DataError(fmt::format("{}: column \"{}\" has {} missing values; drop or impute them before encoding",
                                   train.source, name, m));
@@ -138,8 +140,9 @@ std::vector<std::string> CategoricalEncoder::output_names() const {
 MatrixD CategoricalEncoder::transform(const Table& table, std::vector<UnseenLevels>* unseen) const {
   MatrixD out = MatrixD::Zero(table.rows(), output_count());  // (rows, outputs)
   Index offset = 0;
+  const ColumnIndex index(table);
   for (const auto& e : encodings_) {
-    const Column& column = categorical_column(table, e.column, "the fitted encoder");
+    const Column& column = categorical_column(table, index, e.column, "the fitted encoder");
     UnseenLevels met{e.column, 0, {}, false};
     for (Index r = 0; r < table.rows(); ++r) {
       if (column.is_missing(r)) {

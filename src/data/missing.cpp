@@ -16,7 +16,8 @@ Table drop_missing_rows(const Table& table, const std::vector<std::string>& colu
   if (columns.empty()) {
     for (Index c = 0; c < table.cols(); ++c) considered.push_back(c);
   } else {
-    for (const auto& name : columns) considered.push_back(table.index_of(name, "drop_missing"));
+    const ColumnIndex index(table);
+    for (const auto& name : columns) considered.push_back(index.index_of(name, "drop_missing"));
   }
   std::vector<Index> keep;
   keep.reserve(static_cast<std::size_t>(table.rows()));
@@ -183,7 +184,8 @@ ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy 
 }  // namespace
 
 Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog* log) {
-  for (const auto& [name, strategy] : options.per_column) (void)train.index_of(name, "impute per_column");
+  const ColumnIndex index(train);
+  for (const auto& [name, strategy] : options.per_column) (void)index.index_of(name, "impute per_column");
   Imputer imputer;
   nlohmann::json details = nlohmann::json::object();
   for (const auto& column : train.columns) {
@@ -208,8 +210,9 @@ Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog*
 Table Imputer::transform(const Table& table, StepLog* log) const {
   Table out = table;
   Index filled = 0;
+  const ColumnIndex index(out);
   for (const auto& v : values_) {
-    Column& column = out.columns[static_cast<std::size_t>(out.index_of(v.column, "imputer"))];
+    Column& column = out.columns[static_cast<std::size_t>(index.index_of(v.column, "imputer"))];
     if (column.type != v.type) {
       throw DataError(fmt::format("{}: column \"{}\" is {}; the imputer was fitted on a {} column", table.source,
                                   v.column, to_string(column.type), to_string(v.type)));

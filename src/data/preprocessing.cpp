@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "lrtune/core/split.hpp"
 #include "lrtune/data/error.hpp"
@@ -20,12 +21,13 @@ constexpr int kFormatVersion = 1;
 
 // The feature columns in file order: the chosen ones, or all but the target and the dropped.
 std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o) {
-  (void)raw.index_of(o.target, "target");
+  const ColumnIndex index(raw);
+  (void)index.index_of(o.target, "target");
   std::set<std::string> dropped(o.drop_columns.begin(), o.drop_columns.end());
-  for (const auto& name : o.drop_columns) (void)raw.index_of(name, "drop_columns");
+  for (const auto& name : o.drop_columns) (void)index.index_of(name, "drop_columns");
   std::set<std::string> chosen;
   for (const auto& name : o.feature_columns) {
-    (void)raw.index_of(name, "feature_columns");
+    (void)index.index_of(name, "feature_columns");
     if (name == o.target) {
       throw DataError(fmt::format("{}: column \"{}\" is the target; it cannot also be a feature (feature_columns)",
                                   raw.source, name));
@@ -53,8 +55,9 @@ MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric
   const Index rows = table.rows();
   const auto n_numeric = static_cast<Index>(numeric.size());
   MatrixD x(rows, n_numeric + encoder.output_count());
+  const ColumnIndex index(table);
   for (Index j = 0; j < n_numeric; ++j) {
-    const Column& c = table.column(numeric[static_cast<std::size_t>(j)]);
+    const Column& c = index.column(numeric[static_cast<std::size_t>(j)]);
     for (Index i = 0; i < rows; ++i) {
       const double v = c.numbers[static_cast<std::size_t>(i)];
       if (!std::isfinite(v)) {
@@ -128,8 +131,9 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   Table table = raw.select(used, "feature_columns");
   {
     std::vector<std::string> left_out;
+    const std::unordered_set<std::string_view> used_names(used.begin(), used.end());
     for (const auto& c : raw.columns) {
-      if (std::find(used.begin(), used.end(), c.name) == used.end()) left_out.push_back(c.name);
+      if (!used_names.contains(c.name)) left_out.push_back(c.name);
     }
     log.push_back({"select_columns",
                    fmt::format("{} feature columns, target \"{}\"; not used: {}", features.size(), o.target,
@@ -241,8 +245,9 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
 
   // 6. Encoders fitted on train; numeric features first, encoded last, each in file order.
   std::vector<std::string> categorical;
+  const ColumnIndex index(table);
   for (const auto& name : features) {
-    const Column& c = table.column(name);
+    const Column& c = index.column(name);
     fitted.source_columns.push_back({name, c.type});
     (c.type == ColumnType::kNumeric ? fitted.numeric_features : categorical).push_back(name);
   }
@@ -330,9 +335,10 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
   // Columns: all differences in one message.
   std::vector<std::string> problems;
   std::vector<std::string> names;
+  const ColumnIndex index(raw);
   for (const auto& c : source_columns) {
     names.push_back(c.name);
-    const auto i = raw.find(c.name);
+    const auto i = index.find(c.name);
     if (!i) {
       problems.push_back(fmt::format("missing column \"{}\"", c.name));
     } else if (raw.columns[static_cast<std::size_t>(*i)].type != c.type) {
@@ -342,8 +348,9 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
     }
   }
   std::vector<std::string> extra;
+  const std::unordered_set<std::string_view> known(names.begin(), names.end());
   for (const auto& c : raw.columns) {
-    if (c.name != target && std::find(names.begin(), names.end(), c.name) == names.end()) extra.push_back(c.name);
+    if (c.name != target && !known.contains(c.name)) extra.push_back(c.name);
   }
   if (!problems.empty()) {
     throw DataError(fmt::format("{}: the table does not match the fitted preprocessing: {}{}", raw.source,

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <set>
+#include <unordered_set>
 
 #include "lrtune/data/error.hpp"
 
@@ -59,29 +60,40 @@ std::optional<Index> Table::find(std::string_view name) const {
   return std::nullopt;
 }
 
+namespace {
+
+[[noreturn]] void unknown_column(const Table& table, std::string_view name, std::string_view option) {
+  throw DataError(fmt::format("{}: unknown column \"{}\" named in {}; expected one of: \"{}\"", table.source, name,
+                              option, fmt::join(table.column_names(), "\", \"")));
+}
+
+}  // namespace
+
 Index Table::index_of(std::string_view name, std::string_view option) const {
   if (auto i = find(name)) return *i;
-  throw DataError(fmt::format("{}: unknown column \"{}\" named in {}; expected one of: \"{}\"", source, name, option,
-                              fmt::join(column_names(), "\", \"")));
+  unknown_column(*this, name, option);
 }
 
 Table Table::select(const std::vector<std::string>& names, std::string_view option) const {
+  const ColumnIndex index(*this);
   Table out;
   out.source = source;
   out.row_labels = row_labels;
-  std::set<std::string> seen;
+  out.columns.reserve(names.size());
+  std::unordered_set<std::string_view> seen;
   for (const auto& name : names) {
     if (!seen.insert(name).second) {
       throw DataError(fmt::format("{}: column \"{}\" named twice in {}", source, name, option));
     }
-    out.columns.push_back(columns[static_cast<std::size_t>(index_of(name, option))]);
+    out.columns.push_back(columns[static_cast<std::size_t>(index.index_of(name, option))]);
   }
   return out;
 }
 
 Table Table::drop(const std::vector<std::string>& names, std::string_view option) const {
+  const ColumnIndex index(*this);
   std::set<Index> dropped;
-  for (const auto& name : names) dropped.insert(index_of(name, option));
+  for (const auto& name : names) dropped.insert(index.index_of(name, option));
   Table out;
   out.source = source;
   out.row_labels = row_labels;
@@ -120,6 +132,21 @@ Table Table::take(const std::vector<Index>& positions) const {
     out.columns.push_back(std::move(n));
   }
   return out;
+}
+
+ColumnIndex::ColumnIndex(const Table& table) : table_(&table) {
+  positions_.reserve(table.columns.size());
+  for (std::size_t i = 0; i < table.columns.size(); ++i) positions_.try_emplace(table.columns[i].name, static_cast<Index>(i));
+}
+
+std::optional<Index> ColumnIndex::find(std::string_view name) const {
+  if (const auto it = positions_.find(name); it != positions_.end()) return it->second;
+  return std::nullopt;
+}
+
+Index ColumnIndex::index_of(std::string_view name, std::string_view option) const {
+  if (auto i = find(name)) return *i;
+  unknown_column(*table_, name, option);
 }
 
 }  // namespace lrtune

@@ -271,6 +271,71 @@ const std::vector<BadInput>& cases() {
          return "tune data.csv" + small_flags({{"--layers", "40000,40000"}, {"--candidates", "100"}});
        },
        2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed", "lower --candidates, --repeats, --layers or --batch-size"}},
+      // issue 11, streams:
+      {"ConfigFromDevZero",  // an endless input stops at the experiment file's cap
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--config", "/dev/zero"}}); },
+       2,
+       {"/dev/zero: more than 1048576 bytes, reading stopped there; the limit for experiment files is 1 MiB"}},
+      {"ConfigOverTheSizeCap",
+       [](const fs::path& d) {
+         write_text(d / "big.toml", "[training]\nepochs = 2\n" + std::string((std::size_t{1} << 20) - 21, '#'));
+         return with_csv(d, small_csv(), {{"--config", "big.toml"}});
+       },
+       2,
+       {"big.toml: 1048577 bytes; the limit for experiment files is 1 MiB (1048576 bytes)"}},
+      {"CsvFromDevZero", [](const fs::path&) { return train("/dev/zero"); }, 1,
+       {"/dev/zero:1: a NUL byte (file offset 0): this looks like a binary or compressed file"}},
+      {"PredictDataFromDevZero",
+       [](const fs::path& d) {
+         fs::copy_file(trained_model(), d / "model.safetensors");
+         return std::string("predict model.safetensors /dev/zero -o out/predictions.csv");
+       },
+       1,
+       {"/dev/zero:1: a NUL byte (file offset 0)"}},
+      {"TomlHeaderOf300000DottedParts",  // toml++ recursed once per part: a stack overflow
+       [](const fs::path& d) {
+         std::string header = "[a";
+         for (int i = 1; i < 300'000; ++i) header += ".a";
+         write_text(d / "deep.toml", header + "]\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:1:129: a key of more than 64 dotted parts (at most 64 are supported)"}},
+      {"TomlKeyOf300000DottedParts",
+       [](const fs::path& d) {
+         std::string key = "a";
+         for (int i = 1; i < 300'000; ++i) key += ".a";
+         write_text(d / "deep.toml", "[data]\n" + key + " = 1\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:128: a key of more than 64 dotted parts"}},
+      {"TomlKeyOf65DottedPartsInAnInlineTable",
+       [](const fs::path& d) {
+         std::string key = "a";
+         for (int i = 1; i < 65; ++i) key += " . a";
+         write_text(d / "deep.toml", "[data]\nx = { " + key + " = 1 }\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:261: a key of more than 64 dotted parts"}},
+      {"TomlArrayOfTablesHeaderOf65Parts",
+       [](const fs::path& d) {
+         std::string header = "[[\"a.b\"";  // a quoted part's dot is no separator
+         for (int i = 1; i < 65; ++i) header += ".a";
+         write_text(d / "deep.toml", "# deep\n" + header + "]]\n");
+         return with_csv(d, small_csv(), {{"--config", "deep.toml"}});
+       },
+       2,
+       {"deep.toml:2:134: a key of more than 64 dotted parts"}},
+      {"ModelFileIsAFifo",  // a model is read only from a regular file: refused without waiting
+       [](const fs::path& d) {
+         ::mkfifo((d / "model.safetensors").c_str(), 0600);
+         write_text(d / "data.csv", small_csv());
+         return std::string("predict model.safetensors data.csv -o out/predictions.csv");
+       },
+       1,
+       {"cannot read model.safetensors: expected a regular file"}},
   };
   return kCases;
 }

@@ -2,6 +2,8 @@
 // one-line flag errors with exit code 2 that leave no output folder behind.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include "cli_runner.hpp"
 
 using namespace lrtune::testing;
@@ -82,6 +84,28 @@ TEST(CliConfig, NonAsciiOutsideStringsIsRefusedInsideStringsKept) {
 }
 
 // An integer beyond the field's type was wrapped (4294967297 epochs became 1); now refused.
+// The dotted-key limit (64 parts, issue 11) counts separators only: a 64-part key, a quoted part
+// full of dots and values with dots reach the parser (test_bad_input.cpp has the refused keys).
+TEST(CliConfig, DottedKeyLimitCountsOnlyKeySeparators) {
+  TempDir dir;
+  std::string key = "a";
+  for (int i = 1; i < 64; ++i) key += ".a";
+  std::ofstream(dir.path() / "sixty_four.toml") << key << " = 1.5\n";
+  CliResult r = run_cli("config --config sixty_four.toml", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown setting [a] a"), std::string::npos) << r.err;
+  std::ofstream(dir.path() / "quoted.toml") << "[data]\n\"" << std::string(300, '.') << "\".b = 1\n";
+  r = run_cli("config --config quoted.toml", dir.path());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown setting [data]"), std::string::npos) << r.err;
+  std::ofstream(dir.path() / "values.toml")
+      << "[data]\ntest_size = 0.25\nna_values = ['a.b.c.d.e', \"1.5\"]\n[finder]\nend = 1.5e1 # a.b.c.d\n";
+  r = run_cli("config --config values.toml", dir.path());
+  EXPECT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("test_size = 0.25\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("na_values = ['a.b.c.d.e', '1.5']"), std::string::npos) << r.out;
+}
+
 TEST(CliConfig, ExperimentFileIntegerOutOfRangeIsRefused) {
   TempDir dir;
   { std::ofstream(dir.path() / "big.toml") << "[training]\nepochs = 4294967297\n"; }

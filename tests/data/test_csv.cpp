@@ -5,7 +5,10 @@
 #include <limits>
 #include <filesystem>
 #include <fstream>
+#include <sys/stat.h>
 #include <unistd.h>
+#include <chrono>
+#include <thread>
 #include <random>
 
 #include <fmt/format.h>
@@ -450,6 +453,63 @@ TEST(Csv, CrlfBomFileEqualsItsLfTwinOnDisk) {
   EXPECT_EQ(a.columns[2].strings[0], "a\nb");
   EXPECT_EQ(b.columns[2].strings[0], "a\r\nb");
   EXPECT_EQ(a.columns[2].strings[1], b.columns[2].strings[1]);
+}
+
+// Streams (issue 11): a FIFO is read to its end as a file is; /dev/zero is refused as binary
+// after its first 64 KiB, not read up to the 4 GiB cap.
+TEST(CsvStreams, ReadsAFifoAsAFile) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("lrtune_csv_fifo_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto fifo = dir / "data.csv";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string text = "a,b,kind\n";
+  for (int i = 0; i < 20'000; ++i) text += fmt::format("{},{}.5,{}\n", i, i, i % 2 ? "x" : "y");
+  std::thread writer([&] { std::ofstream(fifo, std::ios::binary) << text; });
+  const auto t = lrtune::read_csv(fifo);
+  writer.join();
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(t.rows(), 20'000);
+  EXPECT_EQ(t.columns[1].numbers[19'999], 19'999.5);
+  EXPECT_EQ(t.columns[2].strings[0], "y");
+}
+
+TEST(CsvStreams, DevZeroIsBinaryAfterItsFirst64KiB) {
+  try {
+    (void)lrtune::read_csv("/dev/zero");
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("/dev/zero:1: a NUL byte (file offset 0): this looks like a binary"));
+  }
+}
+
+// The file was memory-mapped: truncated while read, it killed the process with SIGBUS. Now the
+// read either ends before the truncation (the whole table) or is a one-line error. Timing
+// decides which; neither may crash.
+TEST(CsvStreams, AFileTruncatedWhileReadIsATableOrAnErrorNeverACrash) {
+  const auto dir = std::filesystem::temp_directory_path() / fmt::format("lrtune_csv_trunc_{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const auto path = dir / "big.csv";
+  std::string text = "a,b,c,d\n";
+  for (int i = 0; text.size() < 28'000'000; ++i) text += fmt::format("{},{}.25,{},{}e-3\n", i, i % 977, i * 7, i % 13);
+  const auto rows = std::count(text.begin(), text.end(), '\n') - 1;
+  for (int delay_us : {0, 500, 2000, 8000}) {
+    SCOPED_TRACE(delay_us);
+    std::ofstream(path, std::ios::binary) << text;
+    std::thread truncator([&] {
+      std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+      std::filesystem::resize_file(path, 1000);
+    });
+    try {
+      const auto t = lrtune::read_csv(path);
+      EXPECT_TRUE(t.rows() == rows || t.rows() < 100) << t.rows();  // read before or after the truncation
+    } catch (const DataError& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.find('\n'), std::string::npos) << message;
+      EXPECT_THAT(message, HasSubstr("big.csv"));
+    }
+    truncator.join();
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

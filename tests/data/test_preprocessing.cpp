@@ -424,3 +424,31 @@ TEST(Summary, TextAndJson) {
 }
 
 }  // namespace
+
+namespace {
+
+// 100,000 columns x 3 rows, every 1,000th column categorical (a lookup per column made this
+// quadratic: 79 s in issue 11). prepare() and apply() must simply finish, as fast as the rest.
+TEST(Prepare, AWideTableIsPreparedAndApplied) {
+  constexpr int kColumns = 100'000;
+  std::string lines[4] = {"y", "0", "1", "1"};
+  for (int c = 0; c < kColumns; ++c) {
+    lines[0] += fmt::format(",f{}", c);
+    for (int r = 1; r <= 3; ++r) {
+      lines[r] += c % 1000 == 0 ? std::string(",a") : fmt::format(",{}", (c * 7 + r * 3) % 10);
+    }
+  }
+  const Table raw = parse_csv(lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n", {}, "wide.csv");
+  PrepareOptions o;
+  o.target = "y";
+  o.target_rule = TargetRule::parse("==1");
+  o.missing = MissingPolicy::kImpute;  // the imputer's lookups too
+  const PreparedData d = prepare(raw, o);
+  EXPECT_EQ(d.x_train.rows() + d.x_test.rows(), 3);
+  EXPECT_EQ(d.x_train.cols(), kColumns);  // 99,900 numeric, 100 one-hot columns of one level each
+  const AppliedData a = d.preprocessing.apply(raw);
+  EXPECT_EQ(a.x.rows(), 3);
+  EXPECT_EQ(a.x.cols(), d.x_train.cols());
+}
+
+}  // namespace

@@ -3,7 +3,9 @@
 // other data steps; nothing here prints.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -20,6 +22,8 @@ namespace lrtune {
 // names go into JSON files); other bytes are an error naming the line and column.
 inline constexpr Index kMaxCsvColumns = 1'000'000;
 inline constexpr std::size_t kMaxCsvLineBytes = std::size_t{16} << 20;  // 16 MiB per record
+// The whole file, a pipe's or FIFO's stream included (an endless one stops here).
+inline constexpr std::uint64_t kMaxCsvBytes = std::uint64_t{4} << 30;  // 4 GiB
 
 // "", NA, N/A, NaN, nan, null, NULL, ? (compared after trimming spaces and tabs).
 std::vector<std::string> default_missing_tokens();
@@ -43,9 +47,13 @@ struct CsvOptions {
   // Every column not named in column_types is lenient (reading new data for a fitted
   // preprocessing, which forces the columns it uses and ignores the others).
   bool lenient_unforced = false;
+  // read_csv only: the size cap, and a flag that ends a wait on a FIFO or pipe (input_file.hpp).
+  std::uint64_t max_bytes = kMaxCsvBytes;
+  const std::atomic<bool>* cancel = nullptr;
 };
 
-// The whole file; errors name the file, line and column and what was expected.
+// The whole file (a regular file, or a pipe, FIFO or other stream read to its end); errors name
+// the file, line and column and what was expected.
 Table read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
 // The same on text in memory; `source` names it in messages.
 Table parse_csv(std::string_view text, const CsvOptions& options = {}, const std::string& source = "<string>");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "lrtune/core/types.hpp"
@@ -42,6 +43,7 @@ struct Table {
   Index cols() const { return static_cast<Index>(columns.size()); }
   std::vector<std::string> column_names() const;
 
+  // One name: a linear search. Code that looks up many names uses ColumnIndex (below).
   std::optional<Index> find(std::string_view name) const;
   // Throws DataError naming the column, the option it came from and the columns there are.
   Index index_of(std::string_view name, std::string_view option = "column") const;
@@ -52,6 +54,24 @@ struct Table {
   Table drop(const std::vector<std::string>& names, std::string_view option = "drop") const;
   // The rows at these positions (0-based among the current rows), in this order.
   Table take(const std::vector<Index>& positions) const;
+};
+
+// The positions of a table's columns by name, hashed once: a lookup per column through
+// Table::find would make a wide table (100,000 columns) quadratic. The first column of a name
+// wins, as with find. Valid while the table lives and its columns are not renamed, added or removed.
+class ColumnIndex {
+ public:
+  explicit ColumnIndex(const Table& table);
+  std::optional<Index> find(std::string_view name) const;
+  // As Table::index_of: a DataError naming the column, the option and the columns there are.
+  Index index_of(std::string_view name, std::string_view option = "column") const;
+  const Column& column(std::string_view name, std::string_view option = "column") const {
+    return table_->columns[static_cast<std::size_t>(index_of(name, option))];
+  }
+
+ private:
+  const Table* table_;
+  std::unordered_map<std::string_view, Index> positions_;  // views of the table's column names
 };
 
 }  // namespace lrtune
