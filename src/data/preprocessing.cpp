@@ -228,7 +228,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.x_test = build_matrix(test, fitted.numeric_features, fitted.encoder);
 
   // 7. Scaler fitted on train only.
-  fitted.scaler = Scaler::fit(o.scaler, data.x_train);
+  fitted.scaler = Scaler::fit(o.scaler, data.x_train, fitted.feature_names);
   fitted.scaler.transform_in_place(data.x_train);
   fitted.scaler.transform_in_place(data.x_validation);
   fitted.scaler.transform_in_place(data.x_test);
