@@ -199,7 +199,8 @@ CategoricalEncoder CategoricalEncoder::from_json(const nlohmann::json& json) {
     const std::string path = fmt::format("encoder.columns[{}]", i);
     CategoricalEncoding e = encoding_from_json(columns[i], path);
     if (!seen.insert(e.column).second) {
-      throw DataError(fmt::format("{}.column \"{}\" is encoded twice; expected each column once", path, e.column));
+      throw DataError(fmt::format("{}.column {} is encoded twice; expected each column once", path,
+                                  detail::json_excerpt(e.column)));
     }
     encoder.encodings_.push_back(std::move(e));
   }

@@ -20,6 +20,8 @@ namespace lrtune {
 
 namespace {
 
+using detail::json_excerpt;  // names in messages: quoted, escaped (a CSV name may hold a line break), cut
+
 // Each source column in exactly one role: a numeric feature when numeric, encoded when
 // categorical; the target is none of them. Without this, apply() would look up a feature the
 // table does not have (a null column) or read a categorical column as numbers.
@@ -27,28 +29,30 @@ void check_roles(const FittedPreprocessing& p) {
   std::map<std::string, ColumnType> types;
   for (std::size_t i = 0; i < p.source_columns.size(); ++i) {
     if (!types.emplace(p.source_columns[i].name, p.source_columns[i].type).second) {
-      throw DataError(fmt::format("source_columns[{}] \"{}\" is listed twice; expected each column once", i,
-                                  p.source_columns[i].name));
+      throw DataError(fmt::format("source_columns[{}] {} is listed twice; expected each column once", i,
+                                  json_excerpt(p.source_columns[i].name)));
     }
   }
   if (types.contains(p.target)) {
-    throw DataError(fmt::format("target.column \"{}\" is also a source column; expected the target apart from the "
+    throw DataError(fmt::format("target.column {} is also a source column; expected the target apart from the "
                                 "features",
-                                p.target));
+                                json_excerpt(p.target)));
   }
   std::set<std::string> placed;
   const auto place = [&](const std::string& name, ColumnType type, const std::string& where) {
     const auto it = types.find(name);
     if (it == types.end()) {
-      throw DataError(fmt::format("{} \"{}\" is not among source_columns", where, name));
+      throw DataError(fmt::format("{} {} is not among source_columns", where, json_excerpt(name)));
     }
     if (it->second != type) {
-      throw DataError(fmt::format("{} \"{}\" is a {} source column; expected {}", where, name, to_string(it->second),
+      throw DataError(fmt::format("{} {} is a {} source column; expected {}", where, json_excerpt(name),
+                                  to_string(it->second),
                                   type == ColumnType::kNumeric ? "numeric_features to name numeric columns only"
                                                                : "the encoder to encode categorical columns only"));
     }
     if (!placed.insert(name).second) {
-      throw DataError(fmt::format("{} \"{}\" already has a role; expected each column in exactly one", where, name));
+      throw DataError(fmt::format("{} {} already has a role; expected each column in exactly one", where,
+                                  json_excerpt(name)));
     }
   };
   for (std::size_t i = 0; i < p.numeric_features.size(); ++i) {
@@ -59,8 +63,8 @@ void check_roles(const FittedPreprocessing& p) {
   }
   for (const auto& c : p.source_columns) {
     if (!placed.contains(c.name)) {
-      throw DataError(fmt::format("source column \"{}\" has no role; expected it in numeric_features or the encoder",
-                                  c.name));
+      throw DataError(fmt::format("source column {} has no role; expected it in numeric_features or the encoder",
+                                  json_excerpt(c.name)));
     }
   }
 }
@@ -77,9 +81,9 @@ void check_features(const FittedPreprocessing& p) {
   }
   const auto [got, want] = std::mismatch(p.feature_names.begin(), p.feature_names.end(), expected.begin());
   if (got != p.feature_names.end()) {
-    throw DataError(fmt::format("feature_names[{}] is \"{}\"; expected \"{}\" (the numeric features, then the "
+    throw DataError(fmt::format("feature_names[{}] is {}; expected {} (the numeric features, then the "
                                 "encoder outputs, in order)",
-                                got - p.feature_names.begin(), *got, *want));
+                                got - p.feature_names.begin(), json_excerpt(*got), json_excerpt(*want)));
   }
   if (p.scaler.offset().size() != static_cast<Index>(expected.size())) {
     throw DataError(fmt::format("scaler has {} offsets and scales; expected one per feature ({})",
@@ -101,7 +105,7 @@ void check_imputer(const FittedPreprocessing& p) {
   for (std::size_t i = 0; i < values.size(); ++i) {
     const ImputeValue& v = values[i];
     const auto it = types.find(v.column);
-    const std::string where = fmt::format("imputer[{}] (column \"{}\")", i, v.column);
+    const std::string where = fmt::format("imputer[{}] (column {})", i, json_excerpt(v.column));
     if (it == types.end()) throw DataError(where + " is not a source column");
     if (it->second != v.type) {
       throw DataError(fmt::format("{} is {}; expected {} as the source column", where, to_string(v.type),

@@ -152,6 +152,17 @@ void check_parts_agree(const Sequential& model, Loss loss, const FittedPreproces
   }
 }
 
+// A ModelFileError is one line whatever the file holds: control characters in the names and
+// values that messages echo (a layer type "dense\n...", an activation) are written as \xNN.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? fmt::format("\\x{:02x}", byte) : std::string(1, c);
+  }
+  return out;
+}
+
 std::string shape_text(const std::vector<std::int64_t>& shape) {
   std::string out = "[";
   for (std::size_t i = 0; i < shape.size(); ++i) out += (i ? ", " : "") + std::to_string(shape[i]);
@@ -252,9 +263,14 @@ void check_loads_back(std::string_view bytes, const Sequential& model, Loss loss
 }
 
 SavedModel decode_model(std::string_view bytes, std::string_view source) {
-  SafetensorsFile file = decode_safetensors(bytes, source);  // throws SafetensorsError with the source
+  SafetensorsFile file;
+  try {
+    file = decode_safetensors(bytes, source);
+  } catch (const SafetensorsError& error) {  // it names the source; a tensor name may hold a line break
+    throw SafetensorsError(one_line(error.what()));
+  }
   const auto fail = [&](std::string_view what) -> ModelFileError {
-    return ModelFileError(fmt::format("{}: not a usable lrtune model file: {}", source, what));
+    return ModelFileError(one_line(fmt::format("{}: not a usable lrtune model file: {}", source, what)));
   };
   try {
     const auto& md = file.metadata;

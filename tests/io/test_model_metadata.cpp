@@ -206,6 +206,22 @@ TEST(ModelMetadata, PartsAgreeWithEachOther) {
                                                   Loss::categorical_crossentropy, multiclass)));
 }
 
+// Whatever a hostile file holds, the error is one line: echoed names with line breaks are escaped.
+TEST(ModelMetadata, ErrorsStayOneLine) {
+  const std::string bytes =
+      encode_model(six_inputs(), Loss::binary_crossentropy, FittedPreprocessing::from_json(preprocessing_json()));
+  json arch = json::parse(decode_safetensors(bytes).metadata.at("architecture"));
+  arch["layers"][0]["type"] = "dense\nlrtune: all good";
+  EXPECT_EQ(model_error(with_metadata(bytes, "architecture", arch.dump())),
+            "m.safetensors: not a usable lrtune model file: architecture layer 0 has type \"dense\\x0alrtune: all "
+            "good\", expected \"dense\" or \"dropout\"");
+  json p = preprocessing_json();
+  p["numeric_features"][0] = "kind\nx";
+  EXPECT_EQ(model_error(with_metadata(bytes, "preprocessing", p.dump())),
+            "m.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not a fitted preprocessing "
+            "(preprocessing JSON: numeric_features[0] \"kind\\nx\" is not among source_columns)");
+}
+
 // Item 10: what JSON cannot carry (a NaN threshold becomes null; text that is not UTF-8 becomes
 // U+FFFD) would give a file that does not load, or loads as another model: not written.
 TEST(ModelMetadata, AModelThatDoesNotLoadBackIsNotWritten) {
