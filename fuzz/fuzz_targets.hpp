@@ -25,6 +25,11 @@ int fuzz_csv_reader(const std::uint8_t* data, std::size_t size);
 int fuzz_preprocessing(const std::uint8_t* data, std::size_t size);
 int fuzz_model_file(const std::uint8_t* data, std::size_t size);
 int fuzz_experiment_file(const std::uint8_t* data, std::size_t size);
+int fuzz_model_metadata(const std::uint8_t* data, std::size_t size);
+
+// fuzz_model_metadata's input decoded: the edited metadata, one "key: value" line per entry (for
+// reading a reproducer, and for tests that a seed edits what its name says).
+std::string model_metadata_after_edits(const std::uint8_t* data, std::size_t size);
 
 }  // namespace lrtune::fuzz
 

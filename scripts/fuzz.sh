@@ -4,11 +4,11 @@
 # findings (the committed fuzz/corpus and fuzz/regressions are never written). Prints the
 # executions per target; exits non-zero on any finding (crash, hang, leak, sanitizer report,
 # unexpected exception), with the reproducer kept under build-fuzz/runs/<time>/<target>/.
-# FUZZ_TARGETS picks targets (default: all four); FUZZ_CXX the compiler (default clang++-14).
+# FUZZ_TARGETS picks targets (default: all five); FUZZ_CXX the compiler (default clang++-14).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
-targets=${FUZZ_TARGETS:-"csv_reader preprocessing model_file experiment_file"}
+targets=${FUZZ_TARGETS:-"csv_reader preprocessing model_file experiment_file model_metadata"}
 
 bash scripts/install-deps.sh clang-14 libclang-rt-14-dev
 cmake -S fuzz -B build-fuzz -DCMAKE_CXX_COMPILER="${FUZZ_CXX:-clang++-14}" >/dev/null
@@ -16,7 +16,8 @@ cmake --build build-fuzz -j"${LRTUNE_JOBS:-2}" >/dev/null
 
 # Largest input per target: enough for a few dozen CSV rows or a small model, so one input
 # stays far below the -timeout.
-declare -A max_len=([csv_reader]=4096 [preprocessing]=4096 [model_file]=16384 [experiment_file]=4096)
+declare -A max_len=([csv_reader]=4096 [preprocessing]=4096 [model_file]=16384 [experiment_file]=4096
+                   [model_metadata]=257)  # model_metadata: byte 0 and up to 64 four-byte edits
 export ASAN_OPTIONS="detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
 

@@ -3,9 +3,13 @@
 #include "lrtune/data/encoder.hpp"
 
 #include <algorithm>
+#include <functional>
+#include <limits>
+#include <set>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "json_fields.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
@@ -208,22 +212,69 @@ nlohmann::json CategoricalEncoder::to_json() const {
   return {{"unknown", unknown_ == UnknownLevel::kError ? "error" : "all_zero"}, {"columns", columns}};
 }
 
+namespace {
+
+// One encoding read and checked on its own: levels sorted and distinct (transform finds a level's
+// output by its sorted position), a binary encoding has 2 levels, 1 output and its positive level
+// among them, a one-hot encoding one output per level. Anything else would write outside the
+// encoded block or silently give a level another level's column.
+CategoricalEncoding encoding_from_json(const nlohmann::json& j, const std::string& path) {
+  using namespace detail;
+  CategoricalEncoding e;
+  e.column = json_name(json_member(j, "column", path), path + ".column");
+  e.levels = json_names(json_member(j, "levels", path), path + ".levels", true);
+  e.binary = json_bool(json_member(j, "binary", path), path + ".binary");
+  e.output_names = json_names(json_member(j, "outputs", path), path + ".outputs");
+  if (e.levels.empty()) throw DataError(fmt::format("{}.levels is empty; expected at least one level", path));
+  if (const auto it = std::adjacent_find(e.levels.begin(), e.levels.end(), std::greater_equal<>());
+      it != e.levels.end()) {
+    const auto k = static_cast<std::size_t>(it - e.levels.begin()) + 1;
+    throw DataError(fmt::format("{}.levels[{}] is {} after {}; expected the levels sorted and distinct", path, k,
+                                json_excerpt(e.levels[k]), json_excerpt(e.levels[k - 1])));
+  }
+  const std::size_t expected_outputs = e.binary ? 1 : e.levels.size();
+  if (e.binary && e.levels.size() != 2) {
+    throw DataError(fmt::format("{} is binary with {} levels; expected a binary encoding to have exactly 2", path,
+                                e.levels.size()));
+  }
+  if (e.output_names.size() != expected_outputs) {
+    throw DataError(fmt::format("{} has {} levels and {} output{}; expected {} output{} ({})", path, e.levels.size(),
+                                e.output_names.size(), e.output_names.size() == 1 ? "" : "s", expected_outputs,
+                                expected_outputs == 1 ? "" : "s",
+                                e.binary ? "binary: one 0/1 column" : "one-hot: one per level"));
+  }
+  if (e.binary) {
+    e.positive_level = json_name(json_member(j, "positive_level", path), path + ".positive_level", true);
+    if (!std::binary_search(e.levels.begin(), e.levels.end(), e.positive_level)) {
+      throw DataError(fmt::format("{}.positive_level {} is not among its levels", path, json_excerpt(e.positive_level)));
+    }
+  }
+  return e;
+}
+
+}  // namespace
+
 CategoricalEncoder CategoricalEncoder::from_json(const nlohmann::json& json) {
+  using namespace detail;
   CategoricalEncoder encoder;
   // Absent (hand-written files; lrtune always writes it): the old and strict rule.
-  const auto unknown = json.value("unknown", std::string("error"));
+  const auto unknown = json.is_object() && !json.contains("unknown")
+                           ? std::string("error")
+                           : json_text(json_member(json, "unknown", "encoder"), "encoder.unknown");
   if (unknown != "error" && unknown != "all_zero") {
-    throw DataError(fmt::format("encoder unknown \"{}\": expected error or all_zero", unknown));
+    bad_json_field("encoder.unknown", json.at("unknown"), "\"error\" or \"all_zero\"");
   }
   encoder.unknown_ = unknown == "error" ? UnknownLevel::kError : UnknownLevel::kAllZero;
-  for (const auto& j : json.at("columns")) {
-    CategoricalEncoding e;
-    e.column = j.at("column").get<std::string>();
-    e.levels = j.at("levels").get<std::vector<std::string>>();
-    e.binary = j.at("binary").get<bool>();
-    e.output_names = j.at("outputs").get<std::vector<std::string>>();
-    if (e.binary) e.positive_level = j.at("positive_level").get<std::string>();
-    std::sort(e.levels.begin(), e.levels.end());
+  const auto& columns = json_array(json_member(json, "columns", "encoder"), "encoder.columns",
+                                   std::numeric_limits<std::size_t>::max());
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    const std::string path = fmt::format("encoder.columns[{}]", i);
+    CategoricalEncoding e = encoding_from_json(columns[i], path);
+    if (!seen.insert(e.column).second) {
+      throw DataError(fmt::format("{}.column {} is encoded twice; expected each column once", path,
+                                  detail::json_excerpt(e.column)));
+    }
     encoder.encodings_.push_back(std::move(e));
   }
   return encoder;

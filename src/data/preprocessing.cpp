@@ -17,8 +17,6 @@ namespace lrtune {
 
 namespace {
 
-constexpr int kFormatVersion = 1;
-
 // The feature columns in file order: the chosen ones, or all but the target and the dropped.
 std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o) {
   const ColumnIndex index(raw);
@@ -270,7 +268,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   }
 
   // 7. Scaler fitted on train only.
-  fitted.scaler = Scaler::fit(o.scaler, data.x_train);
+  fitted.scaler = Scaler::fit(o.scaler, data.x_train, fitted.feature_names);
   fitted.scaler.transform_in_place(data.x_train);
   fitted.scaler.transform_in_place(data.x_validation);
   fitted.scaler.transform_in_place(data.x_test);
@@ -407,7 +405,7 @@ nlohmann::json FittedPreprocessing::to_json() const {
   nlohmann::json sources = nlohmann::json::array();
   for (const auto& c : source_columns) sources.push_back({{"name", c.name}, {"type", to_string(c.type)}});
   nlohmann::json j = {{"format", "lrtune.preprocessing"},
-                      {"version", kFormatVersion},
+                      {"version", kPreprocessingFormatVersion},
                       {"source_columns", sources},
                       {"numeric_features", numeric_features},
                       {"target", {{"column", target}, {"rule", target_rule.to_json()}, {"classes", target_classes}}},
@@ -417,40 +415,6 @@ nlohmann::json FittedPreprocessing::to_json() const {
                       {"feature_names", feature_names}};
   if (imputer) j["imputer"] = imputer->to_json();
   return j;
-}
-
-FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
-  try {
-    if (j.at("format") != "lrtune.preprocessing") throw DataError("preprocessing JSON: format is not lrtune.preprocessing");
-    if (j.at("version").get<int>() != kFormatVersion) {
-      throw DataError(fmt::format("preprocessing JSON: version {} not supported; expected {}",
-                                  j.at("version").get<int>(), kFormatVersion));
-    }
-    FittedPreprocessing p;
-    for (const auto& c : j.at("source_columns")) {
-      p.source_columns.push_back({c.at("name").get<std::string>(), parse_column_type(c.at("type").get<std::string>())});
-    }
-    p.numeric_features = j.at("numeric_features").get<std::vector<std::string>>();
-    p.target = j.at("target").at("column").get<std::string>();
-    p.target_rule = TargetRule::from_json(j.at("target").at("rule"));
-    p.target_classes = j.at("target").at("classes").get<std::vector<std::string>>();
-    const auto missing = j.at("missing").get<std::string>();
-    if (missing != "drop_rows" && missing != "impute") {
-      throw DataError(fmt::format("preprocessing JSON: missing \"{}\": expected drop_rows or impute", missing));
-    }
-    p.missing = missing == "drop_rows" ? MissingPolicy::kDropRows : MissingPolicy::kImpute;
-    if (j.contains("imputer")) p.imputer = Imputer::from_json(j.at("imputer"));
-    p.encoder = CategoricalEncoder::from_json(j.at("encoder"));
-    p.scaler = Scaler::from_json(j.at("scaler"));
-    p.feature_names = j.at("feature_names").get<std::vector<std::string>>();
-    if (static_cast<Index>(p.feature_names.size()) != static_cast<Index>(p.numeric_features.size()) + p.encoder.output_count() ||
-        (p.scaler.kind() != ScalerKind::kNone && p.scaler.offset().size() != static_cast<Index>(p.feature_names.size()))) {
-      throw DataError("preprocessing JSON: feature_names, encoder and scaler disagree on the number of features");
-    }
-    return p;
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(fmt::format("preprocessing JSON: {}", e.what()));
-  }
 }
 
 Matrix to_float(const MatrixD& x) { return x.cast<float>(); }

@@ -1,11 +1,13 @@
 // StandardScaler and MinMaxScaler statistics with scikit-learn's constant-column rules.
 #include "lrtune/data/scaler.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
 #include <vector>
 
+#include "json_fields.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
@@ -38,6 +40,24 @@ double pairwise_sum(const double* a, std::size_t n) {
   return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
 }
 
+// The exponent e of a column's largest magnitude (2^e <= max |x| < 2^(e+1)); 0 for a zero column.
+// The statistics are computed on x / 2^e, whose magnitudes are below 2, so sums and squares of
+// 1e300-sized values do not overflow nor those of 1e-300-sized values underflow. Scaling by a power
+// of two is exact, so on ordinary columns every result is bit-identical to the unscaled algorithm.
+int magnitude_exponent(const MatrixD& x, Index j) {
+  double largest = 0.0;
+  for (Index i = 0; i < x.rows(); ++i) largest = std::max(largest, std::abs(x(i, j)));
+  return largest > 0.0 ? std::ilogb(largest) : 0;
+}
+
+std::string feature_label(const std::vector<std::string>& names, Index j) {
+  return j < static_cast<Index>(names.size()) ? fmt::format("\"{}\"", names[static_cast<std::size_t>(j)])
+                                              : fmt::format("{} (0-based)", j);
+}
+
+// The float32 range the network computes in (to_float): an unscaled value beyond it becomes inf.
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+
 }  // namespace
 
 std::string_view to_string(ScalerKind kind) {
@@ -56,7 +76,7 @@ ScalerKind parse_scaler_kind(std::string_view text) {
   throw DataError(fmt::format("scaler \"{}\": expected none, standard or minmax", text));
 }
 
-Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
+Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names) {
   const Index n = x_train.rows();
   const Index d = x_train.cols();
   if (kind != ScalerKind::kNone && n == 0) throw DataError("scaler: cannot fit on zero train rows");
@@ -69,10 +89,22 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
   std::vector<double> squares(static_cast<std::size_t>(n));
   const auto count = static_cast<std::size_t>(n);
   for (Index j = 0; j < d; ++j) {
+    for (Index i = 0; i < n; ++i) {
+      const double v = x_train(i, j);
+      if (!std::isfinite(v) || (kind == ScalerKind::kNone && std::abs(v) > kFloatMax)) {
+        throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
+                                    feature_label(names, j), v,
+                                    std::isfinite(v) ? fmt::format(" within float32's range (+-{:.7g}) that training "
+                                                                   "uses, or a scaler (standard or minmax)",
+                                                                   kFloatMax)
+                                                     : ""));
+      }
+    }
     if (kind == ScalerKind::kStandard) {
       // The corrected two-pass algorithm of scikit-learn's _incremental_mean_and_var:
-      // mean = sum(x) / n; t = x - mean; var = (sum(t^2) - sum(t)^2 / n) / n.
-      for (Index i = 0; i < n; ++i) column[static_cast<std::size_t>(i)] = x_train(i, j);
+      // mean = sum(x) / n; t = x - mean; var = (sum(t^2) - sum(t)^2 / n) / n; on x / 2^e.
+      const int e = magnitude_exponent(x_train, j);
+      for (Index i = 0; i < n; ++i) column[static_cast<std::size_t>(i)] = std::ldexp(x_train(i, j), -e);
       const double mean = pairwise_sum(column.data(), count) / static_cast<double>(n);
       for (std::size_t i = 0; i < count; ++i) {
         column[i] -= mean;
@@ -81,11 +113,12 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
       const double correction = pairwise_sum(column.data(), count);
       const double var =
           (pairwise_sum(squares.data(), count) - correction * correction / static_cast<double>(n)) / static_cast<double>(n);
-      // scikit-learn's _is_constant_feature: var within its rounding error of zero.
+      // scikit-learn's _is_constant_feature: var within its rounding error of zero (both sides
+      // scaled by 4^e, so the comparison is that of the unscaled values).
       const double rows = static_cast<double>(n);
       const double bound = rows * kEps * var + (rows * mean * kEps) * (rows * mean * kEps);
-      s.offset_[j] = mean;
-      s.scale_[j] = var <= bound ? 1.0 : std::sqrt(var);
+      s.offset_[j] = std::ldexp(mean, e);
+      s.scale_[j] = var <= bound ? 1.0 : std::ldexp(std::sqrt(var), e);
       if (var <= bound) s.constant_.push_back(j);
     } else if (kind == ScalerKind::kMinMax) {
       double lo = x_train(0, j), hi = x_train(0, j);
@@ -93,10 +126,17 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train) {
         lo = std::min(lo, x_train(i, j));
         hi = std::max(hi, x_train(i, j));
       }
-      const double range = hi - lo;
+      const double range = hi - lo;  // inf when the values span more than the largest double
       s.offset_[j] = lo;
       s.scale_[j] = range < 10.0 * kEps ? 1.0 : range;  // _handle_zeros_in_scale
       if (range < 10.0 * kEps) s.constant_.push_back(j);
+    }
+    if (!std::isfinite(s.offset_[j]) || !std::isfinite(s.scale_[j])) {
+      throw DataError(fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
+                                  "expected values whose spread fits in a double",
+                                  to_string(kind), feature_label(names, j),
+                                  kind == ScalerKind::kStandard ? "mean or standard deviation" : "range (max - min)",
+                                  x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
     }
   }
   return s;
@@ -108,7 +148,12 @@ void Scaler::transform_in_place(MatrixD& x) const {
     throw DataError(fmt::format("scaler: fitted on {} features, given {}", offset_.size(), x.cols()));
   }
   for (Index i = 0; i < x.rows(); ++i) {
-    for (Index j = 0; j < x.cols(); ++j) x(i, j) = (x(i, j) - offset_[j]) / scale_[j];
+    for (Index j = 0; j < x.cols(); ++j) {
+      const double shifted = x(i, j) - offset_[j];
+      // x - offset overflows only for values near the largest double of opposite signs; the
+      // other order of operations then gives the finite result.
+      x(i, j) = std::isfinite(shifted) ? shifted / scale_[j] : x(i, j) / scale_[j] - offset_[j] / scale_[j];
+    }
   }
 }
 
@@ -134,11 +179,26 @@ nlohmann::json Scaler::to_json() const {
 }
 
 Scaler Scaler::from_json(const nlohmann::json& json) {
+  using namespace detail;
   Scaler s;
-  s.kind_ = parse_scaler_kind(json.at("kind").get<std::string>());
-  const auto offset = json.at("offset").get<std::vector<double>>();
-  const auto scale = json.at("scale").get<std::vector<double>>();
-  if (offset.size() != scale.size()) throw DataError("scaler JSON: offset and scale differ in length");
+  s.kind_ = parse_scaler_kind(json_text(json_member(json, "kind", "scaler"), "scaler.kind"));
+  const auto offset = json_finite_numbers(json_member(json, "offset", "scaler"), "scaler.offset");
+  const auto scale = json_finite_numbers(json_member(json, "scale", "scaler"), "scaler.scale");
+  if (offset.size() != scale.size()) {
+    throw DataError(fmt::format("scaler.offset has {} values but scaler.scale {}; expected one of each per feature",
+                                offset.size(), scale.size()));
+  }
+  for (std::size_t j = 0; j < scale.size(); ++j) {
+    if (s.kind_ == ScalerKind::kNone && (offset[j] != 0.0 || scale[j] != 1.0)) {
+      throw DataError(fmt::format("scaler.offset[{}] and scaler.scale[{}] are {} and {}; expected 0 and 1 (kind none)",
+                                  j, j, offset[j], scale[j]));
+    }
+    // Dividing by 0, a negative or a subnormal scale gives NaN, mirrored or infinite features.
+    if (!(scale[j] >= std::numeric_limits<double>::min())) {
+      throw DataError(fmt::format("scaler.scale[{}] is {}; expected a number > 0 and not subnormal (at least {})", j,
+                                  scale[j], std::numeric_limits<double>::min()));
+    }
+  }
   s.offset_ = Eigen::Map<const VectorD>(offset.data(), static_cast<Index>(offset.size()));
   s.scale_ = Eigen::Map<const VectorD>(scale.data(), static_cast<Index>(scale.size()));
   return s;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <type_traits>
 
@@ -109,7 +110,7 @@ nlohmann::json parse_metadata_json(const std::map<std::string, std::string>& met
   }
   try {
     return nlohmann::json::parse(it->second);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range for 1e999
     throw std::invalid_argument(fmt::format("metadata \"{}\" is not valid JSON ({})", key, error.what()));
   }
 }
@@ -118,6 +119,48 @@ const std::string& metadata_string(const std::map<std::string, std::string>& met
   const auto it = metadata.find(key);
   if (it == metadata.end()) throw std::invalid_argument(fmt::format("metadata lacks \"{}\"", key));
   return it->second;
+}
+
+// What the loss and the target need of each other and of the network: the preprocessing makes
+// exactly the features the first layer reads, and the output layer has one unit per class of a
+// multiclass target, one otherwise. Throws std::invalid_argument naming both sides.
+void check_parts_agree(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing) {
+  check_loss_output(loss, model.output_activation());
+  const auto features = static_cast<Index>(preprocessing.feature_names.size());
+  if (features != model.input_dim()) {
+    throw std::invalid_argument(fmt::format("the preprocessing makes {} features but the model reads {} "
+                                            "(architecture \"input_dim\")",
+                                            features, model.input_dim()));
+  }
+  const TargetKind kind = preprocessing.target_rule.kind;
+  const bool loss_fits = kind == TargetKind::kBinary       ? loss == Loss::binary_crossentropy
+                         : kind == TargetKind::kMulticlass ? loss == Loss::categorical_crossentropy
+                                                           : loss == Loss::mean_squared_error ||
+                                                                 loss == Loss::mean_absolute_error;
+  if (!loss_fits) {
+    throw std::invalid_argument(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
+                                            loss_name(loss), to_string(kind),
+                                            kind == TargetKind::kBinary       ? "binary_crossentropy"
+                                            : kind == TargetKind::kMulticlass ? "categorical_crossentropy"
+                                                                              : "mean_squared_error or mean_absolute_error"));
+  }
+  const Index outputs = kind == TargetKind::kMulticlass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
+  if (model.output_dim() != outputs) {
+    throw std::invalid_argument(fmt::format("the model's last layer has {} units but the preprocessing's {} target "
+                                            "needs {}",
+                                            model.output_dim(), to_string(kind), outputs));
+  }
+}
+
+// A ModelFileError is one line whatever the file holds: control characters in the names and
+// values that messages echo (a layer type "dense\n...", an activation) are written as \xNN.
+std::string one_line(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    out += byte < 0x20 || byte == 0x7f ? fmt::format("\\x{:02x}", byte) : std::string(1, c);
+  }
+  return out;
 }
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
@@ -161,11 +204,7 @@ std::map<std::string, std::string> model_metadata(const Sequential& model, Loss 
   if (!settings.is_object()) {
     throw std::invalid_argument(fmt::format("model settings must be a JSON object, got {}", settings.type_name()));
   }
-  check_loss_output(loss, model.output_activation());
-  if (!preprocessing.feature_names.empty() && static_cast<Index>(preprocessing.feature_names.size()) != model.input_dim()) {
-    throw std::invalid_argument(fmt::format("the preprocessing makes {} features but the model reads {}",
-                                            preprocessing.feature_names.size(), model.input_dim()));
-  }
+  check_parts_agree(model, loss, preprocessing);
   const auto dump = [](const nlohmann::json& j) {
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
@@ -196,13 +235,42 @@ std::string encode_model(const Sequential& model, Loss loss, const FittedPreproc
 
 void save_model(const std::filesystem::path& path, const Sequential& model, Loss loss,
                 const FittedPreprocessing& preprocessing, const nlohmann::json& settings) {
-  write_text_atomically(path, encode_model(model, loss, preprocessing, settings));
+  const std::string bytes = encode_model(model, loss, preprocessing, settings);
+  check_loads_back(bytes, model, loss, preprocessing, path.string());
+  write_text_atomically(path, bytes);
+}
+
+void check_loads_back(std::string_view bytes, const Sequential& model, Loss loss,
+                      const FittedPreprocessing& preprocessing, std::string_view path) {
+  std::optional<SavedModel> back;  // Sequential has no empty state
+  try {
+    back.emplace(decode_model(bytes, path));
+  } catch (const ModelFileError& error) {
+    throw ModelFileError(fmt::format("{} (the model was not written: lrtune could not load it back)", error.what()));
+  }
+  // Values JSON cannot carry (NaN, text that is not UTF-8) would load as something else.
+  const auto differs = [&](std::string_view what) {
+    return ModelFileError(fmt::format("{}: not written: {} would differ once loaded back (a value JSON cannot carry, "
+                                      "such as NaN or text that is not UTF-8?)",
+                                      path, what));
+  };
+  if (back->loss != loss) throw differs("the loss");
+  if (back->model.layers() != model.layers()) throw differs("the architecture");
+  const auto params = model.parameters();
+  const auto loaded = back->model.parameters();
+  if (!std::equal(params.begin(), params.end(), loaded.begin(), loaded.end())) throw differs("a weight");
+  if (back->preprocessing.to_json() != preprocessing.to_json()) throw differs("the preprocessing");
 }
 
 SavedModel decode_model(std::string_view bytes, std::string_view source) {
-  SafetensorsFile file = decode_safetensors(bytes, source);  // throws SafetensorsError with the source
+  SafetensorsFile file;
+  try {
+    file = decode_safetensors(bytes, source);
+  } catch (const SafetensorsError& error) {  // it names the source; a tensor name may hold a line break
+    throw SafetensorsError(one_line(error.what()));
+  }
   const auto fail = [&](std::string_view what) -> ModelFileError {
-    return ModelFileError(fmt::format("{}: not a usable lrtune model file: {}", source, what));
+    return ModelFileError(one_line(fmt::format("{}: not a usable lrtune model file: {}", source, what)));
   };
   try {
     const auto& md = file.metadata;
@@ -263,11 +331,7 @@ SavedModel decode_model(std::string_view bytes, std::string_view source) {
     } catch (const std::exception& error) {
       throw fail(fmt::format("metadata \"preprocessing\" is not a fitted preprocessing ({})", error.what()));
     }
-    if (!preprocessing.feature_names.empty() &&
-        static_cast<Index>(preprocessing.feature_names.size()) != model.input_dim()) {
-      throw fail(fmt::format("the preprocessing makes {} features but the model reads {}",
-                             preprocessing.feature_names.size(), model.input_dim()));
-    }
+    check_parts_agree(model, loss, preprocessing);
     nlohmann::json settings = parse_metadata_json(md, "settings");
     if (!settings.is_object()) throw fail("metadata \"settings\" is not a JSON object");
     const auto version_it = md.find("lrtune_version");

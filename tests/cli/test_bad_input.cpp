@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "cli_checks.hpp"
+#include "model_edit.hpp"
 
 using namespace lrtune::testing;
 namespace fs = std::filesystem;
@@ -336,6 +337,153 @@ const std::vector<BadInput>& cases() {
        },
        1,
        {"cannot read model.safetensors: expected a regular file"}},
+      // issue 11, modeltrust: the metadata inside a model file, validated field against field.
+      {"ModelNumericFeatureThatIsCategorical",  // predict dereferenced a null column
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["numeric_features"][0] = "kind"; }));
+       },
+       1,
+       {"bad.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not a fitted preprocessing "
+        "(preprocessing JSON: numeric_features[0] \"kind\" is a categorical source column; expected numeric_features to "
+        "name numeric columns only)"}},
+      {"ModelEncoderWithOneOutputForThreeLevels",  // wrote past the matrix
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           m["preprocessing"]["encoder"]["columns"][0]["outputs"] = nlohmann::json::array({"kind_blue"});
+         }));
+       },
+       1,
+       {"(preprocessing JSON: encoder.columns[0] has 3 levels and 1 output; expected 3 outputs (one-hot: one per "
+        "level))"}},
+      {"ModelEncoderWithAMillionLevels",  // wrote megabytes past the matrix
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           auto& levels = m["preprocessing"]["encoder"]["columns"][0]["levels"];
+           levels = nlohmann::json::array();
+           for (int i = 0; i < 1'000'000; ++i) levels.push_back(fmt::format("l{:07}", i));
+         }));
+       },
+       1,
+       {"encoder.columns[0] has 1000000 levels and 3 outputs; expected 1000000 outputs (one-hot: one per level)"}},
+      {"ModelBinaryEncodingWithThreeLevels",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           auto& kind = m["preprocessing"]["encoder"]["columns"][0];
+           kind["binary"] = true;
+           kind["outputs"] = nlohmann::json::array({"kind_red"});
+           kind["positive_level"] = "red";
+         }));
+       },
+       1,
+       {"encoder.columns[0] is binary with 3 levels; expected a binary encoding to have exactly 2"}},
+      {"ModelLevelsNotSorted",  // transform finds a level's column by its sorted position
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           m["preprocessing"]["encoder"]["columns"][0]["levels"] = {"red", "blue", "green"};
+         }));
+       },
+       1,
+       {"encoder.columns[0].levels[1] is \"blue\" after \"red\"; expected the levels sorted and distinct"}},
+      {"ModelScaleZero",  // NaN probabilities, exit 0
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][1] = 0; }));
+       },
+       1,
+       {"(preprocessing JSON: scaler.scale[1] is 0; expected a number > 0 and not subnormal (at least "
+        "2.2250738585072014e-308))"}},
+      {"ModelScaleNegative",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][0] = -1.5; }));
+       },
+       1,
+       {"scaler.scale[0] is -1.5; expected a number > 0 and not subnormal"}},
+      {"ModelScaleSubnormal",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][2] = 5e-324; }));
+       },
+       1,
+       {"scaler.scale[2] is 5e-324; expected a number > 0 and not subnormal"}},
+      {"ModelScaleNull",  // what a NaN scale was written as
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][0] = nullptr; }));
+       },
+       1,
+       {"scaler.scale[0] is null; expected a finite number"}},
+      {"ModelOffsetBeyondTheLargestDouble",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           m["preprocessing"]["scaler"]["offset"][0] = 123.25;
+           replace_in_preprocessing(m, "123.25", "1e999");
+         }));
+       },
+       1,
+       {"bad.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not valid JSON "
+        "([json.exception.out_of_range.406] number overflow parsing '1e999')"}},
+      {"ModelEmptySourceColumns",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           m["preprocessing"]["source_columns"] = nlohmann::json::array();
+         }));
+       },
+       1,
+       {"(preprocessing JSON: source_columns is empty; expected at least one feature column)"}},
+      {"ModelSourceColumnTwice",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           auto& sources = m["preprocessing"]["source_columns"];
+           sources.push_back(sources[0]);
+         }));
+       },
+       1,
+       {"source_columns[4] \"a\" is listed twice; expected each column once"}},
+      {"ModelTargetAlsoAFeature",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["target"]["column"] = "b"; }));
+       },
+       1,
+       {"target.column \"b\" is also a source column; expected the target apart from the features"}},
+      {"ModelFeatureNamesOutOfOrder",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           auto& names = m["preprocessing"]["feature_names"];
+           std::swap(names[0], names[1]);
+         }));
+       },
+       1,
+       {"feature_names[0] is \"b\"; expected \"a\" (the numeric features, then the encoder outputs, in order)"}},
+      {"ModelFewerFeaturesThanInputs",  // column c removed everywhere: valid, but 5 features for 6 inputs
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) {
+           auto& p = m["preprocessing"];
+           p["source_columns"].erase(2);
+           p["numeric_features"].erase(2);
+           p["feature_names"].erase(2);
+           p["scaler"]["offset"].erase(2);
+           p["scaler"]["scale"].erase(2);
+         }));
+       },
+       1,
+       {"bad.safetensors: not a usable lrtune model file: the preprocessing makes 5 features but the model reads 6 "
+        "(architecture \"input_dim\")"}},
+      {"ModelImputeWithoutImputer",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["missing"] = "impute"; }));
+       },
+       1,
+       {"missing is \"impute\" but there is no imputer; expected one"}},
+      {"ModelTargetRuleUnknownOperator",  // TargetRule::from_json dereferenced an empty operator
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["target"]["rule"]["op"] = "=~"; }));
+       },
+       1,
+       {"target.rule.op is \"=~\"; expected one of >=, >, <=, <, ==, !="}},
+      {"ModelLossForAnotherTarget",
+       [](const fs::path& d) {
+         return tampered(d, metadata_edit([](nlohmann::json& m) { m["loss"] = "mean_squared_error"; }));
+       },
+       1,
+       {"bad.safetensors: not a usable lrtune model file: loss \"mean_squared_error\" does not fit the "
+        "preprocessing's binary target; expected binary_crossentropy"}},
   };
   return kCases;
 }

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/encoder.hpp"
 #include "lrtune/data/error.hpp"
@@ -141,6 +143,73 @@ TEST(Encoder, JsonRoundTrip) {
   auto j = e.to_json();
   j.erase("unknown");
   EXPECT_EQ(CategoricalEncoder::from_json(j).unknown(), UnknownLevel::kError);
+}
+
+// The JSON form comes from model files other people hand over: an encoding whose outputs do not
+// match its levels wrote past the matrix in transform() (issue 11, item 1). Each rule is a
+// DataError naming the field, before any use.
+TEST(Encoder, FromJsonRefusesInconsistentEncodings) {
+  const auto error = [](const nlohmann::json& column) -> std::string {
+    try {
+      (void)CategoricalEncoder::from_json({{"unknown", "error"}, {"columns", nlohmann::json::array({column})}});
+    } catch (const DataError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  const nlohmann::json one_hot = {{"column", "kind"},
+                                  {"levels", {"blue", "green", "red"}},
+                                  {"binary", false},
+                                  {"outputs", {"kind_blue", "kind_green", "kind_red"}}};
+  EXPECT_EQ(error(one_hot), "no error");
+  auto edited = [&](const std::string& key, nlohmann::json value) {
+    nlohmann::json j = one_hot;
+    j[key] = std::move(value);
+    return j;
+  };
+  EXPECT_EQ(error(edited("outputs", nlohmann::json::array({"kind_blue"}))),
+            "encoder.columns[0] has 3 levels and 1 output; expected 3 outputs (one-hot: one per level)");
+  EXPECT_EQ(error(edited("binary", true)),
+            "encoder.columns[0] is binary with 3 levels; expected a binary encoding to have exactly 2");
+  EXPECT_EQ(error(edited("levels", {"red", "blue", "green"})),
+            "encoder.columns[0].levels[1] is \"blue\" after \"red\"; expected the levels sorted and distinct");
+  EXPECT_EQ(error(edited("levels", {"blue", "blue", "red"})),
+            "encoder.columns[0].levels[1] is \"blue\" after \"blue\"; expected the levels sorted and distinct");
+  EXPECT_EQ(error(edited("levels", nlohmann::json::array())), "encoder.columns[0].levels is empty; expected at least one level");
+  EXPECT_EQ(error(edited("levels", {"blue", 3, "red"})), "encoder.columns[0].levels[1] is 3; expected a string");
+  EXPECT_EQ(error(edited("column", "")), "encoder.columns[0].column is \"\"; expected a non-empty name without NUL");
+  EXPECT_EQ(error(edited("binary", "no")), "encoder.columns[0].binary is \"no\"; expected true or false");
+  nlohmann::json binary = {{"column", "flag"}, {"levels", {"no", "yes"}}, {"binary", true}, {"outputs", nlohmann::json::array({"flag_yes"})},
+                           {"positive_level", "yes"}};
+  EXPECT_EQ(error(binary), "no error");
+  binary["positive_level"] = "maybe";
+  EXPECT_EQ(error(binary), "encoder.columns[0].positive_level \"maybe\" is not among its levels");
+  binary.erase("positive_level");
+  EXPECT_EQ(error(binary), "encoder.columns[0] lacks \"positive_level\"");
+  EXPECT_THAT(error(edited("outputs", {"kind_blue", "kind_green"})), HasSubstr("has 3 levels and 2 outputs"));
+  try {
+    (void)CategoricalEncoder::from_json({{"unknown", "error"}, {"columns", {one_hot, one_hot}}});
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "encoder.columns[1].column \"kind\" is encoded twice; expected each column once");
+  }
+  EXPECT_THROW((void)CategoricalEncoder::from_json({{"unknown", "ignore"}, {"columns", nlohmann::json::array()}}),
+               DataError);
+}
+
+// A million levels and three outputs: refused at once, without a matrix of a million columns.
+TEST(Encoder, FromJsonRefusesAMillionLevelsForThreeOutputs) {
+  nlohmann::json levels = nlohmann::json::array();
+  for (int i = 0; i < 1'000'000; ++i) levels.push_back(fmt::format("l{:07}", i));
+  const nlohmann::json column = {{"column", "kind"}, {"levels", std::move(levels)}, {"binary", false},
+                                 {"outputs", {"kind_blue", "kind_green", "kind_red"}}};
+  try {
+    (void)CategoricalEncoder::from_json({{"unknown", "error"}, {"columns", nlohmann::json::array({column})}});
+    ADD_FAILURE() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "encoder.columns[0] has 1000000 levels and 3 outputs; expected 1000000 outputs (one-hot: "
+                           "one per level)");
+  }
 }
 
 }  // namespace

@@ -49,6 +49,21 @@ TEST(FuzzCorpus, CsvReader) { EXPECT_GE(replay("csv_reader", lrtune::fuzz::fuzz_
 TEST(FuzzCorpus, Preprocessing) { EXPECT_GE(replay("preprocessing", lrtune::fuzz::fuzz_preprocessing), 5u); }
 TEST(FuzzCorpus, ModelFile) { EXPECT_GE(replay("model_file", lrtune::fuzz::fuzz_model_file), 5u); }
 TEST(FuzzCorpus, ExperimentFile) { EXPECT_GE(replay("experiment_file", lrtune::fuzz::fuzz_experiment_file), 5u); }
+TEST(FuzzCorpus, ModelMetadata) { EXPECT_GE(replay("model_metadata", lrtune::fuzz::fuzz_model_metadata), 5u); }
+
+// model_metadata's seeds are programs of edits over tables in its body (anchors, numbers,
+// strings): a changed table would silently make "scale_zero" edit something else.
+TEST(FuzzCorpus, ModelMetadataSeedsEditWhatTheirNamesSay) {
+  const auto edited = [](const std::string& seed) {
+    const std::string bytes = read_bytes(fs::path(LRTUNE_FUZZ_DIR) / "corpus" / "model_metadata" / seed);
+    return lrtune::fuzz::model_metadata_after_edits(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+  };
+  EXPECT_NE(edited("numeric_feature_is_categorical").find(R"("numeric_features":["kind","b"])"), std::string::npos);
+  EXPECT_NE(edited("scale_zero").find(R"("scale":[0,)"), std::string::npos);
+  EXPECT_NE(edited("one_hot_one_output").find(R"("outputs":["kind_blue"])"), std::string::npos);
+  EXPECT_NE(edited("target_rule_unknown_op").find(R"("op":"=~")"), std::string::npos);
+  EXPECT_NE(edited("empty_source_columns").find(R"("source_columns":[])"), std::string::npos);
+}
 
 // The properties the bodies check can fail: a broken one is an exception, not a silent pass.
 TEST(FuzzCorpus, BodiesReportBrokenProperties) {

@@ -28,7 +28,7 @@ Sequential sample_model(std::uint64_t seed = 3) {
   return Sequential(5, {Dense(8, "relu"), Dropout(0.2), Dense(6, "tanh", "he_normal"), Dense(1, "sigmoid")}, seed);
 }
 
-FittedPreprocessing sample_preprocessing() {
+nlohmann::json sample_preprocessing_json() {
   nlohmann::json j = {{"format", "lrtune.preprocessing"},
                       {"version", 1},
                       {"source_columns", nlohmann::json::array()},
@@ -39,8 +39,10 @@ FittedPreprocessing sample_preprocessing() {
                       {"scaler", {{"kind", "standard"}, {"offset", {1, 2, 3, 4, 5}}, {"scale", {1, 1, 2, 2, 3}}}},
                       {"feature_names", {"a", "b", "c", "d", "e"}}};
   for (const char* name : {"a", "b", "c", "d", "e"}) j["source_columns"].push_back({{"name", name}, {"type", "numeric"}});
-  return FittedPreprocessing::from_json(j);
+  return j;
 }
+
+FittedPreprocessing sample_preprocessing() { return FittedPreprocessing::from_json(sample_preprocessing_json()); }
 
 const nlohmann::json kSettings = {{"optimizer", {{"name", "adam"}, {"learning_rate", 0.007}}}, {"epochs", 100}, {"batch_size", 32},
                                   {"seed", 0}};
@@ -128,11 +130,27 @@ TEST(ModelFile, SaveRejectsBadSettingsAndLoss) {
   EXPECT_THROW(encode_model(three_inputs, Loss::binary_crossentropy, sample_preprocessing()), std::invalid_argument);
 }
 
-TEST(ModelFile, DefaultPreprocessingRoundTrips) {
+// A model file is for predicting from raw tables: without a preprocessing (no features) it is
+// refused on saving as on loading (issue 11: empty source_columns were accepted).
+TEST(ModelFile, ModelWithoutPreprocessingIsRefused) {
   Sequential model = sample_model();
-  const SavedModel saved = decode_model(encode_model(model, Loss::mean_squared_error, FittedPreprocessing{}));
+  try {
+    (void)encode_model(model, Loss::binary_crossentropy, FittedPreprocessing{});
+    ADD_FAILURE() << "no error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "the preprocessing makes 0 features but the model reads 5 (architecture \"input_dim\")");
+  }
+}
+
+// A regression model: mean squared error, one linear output.
+TEST(ModelFile, RegressionModelRoundTrips) {
+  nlohmann::json j = sample_preprocessing_json();
+  j["target"] = {{"column", "y"}, {"rule", {{"kind", "regression"}}}, {"classes", nlohmann::json::array()}};
+  Sequential model(5, {Dense(3, "relu"), Dense(1, "linear")}, 1);
+  const SavedModel saved =
+      decode_model(encode_model(model, Loss::mean_squared_error, FittedPreprocessing::from_json(j)));
   EXPECT_EQ(saved.loss, Loss::mean_squared_error);
-  EXPECT_TRUE(saved.settings.is_object());
+  EXPECT_EQ(saved.preprocessing.target_rule.kind, TargetKind::kRegression);
 }
 
 // A file written by tools/gen_io_fixture.py with numpy only, tensors in Python's (name) order.
@@ -232,11 +250,13 @@ TEST(ModelFile, ForeignFilesAreRejected) {
   const std::string newer = reencode(bytes, [](SafetensorsFile& f) { f.metadata["format_version"] = "2"; });
   EXPECT_NE(model_error([&] { decode_model(newer, "m"); }).find("version"), std::string::npos);
   // Another architecture's weights: the metadata of a wider model over these tensors.
-  const std::string wider = encode_model(Sequential(5, {Dense(9, "relu"), Dense(1, "sigmoid")}), Loss::binary_crossentropy, {});
+  const std::string wider =
+      encode_model(Sequential(5, {Dense(9, "relu"), Dense(1, "sigmoid")}), Loss::binary_crossentropy, sample_preprocessing());
   const std::string mixed = reencode(bytes, [&](SafetensorsFile& f) { f.metadata = decode_safetensors(wider).metadata; });
   EXPECT_NE(model_error([&] { decode_model(mixed, "m"); }).find("parameters"), std::string::npos);
   // Same parameter count, different layout: Dense(4)->Dense(1) on 5 inputs vs 4 tensors of other shapes.
-  const std::string swapped = reencode(encode_model(Sequential(5, {Dense(4, "relu"), Dense(1, "sigmoid")}), Loss::binary_crossentropy, {}),
+  const std::string swapped = reencode(encode_model(Sequential(5, {Dense(4, "relu"), Dense(1, "sigmoid")}),
+                                                    Loss::binary_crossentropy, sample_preprocessing()),
                                        [](SafetensorsFile& f) {
                                          auto arch = nlohmann::json::parse(f.metadata["architecture"]);
                                          arch["input_dim"] = 4;

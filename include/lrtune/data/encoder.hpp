@@ -70,6 +70,10 @@ class CategoricalEncoder {
   UnknownLevel unknown() const { return unknown_; }
 
   nlohmann::json to_json() const;
+  // Validates each encoding (levels sorted and distinct; binary: 2 levels, 1 output, the positive
+  // level among them; one-hot: one output per level; each column once); a DataError names the
+  // field (encoder.columns[1].outputs). Whether the columns are categorical source columns is the
+  // fitted preprocessing's check.
   static CategoricalEncoder from_json(const nlohmann::json& json);
 
  private:

@@ -67,6 +67,7 @@ struct AppliedData {
 // One line: the reasons of the unscored rows with their counts, most frequent first, at most
 // three, e.g. `missing value in column "pH": 2 rows; missing value in column "alcohol": 1 row`.
 std::string describe_unscored(const std::vector<UnscoredRow>& unscored);
+inline constexpr int kPreprocessingFormatVersion = 1;  // the JSON form's "version"
 
 // Everything fitted, in one value: apply it to a raw table with the same columns.
 struct FittedPreprocessing {
@@ -95,6 +96,13 @@ struct FittedPreprocessing {
   AppliedData apply(const Table& raw) const;
 
   nlohmann::json to_json() const;
+  // Validates every field against every other before anything uses them: each source column
+  // (1 to kMaxCsvColumns, named once) in exactly one role (numeric feature or encoded; the target
+  // is neither), the encoder's and the scaler's own rules, feature_names = numeric_features then
+  // the encoder's outputs, one scaler entry per feature, an imputer exactly with missing
+  // "impute" filling every source column with a finite or same-typed value, the target's classes
+  // as its kind makes them. A DataError "preprocessing JSON: <field> ...; expected ..." names the
+  // first violation (docs/model-file.md lists the rules).
   static FittedPreprocessing from_json(const nlohmann::json& json);
 };
 

@@ -3,6 +3,7 @@
 // Which rows are "train" is the caller's business.
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -23,7 +24,12 @@ ScalerKind parse_scaler_kind(std::string_view text);
 class Scaler {
  public:
   Scaler() = default;
-  static Scaler fit(ScalerKind kind, const MatrixD& x_train);  // x_train: (rows, features)
+  // x_train: (rows, features); names (optional) name the features in messages. A non-finite
+  // value, a statistic beyond the double range (a mean, std or range that overflows) or, with
+  // kind none, a value beyond float32's range is a DataError naming the feature. Statistics are
+  // computed on each column divided by a power of two near its largest magnitude, so columns
+  // around 1e300 or 1e-300 get finite, exact-as-usual means and scales.
+  static Scaler fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names = {});
   void transform_in_place(MatrixD& x) const;                   // x: (rows, features)
   MatrixD transform(const MatrixD& x) const;
   MatrixD inverse_transform(const MatrixD& x) const;
@@ -36,6 +42,8 @@ class Scaler {
   const std::vector<Index>& constant_features() const { return constant_; }
 
   nlohmann::json to_json() const;
+  // Validates every value: kind; offset and scale of equal length, finite; scale > 0 and not
+  // subnormal; kind none keeps offset 0 and scale 1. A DataError names the field (scaler.scale[2]).
   static Scaler from_json(const nlohmann::json& json);
 
  private:

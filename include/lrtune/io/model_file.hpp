@@ -49,20 +49,32 @@ std::map<std::string, std::string> model_metadata(const Sequential& model, Loss 
                                                   const FittedPreprocessing& preprocessing,
                                                   const nlohmann::json& settings);
 
-// The model file's bytes (what save_model writes). Throws std::invalid_argument when the loss
-// cannot follow the model's output activation or settings is not a JSON object.
+// The model file's bytes (what save_model writes). Throws std::invalid_argument when settings is
+// not a JSON object or the parts disagree as load_model would find (the loss vs the output
+// activation and the target's kind, the preprocessing's feature count vs the input width, the
+// output units vs the target's classes).
 std::string encode_model(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing,
                          const nlohmann::json& settings = nlohmann::json::object());
 
-// Writes the model file atomically. settings: a JSON object the caller chooses, e.g.
+// Writes the model file atomically, after check_loads_back: a model that would not load back is
+// a ModelFileError and no file. settings: a JSON object the caller chooses, e.g.
 // {"optimizer": optimizer.config(), "epochs": 100, "batch_size": 32, "seed": 0, "learning_rate": 0.007}.
 void save_model(const std::filesystem::path& path, const Sequential& model, Loss loss,
                 const FittedPreprocessing& preprocessing,
                 const nlohmann::json& settings = nlohmann::json::object());
 
+// Decodes `bytes` (what encode_model gave for these parts) with decode_model and compares what
+// loaded with the parts: loss, layers, every weight bit, the preprocessing's JSON (settings are
+// the caller's and not compared). Throws ModelFileError "<path>: ... (the model was not written:
+// lrtune could not load it back)" otherwise, e.g. for a NaN that JSON stores as null.
+void check_loads_back(std::string_view bytes, const Sequential& model, Loss loss,
+                      const FittedPreprocessing& preprocessing, std::string_view path);
+
 // Reads and validates a model file: the safetensors rules (decode_safetensors), format name and
 // version, architecture, exactly one tensor per parameter block with the block's name and shape,
-// loss vs output activation, preprocessing and settings JSON. Throws ModelFileError with a
+// loss vs output activation, the preprocessing (FittedPreprocessing::from_json's rules), that it
+// makes exactly the input width's features, that the loss and output units fit its target, and
+// the settings JSON. Throws ModelFileError with a
 // one-line message naming the file, what is wrong and what was expected; never crashes on a
 // truncated or tampered file.
 SavedModel load_model(const std::filesystem::path& path);
