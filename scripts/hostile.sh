@@ -35,7 +35,11 @@ run_case() {
   if [ "$1" = --shell ]; then LRTUNE=$LRTUNE timeout 60 bash -c "$2"; else timeout 60 "$LRTUNE" "$@"; fi
 }
 
-listing() { (cd "$1" && find . -path ./.hostile -prune -o -print0 | sort -z | xargs -0 -r md5sum 2>/dev/null; find . -path ./.hostile -prune -o -print | sort); }
+# Every name below a case folder, and the checksum of every regular file (not a FIFO: it would block).
+listing() {
+  (cd "$1" && find . -path ./.hostile -prune -o -type f -print0 | sort -z | xargs -0 -r md5sum 2>/dev/null
+   find . -path ./.hostile -prune -o -print | sort)
+}
 
 # expect_error NAME CODE PART SETUP -- ARGS...: in a fresh folder holding data.csv, model.safetensors
 # and the earlier run prev/, run SETUP (shell text, may be empty), then lrtune ARGS; expect exit CODE,
