@@ -125,10 +125,6 @@ expect_signal() {
   rm -rf "$dir"
 }
 
-tamper() {  # tamper FROM TO: same-length replacement in model.safetensors' metadata
-  perl -0pi -e "s/\Q$1\E/$2/" model.safetensors
-}
-
 # ---- the data file ----
 expect_error missing-file 2 "nope.csv" "" -- train nope.csv "${FAST[@]}"
 expect_error folder-as-file 2 "folder.csv" "mkdir folder.csv" -- train folder.csv "${FAST[@]}"
@@ -213,7 +209,7 @@ expect_error config-wrong-type 2 "early_stopping" "printf '[training]\nearly_sto
 expect_error config-string-for-int 2 "epochs" "printf '[training]\nepochs = \"2\"\n' > c.toml" -- train data.csv --target y --positive '==1' --config c.toml
 expect_error config-deep-header 2 "c.toml" "{ printf '['; for i in \$(seq 300000); do printf 'a.'; done; printf 'a]\n'; } > c.toml" -- train data.csv "${FAST[@]}" --config c.toml
 expect_error config-deep-key 2 "c.toml" "{ for i in \$(seq 300000); do printf 'a.'; done; printf 'a = 1\n'; } > c.toml" -- train data.csv "${FAST[@]}" --config c.toml
-expect_error config-nul-escape 2 "\\u0000" "printf '[data]\ntarget = \"y\\\\u0000z\"\n' > c.toml" -- train data.csv --config c.toml --positive '==1'
+expect_error config-nul-escape 2 "must not contain a NUL character, got 'y\0z'" "printf '[data]\ntarget = \"y\\\\u0000z\"\n' > c.toml" -- train data.csv --config c.toml --positive '==1'
 expect_error config-lr-too-small 2 "lr" "printf '[training]\nlr = 1e-320\n' > c.toml" -- train data.csv --target y --positive '==1' --config c.toml
 expect_error config-folder 2 "" "mkdir c.toml" -- train data.csv "${FAST[@]}" --config c.toml
 expect_error config-binary 2 "c.toml" "head -c 100 model.safetensors > c.toml" -- train data.csv "${FAST[@]}" --config c.toml
@@ -230,9 +226,8 @@ for cut in 8 100 1000 2000; do
   expect_error "model-truncated-$cut" 1 "m.safetensors" "head -c $cut model.safetensors > m.safetensors" -- predict m.safetensors data.csv
 done
 expect_error model-header-length 1 "model.safetensors" "printf '\xff\xff\xff\xff\xff\xff\xff\x7f' | dd of=model.safetensors conv=notrunc" -- predict model.safetensors data.csv
-expect_error model-scale-zero 1 "model.safetensors" "tamper '\"scale\":[' '\"scale\":[0,'" -- predict model.safetensors data.csv
 expect_error model-missing-column 1 '"kind"' "cut -d, -f1-3,5 data.csv > nokind.csv" -- predict model.safetensors nokind.csv
-expect_error evaluate-without-target 1 '"y"' "cut -d, -f1-4 data.csv > notarget.csv" -- evaluate model.safetensors notarget.csv
+expect_error evaluate-without-target 1 "target column 'y'" "cut -d, -f1-4 data.csv > notarget.csv" -- evaluate model.safetensors notarget.csv
 expect_error predict-text-in-number 1 "abc" "sed '2s/^[^,]*/abc/' data.csv > t.csv" -- predict model.safetensors t.csv -o p.csv
 
 # ---- output folders ----
@@ -251,7 +246,7 @@ expect_error out-failed-diverging-config 2 "--lr" "" -- train data.csv "${FAST[@
 expect_error predict-over-data 2 "same file" "" -- predict model.safetensors data.csv -o data.csv
 expect_error predict-over-model 2 "same file" "" -- predict model.safetensors data.csv -o ./model.safetensors
 expect_error predict-over-hardlink 2 "same file" "ln data.csv link.csv" -- predict model.safetensors data.csv -o link.csv
-expect_error file-size-limit 1 "File too large" "" -- --shell "ulimit -f 4; exec \$LRTUNE train data.csv --target y --positive '==1' --layers 64,64 --epochs 1 --out big"
+expect_error file-size-limit 1 "File too large" "" -- --shell "ulimit -f 4; exec \$LRTUNE train data.csv --target y --positive '==1' --layers 64,64 --epochs 1 --out big -q"
 expect_ok out-earlier-run-replaced "test -f prev/run.json && ! test -f prev/model.safetensors" "" -- find data.csv "${FIND[@]}" --out prev -q
 expect_ok out-overwrite "test -f mine/run.json && ! test -f mine/notes.txt" "mkdir mine; echo x > mine/notes.txt" -- train data.csv "${FAST[@]}" --out mine --overwrite -q
 expect_ok out-stale-staging-removed "! ls -d .prev.lrtune-tmp-* && test -f prev/run.json" "mkdir .prev.lrtune-tmp-x1; echo half > .prev.lrtune-tmp-x1/h.csv" -- train data.csv "${FAST[@]}" --out prev -q

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "lrtune/train/progress_logger.hpp"
+#include "settings.hpp"
 
 namespace lrtune::cli {
 namespace {
@@ -30,7 +31,9 @@ void Console::message(const std::string& text) const {
 }
 
 void Console::warning(const std::string& text) const {
-  std::fputs(("lrtune: warning: " + text).c_str(), stderr);
+  const bool ends_line = !text.empty() && text.back() == '\n';
+  const std::string body = one_line(ends_line ? std::string_view(text).substr(0, text.size() - 1) : text);
+  std::fputs(("lrtune: warning: " + body + (ends_line ? "\n" : "")).c_str(), stderr);
   std::fflush(stderr);
 }
 

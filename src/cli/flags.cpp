@@ -2,7 +2,11 @@
 #include "flags.hpp"
 #include "signals.hpp"
 
+#include <algorithm>
 #include <cstdint>
+#include <string_view>
+
+#include <fmt/format.h>
 
 namespace lrtune::cli {
 
@@ -22,13 +26,19 @@ CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*mem
     option = app.add_option(name, staged_.get()->*member, help);
     if constexpr (std::is_same_v<T, std::vector<std::string>>) option->delimiter(',');
   } else if constexpr (std::is_same_v<T, std::vector<int>>) {
-    auto text = std::make_shared<std::vector<std::string>>();
-    option = app.add_option(name, *text, help)->delimiter(',')->type_name("INT,...");
+    // Split here, not by CLI11's list splitting, which passes "4,,4" as 4,4.
+    auto text = std::make_shared<std::string>();
+    option = app.add_option(name, *text, help)->type_name("INT,...");
     copy = [member, text, flag](Settings& to, const Settings&) {
       (to.*member).clear();
-      for (const auto& item : *text) {
-        const std::int64_t width = parse_integer(item, flag + " width", int_range(flag));
-        (to.*member).push_back(static_cast<int>(width));
+      for (std::size_t start = 0;;) {
+        const std::size_t comma = std::min(text->find(',', start), text->size());
+        const std::string_view item = std::string_view(*text).substr(start, comma - start);
+        if (item.empty())
+          throw UsageError(fmt::format("{} takes numbers separated by single commas, got {}", flag, shown(*text)));
+        (to.*member).push_back(static_cast<int>(parse_integer(item, flag + " width", int_range(flag))));
+        if (comma == text->size()) break;
+        start = comma + 1;
       }
     };
   } else {

@@ -51,7 +51,7 @@ void refuse_output_over_inputs(const std::string& output, const std::vector<std:
 }
 
 int error(const std::string& message, int code) {
-  fmt::print(stderr, "lrtune: error: {}\n", message);
+  fmt::print(stderr, "lrtune: error: {}\n", one_line(message));
   return code;
 }
 

@@ -188,10 +188,9 @@ void check_integers(const Settings& s) {
 }
 
 // shown() without the quotes: for names inside brackets ("[data]").
-std::string escaped(std::string_view text) {
-  constexpr std::size_t kMax = 60;
+std::string escaped(std::string_view text, std::size_t max_bytes = 60) {
   std::string out;
-  for (std::size_t i = 0; i < text.size() && i < kMax; ++i) {
+  for (std::size_t i = 0; i < text.size() && i < max_bytes; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '\0') out += "\\0";
     else if (c == '\n') out += "\\n";
@@ -200,13 +199,15 @@ std::string escaped(std::string_view text) {
     else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
     else out += static_cast<char>(c);
   }
-  if (text.size() > kMax) out += "...";
+  if (text.size() > max_bytes) out += "...";
   return out;
 }
 
 }  // namespace
 
 std::string shown(std::string_view text) { return "'" + escaped(text) + "'"; }
+
+std::string one_line(std::string_view text) { return escaped(text, text.size()); }
 
 double parse_real(std::string_view text, const std::string& name, std::string_view expected) {
   std::string_view digits = text;
@@ -388,7 +389,10 @@ V toml_value(const toml::node& node, const std::string& place, IntRange range, b
       return text;
     }
     if (!node.is_string()) wrong(number_as_string ? "a number or 'auto'" : "a string");
-    return node.as_string()->get();
+    const std::string& text = node.as_string()->get();
+    // No column name, path or choice holds a NUL, and C strings (exception texts) end at one.
+    if (text.find('\0') != std::string::npos) fail(fmt::format("{} must not contain a NUL character, got {}", place, shown(text)));
+    return text;
   } else if constexpr (std::is_same_v<V, bool>) {
     if (!node.is_boolean()) wrong("true or false");
     return node.as_boolean()->get();

@@ -91,6 +91,9 @@ std::string setting_name(const Settings& settings, const std::string& flag);
 // breaks, ...) escaped as \0, \n, \xNN, and cut after 60 bytes with "...". Every message that
 // repeats what the user wrote goes through it, so no text can cut or split the one error line.
 std::string shown(std::string_view text);
+// The whole of `text` with its control characters escaped the same way: what the error and
+// warning printers put out, so no name or value from a data or model file can cut the line.
+std::string one_line(std::string_view text);
 
 // The strict number parsing of flags and experiment-file values. `name` is what the user wrote
 // ("--lr", or "exp.toml:3:6: [training] lr (--lr)"); errors are UsageErrors naming it.

@@ -32,7 +32,7 @@ void expect_finite_predictions(const fs::path& dir, const std::string& model) {
   std::istringstream in(read_text(dir / "predictions.csv"));
   std::string line;
   std::getline(in, line);
-  EXPECT_EQ(line, "row,probability,class");
+  EXPECT_EQ(line, "row,probability,class,reason");
   int rows = 0;
   while (std::getline(in, line)) {
     const auto first = line.find(',');

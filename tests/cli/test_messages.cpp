@@ -184,7 +184,11 @@ TEST(CliMessages, ControlCharactersInUserTextAreEscaped) {
   // A NUL escape cut the message short; a line break would split the one error line.
   write_text(dir.path() / "exp.toml", "[data]\nna = \"me\\u0000an\"\n");
   expect_one_error_line(run_cli("config --config exp.toml", dir.path()), 2,
-                        {"exp.toml:2:6: [data] na (--na) must be one of drop, mean, median, most-frequent, got 'me\\0an'"});
+                        {"exp.toml:2:6: [data] na (--na) must not contain a NUL character, got 'me\\0an'"});
+  // Nor in a text that reaches the data's messages (a column name).
+  write_text(dir.path() / "exp.toml", "[data]\ntarget = \"y\\u0000z\"\n");
+  expect_one_error_line(run_cli("config --config exp.toml", dir.path()), 2,
+                        {"exp.toml:2:10: [data] target (--target) must not contain a NUL character, got 'y\\0z'"});
   write_text(dir.path() / "exp.toml", "[training]\noptimizer = \"ad\\nam\\u0001\"\n");
   expect_one_error_line(run_cli("config --config exp.toml", dir.path()), 2, {"got 'ad\\nam\\x01'"});
   write_text(dir.path() / "exp.toml", "[data]\n\"ta\\u0000rget\" = 'y'\n");

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "lrtune/core/limits.hpp"
+#include "lrtune/data/preprocessing.hpp"
 #include "lrtune/io/model_file.hpp"
 
 namespace {
@@ -25,9 +26,24 @@ TEST(ModelLimits, TheLoaderTakesWhatSequentialBuilds) {
   EXPECT_EQ(kModelMaxParameters, limits::kMaxParameters);
 }
 
+// A fitted preprocessing of three numeric features, as a model file must hold one.
+FittedPreprocessing three_features() {
+  nlohmann::json j = {{"format", "lrtune.preprocessing"},
+                      {"version", 1},
+                      {"source_columns", nlohmann::json::array()},
+                      {"numeric_features", {"a", "b", "c"}},
+                      {"target", {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 1.0}}}, {"classes", {"0", "1"}}}},
+                      {"missing", "drop_rows"},
+                      {"encoder", {{"columns", nlohmann::json::array()}, {"unknown", "error"}}},
+                      {"scaler", {{"kind", "standard"}, {"offset", {0, 0, 0}}, {"scale", {1, 1, 1}}}},
+                      {"feature_names", {"a", "b", "c"}}};
+  for (const char* name : {"a", "b", "c"}) j["source_columns"].push_back({{"name", name}, {"type", "numeric"}});
+  return FittedPreprocessing::from_json(j);
+}
+
 TEST(ModelLimits, AModelWithTheMostLayersSavesAndLoadsBack) {
   const Sequential model(3, dense_layers(limits::kMaxLayers), 7);
-  const SavedModel loaded = decode_model(encode_model(model, Loss::binary_crossentropy, FittedPreprocessing{}));
+  const SavedModel loaded = decode_model(encode_model(model, Loss::binary_crossentropy, three_features()));
   EXPECT_EQ(static_cast<std::int64_t>(loaded.model.layers().size()), limits::kMaxLayers);
   EXPECT_EQ(loaded.model.parameter_count(), model.parameter_count());
 }
