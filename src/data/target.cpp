@@ -183,6 +183,12 @@ Target make_target(const Column& column, const TargetRule& rule, const std::stri
         target.values[i] = static_cast<double>(position[column.strings[static_cast<std::size_t>(i)]]);
       }
     }
+    // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
+    if (target.classes.size() < 2) {
+      throw DataError(fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2",
+                                  where, column.name,
+                                  target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())));
+    }
     return target;
   }
 
