@@ -47,7 +47,11 @@ std::string tuning_text(const TuningResult& r) {
   std::vector<std::vector<std::string>> rows = {header};
   for (std::size_t c = 0; c < r.candidates.size(); ++c) {
     const TuningCandidate& cand = r.candidates[c];
-    std::vector<std::string> row = {std::to_string(c), format_rate(cand.learning_rate) + (c == r.pick ? " *" : "")};
+    std::string rate = format_rate(cand.learning_rate);
+    if (c == r.pick) rate += " *";
+    if (cand.is_default) rate += " d";
+    if (cand.extension) rate += " +";
+    std::vector<std::string> row = {std::to_string(c), rate};
     for (std::size_t k = 0; k < r.rungs.size(); ++k)
       row.push_back(k < cand.rung_scores.size() ? fmt::format("{:.4f}", cand.rung_scores[k]) : "-");
     std::vector<int> best = cand.best_epochs;
@@ -62,7 +66,7 @@ std::string tuning_text(const TuningResult& r) {
   }
   text += fmt::format("\nCandidates (validation loss at the end of each rung{})\n\n",
                       r.repeats > 1 ? fmt::format(", mean over {} seeds", r.repeats) : "");
-  text += table(rows) + "* = the pick\n";
+  text += table(rows) + "* = the pick, d = the optimizer's default rate (never cut), + = added beyond the interval's end\n";
   return text;
 }
 
@@ -73,7 +77,8 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   warn_about_data(s, data, c.console);  // e.g. a level only the test split has
   c.console.message(data.prepared.summary.to_text() + "\n");
   write_data_files(c, data);
-  c.console.message(fmt::format("\nSearching {} learning rates on {} training rows ({} held out for validation){}\n",
+  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on {} training rows ({} held out "
+                                "for validation){}\n",
                                 s.candidates, data.x_train.rows(), s.validation_fraction,
                                 s.repeats > 1 ? fmt::format(", {} seeds each", s.repeats) : ""));
   TuneRun run = run_tuner(s, data, c.console, s.repeats);

@@ -153,6 +153,15 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
   throw std::invalid_argument("loss_and_gradient: invalid Loss value");
 }
 
+template <typename T>
+std::vector<double> row_losses(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                               const Eigen::Ref<const MatrixT<T>>& y_true) {
+  std::vector<double> out(static_cast<std::size_t>(logits.rows()));
+  for (Index i = 0; i < logits.rows(); ++i)
+    out[static_cast<std::size_t>(i)] = loss_value<T>(loss, output_activation, logits.row(i), y_true.row(i));
+  return out;
+}
+
 template double loss_value<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
                                   const Eigen::Ref<const MatrixT<float>>&);
 template double loss_value<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
@@ -161,5 +170,10 @@ template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<cons
                                          const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
 template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
                                           const Eigen::Ref<const MatrixT<double>>&, Eigen::Ref<MatrixT<double>>);
+
+template std::vector<double> row_losses<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                               const Eigen::Ref<const MatrixT<float>>&);
+template std::vector<double> row_losses<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                                const Eigen::Ref<const MatrixT<double>>&);
 
 }  // namespace lrtune

@@ -41,6 +41,9 @@ TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimiz
                            const Matrix& X, const Matrix& y, const Matrix& x_val, const Matrix& y_val,
                            std::uint64_t seed, const UnitRules& rules)
     : rules_(rules),
+      loss_(loss),
+      x_val_(x_val),
+      y_val_(y_val),
       model_(initialized(prototype, seed)),
       optimizer_(at_rate(optimizer, learning_rate)),
       trainer_(model_, *optimizer_, loss, X, y, unit_batching(rules, x_val, y_val, seed)),
@@ -86,6 +89,21 @@ void TrainingUnit::end_epoch(double validation_loss) {
     return;
   }
   if (epochs() >= rules_.max_epochs) state_ = UnitState::max_epochs;
+}
+
+std::vector<double> TrainingUnit::best_row_losses() {
+  if (best_epoch_ == 0) return {};
+  restore_best();
+  std::vector<double> rows;
+  rows.reserve(static_cast<std::size_t>(x_val_.rows()));
+  constexpr Index kChunk = 1024;  // bounds the forward workspace, which never shrinks
+  for (Index start = 0; start < x_val_.rows(); start += kChunk) {
+    const Index n = std::min(kChunk, x_val_.rows() - start);
+    const auto logits = model_.forward(x_val_.middleRows(start, n), /*training=*/false);
+    const auto part = row_losses<float>(loss_, model_.output_activation(), logits, y_val_.middleRows(start, n));
+    rows.insert(rows.end(), part.begin(), part.end());
+  }
+  return rows;
 }
 
 std::size_t worker_count(std::size_t threads, std::size_t work) {

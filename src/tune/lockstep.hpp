@@ -46,6 +46,9 @@ class TrainingUnit {
   void train_to(int target_epochs, const std::atomic<bool>* cancel);
   // Loads the best epoch's weights (the initial ones when no epoch had a finite validation loss).
   void restore_best() { model_.load_state(best_state_); }
+  // Restores the best weights and returns the loss of every validation row under them (the
+  // noise-aware pick pairs these between candidates); empty when no epoch had a finite loss.
+  std::vector<double> best_row_losses();
 
   UnitState state() const { return state_; }
   bool running() const { return state_ == UnitState::running; }
@@ -59,6 +62,9 @@ class TrainingUnit {
   void end_epoch(double validation_loss);
 
   UnitRules rules_;
+  Loss loss_;
+  const Matrix& x_val_;
+  const Matrix& y_val_;
   Sequential model_;
   std::unique_ptr<Optimizer> optimizer_;
   MiniBatchTrainer trainer_;

@@ -1,14 +1,18 @@
-// The Tuner's orchestration: the validation split, the range test and interval, the rungs of
-// lockstep training and halving cuts, the pick with its explanation, and the optional refit.
-// Training one unit is lockstep.cpp's, the cut halving.cpp's, the interval interval.cpp's.
+// The Tuner's orchestration: the validation split(s), the range test and interval, the candidates
+// with the default rate, the rungs of lockstep training and halving cuts, the noise-aware pick with
+// its interval extensions and explanation, and the optional refit. Training one unit is
+// lockstep.cpp's, the cut halving.cpp's, the interval interval.cpp's, the decision pick.cpp's.
 #include "lrtune/tune/tuner.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
+#include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -19,6 +23,7 @@
 #include "lrtune/train/validation_split.hpp"
 #include "lrtune/tune/halving.hpp"
 #include "lrtune/tune/interval.hpp"
+#include "lrtune/tune/pick.hpp"
 
 namespace lrtune {
 
@@ -57,21 +62,34 @@ std::string loss_text(const TuningCandidate& c, int repeats) {
   return fmt::format("{:.4f}", c.score);
 }
 
+std::string interval_text(const TuningResult& r) {
+  if (r.range_test.size() > 0)
+    return fmt::format("A per-step range test on the {} training rows bounded the search to [{}, {}] ({}; {}). ",
+                       r.training_rows, rate_text(r.low), rate_text(r.high), r.high_reason, r.low_reason);
+  return fmt::format("The search interval [{}, {}] was given. ", rate_text(r.low), rate_text(r.high));
+}
+
+std::string search_text(const TuningResult& r) {
+  const std::string parts =
+      r.validation_splits > 1 ? fmt::format("{} validation parts of about {} rows each (one per seed)",
+                                            r.validation_splits, r.validation_rows)
+                              : fmt::format("{} validation rows", r.validation_rows);
+  std::string text = fmt::format(
+      "{} candidates (log-spaced, with the default rate {}){} trained in lockstep (same initial weights, same "
+      "mini-batches) over {} rung{} of successive halving on the loss of {}, {} epochs in all against {} for the "
+      "full grid. ",
+      r.candidates.size(), rate_text(r.candidates[r.default_candidate].learning_rate),
+      r.repeats > 1 ? fmt::format(" x {} seeds", r.repeats) : std::string{}, r.rungs.size(),
+      r.rungs.size() == 1 ? "" : "s", parts, r.epochs_cost, r.grid_epochs_bound);
+  if (r.extensions > 0)
+    text += fmt::format("The best rate lay at an end of the interval, so {} candidate{} beyond it {} added. ",
+                        r.extensions, r.extensions == 1 ? " was" : "s were", r.extensions == 1 ? "was" : "were");
+  return text;
+}
+
 std::string explain(const TuningResult& r, const TunerOptions& o) {
   const TuningCandidate& pick = r.candidates[r.pick];
-  std::string text;
-  if (r.range_test.size() > 0) {
-    text += fmt::format("A per-step range test on the {} training rows bounded the search to [{}, {}] ({}; {}). ",
-                        r.training_rows, rate_text(r.low), rate_text(r.high), r.high_reason, r.low_reason);
-  } else {
-    text += fmt::format("The search interval [{}, {}] was given. ", rate_text(r.low), rate_text(r.high));
-  }
-  text += fmt::format("{} log-spaced candidates{} trained in lockstep (same initial weights, same mini-batches) "
-                      "over {} rung{} of successive halving on the loss of {} validation rows, {} epochs in all "
-                      "against {} for the full grid. ",
-                      r.candidates.size(), r.repeats > 1 ? fmt::format(" x {} seeds", r.repeats) : std::string{},
-                      r.rungs.size(), r.rungs.size() == 1 ? "" : "s", r.validation_rows, r.epochs_cost,
-                      r.grid_epochs_bound);
+  std::string text = interval_text(r) + search_text(r);
   if (r.cancelled) text += "The search was cancelled: the pick is among what was trained. ";
   if (!std::isfinite(pick.score)) {
     text += r.cancelled ? fmt::format("No candidate has a finite validation loss; {} is returned untrained or "
@@ -81,40 +99,10 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
                                       rate_text(pick.learning_rate));
     return text;
   }
+  text += r.decision + " ";
   text += fmt::format("The pick, {}, reached a validation loss of {} at epoch {} ({}{}). ",
                       rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch,
                       r.repeats > 1 ? "median over seeds; " : "", to_string(pick.status));
-  // Runner-up: the next best score.
-  std::optional<std::size_t> runner_up;
-  for (std::size_t i = 0; i < r.candidates.size(); ++i) {
-    if (i == r.pick) continue;
-    if (!runner_up || r.candidates[i].score < r.candidates[*runner_up].score) runner_up = i;
-  }
-  if (runner_up && std::isfinite(r.candidates[*runner_up].score)) {
-    const auto& c = r.candidates[*runner_up];
-    text += fmt::format("The runner-up, {}, reached {} ({:+.1f} %",
-                        rate_text(c.learning_rate), loss_text(c, r.repeats), 100.0 * (c.score / pick.score - 1.0));
-    if (r.repeats > 1) {
-      const double gap = c.score - pick.score;
-      const double spread = std::hypot(c.score_std, pick.score_std);
-      text += gap > spread ? "; the gap is larger than the seeds' spread" : "; within the seeds' spread";
-    }
-    text += "). ";
-  }
-  // The candidate nearest 1e-3 (Adam's default), when it is neither of the above.
-  std::size_t nearest = 0;
-  for (std::size_t i = 1; i < r.candidates.size(); ++i)
-    if (std::abs(std::log10(r.candidates[i].learning_rate) + 3.0) <
-        std::abs(std::log10(r.candidates[nearest].learning_rate) + 3.0))
-      nearest = i;
-  const auto& near = r.candidates[nearest];
-  if (nearest != r.pick && (!runner_up || nearest != *runner_up) &&
-      std::abs(std::log10(near.learning_rate) + 3.0) < 0.5) {
-    text += fmt::format("The candidate nearest 1e-3, {}, reached {}{}. ", rate_text(near.learning_rate),
-                        loss_text(near, r.repeats),
-                        std::isfinite(near.score) ? fmt::format(" ({:+.1f} %)", 100.0 * (near.score / pick.score - 1.0))
-                                                  : std::string{});
-  }
   if (r.refit) {
     text += fmt::format("The returned model was retrained from seed {} at {} on all {} training and validation rows "
                         "for {} epochs.",
@@ -123,9 +111,168 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
     text += fmt::format("The returned model holds that candidate's best weights (seed {}, epoch {}).", o.seed,
                         pick.best_epochs.empty() ? 0 : pick.best_epochs.front());
   }
-  if (!text.empty() && text.back() == ' ') text.pop_back();
   return text;
 }
+
+// The rows each repeat trains and validates on: the caller's validation rows, one split shared by
+// every repeat, or (small data) one split per repeat.
+struct RepeatData {
+  std::vector<ValidationSplit> splits;  // owned splits (empty with the caller's rows)
+  std::vector<const Matrix*> x_train, y_train, x_val, y_val;  // per repeat
+};
+
+RepeatData repeat_data(const Matrix& x, const Matrix& y, const TunerOptions& o, std::size_t repeats,
+                       std::size_t splits) {
+  RepeatData d;
+  for (std::size_t s = 0; s < splits && o.x_val == nullptr; ++s)
+    d.splits.push_back(split_for_validation(x, y, o.validation_split, o.validation_seed.value_or(o.seed) + s));
+  for (std::size_t r = 0; r < repeats; ++r) {
+    if (o.x_val != nullptr) {
+      d.x_train.push_back(&x), d.y_train.push_back(&y), d.x_val.push_back(o.x_val), d.y_val.push_back(o.y_val);
+    } else {
+      const ValidationSplit& s = d.splits[r % splits];
+      d.x_train.push_back(&s.x_train), d.y_train.push_back(&s.y_train);
+      d.x_val.push_back(&s.x_val), d.y_val.push_back(&s.y_val);
+    }
+  }
+  return d;
+}
+
+// The candidate rates: n log-spaced in [low, high] plus the default rate, which replaces the
+// nearest rate when that is within a quarter of the log spacing (at least 0.01 decades) of it, so
+// two candidates never train almost the same rate. Returns the rates in increasing order and the
+// default's index.
+std::pair<std::vector<double>, std::size_t> candidate_rates(double low, double high, std::size_t n,
+                                                            double default_rate) {
+  std::vector<double> rates = log_spaced_rates(low, high, n);
+  std::size_t nearest = 0;
+  for (std::size_t i = 1; i < rates.size(); ++i)
+    if (std::abs(std::log10(rates[i] / default_rate)) < std::abs(std::log10(rates[nearest] / default_rate)))
+      nearest = i;
+  const double close = std::max(0.25 * std::log10(high / low) / static_cast<double>(n - 1), 0.01);
+  if (std::abs(std::log10(rates[nearest] / default_rate)) < close) {
+    rates[nearest] = default_rate;
+    std::sort(rates.begin(), rates.end());  // rates a rounding error apart may now be out of order
+  } else {
+    rates.insert(std::upper_bound(rates.begin(), rates.end(), default_rate), default_rate);
+  }
+  const auto at = std::find(rates.begin(), rates.end(), default_rate);
+  return {rates, static_cast<std::size_t>(at - rates.begin())};
+}
+
+// Candidate c's training units, one per repeat, and the search's shared state.
+class Search {
+ public:
+  Search(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const TunerOptions& o,
+         const RepeatData& data, std::size_t repeats, TuningResult& result)
+      : prototype_(prototype), optimizer_(optimizer), loss_(loss), o_(o), data_(data), repeats_(repeats),
+        result_(result),
+        rules_{.max_epochs = o.max_epochs, .patience = o.patience, .min_delta = o.min_delta,
+               .batch_size = o.batch_size, .metrics = o.metrics} {}
+
+  // Inserts a candidate at position `at` (rates stay in increasing order); indices held in the
+  // rungs and the default index shift past it.
+  void insert_candidate(std::size_t at, double rate) {
+    TuningCandidate candidate;
+    candidate.learning_rate = rate;
+    candidate.validation_losses.resize(repeats_);
+    candidate.best_validation_losses.assign(repeats_, kInf);
+    candidate.best_epochs.assign(repeats_, 0);
+    candidate.epochs_trained.assign(repeats_, 0);
+    result_.candidates.insert(result_.candidates.begin() + static_cast<std::ptrdiff_t>(at), std::move(candidate));
+    std::vector<std::unique_ptr<detail::TrainingUnit>> units;
+    for (std::size_t r = 0; r < repeats_; ++r)
+      units.push_back(std::make_unique<detail::TrainingUnit>(prototype_, optimizer_, rate, loss_, *data_.x_train[r],
+                                                             *data_.y_train[r], *data_.x_val[r], *data_.y_val[r],
+                                                             o_.seed + r, rules_));
+    units_.insert(units_.begin() + static_cast<std::ptrdiff_t>(at), std::move(units));
+    row_losses_.insert(row_losses_.begin() + static_cast<std::ptrdiff_t>(at), std::nullopt);
+    auto shift = [at](std::vector<std::size_t>& v) {
+      for (auto& i : v)
+        if (i >= at) ++i;
+    };
+    for (auto& rung : result_.rungs) shift(rung.candidates), shift(rung.promoted), shift(rung.kept_improving);
+    if (result_.candidates.size() > 1 && result_.default_candidate >= at) ++result_.default_candidate;
+  }
+
+  std::size_t size() const { return units_.size(); }
+  detail::TrainingUnit& unit(std::size_t c, std::size_t r) { return *units_[c][r]; }
+
+  std::vector<detail::TrainingUnit*> running_units(const std::vector<std::size_t>& candidates) {
+    std::vector<detail::TrainingUnit*> work;
+    for (std::size_t c : candidates)
+      for (auto& u : units_[c])
+        if (u->running()) work.push_back(u.get());
+    return work;
+  }
+  double epochs_of(const std::vector<std::size_t>& candidates) const {
+    double epochs = 0.0;
+    for (std::size_t c : candidates)
+      for (const auto& u : units_[c]) epochs += u->epochs();
+    return epochs;
+  }
+  std::vector<detail::UnitState> states(std::size_t c) const {
+    std::vector<detail::UnitState> out;
+    for (const auto& u : units_[c]) out.push_back(u->state());
+    return out;
+  }
+  bool finished(std::size_t c) const {
+    return std::none_of(units_[c].begin(), units_[c].end(), [](const auto& u) { return u->running(); });
+  }
+
+  // Copies the units' records into the candidate and scores it.
+  void record(std::size_t c) {
+    TuningCandidate& cand = result_.candidates[c];
+    bool any_diverged = false;
+    double sum = 0.0;
+    for (std::size_t r = 0; r < repeats_; ++r) {
+      const auto& u = *units_[c][r];
+      cand.validation_losses[r] = u.validation_losses();
+      cand.best_validation_losses[r] = u.best_validation_loss();
+      cand.best_epochs[r] = u.best_epoch();
+      cand.epochs_trained[r] = u.epochs();
+      any_diverged = any_diverged || u.state() == detail::UnitState::diverged;
+      sum += u.best_validation_loss();
+    }
+    cand.score = any_diverged ? kInf : sum / static_cast<double>(repeats_);
+    double ss = 0.0;
+    for (double b : cand.best_validation_losses) ss += (b - cand.score) * (b - cand.score);
+    cand.score_std = !std::isfinite(cand.score) ? (repeats_ > 1 ? kNaN : 0.0)
+                     : repeats_ > 1             ? std::sqrt(ss / static_cast<double>(repeats_ - 1))
+                                                : 0.0;
+  }
+
+  // What the pick reads: scores, and each repeat's per-row validation losses at its best weights
+  // (computed once per candidate: its units train no more after the halving).
+  std::vector<PickCandidate> pick_candidates() {
+    std::vector<PickCandidate> out;
+    for (std::size_t c = 0; c < units_.size(); ++c) {
+      const TuningCandidate& cand = result_.candidates[c];
+      PickCandidate p{.learning_rate = cand.learning_rate, .score = cand.score, .row_losses = {}};
+      if (std::isfinite(cand.score)) {
+        if (!row_losses_[c]) {
+          row_losses_[c].emplace();
+          for (auto& u : units_[c]) row_losses_[c]->push_back(u->best_row_losses());
+        }
+        p.row_losses = *row_losses_[c];
+      }
+      out.push_back(std::move(p));
+    }
+    return out;
+  }
+
+ private:
+  const Sequential& prototype_;
+  const Optimizer& optimizer_;
+  Loss loss_;
+  const TunerOptions& o_;
+  const RepeatData& data_;
+  std::size_t repeats_;
+  TuningResult& result_;
+  detail::UnitRules rules_;
+  std::vector<std::vector<std::unique_ptr<detail::TrainingUnit>>> units_;
+  std::vector<std::optional<std::vector<std::vector<double>>>> row_losses_;
+};
 
 }  // namespace
 
@@ -154,261 +301,277 @@ const Sequential& Tuner::model() const {
   return *model_;
 }
 
-TuningResult Tuner::run() {
-  const auto t_total = Clock::now();
-  const TunerOptions& o = options_;
-  model_.reset();
-  TuningResult result;
-  result.repeats = o.repeats;
+namespace {
 
-  // ---- the validation part: fit's split for the same seed, or the caller's rows ----
-  ValidationSplit split;
-  const Matrix* x_train = &x_;
-  const Matrix* y_train = &y_;
-  const Matrix* x_val = o.x_val;
-  const Matrix* y_val = o.y_val;
-  if (x_val == nullptr) {
-    split = split_for_validation(x_, y_, o.validation_split, o.validation_seed.value_or(o.seed));
-    x_train = &split.x_train;
-    y_train = &split.y_train;
-    x_val = &split.x_val;
-    y_val = &split.y_val;
-  }
-  result.training_rows = x_train->rows();
-  result.validation_rows = x_val->rows();
-
-  // ---- the interval ----
-  const auto t_range = Clock::now();
+// The interval from the caller or from a per-step range test on repeat 0's training rows.
+// Returns false when the user stopped the range test.
+bool bound_interval(TuningResult& result, const Sequential& prototype, const Optimizer& optimizer, Loss loss,
+                    const Matrix& x_train, const Matrix& y_train, const TunerOptions& o) {
   if (o.low) {
     result.low = *o.low;
     result.high = *o.high;
     result.low_reason = fmt::format("low = {:.3g}: given", result.low);
     result.high_reason = fmt::format("high = {:.3g}: given", result.high);
-  } else {
-    Sequential probe = prototype_;
-    probe.initialize(o.seed);
-    auto probe_optimizer = optimizer_.clone();
-    LRFinderOptions test = o.range_test;
-    test.batch_size = o.batch_size;
-    test.seed = o.seed;
-    test.x_val = nullptr;  // the range test sees the training part only
-    test.y_val = nullptr;
-    test.validation_split = 0.0;
-    test.cancel = o.cancel;
-    result.range_test = LRFinder(probe, *probe_optimizer, loss_, *x_train, *y_train, test).run();
-    result.range_test_seconds = seconds_since(t_range);
-    if (result.range_test.stop_reason == RangeTestStop::stopped_by_user || cancelled(o.cancel)) {
-      result.cancelled = true;
-      result.explanation = "The search was cancelled during the range test: nothing was trained.";
-      result.total_seconds = seconds_since(t_total);
-      return result;
-    }
-    const SearchInterval interval = interval_from_range_test(result.range_test, o.decades_below_minimum);
-    result.low = interval.low;
-    result.high = interval.high;
-    result.low_reason = interval.low_reason;
-    result.high_reason = interval.high_reason;
-  }
-  if (callbacks_.on_interval) callbacks_.on_interval(result);
-
-  // ---- the candidates and their units (candidate c, repeat r at c * repeats + r) ----
-  const auto t_search = Clock::now();
-  const auto repeats = static_cast<std::size_t>(o.repeats);
-  const std::vector<double> rates = log_spaced_rates(result.low, result.high, o.candidates);
-  const detail::UnitRules rules{.max_epochs = o.max_epochs, .patience = o.patience, .min_delta = o.min_delta,
-                                .batch_size = o.batch_size, .metrics = o.metrics};
-  std::vector<std::unique_ptr<detail::TrainingUnit>> units;
-  for (std::size_t c = 0; c < rates.size(); ++c) {
-    TuningCandidate candidate;
-    candidate.learning_rate = rates[c];
-    candidate.validation_losses.resize(repeats);
-    candidate.best_validation_losses.assign(repeats, kInf);
-    candidate.best_epochs.assign(repeats, 0);
-    candidate.epochs_trained.assign(repeats, 0);
-    result.candidates.push_back(std::move(candidate));
-    for (std::size_t r = 0; r < repeats; ++r) {
-      units.push_back(std::make_unique<detail::TrainingUnit>(prototype_, optimizer_, rates[c], loss_, *x_train,
-                                                             *y_train, *x_val, *y_val, o.seed + r, rules));
-    }
-  }
-  auto unit = [&](std::size_t c, std::size_t r) -> detail::TrainingUnit& { return *units[c * repeats + r]; };
-  auto candidate_states = [&](std::size_t c) {
-    std::vector<detail::UnitState> states;
-    for (std::size_t r = 0; r < repeats; ++r) states.push_back(unit(c, r).state());
-    return states;
-  };
-  auto candidate_finished = [&](std::size_t c) {
-    for (std::size_t r = 0; r < repeats; ++r)
-      if (unit(c, r).running()) return false;
     return true;
-  };
-  // Copies the units' records into the candidate and scores it.
-  auto record = [&](std::size_t c) {
-    TuningCandidate& cand = result.candidates[c];
-    bool any_diverged = false;
-    double sum = 0.0;
-    for (std::size_t r = 0; r < repeats; ++r) {
-      const auto& u = unit(c, r);
-      cand.validation_losses[r] = u.validation_losses();
-      cand.best_validation_losses[r] = u.best_validation_loss();
-      cand.best_epochs[r] = u.best_epoch();
-      cand.epochs_trained[r] = u.epochs();
-      any_diverged = any_diverged || u.state() == detail::UnitState::diverged;
-      sum += u.best_validation_loss();
-    }
-    cand.score = any_diverged ? kInf : sum / static_cast<double>(repeats);
-    if (!std::isfinite(cand.score)) {
-      cand.score_std = repeats > 1 ? kNaN : 0.0;
-    } else if (repeats > 1) {
-      double ss = 0.0;
-      for (double b : cand.best_validation_losses) ss += (b - cand.score) * (b - cand.score);
-      cand.score_std = std::sqrt(ss / static_cast<double>(repeats - 1));
-    } else {
-      cand.score_std = 0.0;
-    }
-  };
+  }
+  const auto t_range = Clock::now();
+  Sequential probe = prototype;
+  probe.initialize(o.seed);
+  auto probe_optimizer = optimizer.clone();
+  LRFinderOptions test = o.range_test;
+  test.batch_size = o.batch_size;
+  test.seed = o.seed;
+  test.x_val = nullptr;  // the range test sees the training part only
+  test.y_val = nullptr;
+  test.validation_split = 0.0;
+  test.cancel = o.cancel;
+  result.range_test = LRFinder(probe, *probe_optimizer, loss, x_train, y_train, test).run();
+  result.range_test_seconds = seconds_since(t_range);
+  if (result.range_test.stop_reason == RangeTestStop::stopped_by_user || cancelled(o.cancel)) return false;
+  const SearchInterval interval = interval_from_range_test(result.range_test, o.decades_below_minimum);
+  result.low = interval.low;
+  result.high = interval.high;
+  result.low_reason = interval.low_reason;
+  result.high_reason = interval.high_reason;
+  return true;
+}
 
+// After a cancel: each candidate of the rung is finished (it stopped on its own) or cancelled.
+void mark_cancelled(Search& search, TuningResult& result, const std::vector<std::size_t>& active, std::size_t k) {
+  for (std::size_t c : active) {
+    auto& cand = result.candidates[c];
+    const std::vector<detail::UnitState> states = search.states(c);
+    const bool stopped_by_user = std::find(states.begin(), states.end(), detail::UnitState::cancelled) != states.end();
+    if (search.finished(c) && !stopped_by_user) {
+      cand.status = finished_status(states);
+      cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled", to_string(cand.status), k);
+    } else {
+      cand.status = CandidateStatus::cancelled;
+      cand.reason = fmt::format("the search was cancelled during rung {}", k);
+    }
+  }
+}
+
+// The cut's view of the active candidates at the end of rung k.
+std::vector<RungEntry> rung_entries(Search& search, const TuningResult& result, const std::vector<std::size_t>& active,
+                                    std::size_t k, int rung_epochs, std::size_t repeats) {
+  std::vector<RungEntry> entries;
+  for (std::size_t c : active) {
+    const auto& cand = result.candidates[c];
+    RungEntry e;
+    e.candidate = c;
+    e.score = cand.score;
+    e.finished = search.finished(c);
+    std::size_t improving = 0;
+    double first_epoch = 0.0;
+    for (std::size_t r = 0; r < repeats; ++r) {
+      const auto& u = search.unit(c, r);
+      if (u.best_epoch() > 0 && u.epochs() - u.best_epoch() <= 1) ++improving;
+      first_epoch += u.validation_losses().empty() ? kInf : u.validation_losses().front();
+    }
+    e.improving = 2 * improving >= repeats && improving > 0;
+    e.previous_score = k == 0 ? first_epoch / static_cast<double>(repeats) : cand.rung_scores[k - 1];
+    e.rung_epochs = rung_epochs;
+    entries.push_back(e);
+  }
+  return entries;
+}
+
+// Applies a cut: statuses and reasons; the default rate is never cut (it is the bar the pick must
+// clear, so it trains to its own early stop). Returns the candidates of the next rung.
+std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const std::vector<RungEntry>& entries,
+                                   HalvingCut cut, std::size_t k, int epochs) {
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::size_t c = entries[i].candidate;
+    auto& cand = result.candidates[c];
+    cand.reason = fmt::format("rung {} ({} epochs): {}", k, epochs, cut.reasons[i]);
+    if (cut.eliminated[i] && c == result.default_candidate) {
+      cut.eliminated[i] = false;
+      cut.continuing.push_back(c);
+      cand.reason += "; the default rate trains on to its early stop (it is the bar the pick must clear)";
+    }
+    if (cut.eliminated[i]) {
+      cand.status = CandidateStatus::eliminated;
+    } else if (entries[i].finished) {
+      cand.status = finished_status(search.states(c));
+      cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", to_string(cand.status),
+                                 median_epoch(cand.epochs_trained), median_epoch(cand.best_epochs));
+    }
+  }
+  std::sort(cut.continuing.begin(), cut.continuing.end());
+  return cut.continuing;
+}
+
+// Successive halving over every candidate. Sets result.cancelled when the user stops it.
+void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std::size_t repeats,
+               const TunerCallbacks& callbacks) {
   const std::vector<int> targets = rung_epoch_targets(o.first_rung_epochs, o.rung_growth, o.max_epochs);
-  std::vector<std::size_t> active(rates.size());
+  std::vector<std::size_t> active(search.size());
   std::iota(active.begin(), active.end(), std::size_t{0});
-  result.threads = detail::worker_count(o.threads, units.size());
   for (std::size_t k = 0; k < targets.size() && !active.empty(); ++k) {
     const auto t_rung = Clock::now();
     TuningRung rung;
     rung.epochs = targets[k];
     rung.candidates = active;
-    std::vector<detail::TrainingUnit*> work;
-    double epochs_before = 0.0;
-    for (std::size_t c : active)
-      for (std::size_t r = 0; r < repeats; ++r) {
-        epochs_before += unit(c, r).epochs();
-        if (unit(c, r).running()) work.push_back(&unit(c, r));
-      }
-    detail::train_in_lockstep(work, targets[k], o.threads, o.cancel);
-    double epochs_after = 0.0;
+    const double epochs_before = search.epochs_of(active);
+    detail::train_in_lockstep(search.running_units(active), targets[k], o.threads, o.cancel);
     for (std::size_t c : active) {
-      record(c);
-      for (std::size_t r = 0; r < repeats; ++r) epochs_after += unit(c, r).epochs();
+      search.record(c);
       result.candidates[c].rung_scores.push_back(result.candidates[c].score);
       result.candidates[c].last_rung = static_cast<int>(k);
     }
-    rung.epochs_cost = epochs_after - epochs_before;
+    rung.epochs_cost = search.epochs_of(active) - epochs_before;
     result.epochs_cost += rung.epochs_cost;
-
     if (cancelled(o.cancel)) {
       result.cancelled = true;
       rung.cutoff_score = kNaN;
-      for (std::size_t c : active) {
-        auto& cand = result.candidates[c];
-        const std::vector<detail::UnitState> states = candidate_states(c);
-        const bool stopped_by_user =
-            std::find(states.begin(), states.end(), detail::UnitState::cancelled) != states.end();
-        if (candidate_finished(c) && !stopped_by_user) {
-          cand.status = finished_status(states);
-          cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled", to_string(cand.status), k);
-        } else {
-          cand.status = CandidateStatus::cancelled;
-          cand.reason = fmt::format("the search was cancelled during rung {}", k);
-        }
-      }
-      rung.seconds = seconds_since(t_rung);
-      result.rungs.push_back(rung);
-      if (callbacks_.on_rung_end) callbacks_.on_rung_end(result.rungs.back(), result);
-      break;
+      mark_cancelled(search, result, active, k);
+      active.clear();
+    } else {
+      const int previous_target = k == 0 ? 1 : targets[k - 1];
+      const auto entries = rung_entries(search, result, active, k, targets[k] - previous_target, repeats);
+      const HalvingRule rule{.keep_fraction = o.keep_fraction,
+                             .keep_improving = o.keep_improving,
+                             .next_rung_epochs = k + 1 < targets.size() ? targets[k + 1] - targets[k] : 0};
+      const HalvingCut cut = cut_rung(entries, rule);
+      rung.promoted = cut.promoted;
+      rung.kept_improving = cut.kept_improving;
+      rung.cutoff_score = cut.cutoff_score;
+      active = apply_cut(search, result, entries, cut, k, targets[k]);
     }
-
-    // ---- the cut ----
-    const int previous_target = k == 0 ? 1 : targets[k - 1];
-    std::vector<RungEntry> entries;
-    for (std::size_t c : active) {
-      const auto& cand = result.candidates[c];
-      RungEntry e;
-      e.candidate = c;
-      e.score = cand.score;
-      e.finished = candidate_finished(c);
-      std::size_t improving = 0;
-      double first_epoch = 0.0;
-      for (std::size_t r = 0; r < repeats; ++r) {
-        const auto& u = unit(c, r);
-        if (u.best_epoch() > 0 && u.epochs() - u.best_epoch() <= 1) ++improving;
-        first_epoch += u.validation_losses().empty() ? kInf : u.validation_losses().front();
-      }
-      e.improving = 2 * improving >= repeats && improving > 0;
-      e.previous_score = k == 0 ? first_epoch / static_cast<double>(repeats) : cand.rung_scores[k - 1];
-      e.rung_epochs = targets[k] - previous_target;
-      entries.push_back(e);
-    }
-    const HalvingRule rule{.keep_fraction = o.keep_fraction,
-                           .keep_improving = o.keep_improving,
-                           .next_rung_epochs = k + 1 < targets.size() ? targets[k + 1] - targets[k] : 0};
-    const HalvingCut cut = cut_rung(entries, rule);
-    rung.promoted = cut.promoted;
-    rung.kept_improving = cut.kept_improving;
-    rung.cutoff_score = cut.cutoff_score;
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-      const std::size_t c = entries[i].candidate;
-      auto& cand = result.candidates[c];
-      cand.reason = fmt::format("rung {} ({} epochs): {}", k, targets[k], cut.reasons[i]);
-      if (cut.eliminated[i]) {
-        cand.status = CandidateStatus::eliminated;
-      } else if (entries[i].finished) {
-        cand.status = finished_status(candidate_states(c));
-        cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", to_string(cand.status),
-                                   median_epoch(cand.epochs_trained), median_epoch(cand.best_epochs));
-      }
-    }
-    active = cut.continuing;
-    std::sort(active.begin(), active.end());
     rung.seconds = seconds_since(t_rung);
     result.rungs.push_back(rung);
-    if (callbacks_.on_rung_end) callbacks_.on_rung_end(result.rungs.back(), result);
+    if (callbacks.on_rung_end) callbacks.on_rung_end(result.rungs.back(), result);
   }
-  result.search_seconds = seconds_since(t_search);
+}
 
-  // ---- the pick: the lowest score over all candidates (ties: the lower rate) ----
-  result.grid_epochs_bound = static_cast<double>(rates.size() * repeats) * o.max_epochs;
-  std::size_t pick = 0;
-  for (std::size_t c = 1; c < result.candidates.size(); ++c)
-    if (result.candidates[c].score < result.candidates[pick].score) pick = c;
-  const TuningCandidate& chosen = result.candidates[pick];
-  result.pick = pick;
+// The noise-aware pick; while its smoothed minimum lies at an end of the candidates, one log step
+// beyond that end is trained to its early stop and the pick made again (max_extensions times).
+PickDecision pick_with_extensions(Search& search, TuningResult& result, const TunerOptions& o) {
+  const double step = std::pow(result.high / result.low, 1.0 / static_cast<double>(o.candidates - 1));
+  const PickRule rule{.default_index = result.default_candidate, .noise_margin = o.noise_margin};
+  PickDecision decision = decide_pick(search.pick_candidates(), rule);
+  while (decision.end != PickEnd::none && result.extensions < o.max_extensions && !result.cancelled) {
+    const bool low = decision.end == PickEnd::low;
+    const std::size_t at = low ? 0 : search.size();
+    const double rate = low ? result.candidates.front().learning_rate / step
+                            : result.candidates.back().learning_rate * step;
+    search.insert_candidate(at, rate);
+    ++result.extensions;
+    const double epochs_before = search.epochs_of({at});
+    detail::train_in_lockstep(search.running_units({at}), o.max_epochs, o.threads, o.cancel);
+    search.record(at);
+    result.epochs_cost += search.epochs_of({at}) - epochs_before;
+    TuningCandidate& cand = result.candidates[at];
+    cand.extension = true;
+    cand.last_rung = -1;
+    if (cancelled(o.cancel)) {
+      result.cancelled = true;
+      cand.status = CandidateStatus::cancelled;
+      cand.reason = "added beyond the interval's end; the search was cancelled while it trained";
+    } else {
+      cand.status = finished_status(search.states(at));
+      cand.reason = fmt::format("added one step beyond the {} end (the best rate lay there); {} after {} epochs, "
+                                "best at epoch {}",
+                                low ? "low" : "high", to_string(cand.status), median_epoch(cand.epochs_trained),
+                                median_epoch(cand.best_epochs));
+    }
+    decision = decide_pick(search.pick_candidates(), {.default_index = result.default_candidate,
+                                                      .noise_margin = o.noise_margin});
+  }
+  return decision;
+}
+
+void record_decision(TuningResult& result, const PickDecision& d, const TunerOptions& o) {
+  for (std::size_t c = 0; c < result.candidates.size(); ++c) {
+    result.candidates[c].smoothed_score = d.smoothed_scores[c];
+    result.candidates[c].is_default = c == result.default_candidate;
+  }
+  result.pick = d.pick;
+  result.challenger = d.challenger;
+  result.kept_default = d.kept_default;
+  result.difference_percent = d.relative_difference;
+  result.noise_percent = d.relative_noise;
+  result.noise_margin = o.noise_margin;
+  result.decision = d.reason;
+  const TuningCandidate& chosen = result.candidates[d.pick];
   result.learning_rate = chosen.learning_rate;
   result.best_epoch = median_epoch(chosen.best_epochs);
   result.validation_loss = chosen.score;
   result.validation_loss_std = chosen.score_std;
-  unit(pick, 0).restore_best();  // only the pick's first repeat becomes the model
-  model_ = unit(pick, 0).model();
+}
 
-  // ---- the refit on training + validation rows ----
-  if (o.refit && !result.cancelled && result.best_epoch >= 1) {
-    const auto t_refit = Clock::now();
-    Matrix x_all, y_all;
-    if (o.x_val != nullptr) {
-      x_all.resize(x_.rows() + o.x_val->rows(), x_.cols());
-      x_all << x_, *o.x_val;
-      y_all.resize(y_.rows() + o.y_val->rows(), y_.cols());
-      y_all << y_, *o.y_val;
-    }
-    Sequential fresh = prototype_;
-    fresh.initialize(o.seed);
-    auto fresh_optimizer = optimizer_.clone();
-    fresh_optimizer->set_learning_rate(result.learning_rate);
-    FitOptions fit_options;
-    fit_options.epochs = result.best_epoch;
-    fit_options.batch_size = o.batch_size;
-    fit_options.seed = o.seed;
-    fit_options.metrics = o.metrics;
-    fit_options.cancel = o.cancel;
-    fit(fresh, *fresh_optimizer, loss_, o.x_val != nullptr ? x_all : x_, o.x_val != nullptr ? y_all : y_,
-        fit_options);
-    if (cancelled(o.cancel)) {
-      result.cancelled = true;  // the half-trained refit is dropped; the candidate's weights stay
-    } else {
-      model_ = std::move(fresh);
-      result.refit = true;
-    }
-    result.refit_seconds = seconds_since(t_refit);
+// Trains a fresh model (seed) at the pick on all rows given (or the given rows followed by x_val)
+// for the pick's best epoch count, into `model`; a cancelled refit is dropped.
+void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Sequential& prototype,
+                const Optimizer& optimizer, Loss loss, const Matrix& x, const Matrix& y, const TunerOptions& o) {
+  const auto t_refit = Clock::now();
+  Matrix x_all, y_all;
+  if (o.x_val != nullptr) {
+    x_all.resize(x.rows() + o.x_val->rows(), x.cols());
+    x_all << x, *o.x_val;
+    y_all.resize(y.rows() + o.y_val->rows(), y.cols());
+    y_all << y, *o.y_val;
   }
+  Sequential fresh = prototype;
+  fresh.initialize(o.seed);
+  auto fresh_optimizer = optimizer.clone();
+  fresh_optimizer->set_learning_rate(result.learning_rate);
+  FitOptions fit_options;
+  fit_options.epochs = result.best_epoch;
+  fit_options.batch_size = o.batch_size;
+  fit_options.seed = o.seed;
+  fit_options.metrics = o.metrics;
+  fit_options.cancel = o.cancel;
+  fit(fresh, *fresh_optimizer, loss, o.x_val != nullptr ? x_all : x, o.x_val != nullptr ? y_all : y, fit_options);
+  if (cancelled(o.cancel)) {
+    result.cancelled = true;  // the half-trained refit is dropped; the candidate's weights stay
+  } else {
+    model = std::move(fresh);
+    result.refit = true;
+  }
+  result.refit_seconds = seconds_since(t_refit);
+}
+
+}  // namespace
+
+TuningResult Tuner::run() {
+  const auto t_total = Clock::now();
+  const TunerOptions& o = options_;
+  model_.reset();
+  TuningResult result;
+  const bool small = o.x_val == nullptr && x_.rows() < o.small_data_rows && o.small_data_splits > 1;
+  const auto splits = static_cast<std::size_t>(small ? o.small_data_splits : 1);
+  const std::size_t repeats = std::max(static_cast<std::size_t>(o.repeats), splits);
+  result.repeats = static_cast<int>(repeats);
+  result.validation_splits = static_cast<int>(splits);
+  const RepeatData data = repeat_data(x_, y_, o, repeats, splits);
+  result.training_rows = data.x_train[0]->rows();
+  result.validation_rows = data.x_val[0]->rows();
+
+  if (!bound_interval(result, prototype_, optimizer_, loss_, *data.x_train[0], *data.y_train[0], o)) {
+    result.cancelled = true;
+    result.explanation = "The search was cancelled during the range test: nothing was trained.";
+    result.total_seconds = seconds_since(t_total);
+    return result;
+  }
+  if (callbacks_.on_interval) callbacks_.on_interval(result);
+
+  const auto t_search = Clock::now();
+  Search search(prototype_, optimizer_, loss_, o, data, repeats, result);
+  const auto [rates, default_index] =
+      candidate_rates(result.low, result.high, o.candidates, o.default_rate.value_or(optimizer_.learning_rate()));
+  for (std::size_t c = 0; c < rates.size(); ++c) search.insert_candidate(c, rates[c]);
+  result.default_candidate = default_index;
+  result.threads = detail::worker_count(o.threads, rates.size() * repeats);
+  run_rungs(search, result, o, repeats, callbacks_);
+  record_decision(result, pick_with_extensions(search, result, o), o);
+  result.search_seconds = seconds_since(t_search);
+  result.grid_epochs_bound = static_cast<double>(result.candidates.size() * repeats) * o.max_epochs;
+  search.unit(result.pick, 0).restore_best();  // only the pick's first repeat becomes the model
+  model_ = search.unit(result.pick, 0).model();
+
+  if (o.refit && !result.cancelled && result.best_epoch >= 1) refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);
   result.explanation = explain(result, o);
   result.total_seconds = seconds_since(t_total);
   return result;

@@ -66,6 +66,15 @@ void TunerOptions::validate() const {
     fail(fmt::format("validation_split = {} must be in (0, 1) (the search needs validation rows; or give x_val and y_val)",
                      validation_split));
   }
+  if (default_rate && !(*default_rate > 0.0 && std::isfinite(*default_rate)))
+    fail(fmt::format("default_rate = {} must be a finite number > 0", *default_rate));
+  if (!(noise_margin >= 0.0) || !std::isfinite(noise_margin))
+    fail(fmt::format("noise_margin = {} must be a finite number >= 0", noise_margin));
+  if (max_extensions < 0) fail(fmt::format("max_extensions = {} must be >= 0", max_extensions));
+  if (small_data_splits < 1) fail(fmt::format("small_data_splits = {} must be >= 1", small_data_splits));
+  if (small_data_splits > limits::kMaxRepeats)
+    fail(fmt::format("small_data_splits = {} must be at most {}", small_data_splits, limits::kMaxRepeats));
+  if (small_data_rows < 0) fail(fmt::format("small_data_rows = {} must be >= 0", small_data_rows));
   if (batch_size < 1) fail(fmt::format("batch_size = {} must be >= 1", batch_size));
   if (repeats < 1) fail(fmt::format("repeats = {} must be >= 1", repeats));
   for (const auto& name : metrics) {

@@ -77,13 +77,19 @@ TEST(CliTune, WritesTheFilesAndAJsonSummaryWithPickRungsAndCosts) {
   EXPECT_GT(summary.at("learning_rate").get<double>(), 0.0);
   EXPECT_GE(summary.at("best_epoch").get<int>(), 1);
   EXPECT_LE(summary.at("best_epoch").get<int>(), 4);
-  EXPECT_EQ(summary.at("candidates").size(), 3u);
+  // 3 log-spaced, Adam's default 1e-3, and up to 2 added beyond an end of the interval.
+  const auto candidates = summary.at("candidates").size();
+  EXPECT_EQ(candidates, 4u + summary.at("extensions").get<std::size_t>());
+  EXPECT_EQ(summary.at("repeats"), 3);  // under 2,000 training rows: three validation splits
+  EXPECT_EQ(summary.at("validation_splits"), 3);
+  EXPECT_TRUE(summary.at("candidates").at(summary.at("default_candidate").get<std::size_t>()).at("is_default"));
+  EXPECT_FALSE(summary.at("decision").get<std::string>().empty());
   EXPECT_GE(summary.at("rungs").size(), 1u);
   EXPECT_FALSE(summary.at("explanation").get<std::string>().empty());
   EXPECT_EQ(summary.at("final_model"), "best-weights");
   EXPECT_GT(summary.at("cost").at("epochs").get<double>(), 0.0);
-  EXPECT_DOUBLE_EQ(summary.at("cost").at("grid_epochs_bound").get<double>(), 3 * 4);
-  EXPECT_LE(summary.at("cost").at("epochs").get<double>(), 3 * 4);
+  EXPECT_DOUBLE_EQ(summary.at("cost").at("grid_epochs_bound").get<double>(), static_cast<double>(candidates) * 3 * 4);
+  EXPECT_LE(summary.at("cost").at("epochs").get<double>(), static_cast<double>(candidates) * 3 * 4);
   EXPECT_TRUE(summary.at("suggestions").is_object());
   // The pick in the summary is tuning.json's, and the CSV marks its rows.
   const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));

@@ -38,6 +38,25 @@ TEST(Losses, HandComputedValues) {
               (std::log(2.0) + std::log1p(std::exp(-2.0))) / 2.0, 1e-15);
 }
 
+TEST(Losses, RowLossesAreEachRowsLossAndAverageToTheBatchLoss) {
+  MatrixD z(3, 1), y(3, 1);
+  z << 0.0, 2.0, -1.0;
+  y << 1.0, 0.0, 0.0;
+  const auto rows = lrtune::row_losses<double>(Loss::binary_crossentropy, Activation::sigmoid, z, y);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_NEAR(rows[0], std::log(2.0), 1e-15);
+  EXPECT_NEAR(rows[1], 2.0 + std::log1p(std::exp(-2.0)), 1e-15);
+  EXPECT_NEAR(rows[2], std::log1p(std::exp(-1.0)), 1e-15);
+  EXPECT_NEAR((rows[0] + rows[1] + rows[2]) / 3.0,
+              lrtune::loss_value<double>(Loss::binary_crossentropy, Activation::sigmoid, z, y), 1e-15);
+  MatrixD logits(2, 2), one_hot(2, 2);
+  logits << 0.0, 0.0, 1.0, 3.0;
+  one_hot << 1.0, 0.0, 0.0, 1.0;
+  const auto cce = lrtune::row_losses<double>(Loss::categorical_crossentropy, Activation::softmax, logits, one_hot);
+  EXPECT_NEAR(cce[0], std::log(2.0), 1e-15);
+  EXPECT_NEAR(cce[1], std::log1p(std::exp(-2.0)), 1e-15);
+}
+
 TEST(Losses, BinaryCrossEntropyStaysFiniteAndKeepsItsGradientForHugeLogits) {
   lrtune::MatrixT<float> z(4, 1), y(4, 1), dz(4, 1);
   z << 1e4f, -1e4f, 1e4f, -1e4f;

@@ -44,9 +44,12 @@ lrtune::testing::Dataset noisy_data(lrtune::Index n = 400) {
 
 Sequential small_model() { return Sequential(6, {Dense(16, "relu"), Dense(1, "sigmoid")}, 0); }
 
-// A quick search over a given interval: 4 candidates, rungs of 2, 4, 8 epochs.
+// A quick search over a given interval: 4 candidates (the lowest is Adam's default 1e-3), rungs of
+// 2, 4, 8 epochs, one validation split and no extension (the tests of those switch them on).
 TunerOptions quick_options() {
   TunerOptions o;
+  o.small_data_splits = 1;
+  o.max_extensions = 0;
   o.candidates = 4;
   o.low = 1e-3;
   o.high = 3e-1;
@@ -118,16 +121,18 @@ TEST_F(TunerTest, EpochBookkeepingAddsUp) {
     // keep 0.5, rounded up; the guard is off, so the next rung holds the unfinished promoted ones.
     EXPECT_EQ(r.rungs[k].promoted.size(), (r.rungs[k].candidates.size() + 1) / 2);
     EXPECT_TRUE(r.rungs[k].kept_improving.empty());
-    if (k + 1 < r.rungs.size()) {
+    if (k + 1 < r.rungs.size()) {  // the next rung: promoted ones, and the default, which is never cut
       for (std::size_t c : r.rungs[k + 1].candidates) {
+        if (c == r.default_candidate) continue;
         EXPECT_NE(std::find(r.rungs[k].promoted.begin(), r.rungs[k].promoted.end(), c), r.rungs[k].promoted.end());
       }
     }
   }
   EXPECT_DOUBLE_EQ(rung_epochs, r.epochs_cost);
   EXPECT_EQ(r.rungs[0].epochs_cost, 4.0 * 2.0);  // every candidate's first two epochs (none can stop sooner)
-  // The pick has the lowest score of all.
-  for (const auto& c : r.candidates) EXPECT_LE(r.validation_loss, c.score);
+  // The pick is the smoothed minimum (the challenger) or the default it had to beat.
+  EXPECT_TRUE(r.pick == r.challenger || r.pick == r.default_candidate);
+  for (const auto& c : r.candidates) EXPECT_LE(r.candidates[r.challenger].smoothed_score, c.smoothed_score);
   EXPECT_EQ(r.learning_rate, r.candidates[r.pick].learning_rate);
   EXPECT_FALSE(r.explanation.empty());
 }
@@ -177,6 +182,7 @@ TEST_F(TunerTest, CandidatesOfOneRateTrainIdentically) {
   o.low = 1e-2;
   o.high = 1e-2 * (1.0 + 1e-15);
   o.candidates = 3;
+  o.default_rate = 1e-2;  // the default replaces the nearest candidate: no fourth rate
   o.max_epochs = 4;
   const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
   ASSERT_FALSE(r.candidates[0].validation_losses[0].empty());
@@ -309,8 +315,10 @@ TEST_F(TunerTest, DivergedCandidatesScoreInfinityAndAreNotPicked) {
   o.max_epochs = 4;
   const lrtune::Sgd sgd;
   const TuningResult r = Tuner(model, sgd, kLoss, data.X, data.y, o).run();
-  EXPECT_EQ(r.pick, 0u);
+  EXPECT_DOUBLE_EQ(r.learning_rate, 1e-2);
   EXPECT_TRUE(std::isfinite(r.validation_loss));
+  ASSERT_EQ(r.candidates.size(), 3u);  // SGD's default 0.01 is the lowest candidate
+  EXPECT_TRUE(r.candidates[0].is_default);
   const auto& top = r.candidates.back();
   EXPECT_EQ(top.status, lrtune::CandidateStatus::diverged);
   EXPECT_TRUE(std::isinf(top.score));
@@ -318,6 +326,85 @@ TEST_F(TunerTest, DivergedCandidatesScoreInfinityAndAreNotPicked) {
   EXPECT_EQ(j["candidates"][2]["score"], "inf");
   EXPECT_EQ(j["candidates"][2]["status"], "diverged");
   EXPECT_NE(top.reason.find("diverged"), std::string::npos) << top.reason;
+}
+
+// The optimizer's default rate joins the log-spaced candidates and is never cut: it trains to its
+// own early stop, so the pick compares against a fully trained default.
+TEST_F(TunerTest, TheDefaultRateIsACandidateThatHalvingNeverCuts) {
+  TunerOptions o = quick_options();
+  o.low = 3e-4;
+  o.high = 3e-1;  // 3e-4, 3e-3, 3e-2, 3e-1 and Adam's 1e-3
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  ASSERT_EQ(r.candidates.size(), 5u);
+  EXPECT_EQ(r.default_candidate, 1u);
+  EXPECT_DOUBLE_EQ(r.candidates[1].learning_rate, 1e-3);
+  EXPECT_TRUE(r.candidates[1].is_default);
+  EXPECT_NE(r.candidates[1].status, lrtune::CandidateStatus::eliminated);
+  EXPECT_EQ(r.candidates[1].last_rung + 1, static_cast<int>(r.rungs.size()));
+  const nlohmann::json j = r;
+  EXPECT_EQ(j["default_candidate"], 1);
+  EXPECT_TRUE(j["candidates"][1]["is_default"].get<bool>());
+  EXPECT_FALSE(r.decision.empty());
+  EXPECT_NE(r.explanation.find(r.decision), std::string::npos);
+}
+
+TEST_F(TunerTest, KeepsTheDefaultWhenNoRateBeatsItByMoreThanTheNoise) {
+  TunerOptions o = quick_options();
+  o.noise_margin = 1e6;  // no difference on 80 rows clears a million standard errors
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  EXPECT_TRUE(r.kept_default);
+  EXPECT_EQ(r.pick, r.default_candidate);
+  EXPECT_DOUBLE_EQ(r.learning_rate, 1e-3);
+  EXPECT_NE(r.explanation.find("was kept: no rate beat it by more than the noise"), std::string::npos) << r.explanation;
+
+  o.noise_margin = 0.0;  // any better challenger wins
+  const TuningResult free = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  EXPECT_EQ(free.pick, free.challenger);
+}
+
+TEST_F(TunerTest, ABestRateAtAnEndExtendsTheInterval) {
+  TunerOptions o = quick_options();
+  o.low = 1e-6;
+  o.high = 1e-5;  // far too low for 8 epochs: the best candidate is the highest (Adam's 1e-3)
+  o.max_extensions = 2;
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  ASSERT_GE(r.extensions, 1);
+  EXPECT_EQ(r.candidates.size(), 5u + static_cast<std::size_t>(r.extensions));
+  const auto& added = r.candidates.back();
+  EXPECT_TRUE(added.extension);
+  EXPECT_GT(added.learning_rate, 1e-3);
+  EXPECT_EQ(added.last_rung, -1);
+  EXPECT_GE(added.epochs_trained[0], 1);
+  for (std::size_t c = 1; c < r.candidates.size(); ++c)
+    EXPECT_LT(r.candidates[c - 1].learning_rate, r.candidates[c].learning_rate);
+  EXPECT_DOUBLE_EQ(r.grid_epochs_bound, static_cast<double>(r.candidates.size()) * o.max_epochs);
+  EXPECT_NE(r.explanation.find("beyond it"), std::string::npos) << r.explanation;
+}
+
+// Under small_data_rows each repeat holds out its own split: repeat r is fit with validation seed
+// seed + r, so the scores average several validation parts.
+TEST_F(TunerTest, SmallDataAveragesSeveralValidationSplits) {
+  TunerOptions o = quick_options();
+  o.small_data_splits = 3;
+  o.max_epochs = 4;
+  o.first_rung_epochs = 4;
+  o.patience = 100;
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  EXPECT_EQ(r.repeats, 3);
+  EXPECT_EQ(r.validation_splits, 3);
+  const auto& c = r.candidates[r.default_candidate];
+  for (int rep = 0; rep < 3; ++rep) {
+    const auto s = o.seed + static_cast<std::uint64_t>(rep);
+    Sequential m = model;
+    m.initialize(s);
+    lrtune::Adam a({.learning_rate = c.learning_rate});
+    const auto history = lrtune::fit(m, a, kLoss, data.X, data.y,
+                                     {.epochs = 4, .batch_size = o.batch_size, .seed = s,
+                                      .validation_split = o.validation_split, .validation_seed = s});
+    EXPECT_EQ(c.validation_losses[static_cast<std::size_t>(rep)], history.values("val_loss")) << "repeat " << rep;
+  }
+  o.small_data_rows = 400;  // exactly 400 rows is not small
+  EXPECT_EQ(Tuner(model, adam, kLoss, data.X, data.y, o).run().validation_splits, 1);
 }
 
 // The message of the std::invalid_argument that building a Tuner with these options throws.

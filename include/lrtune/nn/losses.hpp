@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -34,6 +35,12 @@ void check_loss_output(Loss loss, Activation output_activation);
 template <typename T>
 double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
                   const Eigen::Ref<const MatrixT<T>>& y_true);
+
+// The loss of each row on its own, (batch,): loss_value of that row. Their mean is the batch's
+// loss_value; the Tuner pairs them between two rates to measure the noise of a difference.
+template <typename T>
+std::vector<double> row_losses(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                               const Eigen::Ref<const MatrixT<T>>& y_true);
 
 // Mean loss of the batch, and dlogits = dL/dlogits (batch, outputs), already divided by the batch
 // (and, for elementwise losses, by the outputs), so backward needs no further scaling.

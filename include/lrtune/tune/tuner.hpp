@@ -1,8 +1,10 @@
 // The validated learning-rate search: a cheap per-step range test bounds an interval, log-spaced
-// candidate rates inside it train in lockstep (same initial weights, same mini-batches, spread
-// over worker threads) and successive halving on validation loss keeps the better part of them,
-// each candidate with early stopping and best-weight restore. The test split is never seen: the
-// tuner gets training rows only and holds its own validation part out of them.
+// candidate rates inside it plus the optimizer's default rate train in lockstep (same initial
+// weights, same mini-batches, spread over worker threads) and successive halving on validation
+// loss keeps the better part of them, each candidate with early stopping and best-weight restore.
+// The pick is noise-aware (pick.hpp): the default rate is kept unless a rate beats it by more than
+// the noise, and a pick at an end of the candidates extends the interval. The test split is never
+// seen: the tuner gets training rows only and holds its own validation part(s) out of them.
 #pragma once
 
 #include <atomic>
@@ -46,6 +48,21 @@ struct TunerOptions {
   // Slow starters: a candidate outside the promoted share stays when its validation loss is
   // still falling and, extrapolated over the next rung, would reach the promotion cut-off.
   bool keep_improving = true;
+
+  // --- the pick (pick.hpp) ---
+  // The rate the user would train at without a search (Adam's 1e-3): always a candidate, never cut
+  // by halving (it trains to its early stop), and kept unless a rate beats it by more than
+  // noise_margin standard errors of the paired per-row difference. Unset: the optimizer's rate as given.
+  std::optional<double> default_rate;
+  double noise_margin = 2.0;  // >= 0
+  // A smoothed minimum at the lowest or highest candidate adds one log step beyond it, trained to
+  // its early stop, and the pick is made again; at most this many times. >= 0
+  int max_extensions = 2;
+  // Small data: when fewer than small_data_rows rows are given (and no x_val), the search runs at
+  // least small_data_splits repeats and repeat r holds out its own validation split (seed
+  // validation_seed + r), so the scores average several validation parts. 1 turns this off.
+  int small_data_splits = 3;      // >= 1
+  Index small_data_rows = 2000;   // >= 0
 
   // --- data and training ---
   double validation_split = 0.2;  // of the rows given, held out at random (scikit-learn's split)
@@ -95,7 +112,10 @@ struct TuningCandidate {
   // Score at the end of each rung the candidate took part in (index = rung).
   std::vector<double> rung_scores;
   CandidateStatus status = CandidateStatus::eliminated;
-  int last_rung = 0;        // the last rung it trained in
+  double smoothed_score = 0.0;  // the score smoothed across log rate (what the pick ranks; +inf when diverged)
+  bool is_default = false;      // the optimizer's default rate
+  bool extension = false;       // added beyond an end of the interval after the halving
+  int last_rung = 0;        // the last rung it trained in (-1: an extension, trained outside the rungs)
   std::string reason;       // one line: why it was promoted, kept or cut
 };
 
@@ -116,6 +136,15 @@ struct TuningResult {
   std::vector<TuningCandidate> candidates;  // in rate order
   std::vector<TuningRung> rungs;
   std::size_t pick = 0;                 // index of the recommended candidate
+  std::size_t default_candidate = 0;    // index of the optimizer's default rate
+  std::size_t challenger = 0;           // the lowest smoothed score: the rate tested against the default
+  bool kept_default = false;            // the default was kept (the challenger, or within the noise)
+  double difference_percent = 0.0;      // challenger - default, % of the default's loss (NaN when not compared)
+  double noise_percent = 0.0;           // one standard error of that difference, % (NaN when not compared)
+  double noise_margin = 0.0;            // the standard errors required
+  std::string decision;                 // the pick's reason: the noise, the margin and the decision
+  int extensions = 0;                   // candidates added beyond an end of the interval
+  int validation_splits = 1;            // distinct validation parts the repeats used
   double learning_rate = 0.0;           // its rate
   int best_epoch = 0;                   // epochs at which its validation loss was best (median over repeats)
   double validation_loss = 0.0;         // its score
@@ -124,7 +153,7 @@ struct TuningResult {
   bool refit = false;                   // the final model was retrained on training + validation rows
   bool cancelled = false;
   int repeats = 1;
-  Index training_rows = 0, validation_rows = 0;
+  Index training_rows = 0, validation_rows = 0;  // of repeat 0's split
   double epochs_cost = 0.0;             // all candidate epochs (range test excluded), summed over repeats
   double grid_epochs_bound = 0.0;       // candidates * repeats * max_epochs: the same grid trained in full
   double range_test_seconds = 0.0;

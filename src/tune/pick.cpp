@@ -1,0 +1,175 @@
+// The noise-aware pick: smoothing across log rate, the paired standard error against the default
+// rate, and the decision with its reason. The Tuner supplies the numbers (tuner.cpp).
+#include "lrtune/tune/pick.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace lrtune {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double mean_of(const std::vector<double>& v) {
+  double sum = 0.0;
+  for (double x : v) sum += x;
+  return sum / static_cast<double>(v.size());
+}
+
+// Sample standard deviation (n - 1); 0 for a single value.
+double sd_of(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean_of(v);
+  double ss = 0.0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1));
+}
+
+std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
+
+void check_candidates(std::span<const PickCandidate> candidates, const PickRule& rule) {
+  if (candidates.empty()) throw std::invalid_argument("decide_pick: no candidates");
+  if (rule.default_index >= candidates.size())
+    throw std::invalid_argument(fmt::format("decide_pick: default_index {} is not below the {} candidates",
+                                            rule.default_index, candidates.size()));
+  if (!(rule.noise_margin >= 0.0) || !std::isfinite(rule.noise_margin))
+    throw std::invalid_argument(fmt::format("decide_pick: noise_margin = {}; valid: a finite number >= 0",
+                                            rule.noise_margin));
+  for (std::size_t i = 0; i < candidates.size(); ++i) {
+    const double lr = candidates[i].learning_rate;
+    if (!(lr > 0.0) || !std::isfinite(lr) || (i > 0 && lr < candidates[i - 1].learning_rate))
+      throw std::invalid_argument("decide_pick: learning rates must be finite, positive and in increasing order");
+  }
+}
+
+std::size_t lowest(std::span<const double> values) {
+  std::size_t best = 0;
+  for (std::size_t i = 1; i < values.size(); ++i)
+    if (values[i] < values[best]) best = i;
+  return best;
+}
+
+}  // namespace
+
+PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
+                                   const std::vector<std::vector<double>>& baseline) {
+  if (challenger.size() != baseline.size() || challenger.empty())
+    throw std::invalid_argument(fmt::format("paired_difference: {} and {} repeats do not pair up", challenger.size(),
+                                            baseline.size()));
+  std::vector<double> repeat_means;
+  double row_variance = 0.0;  // sum over repeats of SE_r^2
+  std::size_t rows = 0;
+  for (std::size_t r = 0; r < challenger.size(); ++r) {
+    if (challenger[r].size() != baseline[r].size() || challenger[r].empty())
+      throw std::invalid_argument(fmt::format("paired_difference: repeat {} has {} and {} rows", r,
+                                              challenger[r].size(), baseline[r].size()));
+    std::vector<double> d(challenger[r].size());
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = challenger[r][i] - baseline[r][i];
+    repeat_means.push_back(mean_of(d));
+    const double se = sd_of(d) / std::sqrt(static_cast<double>(d.size()));
+    row_variance += se * se;
+    rows += d.size();
+  }
+  const auto repeats = static_cast<double>(challenger.size());
+  const double row_se = std::sqrt(row_variance) / repeats;
+  const double repeat_se = challenger.size() >= 2 ? sd_of(repeat_means) / std::sqrt(repeats) : 0.0;
+  return {.mean = mean_of(repeat_means), .standard_error = std::max(row_se, repeat_se), .rows = rows};
+}
+
+std::vector<double> smooth_over_log_rate(std::span<const double> learning_rates, std::span<const double> scores) {
+  if (learning_rates.size() != scores.size())
+    throw std::invalid_argument("smooth_over_log_rate: rates and scores differ in length");
+  const std::size_t n = scores.size();
+  std::vector<double> logs(n);
+  for (std::size_t i = 0; i < n; ++i) logs[i] = std::log10(learning_rates[i]);
+  std::vector<double> gaps;
+  for (std::size_t i = 1; i < n; ++i) gaps.push_back(std::abs(logs[i] - logs[i - 1]));
+  std::vector<double> smoothed(scores.begin(), scores.end());
+  if (gaps.empty()) return smoothed;
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  const double spacing = gaps[gaps.size() / 2];
+  if (!(spacing > 0.0)) return smoothed;
+  // exp(-spacing^2 / (2 h^2)) = 1/2  <=>  h^2 = spacing^2 / (2 ln 2)
+  const double two_h2 = spacing * spacing / std::log(2.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(scores[i])) {
+      smoothed[i] = kInf;
+      continue;
+    }
+    double weights = 0.0, sum = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (!std::isfinite(scores[j])) continue;
+      const double d = logs[j] - logs[i];
+      const double w = std::exp(-d * d / two_h2);
+      weights += w;
+      sum += w * scores[j];
+    }
+    smoothed[i] = sum / weights;
+  }
+  return smoothed;
+}
+
+PickDecision decide_pick(std::span<const PickCandidate> candidates, const PickRule& rule) {
+  check_candidates(candidates, rule);
+  PickDecision out;
+  std::vector<double> rates, scores;
+  for (const auto& c : candidates) {
+    rates.push_back(c.learning_rate);
+    scores.push_back(c.score);
+  }
+  out.smoothed_scores = smooth_over_log_rate(rates, scores);
+  out.relative_difference = out.relative_noise = kNaN;
+  const std::size_t d = rule.default_index;
+  const PickCandidate& def = candidates[d];
+  if (std::none_of(scores.begin(), scores.end(), [](double s) { return std::isfinite(s); })) {
+    out.pick = out.challenger = 0;
+    out.reason = fmt::format("Every candidate diverged; {} is returned only as the lowest rate tried.",
+                             rate_text(rates.front()));
+    return out;
+  }
+  out.challenger = lowest(out.smoothed_scores);
+  const std::size_t c = out.challenger;
+  if (c == 0 && candidates.size() > 1) out.end = PickEnd::low;
+  if (c + 1 == candidates.size() && candidates.size() > 1) out.end = PickEnd::high;
+  if (c == d) {
+    out.pick = d;
+    out.kept_default = true;
+    out.reason = fmt::format("The default rate {} has the lowest smoothed validation loss ({:.4f}): it is kept.",
+                             rate_text(def.learning_rate), out.smoothed_scores[d]);
+    return out;
+  }
+  if (!std::isfinite(def.score)) {
+    out.pick = c;
+    out.reason = fmt::format("The default rate {} diverged; {} has the lowest smoothed validation loss ({:.4f}).",
+                             rate_text(def.learning_rate), rate_text(rates[c]), out.smoothed_scores[c]);
+    return out;
+  }
+  out.difference = paired_difference(candidates[c].row_losses, def.row_losses);
+  const double base = def.score > 0.0 ? def.score : 1.0;  // a zero loss: report absolute numbers
+  out.relative_difference = 100.0 * out.difference.mean / base;
+  out.relative_noise = 100.0 * out.difference.standard_error / base;
+  const double needed = rule.noise_margin * out.difference.standard_error;
+  const std::string numbers =
+      fmt::format("{} against the default {}: {:+.2f} % of the loss, noise (one standard error over {} paired "
+                  "validation rows) {:.2f} %, margin {} standard errors",
+                  rate_text(rates[c]), rate_text(def.learning_rate), out.relative_difference, out.difference.rows,
+                  out.relative_noise, rule.noise_margin);
+  if (out.difference.mean < -needed) {
+    out.pick = c;
+    out.reason = fmt::format("{} beats the default by more than the noise ({}).", rate_text(rates[c]), numbers);
+  } else {
+    out.pick = d;
+    out.kept_default = true;
+    out.reason = fmt::format("The default rate {} was kept: no rate beat it by more than the noise ({:.2f} %; {}).",
+                             rate_text(def.learning_rate), rule.noise_margin * out.relative_noise, numbers);
+  }
+  return out;
+}
+
+}  // namespace lrtune
