@@ -1,5 +1,6 @@
-// `lrtune train`: train once at --lr (a number, or auto: the range test's suggestion),
-// evaluate on the test split, save the model and the history.
+// `lrtune train`: train once at --lr (a number; or auto: the search's pick, or with --pick finder
+// the range test's suggestion), evaluate on the test split, save the model and the history. With
+// --lr auto the training stops early on a validation part (unless told otherwise).
 #include <fmt/format.h>
 
 #include "commands.hpp"
@@ -8,6 +9,7 @@
 #include "exit_codes.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/result_files.hpp"
+#include "lrtune/io/tuning_files.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
 
@@ -38,22 +40,46 @@ int command_train(CommandContext& c, const std::string& data_path) {
   double rate = 0.0;
   ReportInputs inputs = report_inputs(c, data);
   std::string source = "--lr";
-  if (c.settings.lr == "auto") {
+  if (c.settings.lr == "auto" && c.settings.pick == "tuner") {
+    c.console.message(fmt::format("\nSearching {} learning rates and the default rate on the training split (--lr auto; "
+                                  "--pick finder uses the range test's suggestion instead)\n",
+                                  c.settings.candidates));
+    TuneRun search = run_tuner(c.settings, data, c.console, 1);
+    write_tuning_json(c.out.file("tuning.json"), search.result);
+    write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), search.result);
+    if (interrupted()) return kExitInterrupted;
+    if (search.result.candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
+    const TuningResult& r = search.result;
+    c.console.result(tuning_text(r) + fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n",
+                                                  format_rate(r.learning_rate), r.validation_loss, r.best_epoch,
+                                                  r.explanation));
+    if (r.range_test.size() > 0) inputs.range_test = r.range_test;
+    inputs.tuning = r;
+    rate = r.learning_rate;
+    source = fmt::format("tuner pick (best epoch {})", r.best_epoch);
+  } else if (c.settings.lr == "auto") {
     const RangeTestCurve curve = run_finder(c.settings, data, c.console);
     inputs.range_test = curve;
     std::string rule;
     const auto suggested = report_range_test(c, curve, &rule);
     if (interrupted()) return kExitInterrupted;
     if (!suggested)
-      throw std::runtime_error(fmt::format("--lr auto: the range test's {} rule found no learning rate; give --lr or "
-                                           "try --schedule step / more --finder-points",
+      throw std::runtime_error(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
+                                           "give --lr, drop --pick finder, or try --schedule step / more "
+                                           "--finder-points",
                                            rule));
     rate = *suggested;
     source = "range test: " + rule;
   } else {
     rate = parse_real(c.settings.lr, "--lr");  // validate() accepted it
   }
-  c.console.message(fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), c.settings.epochs));
+  c.console.message(c.settings.early_stopping
+                        ? fmt::format("\nTraining at learning rate {} for up to {} epochs, early stopping on {} of "
+                                      "the training rows (patience {}, best weights {})\n",
+                                      format_rate(rate), c.settings.epochs, c.settings.validation_fraction,
+                                      c.settings.patience, c.settings.restore_best_weights ? "restored" : "not restored")
+                        : fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate),
+                                      c.settings.epochs));
   TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
   write_history_csv(c.out.file("history.csv"), result.history);
   write_history_json(c.out.file("history.json"), result.history);

@@ -96,7 +96,9 @@ void Flags::add_to(CLI::App& app) {
   add(app, "--epochs", &Settings::epochs, "Training epochs (default 100)")->group(model);
   add(app, "--seed", &Settings::seed, "Seed of initial weights, batch order and validation split (default 42)")
       ->group(model);
-  add(app, "--early-stopping", &Settings::early_stopping, "Stop training when the validation loss stops improving")
+  add(app, "--early-stopping", &Settings::early_stopping,
+      "Hold out --validation-fraction of the training rows and stop when the validation loss stops improving "
+      "(default: on for run, demo and train --lr auto; off for train --lr X and --recipe; =false turns it off)")
       ->group(model);
   add(app, "--validation-fraction", &Settings::validation_fraction,
       "Train rows held out for early stopping (default 0.2)")
@@ -124,7 +126,12 @@ void Flags::add_to(CLI::App& app) {
       ->group(finder);
   auto* tune = "Learning-rate search (tune; run with --pick tuner)";
   add(app, "--pick", &Settings::pick,
-      "run: the tuned rate is the search's pick (tuner, default) or the range test's suggestion (finder, the recipe)")
+      "run, train --lr auto: the tuned rate is the search's pick (tuner, default) or the range test's suggestion "
+      "(finder)")
+      ->group(tune);
+  add(app, "--recipe", &Settings::recipe,
+      "The seed's recipe exactly: per-epoch range test read by stable-minimum (--pick finder), 100 epochs for both "
+      "rates, no validation split or early stopping (flags given still win)")
       ->group(tune);
   add(app, "--candidates", &Settings::candidates, "Log-spaced learning rates tried across the interval (default 10)")
       ->group(tune);
@@ -151,6 +158,12 @@ void Flags::add_to(CLI::App& app) {
   add(app, "--refit", &Settings::refit,
       "Retrain the picked rate on training + validation rows for its best epoch count (default: keep its best weights)")
       ->group(tune);
+}
+
+bool Flags::given(std::string_view flag, const Settings& effective) const {
+  if (effective.from_file.contains(std::string(flag))) return true;
+  return std::any_of(bound_.begin(), bound_.end(),
+                     [&](const Bound& b) { return b.flag == flag && b.option->count() > 0; });
 }
 
 Settings Flags::effective(const Settings& defaults) const {

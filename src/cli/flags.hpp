@@ -22,6 +22,8 @@ class Flags {
   void add_output_flags_to(CLI::App& command, bool with_out);
   // Defaults, overridden by the --config file, overridden by the flags given on the line.
   Settings effective(const Settings& defaults) const;
+  // Whether `flag` was typed on the line or set by the --config file that made `effective`.
+  bool given(std::string_view flag, const Settings& effective) const;
 
  private:
   template <typename T>

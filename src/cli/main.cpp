@@ -111,7 +111,8 @@ int main(int argc, char** argv) {
   std::string command_line = "lrtune";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
-    const Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
+    Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
+    apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
     validate(settings, name == "demo" ? "run" : name);
     if (name == "config") {
       fmt::print("{}", to_toml(settings));

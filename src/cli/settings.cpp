@@ -79,6 +79,7 @@ const std::vector<Field>& fields() {
       {"finder", "rule", &Settings::rule},
       {"run", "repeats", &Settings::repeats, {1, limits::kMaxRepeats}},
       {"run", "pick", &Settings::pick},
+      {"run", "recipe", &Settings::recipe},
       {"tune", "candidates", &Settings::candidates, {2, limits::kMaxCandidates}},
       {"tune", "max_epochs", &Settings::max_epochs, kEpochs},
       {"tune", "first_rung_epochs", &Settings::first_rung_epochs, kEpochs},
@@ -484,6 +485,23 @@ void apply_toml_text(Settings& s, std::string_view text, const std::string& sour
     if (static_cast<unsigned char>(ascii[i]) >= 0x80) ascii[i] = 'x';
   if (ascii != text) (void)parse(ascii);
   apply_toml_table(s, parse(text));
+}
+
+void apply_command_defaults(Settings& s, const std::string& command,
+                            const std::function<bool(std::string_view flag)>& given) {
+  auto set = [&](std::string_view flag, auto Settings::*member, auto value) {
+    if (!given(flag)) s.*member = value;
+  };
+  if (s.recipe) {
+    set("--schedule", &Settings::schedule, std::string("epoch"));
+    set("--rule", &Settings::rule, std::string("stable-minimum"));
+    set("--pick", &Settings::pick, std::string("finder"));
+    set("--epochs", &Settings::epochs, 100);
+    set("--early-stopping", &Settings::early_stopping, false);
+    return;
+  }
+  const bool careful = command == "run" || command == "demo" || (command == "train" && s.lr == "auto");
+  if (careful) set("--early-stopping", &Settings::early_stopping, true);
 }
 
 }  // namespace lrtune::cli

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -40,7 +41,10 @@ struct Settings {
   int batch_size = 32;                 // --batch-size
   int epochs = 100;                    // --epochs
   std::uint64_t seed = 42;             // --seed: initial weights, batch order, validation split
-  bool early_stopping = false;         // --early-stopping
+  // --early-stopping: unset (neither flag nor file) it is on for run, demo and train --lr auto
+  // (the model a careful user trains) and off for train --lr X and with --recipe; see
+  // apply_command_defaults.
+  bool early_stopping = false;
   double validation_fraction = 0.2;    // --validation-fraction
   std::string monitor = "val_loss";    // --monitor
   int patience = 10;                   // --patience
@@ -54,7 +58,10 @@ struct Settings {
   std::string rule;                    // --rule: suggestion rule; "" = the finder's default
   // ---- comparison ----
   int repeats = 1;                     // --repeats (tune: seeds per candidate)
-  std::string pick = "tuner";          // --pick tuner|finder: where run's tuned rate comes from
+  std::string pick = "tuner";          // --pick tuner|finder: where run's (and train --lr auto's) rate comes from
+  // --recipe: the seed's recipe exactly, wherever a flag or the file does not say otherwise: the
+  // per-epoch range test read by stable-minimum (--pick finder), 100 epochs, no early stopping.
+  bool recipe = false;
   // ---- learning-rate search (tune, and run with --pick tuner) ----
   int candidates = 10;                 // --candidates: log-spaced rates in the interval, >= 2
   int max_epochs = 100;                // --max-epochs: no candidate trains longer
@@ -82,6 +89,13 @@ struct Settings {
 // of lrtune/core/limits.hpp; what needs the data (the parameter count, the splits, memory) is
 // size_checks.hpp's, after the data is read.
 void validate(const Settings& settings, const std::string& command);
+
+// The defaults that depend on the command and on --recipe, applied to what neither a flag nor the
+// --config file set (`given(flag)` says which were): --recipe sets schedule epoch, rule
+// stable-minimum, pick finder, epochs 100 and early stopping off; otherwise early stopping is on
+// for run, demo and train with --lr auto.
+void apply_command_defaults(Settings& settings, const std::string& command,
+                            const std::function<bool(std::string_view flag)>& given);
 
 // What the user wrote for the setting of `flag`: the flag, or the experiment file's key that set
 // it ("exp.toml:3:10: [model] layers (--layers)").

@@ -456,6 +456,7 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
     const std::size_t at = low ? 0 : search.size();
     const double rate = low ? result.candidates.front().learning_rate / step
                             : result.candidates.back().learning_rate * step;
+    if (!(rate > 0.0) || !std::isfinite(rate)) break;  // an interval already at the ends of double's range
     search.insert_candidate(at, rate);
     ++result.extensions;
     const double epochs_before = search.epochs_of({at});

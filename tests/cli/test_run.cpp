@@ -81,6 +81,49 @@ TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
   EXPECT_NE(history.find("val_loss"), std::string::npos) << history;
 }
 
+// The model run delivers is trained the careful way, and both rates the same way: a validation
+// part of the training rows, early stopping, best weights restored; the table says when each
+// stopped and where its best epoch was.
+TEST(CliRun, BothRatesTrainWithEarlyStoppingByDefault) {
+  TempDir dir;
+  const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast + "--json --out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string text = read_text(dir.path() / "out" / "history_default.csv");
+  EXPECT_NE(text.find("val_loss"), std::string::npos) << text;
+  EXPECT_NE(read_text(dir.path() / "out" / "history_tuned.csv").find("val_loss"), std::string::npos);
+  const CliResult table = run_cli(std::string("run ") + wine() + " " + kFast + "--out out2", dir.path());
+  ASSERT_EQ(table.code, 0) << table.err;
+  EXPECT_NE(table.out.find("epochs run"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("best epoch"), std::string::npos) << table.out;
+  // --early-stopping=false trains every epoch, as before.
+  ASSERT_EQ(run_cli(std::string("run ") + wine() + " " + kFast + "--early-stopping=false --quiet --out out3", dir.path()).code,
+            0);
+  EXPECT_EQ(read_text(dir.path() / "out3" / "history_tuned.csv").find("val_loss"), std::string::npos);
+}
+
+// --recipe is the seed's recipe: the per-epoch range test read by stable-minimum, no search, 100
+// epochs for both rates, no validation split; a flag given still wins.
+TEST(CliRun, RecipeSetsTheSeedsStepsAndFlagsStillWin) {
+  TempDir dir;
+  const CliResult config = run_cli("config --recipe", dir.path());
+  ASSERT_EQ(config.code, 0) << config.err;
+  for (const char* line : {"schedule = 'epoch'", "rule = 'stable-minimum'", "pick = 'finder'", "epochs = 100",
+                           "early_stopping = false", "recipe = true"})
+    EXPECT_NE(config.out.find(line), std::string::npos) << line << "\n" << config.out;
+  const CliResult r = run_cli(std::string("run ") + wine() +
+                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 "
+                                  "--recipe --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
+  EXPECT_EQ(comparison.at("pick"), "finder");
+  EXPECT_EQ(comparison.at("rule"), "stable-minimum");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "tuning.json"));
+  const std::string history = read_text(dir.path() / "out" / "history_tuned.csv");
+  EXPECT_EQ(history.find("val_loss"), std::string::npos) << history;
+  EXPECT_EQ(comparison.at("tuned").at("runs").at(0).at("epochs_run"), 2);  // --epochs 2 won over the recipe's 100
+}
+
 TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   TempDir dir;
   const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --max-epochs 4 --out out",

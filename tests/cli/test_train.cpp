@@ -78,14 +78,41 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   EXPECT_EQ(compared, 1293u);
 }
 
-TEST(CliTrain, AutoRateTrainsAtTheSuggestion) {
+// --lr auto is the search's pick, trained the careful way: early stopping on a validation part of
+// the training rows, best weights restored.
+TEST(CliTrain, AutoRateTrainsAtTheSearchsPickWithEarlyStopping) {
   TempDir dir;
   const CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --json --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
+  const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
+  EXPECT_DOUBLE_EQ(summary.at("learning_rate").get<double>(), tuning.at("learning_rate").get<double>());
+  EXPECT_NE(read_text(dir.path() / "out" / "history.csv").find("val_loss"), std::string::npos);
+  EXPECT_NE(r.err.find("early stopping"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos) << r.err;  // progress on stderr with --json
+}
+
+TEST(CliTrain, AutoRateWithPickFinderTrainsAtTheRangeTestsSuggestion) {
+  TempDir dir;
+  const CliResult r =
+      run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --pick finder --json --out out", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto summary = nlohmann::json::parse(r.out);
   const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
   EXPECT_DOUBLE_EQ(summary.at("learning_rate").get<double>(), suggestion.at("learning_rate").get<double>());
-  EXPECT_NE(r.err.find("Epoch 2/2"), std::string::npos) << r.err;  // progress on stderr with --json
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "tuning.json"));
+}
+
+// A rate given is trained for the epochs asked: early stopping only when asked for.
+TEST(CliTrain, AGivenRateTrainsEveryEpochUnlessEarlyStoppingIsAsked) {
+  TempDir dir;
+  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --quiet --out a", dir.path()).code, 0);
+  EXPECT_EQ(read_text(dir.path() / "a" / "history.csv").find("val_loss"), std::string::npos);
+  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --early-stopping --quiet --out b",
+                    dir.path())
+                .code,
+            0);
+  EXPECT_NE(read_text(dir.path() / "b" / "history.csv").find("val_loss"), std::string::npos);
 }
 
 TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {

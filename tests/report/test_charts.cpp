@@ -72,7 +72,9 @@ TEST_F(Charts, TuningRungsOverTheRangeTestWithSuggestionsAndPick) {
                            "interval searched", "range test (right axis)"})
     EXPECT_NE(svg.find(text), std::string::npos) << text;
   for (const auto& s : result.range_test.suggestions.suggestions) {
-    if (s.found) EXPECT_NE(svg.find(s.name + ": "), std::string::npos) << s.name;
+    if (s.found) {
+      EXPECT_NE(svg.find(s.name + ": "), std::string::npos) << s.name;
+    }
   }
   // The diverged candidate (NaN after epoch 1) is a gap, not an error; rung 1 holds only the promoted two.
   EXPECT_EQ(slurp(dir.path / "tuning_rung_1.dat"), "# learning_rate validation_loss candidate\n0.0001 0.48 1\n0.001 0.44 2\n");
