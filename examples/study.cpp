@@ -6,7 +6,8 @@
 //   ./build/study truth --side development|evaluation [--sets a,b] [--out DIR]   # DIR/truth-<set>.json
 //   ./build/study score --side development|evaluation [--sets a,b] [--out DIR]   # tables; DIR/score-<side>.json
 //   ./build/study selftest                                                       # the scoring on a hand-made table
-//   env: STUDY_THREADS (2) worker threads over independent jobs; LRTUNE_DATA_DIR (../shared/data)
+//   env: STUDY_THREADS (2) worker threads over independent jobs; LRTUNE_DATA_DIR (../shared/data);
+//        STUDY_NOISE_MARGIN, STUDY_SPLITS: tuner design variants (development sets only)
 // Deterministic for a seed: the thread count changes only wall times.
 #include <algorithm>
 #include <atomic>
@@ -515,6 +516,10 @@ lrtune::TunerOptions default_tuner_options(int seed) {
   o.repeats = kDefaults.repeats;
   o.threads = 1;
   o.refit = kDefaults.refit;
+  // Design variants, for development sets only (docs/study.md): the pick's noise margin and the
+  // small-data splits. Unset: the library's defaults, which are what the tables report.
+  if (const char* v = std::getenv("STUDY_NOISE_MARGIN"); v != nullptr && *v != '\0') o.noise_margin = std::atof(v);
+  if (const char* v = std::getenv("STUDY_SPLITS"); v != nullptr && *v != '\0') o.small_data_splits = std::atoi(v);
   return o;
 }
 
