@@ -86,7 +86,7 @@ Suggestion suggest_stable_minimum(std::span<const double> lrs, std::span<const d
     return detail::not_found(kName, fmt::format("the lowest stable loss ({:.4g} around lr {:.3g}) is at the start of the "
                                                 "trimmed curve: the loss never fell; start the test lower",
                                                 best_window.mean, lrs[best]));
-  return detail::found(kName, lrs[best], best, losses[best],
+  return detail::found(kName, lrs, lrs[best], best, losses[best],
                        fmt::format("lowest stable loss: mean {:.4g} over lr {:.3g}..{:.3g} (points {}-{}), which vary by "
                                    "{:.1f}% (at most {:.1f}% allowed); suggestion = lr {:.3g} at its centre",
                                    best_window.mean, lrs[best - w], lrs[best + w], best - w, best + w,
