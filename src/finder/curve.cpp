@@ -1,6 +1,10 @@
 // JSON form of a range-test curve, and its suggestions.
 #include "lrtune/finder/curve.hpp"
 
+#include <span>
+
+#include <fmt/format.h>
+
 #include "json_numbers.hpp"
 
 namespace lrtune {
@@ -15,6 +19,7 @@ bool RangeTestCurve::operator==(const RangeTestCurve& o) const {
          detail::same_numbers(losses, o.losses) && detail::same_numbers(smoothed_losses, o.smoothed_losses) &&
          detail::same_numbers(validation_losses, o.validation_losses) && smoothing_beta == o.smoothing_beta &&
          divergence == o.divergence && stop_reason == o.stop_reason && stop_index == o.stop_index &&
+         collapse_index == o.collapse_index && collapse_reason == o.collapse_reason &&
          detail::same_numbers(step_seconds, o.step_seconds) && detail::same_number(total_seconds, o.total_seconds) &&
          suggestions == o.suggestions;
 }
@@ -33,6 +38,8 @@ void to_json(nlohmann::json& j, const RangeTestCurve& c) {
                      {"divergence", c.divergence},
                      {"stop_reason", stop_reason_name(c.stop_reason)},
                      {"stop_index", c.stop_index},
+                     {"collapse_index", c.collapse_index},
+                     {"collapse_reason", c.collapse_reason},
                      {"step_seconds", detail::numbers_to_json(c.step_seconds)},
                      {"total_seconds", c.total_seconds},
                      {"suggestions", c.suggestions}};
@@ -51,15 +58,38 @@ void from_json(const nlohmann::json& j, RangeTestCurve& c) {
   c.divergence = j.at("divergence").get<DivergenceRule>();
   c.stop_reason = parse_stop_reason(j.at("stop_reason").get<std::string>());
   c.stop_index = j.at("stop_index").get<std::int64_t>();
+  // Absent in files written before the collapse detector: no collapse recorded.
+  c.collapse_index = j.value("collapse_index", std::int64_t{-1});
+  c.collapse_reason = j.value("collapse_reason", std::string{});
   c.step_seconds = detail::numbers_from_json(j.at("step_seconds"));
   c.total_seconds = j.at("total_seconds").get<double>();
   c.suggestions = j.at("suggestions").get<SuggestionSet>();
 }
 
+Collapse detect_collapse(const RangeTestCurve& curve, const CollapseOptions& options) {
+  options.validate();
+  if (curve.mode != CurveMode::per_epoch) return {};
+  const auto accuracy = curve.metrics.find("accuracy");
+  return detect_collapse(curve.learning_rates, curve.smoothed_losses, curve.validation_losses,
+                         accuracy == curve.metrics.end() ? std::span<const double>{} : accuracy->second, options);
+}
+
 SuggestionSet suggest_all(const RangeTestCurve& curve, const SuggestOptions& options) {
+  options.validate();
   SuggestOptions o = options;
   if (o.trim.planned_points == 0) o.trim.planned_points = curve.planned_points;
-  return suggest_all(curve.learning_rates, curve.smoothed_losses, curve.mode, o);
+  const Collapse collapse = detect_collapse(curve, o.collapse);
+  if (!collapse.found()) return suggest_all(curve.learning_rates, curve.smoothed_losses, curve.mode, o);
+
+  // The rules read the points before the collapse, in the curve's own indexing.
+  const auto cut = static_cast<std::size_t>(collapse.index);
+  SuggestionSet set = suggest_all(std::span(curve.learning_rates).first(cut), std::span(curve.smoothed_losses).first(cut),
+                                  curve.mode, o);
+  for (Suggestion& s : set.suggestions)
+    if (!s.found)
+      s.explanation += fmt::format(" (the curve was cut at point {}, lr {:.3g}, where it collapsed)", cut,
+                                   curve.learning_rates[cut]);
+  return set;
 }
 
 }  // namespace lrtune

@@ -30,7 +30,7 @@ Suggestion suggest_minimum(std::span<const double> lrs, std::span<const double> 
                                                 "the loss never fell below its starting value",
                                                 losses[best], lrs[best]));
   const double lr = lrs[best] / options.minimum_divisor;
-  return detail::found(kName, lr, best, losses[best],
+  return detail::found(kName, lrs, lr, best, losses[best],
                        fmt::format("lowest loss {:.4g} at lr {:.3g} (point {}); suggestion = lr / {:g} = {:.3g}",
                                    losses[best], lrs[best], best, options.minimum_divisor, lr));
 }
@@ -53,7 +53,7 @@ Suggestion suggest_steep(std::span<const double> lrs, std::span<const double> lo
   }
   if (!(best_slope < 0.0))
     return detail::not_found(kName, fmt::format("no segment descends: the most negative slope is {:.4g}", best_slope));
-  return detail::found(kName, lrs[best], best, losses[best],
+  return detail::found(kName, lrs, lrs[best], best, losses[best],
                        fmt::format("steepest descent {:.4g} loss per unit ln(lr) between lr {:.3g} and {:.3g} "
                                    "(points {}-{}); suggestion = the left end",
                                    best_slope, lrs[best], lrs[best + 1], best, best + 1));
@@ -92,7 +92,7 @@ Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> l
   const std::size_t at = t.begin + static_cast<std::size_t>(idx);
   const std::size_t start = t.begin + static_cast<std::size_t>(std::max<std::ptrdiff_t>(max_start, 0));
   const std::size_t end = t.begin + static_cast<std::size_t>(max_end);
-  return detail::found(kName, lrs[at], at, losses[at],
+  return detail::found(kName, lrs, lrs[at], at, losses[at],
                        fmt::format("longest decreasing subsequence: {} points falling from {:.4g} to {:.4g} over lr {:.3g}..{:.3g} "
                                    "(points {}-{}); suggestion {:.3g} about half-way (point {}){}",
                                    lds[static_cast<std::size_t>(max_end)], losses[start], losses[end], lrs[start],
@@ -162,7 +162,7 @@ Suggestion suggest_slide(std::span<const double> lrs, std::span<const double> lo
         nearest = t.begin + k;
       }
   }
-  return detail::found(kName, lr, nearest, loss,
+  return detail::found(kName, lrs, lr, nearest, loss,
                        fmt::format("walking left from the end while the loss gradients {} points apart differ by more than "
                                    "{:g} stops at lr {:.3g} (point {}){}",
                                    o.lr_diff, o.thresh, lrs[at], at,

@@ -102,9 +102,12 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
   }
   curve.stop_index = static_cast<std::int64_t>(curve.learning_rates.size()) - 1;
 
-  SuggestOptions so = options.suggest;
-  if (so.trim.planned_points == 0) so.trim.planned_points = curve.planned_points;
-  curve.suggestions = suggest_all(curve.learning_rates, curve.smoothed_losses, curve.mode, so);
+  // A per-epoch sweep runs all its epochs (the chart shows the collapse), but the rules read
+  // only the points before it: suggest_all(curve) cuts the curve there.
+  const Collapse collapse = detect_collapse(curve, options.suggest.collapse);
+  curve.collapse_index = collapse.index;
+  curve.collapse_reason = collapse.reason;
+  curve.suggestions = suggest_all(curve, options.suggest);
   curve.total_seconds = seconds_since(t_start);
   return curve;
 }

@@ -29,13 +29,18 @@ inline Suggestion not_found(std::string_view name, std::string why) {
   return s;
 }
 
-inline Suggestion found(std::string_view name, double lr, std::size_t index, double loss, std::string why) {
+// A rate below the curve's first rate is marked below_range and the explanation says so.
+inline Suggestion found(std::string_view name, std::span<const double> lrs, double lr, std::size_t index, double loss,
+                        std::string why) {
   Suggestion s;
   s.name = std::string(name);
   s.found = true;
   s.learning_rate = lr;
   s.index = static_cast<std::int64_t>(index);
   s.loss = loss;
+  s.below_range = !lrs.empty() && lr < lrs.front();
+  if (s.below_range)
+    why += fmt::format("; below the swept range, which starts at lr {:.3g}: no point measured this rate", lrs.front());
   s.explanation = std::move(why);
   return s;
 }

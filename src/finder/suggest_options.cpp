@@ -10,6 +10,7 @@ namespace lrtune {
 
 void SuggestOptions::validate() const {
   trim.validate();
+  collapse.validate();
   if (!(std::isfinite(minimum_divisor) && minimum_divisor > 0.0))
     throw std::invalid_argument(fmt::format("minimum_divisor = {} must be finite and > 0", minimum_divisor));
   if (slide.lr_diff < 1)

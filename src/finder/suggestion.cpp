@@ -34,7 +34,8 @@ SuggestionRule parse_rule(std::string_view name) {
 
 bool Suggestion::operator==(const Suggestion& o) const {
   return name == o.name && found == o.found && detail::same_number(learning_rate, o.learning_rate) &&
-         index == o.index && detail::same_number(loss, o.loss) && explanation == o.explanation;
+         index == o.index && detail::same_number(loss, o.loss) && below_range == o.below_range &&
+         explanation == o.explanation;
 }
 
 void to_json(nlohmann::json& j, const Suggestion& s) {
@@ -43,6 +44,7 @@ void to_json(nlohmann::json& j, const Suggestion& s) {
                      {"learning_rate", detail::number_to_json(s.learning_rate)},
                      {"index", s.index},
                      {"loss", detail::number_to_json(s.loss)},
+                     {"below_range", s.below_range},
                      {"explanation", s.explanation}};
 }
 
@@ -52,6 +54,7 @@ void from_json(const nlohmann::json& j, Suggestion& s) {
   s.learning_rate = detail::number_from_json(j.at("learning_rate"));
   s.index = j.at("index").get<std::int64_t>();
   s.loss = detail::number_from_json(j.at("loss"));
+  s.below_range = j.value("below_range", false);  // absent in files written before the field existed
   s.explanation = j.at("explanation").get<std::string>();
 }
 

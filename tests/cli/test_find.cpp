@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli_checks.hpp"
 #include "cli_runner.hpp"
 
 using namespace lrtune::testing;
@@ -70,4 +71,24 @@ TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   EXPECT_EQ(curve.at("stop_reason"), "stopped-by-user");
   EXPECT_GE(curve.at("learning_rates").size(), 1u);
+}
+
+// issue 12, collapse: a per-epoch sweep on rows the network fits at once collapses (the loss
+// vanishes); find says where under its table, records it, and no suggestion reads past it.
+TEST(CliFind, PerEpochSuggestionsStopBeforeTheCollapse) {
+  TempDir dir;
+  std::string csv = "x,y\n";
+  for (int i = 0; i < 64; ++i) csv += std::to_string(i - 32) + "," + (i < 32 ? "0" : "1") + "\n";
+  write_text(dir.path() / "data.csv", csv);
+  const CliResult r = run_cli("find data.csv --target y --positive 1 --layers 16 --finder-points 100 --quiet --out out",
+                              dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("where the curve collapsed: "), std::string::npos) << r.out;
+  const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
+  const auto collapse = curve.at("collapse_index").get<std::int64_t>();
+  ASSERT_GE(collapse, 0) << curve.at("losses");
+  EXPECT_FALSE(curve.at("collapse_reason").get<std::string>().empty());
+  EXPECT_EQ(curve.at("learning_rates").size(), 100u);  // the sweep itself runs all its epochs
+  for (const auto& s : curve.at("suggestions").at("suggestions"))
+    if (s.at("found").get<bool>()) EXPECT_LT(s.at("index").get<std::int64_t>(), collapse) << s;
 }

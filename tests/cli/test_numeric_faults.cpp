@@ -75,8 +75,12 @@ TEST(CliNumericFaults, FindEndsTheSweepAtANonFiniteLossAndSuggestsFromTheFiniteP
   EXPECT_TRUE(full.at("learning_rate").is_number());
   // The suggestions are those of the finite part alone: the rules run on the smoothed curve without
   // the non-finite point (fastai's trim still counts the 300 planned points) give the same rates.
+  // Where the per-epoch curve collapsed before the fault, the rules read only the points before that.
+  std::size_t read = losses.size() - 1;
+  if (const auto collapse = curve.value("collapse_index", std::int64_t{-1}); collapse >= 0)
+    read = std::min(read, static_cast<std::size_t>(collapse));
   std::vector<double> finite_rates, finite_smoothed;
-  for (std::size_t i = 0; i + 1 < losses.size(); ++i) {
+  for (std::size_t i = 0; i < read; ++i) {
     finite_rates.push_back(rates[i].get<double>());
     finite_smoothed.push_back(curve.at("smoothed_losses")[i].get<double>());
   }

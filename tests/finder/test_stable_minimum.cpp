@@ -2,6 +2,7 @@
 // noisy spikes that fool `minimum`, and refuses when nothing is stable.
 #include <cmath>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -74,6 +75,48 @@ TEST(StableMinimum, NoAnswerWhenTheLossOnlyRisesAfterTheStart) {
   for (int i = 0; i < 60; ++i) losses.push_back(1.0 + 0.001 * i + (i == 30 ? -0.0005 : 0.0));
   const auto s = lrtune::suggest_stable_minimum(lrs, losses);
   EXPECT_FALSE(s.found) << s.explanation;
+}
+
+TEST(StableMinimum, SaysTheLossNeverFellWhenItDippedOnlyWithinTheNoise) {
+  // Rising, with one point 2% below the start's level: no fall beyond the 5% tolerated.
+  const auto lrs = lrtune::testing::geometric_lrs(60, -5, 0);
+  std::vector<double> losses;
+  for (int i = 0; i < 60; ++i) losses.push_back(i == 30 ? 0.99 : 1.0 + 0.001 * i);
+  const auto s = lrtune::suggest_stable_minimum(lrs, losses);
+  ASSERT_FALSE(s.found) << s.explanation;
+  EXPECT_NE(s.explanation.find("the loss never fell by more than 5.0%"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("to its lowest 0.99 (lr"), std::string::npos) << s.explanation;
+}
+
+TEST(StableMinimum, SaysTheLossFellWhenItFellWhereNothingWasStable) {
+  // Outside testing: "the loss never fell" where it fell from 0.70 to 0.126. Here a calm
+  // start at 0.70, a volatile dip down to 0.126, and a calm plateau back at 0.70.
+  const auto lrs = lrtune::testing::geometric_lrs(60, -5, 0);
+  std::vector<double> losses;
+  for (int i = 0; i < 60; ++i) {
+    if (i < 20 || i >= 40) {
+      losses.push_back(0.70 + 0.0001 * (i % 3));
+    } else {
+      losses.push_back(i % 2 == 0 ? 0.126 + 0.01 * (i - 20) : 0.45);
+    }
+  }
+  const auto s = lrtune::suggest_stable_minimum(lrs, losses);
+  ASSERT_FALSE(s.found) << s.explanation;
+  EXPECT_EQ(s.explanation.find("never fell"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("the loss fell, but not where it was stable"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("to its lowest 0.126"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("from 0.7"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("the calmest +-2 window below the start's level"), std::string::npos) << s.explanation;
+}
+
+TEST(StableMinimum, NoStableNeighbourhoodSaysHowFarTheLossFell) {
+  const auto lrs = lrtune::testing::geometric_lrs(60, -5, 0);
+  std::vector<double> losses;
+  for (int i = 0; i < 60; ++i) losses.push_back((i % 2 == 0 ? 0.7 : 1.0) - 0.01 * i);
+  const auto s = lrtune::suggest_stable_minimum(lrs, losses);
+  ASSERT_FALSE(s.found) << s.explanation;
+  EXPECT_NE(s.explanation.find("no stable neighbourhood"), std::string::npos) << s.explanation;
+  EXPECT_NE(s.explanation.find("to its lowest 0.16"), std::string::npos) << s.explanation;  // point 54: 0.7 - 0.54
 }
 
 TEST(StableMinimum, OptionsAreValidated) {

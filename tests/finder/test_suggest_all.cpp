@@ -3,9 +3,11 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "finder/synthetic_curves.hpp"
 #include "lrtune/finder/suggest_all.hpp"
@@ -76,6 +78,32 @@ TEST(SuggestAll, NaNTailIsNeverRead) {
   }
   ASSERT_TRUE(set.find("minimum")->found);
   EXPECT_EQ(set.find("minimum")->index, 54);
+}
+
+TEST(SuggestAll, ASuggestionBelowTheSweptRangeSaysSoInTextAndJson) {
+  // The recipe's curve: minimum's lr / 10 (about 0.0005) lies below the first rate, 0.001.
+  const auto c = lrtune::testing::recipe_like_curve(4);
+  const auto set = lrtune::suggest_all(c.lrs, c.losses, CurveMode::per_epoch);
+  const auto* minimum = set.find("minimum");
+  ASSERT_TRUE(minimum && minimum->found) << minimum->explanation;
+  ASSERT_LT(minimum->learning_rate, c.lrs.front());
+  EXPECT_TRUE(minimum->below_range);
+  EXPECT_NE(minimum->explanation.find("below the swept range, which starts at lr 0.001"), std::string::npos)
+      << minimum->explanation;
+  const nlohmann::json j = *minimum;
+  EXPECT_EQ(j.at("below_range"), true);
+  EXPECT_EQ(j.get<lrtune::Suggestion>(), *minimum);
+
+  const auto* stable = set.find("stable-minimum");  // inside the range: not marked
+  ASSERT_TRUE(stable && stable->found) << stable->explanation;
+  EXPECT_FALSE(stable->below_range);
+  EXPECT_EQ(stable->explanation.find("below the swept range"), std::string::npos) << stable->explanation;
+  EXPECT_EQ(nlohmann::json(*stable).at("below_range"), false);
+
+  // A file written before the field existed reads as "not below".
+  nlohmann::json old = *minimum;
+  old.erase("below_range");
+  EXPECT_FALSE(old.get<lrtune::Suggestion>().below_range);
 }
 
 TEST(SuggestAll, RuleNamesRoundTrip) {

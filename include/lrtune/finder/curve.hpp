@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/finder/collapse.hpp"
 #include "lrtune/finder/curve_mode.hpp"
 #include "lrtune/finder/divergence.hpp"
 #include "lrtune/finder/suggest_all.hpp"
@@ -37,6 +38,11 @@ struct RangeTestCurve {
   // before a user's stop; -1 when no point was recorded.
   std::int64_t stop_index = -1;
 
+  // The first point of the curve's collapse (detect_collapse below), -1 when none; the
+  // suggestions read only the points before it. collapse_reason: one line, with numbers.
+  std::int64_t collapse_index = -1;
+  std::string collapse_reason;
+
   std::vector<double> step_seconds;  // (n,) wall time of each step function call
   double total_seconds = 0.0;        // the whole sweep, suggestions included
 
@@ -52,8 +58,14 @@ struct RangeTestCurve {
 void to_json(nlohmann::json& j, const RangeTestCurve& curve);
 void from_json(const nlohmann::json& j, RangeTestCurve& curve);
 
-// Suggestions for a curve: suggest_all on (learning_rates, smoothed_losses) with the
-// trim's planned_points taken from the curve when options leave it 0.
+// Where a per-epoch curve collapsed: detect_collapse on its learning rates, smoothed losses
+// (what the rules read), validation losses and "accuracy" metric. Per-step curves: none (their
+// divergence rule already stops the sweep; docs/finder.md says why the other signals do not fit).
+Collapse detect_collapse(const RangeTestCurve& curve, const CollapseOptions& options = {});
+
+// Suggestions for a curve: suggest_all on (learning_rates, smoothed_losses) cut before
+// detect_collapse(curve, options.collapse), with the trim's planned_points taken from the curve
+// when options leave it 0. A rule that finds nothing on a cut curve says where it was cut.
 SuggestionSet suggest_all(const RangeTestCurve& curve, const SuggestOptions& options = {});
 
 }  // namespace lrtune

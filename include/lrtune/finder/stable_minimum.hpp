@@ -20,7 +20,9 @@ std::vector<double> neighbourhood_volatility(std::span<const double> losses, std
 // Among the points of the trimmed window whose full neighbourhood (half_window points
 // either side, inside the window) has volatility <= max_volatility, the one whose
 // neighbourhood mean loss is lowest. No answer when no neighbourhood is stable, or when
-// that mean is not below the first candidate's (the loss never fell inside the window).
+// that mean is not below the first candidate's. The no-answer explanation tells apart: no
+// neighbourhood stable at all; the loss never fell by more than max_volatility; the loss fell
+// but no neighbourhood below the start's level was stable (each with its numbers).
 Suggestion suggest_stable_minimum(std::span<const double> learning_rates, std::span<const double> losses,
                                   const SuggestOptions& options = {});
 

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 
+#include "lrtune/finder/collapse.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/finder/trim.hpp"
 
@@ -35,6 +36,9 @@ struct SuggestOptions {
   // The rule suggest_all marks as the default; unset: valley for per-step curves, minimum
   // for per-epoch curves (chosen by validation loss, docs/finder-study.md).
   std::optional<SuggestionRule> default_rule{};
+  // Where suggest_all(const RangeTestCurve&) cuts a per-epoch curve before the rules read it
+  // (collapse.hpp). The rules themselves and suggest_all on plain spans do not use it.
+  CollapseOptions collapse{};
 
   // Throws std::invalid_argument naming the option, its value and the valid range.
   void validate() const;

@@ -31,6 +31,9 @@ struct Suggestion {
   double learning_rate = 0.0;       // the suggested rate (may differ from the curve's lr at index, e.g. minimum's lr/10)
   std::int64_t index = -1;          // the curve point the rule read, in the caller's (untrimmed) indexing
   double loss = 0.0;                // the loss the rule read at that point (for marking it on a chart)
+  // The rate lies below the curve's first (lowest swept) rate, e.g. minimum's lr/10 near the
+  // start: nothing at that rate was measured. The explanation says so too.
+  bool below_range = false;
   std::string explanation;          // one line, with the numbers behind the answer
 
   // Value equality in which NaN equals NaN (a not-found suggestion equals its copy).
