@@ -90,5 +90,7 @@ TEST(CliFind, PerEpochSuggestionsStopBeforeTheCollapse) {
   EXPECT_FALSE(curve.at("collapse_reason").get<std::string>().empty());
   EXPECT_EQ(curve.at("learning_rates").size(), 100u);  // the sweep itself runs all its epochs
   for (const auto& s : curve.at("suggestions").at("suggestions"))
-    if (s.at("found").get<bool>()) EXPECT_LT(s.at("index").get<std::int64_t>(), collapse) << s;
+    if (s.at("found").get<bool>()) {
+      EXPECT_LT(s.at("index").get<std::int64_t>(), collapse) << s;
+    }
 }
