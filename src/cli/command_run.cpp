@@ -77,9 +77,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
     write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), *tuning);
     if (interrupted()) return kExitInterrupted;
     if (tuning->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
-    c.console.result(tuning_text(*tuning) + fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n",
-                                                        format_rate(tuning->learning_rate), tuning->validation_loss,
-                                                        tuning->best_epoch, tuning->explanation));
+    c.console.result(tuning_text(*tuning) + pick_summary_text(*tuning));
     tuned_rate = tuning->learning_rate;
     tuned_by = fmt::format("tuner pick (best epoch {})", tuning->best_epoch);
   } else {

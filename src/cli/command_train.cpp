@@ -50,9 +50,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
     if (interrupted()) return kExitInterrupted;
     if (search.result.candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
     const TuningResult& r = search.result;
-    c.console.result(tuning_text(r) + fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n",
-                                                  format_rate(r.learning_rate), r.validation_loss, r.best_epoch,
-                                                  r.explanation));
+    c.console.result(tuning_text(r) + pick_summary_text(r));
     if (r.range_test.size() > 0) inputs.range_test = r.range_test;
     inputs.tuning = r;
     rate = r.learning_rate;

@@ -70,6 +70,11 @@ std::string tuning_text(const TuningResult& r) {
   return text;
 }
 
+std::string pick_summary_text(const TuningResult& r) {
+  return fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n", format_rate(r.learning_rate),
+                     r.validation_loss, r.best_epoch, r.explanation);
+}
+
 int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path);

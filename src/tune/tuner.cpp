@@ -449,8 +449,12 @@ void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std:
 // beyond that end is trained to its early stop and the pick made again (max_extensions times).
 PickDecision pick_with_extensions(Search& search, TuningResult& result, const TunerOptions& o) {
   const double step = std::pow(result.high / result.low, 1.0 / static_cast<double>(o.candidates - 1));
-  const PickRule rule{.default_index = result.default_candidate, .noise_margin = o.noise_margin};
-  PickDecision decision = decide_pick(search.pick_candidates(), rule);
+  // The default's index shifts when a candidate is added below it, so the rule is rebuilt each time.
+  auto decide = [&] {
+    return decide_pick(search.pick_candidates(),
+                       {.default_index = result.default_candidate, .noise_margin = o.noise_margin});
+  };
+  PickDecision decision = decide();
   while (decision.end != PickEnd::none && result.extensions < o.max_extensions && !result.cancelled) {
     const bool low = decision.end == PickEnd::low;
     const std::size_t at = low ? 0 : search.size();
@@ -477,8 +481,7 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
                                 low ? "low" : "high", to_string(cand.status), median_epoch(cand.epochs_trained),
                                 median_epoch(cand.best_epochs));
     }
-    decision = decide_pick(search.pick_candidates(), {.default_index = result.default_candidate,
-                                                      .noise_margin = o.noise_margin});
+    decision = decide();
   }
   return decision;
 }
