@@ -109,15 +109,13 @@ int command_tune(CommandContext& c, const std::string& data_path) {
     text += suggestion_table(r.range_test, r.range_test.suggestions.default_rule);
   }
   text += tuning_text(r);
-  const TuningCandidate& picked = r.candidates.at(r.pick);
   text += fmt::format("\nPick: learning rate {} (candidate {}), validation loss {:.4f}{} at epoch {}\n{}\n", format_rate(r.learning_rate),
                       r.pick, r.validation_loss, r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch,
                       r.explanation);
   const std::string final_model =
       r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs", format_rate(r.learning_rate),
                             r.training_rows + r.validation_rows, r.best_epoch)
-              : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick,
-                            picked.best_epochs.empty() ? r.best_epoch : picked.best_epochs.front());
+              : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epoch);
   text += fmt::format("Final model: {}\n", final_model);
 
   Sequential model = *run.model;
@@ -153,7 +151,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   evaluation.loss = test.at("loss");
   evaluation.confusion = ConfusionMatrix(2, 2);
   evaluation.confusion << test_confusion.tn, test_confusion.fp, test_confusion.fn, test_confusion.tp;
-  evaluation.epochs = r.refit ? r.best_epoch : (picked.best_epochs.empty() ? r.best_epoch : picked.best_epochs.front());
+  evaluation.epochs = r.model_epoch;
   inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
   write_report_files(c, inputs);
   c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));

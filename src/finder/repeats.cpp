@@ -3,17 +3,16 @@
 #include "lrtune/finder/repeats.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
 #include <limits>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
 #include "json_numbers.hpp"
+#include "lrtune/core/parallel.hpp"
+#include "lrtune/core/statistics.hpp"
 
 namespace lrtune {
 
@@ -85,12 +84,7 @@ RuleSpread summarize_rule(std::string name, const std::vector<Suggestion>& per_r
   if (logs.size() < 2) {
     s.geometric_std = kNaN;
   } else {
-    double mean = 0.0;
-    for (double x : logs) mean += x;
-    mean /= static_cast<double>(logs.size());
-    double ss = 0.0;
-    for (double x : logs) ss += (x - mean) * (x - mean);
-    s.geometric_std = std::exp(std::sqrt(ss / static_cast<double>(logs.size() - 1)));
+    s.geometric_std = std::exp(sample_std(logs));
   }
   return s;
 }
@@ -106,28 +100,22 @@ MeanCurve mean_curve(const std::vector<RangeTestCurve>& runs) {
   c.mean.assign(m, kNaN);
   c.std.assign(m, kNaN);
   c.count.assign(m, 0);
+  std::vector<double> finite;
   for (std::size_t i = 0; i < m; ++i) {
-    double sum = 0.0;
-    std::size_t k = 0;
+    finite.clear();
     for (const auto& r : runs) {
       if (i >= r.size()) continue;
       const double tol = 1e-12 * std::abs(c.learning_rates[i]);
       if (std::abs(r.learning_rates[i] - c.learning_rates[i]) > tol)
         throw std::invalid_argument(fmt::format("runs visited different learning rates at point {}: {} and {}", i,
                                                 r.learning_rates[i], c.learning_rates[i]));
-      if (!std::isfinite(r.smoothed_losses[i])) continue;
-      sum += r.smoothed_losses[i];
-      ++k;
+      if (std::isfinite(r.smoothed_losses[i])) finite.push_back(r.smoothed_losses[i]);
     }
-    c.count[i] = k;
-    if (k == 0) continue;
-    const double mean = sum / static_cast<double>(k);
-    double ss = 0.0;
-    for (const auto& r : runs)
-      if (i < r.size() && std::isfinite(r.smoothed_losses[i]))
-        ss += (r.smoothed_losses[i] - mean) * (r.smoothed_losses[i] - mean);
-    c.mean[i] = mean;
-    c.std[i] = k > 1 ? std::sqrt(ss / static_cast<double>(k - 1)) : 0.0;
+    c.count[i] = finite.size();
+    if (finite.empty()) continue;
+    const MeanStd s = mean_and_std(finite);
+    c.mean[i] = s.mean;
+    c.std[i] = s.std;
   }
   return c;
 }
@@ -137,35 +125,13 @@ RepeatedRangeTest run_repeated_range_test(const StepFnFactory& factory, const Re
   if (!factory) throw std::invalid_argument("run_repeated_range_test: the step-function factory is empty");
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = options.runs;
-  std::size_t workers = options.workers;
-  if (workers == 0) workers = std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  workers = std::min(workers, n);
-
   RepeatedRangeTest result;
   for (std::size_t i = 0; i < n; ++i) result.seeds.push_back(options.first_seed + i);
   result.runs.resize(n);
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      try {
-        const StepFn step = factory(result.seeds[i]);
-        result.runs[i] = run_range_test(step, options.test);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  if (workers == 1) {
-    work();
-  } else {
-    std::vector<std::thread> threads;
-    threads.reserve(workers);
-    for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(work);
-    for (auto& t : threads) t.join();
-  }
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  parallel_for(n, options.workers, [&](std::size_t i) {
+    const StepFn step = factory(result.seeds[i]);
+    result.runs[i] = run_range_test(step, options.test);
+  });
 
   result.default_rule = std::string(
       rule_name(options.test.suggest.default_rule.value_or(default_rule_for(options.test.mode))));

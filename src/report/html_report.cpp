@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/statistics.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/error.hpp"
 
@@ -110,12 +111,9 @@ std::string mean_std(const std::vector<double>& values, int digits) {
   std::vector<double> finite;
   for (const double v : values) if (std::isfinite(v)) finite.push_back(v);
   if (finite.empty()) return "–";
-  const double mean = std::accumulate(finite.begin(), finite.end(), 0.0) / static_cast<double>(finite.size());
-  if (finite.size() == 1) return fixed(mean, digits);
-  double ss = 0.0;
-  for (const double v : finite) ss += (v - mean) * (v - mean);
-  const double sd = std::sqrt(ss / static_cast<double>(finite.size() - 1));
-  return fmt::format("{} ± {}", fixed(mean, digits), fixed(sd, digits));
+  const MeanStd s = mean_and_std(finite);
+  if (finite.size() == 1) return fixed(s.mean, digits);
+  return fmt::format("{} ± {}", fixed(s.mean, digits), fixed(s.std, digits));
 }
 
 std::string embed(const EmbeddedChart& chart) {

@@ -18,26 +18,17 @@ bool monitor_maximises(const std::string& monitor, MonitorMode mode) {
   return false;
 }
 
-EarlyStopping::EarlyStopping(EarlyStoppingOptions options) : options_(std::move(options)) {
-  if (options_.patience < 0) throw std::invalid_argument(fmt::format("patience must be >= 0, got {}", options_.patience));
-  if (!(options_.min_delta >= 0.0)) {
-    throw std::invalid_argument(fmt::format("min_delta must be >= 0, got {}", options_.min_delta));
-  }
+EarlyStopping::EarlyStopping(EarlyStoppingOptions options)
+    : options_(std::move(options)),
+      rule_(options_.patience, options_.min_delta, monitor_maximises(options_.monitor, options_.mode), options_.baseline) {
   if (options_.start_from_epoch < 0) {
     throw std::invalid_argument(fmt::format("start_from_epoch must be >= 0, got {}", options_.start_from_epoch));
   }
-  maximise_ = monitor_maximises(options_.monitor, options_.mode);
-}
-
-bool EarlyStopping::improves(double current, double reference) const {
-  if (std::isnan(current)) return false;
-  return maximise_ ? current - options_.min_delta > reference : current + options_.min_delta < reference;
 }
 
 void EarlyStopping::on_train_begin(TrainingContext&) {
-  best_ = maximise_ ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  rule_.reset();
   best_epoch_ = -1;
-  wait_ = 0;
   stopped_epoch_ = -1;
   best_weights_.reset();
   restored_ = false;
@@ -54,20 +45,18 @@ void EarlyStopping::on_epoch_end(int epoch, const Logs& logs, TrainingContext& c
   }
   if (epoch < options_.start_from_epoch) return;
   if (options_.restore_best_weights && !best_weights_) best_weights_ = context.model.state();
-  ++wait_;
-  if (improves(*current, best_)) {
-    best_ = *current;
+  const PatienceVerdict verdict = rule_.observe(*current);
+  if (verdict == PatienceVerdict::improved) {
     best_epoch_ = epoch;
     if (options_.restore_best_weights) best_weights_ = context.model.state();
-    if (!options_.baseline || improves(*current, *options_.baseline)) wait_ = 0;
     return;
   }
-  if (wait_ >= options_.patience && epoch > 0) {
+  if (verdict == PatienceVerdict::exhausted && epoch > 0) {
     stopped_epoch_ = epoch;
     context.stop_training = true;
     context.stop_reason = StopReason::early_stopping;
     context.stop_message = fmt::format("early stopping at epoch {}: {} did not improve on {:.6g} (epoch {}) for {} epochs",
-                                       epoch + 1, options_.monitor, best_, best_epoch_ + 1, wait_);
+                                       epoch + 1, options_.monitor, rule_.best(), best_epoch_ + 1, rule_.wait());
     restore(context);
   }
 }

@@ -2,11 +2,11 @@
 // worker threads a rung at a time. Which units train, and how long, is the Tuner's decision.
 #include "lockstep.hpp"
 
+#include "lrtune/core/parallel.hpp"
+
 #include <algorithm>
 #include <cmath>
-#include <exception>
 #include <limits>
-#include <thread>
 
 namespace lrtune::detail {
 
@@ -47,9 +47,8 @@ TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimiz
       model_(initialized(prototype, seed)),
       optimizer_(at_rate(optimizer, learning_rate)),
       trainer_(model_, *optimizer_, loss, X, y, unit_batching(rules, x_val, y_val, seed)),
-      best_(std::numeric_limits<double>::infinity()),
-      best_state_(model_.state()),
-      reference_(std::numeric_limits<double>::infinity()) {}
+      patience_(rules.patience, rules.min_delta),
+      best_state_(model_.state()) {}
 
 void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel) {
   while (running() && epochs() < target_epochs) {
@@ -74,17 +73,12 @@ void TrainingUnit::end_epoch(double validation_loss) {
     state_ = UnitState::diverged;
     return;
   }
-  if (validation_loss < best_) {
-    best_ = validation_loss;
+  // fit's EarlyStopping rule: the best weights are those of the last improvement.
+  const PatienceVerdict verdict = patience_.observe(validation_loss);
+  if (verdict == PatienceVerdict::improved) {
     best_epoch_ = epochs();
     best_state_ = model_.state();
-  }
-  // Keras' EarlyStopping rule: an epoch counts as an improvement when it beats the reference by
-  // more than min_delta; patience epochs in a row without one stop the unit.
-  if (validation_loss + rules_.min_delta < reference_) {
-    reference_ = validation_loss;
-    wait_ = 0;
-  } else if (++wait_ >= rules_.patience) {
+  } else if (verdict == PatienceVerdict::exhausted) {
     state_ = UnitState::early_stopped;
     return;
   }
@@ -106,34 +100,9 @@ std::vector<double> TrainingUnit::best_row_losses() {
   return rows;
 }
 
-std::size_t worker_count(std::size_t threads, std::size_t work) {
-  if (threads == 0) threads = std::max<std::size_t>(1, std::thread::hardware_concurrency());
-  return std::max<std::size_t>(1, std::min(threads, work));
-}
-
 std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
                               const std::atomic<bool>* cancel) {
-  const std::size_t n = units.size();
-  const std::size_t workers = worker_count(threads, n);
-  std::vector<std::exception_ptr> errors(n);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    for (std::size_t i = next++; i < n; i = next++) {
-      try {
-        units[i]->train_to(target_epochs, cancel);
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    }
-  };
-  std::vector<std::thread> pool;
-  pool.reserve(workers - 1);
-  for (std::size_t w = 1; w < workers; ++w) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  for (const auto& e : errors)
-    if (e) std::rethrow_exception(e);
-  return workers;
+  return parallel_for(units.size(), threads, [&](std::size_t i) { units[i]->train_to(target_epochs, cancel); });
 }
 
 }  // namespace lrtune::detail

@@ -15,6 +15,7 @@
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
+#include "lrtune/train/patience.hpp"
 
 namespace lrtune::detail {
 
@@ -54,7 +55,7 @@ class TrainingUnit {
   bool running() const { return state_ == UnitState::running; }
   int epochs() const { return static_cast<int>(validation_losses_.size()); }
   const std::vector<double>& validation_losses() const { return validation_losses_; }  // (epochs,)
-  double best_validation_loss() const { return best_; }  // +inf before a finite one
+  double best_validation_loss() const { return patience_.best(); }  // +inf before a finite one
   int best_epoch() const { return best_epoch_; }          // 1-based; 0 before a finite one
   const Sequential& model() const { return model_; }
 
@@ -69,22 +70,15 @@ class TrainingUnit {
   std::unique_ptr<Optimizer> optimizer_;
   MiniBatchTrainer trainer_;
   std::vector<double> validation_losses_;
-  double best_;                   // lowest validation loss: its weights are kept
+  Patience patience_;  // fit's EarlyStopping rule: improvement by > min_delta, patience
   int best_epoch_ = 0;
   ModelState<float> best_state_;
-  double reference_;              // Keras' EarlyStopping best: patience resets when beaten by > min_delta
-  int wait_ = 0;
   UnitState state_ = UnitState::running;
 };
 
-// Trains each unit to `target_epochs` on min(threads, units) worker threads (0 = hardware
-// concurrency); each worker takes the next unit from a shared counter and trains it to the target.
-// The units are independent, so the outcome does not depend on the thread count. Rethrows the first
-// (lowest-index) exception after every worker finished. Returns the worker count used.
+// Trains each unit to `target_epochs` on core's parallel_for (0 threads = one per core). The units
+// are independent, so the outcome does not depend on the thread count. Returns the threads used.
 std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
                               const std::atomic<bool>* cancel);
-
-// min(threads or hardware concurrency, work), at least 1.
-std::size_t worker_count(std::size_t threads, std::size_t work);
 
 }  // namespace lrtune::detail

@@ -9,27 +9,14 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/statistics.hpp"
+
 namespace lrtune {
 
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-double mean_of(const std::vector<double>& v) {
-  double sum = 0.0;
-  for (double x : v) sum += x;
-  return sum / static_cast<double>(v.size());
-}
-
-// Sample standard deviation (n - 1); 0 for a single value.
-double sd_of(const std::vector<double>& v) {
-  if (v.size() < 2) return 0.0;
-  const double m = mean_of(v);
-  double ss = 0.0;
-  for (double x : v) ss += (x - m) * (x - m);
-  return std::sqrt(ss / static_cast<double>(v.size() - 1));
-}
 
 std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
 
@@ -72,13 +59,13 @@ PairedDifference paired_difference(const std::vector<std::vector<double>>& chall
     std::vector<double> d(challenger[r].size());
     for (std::size_t i = 0; i < d.size(); ++i) d[i] = challenger[r][i] - baseline[r][i];
     repeat_means.push_back(mean_of(d));
-    const double se = sd_of(d) / std::sqrt(static_cast<double>(d.size()));
+    const double se = sample_std(d) / std::sqrt(static_cast<double>(d.size()));
     row_variance += se * se;
     rows += d.size();
   }
   const auto repeats = static_cast<double>(challenger.size());
   const double row_se = std::sqrt(row_variance) / repeats;
-  const double repeat_se = challenger.size() >= 2 ? sd_of(repeat_means) / std::sqrt(repeats) : 0.0;
+  const double repeat_se = challenger.size() >= 2 ? sample_std(repeat_means) / std::sqrt(repeats) : 0.0;
   return {.mean = mean_of(repeat_means), .standard_error = std::max(row_se, repeat_se), .rows = rows};
 }
 

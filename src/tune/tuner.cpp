@@ -17,7 +17,9 @@
 #include <fmt/format.h>
 
 #include "lockstep.hpp"
+#include "lrtune/core/parallel.hpp"
 #include "lrtune/core/split.hpp"
+#include "lrtune/core/statistics.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
 #include "lrtune/train/validation_split.hpp"
@@ -109,7 +111,7 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
                         o.seed, rate_text(pick.learning_rate), r.training_rows + r.validation_rows, r.best_epoch);
   } else {
     text += fmt::format("The returned model holds that candidate's best weights (seed {}, epoch {}).", o.seed,
-                        pick.best_epochs.empty() ? 0 : pick.best_epochs.front());
+                        r.model_epoch);
   }
   return text;
 }
@@ -224,7 +226,6 @@ class Search {
   void record(std::size_t c) {
     TuningCandidate& cand = result_.candidates[c];
     bool any_diverged = false;
-    double sum = 0.0;
     for (std::size_t r = 0; r < repeats_; ++r) {
       const auto& u = *units_[c][r];
       cand.validation_losses[r] = u.validation_losses();
@@ -232,14 +233,10 @@ class Search {
       cand.best_epochs[r] = u.best_epoch();
       cand.epochs_trained[r] = u.epochs();
       any_diverged = any_diverged || u.state() == detail::UnitState::diverged;
-      sum += u.best_validation_loss();
     }
-    cand.score = any_diverged ? kInf : sum / static_cast<double>(repeats_);
-    double ss = 0.0;
-    for (double b : cand.best_validation_losses) ss += (b - cand.score) * (b - cand.score);
-    cand.score_std = !std::isfinite(cand.score) ? (repeats_ > 1 ? kNaN : 0.0)
-                     : repeats_ > 1             ? std::sqrt(ss / static_cast<double>(repeats_ - 1))
-                                                : 0.0;
+    const MeanStd score = mean_and_std(cand.best_validation_losses);
+    cand.score = any_diverged ? kInf : score.mean;
+    cand.score_std = std::isfinite(cand.score) ? score.std : (repeats_ > 1 ? kNaN : 0.0);
   }
 
   // What the pick reads: scores, and each repeat's per-row validation losses at its best weights
@@ -501,6 +498,7 @@ void record_decision(TuningResult& result, const PickDecision& d, const TunerOpt
   const TuningCandidate& chosen = result.candidates[d.pick];
   result.learning_rate = chosen.learning_rate;
   result.best_epoch = median_epoch(chosen.best_epochs);
+  result.model_epoch = chosen.best_epochs.empty() ? 0 : chosen.best_epochs.front();
   result.validation_loss = chosen.score;
   result.validation_loss_std = chosen.score_std;
 }
@@ -533,6 +531,7 @@ void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Se
   } else {
     model = std::move(fresh);
     result.refit = true;
+    result.model_epoch = result.best_epoch;
   }
   result.refit_seconds = seconds_since(t_refit);
 }
@@ -567,7 +566,7 @@ TuningResult Tuner::run() {
       candidate_rates(result.low, result.high, o.candidates, o.default_rate.value_or(optimizer_.learning_rate()));
   for (std::size_t c = 0; c < rates.size(); ++c) search.insert_candidate(c, rates[c]);
   result.default_candidate = default_index;
-  result.threads = detail::worker_count(o.threads, rates.size() * repeats);
+  result.threads = worker_count(o.threads, rates.size() * repeats);
   run_rungs(search, result, o, repeats, callbacks_);
   record_decision(result, pick_with_extensions(search, result, o), o);
   result.search_seconds = seconds_since(t_search);

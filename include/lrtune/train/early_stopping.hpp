@@ -7,6 +7,7 @@
 #include <string>
 
 #include "lrtune/train/callback.hpp"
+#include "lrtune/train/patience.hpp"
 
 namespace lrtune {
 
@@ -25,6 +26,7 @@ struct EarlyStoppingOptions {
   int start_from_epoch = 0;  // epochs of warm-up before improvements are tracked
 };
 
+// The improvement and patience rule is train/patience.hpp's (shared with the search's units).
 // Differs from Keras 2 in one respect, on purpose: with restore_best_weights the best weights
 // are restored also when training ends without an early stop (Keras 2 keeps the last ones),
 // so the model fit returns is always the best one seen. A NaN monitored value never improves.
@@ -36,18 +38,15 @@ class EarlyStopping final : public Callback {
   void on_train_end(TrainingContext& context) override;
 
   int best_epoch() const { return best_epoch_; }        // -1 before any tracked epoch
-  double best_value() const { return best_; }
+  double best_value() const { return rule_.best(); }
   int stopped_epoch() const { return stopped_epoch_; }  // -1 when it did not stop training
 
  private:
-  bool improves(double current, double reference) const;
   void restore(TrainingContext& context);
 
   EarlyStoppingOptions options_;
-  bool maximise_ = false;
-  double best_ = 0.0;
+  Patience rule_;
   int best_epoch_ = -1;
-  int wait_ = 0;
   int stopped_epoch_ = -1;
   std::optional<ModelState<float>> best_weights_;
   bool restored_ = false;

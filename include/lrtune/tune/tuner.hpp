@@ -147,6 +147,8 @@ struct TuningResult {
   int validation_splits = 1;            // distinct validation parts the repeats used
   double learning_rate = 0.0;           // its rate
   int best_epoch = 0;                   // epochs at which its validation loss was best (median over repeats)
+  int model_epoch = 0;                  // epochs the returned model was trained for: best_epoch when refit,
+                                        // else repeat 0's best epoch, whose weights it holds (1-based; 0: none)
   double validation_loss = 0.0;         // its score
   double validation_loss_std = 0.0;
   std::string explanation;              // one paragraph for people: the pick and why
