@@ -210,7 +210,7 @@ lrtune::Sequential default_model(Index input_dim, int seed) {
 std::unique_ptr<lrtune::Optimizer> default_optimizer(std::optional<double> learning_rate) {
   Json hyper = Json::object();
   if (learning_rate) hyper["learning_rate"] = *learning_rate;
-  return lrtune::make_optimizer(kDefaults.optimizer, lrtune::parse_update_form(kDefaults.update_form), hyper);
+  return lrtune::make_optimizer(kDefaults.optimizer, lrtune::update_form_from_name(kDefaults.update_form), hyper);
 }
 
 struct Run {

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
 
     for (const auto& c : result.candidates) {
       std::printf("  lr %-9.3g score %-8.4f epochs %-4d %-13s %s\n", c.learning_rate, c.score, c.epochs_trained[0],
-                  lrtune::to_string(c.status).c_str(), c.reason.c_str());
+                  std::string(lrtune::candidate_status_name(c.status)).c_str(), c.reason.c_str());
     }
     std::printf("pick %.3g (best epoch %d, validation loss %.4f)\n", result.learning_rate, result.best_epoch,
                 result.validation_loss);

@@ -60,7 +60,7 @@ std::string tuning_text(const TuningResult& r) {
     for (int e : cand.epochs_trained) epochs = std::max(epochs, e);
     row.push_back(best.empty() ? "-" : std::to_string(best[(best.size() - 1) / 2]));
     row.push_back(std::to_string(epochs));
-    row.push_back(to_string(cand.status));
+    row.emplace_back(candidate_status_name(cand.status));
     row.push_back(cand.reason);
     rows.push_back(row);
   }

@@ -54,7 +54,7 @@ std::string first_entry(const fs::path& folder) {
 
 }  // namespace
 
-std::string_view to_string(RunStatus status) { return name_of_value(kRunStatusNames, status, "run status"); }
+std::string_view run_status_name(RunStatus status) { return name_of_value(kRunStatusNames, status, "run status"); }
 
 bool is_lrtune_run_folder(const fs::path& folder) {
   std::error_code error;
@@ -149,7 +149,7 @@ void OutputDir::commit(RunStatus status, const std::string& command_line, int ex
                           {"version", LRTUNE_VERSION},
                           {"command", command_},
                           {"command_line", command_line},
-                          {"status", to_string(status)},
+                          {"status", run_status_name(status)},
                           {"exit_code", exit_code},
                           {"message", message},
                           {"finished_utc", utc_stamp("%Y-%m-%dT%H:%M:%SZ")}});

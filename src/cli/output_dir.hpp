@@ -18,7 +18,7 @@ namespace lrtune::cli {
 
 // How a run that wrote its folder ended, as run.json's "status" says it.
 enum class RunStatus { complete, interrupted, diverged, incomplete };
-std::string_view to_string(RunStatus status);
+std::string_view run_status_name(RunStatus status);
 
 class OutputDir {
  public:

@@ -99,7 +99,7 @@ Sequential build_model(const Settings& s, Index input_dim, std::uint64_t seed) {
 std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<double> learning_rate) {
   nlohmann::json hyper = nlohmann::json::object();
   if (learning_rate) hyper["learning_rate"] = *learning_rate;
-  return make_optimizer(s.optimizer, parse_update_form(s.update_form), hyper);
+  return make_optimizer(s.optimizer, update_form_from_name(s.update_form), hyper);
 }
 
 RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console& console) {
@@ -118,7 +118,7 @@ RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console&
   }
   options.batch_size = s.batch_size;
   options.seed = s.seed;
-  if (!s.rule.empty()) options.suggest.default_rule = parse_rule(s.rule);
+  if (!s.rule.empty()) options.suggest.default_rule = rule_from_name(s.rule);
   options.cancel = &cancel_flag();
   const std::size_t points = static_cast<std::size_t>(s.finder_points);
   std::FILE* stream = console.progress_stream();
@@ -152,7 +152,7 @@ TunerOptions tuner_options(const Settings& s, int repeats) {
   if (s.schedule == "step")
     options.range_test = LRFinderOptions::fastai_per_step(static_cast<std::size_t>(s.finder_points), s.effective_finder_start(),
                                                           s.finder_end);
-  if (!s.rule.empty()) options.range_test.suggest.default_rule = parse_rule(s.rule);
+  if (!s.rule.empty()) options.range_test.suggest.default_rule = rule_from_name(s.rule);
   options.first_rung_epochs = s.first_rung_epochs;
   options.max_epochs = s.max_epochs;
   options.patience = s.patience;
@@ -245,7 +245,7 @@ nlohmann::json to_json(const TrainResult& r) {
           {"seed", r.seed},
           {"epochs_run", r.epochs_run},
           {"best_epoch", r.history.best_epoch},
-          {"stop_reason", std::string(to_string(r.history.stop_reason))},
+          {"stop_reason", std::string(stop_reason_name(r.history.stop_reason))},
           {"train_seconds", r.history.train_seconds},
           {"test_loss", r.test_loss},
           {"test_accuracy", r.test_accuracy},

@@ -46,7 +46,7 @@ void to_json(nlohmann::json& j, const RangeTestCurve& c) {
 }
 
 void from_json(const nlohmann::json& j, RangeTestCurve& c) {
-  c.mode = parse_curve_mode(j.at("mode").get<std::string>());
+  c.mode = curve_mode_from_name(j.at("mode").get<std::string>());
   c.planned_points = j.at("planned_points").get<std::size_t>();
   c.learning_rates = detail::numbers_from_json(j.at("learning_rates"));
   c.losses = detail::numbers_from_json(j.at("losses"));
@@ -56,7 +56,7 @@ void from_json(const nlohmann::json& j, RangeTestCurve& c) {
   for (const auto& [name, values] : j.at("metrics").items()) c.metrics[name] = detail::numbers_from_json(values);
   c.smoothing_beta = j.at("smoothing_beta").get<double>();
   c.divergence = j.at("divergence").get<DivergenceRule>();
-  c.stop_reason = parse_stop_reason(j.at("stop_reason").get<std::string>());
+  c.stop_reason = range_test_stop_from_name(j.at("stop_reason").get<std::string>());
   c.stop_index = j.at("stop_index").get<std::int64_t>();
   // Absent in files written before the collapse detector: no collapse recorded.
   c.collapse_index = j.value("collapse_index", std::int64_t{-1});

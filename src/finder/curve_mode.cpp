@@ -1,19 +1,20 @@
 // Names of the curve modes.
 #include "lrtune/finder/curve_mode.hpp"
 
-#include <stdexcept>
-#include <string>
+#include "lrtune/core/name_table.hpp"
 
 namespace lrtune {
 
-std::string_view curve_mode_name(CurveMode mode) {
-  return mode == CurveMode::per_step ? "per-step" : "per-epoch";
-}
+namespace {
+// lower_snake as in every file; the hyphenated forms of earlier versions are read too.
+constexpr NameTable<CurveMode, 4> kCurveModes{{{"per_step", CurveMode::per_step},
+                                              {"per_epoch", CurveMode::per_epoch},
+                                              {"per-step", CurveMode::per_step},
+                                              {"per-epoch", CurveMode::per_epoch}}};
+}  // namespace
 
-CurveMode parse_curve_mode(std::string_view name) {
-  if (name == "per-step") return CurveMode::per_step;
-  if (name == "per-epoch") return CurveMode::per_epoch;
-  throw std::invalid_argument("unknown curve mode '" + std::string(name) + "' (valid: per-step, per-epoch)");
-}
+std::string_view curve_mode_name(CurveMode mode) { return name_of_value(kCurveModes, mode, "curve mode"); }
+
+CurveMode curve_mode_from_name(std::string_view name) { return value_from_name(kCurveModes, name, "curve mode"); }
 
 }  // namespace lrtune

@@ -10,23 +10,25 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/name_table.hpp"
+
 namespace lrtune {
 
-std::string_view stop_reason_name(RangeTestStop reason) {
-  switch (reason) {
-    case RangeTestStop::completed: return "completed";
-    case RangeTestStop::diverged: return "diverged";
-    case RangeTestStop::non_finite_loss: return "non-finite-loss";
-    case RangeTestStop::stopped_by_user: return "stopped-by-user";
-  }
-  throw std::logic_error("unknown RangeTestStop");
-}
+namespace {
+// The names files carry (lower_snake, as train's stop reasons); the hyphenated forms of
+// earlier versions are read too.
+constexpr NameTable<RangeTestStop, 6> kStopReasons{{{"completed", RangeTestStop::completed},
+                                                   {"diverged", RangeTestStop::diverged},
+                                                   {"non_finite_loss", RangeTestStop::non_finite_loss},
+                                                   {"cancelled", RangeTestStop::cancelled},
+                                                   {"non-finite-loss", RangeTestStop::non_finite_loss},
+                                                   {"stopped-by-user", RangeTestStop::cancelled}}};
+}  // namespace
 
-RangeTestStop parse_stop_reason(std::string_view name) {
-  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::stopped_by_user})
-    if (stop_reason_name(r) == name) return r;
-  throw std::invalid_argument("unknown stop reason '" + std::string(name) +
-                              "' (valid: completed, diverged, non-finite-loss, stopped-by-user)");
+std::string_view stop_reason_name(RangeTestStop reason) { return name_of_value(kStopReasons, reason, "stop reason"); }
+
+RangeTestStop range_test_stop_from_name(std::string_view name) {
+  return value_from_name(kStopReasons, name, "stop reason");
 }
 
 void DivergenceRule::validate() const {

@@ -66,7 +66,7 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
 
   for (std::size_t i = 0; i < n; ++i) {
     if (cancelled(options)) {
-      curve.stop_reason = RangeTestStop::stopped_by_user;
+      curve.stop_reason = RangeTestStop::cancelled;
       break;
     }
     const double lr = options.schedule.learning_rate(i);

@@ -4,19 +4,20 @@
 #include <stdexcept>
 
 #include "json_numbers.hpp"
+#include "lrtune/core/name_table.hpp"
 
 namespace lrtune {
 
-std::string_view rule_name(SuggestionRule rule) {
-  switch (rule) {
-    case SuggestionRule::minimum: return "minimum";
-    case SuggestionRule::steep: return "steep";
-    case SuggestionRule::valley: return "valley";
-    case SuggestionRule::slide: return "slide";
-    case SuggestionRule::stable_minimum: return "stable-minimum";
-  }
-  throw std::logic_error("unknown SuggestionRule");
-}
+namespace {
+// The names users type after --rule (fastai's, and the recipe's own "stable-minimum").
+constexpr NameTable<SuggestionRule, 5> kRules{{{"minimum", SuggestionRule::minimum},
+                                              {"steep", SuggestionRule::steep},
+                                              {"valley", SuggestionRule::valley},
+                                              {"slide", SuggestionRule::slide},
+                                              {"stable-minimum", SuggestionRule::stable_minimum}}};
+}  // namespace
+
+std::string_view rule_name(SuggestionRule rule) { return name_of_value(kRules, rule, "suggestion rule"); }
 
 const std::vector<SuggestionRule>& all_rules() {
   static const std::vector<SuggestionRule> rules = {SuggestionRule::minimum, SuggestionRule::steep,
@@ -25,12 +26,7 @@ const std::vector<SuggestionRule>& all_rules() {
   return rules;
 }
 
-SuggestionRule parse_rule(std::string_view name) {
-  for (auto rule : all_rules())
-    if (rule_name(rule) == name) return rule;
-  throw std::invalid_argument("unknown suggestion rule '" + std::string(name) +
-                              "' (valid: minimum, steep, valley, slide, stable-minimum)");
-}
+SuggestionRule rule_from_name(std::string_view name) { return value_from_name(kRules, name, "suggestion rule"); }
 
 bool Suggestion::operator==(const Suggestion& o) const {
   return name == o.name && found == o.found && detail::same_number(learning_rate, o.learning_rate) &&

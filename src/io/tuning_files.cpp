@@ -35,7 +35,7 @@ std::string tuning_candidates_to_csv(const TuningResult& result) {
       if (k < result.rungs.size() && contains(result.rungs[k].promoted, c)) outcome = "promoted";
       else if (k < result.rungs.size() && contains(result.rungs[k].kept_improving, c)) outcome = "kept-improving";
       else if (static_cast<int>(k) == candidate.last_rung && candidate.status != CandidateStatus::eliminated)
-        outcome = to_string(candidate.status);
+        outcome = candidate_status_name(candidate.status);
       out += fmt::format("{},{},{},{},{},{},{},{}\n", c, format_csv_number(candidate.learning_rate), k, rung_epochs,
                          rung_epochs > 0 ? std::min(trained, rung_epochs) : trained,
                          format_csv_number(candidate.rung_scores[k]), csv_field(outcome), c == result.pick ? 1 : 0);

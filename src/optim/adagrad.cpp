@@ -32,7 +32,7 @@ Adagrad::Adagrad(const AdagradOptions& options) : Optimizer(options.learning_rat
 
 nlohmann::json Adagrad::config() const {
   nlohmann::json c = {{"name", name()},
-                      {"update_form", to_string(options_.form)},
+                      {"update_form", update_form_name(options_.form)},
                       {"learning_rate", learning_rate()},
                       {"initial_accumulator_value", options_.initial_accumulator_value},
                       {"epsilon", options_.epsilon}};

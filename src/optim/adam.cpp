@@ -86,7 +86,7 @@ void Adam::set_momentum(double beta_1) {
 
 nlohmann::json Adam::config() const {
   return {{"name", name()},
-          {"update_form", to_string(options_.form)},
+          {"update_form", update_form_name(options_.form)},
           {"learning_rate", learning_rate()},
           {"beta_1", options_.beta_1},
           {"beta_2", options_.beta_2},

@@ -49,9 +49,9 @@ class Reader {
       throw std::invalid_argument(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_,
                                               it->dump()));
     }
-    if (auto it = json_.find("update_form"); it != json_.end() && *it != to_string(form)) {
+    if (auto it = json_.find("update_form"); it != json_.end() && *it != update_form_name(form)) {
       throw std::invalid_argument(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for",
-                                              optimizer_, it->dump(), to_string(form)));
+                                              optimizer_, it->dump(), update_form_name(form)));
     }
     for (const auto& [key, value] : json_.items()) {
       if (key == "name" || key == "update_form") continue;
@@ -165,7 +165,7 @@ std::unique_ptr<Optimizer> make_optimizer_from_config(const nlohmann::json& conf
                                 fmt::format("{}", fmt::join(optimizer_names(), ", ")));
   }
   const UpdateForm form = config.contains("update_form")
-                              ? parse_update_form(config["update_form"].get<std::string>())
+                              ? update_form_from_name(config["update_form"].get<std::string>())
                               : UpdateForm::keras;
   return make_optimizer(config["name"].get<std::string>(), form, config);
 }

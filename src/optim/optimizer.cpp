@@ -6,17 +6,18 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/name_table.hpp"
 #include "validate.hpp"
 
 namespace lrtune {
 
-std::string_view to_string(UpdateForm form) { return form == UpdateForm::keras ? "keras" : "pytorch"; }
+namespace {
+constexpr NameTable<UpdateForm, 2> kUpdateForms{{{"keras", UpdateForm::keras}, {"pytorch", UpdateForm::pytorch}}};
+}  // namespace
 
-UpdateForm parse_update_form(std::string_view text) {
-  if (text == "keras") return UpdateForm::keras;
-  if (text == "pytorch") return UpdateForm::pytorch;
-  throw std::invalid_argument(fmt::format("update form '{}' is unknown; valid: keras, pytorch", text));
-}
+std::string_view update_form_name(UpdateForm form) { return name_of_value(kUpdateForms, form, "update form"); }
+
+UpdateForm update_form_from_name(std::string_view text) { return value_from_name(kUpdateForms, text, "update form"); }
 
 Optimizer::Optimizer(double learning_rate) : Optimizer(learning_rate, 0) {}
 

@@ -96,7 +96,7 @@ void Rmsprop::set_momentum(double momentum) {
 
 nlohmann::json Rmsprop::config() const {
   return {{"name", name()},
-          {"update_form", to_string(options_.form)},
+          {"update_form", update_form_name(options_.form)},
           {"learning_rate", learning_rate()},
           {"rho", options_.rho},
           {"momentum", options_.momentum},

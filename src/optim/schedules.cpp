@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/name_table.hpp"
 #include "validate.hpp"
 
 namespace lrtune {
@@ -218,14 +219,10 @@ std::optional<double> Schedule::momentum(std::int64_t step) const {
 }
 
 namespace {
-std::string_view mode_name(CyclicMode mode) {
-  switch (mode) {
-    case CyclicMode::triangular: return "triangular";
-    case CyclicMode::triangular2: return "triangular2";
-    case CyclicMode::exp_range: return "exp_range";
-  }
-  return "?";
-}
+constexpr NameTable<CyclicMode, 3> kCyclicModes{{{"triangular", CyclicMode::triangular},
+                                                 {"triangular2", CyclicMode::triangular2},
+                                                 {"exp_range", CyclicMode::exp_range}}};
+constexpr NameTable<Anneal, 2> kAnneals{{{"cosine", Anneal::cosine}, {"linear", Anneal::linear}}};
 
 struct Describe {
   nlohmann::json operator()(const ConstantSchedule& s) const { return {{"name", "constant"}, {"rate", s.rate}}; }
@@ -251,7 +248,7 @@ struct Describe {
             {"max_rate", s.max_rate},
             {"step_size_up", s.step_size_up},
             {"step_size_down", s.step_size_down == 0 ? s.step_size_up : s.step_size_down},
-            {"mode", mode_name(s.mode)},
+            {"mode", name_of_value(kCyclicModes, s.mode, "cyclic mode")},
             {"gamma", s.gamma},
             {"cycle_momentum", s.cycle_momentum},
             {"base_momentum", s.base_momentum},
@@ -262,7 +259,7 @@ struct Describe {
             {"max_rate", s.max_rate},
             {"total_steps", s.total_steps},
             {"pct_start", s.pct_start},
-            {"anneal", s.anneal == Anneal::cosine ? "cosine" : "linear"},
+            {"anneal", name_of_value(kAnneals, s.anneal, "anneal")},
             {"cycle_momentum", s.cycle_momentum},
             {"base_momentum", s.base_momentum},
             {"max_momentum", s.max_momentum},

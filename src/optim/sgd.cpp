@@ -38,7 +38,7 @@ void Sgd::set_momentum(double momentum) {
 
 nlohmann::json Sgd::config() const {
   nlohmann::json c = {{"name", name()},
-                      {"update_form", to_string(options_.form)},
+                      {"update_form", update_form_name(options_.form)},
                       {"learning_rate", learning_rate()},
                       {"momentum", options_.momentum},
                       {"nesterov", options_.nesterov}};

@@ -285,7 +285,7 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
     int epochs = 0;
     for (const int e : cand.epochs_trained) epochs = std::max(epochs, e);
     out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n", median_of(cand.best_epochs),
-                       epochs, esc(to_string(cand.status)), esc(cand.reason));
+                       epochs, esc(candidate_status_name(cand.status)), esc(cand.reason));
   }
   out += "</table>\n";
   return out + "</section>\n";

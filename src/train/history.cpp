@@ -6,17 +6,20 @@
 #include <limits>
 #include <stdexcept>
 
+#include "lrtune/core/name_table.hpp"
+
 namespace lrtune {
 
-std::string_view to_string(StopReason reason) {
-  switch (reason) {
-    case StopReason::completed: return "completed";
-    case StopReason::early_stopping: return "early_stopping";
-    case StopReason::non_finite_loss: return "non_finite_loss";
-    case StopReason::cancelled: return "cancelled";
-  }
-  return "unknown";
-}
+namespace {
+constexpr NameTable<StopReason, 4> kStopReasons{{{"completed", StopReason::completed},
+                                                {"early_stopping", StopReason::early_stopping},
+                                                {"non_finite_loss", StopReason::non_finite_loss},
+                                                {"cancelled", StopReason::cancelled}}};
+}  // namespace
+
+std::string_view stop_reason_name(StopReason reason) { return name_of_value(kStopReasons, reason, "stop reason"); }
+
+StopReason stop_reason_from_name(std::string_view name) { return value_from_name(kStopReasons, name, "stop reason"); }
 
 void History::append(int epoch, const Logs& logs) {
   epochs_.push_back(epoch);
@@ -57,7 +60,7 @@ nlohmann::json History::to_json() const {
     for (const double v : values(name)) column.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
     json[name] = column;
   }
-  json["stop_reason"] = to_string(stop_reason);
+  json["stop_reason"] = stop_reason_name(stop_reason);
   json["stop_message"] = stop_message;
   json["best_epoch"] = best_epoch;
   json["train_seconds"] = train_seconds;

@@ -104,7 +104,7 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
   text += r.decision + " ";
   text += fmt::format("The pick, {}, reached a validation loss of {} at epoch {} ({}{}). ",
                       rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch,
-                      r.repeats > 1 ? "median over seeds; " : "", to_string(pick.status));
+                      r.repeats > 1 ? "median over seeds; " : "", candidate_status_name(pick.status));
   if (r.refit) {
     text += fmt::format("The returned model was retrained from seed {} at {} on all {} training and validation rows "
                         "for {} epochs.",
@@ -324,7 +324,7 @@ bool bound_interval(TuningResult& result, const Sequential& prototype, const Opt
   test.cancel = o.cancel;
   result.range_test = LRFinder(probe, *probe_optimizer, loss, x_train, y_train, test).run();
   result.range_test_seconds = seconds_since(t_range);
-  if (result.range_test.stop_reason == RangeTestStop::stopped_by_user || cancelled(o.cancel)) return false;
+  if (result.range_test.stop_reason == RangeTestStop::cancelled || cancelled(o.cancel)) return false;
   const SearchInterval interval = interval_from_range_test(result.range_test, o.decades_below_minimum);
   result.low = interval.low;
   result.high = interval.high;
@@ -341,7 +341,7 @@ void mark_cancelled(Search& search, TuningResult& result, const std::vector<std:
     const bool stopped_by_user = std::find(states.begin(), states.end(), detail::UnitState::cancelled) != states.end();
     if (search.finished(c) && !stopped_by_user) {
       cand.status = finished_status(states);
-      cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled", to_string(cand.status), k);
+      cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled", candidate_status_name(cand.status), k);
     } else {
       cand.status = CandidateStatus::cancelled;
       cand.reason = fmt::format("the search was cancelled during rung {}", k);
@@ -391,7 +391,7 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
       cand.status = CandidateStatus::eliminated;
     } else if (entries[i].finished) {
       cand.status = finished_status(search.states(c));
-      cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", to_string(cand.status),
+      cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", candidate_status_name(cand.status),
                                  median_epoch(cand.epochs_trained), median_epoch(cand.best_epochs));
     }
   }
@@ -475,7 +475,7 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
       cand.status = finished_status(search.states(at));
       cand.reason = fmt::format("added one step beyond the {} end (the best rate lay there); {} after {} epochs, "
                                 "best at epoch {}",
-                                low ? "low" : "high", to_string(cand.status), median_epoch(cand.epochs_trained),
+                                low ? "low" : "high", candidate_status_name(cand.status), median_epoch(cand.epochs_trained),
                                 median_epoch(cand.best_epochs));
     }
     decision = decide();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "lrtune/core/limits.hpp"
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/tune/tuner.hpp"
 
@@ -17,15 +18,16 @@ namespace {
 
 }  // namespace
 
-std::string to_string(CandidateStatus status) {
-  switch (status) {
-    case CandidateStatus::eliminated: return "eliminated";
-    case CandidateStatus::early_stopped: return "early-stopped";
-    case CandidateStatus::max_epochs: return "max-epochs";
-    case CandidateStatus::diverged: return "diverged";
-    case CandidateStatus::cancelled: return "cancelled";
-  }
-  return "unknown";
+namespace {
+constexpr NameTable<CandidateStatus, 5> kCandidateStatuses{{{"eliminated", CandidateStatus::eliminated},
+                                                           {"early_stopped", CandidateStatus::early_stopped},
+                                                           {"max_epochs", CandidateStatus::max_epochs},
+                                                           {"diverged", CandidateStatus::diverged},
+                                                           {"cancelled", CandidateStatus::cancelled}}};
+}  // namespace
+
+std::string_view candidate_status_name(CandidateStatus status) {
+  return name_of_value(kCandidateStatuses, status, "candidate status");
 }
 
 void TunerOptions::validate() const {

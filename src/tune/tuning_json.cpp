@@ -26,7 +26,7 @@ void to_json(nlohmann::json& j, const TuningCandidate& c) {
                      {"score", number_to_json(c.score)},
                      {"score_std", number_to_json(c.score_std)},
                      {"rung_scores", numbers_to_json(c.rung_scores)},
-                     {"status", to_string(c.status)},
+                     {"status", candidate_status_name(c.status)},
                      {"smoothed_score", number_to_json(c.smoothed_score)},
                      {"is_default", c.is_default},
                      {"extension", c.extension},

@@ -42,7 +42,7 @@ TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
   EXPECT_NE(r.err.find("Range test 1/6 - lr: 0.001"), std::string::npos) << r.err;
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   EXPECT_NEAR(curve.at("learning_rates")[3].get<double>(), 1e-3 * std::pow(10.0, 3.0 / 30.0), 1e-12);
-  EXPECT_EQ(curve.at("mode"), "per-epoch");
+  EXPECT_EQ(curve.at("mode"), "per_epoch");
 }
 
 TEST(CliFind, CategoricalPositiveClassAndImputation) {
@@ -69,7 +69,7 @@ TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
   ASSERT_EQ(std::system(command.c_str()), 0);
   EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
-  EXPECT_EQ(curve.at("stop_reason"), "stopped-by-user");
+  EXPECT_EQ(curve.at("stop_reason"), "cancelled");
   EXPECT_GE(curve.at("learning_rates").size(), 1u);
 }
 

@@ -63,7 +63,7 @@ TEST(CliNumericFaults, FindEndsTheSweepAtANonFiniteLossAndSuggestsFromTheFiniteP
   const auto& losses = curve.at("losses");
   const auto& rates = curve.at("learning_rates");
   ASSERT_LT(losses.size(), 300u) << "the sweep did not stop early";
-  EXPECT_EQ(curve.at("stop_reason"), "non-finite-loss");
+  EXPECT_EQ(curve.at("stop_reason"), "non_finite_loss");
   ASSERT_TRUE(losses.back().is_string()) << losses.back();  // the writer spells non-finite values "inf", "nan"
   const double divergence_rate = rates.back().get<double>();
   for (const auto& s : full.at("suggestions")) {

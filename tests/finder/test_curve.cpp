@@ -30,8 +30,8 @@ TEST(RangeTestCurve, JsonRoundTripKeepsNonFiniteValues) {
   const nlohmann::json j = c;
   EXPECT_EQ(j.at("losses")[2], "nan");
   EXPECT_EQ(j.at("smoothed_losses")[2], "inf");
-  EXPECT_EQ(j.at("stop_reason"), "non-finite-loss");
-  EXPECT_EQ(j.at("mode"), "per-epoch");
+  EXPECT_EQ(j.at("stop_reason"), "non_finite_loss");
+  EXPECT_EQ(j.at("mode"), "per_epoch");
   const auto back = nlohmann::json::parse(j.dump()).get<lrtune::RangeTestCurve>();
   EXPECT_EQ(nlohmann::json(back).dump(), j.dump());
   EXPECT_TRUE(std::isnan(back.losses[2]));

@@ -47,9 +47,9 @@ TEST(DivergenceRule, RejectsFactorNotAboveOne) {
 }
 
 TEST(RangeTestStop, NamesRoundTrip) {
-  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::stopped_by_user})
-    EXPECT_EQ(lrtune::parse_stop_reason(lrtune::stop_reason_name(r)), r);
-  EXPECT_THROW(lrtune::parse_stop_reason("exploded"), std::invalid_argument);
+  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::cancelled})
+    EXPECT_EQ(lrtune::range_test_stop_from_name(lrtune::stop_reason_name(r)), r);
+  EXPECT_THROW(lrtune::range_test_stop_from_name("exploded"), std::invalid_argument);
 }
 
 }  // namespace

@@ -170,7 +170,7 @@ TEST(LRFinder, RestoresAfterACancelledSweep) {
     if (i == 6) cancel = true;
   };
   const auto curve = LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options).run();
-  EXPECT_EQ(curve.stop_reason, lrtune::RangeTestStop::stopped_by_user);
+  EXPECT_EQ(curve.stop_reason, lrtune::RangeTestStop::cancelled);
   EXPECT_EQ(curve.size(), 7u);
   expect_restored(t, before);
 }

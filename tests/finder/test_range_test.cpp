@@ -119,7 +119,7 @@ TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
         return parabola_step(lr);
       },
       o);
-  EXPECT_EQ(curve.stop_reason, RangeTestStop::stopped_by_user);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::cancelled);
   EXPECT_EQ(curve.size(), 5u);
   EXPECT_EQ(curve.stop_index, 4);
 
@@ -128,7 +128,7 @@ TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
   o2.on_point = [&](std::size_t, double, double, double) { ++points; };
   o2.should_stop = [&] { return points >= 3; };
   curve = lrtune::run_range_test(parabola_step, o2);
-  EXPECT_EQ(curve.stop_reason, RangeTestStop::stopped_by_user);
+  EXPECT_EQ(curve.stop_reason, RangeTestStop::cancelled);
   EXPECT_EQ(curve.size(), 3u);
 }
 

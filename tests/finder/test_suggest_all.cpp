@@ -107,8 +107,8 @@ TEST(SuggestAll, ASuggestionBelowTheSweptRangeSaysSoInTextAndJson) {
 }
 
 TEST(SuggestAll, RuleNamesRoundTrip) {
-  for (auto r : lrtune::all_rules()) EXPECT_EQ(lrtune::parse_rule(lrtune::rule_name(r)), r);
-  EXPECT_THROW(lrtune::parse_rule("valey"), std::invalid_argument);
+  for (auto r : lrtune::all_rules()) EXPECT_EQ(lrtune::rule_from_name(lrtune::rule_name(r)), r);
+  EXPECT_THROW(lrtune::rule_from_name("valey"), std::invalid_argument);
 }
 
 }  // namespace

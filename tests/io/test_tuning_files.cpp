@@ -16,7 +16,7 @@ TEST(TuningFiles, CandidatesCsvHasOneRowPerCandidateAndRung) {
             "candidate,learning_rate,rung,rung_epochs,epochs_trained,score,outcome,picked\n"
             "0,1e-05,0,4,4,0.66,cut,0\n"
             "1,0.0001,0,4,4,0.51,promoted,0\n"
-            "1,0.0001,1,8,8,0.48,max-epochs,0\n"
+            "1,0.0001,1,8,8,0.48,max_epochs,0\n"
             "2,0.001,0,4,4,0.45,promoted,1\n"
             "2,0.001,1,8,8,0.44,promoted,1\n"
             "3,0.1,0,4,2,0.9,diverged,0\n");

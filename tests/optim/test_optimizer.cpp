@@ -60,7 +60,7 @@ TEST(OptimizerGolden, MatchesReferenceEveryStep) {
   int checked = 0;
   for (const auto& c : golden()["cases"]) {
     SCOPED_TRACE(describe(c));
-    const UpdateForm form = lrtune::parse_update_form(c["form"].get<std::string>());
+    const UpdateForm form = lrtune::update_form_from_name(c["form"].get<std::string>());
     auto optimizer = lrtune::make_optimizer(c["optimizer"].get<std::string>(), form, c["options"]);
     std::vector<float> w = initial;
     const auto lrs = c["learning_rates"].get<std::vector<double>>();
@@ -298,7 +298,7 @@ TEST(OptimizerFactory, UnknownNamesAndKeysListTheValidOnes) {
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown hyper-parameter 'dampening'")));
   EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"amsgrad", 1}}); },
               ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("true or false")));
-  EXPECT_THROW(lrtune::parse_update_form("tf"), std::invalid_argument);
+  EXPECT_THROW(lrtune::update_form_from_name("tf"), std::invalid_argument);
   EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"update_form", "pytorch"}}), std::invalid_argument);
   EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"name", "sgd"}}), std::invalid_argument);
   EXPECT_EQ(lrtune::make_optimizer("Adam")->name(), "adam");

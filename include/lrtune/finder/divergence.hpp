@@ -11,9 +11,10 @@
 namespace lrtune {
 
 // Why a range test ended.
-enum class RangeTestStop { completed, diverged, non_finite_loss, stopped_by_user };
-std::string_view stop_reason_name(RangeTestStop reason);  // "completed", "diverged", "non-finite-loss", "stopped-by-user"
-RangeTestStop parse_stop_reason(std::string_view name);    // throws std::invalid_argument
+// cancelled: the caller's cancel flag (Ctrl-C), as train's StopReason::cancelled.
+enum class RangeTestStop { completed, diverged, non_finite_loss, cancelled };
+std::string_view stop_reason_name(RangeTestStop reason);  // "completed", "diverged", "non_finite_loss", "cancelled"
+RangeTestStop range_test_stop_from_name(std::string_view name);  // throws std::invalid_argument
 
 // fastai and Lightning stop when smoothed > 4 x best (pytorch-lr-finder uses 5).
 struct DivergenceRule {

@@ -19,7 +19,7 @@ enum class SuggestionRule { minimum, steep, valley, slide, stable_minimum };
 // "minimum", "steep", "valley", "slide", "stable-minimum".
 std::string_view rule_name(SuggestionRule rule);
 // Inverse of rule_name; throws std::invalid_argument naming the valid names.
-SuggestionRule parse_rule(std::string_view name);
+SuggestionRule rule_from_name(std::string_view name);
 // All rules in a fixed order (the order of suggest_all's result).
 const std::vector<SuggestionRule>& all_rules();
 

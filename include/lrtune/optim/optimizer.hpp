@@ -18,8 +18,8 @@ namespace lrtune {
 enum class UpdateForm { keras, pytorch };
 
 // "keras" / "pytorch", and back (the latter throws std::invalid_argument on anything else).
-std::string_view to_string(UpdateForm form);
-UpdateForm parse_update_form(std::string_view text);
+std::string_view update_form_name(UpdateForm form);
+UpdateForm update_form_from_name(std::string_view text);  // throws, listing the valid names
 
 // Everything an optimizer needs to continue exactly where it was: the step counter
 // and each state slot (moments, accumulators), each the size of the parameter buffer

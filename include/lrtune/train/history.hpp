@@ -18,7 +18,9 @@ enum class StopReason {
   non_finite_loss,   // a batch loss was NaN or inf (TerminateOnNaN semantics)
   cancelled,         // the caller's cancel flag was raised (e.g. Ctrl-C); the partial epoch is not recorded
 };
-std::string_view to_string(StopReason reason);
+// "completed", "early_stopping", "non_finite_loss", "cancelled" (the range test's spelling too).
+std::string_view stop_reason_name(StopReason reason);
+StopReason stop_reason_from_name(std::string_view name);
 
 class History {
  public:

@@ -96,7 +96,7 @@ enum class CandidateStatus {
   diverged,       // validation or training loss became non-finite
   cancelled,      // the user stopped the search
 };
-std::string to_string(CandidateStatus status);
+std::string_view candidate_status_name(CandidateStatus status);  // lower_snake, as the enumerators
 
 struct TuningCandidate {
   double learning_rate = 0.0;
