@@ -105,6 +105,215 @@ VectorD take(const VectorD& y, const std::vector<Index>& positions) {
 }
 
 
+// The steps of prepare(Table), in its order; each logs what it did.
+
+// 1. The feature columns and the target, in file order; the other columns are logged as not used.
+Table select_columns(const Table& raw, const std::vector<std::string>& features, const PrepareOptions& o,
+                     StepLog& log) {
+  std::vector<std::string> used = features;
+  used.push_back(o.target);
+  Table table = raw.select(used, "feature_columns");
+  std::vector<std::string> left_out;
+  const std::unordered_set<std::string_view> used_names(used.begin(), used.end());
+  for (const auto& c : raw.columns) {
+    if (!used_names.contains(c.name)) left_out.push_back(c.name);
+  }
+  log.push_back({"select_columns",
+                 fmt::format("{} feature columns, target \"{}\"; not used: {}", features.size(), o.target,
+                             left_out.empty() ? "none" : fmt::format("\"{}\"", fmt::join(left_out, "\", \""))),
+                 {{"features", features}, {"target", o.target}, {"not_used", left_out}}});
+  return table;
+}
+
+// 2. Missing values that must go before the split: every incomplete row (kDropRows), else the
+// rows without a target value. No row left is an error naming the emptiest columns.
+Table drop_rows_before_split(const Table& table, const Table& raw, const PrepareOptions& o, StepLog& log) {
+  Table kept;
+  if (o.missing == MissingPolicy::kDropRows) {
+    kept = drop_missing_rows(table, {}, &log);
+  } else {
+    kept = drop_missing_rows(table, {o.target}, &log);
+    log.back().text = "rows without a target value: " + log.back().text;
+  }
+  if (kept.rows() == 0) {
+    std::vector<std::string> counts;  // the drop step's missing cells per column
+    for (const auto& [name, count] : log.back().details.at("missing_per_column").items())
+      counts.push_back(fmt::format("\"{}\" {}", name, count.get<Index>()));
+    throw DataError(fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
+                                "(missing cells per column: {}); impute them or leave out the emptiest columns",
+                                raw.source, raw.rows(), fmt::join(counts, ", ")));
+  }
+  return kept;
+}
+
+// 3. The target step's record: the rule and, for classes, their balance over the kept rows.
+void log_target(const Target& target, const PrepareOptions& o, Index rows, StepLog& log) {
+  nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
+                            {"counts", target.class_counts}};
+  std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), to_string(o.target_rule.kind));
+  if (o.target_rule.kind == TargetKind::kBinary) {
+    text += fmt::format(": {} positive, {} negative of {}", target.class_counts[1], target.class_counts[0], rows);
+  } else if (o.target_rule.kind == TargetKind::kMulticlass) {
+    text += fmt::format(": {} classes", target.classes.size());
+  }
+  log.push_back({"target", text, details});
+}
+
+// The positions (into the kept table) of the rows of each part, in split order.
+struct PartPositions {
+  std::vector<Index> train, validation, test;
+};
+
+// 4a. Train/test by seed (stratified by the target's classes when asked).
+SplitIndices split_train_test(const Target& target, Index rows, const PrepareOptions& o, const std::string& source) {
+  try {
+    if (!o.stratify) return train_test_split_indices(rows, o.test_size, o.split_seed);
+    if (o.target_rule.kind == TargetKind::kRegression) {
+      throw DataError("stratify: a regression target has no classes to stratify by");
+    }
+    std::vector<Index> labels(static_cast<std::size_t>(rows));
+    for (Index i = 0; i < rows; ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
+    return stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
+  } catch (const std::invalid_argument& e) {
+    throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()));
+  }
+}
+
+// 4. Split by seed; validation drawn from the train part with its own seed.
+PartPositions split_rows(const Target& target, Index rows, const PrepareOptions& o, const std::string& source,
+                         StepLog& log) {
+  const SplitIndices split = split_train_test(target, rows, o, source);
+  PartPositions parts{split.train, {}, split.test};
+  if (o.validation_size > 0.0) {
+    try {
+      SplitIndices v = validation_split_indices(split.train, o.validation_size, o.validation_seed);
+      parts.train = std::move(v.train);
+      parts.validation = std::move(v.test);
+    } catch (const std::invalid_argument& e) {
+      throw DataError(fmt::format("{}: validation split (validation_size {}): {}", source, o.validation_size,
+                                  e.what()));
+    }
+  }
+  log.push_back({"split",
+                 fmt::format("{} train, {} validation, {} test rows ({}test_size {}, seed {}{})", parts.train.size(),
+                             parts.validation.size(), parts.test.size(), o.stratify ? "stratified, " : "",
+                             o.test_size, o.split_seed,
+                             o.validation_size > 0.0 ? fmt::format("; validation_size {}, seed {}", o.validation_size,
+                                                                   o.validation_seed)
+                                                     : ""),
+                 {{"train", parts.train.size()},
+                  {"validation", parts.validation.size()},
+                  {"test", parts.test.size()},
+                  {"test_size", o.test_size},
+                  {"seed", o.split_seed},
+                  {"stratify", o.stratify},
+                  {"validation_size", o.validation_size},
+                  {"validation_seed", o.validation_seed}}});
+  return parts;
+}
+
+// The tables of the three parts.
+struct PartTables {
+  Table train, validation, test;
+};
+
+// 5. Imputation fitted on train only, applied to every part; each transform's record names its part.
+void impute_parts(PartTables& parts, bool has_validation, const std::vector<std::string>& features,
+                  const PrepareOptions& o, FittedPreprocessing& fitted, StepLog& log) {
+  const Table train_features = parts.train.select(features);
+  Imputer imputer = Imputer::fit(train_features, o.impute, &log);
+  parts.train = imputer.transform(parts.train, &log);
+  log.back().text = "train: " + log.back().text;
+  if (has_validation) {
+    parts.validation = imputer.transform(parts.validation, &log);
+    log.back().text = "validation: " + log.back().text;
+  }
+  parts.test = imputer.transform(parts.test, &log);
+  log.back().text = "test: " + log.back().text;
+  fitted.imputer = std::move(imputer);
+}
+
+// 6a. Encoders fitted on train; numeric features first, encoded last, each in file order.
+void fit_encoder(const Table& table, const Table& train, const std::vector<std::string>& features,
+                 const PrepareOptions& o, FittedPreprocessing& fitted, StepLog& log) {
+  std::vector<std::string> categorical;
+  const ColumnIndex index(table);
+  for (const auto& name : features) {
+    const Column& c = index.column(name);
+    fitted.source_columns.push_back({name, c.type});
+    (c.type == ColumnType::kNumeric ? fitted.numeric_features : categorical).push_back(name);
+  }
+  fitted.encoder = CategoricalEncoder::fit(train, categorical, o.encoder, &log);
+  fitted.feature_names = fitted.numeric_features;
+  for (const auto& n : fitted.encoder.output_names()) fitted.feature_names.push_back(n);
+}
+
+// 6b. The parts' matrices, unscaled; levels of validation or test that train lacks are a warning.
+void build_part_matrices(const PartTables& parts, const std::string& source, PreparedData& data) {
+  const FittedPreprocessing& fitted = data.preprocessing;
+  data.x_train = build_matrix(parts.train, fitted.numeric_features, fitted.encoder);
+  std::vector<UnseenLevels> unseen_validation, unseen_test;
+  data.x_validation = build_matrix(parts.validation, fitted.numeric_features, fitted.encoder, &unseen_validation);
+  data.x_test = build_matrix(parts.test, fitted.numeric_features, fitted.encoder, &unseen_test);
+  if (!unseen_validation.empty() || !unseen_test.empty()) {
+    const char* parts_named = unseen_test.empty()         ? "validation split"
+                              : unseen_validation.empty() ? "test split"
+                                                          : "validation and test splits";
+    merge_unseen_levels(unseen_validation, unseen_test);
+    data.warnings.push_back(fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
+                                        "(--unknown-levels error refuses them): {}",
+                                        source, parts_named, describe_unseen_levels(unseen_validation)));
+  }
+}
+
+// 7. Scaler fitted on train only; features constant on train are a warning (named, at most five).
+void scale_matrices(const PrepareOptions& o, PreparedData& data) {
+  FittedPreprocessing& fitted = data.preprocessing;
+  fitted.scaler = Scaler::fit(o.scaler, data.x_train, fitted.feature_names);
+  fitted.scaler.transform_in_place(data.x_train);
+  fitted.scaler.transform_in_place(data.x_validation);
+  fitted.scaler.transform_in_place(data.x_test);
+  nlohmann::json details = {{"kind", to_string(o.scaler)}, {"features", fitted.feature_names}};
+  const nlohmann::json sj = fitted.scaler.to_json();
+  details["offset"] = sj["offset"];
+  details["scale"] = sj["scale"];
+  std::vector<std::string> constant;
+  for (const Index j : fitted.scaler.constant_features())
+    constant.push_back(fitted.feature_names[static_cast<std::size_t>(j)]);
+  details["constant_features"] = constant;
+  data.steps.push_back({"scale",
+                        fmt::format("{} scaler fitted on {} train rows, {} features", to_string(o.scaler),
+                                    data.x_train.rows(), data.x_train.cols()),
+                        details});
+  if (!constant.empty()) {
+    constexpr std::size_t kNamed = 5;
+    const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
+    data.warnings.push_back(fmt::format("{} feature{} constant on the {} train rows, left unscaled (only shifted): "
+                                        "\"{}\"{}",
+                                        constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(),
+                                        fmt::join(named, "\", \""),
+                                        constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed)
+                                                                 : ""));
+  }
+}
+
+// 8. The target's summary: its rule and, for classes, the balance over all rows and per part.
+TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PreparedData& data,
+                             bool has_validation) {
+  TargetSummary ts;
+  ts.column = o.target;
+  ts.rule = o.target_rule.to_string();
+  ts.kind = o.target_rule.kind;
+  ts.classes = target.classes;
+  if (!target.classes.empty()) {
+    ts.all = target.class_counts;
+    ts.train = class_counts(data.y_train, target.classes.size());
+    if (has_validation) ts.validation = class_counts(data.y_validation, target.classes.size());
+    ts.test = class_counts(data.y_test, target.classes.size());
+  }
+  return ts;
+}
+
 }  // namespace
 
 PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
@@ -122,180 +331,31 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.summary = summarize(raw);
   StepLog& log = data.steps;
 
-  // 1. Columns.
   const std::vector<std::string> features = feature_columns(raw, o);
-  std::vector<std::string> used = features;
-  used.push_back(o.target);
-  Table table = raw.select(used, "feature_columns");
-  {
-    std::vector<std::string> left_out;
-    const std::unordered_set<std::string_view> used_names(used.begin(), used.end());
-    for (const auto& c : raw.columns) {
-      if (!used_names.contains(c.name)) left_out.push_back(c.name);
-    }
-    log.push_back({"select_columns",
-                   fmt::format("{} feature columns, target \"{}\"; not used: {}", features.size(), o.target,
-                               left_out.empty() ? "none" : fmt::format("\"{}\"", fmt::join(left_out, "\", \""))),
-                   {{"features", features}, {"target", o.target}, {"not_used", left_out}}});
-  }
+  Table table = select_columns(raw, features, o, log);
+  table = drop_rows_before_split(table, raw, o, log);
 
-  // 2. Missing values that must go before the split.
-  if (o.missing == MissingPolicy::kDropRows) {
-    table = drop_missing_rows(table, {}, &log);
-  } else {
-    table = drop_missing_rows(table, {o.target}, &log);
-    log.back().text = "rows without a target value: " + log.back().text;
-  }
-  if (table.rows() == 0) {
-    std::vector<std::string> counts;  // the drop step's missing cells per column
-    for (const auto& [name, count] : log.back().details.at("missing_per_column").items())
-      counts.push_back(fmt::format("\"{}\" {}", name, count.get<Index>()));
-    throw DataError(fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
-                                "(missing cells per column: {}); impute them or leave out the emptiest columns",
-                                raw.source, raw.rows(), fmt::join(counts, ", ")));
-  }
-
-  // 3. Target over the whole kept table (the rule does not depend on the split).
+  // The target over the whole kept table (the rule does not depend on the split).
   const Target target = make_target(table.column(o.target), o.target_rule, raw.source);
-  {
-    nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
-                              {"counts", target.class_counts}};
-    std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), to_string(o.target_rule.kind));
-    if (o.target_rule.kind == TargetKind::kBinary) {
-      text += fmt::format(": {} positive, {} negative of {}", target.class_counts[1], target.class_counts[0],
-                          table.rows());
-    } else if (o.target_rule.kind == TargetKind::kMulticlass) {
-      text += fmt::format(": {} classes", target.classes.size());
-    }
-    log.push_back({"target", text, details});
-  }
+  log_target(target, o, table.rows(), log);
 
-  // 4. Split by seed; validation drawn from the train part with its own seed.
-  SplitIndices split;
-  try {
-    if (o.stratify) {
-      if (o.target_rule.kind == TargetKind::kRegression) {
-        throw DataError("stratify: a regression target has no classes to stratify by");
-      }
-      std::vector<Index> labels(static_cast<std::size_t>(table.rows()));
-      for (Index i = 0; i < table.rows(); ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
-      split = stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
-    } else {
-      split = train_test_split_indices(table.rows(), o.test_size, o.split_seed);
-    }
-  } catch (const std::invalid_argument& e) {
-    throw DataError(fmt::format("{}: split (test_size {}): {}", raw.source, o.test_size, e.what()));
-  }
-  std::vector<Index> train_positions = split.train;
-  std::vector<Index> validation_positions;
-  if (o.validation_size > 0.0) {
-    try {
-      const SplitIndices v = validation_split_indices(split.train, o.validation_size, o.validation_seed);
-      train_positions = v.train;
-      validation_positions = v.test;
-    } catch (const std::invalid_argument& e) {
-      throw DataError(fmt::format("{}: validation split (validation_size {}): {}", raw.source, o.validation_size,
-                                  e.what()));
-    }
-  }
-  log.push_back({"split",
-                 fmt::format("{} train, {} validation, {} test rows ({}test_size {}, seed {}{})",
-                             train_positions.size(), validation_positions.size(), split.test.size(),
-                             o.stratify ? "stratified, " : "", o.test_size, o.split_seed,
-                             o.validation_size > 0.0 ? fmt::format("; validation_size {}, seed {}", o.validation_size,
-                                                                   o.validation_seed)
-                                                     : ""),
-                 {{"train", train_positions.size()},
-                  {"validation", validation_positions.size()},
-                  {"test", split.test.size()},
-                  {"test_size", o.test_size},
-                  {"seed", o.split_seed},
-                  {"stratify", o.stratify},
-                  {"validation_size", o.validation_size},
-                  {"validation_seed", o.validation_seed}}});
+  const PartPositions positions = split_rows(target, table.rows(), o, raw.source, log);
+  const bool has_validation = !positions.validation.empty();
+  PartTables parts{table.take(positions.train), table.take(positions.validation), table.take(positions.test)};
+  data.train_rows = parts.train.row_labels;
+  data.validation_rows = parts.validation.row_labels;
+  data.test_rows = parts.test.row_labels;
+  data.y_train = take(target.values, positions.train);
+  data.y_validation = take(target.values, positions.validation);
+  data.y_test = take(target.values, positions.test);
 
-  Table train = table.take(train_positions);
-  Table validation = table.take(validation_positions);
-  Table test = table.take(split.test);
-  data.train_rows = train.row_labels;
-  data.validation_rows = validation.row_labels;
-  data.test_rows = test.row_labels;
-  data.y_train = take(target.values, train_positions);
-  data.y_validation = take(target.values, validation_positions);
-  data.y_test = take(target.values, split.test);
-
-  // 5. Imputation fitted on train only.
   FittedPreprocessing& fitted = data.preprocessing;
   fitted.missing = o.missing;
-  if (o.missing == MissingPolicy::kImpute) {
-    const Table train_features = train.select(features);
-    Imputer imputer = Imputer::fit(train_features, o.impute, &log);
-    train = imputer.transform(train, &log);
-    log.back().text = "train: " + log.back().text;
-    if (!validation_positions.empty()) {
-      validation = imputer.transform(validation, &log);
-      log.back().text = "validation: " + log.back().text;
-    }
-    test = imputer.transform(test, &log);
-    log.back().text = "test: " + log.back().text;
-    fitted.imputer = std::move(imputer);
-  }
-
-  // 6. Encoders fitted on train; numeric features first, encoded last, each in file order.
-  std::vector<std::string> categorical;
-  const ColumnIndex index(table);
-  for (const auto& name : features) {
-    const Column& c = index.column(name);
-    fitted.source_columns.push_back({name, c.type});
-    (c.type == ColumnType::kNumeric ? fitted.numeric_features : categorical).push_back(name);
-  }
-  fitted.encoder = CategoricalEncoder::fit(train, categorical, o.encoder, &log);
-  fitted.feature_names = fitted.numeric_features;
-  for (const auto& n : fitted.encoder.output_names()) fitted.feature_names.push_back(n);
+  if (o.missing == MissingPolicy::kImpute) impute_parts(parts, has_validation, features, o, fitted, log);
+  fit_encoder(table, parts.train, features, o, fitted, log);
   data.feature_names = fitted.feature_names;
-
-  data.x_train = build_matrix(train, fitted.numeric_features, fitted.encoder);
-  std::vector<UnseenLevels> unseen_validation, unseen_test;
-  data.x_validation = build_matrix(validation, fitted.numeric_features, fitted.encoder, &unseen_validation);
-  data.x_test = build_matrix(test, fitted.numeric_features, fitted.encoder, &unseen_test);
-  if (!unseen_validation.empty() || !unseen_test.empty()) {
-    const char* parts = unseen_test.empty() ? "validation split" : unseen_validation.empty() ? "test split"
-                                                                                             : "validation and test splits";
-    merge_unseen_levels(unseen_validation, unseen_test);
-    data.warnings.push_back(fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
-                                        "(--unknown-levels error refuses them): {}",
-                                        raw.source, parts, describe_unseen_levels(unseen_validation)));
-  }
-
-  // 7. Scaler fitted on train only.
-  fitted.scaler = Scaler::fit(o.scaler, data.x_train, fitted.feature_names);
-  fitted.scaler.transform_in_place(data.x_train);
-  fitted.scaler.transform_in_place(data.x_validation);
-  fitted.scaler.transform_in_place(data.x_test);
-  {
-    nlohmann::json details = {{"kind", to_string(o.scaler)}, {"features", fitted.feature_names}};
-    const nlohmann::json sj = fitted.scaler.to_json();
-    details["offset"] = sj["offset"];
-    details["scale"] = sj["scale"];
-    std::vector<std::string> constant;
-    for (const Index j : fitted.scaler.constant_features())
-      constant.push_back(fitted.feature_names[static_cast<std::size_t>(j)]);
-    details["constant_features"] = constant;
-    log.push_back({"scale",
-                   fmt::format("{} scaler fitted on {} train rows, {} features", to_string(o.scaler),
-                               data.x_train.rows(), data.x_train.cols()),
-                   details});
-    if (!constant.empty()) {
-      constexpr std::size_t kNamed = 5;
-      const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
-      data.warnings.push_back(fmt::format("{} feature{} constant on the {} train rows, left unscaled (only shifted): "
-                                          "\"{}\"{}",
-                                          constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(),
-                                          fmt::join(named, "\", \""),
-                                          constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed)
-                                                                   : ""));
-    }
-  }
+  build_part_matrices(parts, raw.source, data);
+  scale_matrices(o, data);
   if (data.x_train.cols() > data.x_train.rows()) {
     data.warnings.push_back(fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
                                         "exactly, so judge it on the test split",
@@ -305,19 +365,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   fitted.target = o.target;
   fitted.target_rule = o.target_rule;
   fitted.target_classes = target.classes;
-
-  TargetSummary ts;
-  ts.column = o.target;
-  ts.rule = o.target_rule.to_string();
-  ts.kind = o.target_rule.kind;
-  ts.classes = target.classes;
-  if (!target.classes.empty()) {
-    ts.all = target.class_counts;
-    ts.train = class_counts(data.y_train, target.classes.size());
-    if (!validation_positions.empty()) ts.validation = class_counts(data.y_validation, target.classes.size());
-    ts.test = class_counts(data.y_test, target.classes.size());
-  }
-  data.summary.target = ts;
+  data.summary.target = target_summary(target, o, data, has_validation);
   return data;
 }
 

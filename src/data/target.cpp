@@ -129,108 +129,103 @@ TargetRule TargetRule::from_json(const nlohmann::json& j) {
   return positive(j.at("positive_class").get<std::string>());
 }
 
-Target make_target(const Column& column, const TargetRule& rule, const std::string& source) {
-  const std::string where = source.empty() ? "" : source + ": ";
-  if (const Index m = column.missing_count(); m > 0) {
-    throw DataError(fmt::format("{}target column \"{}\" has {} missing values; expected none (drop those rows first)",
-                                where, column.name, m));
-  }
-  Target target;
-  target.column = column.name;
-  target.rule = rule;
-  const Index n = column.size();
-  target.values.resize(n);
-  const bool numeric = column.type == ColumnType::kNumeric;
+namespace {
 
-  if (rule.kind == TargetKind::kRegression) {
-    if (!numeric) {
-      throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
-                                  column.name));
-    }
-    for (Index i = 0; i < n; ++i) target.values[i] = column.numbers[static_cast<std::size_t>(i)];
-    return target;
-  }
+// make_target's parts, one per kind of rule; `where` is "<source>: " or empty, and
+// target.values is already sized to the column.
 
-  if (rule.kind == TargetKind::kMulticlass) {
-    if (numeric) {
-      std::map<double, Index> labels;
-      for (double v : column.numbers) {
-        if (v != std::floor(v) || !std::isfinite(v)) {
-          throw DataError(fmt::format("{}target column \"{}\" holds {}; multiclass labels must be integers or text",
-                                      where, column.name, v));
-        }
-        ++labels[v];
-      }
-      std::map<double, Index> position;
-      for (const auto& [v, count] : labels) {
-        position[v] = static_cast<Index>(target.classes.size());
-        target.classes.push_back(number_text(v));
-        target.class_counts.push_back(count);
-      }
-      for (Index i = 0; i < n; ++i) {
-        target.values[i] = static_cast<double>(position[column.numbers[static_cast<std::size_t>(i)]]);
-      }
-    } else {
-      std::map<std::string, Index> labels;
-      for (const auto& s : column.strings) ++labels[s];
-      std::map<std::string, Index> position;
-      for (const auto& [s, count] : labels) {
-        position[s] = static_cast<Index>(target.classes.size());
-        target.classes.push_back(s);
-        target.class_counts.push_back(count);
-      }
-      for (Index i = 0; i < n; ++i) {
-        target.values[i] = static_cast<double>(position[column.strings[static_cast<std::size_t>(i)]]);
-      }
-    }
-    // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
-    if (target.classes.size() < 2) {
-      throw DataError(fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2",
-                                  where, column.name,
-                                  target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())));
-    }
-    return target;
+void regression_values(const Column& column, const std::string& where, Target& target) {
+  if (column.type != ColumnType::kNumeric) {
+    throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
+                                column.name));
   }
+  for (Index i = 0; i < column.size(); ++i) target.values[i] = column.numbers[static_cast<std::size_t>(i)];
+}
 
-  // Binary.
-  std::string positive_name;
-  if (rule.op) {
-    if (!numeric) {
-      throw DataError(fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
-                                  "a class name such as \"{}\"",
-                                  where, rule.to_string(), column.name,
-                                  column.levels().empty() ? "" : column.levels().front()));
+// The distinct labels of `labels` in sorted order become the classes (named by `name`); each
+// row's value is its label's class number.
+template <class Label, class Name>
+void number_classes(const std::vector<Label>& labels, Name name, Target& target) {
+  std::map<Label, Index> counts;
+  for (const auto& label : labels) ++counts[label];
+  std::map<Label, Index> position;
+  for (const auto& [label, count] : counts) {
+    position[label] = static_cast<Index>(target.classes.size());
+    target.classes.push_back(name(label));
+    target.class_counts.push_back(count);
+  }
+  for (std::size_t i = 0; i < labels.size(); ++i) {
+    target.values[static_cast<Index>(i)] = static_cast<double>(position[labels[i]]);
+  }
+}
+
+void multiclass_values(const Column& column, const std::string& where, Target& target) {
+  if (column.type == ColumnType::kNumeric) {
+    for (const double v : column.numbers) {
+      if (v != std::floor(v) || !std::isfinite(v)) {
+        throw DataError(fmt::format("{}target column \"{}\" holds {}; multiclass labels must be integers or text",
+                                    where, column.name, v));
+      }
     }
-    for (Index i = 0; i < n; ++i) {
-      target.values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
-    }
-    positive_name = fmt::format("{} {} {}", column.name, to_string(*rule.op), rule.threshold);
+    number_classes(column.numbers, number_text, target);
   } else {
-    bool found = false;
-    if (numeric) {
-      const auto value = parse_number(rule.positive_class);
-      if (!value) {
-        throw DataError(fmt::format("{}target class \"{}\" is not a number, but column \"{}\" is numeric", where,
-                                    rule.positive_class, column.name));
-      }
-      for (Index i = 0; i < n; ++i) {
-        const bool hit = column.numbers[static_cast<std::size_t>(i)] == *value;
-        target.values[i] = hit ? 1.0 : 0.0;
-        found |= hit;
-      }
-    } else {
-      for (Index i = 0; i < n; ++i) {
-        const bool hit = column.strings[static_cast<std::size_t>(i)] == rule.positive_class;
-        target.values[i] = hit ? 1.0 : 0.0;
-        found |= hit;
-      }
-    }
-    if (!found) {
-      throw DataError(fmt::format("{}target class \"{}\" does not occur in column \"{}\"", where,
+    number_classes(column.strings, [](const std::string& s) { return s; }, target);
+  }
+  // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
+  if (target.classes.size() < 2) {
+    throw DataError(fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2",
+                                where, column.name,
+                                target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())));
+  }
+}
+
+// Binary by comparison: 1 where `value op threshold` holds. Returns the positive class's name.
+std::string mark_comparison(const Column& column, const TargetRule& rule, const std::string& where, VectorD& values) {
+  if (column.type != ColumnType::kNumeric) {
+    throw DataError(fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
+                                "a class name such as \"{}\"",
+                                where, rule.to_string(), column.name,
+                                column.levels().empty() ? "" : column.levels().front()));
+  }
+  for (Index i = 0; i < column.size(); ++i) {
+    values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
+  }
+  return fmt::format("{} {} {}", column.name, to_string(*rule.op), rule.threshold);
+}
+
+// Binary by class: 1 where the cell is the positive class, which must occur. Returns its name.
+std::string mark_positive_class(const Column& column, const TargetRule& rule, const std::string& where,
+                                VectorD& values) {
+  bool found = false;
+  if (column.type == ColumnType::kNumeric) {
+    const auto value = parse_number(rule.positive_class);
+    if (!value) {
+      throw DataError(fmt::format("{}target class \"{}\" is not a number, but column \"{}\" is numeric", where,
                                   rule.positive_class, column.name));
     }
-    positive_name = fmt::format("{} == {}", column.name, rule.positive_class);
+    for (Index i = 0; i < column.size(); ++i) {
+      const bool hit = column.numbers[static_cast<std::size_t>(i)] == *value;
+      values[i] = hit ? 1.0 : 0.0;
+      found |= hit;
+    }
+  } else {
+    for (Index i = 0; i < column.size(); ++i) {
+      const bool hit = column.strings[static_cast<std::size_t>(i)] == rule.positive_class;
+      values[i] = hit ? 1.0 : 0.0;
+      found |= hit;
+    }
   }
+  if (!found) {
+    throw DataError(fmt::format("{}target class \"{}\" does not occur in column \"{}\"", where, rule.positive_class,
+                                column.name));
+  }
+  return fmt::format("{} == {}", column.name, rule.positive_class);
+}
+
+void binary_values(const Column& column, const TargetRule& rule, const std::string& where, Target& target) {
+  const std::string positive_name = rule.op ? mark_comparison(column, rule, where, target.values)
+                                            : mark_positive_class(column, rule, where, target.values);
+  const Index n = column.size();
   Index positives = 0;
   for (Index i = 0; i < n; ++i) positives += target.values[i] > 0.5 ? 1 : 0;
   if (positives == 0 || positives == n) {
@@ -240,6 +235,27 @@ Target make_target(const Column& column, const TargetRule& rule, const std::stri
   }
   target.classes = {"not (" + positive_name + ")", positive_name};
   target.class_counts = {n - positives, positives};
+}
+
+}  // namespace
+
+Target make_target(const Column& column, const TargetRule& rule, const std::string& source) {
+  const std::string where = source.empty() ? "" : source + ": ";
+  if (const Index m = column.missing_count(); m > 0) {
+    throw DataError(fmt::format("{}target column \"{}\" has {} missing values; expected none (drop those rows first)",
+                                where, column.name, m));
+  }
+  Target target;
+  target.column = column.name;
+  target.rule = rule;
+  target.values.resize(column.size());
+  if (rule.kind == TargetKind::kRegression) {
+    regression_values(column, where, target);
+  } else if (rule.kind == TargetKind::kMulticlass) {
+    multiclass_values(column, where, target);
+  } else {
+    binary_values(column, rule, where, target);
+  }
   return target;
 }
 

@@ -169,6 +169,80 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
   return out + "]";
 }
 
+// decode_model's checks, in the order it makes them. Each throws the ModelFileError below or a
+// std::invalid_argument that decode_model words the same way.
+
+ModelFileError unusable(std::string_view source, std::string_view what) {
+  return ModelFileError(one_line(fmt::format("{}: not a usable lrtune model file: {}", source, what)));
+}
+
+// The metadata says the file is an lrtune model of the format version this lrtune reads.
+void check_format(const std::map<std::string, std::string>& md, std::string_view source) {
+  if (md.empty()) throw unusable(source, "it has no __metadata__ (a safetensors file from another program?)");
+  const auto format = md.find("format");
+  if (format == md.end() || format->second != kModelFormatName) {
+    throw unusable(source, fmt::format("metadata \"format\" is {}, expected \"{}\"",
+                                       format == md.end() ? std::string("absent") : "\"" + format->second + "\"",
+                                       kModelFormatName));
+  }
+  const std::string& version = metadata_string(md, "format_version");
+  if (version != std::to_string(kModelFormatVersion)) {
+    throw unusable(source,
+                   fmt::format("format version \"{}\", this lrtune reads version {}", version, kModelFormatVersion));
+  }
+}
+
+// The tensors hold as many values as the architecture has parameters, a kernel and a bias per
+// Dense layer: compared before the model is built (allocated).
+void check_tensor_totals(const SafetensorsFile& file, const ArchitectureSpec& spec, std::string_view source) {
+  std::uint64_t file_values = 0;
+  for (const auto& t : file.tensors) file_values += t.values.size();
+  if (file_values != static_cast<std::uint64_t>(spec.parameter_count)) {
+    throw unusable(source, fmt::format("the architecture has {} parameters but the tensors hold {}",
+                                       spec.parameter_count, file_values));
+  }
+  const auto dense_layers = std::count_if(spec.layers.begin(), spec.layers.end(), [](const LayerSpec& l) {
+    return std::holds_alternative<Dense>(l);
+  });
+  if (file.tensors.size() != 2 * static_cast<std::size_t>(dense_layers)) {
+    throw unusable(source, fmt::format("{} tensors, expected a kernel and a bias per Dense layer", file.tensors.size()));
+  }
+}
+
+// The model's parameters in its flat layout: one tensor per block, by name, of the block's
+// shape, every value finite.
+std::vector<float> read_parameters(const SafetensorsFile& file, const Sequential& model, std::string_view source) {
+  std::vector<float> params(static_cast<std::size_t>(model.parameter_count()));
+  for (const auto& block : model.layout().blocks()) {
+    const SafetensorsTensor* t = file.find(block.name);
+    if (t == nullptr) throw unusable(source, fmt::format("tensor \"{}\" is missing", block.name));
+    const std::vector<std::int64_t> expected(block.shape.begin(), block.shape.end());
+    if (t->shape != expected) {
+      throw unusable(source, fmt::format("tensor \"{}\" has shape {}, expected {}", block.name, shape_text(t->shape),
+                                         shape_text(expected)));
+    }
+    // A flipped bit in a weight's exponent shows as inf or NaN; such a model predicts nothing useful.
+    if (const auto bad = std::find_if(t->values.begin(), t->values.end(), [](float v) { return !std::isfinite(v); });
+        bad != t->values.end()) {
+      throw unusable(source, fmt::format("tensor \"{}\" holds {} at index {} (a damaged file, or weights saved after "
+                                         "the training diverged)",
+                                         block.name, *bad, bad - t->values.begin()));
+    }
+    std::copy(t->values.begin(), t->values.end(), params.begin() + block.offset);
+  }
+  return params;
+}
+
+// Metadata "preprocessing" as a fitted preprocessing.
+FittedPreprocessing read_preprocessing(const std::map<std::string, std::string>& md, std::string_view source) {
+  const nlohmann::json preprocessing_json = parse_metadata_json(md, "preprocessing");
+  try {
+    return FittedPreprocessing::from_json(preprocessing_json);
+  } catch (const std::exception& error) {
+    throw unusable(source, fmt::format("metadata \"preprocessing\" is not a fitted preprocessing ({})", error.what()));
+  }
+}
+
 }  // namespace
 
 nlohmann::json architecture_to_json(const Sequential& model) {
@@ -269,78 +343,28 @@ SavedModel decode_model(std::string_view bytes, std::string_view source) {
   } catch (const SafetensorsError& error) {  // it names the source; a tensor name may hold a line break
     throw SafetensorsError(one_line(error.what()));
   }
-  const auto fail = [&](std::string_view what) -> ModelFileError {
-    return ModelFileError(one_line(fmt::format("{}: not a usable lrtune model file: {}", source, what)));
-  };
   try {
     const auto& md = file.metadata;
-    if (md.empty()) throw fail("it has no __metadata__ (a safetensors file from another program?)");
-    const auto format = md.find("format");
-    if (format == md.end() || format->second != kModelFormatName) {
-      throw fail(fmt::format("metadata \"format\" is {}, expected \"{}\"",
-                             format == md.end() ? std::string("absent") : "\"" + format->second + "\"",
-                             kModelFormatName));
-    }
-    const std::string& version = metadata_string(md, "format_version");
-    if (version != std::to_string(kModelFormatVersion)) {
-      throw fail(fmt::format("format version \"{}\", this lrtune reads version {}", version, kModelFormatVersion));
-    }
-
+    check_format(md, source);
     const ArchitectureSpec spec = parse_architecture(parse_metadata_json(md, "architecture"));
-    // Compare sizes with what the file really holds before building (allocating) the model.
-    std::uint64_t file_values = 0;
-    for (const auto& t : file.tensors) file_values += t.values.size();
-    if (file_values != static_cast<std::uint64_t>(spec.parameter_count)) {
-      throw fail(fmt::format("the architecture has {} parameters but the tensors hold {}", spec.parameter_count,
-                             file_values));
-    }
-    if (file.tensors.size() != 2 * static_cast<std::size_t>(std::count_if(spec.layers.begin(), spec.layers.end(), [](const LayerSpec& l) {
-          return std::holds_alternative<Dense>(l);
-        }))) {
-      throw fail(fmt::format("{} tensors, expected a kernel and a bias per Dense layer", file.tensors.size()));
-    }
+    check_tensor_totals(file, spec, source);
     Sequential model(spec.input_dim, spec.layers, 0);
 
     const Loss loss = loss_from_name(metadata_string(md, "loss"));
     check_loss_output(loss, model.output_activation());
+    model.set_parameters(read_parameters(file, model, source));
 
-    std::vector<float> params(static_cast<std::size_t>(model.parameter_count()));
-    for (const auto& block : model.layout().blocks()) {
-      const SafetensorsTensor* t = file.find(block.name);
-      if (t == nullptr) throw fail(fmt::format("tensor \"{}\" is missing", block.name));
-      const std::vector<std::int64_t> expected(block.shape.begin(), block.shape.end());
-      if (t->shape != expected) {
-        throw fail(fmt::format("tensor \"{}\" has shape {}, expected {}", block.name, shape_text(t->shape),
-                               shape_text(expected)));
-      }
-      // A flipped bit in a weight's exponent shows as inf or NaN; such a model predicts nothing useful.
-      if (const auto bad = std::find_if(t->values.begin(), t->values.end(), [](float v) { return !std::isfinite(v); });
-          bad != t->values.end()) {
-        throw fail(fmt::format("tensor \"{}\" holds {} at index {} (a damaged file, or weights saved after the "
-                               "training diverged)",
-                               block.name, *bad, bad - t->values.begin()));
-      }
-      std::copy(t->values.begin(), t->values.end(), params.begin() + block.offset);
-    }
-    model.set_parameters(params);
-
-    nlohmann::json preprocessing_json = parse_metadata_json(md, "preprocessing");
-    FittedPreprocessing preprocessing;
-    try {
-      preprocessing = FittedPreprocessing::from_json(preprocessing_json);
-    } catch (const std::exception& error) {
-      throw fail(fmt::format("metadata \"preprocessing\" is not a fitted preprocessing ({})", error.what()));
-    }
+    FittedPreprocessing preprocessing = read_preprocessing(md, source);
     check_parts_agree(model, loss, preprocessing);
     nlohmann::json settings = parse_metadata_json(md, "settings");
-    if (!settings.is_object()) throw fail("metadata \"settings\" is not a JSON object");
+    if (!settings.is_object()) throw unusable(source, "metadata \"settings\" is not a JSON object");
     const auto version_it = md.find("lrtune_version");
     return SavedModel{std::move(model), loss, std::move(preprocessing), std::move(settings),
                       version_it == md.end() ? std::string() : version_it->second};
   } catch (const ModelFileError&) {
     throw;
   } catch (const std::exception& error) {
-    throw fail(error.what());
+    throw unusable(source, error.what());
   }
 }
 

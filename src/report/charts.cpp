@@ -234,6 +234,76 @@ void check_curve(const RangeTestCurve& curve, std::string_view what) {
   }
 }
 
+// The first finite value, NaN when there is none.
+double first_finite(const std::vector<double>& values) {
+  for (const double v : values) {
+    if (std::isfinite(v)) return v;
+  }
+  return kNaN;
+}
+
+// Lowers `hi` to a ceiling far above the curve's start when a diverged tail reaches past it, so
+// the tail does not flatten the rest; a curve that merely rises stays whole. Returns whether it did.
+bool clip_diverged_tail(const std::vector<double>& curve, double lo, double& hi) {
+  const double first = first_finite(curve);
+  if (!std::isfinite(first) || !std::isfinite(lo)) return false;
+  const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
+  if (hi <= ceiling) return false;
+  hi = ceiling;
+  return true;
+}
+
+// The script's plot command: one plot per line.
+std::string plot_command(const std::vector<std::string>& plots) {
+  std::string command = "  plot ";
+  for (std::size_t i = 0; i < plots.size(); ++i) command += (i ? ", \\\n       " : "") + plots[i];
+  return command + "\n";
+}
+
+// A found suggestion and the loss the smoothed curve has at its rate.
+struct PlacedSuggestion {
+  const Suggestion* suggestion;
+  double loss;
+};
+
+// The suggestions the curve found, each placed on the smoothed curve at its rate, and their
+// data-file rows (rate, loss clamped to [lo, hi], name) appended to `rows`.
+std::vector<PlacedSuggestion> place_suggestions(const RangeTestCurve& curve, double lo, double hi, std::string& rows) {
+  std::vector<PlacedSuggestion> found;
+  for (const auto& s : curve.suggestions.suggestions) {
+    if (!s.found || !(s.learning_rate > 0) || !std::isfinite(s.learning_rate)) continue;
+    const double y = loss_at(curve.learning_rates, curve.smoothed_losses, s.learning_rate);
+    found.push_back({&s, y});
+    rows += fmt::format("{} {} \"{}\"\n", dat(s.learning_rate), dat(std::clamp(y, lo, hi)), s.name);
+  }
+  return found;
+}
+
+// A point per suggestion (row k of `data`), the chosen one large and red; the others with their
+// name beside the mark, alternately above and below in rate order so that neighbours do not
+// collide (the chosen one has its label at the top).
+void add_suggestion_plots(const std::vector<PlacedSuggestion>& found, const std::string& chosen_name,
+                          const std::string& data, double lo, double hi, std::vector<std::string>& plots) {
+  std::size_t color = 1;
+  for (std::size_t k = 0; k < found.size(); ++k) {
+    const Suggestion* s = found[k].suggestion;
+    const bool chosen = s->name == chosen_name;
+    const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
+    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}", data,
+                                k, k, chosen ? 7 : 9, chosen ? 2.6 : 1.8, c,
+                                gnuplot_quote(fmt::format("{}: {}{}", s->name, rate_text(s->learning_rate), chosen ? " (chosen)" : ""))));
+    if (!chosen) {
+      const auto rank = std::count_if(found.begin(), found.end(), [&](const PlacedSuggestion& other) {
+        return other.suggestion->learning_rate < s->learning_rate;
+      });
+      const double placed = std::clamp(found[k].loss, lo, hi);
+      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
+      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
+                                  data, k, k, offset, c));
+    }
+  }
+}
+
 }  // namespace
 
 ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesystem::path& folder,
@@ -304,32 +374,10 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
 
   // y range: from the lowest loss to a ceiling that keeps a diverged tail from flattening the rest.
   auto [lo, hi] = finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
-  bool clipped = false;
-  double first = kNaN;
-  for (const double v : curve.smoothed_losses) {
-    if (std::isfinite(v)) {
-      first = v;
-      break;
-    }
-  }
-  if (std::isfinite(first) && std::isfinite(lo)) {
-    // Clip only a tail far above the start: a per-epoch test that merely rises stays whole.
-    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
-    if (hi > ceiling) {
-      hi = ceiling;
-      clipped = true;
-    }
-  }
+  const bool clipped = clip_diverged_tail(curve.smoothed_losses, lo, hi);
 
-  // The suggestions, each placed on the smoothed curve at its rate.
   std::string marks;
-  std::vector<std::pair<const Suggestion*, double>> found;
-  for (const auto& s : curve.suggestions.suggestions) {
-    if (!s.found || !(s.learning_rate > 0) || !std::isfinite(s.learning_rate)) continue;
-    const double y = loss_at(curve.learning_rates, curve.smoothed_losses, s.learning_rate);
-    found.emplace_back(&s, y);
-    marks += fmt::format("{} {} \"{}\"\n", dat(s.learning_rate), dat(std::clamp(y, lo, hi)), s.name);
-  }
+  const std::vector<PlacedSuggestion> found = place_suggestions(curve, lo, hi, marks);
   std::string suggestion_data;
   if (!found.empty()) suggestion_data = chart.data_file("_suggestions", "learning_rate loss rule", marks);
 
@@ -345,12 +393,11 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
       "  set key outside right top vertical box\n",
       fmt::arg("title", gnuplot_quote(title)), fmt::arg("yrange", range_text(lo, hi, 0.04)));
   const std::string default_name = curve.suggestions.default_rule;
-  for (std::size_t k = 0; k < found.size(); ++k) {
-    const auto& [s, y] = found[k];
-    if (s->name != default_name) continue;
+  for (const auto& placed : found) {
+    if (placed.suggestion->name != default_name) continue;
     // The chosen rate: a dashed line across the plot; its name and rate are in the key.
     script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n",
-                          fmt::arg("lr", num(s->learning_rate)), fmt::arg("c", kHighlight));
+                          fmt::arg("lr", num(placed.suggestion->learning_rate)), fmt::arg("c", kHighlight));
   }
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
@@ -360,30 +407,8 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   if (has_val) {
     plots.push_back(fmt::format("'{}' using 1:4 with lines lw 2 dt 2 lc rgb '{}' title 'validation loss'", data, kColors[1]));
   }
-  std::size_t color = 1;
-  for (std::size_t k = 0; k < found.size(); ++k) {
-    const auto& [s, y] = found[k];
-    const bool chosen = s->name == default_name;
-    const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
-    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}", suggestion_data,
-                                k, k, chosen ? 7 : 9, chosen ? 2.6 : 1.8, c,
-                                gnuplot_quote(fmt::format("{}: {}{}", s->name, rate_text(s->learning_rate), chosen ? " (chosen)" : ""))));
-    // The rule's name beside its mark, alternately above and below (in rate order) so neighbours
-    // do not collide; the chosen one has its label at the top.
-    if (!chosen) {
-      const auto rank = std::count_if(found.begin(), found.end(), [&](const auto& other) {
-        return other.first->learning_rate < s->learning_rate;
-      });
-      const double placed = std::clamp(y, lo, hi);
-      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
-      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
-                                  suggestion_data, k, k, offset, c));
-    }
-  }
-  script += "  plot ";
-  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
-  script += "\n";
-  return chart.draw(script);
+  add_suggestion_plots(found, default_name, suggestion_data, lo, hi, plots);
+  return chart.draw(script + plot_command(plots));
 }
 
 ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std::filesystem::path& folder,
@@ -405,13 +430,7 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   }
   const std::string data = chart.data_file("", "learning_rate mean mean_minus_std mean_plus_std", body);
   auto [lo, hi] = finite_range({&lower, &upper});
-  double first = kNaN;
-  for (const double v : mc.mean) if (std::isfinite(v)) { first = v; break; }
-  bool clipped = false;
-  if (std::isfinite(first) && std::isfinite(lo)) {
-    const double ceiling = first + std::max(3.0 * (first - lo), 0.5 * std::abs(first));
-    if (hi > ceiling) { hi = ceiling; clipped = true; }
-  }
+  const bool clipped = clip_diverged_tail(mc.mean, lo, hi);
   std::string marks;
   std::vector<const RuleSpread*> found;
   for (const auto& s : repeated.spreads) {
@@ -441,11 +460,74 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
                                 gnuplot_quote(fmt::format("{}: {} ({}/{}){}", s->name, rate_text(s->median), s->found, s->runs,
                                                           chosen ? " chosen" : ""))));
   }
-  script += "  plot ";
-  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
-  script += "\n";
-  return chart.draw(script);
+  return chart.draw(script + plot_command(plots));
 }
+
+namespace {
+
+// draw_training_comparison's parts.
+
+// The metric of the lower row: accuracy if every run has it, else the first shared non-loss
+// name of the first run; empty when the runs share none.
+std::string shared_metric(const std::vector<LabeledHistory>& runs) {
+  const auto all_have = [&](const std::string& name) {
+    return std::all_of(runs.begin(), runs.end(), [&](const LabeledHistory& r) { return r.history.contains(name); });
+  };
+  for (const char* name : {"accuracy", "binary_accuracy", "categorical_accuracy", "acc"}) {
+    if (all_have(name)) return name;
+  }
+  for (const auto& name : runs.front().history.names()) {
+    if (name == "loss" || name == "lr" || name == "learning_rate" || name.rfind("val_", 0) == 0) continue;
+    if (all_have(name)) return name;
+  }
+  return {};
+}
+
+// The runs' data files (epoch loss val_loss metric val_metric, NaN where a run lacks one) and
+// what the panels' axes need of them.
+struct RunFiles {
+  std::vector<std::string> files;  // per run
+  std::vector<std::vector<double>> loss_columns, metric_columns;  // train and validation of every run
+  std::size_t max_epochs = 0;
+  bool any_val_loss = false, any_val_metric = false;
+};
+
+RunFiles write_run_files(const std::vector<LabeledHistory>& runs, const std::string& metric, Chart& chart) {
+  const auto column = [](const History& h, const std::string& name) {
+    return h.contains(name) ? h.values(name) : std::vector<double>(h.size(), kNaN);
+  };
+  RunFiles out;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const History& h = runs[r].history;
+    const auto loss = column(h, "loss"), val_loss = column(h, "val_loss");
+    const auto m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, metric);
+    const auto val_m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, "val_" + metric);
+    out.any_val_loss = out.any_val_loss || h.contains("val_loss");
+    out.any_val_metric = out.any_val_metric || (!metric.empty() && h.contains("val_" + metric));
+    std::string body;
+    for (std::size_t i = 0; i < h.size(); ++i) {
+      body += fmt::format("{} {} {} {} {}\n", h.epochs()[i] + 1, dat(loss[i]), dat(val_loss[i]), dat(m[i]), dat(val_m[i]));
+    }
+    out.files.push_back(chart.data_file(fmt::format("_{}", r), fmt::format("{}: epoch loss val_loss {} val_{}", runs[r].label,
+                                                                           metric.empty() ? "metric" : metric, metric.empty() ? "metric" : metric),
+                                        body));
+    out.loss_columns.push_back(loss);
+    out.loss_columns.push_back(val_loss);
+    out.metric_columns.push_back(m);
+    out.metric_columns.push_back(val_m);
+    out.max_epochs = std::max(out.max_epochs, h.size());
+  }
+  return out;
+}
+
+// [lo, hi] of the finite values of all columns, NaNs when there are none.
+std::pair<double, double> finite_range_of_columns(const std::vector<std::vector<double>>& columns) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& c : columns) for (const double v : c) if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+  return lo > hi ? std::pair{kNaN, kNaN} : std::pair{lo, hi};
+}
+
+}  // namespace
 
 ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, const std::filesystem::path& folder,
                                     const ChartOptions& options) {
@@ -459,57 +541,10 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
   if (options.width == ChartOptions{}.width && runs.size() > 2) sized.width = static_cast<int>(480 * runs.size());
   Chart chart(folder, sized, "training_comparison", "Training curves");
 
-  // The metric of the lower row: accuracy if every run has it, else the first shared non-loss name.
-  std::string metric;
-  for (const char* name : {"accuracy", "binary_accuracy", "categorical_accuracy", "acc"}) {
-    if (std::all_of(runs.begin(), runs.end(), [&](const LabeledHistory& r) { return r.history.contains(name); })) {
-      metric = name;
-      break;
-    }
-  }
-  if (metric.empty()) {
-    for (const auto& name : runs.front().history.names()) {
-      if (name == "loss" || name == "lr" || name == "learning_rate" || name.rfind("val_", 0) == 0) continue;
-      if (std::all_of(runs.begin(), runs.end(), [&](const LabeledHistory& r) { return r.history.contains(name); })) {
-        metric = name;
-        break;
-      }
-    }
-  }
-  const auto column = [](const History& h, const std::string& name) {
-    return h.contains(name) ? h.values(name) : std::vector<double>(h.size(), kNaN);
-  };
-  std::vector<std::string> files;
-  std::vector<std::vector<double>> loss_columns, metric_columns;
-  std::size_t max_epochs = 0;
-  bool any_val_loss = false, any_val_metric = false;
-  for (std::size_t r = 0; r < runs.size(); ++r) {
-    const History& h = runs[r].history;
-    const auto loss = column(h, "loss"), val_loss = column(h, "val_loss");
-    const auto m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, metric);
-    const auto val_m = metric.empty() ? std::vector<double>(h.size(), kNaN) : column(h, "val_" + metric);
-    any_val_loss = any_val_loss || h.contains("val_loss");
-    any_val_metric = any_val_metric || (!metric.empty() && h.contains("val_" + metric));
-    std::string body;
-    for (std::size_t i = 0; i < h.size(); ++i) {
-      body += fmt::format("{} {} {} {} {}\n", h.epochs()[i] + 1, dat(loss[i]), dat(val_loss[i]), dat(m[i]), dat(val_m[i]));
-    }
-    files.push_back(chart.data_file(fmt::format("_{}", r), fmt::format("{}: epoch loss val_loss {} val_{}", runs[r].label,
-                                                                       metric.empty() ? "metric" : metric, metric.empty() ? "metric" : metric),
-                                    body));
-    loss_columns.push_back(loss);
-    loss_columns.push_back(val_loss);
-    metric_columns.push_back(m);
-    metric_columns.push_back(val_m);
-    max_epochs = std::max(max_epochs, h.size());
-  }
-  const auto range_of = [](const std::vector<std::vector<double>>& columns) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    for (const auto& c : columns) for (const double v : c) if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
-    return lo > hi ? std::pair{kNaN, kNaN} : std::pair{lo, hi};
-  };
-  const auto [loss_lo, loss_hi] = range_of(loss_columns);
-  const auto [m_lo, m_hi] = range_of(metric_columns);
+  const std::string metric = shared_metric(runs);
+  const RunFiles data = write_run_files(runs, metric, chart);
+  const auto [loss_lo, loss_hi] = finite_range_of_columns(data.loss_columns);
+  const auto [m_lo, m_hi] = finite_range_of_columns(data.metric_columns);
   const bool two_rows = !metric.empty();
   std::string script = fmt::format("  set multiplot layout {},{} title {}\n",
                                    two_rows ? 2 : 1, runs.size(), gnuplot_quote(chart.title()));
@@ -518,22 +553,22 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
         "  set title {}\n  set xlabel 'epoch'\n  set ylabel {}\n  set xrange [1:{}]\n  set yrange {}\n"
         "  set key top center horizontal\n"
         "  plot '{}' using 1:{} with lines lw 2 lc rgb '{}' title {}",
-        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(max_epochs, 2),
+        gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(data.max_epochs, 2),
         // Headroom above the curves for the one-line key, so it never covers data.
         std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)),
                                                              num(hi + 0.3 * std::max(hi - lo, 1e-3)))
                                                : std::string("[*:*]"),
-        files[r], value_col, kColors[0], gnuplot_quote("train"));
+        data.files[r], value_col, kColors[0], gnuplot_quote("train"));
     if (has_val) {
-      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", files[r], val_col, kColors[1],
+      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", data.files[r], val_col, kColors[1],
                        gnuplot_quote("validation"));
     }
     return s + "\n";
   };
-  for (std::size_t r = 0; r < runs.size(); ++r) script += panel(r, 2, 3, "loss", loss_lo, loss_hi, any_val_loss && runs[r].history.contains("val_loss"));
+  for (std::size_t r = 0; r < runs.size(); ++r) script += panel(r, 2, 3, "loss", loss_lo, loss_hi, data.any_val_loss && runs[r].history.contains("val_loss"));
   if (two_rows) {
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      script += panel(r, 4, 5, metric, m_lo, m_hi, any_val_metric && runs[r].history.contains("val_" + metric));
+      script += panel(r, 4, 5, metric, m_lo, m_hi, data.any_val_metric && runs[r].history.contains("val_" + metric));
     }
   }
   return chart.draw(script);
@@ -599,14 +634,14 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
   return chart.draw(script);
 }
 
-ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options) {
-  if (result.candidates.empty() || result.rungs.empty()) {
-    throw std::invalid_argument("tuning chart: the search has no candidates or no rungs");
-  }
-  Chart chart(folder, options, "tuning", "Learning-rate search: validation loss per rung");
+namespace {
 
-  // One data file per rung: the candidates that trained in it, in rate order.
-  std::vector<double> scores, rates;
+// draw_tuning's parts.
+
+// One data file per rung: the candidates that trained in it, in rate order (an empty name where
+// none has a positive rate). Their scores and rates are appended to `scores` and `rates`.
+std::vector<std::string> write_rung_files(const TuningResult& result, Chart& chart, std::vector<double>& scores,
+                                          std::vector<double>& rates) {
   std::vector<std::string> rung_files;
   for (std::size_t k = 0; k < result.rungs.size(); ++k) {
     std::vector<std::size_t> members = result.rungs[k].candidates;
@@ -625,45 +660,90 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
     rung_files.push_back(body.empty() ? std::string()
                                       : chart.data_file(fmt::format("_rung_{}", k), "learning_rate validation_loss candidate", body));
   }
-  // y range of the candidates: a diverged candidate's huge score would flatten the rest, so the
-  // axis stops at the lowest score plus three times the median's distance to it.
-  auto [lo, hi] = finite_range({&scores});
-  bool clipped = false;
-  {
-    std::vector<double> finite;
-    for (const double v : scores) if (std::isfinite(v)) finite.push_back(v);
-    if (finite.size() >= 3) {
-      std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(finite.size() / 2), finite.end());
-      const double median = finite[finite.size() / 2];
-      const double ceiling = lo + std::max(3.0 * (median - lo), 0.05 * std::abs(lo) + 1e-3);
-      if (hi > ceiling) {
-        hi = ceiling;
-        clipped = true;
-      }
-    }
-  }
+  return rung_files;
+}
 
-  // The range test's smoothed loss on the right axis, clipped above like draw_loss_vs_learning_rate.
-  const RangeTestCurve& curve = result.range_test;
-  std::string curve_file;
-  double y2_lo = kNaN, y2_hi = kNaN;
-  if (curve.size() > 0 && curve.smoothed_losses.size() == curve.size()) {
-    std::string body;
-    std::vector<double> shown;
-    for (std::size_t i = 0; i < curve.size(); ++i) {
-      if (!(curve.learning_rates[i] > 0)) continue;
-      body += fmt::format("{} {}\n", dat(curve.learning_rates[i]), dat(curve.smoothed_losses[i]));
-      shown.push_back(curve.smoothed_losses[i]);
-      rates.push_back(curve.learning_rates[i]);
-    }
-    if (!body.empty()) {
-      curve_file = chart.data_file("_range_test", "learning_rate smoothed_loss", body);
-      std::tie(y2_lo, y2_hi) = finite_range({&shown});
-      double first = kNaN;
-      for (const double v : shown) if (std::isfinite(v)) { first = v; break; }
-      if (std::isfinite(first) && std::isfinite(y2_lo)) y2_hi = std::min(y2_hi, first + std::max(3.0 * (first - y2_lo), 0.5 * std::abs(first)));
-    }
+// A diverged candidate's huge score would flatten the rest, so with three or more finite scores
+// the axis stops at the lowest plus three times the median's distance to it. Returns whether
+// that lowered `hi`.
+bool clip_scores_above_median(const std::vector<double>& scores, double lo, double& hi) {
+  std::vector<double> finite;
+  for (const double v : scores) if (std::isfinite(v)) finite.push_back(v);
+  if (finite.size() < 3) return false;
+  std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(finite.size() / 2), finite.end());
+  const double median = finite[finite.size() / 2];
+  const double ceiling = lo + std::max(3.0 * (median - lo), 0.05 * std::abs(lo) + 1e-3);
+  if (hi <= ceiling) return false;
+  hi = ceiling;
+  return true;
+}
+
+// The range test's smoothed loss for the right axis: its data file (empty when there is nothing
+// to show) and y range, clipped above like draw_loss_vs_learning_rate's.
+struct RightAxis {
+  std::string file;
+  double lo = kNaN, hi = kNaN;
+};
+
+RightAxis write_range_test_file(const RangeTestCurve& curve, Chart& chart, std::vector<double>& rates) {
+  RightAxis axis;
+  if (curve.size() == 0 || curve.smoothed_losses.size() != curve.size()) return axis;
+  std::string body;
+  std::vector<double> shown;
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    if (!(curve.learning_rates[i] > 0)) continue;
+    body += fmt::format("{} {}\n", dat(curve.learning_rates[i]), dat(curve.smoothed_losses[i]));
+    shown.push_back(curve.smoothed_losses[i]);
+    rates.push_back(curve.learning_rates[i]);
   }
+  if (body.empty()) return axis;
+  axis.file = chart.data_file("_range_test", "learning_rate smoothed_loss", body);
+  std::tie(axis.lo, axis.hi) = finite_range({&shown});
+  clip_diverged_tail(shown, axis.lo, axis.hi);
+  return axis;
+}
+
+// The range test's suggestions: dotted vertical lines in the script, named in the key (plots);
+// in the qualitative palette past blue (the rungs are shades of blue).
+void add_suggestion_lines(const RangeTestCurve& curve, std::string& script, std::vector<std::string>& plots) {
+  std::size_t color = 1;
+  for (const auto& sg : curve.suggestions.suggestions) {
+    if (!sg.found || !(sg.learning_rate > 0) || !std::isfinite(sg.learning_rate)) continue;
+    const bool is_default = sg.name == curve.suggestions.default_rule;
+    const std::string c = kColors[1 + (color++ - 1) % (std::size(kColors) - 1)];
+    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 3 lw 1.5 lc rgb '{c}' back\n",
+                          fmt::arg("lr", num(sg.learning_rate)), fmt::arg("c", c));
+    plots.push_back(fmt::format("1/0 with lines dt 3 lw 1.5 lc rgb '{}' title {}", c,
+                                gnuplot_quote(fmt::format("{}: {}{}", sg.name, rate_text(sg.learning_rate),
+                                                          is_default ? " (range-test default)" : ""))));
+  }
+}
+
+// A line with points per rung that has a data file, light (first) to dark (last).
+void add_rung_plots(const TuningResult& result, const std::vector<std::string>& rung_files,
+                    std::vector<std::string>& plots) {
+  for (std::size_t k = 0; k < rung_files.size(); ++k) {
+    if (rung_files[k].empty()) continue;
+    const TuningRung& rung = result.rungs[k];
+    plots.push_back(fmt::format("'{}' using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '{}' title {}", rung_files[k],
+                                kRungBlues[std::min(k + (6 - std::min<std::size_t>(rung_files.size(), 6)), std::size_t{5})], gnuplot_quote(fmt::format("rung {}: {} epochs, {} candidates", k, rung.epochs,
+                                                                          rung.candidates.size()))));
+  }
+}
+
+}  // namespace
+
+ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options) {
+  if (result.candidates.empty() || result.rungs.empty()) {
+    throw std::invalid_argument("tuning chart: the search has no candidates or no rungs");
+  }
+  Chart chart(folder, options, "tuning", "Learning-rate search: validation loss per rung");
+  std::vector<double> scores, rates;
+  const std::vector<std::string> rung_files = write_rung_files(result, chart, scores, rates);
+  auto [lo, hi] = finite_range({&scores});
+  const bool clipped = clip_scores_above_median(scores, lo, hi);
+  const RangeTestCurve& curve = result.range_test;
+  const RightAxis y2 = write_range_test_file(curve, chart, rates);
   for (const double v : {result.low, result.high}) if (v > 0 && std::isfinite(v)) rates.push_back(v);
   const auto [x_lo, x_hi] = finite_range({&rates});
 
@@ -688,9 +768,9 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
       "  set key outside right top vertical box\n",
       fmt::arg("title", gnuplot_quote(title)), fmt::arg("x0", num(std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6)),
       fmt::arg("x1", num(std::isfinite(x_hi) ? x_hi * 1.5 : 1.0)), fmt::arg("yrange", range_text(lo, hi, 0.06)));
-  if (!curve_file.empty()) {
+  if (!y2.file.empty()) {
     script += fmt::format("  set y2label 'range test: smoothed training loss'\n  set y2tics\n  set y2range {}\n",
-                          range_text(y2_lo, y2_hi, 0.04));
+                          range_text(y2.lo, y2.hi, 0.04));
   }
   // The searched interval, shaded behind everything.
   if (result.low > 0 && result.high > result.low) {
@@ -700,34 +780,14 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   std::vector<std::string> plots;
   plots.push_back(fmt::format("1/0 with boxes fc rgb '#e8f0f8' fillstyle solid 1.0 noborder title {}",
                               gnuplot_quote(fmt::format("interval searched: {} to {}", rate_text(result.low), rate_text(result.high)))));
-  if (!curve_file.empty()) {
-    plots.push_back(fmt::format("'{}' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#9aa5b1' title 'range test (right axis)'", curve_file));
+  if (!y2.file.empty()) {
+    plots.push_back(fmt::format("'{}' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#9aa5b1' title 'range test (right axis)'", y2.file));
   }
-  // The range test's suggestions: dotted vertical lines, named in the key.
-  std::size_t color = 1;  // suggestions in the qualitative palette past blue; rungs in shades of blue
-  for (const auto& sg : curve.suggestions.suggestions) {
-    if (!sg.found || !(sg.learning_rate > 0) || !std::isfinite(sg.learning_rate)) continue;
-    const bool is_default = sg.name == curve.suggestions.default_rule;
-    const std::string c = kColors[1 + (color++ - 1) % (std::size(kColors) - 1)];
-    script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 3 lw 1.5 lc rgb '{c}' back\n",
-                          fmt::arg("lr", num(sg.learning_rate)), fmt::arg("c", c));
-    plots.push_back(fmt::format("1/0 with lines dt 3 lw 1.5 lc rgb '{}' title {}", c,
-                                gnuplot_quote(fmt::format("{}: {}{}", sg.name, rate_text(sg.learning_rate),
-                                                          is_default ? " (range-test default)" : ""))));
-  }
-  for (std::size_t k = 0; k < rung_files.size(); ++k) {
-    if (rung_files[k].empty()) continue;
-    const TuningRung& rung = result.rungs[k];
-    plots.push_back(fmt::format("'{}' using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '{}' title {}", rung_files[k],
-                                kRungBlues[std::min(k + (6 - std::min<std::size_t>(rung_files.size(), 6)), std::size_t{5})], gnuplot_quote(fmt::format("rung {}: {} epochs, {} candidates", k, rung.epochs,
-                                                                          rung.candidates.size()))));
-  }
+  add_suggestion_lines(curve, script, plots);
+  add_rung_plots(result, rung_files, plots);
   plots.push_back(fmt::format("'{}' using 1:2 with points pt 6 ps 3 lw 3 lc rgb '{}' title {}", pick_file, kHighlight,
                               gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch))));
-  script += "  plot ";
-  for (std::size_t i = 0; i < plots.size(); ++i) script += (i ? ", \\\n       " : "") + plots[i];
-  script += "\n";
-  return chart.draw(script);
+  return chart.draw(script + plot_command(plots));
 }
 
 }  // namespace lrtune
