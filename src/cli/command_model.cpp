@@ -57,7 +57,7 @@ int command_evaluate(CommandContext& c, const std::string& model_path, const std
                                   scored.applied.x.rows()));
   const Vector y = to_float(*scored.applied.y);
   const Logs logs = evaluate(scored.loaded.model, scored.loaded.loss, to_float(scored.applied.x), y);
-  const Confusion m = confusion(scored.probabilities, y);
+  const ConfusionMatrix m = binary_confusion(scored.probabilities, y);
   c.console.result(fmt::format("{} rows: loss {:.4f}, accuracy {:.4f}\n{}", y.size(), logs.at("loss"),
                                logs.at("accuracy"), confusion_text(m)));
   if (c.settings.json) {
@@ -66,7 +66,7 @@ int command_evaluate(CommandContext& c, const std::string& model_path, const std
                               {"rows_not_scored", unscored.size()},
                               {"loss", logs.at("loss")},
                               {"accuracy", logs.at("accuracy")},
-                              {"confusion", {{m.tn, m.fp}, {m.fn, m.tp}}}};
+                              {"confusion", {{m(0, 0), m(0, 1)}, {m(1, 0), m(1, 1)}}}};
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

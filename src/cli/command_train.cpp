@@ -15,14 +15,18 @@
 
 namespace lrtune::cli {
 
-std::string confusion_text(const Confusion& m) {
-  return table({{"", "pred 0", "pred 1"},
-                {"true 0", std::to_string(m.tn), std::to_string(m.fp)},
-                {"true 1", std::to_string(m.fn), std::to_string(m.tp)}});
+std::string confusion_text(const ConfusionMatrix& m) {
+  std::vector<std::vector<std::string>> rows = {{""}};
+  for (Index k = 0; k < m.cols(); ++k) rows[0].push_back(fmt::format("pred {}", k));
+  for (Index i = 0; i < m.rows(); ++i) {
+    rows.push_back({fmt::format("true {}", i)});
+    for (Index k = 0; k < m.cols(); ++k) rows.back().push_back(std::to_string(m(i, k)));
+  }
+  return table(rows);
 }
 
 void write_model(CommandContext& c, const Dataset& data, const TrainResult& result, const std::string& name) {
-  nlohmann::json settings = to_json(result);
+  nlohmann::json settings = result;
   settings["optimizer"] = build_optimizer(c.settings, result.learning_rate)->config();
   settings["epochs"] = c.settings.epochs;
   settings["batch_size"] = c.settings.batch_size;
@@ -78,7 +82,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                       c.settings.patience, c.settings.restore_best_weights ? "restored" : "not restored")
                         : fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate),
                                       c.settings.epochs));
-  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, "");
+  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console);
   write_history_csv(c.out.file("history.csv"), result.history);
   write_history_json(c.out.file("history.json"), result.history);
   if (interrupted()) {
@@ -86,12 +90,12 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                   c.out.path().string()));
     return kExitInterrupted;
   }
-  if (diverged(result))
+  if (result.diverged())
     throw TrainingDiverged(fmt::format("training diverged: {}; {} has the {} finished epoch{} and the partial one "
                                        "(as Keras logs it), no model saved; try a smaller --lr",
                                        result.history.stop_message, (c.out.path() / "history.csv").string(),
                                        result.epochs_run - 1, result.epochs_run == 2 ? "" : "s"));
-  c.out.write_json("metrics.json", to_json(result));
+  c.out.write_json("metrics.json", nlohmann::json(result));
   write_model(c, data, result, "model.safetensors");
   // The test split's probabilities from the model in memory: what predict must reproduce from the file.
   const Matrix probabilities = result.model->predict(data.x_test, 1024);
@@ -103,11 +107,11 @@ int command_train(CommandContext& c, const std::string& data_path) {
   inputs.models.push_back({"trained", rate, source, {model_evaluation(result)}, result.history});
   write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
-                               data.y_test.size(), result.test_loss, result.test_accuracy, result.epochs_run,
-                               confusion_text(result.confusion)));
+                               data.y_test.size(), result.test.at("loss"), result.test.at("accuracy"),
+                               result.epochs_run, confusion_text(result.test.confusion)));
   c.console.message(fmt::format("Model and history written to {}\n", c.out.path().string()));
   if (c.settings.json) {
-    nlohmann::json summary = to_json(result);
+    nlohmann::json summary = result;
     summary["command"] = "train";
     summary["out"] = c.out.path().string();
     summary["model"] = (c.out.path() / "model.safetensors").string();

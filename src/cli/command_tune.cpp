@@ -120,7 +120,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
 
   Sequential model = *run.model;
   const Logs test = evaluate(model, Loss::binary_crossentropy, data.x_test, data.y_test);
-  const Confusion test_confusion = confusion(model.predict(data.x_test, 1024), data.y_test);
+  const ConfusionMatrix test_confusion = binary_confusion(model.predict(data.x_test, 1024), data.y_test);
   text += fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", data.y_test.size(),
                       test.at("loss"), test.at("accuracy"));
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
@@ -149,8 +149,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   ModelEvaluation evaluation;
   evaluation.accuracy = test.at("accuracy");
   evaluation.loss = test.at("loss");
-  evaluation.confusion = ConfusionMatrix(2, 2);
-  evaluation.confusion << test_confusion.tn, test_confusion.fp, test_confusion.fn, test_confusion.tp;
+  evaluation.confusion = test_confusion;
   evaluation.epochs = r.model_epoch;
   inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
   write_report_files(c, inputs);

@@ -48,7 +48,7 @@ void write_data_files(CommandContext& context, const Dataset& data);
 // Returns the chosen rate (nullopt when the rule found none) and sets *rule to the rule's name.
 std::optional<double> report_range_test(CommandContext& context, const RangeTestCurve& curve, std::string* rule);
 // The confusion matrix as a small table; the model file of one training.
-std::string confusion_text(const Confusion& matrix);
+std::string confusion_text(const ConfusionMatrix& matrix);
 void write_model(CommandContext& context, const Dataset& data, const TrainResult& result, const std::string& name);
 // "1.234e-03"-style short rate.
 std::string format_rate(double rate);

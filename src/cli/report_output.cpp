@@ -25,10 +25,9 @@ ReportInputs report_inputs(const CommandContext& c, const Dataset& data) {
 
 ModelEvaluation model_evaluation(const TrainResult& r) {
   ModelEvaluation e;
-  e.accuracy = r.test_accuracy;
-  e.loss = r.test_loss;
-  e.confusion = ConfusionMatrix(2, 2);
-  e.confusion << r.confusion.tn, r.confusion.fp, r.confusion.fn, r.confusion.tp;
+  e.accuracy = r.test.at("accuracy");
+  e.loss = r.test.at("loss");
+  e.confusion = r.test.confusion;
   e.epochs = r.epochs_run;
   e.train_seconds = r.history.train_seconds;
   return e;

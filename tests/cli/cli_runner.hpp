@@ -50,9 +50,8 @@ inline std::string quote(const std::string& arg) {
   return out + "'";
 }
 
-// Runs `lrtune <args>` in `cwd`.
-inline CliResult run_cli(const std::string& args, const std::filesystem::path& cwd) {
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
+// Runs `<binary> <args>` in `cwd` (run_cli for lrtune; also the examples' programs).
+inline CliResult run_program(const std::string& binary, const std::string& args, const std::filesystem::path& cwd) {
   const auto out = cwd / ".stdout", err = cwd / ".stderr";
   const std::string command = "cd " + quote(cwd.string()) + " && " + quote(binary) + " " + args + " >" +
                               quote(out.string()) + " 2>" + quote(err.string());
@@ -64,6 +63,11 @@ inline CliResult run_cli(const std::string& args, const std::filesystem::path& c
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return result;
+}
+
+// Runs `lrtune <args>` in `cwd`.
+inline CliResult run_cli(const std::string& args, const std::filesystem::path& cwd) {
+  return run_program(LRTUNE_BINARY_DIR "/lrtune", args, cwd);
 }
 
 inline std::string wine() { return quote(data_file("winequalityN.csv").string()); }

@@ -1,0 +1,67 @@
+// The one callback interface of an experiment: progress of each step (range test, search,
+// trainings) and cancellation. Every method has a default that does nothing, so an observer
+// overrides only what it shows; the CLI's console implements it to print its lines and to stop
+// on Ctrl-C. An exception thrown by a method ends the experiment and reaches its caller.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "lrtune/train/callback.hpp"
+#include "lrtune/tune/tuner.hpp"
+
+namespace lrtune {
+
+struct ExperimentResult;
+
+// Which training of the comparison an event is about.
+struct TrainingSpec {
+  std::string name;           // "default" or "tuned"
+  int repeat = 0;             // 0 .. repeats - 1
+  int repeats = 1;
+  double learning_rate = 0.0;
+  std::uint64_t seed = 0;     // comparison seed + repeat
+  std::size_t workers = 1;    // trainings running at once (1: one after another on the calling thread)
+};
+
+class ExperimentObserver {
+ public:
+  virtual ~ExperimentObserver() = default;
+
+  // Cancellation: the flag every step polls (fit, the range test and the search stop after their
+  // current step; trainings not yet started are skipped). nullptr: never cancelled.
+  virtual const std::atomic<bool>* cancel_flag() const { return nullptr; }
+
+  // ---- range test ----
+  virtual void on_range_test_point(std::size_t /*index*/, double /*learning_rate*/, double /*loss*/) {}
+  // The curve, its suggestions and the rule's rate are in `so_far`.
+  virtual void on_range_test_end(const ExperimentResult& /*so_far*/) {}
+
+  // ---- search (RatePick::tuner) ----
+  virtual void on_search_begin(const TunerOptions& /*options*/) {}
+  virtual void on_search_interval(const TuningResult& /*so_far*/) {}
+  virtual void on_search_rung(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
+  virtual void on_search_end(const TuningResult& /*result*/) {}
+
+  // Both rates known (default_side and tuned_side of `so_far`), before any training.
+  virtual void on_rates_chosen(const ExperimentResult& /*so_far*/) {}
+
+  // ---- trainings: called from the worker threads, concurrently for different trainings when
+  // the comparison runs on several threads; `context` is that training's own ----
+  virtual void on_training_begin(const TrainingSpec& /*training*/) {}
+  virtual void on_epoch_begin(const TrainingSpec& /*training*/, int /*epoch*/, TrainingContext& /*context*/) {}
+  virtual void on_batch_end(const TrainingSpec& /*training*/, std::int64_t /*step*/, const Logs& /*logs*/,
+                            TrainingContext& /*context*/) {}
+  virtual void on_epoch_end(const TrainingSpec& /*training*/, int /*epoch*/, const Logs& /*logs*/,
+                            TrainingContext& /*context*/) {}
+};
+
+// True when the observer's cancel flag is raised.
+inline bool cancelled(const ExperimentObserver& observer) {
+  const std::atomic<bool>* flag = observer.cancel_flag();
+  return flag && flag->load();
+}
+
+}  // namespace lrtune

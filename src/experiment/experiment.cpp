@@ -1,0 +1,110 @@
+// run_experiment: the range test, the tuned rate (search or suggestion), then both rates trained
+// per seed on the worker pool and scored on the test split. Each step is its own function.
+#include "lrtune/experiment/experiment.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "lrtune/core/parallel.hpp"
+
+namespace lrtune {
+namespace {
+
+ExperimentObserver& or_silent(ExperimentObserver* observer) {
+  static ExperimentObserver silent;  // every method a no-op; stateless, so shared by all threads
+  return observer ? *observer : silent;
+}
+
+ExperimentResult describe(const ExperimentData& data, const ExperimentOptions& o) {
+  ExperimentResult r;
+  r.task = data.prepared.preprocessing.target_rule.kind;
+  r.data = data.prepared.summary;
+  r.class_names = data.prepared.preprocessing.target_classes;
+  r.preprocessing = data.prepared.preprocessing;
+  r.test_rows = data.y_test.size();
+  r.pick = o.comparison.pick;
+  r.repeats = o.comparison.repeats;
+  return r;
+}
+
+// The search's pick becomes the tuned rate; false when the search was cancelled.
+bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver& observer,
+                    ExperimentResult& r) {
+  observer.on_search_begin(search_options(o, 1, &observer));
+  SearchRun run = run_search(data, o, 1, &observer);
+  r.search = std::move(run.result);
+  observer.on_search_end(*r.search);
+  if (cancelled(observer)) return false;
+  if (r.search->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
+  r.tuned_side.learning_rate = r.search->learning_rate;
+  r.tuned_side.source = fmt::format("tuner pick (best epoch {})", r.search->best_epoch);
+  return true;
+}
+
+void pick_by_range_test(ExperimentResult& r) {
+  if (!r.suggested_rate)
+    throw std::runtime_error(fmt::format("the range test's {} rule found no learning rate to compare; try the search "
+                                         "(RatePick::tuner), the per-step schedule, more points or another rule",
+                                         r.rule));
+  r.tuned_side.learning_rate = *r.suggested_rate;
+  r.tuned_side.source = "range test: " + r.rule;
+}
+
+// Jobs (side, repeat) in the order default 0, tuned 0, default 1, ...; a job that finds the
+// experiment cancelled is skipped (its Training stays unstarted).
+void train_both(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver& observer,
+                ExperimentResult& r) {
+  const int repeats = o.comparison.repeats;
+  ComparedRate* sides[2] = {&r.default_side, &r.tuned_side};
+  for (ComparedRate* side : sides) side->runs.assign(static_cast<std::size_t>(repeats), Training{});
+  const std::size_t jobs = 2 * static_cast<std::size_t>(repeats);
+  const std::size_t workers = static_cast<std::size_t>(std::max(1, std::min(o.comparison.threads, 2 * repeats)));
+  parallel_for(jobs, workers, [&](std::size_t job) {
+    if (cancelled(observer)) return;
+    ComparedRate& side = *sides[job % 2];
+    const int repeat = static_cast<int>(job / 2);
+    const TrainingSpec spec{side.name, repeat, repeats, side.learning_rate,
+                            o.comparison.seed + static_cast<std::uint64_t>(repeat), workers};
+    observer.on_training_begin(spec);
+    side.runs[static_cast<std::size_t>(repeat)] =
+        train_and_evaluate(data, o, side.learning_rate, spec.seed, &observer, spec);
+  });
+}
+
+}  // namespace
+
+const Sequential& ExperimentResult::model() const {
+  if (tuned_side.runs.empty() || !tuned_side.runs.front().model)
+    throw std::logic_error("ExperimentResult::model: the tuned rate's training did not run");
+  return *tuned_side.runs.front().model;
+}
+
+ExperimentResult run_experiment(const ExperimentOptions& options, ExperimentObserver* observer) {
+  return run_experiment(load_data(options.data), options, observer);
+}
+
+ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver* observer) {
+  ExperimentObserver& obs = or_silent(observer);
+  ExperimentResult r = describe(data, o);
+  r.range_test = run_range_test(data, o, &obs);
+  r.suggested_rate = suggested_rate(r.range_test, o.comparison.rule, &r.rule);
+  obs.on_range_test_end(r);
+  r.cancelled = cancelled(obs);
+  if (r.cancelled) return r;
+  if (r.pick == RatePick::tuner) {
+    r.cancelled = !pick_by_search(data, o, obs, r);
+    if (r.cancelled) return r;
+  } else {
+    pick_by_range_test(r);
+  }
+  r.default_side.learning_rate = build_optimizer(o.optimizer)->learning_rate();
+  r.default_side.source = o.optimizer.name + " default";
+  obs.on_rates_chosen(r);
+  train_both(data, o, obs, r);
+  r.cancelled = cancelled(obs);
+  return r;
+}
+
+}  // namespace lrtune

@@ -1,0 +1,80 @@
+// One training of the comparison: fit with early stopping on a seeded validation part, then the
+// test split's scores. The observer sees fit's events through a small adapter callback.
+#include "lrtune/experiment/training.hpp"
+
+#include "lrtune/experiment/model_options.hpp"
+#include "lrtune/experiment/optimizer_options.hpp"
+#include "lrtune/train/early_stopping.hpp"
+#include "lrtune/train/fit.hpp"
+
+namespace lrtune {
+namespace {
+
+// fit's callback interface forwarded to the experiment's observer, tagged with the training.
+class ObserverCallback final : public Callback {
+ public:
+  ObserverCallback(ExperimentObserver& observer, const TrainingSpec& spec) : observer_(observer), spec_(spec) {}
+  void on_epoch_begin(int epoch, TrainingContext& context) override { observer_.on_epoch_begin(spec_, epoch, context); }
+  void on_batch_end(std::int64_t step, const Logs& logs, TrainingContext& context) override {
+    observer_.on_batch_end(spec_, step, logs, context);
+  }
+  void on_epoch_end(int epoch, const Logs& logs, TrainingContext& context) override {
+    observer_.on_epoch_end(spec_, epoch, logs, context);
+  }
+
+ private:
+  ExperimentObserver& observer_;
+  const TrainingSpec& spec_;
+};
+
+}  // namespace
+
+Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions& o, double learning_rate,
+                            std::uint64_t seed, ExperimentObserver* observer, const TrainingSpec& spec) {
+  const ComparisonOptions& c = o.comparison;
+  Training result;
+  result.learning_rate = learning_rate;
+  result.seed = seed;
+  result.model.emplace(build_model(o.model, data.x_train.cols(), seed));
+  auto optimizer = build_optimizer(o.optimizer, learning_rate);
+  EarlyStopping stopping(c.stopping);
+  FitOptions options;
+  options.epochs = c.epochs;
+  options.batch_size = c.batch_size;
+  options.seed = seed;
+  std::optional<ObserverCallback> forward;
+  if (observer) {
+    options.cancel = observer->cancel_flag();
+    options.callbacks.push_back(&forward.emplace(*observer, spec));
+  }
+  if (c.early_stopping) {
+    options.validation_split = c.validation_fraction;
+    options.validation_seed = seed;
+    options.callbacks.push_back(&stopping);
+  }
+  result.history = fit(*result.model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
+  result.epochs_run = static_cast<int>(result.history.size());
+  result.test = binary_test_metrics(*result.model, data.x_test, data.y_test);
+  return result;
+}
+
+void to_json(nlohmann::json& j, const Training& r) {
+  j = {{"learning_rate", r.learning_rate},
+       {"seed", r.seed},
+       {"epochs_run", r.epochs_run},
+       {"best_epoch", r.history.best_epoch},
+       {"stop_reason", std::string(stop_reason_name(r.history.stop_reason))},
+       {"train_seconds", r.history.train_seconds}};
+  for (const auto& [name, value] : r.test.values) j["test_" + name] = value;
+  if (r.test.confusion.size() > 0) {
+    nlohmann::json rows = nlohmann::json::array();
+    for (Index i = 0; i < r.test.confusion.rows(); ++i) {
+      nlohmann::json row = nlohmann::json::array();
+      for (Index k = 0; k < r.test.confusion.cols(); ++k) row.push_back(r.test.confusion(i, k));
+      rows.push_back(row);
+    }
+    j["confusion"] = rows;
+  }
+}
+
+}  // namespace lrtune
