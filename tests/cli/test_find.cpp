@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_checks.hpp"
+#include "cli_signals.hpp"
 #include "cli_runner.hpp"
 
 using namespace lrtune::testing;
@@ -58,16 +59,12 @@ TEST(CliFind, CategoricalPositiveClassAndImputation) {
 
 TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
   TempDir dir;
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " find " + wine() +
-                              " --target quality --positive '>=6' --finder-points 9000 --finder-start 1e-6 --out out"
-                              " >log 2>&1 & pid=$!;"
-                              // Interrupt once the first point is logged (a fixed sleep lost the race on a
-                              // loaded machine: no point yet). Up to 2 min on a slow or sanitized build.
-                              " for i in $(seq 1200); do grep -q 'Range test 1/' log && break; sleep 0.1; done;"
-                              " kill -INT $pid; wait $pid; echo $? > code)";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const SignalRun run = run_and_signal(dir.path(),
+                                       "find " + wine() + " --target quality --positive '>=6' --finder-points 9000 "
+                                       "--finder-start 1e-6 --out out",
+                                       range_test_points(1), SIGINT);
+  EXPECT_TRUE(run.reached) << run.log;
+  EXPECT_EQ(run.code, 130) << run.log;
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   EXPECT_EQ(curve.at("stop_reason"), "cancelled");
   EXPECT_GE(curve.at("learning_rates").size(), 1u);

@@ -3,38 +3,16 @@
 // SIGKILL: the earlier folder is intact; only hidden temporary names may be unfinished.
 #include <csignal>
 #include <map>
-#include <thread>
 
 #include <lrtune/io/model_file.hpp>
 
 #include "cli_checks.hpp"
+#include "cli_signals.hpp"
 
 using namespace lrtune::testing;
 namespace fs = std::filesystem;
 
 namespace {
-
-// lrtune started in the background with its output in dir/log; killed with kill_signal once the
-// log has `wait_for` (polled every 20 ms, up to 2 minutes for a slow or sanitized build).
-// Returns the exit status as the shell reports it (128 + signal when killed).
-int run_and_kill(const fs::path& dir, const std::string& args, const std::string& wait_for, int kill_signal) {
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(dir.string()) + " && (" + quote(binary) + " " + args +
-                              " >log 2>&1 & pid=$!;"
-                              " for i in $(seq 6000); do grep -qF " + quote(wait_for) + " log && break; sleep 0.02; done;"
-                              " kill -" + std::to_string(kill_signal) + " $pid; wait $pid; echo $? > code)";
-  if (std::system(command.c_str()) != 0) return -1;
-  return std::stoi(read_text(dir / "code"));
-}
-
-// Number of finished-epoch lines ("Epoch k/N - s/s - loss: ... - accuracy: ...") in the log.
-int finished_epoch_lines(const std::string& log) {
-  int count = 0;
-  std::istringstream lines(log);
-  for (std::string line; std::getline(lines, line);)
-    count += line.rfind("Epoch ", 0) == 0 && line.find(" - accuracy: ") != std::string::npos;
-  return count;
-}
 
 // io's atomic writes use ".<name>.tmp.<random>", charts ".<stem>.png.tmp": hidden, never a result's name.
 bool is_temp_name(const std::string& name) {
@@ -74,10 +52,11 @@ int check_every_file(const fs::path& out) {
 TEST(CliKill, SigintWritesTheHistoryOfExactlyTheFinishedEpochsAndExits130) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv(2000));
-  const int code = run_and_kill(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
-                                "Epoch 3/100000 - ", SIGINT);
-  const std::string log = read_text(dir.path() / "log");
-  EXPECT_EQ(code, 130) << log;
+  const SignalRun run = run_and_signal(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
+                                      epochs_finished(3), SIGINT);
+  const std::string& log = run.log;
+  EXPECT_TRUE(run.reached) << log;
+  EXPECT_EQ(run.code, 130) << log;
   EXPECT_NE(log.find("lrtune: interrupted"), std::string::npos) << log;
   const int finished = finished_epoch_lines(log);
   EXPECT_GE(finished, 3);
@@ -106,22 +85,26 @@ std::map<std::string, std::string> snapshot(const fs::path& folder) {
 // replaced by the finished one; beside it at most the hidden folder being built, whose files are
 // each complete and which the next run removes.
 TEST(CliKill, SigkillLeavesTheEarlierFolderIntactOrTheWholeNewOne) {
-  for (const char* moment : {"Range test 3/", "[tuned] Epoch 2/", "[tuned] Epoch 300/300"}) {
-    SCOPED_TRACE(moment);
+  for (const Milestone& moment : {range_test_points(3), epochs_finished(2, "[tuned] "), epochs_finished(300, "[tuned] ")}) {
+    SCOPED_TRACE(moment.name);
     TempDir dir;
     write_text(dir.path() / "data.csv", small_csv(2000));
     ASSERT_EQ(run_cli("train data.csv" + small_flags(), dir.path()).code, 0);
     const auto earlier = snapshot(dir.path() / "out");
-    const int code = run_and_kill(dir.path(),
-                                  "run data.csv" + small_flags({{"--epochs", "300"}, {"--lr", ""},
-                                                                {"--schedule", "epoch"}, {"--finder-points", "60"}}),
-                                  moment, SIGKILL);
-    const bool at_the_end = std::string(moment).find("300/300") != std::string::npos;
+    const SignalRun run = run_and_signal(dir.path(),
+                                         "run data.csv" + small_flags({{"--epochs", "300"}, {"--lr", ""},
+                                                                       {"--schedule", "epoch"}, {"--finder-points", "60"}}),
+                                         moment, SIGKILL);
+    const int code = run.code;
+    const bool at_the_end = moment.name.find("300/") != std::string::npos;
+    if (!at_the_end) {
+      EXPECT_TRUE(run.reached) << run.log;
+    }
     if (at_the_end && code == 0) {
       EXPECT_EQ(nlohmann::json::parse(read_text(dir.path() / "out" / "run.json"))["status"], "complete");
       EXPECT_GE(check_every_file(dir.path() / "out"), 10);
     } else {
-      EXPECT_EQ(code, 128 + SIGKILL) << read_text(dir.path() / "log");
+      EXPECT_EQ(code, 128 + SIGKILL) << run.log;
       EXPECT_EQ(snapshot(dir.path() / "out"), earlier);
     }
     int hidden = 0;
@@ -146,10 +129,11 @@ TEST(CliKill, SigtermAndSighupCompleteTheFolderAsInterrupted) {
     TempDir dir;
     write_text(dir.path() / "data.csv", small_csv(2000));
     ASSERT_EQ(run_cli("train data.csv" + small_flags({{"--seed", "7"}}), dir.path()).code, 0);
-    const int code = run_and_kill(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
-                                  "Epoch 3/100000 - ", signal);
-    const std::string log = read_text(dir.path() / "log");
-    EXPECT_EQ(code, 128 + signal) << log;
+    const SignalRun stopped = run_and_signal(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
+                                             epochs_finished(3), signal);
+    const std::string& log = stopped.log;
+    EXPECT_TRUE(stopped.reached) << log;
+    EXPECT_EQ(stopped.code, 128 + signal) << log;
     const std::string name = signal == SIGTERM ? "SIGTERM" : signal == SIGHUP ? "SIGHUP" : "SIGINT";
     EXPECT_NE(log.find(signal == SIGINT ? "lrtune: interrupted\n" : "lrtune: interrupted by " + name + "\n"),
               std::string::npos)

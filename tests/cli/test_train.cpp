@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "cli_signals.hpp"
 
 using namespace lrtune::testing;
 
@@ -117,15 +118,11 @@ TEST(CliTrain, AGivenRateTrainsEveryEpochUnlessEarlyStoppingIsAsked) {
 
 TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
   TempDir dir;
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " train " + wine() +
-                              " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out"
-                              " >log 2>&1 & pid=$!;"
-                              // Interrupt once the first epoch is logged (up to 2 min on a slow or sanitized build).
-                              " for i in $(seq 1200); do grep -q 'Epoch 1/' log && break; sleep 0.1; done;"
-                              " kill -INT $pid; wait $pid; echo $? > code)";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const SignalRun run = run_and_signal(
+      dir.path(), "train " + wine() + " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out",
+      epochs_finished(1), SIGINT);
+  EXPECT_TRUE(run.reached) << run.log;
+  EXPECT_EQ(run.code, 130) << run.log;
   const std::string history = read_text(dir.path() / "out" / "history.csv");
   EXPECT_EQ(history.rfind("epoch,loss,accuracy", 0), 0u) << history;
   EXPECT_FALSE(std::filesystem::exists(dir.path() / "out" / "model.safetensors"));

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "cli_signals.hpp"
 #include "lrtune/core/split.hpp"
 
 using namespace lrtune::testing;
@@ -201,14 +202,34 @@ TEST(CliTune, SettingsRoundTripThroughTheExperimentFile) {
   EXPECT_EQ(again.out, r.out);
 }
 
+// Interrupted once the first rung is done (it used to sleep 2 s: on a loaded machine that was
+// still the data preparation or the range test): the search stops, the pick is among what was
+// trained, tuning.json says cancelled.
 TEST(CliTune, CtrlCStopsTheSearchAndExits130) {
   TempDir dir;
-  const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(dir.path().string()) + " && (" + quote(binary) + " tune " + wine() +
-                              " --target quality --positive '>=6' --max-epochs 1000 --patience 1000 --threads 1 --out out"
-                              " >log 2>&1 & pid=$!; sleep 2; kill -INT $pid; wait $pid; echo $? > code)";
-  ASSERT_EQ(std::system(command.c_str()), 0);
-  EXPECT_EQ(read_text(dir.path() / "code"), "130\n") << read_text(dir.path() / "log");
+  const SignalRun run = run_and_signal(dir.path(),
+                                       "tune " + wine() + " --target quality --positive '>=6' --candidates 4 "
+                                       "--first-rung-epochs 1 --max-epochs 1000 --patience 1000 --threads 1 --out out",
+                                       search_rungs_finished(1), SIGINT);
+  EXPECT_TRUE(run.reached) << run.log;
+  EXPECT_EQ(run.code, 130) << run.log;
+  const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
+  EXPECT_TRUE(tuning.at("cancelled").get<bool>());
+  EXPECT_GE(tuning.at("rungs").size(), 2u);  // the first finished, the second was cut short
+  const auto& pick = tuning.at("candidates").at(tuning.at("pick").get<std::size_t>());
+  EXPECT_GE(pick.at("epochs_trained").at(0).get<int>(), 1) << pick;
+  EXPECT_TRUE(tuning.at("validation_loss").is_number()) << tuning.at("validation_loss");  // finite: written as a number
+}
+
+// Interrupted as soon as the data files appear in the folder being built, i.e. in the range test
+// or at the very start of the search: still exit 130 with tuning.json saying cancelled.
+TEST(CliTune, CtrlCBeforeAnyEpochExits130) {
+  TempDir dir;
+  const SignalRun run = run_and_signal(dir.path(),
+                                       "tune " + wine() + " --target quality --positive '>=6' --threads 1 --out out",
+                                       file_written("out", "data_summary.json"), SIGINT);
+  EXPECT_TRUE(run.reached) << run.log;
+  EXPECT_EQ(run.code, 130) << run.log;
   const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
   EXPECT_TRUE(tuning.at("cancelled").get<bool>());
 }

@@ -112,10 +112,15 @@ TEST(JsonFile, RoundTripsAndEndsWithNewline) {
   EXPECT_THROW(read_json(dir.path / "bad.json"), IoError);
 }
 
+// json_file.hpp: invalid UTF-8 is written as U+FFFD (bytes EF BF BD), one per invalid byte, the
+// valid text around it kept as it was; the file reads back as that string.
 TEST(JsonFile, InvalidUtf8IsReplacedNotThrown) {
   IoTempFolder dir("json_utf8");
-  EXPECT_NO_THROW(write_json(dir.path / "x.json", nlohmann::json{{"name", std::string("bad\xff")}}));
-  EXPECT_NO_THROW(read_json(dir.path / "x.json"));
+  const std::string bad = "bad\xff caf\xc3\xa9 \xc3";  // a stray byte, a valid "é", a truncated sequence
+  EXPECT_NO_THROW(write_json(dir.path / "x.json", nlohmann::json{{"name", bad}}));
+  const std::string replaced = "bad\xef\xbf\xbd caf\xc3\xa9 \xef\xbf\xbd";
+  EXPECT_EQ(read_all(dir.path / "x.json"), "{\n  \"name\": \"" + replaced + "\"\n}\n");
+  EXPECT_EQ(read_json(dir.path / "x.json").at("name"), replaced);
 }
 
 }  // namespace

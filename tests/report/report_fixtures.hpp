@@ -1,5 +1,6 @@
-// Small synthetic results for the report tests: a per-epoch range test shaped like the recipe's
-// (flat, dip near 0.007, rising tail), two training histories and two confusion matrices.
+// Small synthetic results for the report tests (and tools/report_sample.cpp): a per-epoch range
+// test shaped like the recipe's (flat, dip near 0.007, rising tail), two training histories, two
+// confusion matrices, and the inputs of a report with every section.
 #pragma once
 
 #include <unistd.h>
@@ -14,6 +15,7 @@
 
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/suggest_all.hpp"
+#include "lrtune/report/html_report.hpp"
 #include "lrtune/train/history.hpp"
 
 namespace lrtune::test {
@@ -51,6 +53,57 @@ inline History training_history(double final_loss, std::size_t epochs = 30, bool
     h.append(static_cast<int>(e), logs);
   }
   return h;
+}
+
+// Inputs for every section of report.html: a data summary with a column name and a title that
+// need escaping, the range test, two models over three seeds, and the configuration.
+inline ReportInputs full_report_inputs() {
+  ReportInputs in;
+  in.title = "Wine quality <report>";
+  in.command_line = "lrtune run --csv wine.csv --target quality";
+  DataSummary d;
+  d.source = "winequalityN.csv";
+  d.rows = 6497;
+  d.cols = 3;
+  d.rows_with_missing = 34;
+  d.missing_cells = 38;
+  d.columns.push_back({"fixed acidity", ColumnType::kNumeric, 10, 0, 3.8, 15.9, 7.2});
+  d.columns.push_back({"<script>alert('x')</script>", ColumnType::kNumeric, 0, 0, 0.0, 1.0, 0.5});
+  d.columns.push_back({"type", ColumnType::kCategorical, 0, 2, 0, 0, 0});
+  TargetSummary t;
+  t.column = "quality";
+  t.rule = ">=6";
+  t.classes = {"0", "1"};
+  t.all = {2372, 4091};
+  t.train = {1890, 3280};
+  t.test = {482, 811};
+  d.target = t;
+  in.data = d;
+  in.preprocessing_steps = {{"read_csv", "read 6497 rows, 13 columns", {}}, {"drop_missing", "dropped 34 rows", {}}};
+  in.range_test = recipe_like_curve();
+  in.class_names = {"bad", "good"};
+  ReportModel def{"default", 0.001, "Keras default", {}, training_history(0.3)};
+  ReportModel tuned{"tuned", 0.007, "range test: valley", {}, training_history(0.1)};
+  for (int seed = 0; seed < 3; ++seed) {
+    ModelEvaluation e;
+    e.accuracy = 0.76 + 0.01 * seed;
+    e.precision = 0.8;
+    e.recall = 0.7;
+    e.f1 = 0.75;
+    e.roc_auc = 0.83;
+    e.loss = 0.5;
+    e.epochs = 100;
+    e.train_seconds = 12.5;
+    e.confusion = ConfusionMatrix(2, 2);
+    e.confusion << 383, 99, 214, 597;
+    def.runs.push_back(e);
+    e.accuracy = 0.79;
+    e.confusion << 348, 134, 135, 676;
+    tuned.runs.push_back(e);
+  }
+  in.models = {def, tuned};
+  in.configuration = {{"optimizer", {{"name", "adam"}, {"learning_rate", 0.007}}}, {"note", "</pre><b>x</b>"}};
+  return in;
 }
 
 inline std::string slurp(const std::filesystem::path& path) {

@@ -12,64 +12,16 @@
 namespace lrtune {
 namespace {
 
+using test::full_report_inputs;
 using test::slurp;
 using test::TempFolder;
-
-ReportInputs full_inputs() {
-  ReportInputs in;
-  in.title = "Wine quality <report>";
-  in.command_line = "lrtune run --csv wine.csv --target quality";
-  DataSummary d;
-  d.source = "winequalityN.csv";
-  d.rows = 6497;
-  d.cols = 3;
-  d.rows_with_missing = 34;
-  d.missing_cells = 38;
-  d.columns.push_back({"fixed acidity", ColumnType::kNumeric, 10, 0, 3.8, 15.9, 7.2});
-  d.columns.push_back({"<script>alert('x')</script>", ColumnType::kNumeric, 0, 0, 0.0, 1.0, 0.5});
-  d.columns.push_back({"type", ColumnType::kCategorical, 0, 2, 0, 0, 0});
-  TargetSummary t;
-  t.column = "quality";
-  t.rule = ">=6";
-  t.classes = {"0", "1"};
-  t.all = {2372, 4091};
-  t.train = {1890, 3280};
-  t.test = {482, 811};
-  d.target = t;
-  in.data = d;
-  in.preprocessing_steps = {{"read_csv", "read 6497 rows, 13 columns", {}}, {"drop_missing", "dropped 34 rows", {}}};
-  in.range_test = test::recipe_like_curve();
-  in.class_names = {"bad", "good"};
-  ReportModel def{"default", 0.001, "Keras default", {}, test::training_history(0.3)};
-  ReportModel tuned{"tuned", 0.007, "range test: valley", {}, test::training_history(0.1)};
-  for (int seed = 0; seed < 3; ++seed) {
-    ModelEvaluation e;
-    e.accuracy = 0.76 + 0.01 * seed;
-    e.precision = 0.8;
-    e.recall = 0.7;
-    e.f1 = 0.75;
-    e.roc_auc = 0.83;
-    e.loss = 0.5;
-    e.epochs = 100;
-    e.train_seconds = 12.5;
-    e.confusion = ConfusionMatrix(2, 2);
-    e.confusion << 383, 99, 214, 597;
-    def.runs.push_back(e);
-    e.accuracy = 0.79;
-    e.confusion << 348, 134, 135, 676;
-    tuned.runs.push_back(e);
-  }
-  in.models = {def, tuned};
-  in.configuration = {{"optimizer", {{"name", "adam"}, {"learning_rate", 0.007}}}, {"note", "</pre><b>x</b>"}};
-  return in;
-}
 
 TEST(HtmlEscape, EscapesTheFiveCharacters) {
   EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"), "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
 }
 
 TEST(HtmlReport, EscapesUserStringsEverywhere) {
-  const std::string html = render_report_html(full_inputs());
+  const std::string html = render_report_html(full_report_inputs());
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), std::string::npos);
   EXPECT_NE(html.find("Wine quality &lt;report&gt;"), std::string::npos);
@@ -77,7 +29,7 @@ TEST(HtmlReport, EscapesUserStringsEverywhere) {
 }
 
 TEST(HtmlReport, HasEverySectionAndMarksTheDefault) {
-  const auto in = full_inputs();
+  const auto in = full_report_inputs();
   const std::string html = render_report_html(in);
   for (const char* id : {"id=\"data\"", "id=\"range-test\"", "id=\"comparison\"", "id=\"configuration\""}) {
     EXPECT_NE(html.find(id), std::string::npos) << id;
@@ -101,7 +53,7 @@ TEST(HtmlReport, LeavesOutAbsentSections) {
 TEST(HtmlReport, OneSelfContainedFileWithEmbeddedCharts) {
   if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
   TempFolder dir("report");
-  const auto out = write_report(dir.path / "report.html", full_inputs());
+  const auto out = write_report(dir.path / "report.html", full_report_inputs());
   EXPECT_FALSE(out.gnuplot_missing);
   EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
   EXPECT_EQ(out.charts.size(), 4u);  // per-epoch, loss vs lr, training comparison, confusion
@@ -126,7 +78,7 @@ TEST(HtmlReport, WithoutGnuplotSaysHowToGetCharts) {
   const std::string saved = old ? old : "";
   ::setenv("PATH", "/nonexistent-lrtune-test", 1);
   TempFolder dir("report_nognuplot");
-  const auto out = write_report(dir.path / "report.html", full_inputs());
+  const auto out = write_report(dir.path / "report.html", full_report_inputs());
   ::setenv("PATH", saved.c_str(), 1);
   EXPECT_TRUE(out.gnuplot_missing);
   EXPECT_TRUE(out.charts.empty());
@@ -137,7 +89,7 @@ TEST(HtmlReport, WithoutGnuplotSaysHowToGetCharts) {
 
 TEST(HtmlReport, ChartsCanBeSkipped) {
   TempFolder dir("report_nocharts");
-  const auto out = write_report(dir.path / "report.html", full_inputs(), {.draw_charts = false});
+  const auto out = write_report(dir.path / "report.html", full_report_inputs(), {.draw_charts = false});
   EXPECT_TRUE(out.charts.empty());
   EXPECT_TRUE(std::filesystem::exists(dir.path / "report.html"));
   EXPECT_FALSE(std::filesystem::exists(dir.path / "charts"));
@@ -174,16 +126,6 @@ TEST(HtmlReport, TuningChartIsEmbedded) {
   EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
   ASSERT_EQ(out.charts.size(), 2u);  // loss vs learning rate, tuning
   EXPECT_EQ(out.charts.back().svg.filename(), "tuning.svg");
-}
-
-// Render a sample report for people to look at: LRTUNE_REPORT_SAMPLE=/tmp/folder.
-TEST(HtmlReport, SampleForPeople) {
-  const char* where = std::getenv("LRTUNE_REPORT_SAMPLE");
-  if (where == nullptr || !gnuplot_available()) GTEST_SKIP() << "set LRTUNE_REPORT_SAMPLE to render a sample report";
-  std::filesystem::create_directories(where);
-  auto in = full_inputs();
-  const auto out = write_report(std::filesystem::path(where) / "report.html", in);
-  EXPECT_TRUE(out.warnings.empty());
 }
 
 }  // namespace

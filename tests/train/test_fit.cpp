@@ -1,5 +1,6 @@
-// fit: agreement with a hand-written loop, determinism, Keras' epoch means, validation split,
-// stop rules, cancellation and convergence on XOR and the recipe's architecture.
+// fit and evaluate: agreement with a hand-written loop, determinism, Keras' epoch means, validation
+// split, stop rules, cancellation and convergence on XOR and the recipe's architecture. Each
+// callback, the batching and History have their own files beside this one.
 #include <atomic>
 #include <cmath>
 #include <numeric>
@@ -12,8 +13,6 @@
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/optim/sgd.hpp"
 #include "lrtune/train/fit.hpp"
-#include "lrtune/train/schedulers.hpp"
-#include "lrtune/train/snapshot.hpp"
 #include "support/synthetic.hpp"
 
 namespace {
@@ -108,17 +107,6 @@ TEST(Fit, ValidationSplitIsSeededAndReported) {
   EXPECT_EQ(history.names().front(), "loss");
 }
 
-TEST(Fit, LearningRateSchedulerSetsTheRateAtEachEpochStart) {
-  const auto data = lrtune::testing::separable_binary(64, 5, 5);
-  Sequential model = small_model(2);
-  lrtune::Adam adam;
-  lrtune::LearningRateScheduler scheduler([](int epoch, double) { return 1e-3 * std::pow(10.0, epoch / 30.0); });
-  const auto history = lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y,
-                                   {.epochs = 3, .callbacks = {&scheduler}});
-  const auto lrs = history.values("lr");
-  for (int e = 0; e < 3; ++e) EXPECT_DOUBLE_EQ(lrs[e], 1e-3 * std::pow(10.0, e / 30.0));
-}
-
 TEST(Fit, NonFiniteLossStopsWithoutApplyingTheUpdate) {
   const auto data = lrtune::testing::separable_binary(64, 5, 6);
   Sequential model = small_model(2);
@@ -202,18 +190,6 @@ TEST(Evaluate, MatchesTheMetricOverAllRows) {
   }();
   EXPECT_NEAR(logs.at("loss"), lrtune::loss_value<float>(Loss::binary_crossentropy, lrtune::Activation::sigmoid, logits, data.y),
               1e-4);
-}
-
-TEST(Snapshot, RestoresModelAndOptimizerExactly) {
-  const auto data = lrtune::testing::separable_binary(64, 5, 13);
-  Sequential model = small_model(2);
-  lrtune::Adam adam;
-  lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 1});
-  const auto snapshot = lrtune::take_snapshot(model, adam);
-  lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 2});
-  ASSERT_NE(lrtune::take_snapshot(model, adam), snapshot);
-  lrtune::restore_snapshot(model, adam, snapshot);
-  EXPECT_EQ(lrtune::take_snapshot(model, adam), snapshot);
 }
 
 }  // namespace

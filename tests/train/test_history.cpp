@@ -1,0 +1,77 @@
+// History: one row per epoch, columns by name in first-seen order, NaN where an epoch lacks a
+// value, the stop reason's spelling and the JSON form (non-finite values as null).
+#include <cmath>
+#include <limits>
+
+#include <gtest/gtest.h>
+
+#include "lrtune/train/history.hpp"
+
+namespace {
+
+using lrtune::History;
+using lrtune::Logs;
+
+Logs logs(std::initializer_list<std::pair<const char*, double>> values) {
+  Logs out;
+  for (const auto& [name, value] : values) out.set(name, value);
+  return out;
+}
+
+History two_epochs() {
+  History h;
+  h.append(0, logs({{"loss", 0.5}, {"lr", 0.001}}));
+  h.append(1, logs({{"loss", 0.25}, {"val_loss", 0.375}, {"lr", 0.001}}));
+  return h;
+}
+
+TEST(History, ColumnsByNameInFirstSeenOrder) {
+  const History h = two_epochs();
+  EXPECT_EQ(h.size(), 2u);
+  EXPECT_FALSE(h.empty());
+  EXPECT_EQ(h.epochs(), (std::vector<int>{0, 1}));
+  EXPECT_EQ(h.names(), (std::vector<std::string>{"loss", "lr", "val_loss"}));
+  EXPECT_EQ(h.values("loss"), (std::vector<double>{0.5, 0.25}));
+  const auto val = h.values("val_loss");
+  ASSERT_EQ(val.size(), 2u);
+  EXPECT_TRUE(std::isnan(val[0]));
+  EXPECT_EQ(val[1], 0.375);
+  EXPECT_TRUE(h.contains("val_loss"));
+  EXPECT_FALSE(h.contains("accuracy"));
+  try {
+    (void)h.values("accuracy");
+    FAIL() << "values() of a missing name must throw";
+  } catch (const std::out_of_range& error) {
+    EXPECT_EQ(std::string(error.what()), "history has no 'accuracy' (present: loss, lr, val_loss)");
+  }
+  EXPECT_TRUE(History{}.empty());
+}
+
+TEST(History, SpellsEveryStopReason) {
+  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::completed), "completed");
+  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::early_stopping), "early_stopping");
+  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::non_finite_loss), "non_finite_loss");
+  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::cancelled), "cancelled");
+}
+
+TEST(History, JsonHasOneListPerNameAndTheRunValues) {
+  History h = two_epochs();
+  h.append(2, logs({{"loss", std::numeric_limits<double>::quiet_NaN()}, {"lr", std::numeric_limits<double>::infinity()}}));
+  h.stop_reason = lrtune::StopReason::non_finite_loss;
+  h.stop_message = "epoch 3: nan";
+  h.best_epoch = 1;
+  h.train_seconds = 1.5;
+  const nlohmann::json expected = nlohmann::json::parse(R"({
+    "epoch": [0, 1, 2],
+    "loss": [0.5, 0.25, null],
+    "lr": [0.001, 0.001, null],
+    "val_loss": [null, 0.375, null],
+    "stop_reason": "non_finite_loss",
+    "stop_message": "epoch 3: nan",
+    "best_epoch": 1,
+    "train_seconds": 1.5
+  })");
+  EXPECT_EQ(h.to_json(), expected) << h.to_json().dump(2);
+}
+
+}  // namespace
