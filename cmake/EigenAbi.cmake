@@ -5,7 +5,7 @@
 # then undefined behaviour. lrtune_eigen_abi() compiles cmake/eigen_abi_probe.cpp with the
 # library's flags, runs it and returns the values as compile definitions for the installed target.
 function(lrtune_eigen_abi out_var flags)
-  set(key "${CMAKE_CXX_COMPILER};${CMAKE_CXX_FLAGS};${flags}")
+  set(key "${CMAKE_CXX_COMPILER};${CMAKE_CXX_FLAGS};${flags};Eigen ${Eigen3_VERSION}")
   if(DEFINED LRTUNE_EIGEN_ABI AND "${key}" STREQUAL "${LRTUNE_EIGEN_ABI_KEY}")
     set(${out_var} "${LRTUNE_EIGEN_ABI}" PARENT_SCOPE)
     return()
