@@ -15,7 +15,7 @@ namespace {
 void check_consistent(const Table& table) {
   const auto rows = static_cast<std::size_t>(table.rows());
   for (const Column& c : table.columns) {
-    if (c.type == ColumnType::kNumeric) {
+    if (c.type == ColumnType::numeric) {
       expect(c.numbers.size() == rows, "numeric column '" + c.name + "' has a wrong row count");
     } else {
       expect(c.strings.size() == rows && c.missing.size() == rows,
@@ -69,7 +69,7 @@ int fuzz_csv_reader(const std::uint8_t* data, std::size_t size) {
     }
 
     // Every cell reads as text.
-    for (auto& [name, type] : forced.column_types) type = ColumnType::kCategorical;
+    for (auto& [name, type] : forced.column_types) type = ColumnType::categorical;
     try {
       const Table text_table = parse_csv(text, forced, "<fuzz>");
       check_consistent(text_table);

@@ -47,14 +47,14 @@ PrepareOptions base_options(int which) {
   o.target_rule = TargetRule::parse(">=1");
   o.test_size = 0.25;
   if (which == 0) return o;  // drop rows, standard scaler, unknown levels are errors
-  o.missing = MissingPolicy::kImpute;
-  o.encoder.unknown = UnknownLevel::kAllZero;
+  o.missing = MissingPolicy::impute;
+  o.encoder.unknown = UnknownLevel::all_zero;
   if (which == 1) {
-    o.scaler = ScalerKind::kMinMax;
+    o.scaler = ScalerKind::min_max;
   } else {
-    o.scaler = ScalerKind::kNone;
-    o.impute.numeric = ImputeStrategy::kConstant;
-    o.impute.categorical = ImputeStrategy::kConstant;
+    o.scaler = ScalerKind::none;
+    o.impute.numeric = ImputeStrategy::constant;
+    o.impute.categorical = ImputeStrategy::constant;
   }
   return o;
 }

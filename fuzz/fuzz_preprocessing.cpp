@@ -20,7 +20,7 @@ namespace {
 // A value of the target column to build a rule around: its first non-missing cell.
 std::optional<std::string> first_value(const Column& c) {
   for (std::size_t r = 0; r < c.missing.size() || r < c.numbers.size(); ++r) {
-    if (c.type == ColumnType::kNumeric) {
+    if (c.type == ColumnType::numeric) {
       if (!std::isnan(c.numbers[r])) return fmt::format("{}", c.numbers[r]);
     } else if (!c.missing[r]) {
       return c.strings[r];
@@ -44,19 +44,19 @@ PrepareOptions options_from(std::uint8_t a, std::uint8_t b, const Table& table) 
     default: o.target_rule = TargetRule::parse(value); break;
   }
   if (a & 8) {
-    o.missing = MissingPolicy::kImpute;
-    constexpr ImputeStrategy kNumeric[] = {ImputeStrategy::kMean, ImputeStrategy::kMedian,
-                                           ImputeStrategy::kMostFrequent, ImputeStrategy::kConstant};
+    o.missing = MissingPolicy::impute;
+    constexpr ImputeStrategy kNumeric[] = {ImputeStrategy::mean, ImputeStrategy::median,
+                                           ImputeStrategy::most_frequent, ImputeStrategy::constant};
     o.impute.numeric = kNumeric[(a >> 4) & 3];
-    o.impute.categorical = (a & 64) ? ImputeStrategy::kConstant : ImputeStrategy::kMostFrequent;
+    o.impute.categorical = (a & 64) ? ImputeStrategy::constant : ImputeStrategy::most_frequent;
   }
   o.stratify = (a & 128) != 0;
   o.test_size = (b & 16) ? 0.5 : 0.2;
   o.validation_size = (b & 32) ? 0.25 : 0.0;
-  constexpr ScalerKind kScalers[] = {ScalerKind::kStandard, ScalerKind::kMinMax, ScalerKind::kNone,
-                                     ScalerKind::kStandard};
+  constexpr ScalerKind kScalers[] = {ScalerKind::standard, ScalerKind::min_max, ScalerKind::none,
+                                     ScalerKind::standard};
   o.scaler = kScalers[(b >> 6) & 3];
-  o.encoder.unknown = (b & 8) ? UnknownLevel::kAllZero : UnknownLevel::kError;
+  o.encoder.unknown = (b & 8) ? UnknownLevel::all_zero : UnknownLevel::error;
   if ((b & 4) && table.columns.size() > 2) {
     const std::string& dropped = table.columns[(static_cast<std::size_t>(b % table.columns.size()) + 1) %
                                                table.columns.size()].name;
@@ -113,7 +113,7 @@ int fuzz_preprocessing(const std::uint8_t* data, std::size_t size) {
     expect(applied.x.cols() == features, "apply gives a different number of features");
     expect(applied.x.rows() == static_cast<Index>(applied.row_labels.size()), "apply: rows of x and labels differ");
   } catch (const DataError&) {
-    // e.g. a level of the test part unseen in train with UnknownLevel::kError
+    // e.g. a level of the test part unseen in train with UnknownLevel::error
   }
   return 0;
 }

@@ -46,8 +46,8 @@ struct TomlPosition {
 };
 // The first thing toml++ must not see (1-based line and byte column), or nothing.
 inline std::optional<TomlPosition> scan_before_parsing(std::string_view text) {
-  enum class State { kCode, kComment, kBasic, kLiteral, kMultiBasic, kMultiLiteral };
-  State state = State::kCode;
+  enum class State { code, comment, basic, literal, multi_basic, multi_literal };
+  State state = State::code;
   std::size_t line = 1, line_start = 0;
   std::size_t dots = 0;  // key separators since the last = [ ] { } or , outside strings
   char previous = '\n';  // the last character outside strings and comments that is not a space or tab
@@ -62,51 +62,51 @@ inline std::optional<TomlPosition> scan_before_parsing(std::string_view text) {
     if (c == '\n') {
       ++line;
       line_start = i + 1;
-      if (state == State::kCode || state == State::kComment) previous = '\n';
-      if (state == State::kComment || state == State::kBasic || state == State::kLiteral) state = State::kCode;
+      if (state == State::code || state == State::comment) previous = '\n';
+      if (state == State::comment || state == State::basic || state == State::literal) state = State::code;
       continue;
     }
     switch (state) {
-      case State::kCode:
+      case State::code:
         if (static_cast<unsigned char>(c) >= 0x80) return TomlPosition{line, i - line_start + 1};
         if (c == '.' && ++dots >= kMaxTomlKeyParts) {
           return TomlPosition{line, i - line_start + 1, "a key of more than 64 dotted parts (at most 64 are supported)"};
         }
         if (c == '=' || c == '[' || c == ']' || c == '{' || c == '}' || c == ',') dots = 0;
         if (c == '#') {
-          state = State::kComment;
+          state = State::comment;
         } else if ((c == '"' || c == '\'') && !may_open()) {
           previous = c;  // not a string: what follows is checked as code
         } else if (c == '"') {
-          state = at(i, "\"\"\"") ? State::kMultiBasic : State::kBasic;
-          if (state == State::kMultiBasic) i += 2;
+          state = at(i, "\"\"\"") ? State::multi_basic : State::basic;
+          if (state == State::multi_basic) i += 2;
         } else if (c == '\'') {
-          state = at(i, "'''") ? State::kMultiLiteral : State::kLiteral;
-          if (state == State::kMultiLiteral) i += 2;
+          state = at(i, "'''") ? State::multi_literal : State::literal;
+          if (state == State::multi_literal) i += 2;
         } else if (c != ' ' && c != '\t' && c != '\r') {
           previous = c;
         }
         break;
-      case State::kComment:
+      case State::comment:
         break;
-      case State::kBasic:
+      case State::basic:
         if (c == '\\' && i + 1 < text.size() && text[i + 1] != '\n') {
           ++i;
         } else if (c == '"') {
-          state = State::kCode;
+          state = State::code;
           previous = c;
         }
         break;
-      case State::kLiteral:
+      case State::literal:
         if (c == '\'') {
-          state = State::kCode;
+          state = State::code;
           previous = c;
         }
         break;
-      case State::kMultiBasic:
-      case State::kMultiLiteral: {
-        const char quote = state == State::kMultiBasic ? '"' : '\'';
-        if (state == State::kMultiBasic && c == '\\') {
+      case State::multi_basic:
+      case State::multi_literal: {
+        const char quote = state == State::multi_basic ? '"' : '\'';
+        if (state == State::multi_basic && c == '\\') {
           std::size_t j = i + 1;
           while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r')) ++j;
           if (j < text.size() && text[j] == '\n') {  // a line-ending backslash: toml++ skips the blanks after it
@@ -128,7 +128,7 @@ inline std::optional<TomlPosition> scan_before_parsing(std::string_view text) {
         } else if (c == quote && i + 2 < text.size() && text[i + 1] == quote && text[i + 2] == quote) {
           i += 2;
           for (int extra = 0; extra < 2 && i + 1 < text.size() && text[i + 1] == quote; ++extra) ++i;  // """a"""""
-          state = State::kCode;
+          state = State::code;
           previous = quote;
         }
         break;

@@ -22,10 +22,10 @@ DataOptions data_options(const Settings& s) {
   d.positive = s.positive;
   d.drop = s.drop;
   if (s.na != "drop") {
-    d.missing = MissingPolicy::kImpute;
-    d.impute.numeric = parse_impute_strategy(s.na == "most-frequent" ? "most_frequent" : s.na);
+    d.missing = MissingPolicy::impute;
+    d.impute.numeric = impute_strategy_from_name(s.na == "most-frequent" ? "most_frequent" : s.na);
   }
-  d.unknown_levels = s.unknown_levels == "error" ? UnknownLevel::kError : UnknownLevel::kAllZero;
+  d.unknown_levels = s.unknown_levels == "error" ? UnknownLevel::error : UnknownLevel::all_zero;
   d.test_size = s.test_size;
   d.split_seed = s.split_seed;
   d.csv = csv_options(s);
@@ -105,7 +105,7 @@ CsvOptions csv_options(const Settings& s) {
 }
 
 Dataset load_dataset(const Settings& s, const std::string& path, const std::optional<std::string>& csv_text) {
-  if (TargetRule::parse(s.positive).kind != TargetKind::kBinary)
+  if (TargetRule::parse(s.positive).kind != TargetKind::binary)
     throw UsageError(fmt::format("--positive '{}': lrtune trains binary classifiers only; give a comparison "
                                  "('>=6') or the positive class of --target {}",
                                  s.positive, s.target));

@@ -303,7 +303,7 @@ void refuse_binary(std::string_view text, const std::string& source) {
 std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}'", d); }
 
 struct ColumnPlan {
-  ColumnType type = ColumnType::kNumeric;
+  ColumnType type = ColumnType::numeric;
   bool forced = false;
   bool lenient = false;  // CsvOptions::lenient_columns
 };
@@ -422,7 +422,7 @@ class Reader {
           std::count_if(column.numbers.begin(), column.numbers.end(), [](double v) { return std::isnan(v); }));
       const Index numbers = static_cast<Index>(column.numbers.size()) - nan;
       if (!plan_[c].lenient && mostly_numeric(numbers, text[c].count)) mostly_numeric_error(c, numbers, text[c]);
-      plan_[c].type = ColumnType::kCategorical;
+      plan_[c].type = ColumnType::categorical;
       any = true;
     }
     return any;
@@ -481,7 +481,7 @@ class Reader {
                                        static_cast<double>(kSample) * 1.1) + 16;
     }
     for (std::size_t c = 0; c < ncols; ++c) {
-      if (plan_[c].type == ColumnType::kNumeric) {
+      if (plan_[c].type == ColumnType::numeric) {
         reserve_numbers(columns_[c].numbers, lines);
       } else {
         columns_[c].strings.reserve(lines);
@@ -521,7 +521,7 @@ class Reader {
              std::size_t c) {
     const std::string_view trimmed = trim(field.text);
     const bool missing = missing_.contains(trimmed);
-    if (plan.type == ColumnType::kCategorical) {
+    if (plan.type == ColumnType::categorical) {
       // Text values become category names in JSON files: UTF-8 only (pandas' default too).
       if (const std::size_t bad = missing ? std::string_view::npos : invalid_utf8_at(field.text);
           bad != std::string_view::npos) {

@@ -19,7 +19,7 @@ namespace {
 const Column& categorical_column(const Table& table, const ColumnIndex& index, const std::string& name,
                                  std::string_view option) {
   const Column& c = index.column(name, option);
-  if (c.type != ColumnType::kCategorical) {
+  if (c.type != ColumnType::categorical) {
     throw DataError(fmt::format("{}: column \"{}\" is numeric; the encoder expects a categorical column", table.source,
                                 name));
   }
@@ -157,7 +157,7 @@ MatrixD CategoricalEncoder::transform(const Table& table, std::vector<UnseenLeve
       const std::string& value = column.strings[static_cast<std::size_t>(r)];
       const auto it = std::lower_bound(e.levels.begin(), e.levels.end(), value);
       if (it == e.levels.end() || *it != value) {
-        if (unknown_ == UnknownLevel::kError) unseen_level_error(table, r, e, value);
+        if (unknown_ == UnknownLevel::error) unseen_level_error(table, r, e, value);
         note_unseen(met, value);
         continue;  // all zeros
       }
@@ -209,7 +209,7 @@ nlohmann::json CategoricalEncoder::to_json() const {
     if (e.binary) j["positive_level"] = e.positive_level;
     columns.push_back(j);
   }
-  return {{"unknown", unknown_ == UnknownLevel::kError ? "error" : "all_zero"}, {"columns", columns}};
+  return {{"unknown", unknown_ == UnknownLevel::error ? "error" : "all_zero"}, {"columns", columns}};
 }
 
 namespace {
@@ -264,7 +264,7 @@ CategoricalEncoder CategoricalEncoder::from_json(const nlohmann::json& json) {
   if (unknown != "error" && unknown != "all_zero") {
     bad_json_field("encoder.unknown", json.at("unknown"), "\"error\" or \"all_zero\"");
   }
-  encoder.unknown_ = unknown == "error" ? UnknownLevel::kError : UnknownLevel::kAllZero;
+  encoder.unknown_ = unknown == "error" ? UnknownLevel::error : UnknownLevel::all_zero;
   const auto& columns = json_array(json_member(json, "columns", "encoder"), "encoder.columns",
                                    std::numeric_limits<std::size_t>::max());
   std::set<std::string> seen;

@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 #include <limits>
 
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
@@ -76,7 +77,7 @@ std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std
     infinite.clear();
     for (const Column* c : considered) {
       if (c->is_missing(r)) missing.push_back(c->name);
-      else if (c->type == ColumnType::kNumeric && std::isinf(c->numbers[static_cast<std::size_t>(r)]))
+      else if (c->type == ColumnType::numeric && std::isinf(c->numbers[static_cast<std::size_t>(r)]))
         infinite.push_back(c->name);
     }
     if (missing.empty() && infinite.empty()) continue;
@@ -88,21 +89,19 @@ std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std
   return out;
 }
 
-std::string_view to_string(ImputeStrategy strategy) {
-  switch (strategy) {
-    case ImputeStrategy::kMean: return "mean";
-    case ImputeStrategy::kMedian: return "median";
-    case ImputeStrategy::kMostFrequent: return "most_frequent";
-    case ImputeStrategy::kConstant: return "constant";
-  }
-  return "?";
+namespace {
+constexpr NameTable<ImputeStrategy, 4> kImputeStrategies{{{"mean", ImputeStrategy::mean},
+                                                         {"median", ImputeStrategy::median},
+                                                         {"most_frequent", ImputeStrategy::most_frequent},
+                                                         {"constant", ImputeStrategy::constant}}};
+}  // namespace
+
+std::string_view impute_strategy_name(ImputeStrategy strategy) {
+  return name_of_value(kImputeStrategies, strategy, "impute strategy");
 }
 
-ImputeStrategy parse_impute_strategy(std::string_view text) {
-  for (auto s : {ImputeStrategy::kMean, ImputeStrategy::kMedian, ImputeStrategy::kMostFrequent,
-                 ImputeStrategy::kConstant}) {
-    if (text == to_string(s)) return s;
-  }
+ImputeStrategy impute_strategy_from_name(std::string_view text) {
+  if (const auto s = find_value(kImputeStrategies, text)) return *s;
   throw DataError(fmt::format("impute strategy \"{}\": expected mean, median, most_frequent or constant", text));
 }
 
@@ -111,16 +110,16 @@ namespace {
 ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy strategy,
                        const ImputerOptions& options) {
   ImputeValue v{column.name, column.type, strategy, 0.0, {}};
-  if (strategy == ImputeStrategy::kConstant) {
+  if (strategy == ImputeStrategy::constant) {
     v.number = options.fill_number;
     v.text = options.fill_text;
     return v;
   }
-  if (column.type == ColumnType::kCategorical) {
-    if (strategy != ImputeStrategy::kMostFrequent) {
+  if (column.type == ColumnType::categorical) {
+    if (strategy != ImputeStrategy::most_frequent) {
       throw DataError(fmt::format("{}: column \"{}\" is categorical; impute strategy {} needs a numeric column "
                                   "(expected most_frequent or constant)",
-                                  train.source, column.name, to_string(strategy)));
+                                  train.source, column.name, impute_strategy_name(strategy)));
     }
     std::map<std::string, Index> counts;
     for (Index r = 0; r < column.size(); ++r) {
@@ -148,19 +147,19 @@ ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy 
                                 column.name));
   }
   switch (strategy) {
-    case ImputeStrategy::kMean: {
+    case ImputeStrategy::mean: {
       double sum = 0.0;
       for (double x : values) sum += x;
       v.number = sum / static_cast<double>(values.size());
       break;
     }
-    case ImputeStrategy::kMedian: {
+    case ImputeStrategy::median: {
       std::sort(values.begin(), values.end());
       const std::size_t n = values.size();
       v.number = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
       break;
     }
-    case ImputeStrategy::kMostFrequent: {
+    case ImputeStrategy::most_frequent: {
       std::sort(values.begin(), values.end());
       double best = values[0];
       std::size_t best_count = 0;
@@ -176,7 +175,7 @@ ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy 
       v.number = best;
       break;
     }
-    case ImputeStrategy::kConstant: break;
+    case ImputeStrategy::constant: break;
   }
   return v;
 }
@@ -189,11 +188,11 @@ Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog*
   Imputer imputer;
   nlohmann::json details = nlohmann::json::object();
   for (const auto& column : train.columns) {
-    ImputeStrategy strategy = column.type == ColumnType::kNumeric ? options.numeric : options.categorical;
+    ImputeStrategy strategy = column.type == ColumnType::numeric ? options.numeric : options.categorical;
     if (auto it = options.per_column.find(column.name); it != options.per_column.end()) strategy = it->second;
     ImputeValue v = fit_column(train, column, strategy, options);
-    details[column.name] = {{"strategy", to_string(strategy)},
-                            {"value", column.type == ColumnType::kNumeric ? nlohmann::json(v.number)
+    details[column.name] = {{"strategy", impute_strategy_name(strategy)},
+                            {"value", column.type == ColumnType::numeric ? nlohmann::json(v.number)
                                                                           : nlohmann::json(v.text)},
                             {"missing_in_train", column.missing_count()}};
     imputer.values_.push_back(std::move(v));
@@ -215,9 +214,9 @@ Table Imputer::transform(const Table& table, StepLog* log) const {
     Column& column = out.columns[static_cast<std::size_t>(index.index_of(v.column, "imputer"))];
     if (column.type != v.type) {
       throw DataError(fmt::format("{}: column \"{}\" is {}; the imputer was fitted on a {} column", table.source,
-                                  v.column, to_string(column.type), to_string(v.type)));
+                                  v.column, column_type_name(column.type), column_type_name(v.type)));
     }
-    if (column.type == ColumnType::kNumeric) {
+    if (column.type == ColumnType::numeric) {
       for (double& x : column.numbers) {
         if (std::isnan(x)) {
           x = v.number;
@@ -244,8 +243,8 @@ Table Imputer::transform(const Table& table, StepLog* log) const {
 nlohmann::json Imputer::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : values_) {
-    nlohmann::json j = {{"column", v.column}, {"type", to_string(v.type)}, {"strategy", to_string(v.strategy)}};
-    if (v.type == ColumnType::kNumeric) {
+    nlohmann::json j = {{"column", v.column}, {"type", column_type_name(v.type)}, {"strategy", impute_strategy_name(v.strategy)}};
+    if (v.type == ColumnType::numeric) {
       j["value"] = v.number;
     } else {
       j["value"] = v.text;
@@ -260,9 +259,9 @@ Imputer Imputer::from_json(const nlohmann::json& json) {
   for (const auto& j : json) {
     ImputeValue v;
     v.column = j.at("column").get<std::string>();
-    v.type = parse_column_type(j.at("type").get<std::string>());
-    v.strategy = parse_impute_strategy(j.at("strategy").get<std::string>());
-    if (v.type == ColumnType::kNumeric) {
+    v.type = column_type_from_name(j.at("type").get<std::string>());
+    v.strategy = impute_strategy_from_name(j.at("strategy").get<std::string>());
+    if (v.type == ColumnType::numeric) {
       v.number = j.at("value").get<double>();
     } else {
       v.text = j.at("value").get<std::string>();

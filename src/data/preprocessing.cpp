@@ -129,7 +129,7 @@ Table select_columns(const Table& raw, const std::vector<std::string>& features,
 // rows without a target value. No row left is an error naming the emptiest columns.
 Table drop_rows_before_split(const Table& table, const Table& raw, const PrepareOptions& o, StepLog& log) {
   Table kept;
-  if (o.missing == MissingPolicy::kDropRows) {
+  if (o.missing == MissingPolicy::drop_rows) {
     kept = drop_missing_rows(table, {}, &log);
   } else {
     kept = drop_missing_rows(table, {o.target}, &log);
@@ -150,10 +150,10 @@ Table drop_rows_before_split(const Table& table, const Table& raw, const Prepare
 void log_target(const Target& target, const PrepareOptions& o, Index rows, StepLog& log) {
   nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
                             {"counts", target.class_counts}};
-  std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), to_string(o.target_rule.kind));
-  if (o.target_rule.kind == TargetKind::kBinary) {
+  std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), target_kind_name(o.target_rule.kind));
+  if (o.target_rule.kind == TargetKind::binary) {
     text += fmt::format(": {} positive, {} negative of {}", target.class_counts[1], target.class_counts[0], rows);
-  } else if (o.target_rule.kind == TargetKind::kMulticlass) {
+  } else if (o.target_rule.kind == TargetKind::multiclass) {
     text += fmt::format(": {} classes", target.classes.size());
   }
   log.push_back({"target", text, details});
@@ -168,7 +168,7 @@ struct PartPositions {
 SplitIndices split_train_test(const Target& target, Index rows, const PrepareOptions& o, const std::string& source) {
   try {
     if (!o.stratify) return train_test_split_indices(rows, o.test_size, o.split_seed);
-    if (o.target_rule.kind == TargetKind::kRegression) {
+    if (o.target_rule.kind == TargetKind::regression) {
       throw DataError("stratify: a regression target has no classes to stratify by");
     }
     std::vector<Index> labels(static_cast<std::size_t>(rows));
@@ -241,7 +241,7 @@ void fit_encoder(const Table& table, const Table& train, const std::vector<std::
   for (const auto& name : features) {
     const Column& c = index.column(name);
     fitted.source_columns.push_back({name, c.type});
-    (c.type == ColumnType::kNumeric ? fitted.numeric_features : categorical).push_back(name);
+    (c.type == ColumnType::numeric ? fitted.numeric_features : categorical).push_back(name);
   }
   fitted.encoder = CategoricalEncoder::fit(train, categorical, o.encoder, &log);
   fitted.feature_names = fitted.numeric_features;
@@ -273,7 +273,7 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
   fitted.scaler.transform_in_place(data.x_train);
   fitted.scaler.transform_in_place(data.x_validation);
   fitted.scaler.transform_in_place(data.x_test);
-  nlohmann::json details = {{"kind", to_string(o.scaler)}, {"features", fitted.feature_names}};
+  nlohmann::json details = {{"kind", scaler_kind_name(o.scaler)}, {"features", fitted.feature_names}};
   const nlohmann::json sj = fitted.scaler.to_json();
   details["offset"] = sj["offset"];
   details["scale"] = sj["scale"];
@@ -282,7 +282,7 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
     constant.push_back(fitted.feature_names[static_cast<std::size_t>(j)]);
   details["constant_features"] = constant;
   data.steps.push_back({"scale",
-                        fmt::format("{} scaler fitted on {} train rows, {} features", to_string(o.scaler),
+                        fmt::format("{} scaler fitted on {} train rows, {} features", scaler_kind_name(o.scaler),
                                     data.x_train.rows(), data.x_train.cols()),
                         details});
   if (!constant.empty()) {
@@ -351,7 +351,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
 
   FittedPreprocessing& fitted = data.preprocessing;
   fitted.missing = o.missing;
-  if (o.missing == MissingPolicy::kImpute) impute_parts(parts, has_validation, features, o, fitted, log);
+  if (o.missing == MissingPolicy::impute) impute_parts(parts, has_validation, features, o, fitted, log);
   fit_encoder(table, parts.train, features, o, fitted, log);
   data.feature_names = fitted.feature_names;
   build_part_matrices(parts, raw.source, data);
@@ -389,8 +389,8 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
       problems.push_back(fmt::format("missing column \"{}\"", c.name));
     } else if (raw.columns[static_cast<std::size_t>(*i)].type != c.type) {
       problems.push_back(fmt::format("column \"{}\" is {}, expected {}{}", c.name,
-                                     to_string(raw.columns[static_cast<std::size_t>(*i)].type), to_string(c.type),
-                                     c.type == ColumnType::kCategorical ? " (read the file with csv_options())" : ""));
+                                     column_type_name(raw.columns[static_cast<std::size_t>(*i)].type), column_type_name(c.type),
+                                     c.type == ColumnType::categorical ? " (read the file with csv_options())" : ""));
     }
   }
   std::vector<std::string> extra;
@@ -451,13 +451,13 @@ std::string describe_unscored(const std::vector<UnscoredRow>& unscored) {
 
 nlohmann::json FittedPreprocessing::to_json() const {
   nlohmann::json sources = nlohmann::json::array();
-  for (const auto& c : source_columns) sources.push_back({{"name", c.name}, {"type", to_string(c.type)}});
+  for (const auto& c : source_columns) sources.push_back({{"name", c.name}, {"type", column_type_name(c.type)}});
   nlohmann::json j = {{"format", "lrtune.preprocessing"},
                       {"version", kPreprocessingFormatVersion},
                       {"source_columns", sources},
                       {"numeric_features", numeric_features},
                       {"target", {{"column", target}, {"rule", target_rule.to_json()}, {"classes", target_classes}}},
-                      {"missing", missing == MissingPolicy::kDropRows ? "drop_rows" : "impute"},
+                      {"missing", missing == MissingPolicy::drop_rows ? "drop_rows" : "impute"},
                       {"encoder", encoder.to_json()},
                       {"scaler", scaler.to_json()},
                       {"feature_names", feature_names}};

@@ -46,8 +46,8 @@ void check_roles(const FittedPreprocessing& p) {
     }
     if (it->second != type) {
       throw DataError(fmt::format("{} {} is a {} source column; expected {}", where, json_excerpt(name),
-                                  to_string(it->second),
-                                  type == ColumnType::kNumeric ? "numeric_features to name numeric columns only"
+                                  column_type_name(it->second),
+                                  type == ColumnType::numeric ? "numeric_features to name numeric columns only"
                                                                : "the encoder to encode categorical columns only"));
     }
     if (!placed.insert(name).second) {
@@ -56,10 +56,10 @@ void check_roles(const FittedPreprocessing& p) {
     }
   };
   for (std::size_t i = 0; i < p.numeric_features.size(); ++i) {
-    place(p.numeric_features[i], ColumnType::kNumeric, fmt::format("numeric_features[{}]", i));
+    place(p.numeric_features[i], ColumnType::numeric, fmt::format("numeric_features[{}]", i));
   }
   for (std::size_t i = 0; i < p.encoder.encodings().size(); ++i) {
-    place(p.encoder.encodings()[i].column, ColumnType::kCategorical, fmt::format("encoder.columns[{}].column", i));
+    place(p.encoder.encodings()[i].column, ColumnType::categorical, fmt::format("encoder.columns[{}].column", i));
   }
   for (const auto& c : p.source_columns) {
     if (!placed.contains(c.name)) {
@@ -93,7 +93,7 @@ void check_features(const FittedPreprocessing& p) {
 
 // The imputer (with missing "impute" only) fills every source column, with its own type's value.
 void check_imputer(const FittedPreprocessing& p) {
-  if (p.missing == MissingPolicy::kDropRows) {
+  if (p.missing == MissingPolicy::drop_rows) {
     if (p.imputer) throw DataError("imputer is present but missing is \"drop_rows\"; expected no imputer");
     return;
   }
@@ -108,17 +108,17 @@ void check_imputer(const FittedPreprocessing& p) {
     const std::string where = fmt::format("imputer[{}] (column {})", i, json_excerpt(v.column));
     if (it == types.end()) throw DataError(where + " is not a source column");
     if (it->second != v.type) {
-      throw DataError(fmt::format("{} is {}; expected {} as the source column", where, to_string(v.type),
-                                  to_string(it->second)));
+      throw DataError(fmt::format("{} is {}; expected {} as the source column", where, column_type_name(v.type),
+                                  column_type_name(it->second)));
     }
     if (!filled.insert(v.column).second) throw DataError(where + " is listed twice");
-    if (v.type == ColumnType::kNumeric && !std::isfinite(v.number)) {
+    if (v.type == ColumnType::numeric && !std::isfinite(v.number)) {
       throw DataError(fmt::format("{} fills {}; expected a finite number", where, v.number));
     }
-    if (v.type == ColumnType::kCategorical &&
-        (v.strategy == ImputeStrategy::kMean || v.strategy == ImputeStrategy::kMedian)) {
+    if (v.type == ColumnType::categorical &&
+        (v.strategy == ImputeStrategy::mean || v.strategy == ImputeStrategy::median)) {
       throw DataError(fmt::format("{} has strategy {} on a categorical column; expected most_frequent or constant",
-                                  where, to_string(v.strategy)));
+                                  where, impute_strategy_name(v.strategy)));
     }
   }
   if (filled.size() != p.source_columns.size()) {
@@ -132,17 +132,17 @@ void check_imputer(const FittedPreprocessing& p) {
 void check_target(const FittedPreprocessing& p) {
   const std::size_t n = p.target_classes.size();
   const TargetKind kind = p.target_rule.kind;
-  const bool ok = kind == TargetKind::kBinary       ? n == 2
-                  : kind == TargetKind::kMulticlass ? n >= 2 && std::set<std::string>(p.target_classes.begin(),
+  const bool ok = kind == TargetKind::binary       ? n == 2
+                  : kind == TargetKind::multiclass ? n >= 2 && std::set<std::string>(p.target_classes.begin(),
                                                                                        p.target_classes.end())
                                                                             .size() == n
                                                     : n == 0;
   if (!ok) {
     throw DataError(fmt::format("target.classes has {} entries; expected {} for a {} target", n,
-                                kind == TargetKind::kBinary       ? "2"
-                                : kind == TargetKind::kMulticlass ? "at least 2, distinct,"
+                                kind == TargetKind::binary       ? "2"
+                                : kind == TargetKind::multiclass ? "at least 2, distinct,"
                                                                   : "none",
-                                to_string(kind)));
+                                target_kind_name(kind)));
   }
   if (p.target_rule.op && !std::isfinite(p.target_rule.threshold)) {
     throw DataError(fmt::format("target.rule.threshold is {}; expected a finite number", p.target_rule.threshold));
@@ -199,7 +199,7 @@ FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
       if (type != "numeric" && type != "categorical") {
         bad_json_field(path + ".type", sources[i].at("type"), "\"numeric\" or \"categorical\"");
       }
-      p.source_columns.push_back({name, parse_column_type(type)});
+      p.source_columns.push_back({name, column_type_from_name(type)});
     }
     p.numeric_features = json_names(json_member(j, "numeric_features", root), "numeric_features");
     const auto& target = json_member(j, "target", root);
@@ -210,7 +210,7 @@ FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
     if (missing != "drop_rows" && missing != "impute") {
       bad_json_field("missing", j.at("missing"), "\"drop_rows\" or \"impute\"");
     }
-    p.missing = missing == "drop_rows" ? MissingPolicy::kDropRows : MissingPolicy::kImpute;
+    p.missing = missing == "drop_rows" ? MissingPolicy::drop_rows : MissingPolicy::impute;
     if (j.contains("imputer")) p.imputer = read_part("imputer", [&] { return Imputer::from_json(j.at("imputer")); });
     p.encoder = CategoricalEncoder::from_json(json_member(j, "encoder", root));
     p.scaler = Scaler::from_json(json_member(j, "scaler", root));

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "json_fields.hpp"
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
@@ -60,26 +61,23 @@ constexpr double kFloatMax = std::numeric_limits<float>::max();
 
 }  // namespace
 
-std::string_view to_string(ScalerKind kind) {
-  switch (kind) {
-    case ScalerKind::kNone: return "none";
-    case ScalerKind::kStandard: return "standard";
-    case ScalerKind::kMinMax: return "minmax";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<ScalerKind, 3> kScalerKinds{{{"none", ScalerKind::none},
+                                                {"standard", ScalerKind::standard},
+                                                {"minmax", ScalerKind::min_max}}};
+}  // namespace
 
-ScalerKind parse_scaler_kind(std::string_view text) {
-  for (auto k : {ScalerKind::kNone, ScalerKind::kStandard, ScalerKind::kMinMax}) {
-    if (text == to_string(k)) return k;
-  }
+std::string_view scaler_kind_name(ScalerKind kind) { return name_of_value(kScalerKinds, kind, "scaler"); }
+
+ScalerKind scaler_kind_from_name(std::string_view text) {
+  if (const auto k = find_value(kScalerKinds, text)) return *k;
   throw DataError(fmt::format("scaler \"{}\": expected none, standard or minmax", text));
 }
 
 Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names) {
   const Index n = x_train.rows();
   const Index d = x_train.cols();
-  if (kind != ScalerKind::kNone && n == 0) throw DataError("scaler: cannot fit on zero train rows");
+  if (kind != ScalerKind::none && n == 0) throw DataError("scaler: cannot fit on zero train rows");
   constexpr double kEps = std::numeric_limits<double>::epsilon();
   Scaler s;
   s.kind_ = kind;
@@ -91,7 +89,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
   for (Index j = 0; j < d; ++j) {
     for (Index i = 0; i < n; ++i) {
       const double v = x_train(i, j);
-      if (!std::isfinite(v) || (kind == ScalerKind::kNone && std::abs(v) > kFloatMax)) {
+      if (!std::isfinite(v) || (kind == ScalerKind::none && std::abs(v) > kFloatMax)) {
         throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
                                     feature_label(names, j), v,
                                     std::isfinite(v) ? fmt::format(" within float32's range (+-{:.7g}) that training "
@@ -100,7 +98,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
                                                      : ""));
       }
     }
-    if (kind == ScalerKind::kStandard) {
+    if (kind == ScalerKind::standard) {
       // The corrected two-pass algorithm of scikit-learn's _incremental_mean_and_var:
       // mean = sum(x) / n; t = x - mean; var = (sum(t^2) - sum(t)^2 / n) / n; on x / 2^e.
       const int e = magnitude_exponent(x_train, j);
@@ -120,7 +118,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
       s.offset_[j] = std::ldexp(mean, e);
       s.scale_[j] = var <= bound ? 1.0 : std::ldexp(std::sqrt(var), e);
       if (var <= bound) s.constant_.push_back(j);
-    } else if (kind == ScalerKind::kMinMax) {
+    } else if (kind == ScalerKind::min_max) {
       double lo = x_train(0, j), hi = x_train(0, j);
       for (Index i = 1; i < n; ++i) {
         lo = std::min(lo, x_train(i, j));
@@ -134,8 +132,8 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
     if (!std::isfinite(s.offset_[j]) || !std::isfinite(s.scale_[j])) {
       throw DataError(fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
                                   "expected values whose spread fits in a double",
-                                  to_string(kind), feature_label(names, j),
-                                  kind == ScalerKind::kStandard ? "mean or standard deviation" : "range (max - min)",
+                                  scaler_kind_name(kind), feature_label(names, j),
+                                  kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)",
                                   x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
     }
   }
@@ -143,7 +141,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
 }
 
 void Scaler::transform_in_place(MatrixD& x) const {
-  if (kind_ == ScalerKind::kNone) return;
+  if (kind_ == ScalerKind::none) return;
   if (x.cols() != offset_.size()) {
     throw DataError(fmt::format("scaler: fitted on {} features, given {}", offset_.size(), x.cols()));
   }
@@ -165,7 +163,7 @@ MatrixD Scaler::transform(const MatrixD& x) const {
 
 MatrixD Scaler::inverse_transform(const MatrixD& x) const {
   MatrixD out = x;
-  if (kind_ == ScalerKind::kNone) return out;
+  if (kind_ == ScalerKind::none) return out;
   for (Index i = 0; i < out.rows(); ++i) {
     for (Index j = 0; j < out.cols(); ++j) out(i, j) = out(i, j) * scale_[j] + offset_[j];
   }
@@ -173,7 +171,7 @@ MatrixD Scaler::inverse_transform(const MatrixD& x) const {
 }
 
 nlohmann::json Scaler::to_json() const {
-  return {{"kind", to_string(kind_)},
+  return {{"kind", scaler_kind_name(kind_)},
           {"offset", std::vector<double>(offset_.data(), offset_.data() + offset_.size())},
           {"scale", std::vector<double>(scale_.data(), scale_.data() + scale_.size())}};
 }
@@ -181,7 +179,7 @@ nlohmann::json Scaler::to_json() const {
 Scaler Scaler::from_json(const nlohmann::json& json) {
   using namespace detail;
   Scaler s;
-  s.kind_ = parse_scaler_kind(json_text(json_member(json, "kind", "scaler"), "scaler.kind"));
+  s.kind_ = scaler_kind_from_name(json_text(json_member(json, "kind", "scaler"), "scaler.kind"));
   const auto offset = json_finite_numbers(json_member(json, "offset", "scaler"), "scaler.offset");
   const auto scale = json_finite_numbers(json_member(json, "scale", "scaler"), "scaler.scale");
   if (offset.size() != scale.size()) {
@@ -189,7 +187,7 @@ Scaler Scaler::from_json(const nlohmann::json& json) {
                                 offset.size(), scale.size()));
   }
   for (std::size_t j = 0; j < scale.size(); ++j) {
-    if (s.kind_ == ScalerKind::kNone && (offset[j] != 0.0 || scale[j] != 1.0)) {
+    if (s.kind_ == ScalerKind::none && (offset[j] != 0.0 || scale[j] != 1.0)) {
       throw DataError(fmt::format("scaler.offset[{}] and scaler.scale[{}] are {} and {}; expected 0 and 1 (kind none)",
                                   j, j, offset[j], scale[j]));
     }

@@ -26,7 +26,7 @@ DataSummary summarize(const Table& table) {
     cs.type = c.type;
     cs.missing = c.missing_count();
     s.missing_cells += cs.missing;
-    if (c.type == ColumnType::kCategorical) {
+    if (c.type == ColumnType::categorical) {
       cs.levels = static_cast<Index>(c.levels().size());
     } else {
       double lo = std::numeric_limits<double>::infinity(), hi = -lo, sum = 0.0;
@@ -81,13 +81,13 @@ std::string DataSummary::to_text() const {
   for (const auto& c : columns) width = std::max(width, c.name.size());
   out += fmt::format("  {:<{}}  {:<11}  {:>7}  {}\n", "column", width, "type", "missing", "values");
   for (const auto& c : columns) {
-    const std::string values = c.type == ColumnType::kCategorical
+    const std::string values = c.type == ColumnType::categorical
                                    ? fmt::format("{} levels", c.levels)
                                    : fmt::format("min {:.6g}, mean {:.6g}, max {:.6g}", c.min, c.mean, c.max);
-    out += fmt::format("  {:<{}}  {:<11}  {:>7}  {}\n", c.name, width, to_string(c.type), c.missing, values);
+    out += fmt::format("  {:<{}}  {:<11}  {:>7}  {}\n", c.name, width, column_type_name(c.type), c.missing, values);
   }
   if (target) {
-    out += fmt::format("target \"{}\" ({}, rule {})\n", target->column, to_string(target->kind), target->rule);
+    out += fmt::format("target \"{}\" ({}, rule {})\n", target->column, target_kind_name(target->kind), target->rule);
     if (!target->classes.empty()) {
       out += fmt::format("  all:   {}\n", counts_text(target->classes, target->all));
       out += fmt::format("  train: {}\n", counts_text(target->classes, target->train));
@@ -103,8 +103,8 @@ std::string DataSummary::to_text() const {
 nlohmann::json DataSummary::to_json() const {
   nlohmann::json cols_json = nlohmann::json::array();
   for (const auto& c : columns) {
-    nlohmann::json j = {{"name", c.name}, {"type", to_string(c.type)}, {"missing", c.missing}};
-    if (c.type == ColumnType::kCategorical) {
+    nlohmann::json j = {{"name", c.name}, {"type", column_type_name(c.type)}, {"missing", c.missing}};
+    if (c.type == ColumnType::categorical) {
       j["levels"] = c.levels;
     } else {
       j["min"] = number_or_null(c.min);
@@ -120,7 +120,7 @@ nlohmann::json DataSummary::to_json() const {
                         {"missing_cells", missing_cells},
                         {"column_summaries", cols_json}};
   if (target) {
-    out["target"] = {{"column", target->column}, {"rule", target->rule}, {"kind", to_string(target->kind)},
+    out["target"] = {{"column", target->column}, {"rule", target->rule}, {"kind", target_kind_name(target->kind)},
                      {"classes", target->classes}, {"all", target->all}, {"train", target->train},
                      {"validation", target->validation}, {"test", target->test}};
   }

@@ -8,31 +8,34 @@
 #include <set>
 #include <unordered_set>
 
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
 
-std::string_view to_string(ColumnType type) {
-  return type == ColumnType::kNumeric ? "numeric" : "categorical";
-}
+namespace {
+constexpr NameTable<ColumnType, 2> kColumnTypes{{{"numeric", ColumnType::numeric},
+                                                {"categorical", ColumnType::categorical}}};
+}  // namespace
 
-ColumnType parse_column_type(std::string_view text) {
-  if (text == "numeric") return ColumnType::kNumeric;
-  if (text == "categorical") return ColumnType::kCategorical;
+std::string_view column_type_name(ColumnType type) { return name_of_value(kColumnTypes, type, "column type"); }
+
+ColumnType column_type_from_name(std::string_view text) {
+  if (const auto t = find_value(kColumnTypes, text)) return *t;
   throw DataError(fmt::format("column type \"{}\": expected \"numeric\" or \"categorical\"", text));
 }
 
 Index Column::size() const {
-  return static_cast<Index>(type == ColumnType::kNumeric ? numbers.size() : strings.size());
+  return static_cast<Index>(type == ColumnType::numeric ? numbers.size() : strings.size());
 }
 
 bool Column::is_missing(Index row) const {
   const auto r = static_cast<std::size_t>(row);
-  return type == ColumnType::kNumeric ? std::isnan(numbers[r]) : missing[r] != 0;
+  return type == ColumnType::numeric ? std::isnan(numbers[r]) : missing[r] != 0;
 }
 
 Index Column::missing_count() const {
-  if (type == ColumnType::kNumeric) {
+  if (type == ColumnType::numeric) {
     return static_cast<Index>(std::count_if(numbers.begin(), numbers.end(), [](double v) { return std::isnan(v); }));
   }
   return static_cast<Index>(std::count(missing.begin(), missing.end(), std::uint8_t{1}));
@@ -118,7 +121,7 @@ Table Table::take(const std::vector<Index>& positions) const {
     Column n;
     n.name = c.name;
     n.type = c.type;
-    if (c.type == ColumnType::kNumeric) {
+    if (c.type == ColumnType::numeric) {
       n.numbers.reserve(positions.size());
       for (Index p : positions) n.numbers.push_back(c.numbers[static_cast<std::size_t>(p)]);
     } else {

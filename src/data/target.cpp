@@ -7,30 +7,26 @@
 #include <map>
 
 #include "lrtune/data/csv.hpp"
+#include "lrtune/core/name_table.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
 
-std::string_view to_string(TargetKind kind) {
-  switch (kind) {
-    case TargetKind::kBinary: return "binary";
-    case TargetKind::kMulticlass: return "multiclass";
-    case TargetKind::kRegression: return "regression";
-  }
-  return "?";
-}
+namespace {
+constexpr NameTable<TargetKind, 3> kTargetKinds{{{"binary", TargetKind::binary},
+                                                {"multiclass", TargetKind::multiclass},
+                                                {"regression", TargetKind::regression}}};
+constexpr NameTable<CompareOp, 6> kCompareOps{{{">=", CompareOp::greater_equal},
+                                              {">", CompareOp::greater},
+                                              {"<=", CompareOp::less_equal},
+                                              {"<", CompareOp::less},
+                                              {"==", CompareOp::equal},
+                                              {"!=", CompareOp::not_equal}}};
+}  // namespace
 
-std::string_view to_string(CompareOp op) {
-  switch (op) {
-    case CompareOp::kGreaterEqual: return ">=";
-    case CompareOp::kGreater: return ">";
-    case CompareOp::kLessEqual: return "<=";
-    case CompareOp::kLess: return "<";
-    case CompareOp::kEqual: return "==";
-    case CompareOp::kNotEqual: return "!=";
-  }
-  return "?";
-}
+std::string_view target_kind_name(TargetKind kind) { return name_of_value(kTargetKinds, kind, "target kind"); }
+
+std::string_view compare_op_name(CompareOp op) { return name_of_value(kCompareOps, op, "comparison"); }
 
 namespace {
 
@@ -42,12 +38,12 @@ std::string_view trim_spaces(std::string_view s) {
 
 bool compare(double v, CompareOp op, double t) {
   switch (op) {
-    case CompareOp::kGreaterEqual: return v >= t;
-    case CompareOp::kGreater: return v > t;
-    case CompareOp::kLessEqual: return v <= t;
-    case CompareOp::kLess: return v < t;
-    case CompareOp::kEqual: return v == t;
-    case CompareOp::kNotEqual: return v != t;
+    case CompareOp::greater_equal: return v >= t;
+    case CompareOp::greater: return v > t;
+    case CompareOp::less_equal: return v <= t;
+    case CompareOp::less: return v < t;
+    case CompareOp::equal: return v == t;
+    case CompareOp::not_equal: return v != t;
   }
   return false;
 }
@@ -71,13 +67,13 @@ TargetRule TargetRule::positive(std::string positive_class) {
 
 TargetRule TargetRule::multiclass() {
   TargetRule r;
-  r.kind = TargetKind::kMulticlass;
+  r.kind = TargetKind::multiclass;
   return r;
 }
 
 TargetRule TargetRule::regression() {
   TargetRule r;
-  r.kind = TargetKind::kRegression;
+  r.kind = TargetKind::regression;
   return r;
 }
 
@@ -87,31 +83,31 @@ TargetRule TargetRule::parse(std::string_view spec) {
   if (s == "multiclass") return multiclass();
   if (s == "regression") return regression();
   static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
-      {">=", CompareOp::kGreaterEqual}, {"<=", CompareOp::kLessEqual}, {"==", CompareOp::kEqual},
-      {"!=", CompareOp::kNotEqual},     {">", CompareOp::kGreater},    {"<", CompareOp::kLess}};
+      {">=", CompareOp::greater_equal}, {"<=", CompareOp::less_equal}, {"==", CompareOp::equal},
+      {"!=", CompareOp::not_equal},     {">", CompareOp::greater},    {"<", CompareOp::less}};
   for (const auto& [text, op] : kOps) {
     if (!s.starts_with(text)) continue;
     const std::string_view rest = trim_spaces(s.substr(text.size()));
     if (auto value = parse_number(rest); value && std::isfinite(*value)) return compare(op, *value);
-    if (op == CompareOp::kEqual && !rest.empty()) return positive(std::string(rest));
+    if (op == CompareOp::equal && !rest.empty()) return positive(std::string(rest));
     throw DataError(fmt::format("target rule \"{}\": expected a finite number after \"{}\"", spec, text));
   }
   return positive(std::string(s));
 }
 
 std::string TargetRule::to_string() const {
-  if (kind == TargetKind::kMulticlass) return "multiclass";
-  if (kind == TargetKind::kRegression) return "regression";
-  if (op) return fmt::format("{}{}", lrtune::to_string(*op), threshold);
+  if (kind == TargetKind::multiclass) return "multiclass";
+  if (kind == TargetKind::regression) return "regression";
+  if (op) return fmt::format("{}{}", compare_op_name(*op), threshold);
   return "==" + positive_class;
 }
 
 nlohmann::json TargetRule::to_json() const {
-  nlohmann::json j = {{"kind", lrtune::to_string(kind)}};
+  nlohmann::json j = {{"kind", target_kind_name(kind)}};
   if (op) {
-    j["op"] = lrtune::to_string(*op);
+    j["op"] = compare_op_name(*op);
     j["threshold"] = threshold;
-  } else if (kind == TargetKind::kBinary) {
+  } else if (kind == TargetKind::binary) {
     j["positive_class"] = positive_class;
   }
   return j;
@@ -135,7 +131,7 @@ namespace {
 // target.values is already sized to the column.
 
 void regression_values(const Column& column, const std::string& where, Target& target) {
-  if (column.type != ColumnType::kNumeric) {
+  if (column.type != ColumnType::numeric) {
     throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
                                 column.name));
   }
@@ -160,7 +156,7 @@ void number_classes(const std::vector<Label>& labels, Name name, Target& target)
 }
 
 void multiclass_values(const Column& column, const std::string& where, Target& target) {
-  if (column.type == ColumnType::kNumeric) {
+  if (column.type == ColumnType::numeric) {
     for (const double v : column.numbers) {
       if (v != std::floor(v) || !std::isfinite(v)) {
         throw DataError(fmt::format("{}target column \"{}\" holds {}; multiclass labels must be integers or text",
@@ -181,7 +177,7 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
 
 // Binary by comparison: 1 where `value op threshold` holds. Returns the positive class's name.
 std::string mark_comparison(const Column& column, const TargetRule& rule, const std::string& where, VectorD& values) {
-  if (column.type != ColumnType::kNumeric) {
+  if (column.type != ColumnType::numeric) {
     throw DataError(fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
                                 "a class name such as \"{}\"",
                                 where, rule.to_string(), column.name,
@@ -190,14 +186,14 @@ std::string mark_comparison(const Column& column, const TargetRule& rule, const 
   for (Index i = 0; i < column.size(); ++i) {
     values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
   }
-  return fmt::format("{} {} {}", column.name, to_string(*rule.op), rule.threshold);
+  return fmt::format("{} {} {}", column.name, compare_op_name(*rule.op), rule.threshold);
 }
 
 // Binary by class: 1 where the cell is the positive class, which must occur. Returns its name.
 std::string mark_positive_class(const Column& column, const TargetRule& rule, const std::string& where,
                                 VectorD& values) {
   bool found = false;
-  if (column.type == ColumnType::kNumeric) {
+  if (column.type == ColumnType::numeric) {
     const auto value = parse_number(rule.positive_class);
     if (!value) {
       throw DataError(fmt::format("{}target class \"{}\" is not a number, but column \"{}\" is numeric", where,
@@ -249,9 +245,9 @@ Target make_target(const Column& column, const TargetRule& rule, const std::stri
   target.column = column.name;
   target.rule = rule;
   target.values.resize(column.size());
-  if (rule.kind == TargetKind::kRegression) {
+  if (rule.kind == TargetKind::regression) {
     regression_values(column, where, target);
-  } else if (rule.kind == TargetKind::kMulticlass) {
+  } else if (rule.kind == TargetKind::multiclass) {
     multiclass_values(column, where, target);
   } else {
     binary_values(column, rule, where, target);

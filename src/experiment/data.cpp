@@ -14,7 +14,7 @@ PrepareOptions prepare_options(const DataOptions& d) {
   PrepareOptions options;
   options.target = d.target;
   options.target_rule = TargetRule::parse(d.positive);
-  if (options.target_rule.kind != TargetKind::kBinary)
+  if (options.target_rule.kind != TargetKind::binary)
     throw std::invalid_argument(fmt::format("positive '{}': the experiment trains binary classifiers only; give a "
                                             "comparison ('>=6') or the positive class of target {}",
                                             d.positive, d.target));

@@ -12,7 +12,7 @@ ConfusionMatrix binary_confusion(const Matrix& probabilities, const Vector& y) {
 
 TestMetrics binary_test_metrics(Sequential& model, const Matrix& x, const Vector& y) {
   TestMetrics metrics;
-  metrics.task = TargetKind::kBinary;
+  metrics.task = TargetKind::binary;
   metrics.rows = y.size();
   metrics.values = evaluate(model, Loss::binary_crossentropy, x, y);
   metrics.confusion = binary_confusion(model.predict(x, 1024), y);

@@ -133,22 +133,22 @@ void check_parts_agree(const Sequential& model, Loss loss, const FittedPreproces
                                             features, model.input_dim()));
   }
   const TargetKind kind = preprocessing.target_rule.kind;
-  const bool loss_fits = kind == TargetKind::kBinary       ? loss == Loss::binary_crossentropy
-                         : kind == TargetKind::kMulticlass ? loss == Loss::categorical_crossentropy
+  const bool loss_fits = kind == TargetKind::binary       ? loss == Loss::binary_crossentropy
+                         : kind == TargetKind::multiclass ? loss == Loss::categorical_crossentropy
                                                            : loss == Loss::mean_squared_error ||
                                                                  loss == Loss::mean_absolute_error;
   if (!loss_fits) {
     throw std::invalid_argument(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
-                                            loss_name(loss), to_string(kind),
-                                            kind == TargetKind::kBinary       ? "binary_crossentropy"
-                                            : kind == TargetKind::kMulticlass ? "categorical_crossentropy"
+                                            loss_name(loss), target_kind_name(kind),
+                                            kind == TargetKind::binary       ? "binary_crossentropy"
+                                            : kind == TargetKind::multiclass ? "categorical_crossentropy"
                                                                               : "mean_squared_error or mean_absolute_error"));
   }
-  const Index outputs = kind == TargetKind::kMulticlass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
+  const Index outputs = kind == TargetKind::multiclass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
   if (model.output_dim() != outputs) {
     throw std::invalid_argument(fmt::format("the model's last layer has {} units but the preprocessing's {} target "
                                             "needs {}",
-                                            model.output_dim(), to_string(kind), outputs));
+                                            model.output_dim(), target_kind_name(kind), outputs));
   }
 }
 

@@ -145,7 +145,7 @@ std::string data_section(const ReportInputs& in) {
                        esc(d.source), d.rows, d.cols, d.rows_with_missing, d.missing_cells);
     if (d.target) {
       const TargetSummary& t = *d.target;
-      out += fmt::format("<h3>Target</h3><p><code>{}</code> {} ({})</p>\n", esc(t.column), esc(t.rule), esc(to_string(t.kind)));
+      out += fmt::format("<h3>Target</h3><p><code>{}</code> {} ({})</p>\n", esc(t.column), esc(t.rule), esc(target_kind_name(t.kind)));
       if (!t.classes.empty()) {
         const bool has_validation = !t.validation.empty();
         out += fmt::format("<table><tr><th>class</th><th class=\"num\">all</th><th class=\"num\">train</th>{}"
@@ -165,10 +165,10 @@ std::string data_section(const ReportInputs& in) {
       out += "<h3>Columns</h3><table><tr><th>column</th><th>type</th><th class=\"num\">missing</th>"
              "<th class=\"num\">levels</th><th class=\"num\">min</th><th class=\"num\">mean</th><th class=\"num\">max</th></tr>\n";
       for (const auto& c : d.columns) {
-        const bool numeric = c.type == ColumnType::kNumeric;
+        const bool numeric = c.type == ColumnType::numeric;
         out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
                            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                           esc(c.name), esc(to_string(c.type)), c.missing, numeric ? "–" : std::to_string(c.levels),
+                           esc(c.name), esc(column_type_name(c.type)), c.missing, numeric ? "–" : std::to_string(c.levels),
                            numeric ? fmt::format("{:.4g}", c.min) : "–", numeric ? fmt::format("{:.4g}", c.mean) : "–",
                            numeric ? fmt::format("{:.4g}", c.max) : "–");
       }

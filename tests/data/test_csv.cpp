@@ -43,8 +43,8 @@ TEST(Csv, ReadsHeaderTypesAndValues) {
   ASSERT_EQ(t.cols(), 3);
   ASSERT_EQ(t.rows(), 2);
   EXPECT_EQ(t.column_names(), (std::vector<std::string>{"a", "b", "c"}));
-  EXPECT_EQ(t.columns[0].type, ColumnType::kNumeric);
-  EXPECT_EQ(t.columns[1].type, ColumnType::kCategorical);
+  EXPECT_EQ(t.columns[0].type, ColumnType::numeric);
+  EXPECT_EQ(t.columns[1].type, ColumnType::categorical);
   EXPECT_EQ(t.columns[0].numbers, (std::vector<double>{1, 3}));
   EXPECT_EQ(t.columns[1].strings, (std::vector<std::string>{"x", "y"}));
   EXPECT_EQ(t.columns[2].numbers, (std::vector<double>{2.5, -400}));
@@ -71,14 +71,14 @@ TEST(Csv, QuotedFieldsWithDelimitersQuotesAndNewlines) {
 TEST(Csv, QuotedHeaderAndQuotedNumbers) {
   const auto t = parse_csv("\"a,1\",\"b\"\"q\"\n\"1.5\",\"2\"\n");
   EXPECT_EQ(t.column_names(), (std::vector<std::string>{"a,1", "b\"q"}));
-  EXPECT_EQ(t.columns[0].type, ColumnType::kNumeric);  // pandas parses quoted numbers too
+  EXPECT_EQ(t.columns[0].type, ColumnType::numeric);  // pandas parses quoted numbers too
   EXPECT_EQ(t.columns[0].numbers[0], 1.5);
 }
 
 TEST(Csv, LineNumbersCountNewlinesInsideQuotes) {
   // The bad value sits on physical line 4 (the quoted field spans lines 2-3).
   const std::string msg = error_of("a,b\n\"x\ny\",1\nz,w\n", CsvOptions{',', lrtune::default_missing_tokens(),
-                                                                           {{"b", ColumnType::kNumeric}}});
+                                                                           {{"b", ColumnType::numeric}}});
   EXPECT_THAT(msg, HasSubstr("t.csv:4: column 2 (\"b\")"));
 }
 
@@ -133,10 +133,10 @@ TEST(Csv, MissingTokensDefaultAndConfigurable) {
   const auto t = parse_csv("a,b\n,x\nNA,NA\nN/A,y\nNaN,null\nnan,NULL\n?,?\n\"\",z\n 7 ,w\n");
   const auto& a = t.columns[0];
   const auto& b = t.columns[1];
-  ASSERT_EQ(a.type, ColumnType::kNumeric);
+  ASSERT_EQ(a.type, ColumnType::numeric);
   EXPECT_EQ(a.missing_count(), 7);
   EXPECT_EQ(a.numbers[7], 7.0);
-  ASSERT_EQ(b.type, ColumnType::kCategorical);
+  ASSERT_EQ(b.type, ColumnType::categorical);
   EXPECT_EQ(b.missing_count(), 4);
   EXPECT_EQ(b.levels(), (std::vector<std::string>{"w", "x", "y", "z"}));
 
@@ -145,7 +145,7 @@ TEST(Csv, MissingTokensDefaultAndConfigurable) {
   const auto u = parse_csv("a,b\n-999,\n1,2\n", options);
   EXPECT_TRUE(u.columns[0].is_missing(0));
   EXPECT_FALSE(u.columns[1].is_missing(0));  // "" is no longer missing: the column turns categorical
-  EXPECT_EQ(u.columns[1].type, ColumnType::kCategorical);
+  EXPECT_EQ(u.columns[1].type, ColumnType::categorical);
 }
 
 // Found by fuzz/fuzz_csv_reader: with "" not a missing token, an empty last cell was read one
@@ -156,7 +156,7 @@ TEST(Csv, EmptyCellThatIsNotMissingAtTheVeryEndOfTheText) {
   const std::string text = "a,b\n1,2\n3,";
   const std::vector<char> exact(text.begin(), text.end());  // no terminator after the last cell
   const auto t = parse_csv(std::string_view(exact.data(), exact.size()), options);
-  ASSERT_EQ(t.columns[1].type, ColumnType::kCategorical);
+  ASSERT_EQ(t.columns[1].type, ColumnType::categorical);
   EXPECT_EQ(t.columns[1].strings[1], "");
   EXPECT_FALSE(t.columns[1].is_missing(1));
 }
@@ -212,8 +212,8 @@ TEST(Csv, NumbersRoundTripExactly) {
 TEST(Csv, InferenceIsPerColumnAndKeepsTextVerbatim) {
   // A column that starts numeric and meets text late becomes categorical with its text as written.
   const auto t = parse_csv("a,b\n1,1.0\n2,01\n3,x\n");
-  EXPECT_EQ(t.columns[0].type, ColumnType::kNumeric);
-  ASSERT_EQ(t.columns[1].type, ColumnType::kCategorical);
+  EXPECT_EQ(t.columns[0].type, ColumnType::numeric);
+  ASSERT_EQ(t.columns[1].type, ColumnType::categorical);
   EXPECT_EQ(t.columns[1].strings, (std::vector<std::string>{"1.0", "01", "x"}));
 }
 
@@ -233,19 +233,19 @@ TEST(CsvErrors, MostlyNumericColumnNamesTheCellsThatAreNotNumbers) {
   options.missing_tokens.push_back("abc");
   options.missing_tokens.push_back("1,234");
   const auto t = parse_csv(text, options);
-  ASSERT_EQ(t.columns[1].type, ColumnType::kNumeric);
+  ASSERT_EQ(t.columns[1].type, ColumnType::numeric);
   EXPECT_EQ(t.columns[1].missing_count(), 3);
   // Forced categorical, it is categorical; a column the caller will not use is typed as pandas would.
   options = {};
-  options.column_types = {{"a", ColumnType::kCategorical}};
-  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+  options.column_types = {{"a", ColumnType::categorical}};
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::categorical);
   options = {};
   options.lenient_columns = {"a", "not-in-the-header"};
-  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::categorical);
   options = {};
   options.lenient_unforced = true;
-  options.column_types = {{"id", ColumnType::kNumeric}};
-  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::kCategorical);
+  options.column_types = {{"id", ColumnType::numeric}};
+  EXPECT_EQ(parse_csv(text, options).columns[1].type, ColumnType::categorical);
 }
 
 TEST(CsvErrors, MostlyNumericNamesTheFirstThreeCells) {
@@ -264,7 +264,7 @@ TEST(Csv, MostlyNumericThresholdIsNineInTen) {
   EXPECT_THAT(error_of(nine), HasSubstr("t.csv: column 1 (\"a\"): 9 of 10 values are numbers but 1 is not: line 2 \"x\""));
   std::string eight = "a\nx\n";
   for (int i = 0; i < 8; ++i) eight += fmt::format("{}\n", i);
-  EXPECT_EQ(parse_csv(eight).columns[0].type, ColumnType::kCategorical);
+  EXPECT_EQ(parse_csv(eight).columns[0].type, ColumnType::categorical);
   // Missing cells do not count either way; a bad cell that is not UTF-8 is shown escaped.
   EXPECT_THAT(error_of("a\n1\n2\n3\n4\n5\n6\n7\n8\n9\n\n?\nNA\nx\xe9\n"),
               HasSubstr("9 of 10 values are numbers but 1 is not: line 14 \"x\\xE9\"; expected a number"));
@@ -272,11 +272,11 @@ TEST(Csv, MostlyNumericThresholdIsNineInTen) {
 
 TEST(Csv, TypeOverride) {
   CsvOptions options;
-  options.column_types = {{"code", ColumnType::kCategorical}};
+  options.column_types = {{"code", ColumnType::categorical}};
   const auto t = parse_csv("code,v\n10,1\n20,2\n", options);
-  ASSERT_EQ(t.columns[0].type, ColumnType::kCategorical);
+  ASSERT_EQ(t.columns[0].type, ColumnType::categorical);
   EXPECT_EQ(t.columns[0].strings, (std::vector<std::string>{"10", "20"}));
-  EXPECT_EQ(t.columns[1].type, ColumnType::kNumeric);
+  EXPECT_EQ(t.columns[1].type, ColumnType::numeric);
 }
 
 TEST(Csv, UnnamedColumnsAreNamedAsPandasDoes) {
@@ -302,7 +302,7 @@ TEST(CsvErrors, RaggedRowsAreNeverPaddedOrTruncated) {
 
 TEST(CsvErrors, NonNumericInAForcedNumericColumn) {
   CsvOptions options;
-  options.column_types = {{"b", ColumnType::kNumeric}};
+  options.column_types = {{"b", ColumnType::numeric}};
   EXPECT_EQ(error_of("a,b\nx,1\ny,2.5e3\n", options), "");
   EXPECT_EQ(error_of("a,b\nx,1\ny,\n", options), "");  // missing is fine
   EXPECT_THAT(error_of("a,b\nx,1\ny,1,5\n", options), HasSubstr("ragged"));
@@ -323,7 +323,7 @@ TEST(CsvErrors, DuplicateColumnNames) {
 
 TEST(CsvErrors, UnknownColumnNamedByTheUser) {
   CsvOptions options;
-  options.column_types = {{"nope", ColumnType::kNumeric}};
+  options.column_types = {{"nope", ColumnType::numeric}};
   EXPECT_THAT(error_of("a,b\n1,2\n", options), HasSubstr("unknown column \"nope\" named in column_types"));
   const auto t = parse_csv("a,b\n1,2\n", {}, "t.csv");
   try {
@@ -380,12 +380,12 @@ TEST(Csv, ReadsTheWineTable) {
   EXPECT_EQ(t.rows(), 6497);
   ASSERT_EQ(t.cols(), 13);
   EXPECT_EQ(t.columns[0].name, "type");
-  EXPECT_EQ(t.columns[0].type, ColumnType::kCategorical);
+  EXPECT_EQ(t.columns[0].type, ColumnType::categorical);
   EXPECT_EQ(t.columns[0].levels(), (std::vector<std::string>{"red", "white"}));
   lrtune::Index missing = 0;
   for (const auto& c : t.columns) {
     if (c.name != "type") {
-      EXPECT_EQ(c.type, ColumnType::kNumeric) << c.name;
+      EXPECT_EQ(c.type, ColumnType::numeric) << c.name;
     }
     missing += c.missing_count();
   }
@@ -408,13 +408,13 @@ TEST(Csv, AgreesWithPandasOnTheRfcCases) {
   for (const auto& column : t.columns) {
     SCOPED_TRACE(column.name);
     const auto& g = golden.at(column.name);
-    ASSERT_EQ(column.type == ColumnType::kNumeric, g["numeric"].get<bool>());
+    ASSERT_EQ(column.type == ColumnType::numeric, g["numeric"].get<bool>());
     ASSERT_EQ(column.size(), static_cast<lrtune::Index>(g["values"].size()));
     for (lrtune::Index r = 0; r < column.size(); ++r) {
       const auto& v = g["values"][static_cast<std::size_t>(r)];
       ASSERT_EQ(column.is_missing(r), v.is_null()) << "row " << r;
       if (v.is_null()) continue;
-      if (column.type == ColumnType::kNumeric) {
+      if (column.type == ColumnType::numeric) {
         EXPECT_EQ(column.numbers[static_cast<std::size_t>(r)], v.get<double>()) << "row " << r;
       } else {
         EXPECT_EQ(column.strings[static_cast<std::size_t>(r)], v.get<std::string>()) << "row " << r;

@@ -43,7 +43,7 @@ TEST(Encoder, UnseenLevels) {
   const Table train = parse_csv("c\na\nb\nc\n", {}, "train.csv");
   const Table other = parse_csv("c\nb\nd\n", {}, "new.csv");
   EncoderOptions error;
-  error.unknown = UnknownLevel::kError;
+  error.unknown = UnknownLevel::error;
   const auto strict = CategoricalEncoder::fit(train, {"c"}, error);
   try {
     (void)strict.transform(other);
@@ -55,7 +55,7 @@ TEST(Encoder, UnseenLevels) {
   }
   // The default is scikit-learn's handle_unknown="ignore": all zeros.
   const auto lenient = CategoricalEncoder::fit(train, {"c"});
-  EXPECT_EQ(lenient.unknown(), UnknownLevel::kAllZero);
+  EXPECT_EQ(lenient.unknown(), UnknownLevel::all_zero);
   EXPECT_EQ(lenient.transform(other), (MatrixD(2, 3) << 0, 1, 0, 0, 0, 0).finished());
 }
 
@@ -99,7 +99,7 @@ TEST(Encoder, AnUnseenLevelErrorListsAtMostTenLevels) {
   std::string text = "c\n";
   for (int i = 0; i < 12; ++i) text += fmt::format("l{:02}\n", i);
   EncoderOptions error;
-  error.unknown = UnknownLevel::kError;
+  error.unknown = UnknownLevel::error;
   const auto e = CategoricalEncoder::fit(parse_csv(text), {"c"}, error);
   try {
     (void)e.transform(parse_csv("c\nl00\nnew\n", {}, "new.csv"));
@@ -132,17 +132,17 @@ TEST(Encoder, Errors) {
 TEST(Encoder, JsonRoundTrip) {
   const Table t = parse_csv("c,type\nb,white\na,red\nc,white\n");
   EncoderOptions o;
-  o.unknown = UnknownLevel::kAllZero;
+  o.unknown = UnknownLevel::all_zero;
   o.binary_name["type"] = "is_white_wine";
   const auto e = CategoricalEncoder::fit(t, {"c", "type"}, o);
   const auto back = CategoricalEncoder::from_json(nlohmann::json::parse(e.to_json().dump()));
   EXPECT_EQ(back.to_json(), e.to_json());
   EXPECT_EQ(back.transform(t), e.transform(t));
-  EXPECT_EQ(back.unknown(), UnknownLevel::kAllZero);
+  EXPECT_EQ(back.unknown(), UnknownLevel::all_zero);
   // A file without the field (lrtune always writes it) keeps the old, strict rule.
   auto j = e.to_json();
   j.erase("unknown");
-  EXPECT_EQ(CategoricalEncoder::from_json(j).unknown(), UnknownLevel::kError);
+  EXPECT_EQ(CategoricalEncoder::from_json(j).unknown(), UnknownLevel::error);
 }
 
 // The JSON form comes from model files other people hand over: an encoding whose outputs do not

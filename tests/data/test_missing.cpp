@@ -55,18 +55,18 @@ TEST(DropMissing, SubsetOfColumns) {
 TEST(Imputer, StatisticsAsSimpleImputer) {
   const Table t = parse_csv("a,b\n1,x\n2,y\n2,y\n,x\n7,\n10,z\n", {}, "t.csv");
   ImputerOptions o;
-  o.numeric = ImputeStrategy::kMean;
+  o.numeric = ImputeStrategy::mean;
   EXPECT_DOUBLE_EQ(Imputer::fit(t, o).values()[0].number, 22.0 / 5.0);
-  o.numeric = ImputeStrategy::kMedian;
+  o.numeric = ImputeStrategy::median;
   EXPECT_DOUBLE_EQ(Imputer::fit(t, o).values()[0].number, 2.0);
-  o.numeric = ImputeStrategy::kMostFrequent;
+  o.numeric = ImputeStrategy::most_frequent;
   EXPECT_DOUBLE_EQ(Imputer::fit(t, o).values()[0].number, 2.0);
   EXPECT_EQ(Imputer::fit(t, o).values()[1].text, "x");  // x and y tie at 2: the smallest wins
-  o.numeric = ImputeStrategy::kConstant;
+  o.numeric = ImputeStrategy::constant;
   o.fill_number = -1;
   EXPECT_DOUBLE_EQ(Imputer::fit(t, o).values()[0].number, -1.0);
   const Table even = parse_csv("a\n4\n1\n3\n2\n");
-  o.numeric = ImputeStrategy::kMedian;
+  o.numeric = ImputeStrategy::median;
   EXPECT_DOUBLE_EQ(Imputer::fit(even, o).values()[0].number, 2.5);
 }
 
@@ -88,16 +88,16 @@ TEST(Imputer, FittedOnOneTableFillsAnother) {
 TEST(Imputer, Errors) {
   const Table t = parse_csv("a,b\n1,x\n,y\n", {}, "t.csv");
   ImputerOptions o;
-  o.categorical = ImputeStrategy::kMean;
+  o.categorical = ImputeStrategy::mean;
   EXPECT_THAT([&] { try { (void)Imputer::fit(t, o); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
               HasSubstr("column \"b\" is categorical; impute strategy mean needs a numeric column"));
   const Table empty = parse_csv("a,b\n,x\nNA,y\n", {}, "t.csv");
   EXPECT_THAT([&] { try { (void)Imputer::fit(empty); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
               HasSubstr("column \"a\" has no value in the train part"));
   ImputerOptions unknown;
-  unknown.per_column = {{"zz", ImputeStrategy::kMedian}};
+  unknown.per_column = {{"zz", ImputeStrategy::median}};
   EXPECT_THROW((void)Imputer::fit(t, unknown), DataError);
-  EXPECT_THROW(parse_impute_strategy("average"), DataError);
+  EXPECT_THROW(impute_strategy_from_name("average"), DataError);
   const Imputer imp = Imputer::fit(parse_csv("a\n1\n"));
   EXPECT_THROW((void)imp.transform(parse_csv("b\n1\n")), DataError);
 }

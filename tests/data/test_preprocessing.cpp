@@ -123,7 +123,7 @@ TEST(WineRecipe, ScalerEqualsSharedScalerJson) {
 
 TEST(WineRecipe, MinMaxScalerEqualsScikitLearn) {
   auto o = recipe();
-  o.scaler = ScalerKind::kMinMax;
+  o.scaler = ScalerKind::min_max;
   const auto d = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
   const auto g = golden()["wine"];
   for (Index j = 0; j < 12; ++j) {
@@ -232,7 +232,7 @@ TEST(FittedPreprocessing, ApplyKeepsRowsItCannotScoreAsideWithTheirReason) {
             "column \"alcohol\": 1 row");
   // The same rows of a model that imputes are filled (the infinite value still cannot be).
   auto o = recipe();
-  o.missing = MissingPolicy::kImpute;
+  o.missing = MissingPolicy::impute;
   const auto imputing = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
   const AppliedData b = imputing.preprocessing.apply(raw);
   EXPECT_EQ(b.row_labels, (std::vector<Index>{0, 1, 2, 4}));
@@ -289,7 +289,7 @@ TEST(FittedPreprocessing, UnseenLevelIsAnErrorOrAllZero) {
       "total sulfur dioxide,density,pH,sulphates,alcohol\n";
   const Table raw = parse_csv(header + "rose,6.1,0.43,0.35,9.1,0.059,83,249,0.9971,3.37,0.5,8.5\n", {}, "new.csv");
   auto o = recipe();
-  o.encoder.unknown = UnknownLevel::kError;
+  o.encoder.unknown = UnknownLevel::error;
   const auto strict = prepare(lrtune::testing::data_file("winequalityN.csv"), o);
   try {
     (void)strict.preprocessing.apply(raw);
@@ -308,7 +308,7 @@ TEST(FittedPreprocessing, UnseenLevelIsAnErrorOrAllZero) {
 }
 
 // A level only the test split has: prepare() goes on (all zeros) and says so in one warning;
-// with UnknownLevel::kError it stops, naming the row, the column and the level.
+// with UnknownLevel::error it stops, naming the row, the column and the level.
 TEST(Prepare, ALevelOnlyTheTestSplitHasIsAWarningOrAnError) {
   std::string text = "c,x,y\n";
   for (int i = 0; i < 40; ++i) text += fmt::format("{},{},{}\n", i % 2 ? "a" : "b", i, i % 3 == 0 ? 1 : 0);
@@ -325,7 +325,7 @@ TEST(Prepare, ALevelOnlyTheTestSplitHasIsAWarningOrAnError) {
   ASSERT_EQ(d.warnings.size(), 1u);
   EXPECT_EQ(d.warnings[0], "t.csv: levels the train split does not have, in the test split, encoded as all zeros "
                            "(--unknown-levels error refuses them): column \"c\" in 1 row (\"rose\")");
-  o.encoder.unknown = UnknownLevel::kError;
+  o.encoder.unknown = UnknownLevel::error;
   try {
     (void)prepare(raw, o);
     FAIL();
@@ -374,7 +374,7 @@ TEST(Prepare, OneHotColumnsGoLastInFileOrder) {
   o.target_rule = TargetRule::parse("1");
   o.test_size = 0.2;
   o.split_seed = 0;
-  o.scaler = ScalerKind::kNone;
+  o.scaler = ScalerKind::none;
   const auto d = prepare(t, o);
   EXPECT_EQ(d.feature_names, (std::vector<std::string>{"n1", "n2", "c1_x", "c1_y", "c1_z", "c2_q"}));
   // Rows are scaled with "none": raw numbers and 0/1 columns.
@@ -390,12 +390,12 @@ TEST(Prepare, ImputationIsFittedOnTrainOnly) {
   PrepareOptions o;
   o.target = "y";
   o.target_rule = TargetRule::parse("==1");
-  o.missing = MissingPolicy::kImpute;
+  o.missing = MissingPolicy::impute;
   o.test_size = g["test_size"].get<double>();
   o.split_seed = g["seed"].get<std::uint32_t>();
-  o.scaler = ScalerKind::kNone;
+  o.scaler = ScalerKind::none;
   for (const std::string strategy : {"mean", "median", "most_frequent"}) {
-    o.impute.numeric = parse_impute_strategy(strategy);
+    o.impute.numeric = impute_strategy_from_name(strategy);
     const auto d = prepare(t, o);
     EXPECT_EQ(d.train_rows, g["train_labels"].get<std::vector<Index>>());
     EXPECT_EQ(d.test_rows, g["test_labels"].get<std::vector<Index>>());
@@ -442,7 +442,7 @@ TEST(Prepare, AWideTableIsPreparedAndApplied) {
   PrepareOptions o;
   o.target = "y";
   o.target_rule = TargetRule::parse("==1");
-  o.missing = MissingPolicy::kImpute;  // the imputer's lookups too
+  o.missing = MissingPolicy::impute;  // the imputer's lookups too
   const PreparedData d = prepare(raw, o);
   EXPECT_EQ(d.x_train.rows() + d.x_test.rows(), 3);
   EXPECT_EQ(d.x_train.cols(), kColumns);  // 99,900 numeric, 100 one-hot columns of one level each

@@ -15,7 +15,7 @@ using namespace lrtune;
 
 TEST(StandardScaler, PopulationStdAndConstantColumns) {
   const MatrixD x = (MatrixD(4, 3) << 1, 5, 0, 2, 5, 10, 3, 5, 20, 4, 5, 30).finished();  // (rows, features)
-  const Scaler s = Scaler::fit(ScalerKind::kStandard, x);
+  const Scaler s = Scaler::fit(ScalerKind::standard, x);
   EXPECT_DOUBLE_EQ(s.offset()[0], 2.5);
   EXPECT_DOUBLE_EQ(s.scale()[0], std::sqrt(1.25));  // ddof = 0
   EXPECT_DOUBLE_EQ(s.offset()[1], 5.0);
@@ -39,12 +39,12 @@ TEST(StandardScaler, PopulationStdAndConstantColumns) {
 TEST(StandardScaler, NearlyConstantColumnCountsAsConstant) {
   // 0.1 three times has a variance of rounding error only, as scikit-learn's _is_constant_feature judges.
   const MatrixD x = (MatrixD(3, 1) << 0.1, 0.1, 0.1).finished();
-  EXPECT_EQ(Scaler::fit(ScalerKind::kStandard, x).scale()[0], 1.0);
+  EXPECT_EQ(Scaler::fit(ScalerKind::standard, x).scale()[0], 1.0);
 }
 
 TEST(MinMaxScaler, ToTheUnitInterval) {
   const MatrixD x = (MatrixD(3, 2) << 1, 7, 3, 7, 2, 7).finished();
-  const Scaler s = Scaler::fit(ScalerKind::kMinMax, x);
+  const Scaler s = Scaler::fit(ScalerKind::min_max, x);
   const MatrixD y = s.transform(x);
   EXPECT_EQ(y, (MatrixD(3, 2) << 0, 0, 1, 0, 0.5, 0).finished());
   // Statistics come from the fit rows only: other rows may leave [0, 1].
@@ -53,16 +53,16 @@ TEST(MinMaxScaler, ToTheUnitInterval) {
 
 TEST(Scaler, NoneJsonAndErrors) {
   const MatrixD x = (MatrixD(2, 2) << 1, 2, 3, 4).finished();
-  EXPECT_EQ(Scaler::fit(ScalerKind::kNone, x).transform(x), x);
-  const Scaler s = Scaler::fit(ScalerKind::kStandard, x);
+  EXPECT_EQ(Scaler::fit(ScalerKind::none, x).transform(x), x);
+  const Scaler s = Scaler::fit(ScalerKind::standard, x);
   const Scaler back = Scaler::from_json(nlohmann::json::parse(s.to_json().dump()));
   EXPECT_EQ(back.offset(), s.offset());
   EXPECT_EQ(back.scale(), s.scale());
-  EXPECT_EQ(back.kind(), ScalerKind::kStandard);
+  EXPECT_EQ(back.kind(), ScalerKind::standard);
   MatrixD wrong(1, 3);
   EXPECT_THROW(s.transform_in_place(wrong), DataError);
-  EXPECT_THROW(parse_scaler_kind("robust"), DataError);
-  EXPECT_EQ(parse_scaler_kind("minmax"), ScalerKind::kMinMax);
+  EXPECT_THROW(scaler_kind_from_name("robust"), DataError);
+  EXPECT_EQ(scaler_kind_from_name("minmax"), ScalerKind::min_max);
 }
 
 // Columns around 1e300 (and 1e-300): sums of squares overflowed (underflowed), so the column
@@ -72,7 +72,7 @@ TEST(Scaler, NoneJsonAndErrors) {
 TEST(StandardScaler, ColumnsAround1e300And1eMinus300) {
   for (const double unit : {1e300, 1e-300, 1e150, 1.0}) {
     const MatrixD x = (MatrixD(4, 1) << 1 * unit, 2 * unit, 3 * unit, 4 * unit).finished();
-    const Scaler s = Scaler::fit(ScalerKind::kStandard, x);
+    const Scaler s = Scaler::fit(ScalerKind::standard, x);
     EXPECT_DOUBLE_EQ(s.offset()[0], 2.5 * unit) << unit;
     EXPECT_DOUBLE_EQ(s.scale()[0], std::sqrt(1.25) * unit) << unit;
     EXPECT_TRUE(s.constant_features().empty()) << unit;
@@ -87,7 +87,7 @@ TEST(StandardScaler, ColumnsAround1e300And1eMinus300) {
 TEST(StandardScaler, SumBeyondTheLargestDouble) {
   MatrixD x(200, 1);
   for (Index i = 0; i < 200; ++i) x(i, 0) = (1.0 + static_cast<double>(i) / 100.0) * 1e306;
-  const Scaler s = Scaler::fit(ScalerKind::kStandard, x);
+  const Scaler s = Scaler::fit(ScalerKind::standard, x);
   EXPECT_NEAR(s.offset()[0] / 1.995e306, 1.0, 1e-13);
   EXPECT_NEAR(s.scale()[0] / (1e304 * std::sqrt((200.0 * 200.0 - 1.0) / 12.0)), 1.0, 1e-13);
 }
@@ -97,7 +97,7 @@ TEST(StandardScaler, SumBeyondTheLargestDouble) {
 TEST(StandardScaler, ValuesNearTheLargestDoubleScaleToFiniteValues) {
   const double big = 1.7e308;
   const MatrixD x = (MatrixD(3, 1) << big, big, -big).finished();
-  const Scaler s = Scaler::fit(ScalerKind::kStandard, x);
+  const Scaler s = Scaler::fit(ScalerKind::standard, x);
   EXPECT_NEAR(s.offset()[0] / (big / 3.0), 1.0, 1e-15);
   EXPECT_NEAR(s.scale()[0] / (big / 3.0 * std::sqrt(8.0)), 1.0, 1e-15);  // deviations 2/3, 2/3, -4/3 of big
   const MatrixD y = s.transform(x);
@@ -110,7 +110,7 @@ TEST(StandardScaler, ValuesNearTheLargestDoubleScaleToFiniteValues) {
 TEST(MinMaxScaler, RangeBeyondTheLargestDoubleIsAnError) {
   const MatrixD x = (MatrixD(2, 1) << -1.7e308, 1.7e308).finished();
   try {
-    (void)Scaler::fit(ScalerKind::kMinMax, x, {"huge"});
+    (void)Scaler::fit(ScalerKind::min_max, x, {"huge"});
     ADD_FAILURE() << "no error";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("scaler (minmax): feature \"huge\": its range (max - min) is not a "
@@ -119,14 +119,14 @@ TEST(MinMaxScaler, RangeBeyondTheLargestDoubleIsAnError) {
         << e.what();
   }
   const MatrixD fine = (MatrixD(2, 1) << 1e300, 3e300).finished();
-  EXPECT_DOUBLE_EQ(Scaler::fit(ScalerKind::kMinMax, fine).scale()[0], 2e300);
+  EXPECT_DOUBLE_EQ(Scaler::fit(ScalerKind::min_max, fine).scale()[0], 2e300);
 }
 
 // Unscaled, 1e300 becomes inf in float32 (training's precision): an error naming the feature.
 TEST(Scaler, NoneRefusesValuesBeyondFloat) {
   const MatrixD x = (MatrixD(2, 2) << 1, 1e300, 2, 2).finished();
   try {
-    (void)Scaler::fit(ScalerKind::kNone, x, {"a", "b"});
+    (void)Scaler::fit(ScalerKind::none, x, {"a", "b"});
     ADD_FAILURE() << "no error";
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("scaler: feature \"b\" holds 1e+300 in the train part; expected "
@@ -135,7 +135,7 @@ TEST(Scaler, NoneRefusesValuesBeyondFloat) {
         << e.what();
   }
   const MatrixD nan = (MatrixD(1, 1) << std::numeric_limits<double>::quiet_NaN()).finished();
-  EXPECT_THROW((void)Scaler::fit(ScalerKind::kStandard, nan), DataError);
+  EXPECT_THROW((void)Scaler::fit(ScalerKind::standard, nan), DataError);
 }
 
 // Every value of the JSON form is checked: a tampered model file must not divide by 0, flip a

@@ -31,14 +31,14 @@ TEST(TargetRule, ParsesEveryOperator) {
     CompareOp op;
     double threshold;
   };
-  for (const auto& c : {Case{">=6", CompareOp::kGreaterEqual, 6}, Case{"> 5.5", CompareOp::kGreater, 5.5},
-                        Case{"<3", CompareOp::kLess, 3}, Case{" <= -1e2 ", CompareOp::kLessEqual, -100},
-                        Case{"==1", CompareOp::kEqual, 1}, Case{"!=0", CompareOp::kNotEqual, 0}}) {
+  for (const auto& c : {Case{">=6", CompareOp::greater_equal, 6}, Case{"> 5.5", CompareOp::greater, 5.5},
+                        Case{"<3", CompareOp::less, 3}, Case{" <= -1e2 ", CompareOp::less_equal, -100},
+                        Case{"==1", CompareOp::equal, 1}, Case{"!=0", CompareOp::not_equal, 0}}) {
     const auto r = TargetRule::parse(c.spec);
     ASSERT_TRUE(r.op) << c.spec;
     EXPECT_EQ(*r.op, c.op) << c.spec;
     EXPECT_EQ(r.threshold, c.threshold) << c.spec;
-    EXPECT_EQ(r.kind, TargetKind::kBinary);
+    EXPECT_EQ(r.kind, TargetKind::binary);
     const auto again = TargetRule::parse(r.to_string());
     EXPECT_EQ(again.op, r.op);
     EXPECT_EQ(again.threshold, r.threshold);
@@ -49,9 +49,9 @@ TEST(TargetRule, ParsesEveryOperator) {
 TEST(TargetRule, ClassNamesAndKinds) {
   EXPECT_EQ(TargetRule::parse("white").positive_class, "white");
   EXPECT_EQ(TargetRule::parse("==white").positive_class, "white");
-  EXPECT_EQ(TargetRule::parse("multiclass").kind, TargetKind::kMulticlass);
-  EXPECT_EQ(TargetRule::parse("regression").kind, TargetKind::kRegression);
-  EXPECT_EQ(TargetRule::positive("multiclass").kind, TargetKind::kBinary);
+  EXPECT_EQ(TargetRule::parse("multiclass").kind, TargetKind::multiclass);
+  EXPECT_EQ(TargetRule::parse("regression").kind, TargetKind::regression);
+  EXPECT_EQ(TargetRule::positive("multiclass").kind, TargetKind::binary);
   EXPECT_EQ(TargetRule::from_json(TargetRule::parse("white").to_json()).positive_class, "white");
   EXPECT_THROW(TargetRule::parse(""), DataError);
   EXPECT_THROW(TargetRule::parse(">=abc"), DataError);

@@ -99,7 +99,7 @@ TEST(RunExperiment, ReturnsEveryPartOfTheResultAndTellsTheObserver) {
   CountingObserver observer;
   const lrtune::ExperimentResult r = lrtune::run_experiment(small_options(), &observer);
   EXPECT_FALSE(r.cancelled);
-  EXPECT_EQ(r.task, lrtune::TargetKind::kBinary);
+  EXPECT_EQ(r.task, lrtune::TargetKind::binary);
   EXPECT_EQ(r.class_names.size(), 2u);
   EXPECT_EQ(r.range_test.size(), 30u);
   EXPECT_EQ(observer.points, 30);

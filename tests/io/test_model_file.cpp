@@ -150,7 +150,7 @@ TEST(ModelFile, RegressionModelRoundTrips) {
   const SavedModel saved =
       decode_model(encode_model(model, Loss::mean_squared_error, FittedPreprocessing::from_json(j)));
   EXPECT_EQ(saved.loss, Loss::mean_squared_error);
-  EXPECT_EQ(saved.preprocessing.target_rule.kind, TargetKind::kRegression);
+  EXPECT_EQ(saved.preprocessing.target_rule.kind, TargetKind::regression);
 }
 
 // A file written by tools/gen_io_fixture.py with numpy only, tensors in Python's (name) order.

@@ -67,9 +67,9 @@ inline ReportInputs full_report_inputs() {
   d.cols = 3;
   d.rows_with_missing = 34;
   d.missing_cells = 38;
-  d.columns.push_back({"fixed acidity", ColumnType::kNumeric, 10, 0, 3.8, 15.9, 7.2});
-  d.columns.push_back({"<script>alert('x')</script>", ColumnType::kNumeric, 0, 0, 0.0, 1.0, 0.5});
-  d.columns.push_back({"type", ColumnType::kCategorical, 0, 2, 0, 0, 0});
+  d.columns.push_back({"fixed acidity", ColumnType::numeric, 10, 0, 3.8, 15.9, 7.2});
+  d.columns.push_back({"<script>alert('x')</script>", ColumnType::numeric, 0, 0, 0.0, 1.0, 0.5});
+  d.columns.push_back({"type", ColumnType::categorical, 0, 2, 0, 0, 0});
   TargetSummary t;
   t.column = "quality";
   t.rule = ">=6";

@@ -40,7 +40,7 @@ struct Recorder final : lrtune::Callback {
     calls.push_back(fmt::format("epoch_end {} logs={} history={}", epoch, names(logs), c.history.size()));
   }
   void on_train_end(TrainingContext& c) override {
-    calls.push_back(fmt::format("train_end history={} stop={}", c.history.size(), lrtune::to_string(c.history.stop_reason)));
+    calls.push_back(fmt::format("train_end history={} stop={}", c.history.size(), lrtune::stop_reason_name(c.history.stop_reason)));
   }
 };
 

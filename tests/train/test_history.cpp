@@ -48,10 +48,10 @@ TEST(History, ColumnsByNameInFirstSeenOrder) {
 }
 
 TEST(History, SpellsEveryStopReason) {
-  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::completed), "completed");
-  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::early_stopping), "early_stopping");
-  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::non_finite_loss), "non_finite_loss");
-  EXPECT_EQ(lrtune::to_string(lrtune::StopReason::cancelled), "cancelled");
+  EXPECT_EQ(lrtune::stop_reason_name(lrtune::StopReason::completed), "completed");
+  EXPECT_EQ(lrtune::stop_reason_name(lrtune::StopReason::early_stopping), "early_stopping");
+  EXPECT_EQ(lrtune::stop_reason_name(lrtune::StopReason::non_finite_loss), "non_finite_loss");
+  EXPECT_EQ(lrtune::stop_reason_name(lrtune::StopReason::cancelled), "cancelled");
 }
 
 TEST(History, JsonHasOneListPerNameAndTheRunValues) {

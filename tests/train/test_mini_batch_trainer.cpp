@@ -168,7 +168,9 @@ TEST(MiniBatchTrainer, ANonFiniteBatchUpdatesNothingUnlessAsked) {
     const auto before = model.state();
     EXPECT_FALSE(std::isfinite(trainer.train_batch().loss));
     EXPECT_EQ(sgd.iterations(), skip ? 0 : 1);
-    if (skip) EXPECT_EQ(model.state(), before);
+    if (skip) {
+      EXPECT_EQ(model.state(), before);
+    }
   }
 }
 

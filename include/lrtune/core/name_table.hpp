@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -28,6 +29,15 @@ Enum value_from_name(const NameTable<Enum, N>& table, std::string_view name, std
     if (known == name) return value;
   }
   throw std::invalid_argument("unknown " + std::string(what) + " '" + std::string(name) + "'; valid: " + joined_names(table));
+}
+
+// The value named `name`, if the table has it (callers that throw their own error type).
+template <typename Enum, std::size_t N>
+std::optional<Enum> find_value(const NameTable<Enum, N>& table, std::string_view name) {
+  for (const auto& [known, value] : table) {
+    if (known == name) return value;
+  }
+  return std::nullopt;
 }
 
 // The first name of `value` in the table (the canonical one when aliases follow it).

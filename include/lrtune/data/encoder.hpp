@@ -18,14 +18,14 @@
 namespace lrtune {
 
 enum class UnknownLevel {
-  kError,    // a level not seen at fit time is a DataError naming row, column and level
-  kAllZero,  // ... encodes as all zeros (for a two-level column: as the 0 level, the one not positive)
+  error,    // a level not seen at fit time is a DataError naming row, column and level
+  all_zero,  // ... encodes as all zeros (for a two-level column: as the 0 level, the one not positive)
 };
 
 struct EncoderOptions {
   // All zeros by default, so that a rare level which lands only in the test split (or only in
   // new data) does not stop the run: the caller reports what transform() collects.
-  UnknownLevel unknown = UnknownLevel::kAllZero;
+  UnknownLevel unknown = UnknownLevel::all_zero;
   // Two-level columns: which level is 1 (default: the larger in sorted order, as
   // get_dummies(drop_first=True) keeps it: "white" of {"red", "white"}).
   std::map<std::string, std::string> positive_level;
@@ -41,7 +41,7 @@ struct CategoricalEncoding {
   std::vector<std::string> output_names;  // binary: 1 name; one-hot: one per level
 };
 
-// The levels of one column that transform() met but fit() did not (UnknownLevel::kAllZero).
+// The levels of one column that transform() met but fit() did not (UnknownLevel::all_zero).
 struct UnseenLevels {
   std::string column;
   Index rows = 0;                   // rows holding one of them
@@ -61,7 +61,7 @@ class CategoricalEncoder {
   static CategoricalEncoder fit(const Table& train, const std::vector<std::string>& columns,
                                 const EncoderOptions& options = {}, StepLog* log = nullptr);
   // (rows, output_count()) block of 0/1 values: the encodings in fit order, side by side.
-  // With kAllZero, the levels not seen at fit time are added to `unseen` (when given), one
+  // With all_zero, the levels not seen at fit time are added to `unseen` (when given), one
   // entry per column that has any.
   MatrixD transform(const Table& table, std::vector<UnseenLevels>* unseen = nullptr) const;
   Index output_count() const;
@@ -78,7 +78,7 @@ class CategoricalEncoder {
 
  private:
   std::vector<CategoricalEncoding> encodings_;
-  UnknownLevel unknown_ = UnknownLevel::kError;
+  UnknownLevel unknown_ = UnknownLevel::error;
 };
 
 }  // namespace lrtune

@@ -29,25 +29,25 @@ struct UnusableRow {
 // row order. The table is not changed: the caller decides to drop them, or to keep them aside.
 std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std::string>& columns);
 
-enum class ImputeStrategy { kMean, kMedian, kMostFrequent, kConstant };
-std::string_view to_string(ImputeStrategy strategy);
-ImputeStrategy parse_impute_strategy(std::string_view text);  // "mean", "median", "most_frequent", "constant"
+enum class ImputeStrategy { mean, median, most_frequent, constant };
+std::string_view impute_strategy_name(ImputeStrategy strategy);
+ImputeStrategy impute_strategy_from_name(std::string_view text);  // "mean", "median", "most_frequent", "constant"
 
 struct ImputerOptions {
-  ImputeStrategy numeric = ImputeStrategy::kMean;
-  ImputeStrategy categorical = ImputeStrategy::kMostFrequent;  // mean/median are errors here
+  ImputeStrategy numeric = ImputeStrategy::mean;
+  ImputeStrategy categorical = ImputeStrategy::most_frequent;  // mean/median are errors here
   std::map<std::string, ImputeStrategy> per_column;           // overrides by column name
-  double fill_number = 0.0;                                   // kConstant, numeric columns
-  std::string fill_text = "missing_value";                    // kConstant, categorical (scikit-learn's default)
+  double fill_number = 0.0;                                   // constant, numeric columns
+  std::string fill_text = "missing_value";                    // constant, categorical (scikit-learn's default)
 };
 
 // One column's fitted fill value.
 struct ImputeValue {
   std::string column;
-  ColumnType type = ColumnType::kNumeric;
-  ImputeStrategy strategy = ImputeStrategy::kMean;
-  double number = 0.0;  // kNumeric
-  std::string text;     // kCategorical
+  ColumnType type = ColumnType::numeric;
+  ImputeStrategy strategy = ImputeStrategy::mean;
+  double number = 0.0;  // numeric
+  std::string text;     // categorical
 };
 
 // As SimpleImputer: mean; median (mean of the two middle values for an even count);

@@ -25,8 +25,8 @@
 namespace lrtune {
 
 enum class MissingPolicy {
-  kDropRows,  // pandas' dropna over the used columns, on the whole table, before the split
-  kImpute,    // SimpleImputer fitted on the train part; rows without a target value are dropped
+  drop_rows,  // pandas' dropna over the used columns, on the whole table, before the split
+  impute,    // SimpleImputer fitted on the train part; rows without a target value are dropped
 };
 
 struct PrepareOptions {
@@ -34,15 +34,15 @@ struct PrepareOptions {
   TargetRule target_rule;                    // e.g. TargetRule::parse(">=6")
   std::vector<std::string> feature_columns;  // empty: every column but the target and drop_columns
   std::vector<std::string> drop_columns;
-  MissingPolicy missing = MissingPolicy::kDropRows;
-  ImputerOptions impute;                     // used with MissingPolicy::kImpute
+  MissingPolicy missing = MissingPolicy::drop_rows;
+  ImputerOptions impute;                     // used with MissingPolicy::impute
   double test_size = 0.2;
   std::uint32_t split_seed = 42;             // the split's own seed, not the training seed
   bool stratify = false;                     // stratified by the target (binary / multiclass)
   double validation_size = 0.0;              // > 0: a validation part drawn from the train part
   std::uint32_t validation_seed = 0;
   EncoderOptions encoder;
-  ScalerKind scaler = ScalerKind::kStandard;
+  ScalerKind scaler = ScalerKind::standard;
 };
 
 // A row of the raw table that apply() could not turn into model inputs, and why.
@@ -73,15 +73,15 @@ inline constexpr int kPreprocessingFormatVersion = 1;  // the JSON form's "versi
 struct FittedPreprocessing {
   struct SourceColumn {
     std::string name;
-    ColumnType type = ColumnType::kNumeric;
+    ColumnType type = ColumnType::numeric;
   };
   std::vector<SourceColumn> source_columns;  // the feature columns a raw table must have, file order
   std::vector<std::string> numeric_features; // in file order; they come first in x
   std::string target;
   TargetRule target_rule;
   std::vector<std::string> target_classes;
-  MissingPolicy missing = MissingPolicy::kDropRows;
-  std::optional<Imputer> imputer;            // with MissingPolicy::kImpute
+  MissingPolicy missing = MissingPolicy::drop_rows;
+  std::optional<Imputer> imputer;            // with MissingPolicy::impute
   CategoricalEncoder encoder;                // encoded columns come last in x, in file order
   Scaler scaler;
   std::vector<std::string> feature_names;    // the columns of x
@@ -90,8 +90,8 @@ struct FittedPreprocessing {
   // column that looks numeric in a new file would otherwise be inferred numeric).
   CsvOptions csv_options(CsvOptions base = {}) const;
   // Missing source columns and type mismatches are one DataError naming them all; extra
-  // columns are ignored and listed in the steps. Missing feature values are filled (kImpute);
-  // a row that still has one (kDropRows: no imputer was fitted) or an infinite feature value
+  // columns are ignored and listed in the steps. Missing feature values are filled (impute);
+  // a row that still has one (drop_rows: no imputer was fitted) or an infinite feature value
   // is left out of x and listed in `unscored` with the reason, never dropped silently.
   AppliedData apply(const Table& raw) const;
 

@@ -13,9 +13,9 @@
 
 namespace lrtune {
 
-enum class ScalerKind { kNone, kStandard, kMinMax };
-std::string_view to_string(ScalerKind kind);       // "none", "standard", "minmax"
-ScalerKind parse_scaler_kind(std::string_view text);
+enum class ScalerKind { none, standard, min_max };
+std::string_view scaler_kind_name(ScalerKind kind);       // "none", "standard", "minmax"
+ScalerKind scaler_kind_from_name(std::string_view text);
 
 // x_scaled = (x - offset) / scale, per column.
 //   standard: offset = mean, scale = population std (1 where the column is constant);
@@ -47,7 +47,7 @@ class Scaler {
   static Scaler from_json(const nlohmann::json& json);
 
  private:
-  ScalerKind kind_ = ScalerKind::kNone;
+  ScalerKind kind_ = ScalerKind::none;
   VectorD offset_;
   VectorD scale_;
   std::vector<Index> constant_;

@@ -16,7 +16,7 @@ namespace lrtune {
 
 struct ColumnSummary {
   std::string name;
-  ColumnType type = ColumnType::kNumeric;
+  ColumnType type = ColumnType::numeric;
   Index missing = 0;
   Index levels = 0;      // categorical: distinct non-missing values
   double min = 0.0;      // numeric, over non-missing values (NaN when all missing)
@@ -27,7 +27,7 @@ struct ColumnSummary {
 struct TargetSummary {
   std::string column;
   std::string rule;                  // TargetRule::to_string()
-  TargetKind kind = TargetKind::kBinary;
+  TargetKind kind = TargetKind::binary;
   std::vector<std::string> classes;  // empty for regression
   std::vector<Index> all;            // class counts over the prepared rows
   std::vector<Index> train;

@@ -14,18 +14,18 @@
 
 namespace lrtune {
 
-enum class ColumnType { kNumeric, kCategorical };
+enum class ColumnType { numeric, categorical };
 
 // "numeric" / "categorical"; parse_column_type throws DataError on anything else.
-std::string_view to_string(ColumnType type);
-ColumnType parse_column_type(std::string_view text);
+std::string_view column_type_name(ColumnType type);
+ColumnType column_type_from_name(std::string_view text);
 
 struct Column {
   std::string name;
-  ColumnType type = ColumnType::kNumeric;
-  std::vector<double> numbers;         // kNumeric: one per row, NaN where missing
-  std::vector<std::string> strings;    // kCategorical: one per row ("" where missing)
-  std::vector<std::uint8_t> missing;   // kCategorical: 1 where missing
+  ColumnType type = ColumnType::numeric;
+  std::vector<double> numbers;         // numeric: one per row, NaN where missing
+  std::vector<std::string> strings;    // categorical: one per row ("" where missing)
+  std::vector<std::uint8_t> missing;   // categorical: 1 where missing
 
   Index size() const;
   bool is_missing(Index row) const;

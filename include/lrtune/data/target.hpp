@@ -15,13 +15,13 @@
 
 namespace lrtune {
 
-enum class TargetKind { kBinary, kMulticlass, kRegression };
-enum class CompareOp { kGreaterEqual, kGreater, kLessEqual, kLess, kEqual, kNotEqual };
-std::string_view to_string(TargetKind kind);
-std::string_view to_string(CompareOp op);  // ">=", ">", "<=", "<", "==", "!="
+enum class TargetKind { binary, multiclass, regression };
+enum class CompareOp { greater_equal, greater, less_equal, less, equal, not_equal };
+std::string_view target_kind_name(TargetKind kind);  // "binary", "multiclass", "regression"
+std::string_view compare_op_name(CompareOp op);  // ">=", ">", "<=", "<", "==", "!="
 
 struct TargetRule {
-  TargetKind kind = TargetKind::kBinary;
+  TargetKind kind = TargetKind::binary;
   std::optional<CompareOp> op;  // binary by comparison: positive when `value op threshold`
   double threshold = 0.0;
   std::string positive_class;   // binary by class: positive when the value equals it

@@ -22,9 +22,9 @@ struct DataOptions {
   // Binary classification only for now: a rule that does not make two classes is refused.
   std::string positive;
   std::vector<std::string> drop;        // columns not used (a few non-numbers in them are no error)
-  MissingPolicy missing = MissingPolicy::kDropRows;
-  ImputerOptions impute;                // with MissingPolicy::kImpute
-  UnknownLevel unknown_levels = UnknownLevel::kAllZero;  // a level the train part has not seen
+  MissingPolicy missing = MissingPolicy::drop_rows;
+  ImputerOptions impute;                // with MissingPolicy::impute
+  UnknownLevel unknown_levels = UnknownLevel::all_zero;  // a level the train part has not seen
   double test_size = 0.2;               // share of the rows held out as the test split
   std::uint32_t split_seed = 42;        // the split's own seed
   CsvOptions csv;                       // delimiter, missing tokens, cancel, ...

@@ -36,7 +36,7 @@ struct ComparedRate {
 
 struct ExperimentResult {
   // ---- the data ----
-  TargetKind task = TargetKind::kBinary;
+  TargetKind task = TargetKind::binary;
   DataSummary data;                     // of the raw table, with the target's balance per part
   std::vector<std::string> class_names; // the target's classes, class 0 first (classifiers)
   // Regression (next issue): the target's scaling, to report errors in the target's units. Unset

@@ -14,7 +14,7 @@
 namespace lrtune {
 
 struct TestMetrics {
-  TargetKind task = TargetKind::kBinary;
+  TargetKind task = TargetKind::binary;
   Index rows = 0;              // test rows scored
   Logs values;                 // "loss" first, then the metrics, as evaluate() returns them
   ConfusionMatrix confusion;   // (classes, classes), rows = true class, columns = predicted; empty for regression
