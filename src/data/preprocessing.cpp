@@ -125,7 +125,7 @@ Table select_columns(const Table& raw, const std::vector<std::string>& features,
   return table;
 }
 
-// 2. Missing values that must go before the split: every incomplete row (kDropRows), else the
+// 2. Missing values that must go before the split: every incomplete row (drop_rows), else the
 // rows without a target value. No row left is an error naming the emptiest columns.
 Table drop_rows_before_split(const Table& table, const Table& raw, const PrepareOptions& o, StepLog& log) {
   Table kept;
