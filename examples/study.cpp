@@ -534,7 +534,7 @@ void run_tuner(const OuterSplit& data, int seed, Searches& out) {
   out.tuner_seconds = result.total_seconds;
   out.tuner_low = result.low;
   out.tuner_high = result.high;
-  out.tuner_best_epoch = result.best_epoch;
+  out.tuner_best_epoch = result.best_epoch + 1;  // the study counts epochs from 1
   // For information: the tuner's own model (its restored best weights) on the outer test rows.
   lrtune::Sequential model = tuner.model();
   out.tuner_model_test_loss = lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, data.x_test, data.y_test).at("loss");

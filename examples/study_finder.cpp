@@ -375,7 +375,7 @@ TunerRun run_tuner(const Dataset& d, const Matrix& xt, const Matrix& yt, const M
   t.seconds = result.total_seconds;
   t.low = result.low;
   t.high = result.high;
-  t.best_epoch = result.best_epoch;
+  t.best_epoch = result.best_epoch + 1;  // 1-based in this study's tables
   t.rungs = result.rungs.size();
   if (!result.rungs.empty()) {
     const auto& first = result.rungs.front();

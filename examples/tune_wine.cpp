@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
       std::printf("  lr %-9.3g score %-8.4f epochs %-4d %-13s %s\n", c.learning_rate, c.score, c.epochs_trained[0],
                   std::string(lrtune::candidate_status_name(c.status)).c_str(), c.reason.c_str());
     }
-    std::printf("pick %.3g (best epoch %d, validation loss %.4f)\n", result.learning_rate, result.best_epoch,
+    std::printf("pick %.3g (best epoch %d, validation loss %.4f)\n", result.learning_rate, result.best_epoch + 1,
                 result.validation_loss);
     std::printf("epochs %g of %g for the full grid; range test %.1f s, search %.1f s, total %.1f s on %zu threads\n",
                 result.epochs_cost, result.grid_epochs_bound, result.range_test_seconds, result.search_seconds,

@@ -58,7 +58,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
     if (r.range_test.size() > 0) inputs.range_test = r.range_test;
     inputs.tuning = r;
     rate = r.learning_rate;
-    source = fmt::format("tuner pick (best epoch {})", r.best_epoch);
+    source = fmt::format("tuner pick (best epoch {})", r.best_epoch + 1);
   } else if (c.settings.lr == "auto") {
     const RangeTestCurve curve = run_finder(c.settings, data, c.console);
     inputs.range_test = curve;

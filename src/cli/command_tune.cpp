@@ -58,7 +58,7 @@ std::string tuning_text(const TuningResult& r) {
     std::sort(best.begin(), best.end());
     int epochs = 0;
     for (int e : cand.epochs_trained) epochs = std::max(epochs, e);
-    row.push_back(best.empty() ? "-" : std::to_string(best[(best.size() - 1) / 2]));
+    row.push_back(best.empty() ? "-" : std::to_string(best[(best.size() - 1) / 2] + 1));  // printed 1-based
     row.push_back(std::to_string(epochs));
     row.emplace_back(candidate_status_name(cand.status));
     row.push_back(cand.reason);
@@ -72,7 +72,7 @@ std::string tuning_text(const TuningResult& r) {
 
 std::string pick_summary_text(const TuningResult& r) {
   return fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n", format_rate(r.learning_rate),
-                     r.validation_loss, r.best_epoch, r.explanation);
+                     r.validation_loss, r.best_epoch + 1, r.explanation);
 }
 
 int command_tune(CommandContext& c, const std::string& data_path) {
@@ -110,12 +110,12 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   }
   text += tuning_text(r);
   text += fmt::format("\nPick: learning rate {} (candidate {}), validation loss {:.4f}{} at epoch {}\n{}\n", format_rate(r.learning_rate),
-                      r.pick, r.validation_loss, r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch,
+                      r.pick, r.validation_loss, r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch + 1,
                       r.explanation);
   const std::string final_model =
       r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs", format_rate(r.learning_rate),
-                            r.training_rows + r.validation_rows, r.best_epoch)
-              : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epoch);
+                            r.training_rows + r.validation_rows, r.model_epochs)
+              : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epochs);
   text += fmt::format("Final model: {}\n", final_model);
 
   Sequential model = *run.model;
@@ -150,7 +150,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   evaluation.accuracy = test.at("accuracy");
   evaluation.loss = test.at("loss");
   evaluation.confusion = test_confusion;
-  evaluation.epochs = r.model_epoch;
+  evaluation.epochs = r.model_epochs;
   inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
   write_report_files(c, inputs);
   c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));

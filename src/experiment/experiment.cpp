@@ -39,7 +39,7 @@ bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, Expe
   if (cancelled(observer)) return false;
   if (r.search->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
   r.tuned_side.learning_rate = r.search->learning_rate;
-  r.tuned_side.source = fmt::format("tuner pick (best epoch {})", r.search->best_epoch);
+  r.tuned_side.source = fmt::format("tuner pick (best epoch {})", r.search->best_epoch + 1);
   return true;
 }
 

@@ -786,7 +786,7 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   add_suggestion_lines(curve, script, plots);
   add_rung_plots(result, rung_files, plots);
   plots.push_back(fmt::format("'{}' using 1:2 with points pt 6 ps 3 lw 3 lc rgb '{}' title {}", pick_file, kHighlight,
-                              gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch))));
+                              gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch + 1))));
   return chart.draw(script + plot_command(plots));
 }
 

@@ -221,9 +221,9 @@ std::string range_test_section(const ReportInputs& in, const std::vector<Embedde
   return out + "</section>\n";
 }
 
-// Median of small integer lists (the best epochs over repeats); 0 when empty.
+// Lower median of the 0-based best epochs over repeats; -1 when empty.
 int median_of(std::vector<int> values) {
-  if (values.empty()) return 0;
+  if (values.empty()) return -1;
   std::sort(values.begin(), values.end());
   return values[(values.size() - 1) / 2];
 }
@@ -240,13 +240,13 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
   };
   const std::string final_model =
       t.refit ? fmt::format("refit: a fresh model trained at the picked rate on training + validation rows ({} rows) for {} epochs",
-                            t.training_rows + t.validation_rows, t.best_epoch)
+                            t.training_rows + t.validation_rows, t.model_epochs)
               : fmt::format("the picked candidate's restored best weights (epoch {}{})",
-                            t.pick < t.candidates.size() && !t.candidates[t.pick].best_epochs.empty() ? t.candidates[t.pick].best_epochs.front() : t.best_epoch,
+                            t.model_epochs,
                             repeated ? ", first seed" : "");
   out += "<table>\n";
   out += fmt::format("<tr><th>recommended learning rate</th><td class=\"num\">{}</td></tr>\n", rate(t.learning_rate));
-  out += fmt::format("<tr><th>best epoch{}</th><td class=\"num\">{}</td></tr>\n", repeated ? " (median over seeds)" : "", t.best_epoch);
+  out += fmt::format("<tr><th>best epoch{}</th><td class=\"num\">{}</td></tr>\n", repeated ? " (median over seeds)" : "", t.best_epoch + 1);
   out += fmt::format("<tr><th>validation loss{}</th><td class=\"num\">{}</td></tr>\n", repeated ? fmt::format(" (mean ± std over {} seeds)", t.repeats) : "",
                      with_std(t.validation_loss, t.validation_loss_std));
   out += fmt::format("<tr><th>final model</th><td>{}</td></tr>\n", esc(final_model));
@@ -284,7 +284,7 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
     }
     int epochs = 0;
     for (const int e : cand.epochs_trained) epochs = std::max(epochs, e);
-    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n", median_of(cand.best_epochs),
+    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n", median_of(cand.best_epochs) + 1,
                        epochs, esc(candidate_status_name(cand.status)), esc(cand.reason));
   }
   out += "</table>\n";

@@ -49,11 +49,18 @@ CandidateStatus finished_status(const std::vector<detail::UnitState>& states) {
 }
 
 // The median epoch as a whole number: with an even count, the mean of the two middle values, rounded.
+// Median of epoch counts (rounded half away from zero).
 int median_epoch(std::vector<int> epochs) {
   std::sort(epochs.begin(), epochs.end());
   const std::size_t n = epochs.size();
   if (n % 2 == 1) return epochs[n / 2];
   return static_cast<int>(std::lround(0.5 * (epochs[n / 2 - 1] + epochs[n / 2])));
+}
+
+// Median of 0-based best epochs (-1: none), taken as counts so that -1 and 0 average like 0 and 1.
+int median_best_epoch(std::vector<int> best_epochs) {
+  for (int& e : best_epochs) ++e;
+  return median_epoch(std::move(best_epochs)) - 1;
 }
 
 std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
@@ -103,15 +110,15 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
   }
   text += r.decision + " ";
   text += fmt::format("The pick, {}, reached a validation loss of {} at epoch {} ({}{}). ",
-                      rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch,
+                      rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch + 1,
                       r.repeats > 1 ? "median over seeds; " : "", candidate_status_name(pick.status));
   if (r.refit) {
     text += fmt::format("The returned model was retrained from seed {} at {} on all {} training and validation rows "
                         "for {} epochs.",
-                        o.seed, rate_text(pick.learning_rate), r.training_rows + r.validation_rows, r.best_epoch);
+                        o.seed, rate_text(pick.learning_rate), r.training_rows + r.validation_rows, r.model_epochs);
   } else {
     text += fmt::format("The returned model holds that candidate's best weights (seed {}, epoch {}).", o.seed,
-                        r.model_epoch);
+                        r.model_epochs);
   }
   return text;
 }
@@ -179,7 +186,7 @@ class Search {
     candidate.learning_rate = rate;
     candidate.validation_losses.resize(repeats_);
     candidate.best_validation_losses.assign(repeats_, kInf);
-    candidate.best_epochs.assign(repeats_, 0);
+    candidate.best_epochs.assign(repeats_, -1);
     candidate.epochs_trained.assign(repeats_, 0);
     result_.candidates.insert(result_.candidates.begin() + static_cast<std::ptrdiff_t>(at), std::move(candidate));
     std::vector<std::unique_ptr<detail::TrainingUnit>> units;
@@ -230,7 +237,7 @@ class Search {
       const auto& u = *units_[c][r];
       cand.validation_losses[r] = u.validation_losses();
       cand.best_validation_losses[r] = u.best_validation_loss();
-      cand.best_epochs[r] = u.best_epoch();
+      cand.best_epochs[r] = u.best_epoch() - 1;  // the unit counts from 1 (0: none); results are 0-based
       cand.epochs_trained[r] = u.epochs();
       any_diverged = any_diverged || u.state() == detail::UnitState::diverged;
     }
@@ -392,7 +399,7 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
     } else if (entries[i].finished) {
       cand.status = finished_status(search.states(c));
       cand.reason += fmt::format(" ({} after {} epochs, best at epoch {})", candidate_status_name(cand.status),
-                                 median_epoch(cand.epochs_trained), median_epoch(cand.best_epochs));
+                                 median_epoch(cand.epochs_trained), median_best_epoch(cand.best_epochs) + 1);
     }
   }
   std::sort(cut.continuing.begin(), cut.continuing.end());
@@ -476,7 +483,7 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
       cand.reason = fmt::format("added one step beyond the {} end (the best rate lay there); {} after {} epochs, "
                                 "best at epoch {}",
                                 low ? "low" : "high", candidate_status_name(cand.status), median_epoch(cand.epochs_trained),
-                                median_epoch(cand.best_epochs));
+                                median_best_epoch(cand.best_epochs) + 1);
     }
     decision = decide();
   }
@@ -497,8 +504,8 @@ void record_decision(TuningResult& result, const PickDecision& d, const TunerOpt
   result.decision = d.reason;
   const TuningCandidate& chosen = result.candidates[d.pick];
   result.learning_rate = chosen.learning_rate;
-  result.best_epoch = median_epoch(chosen.best_epochs);
-  result.model_epoch = chosen.best_epochs.empty() ? 0 : chosen.best_epochs.front();
+  result.best_epoch = median_best_epoch(chosen.best_epochs);
+  result.model_epochs = chosen.best_epochs.empty() ? 0 : chosen.best_epochs.front() + 1;
   result.validation_loss = chosen.score;
   result.validation_loss_std = chosen.score_std;
 }
@@ -520,7 +527,7 @@ void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Se
   auto fresh_optimizer = optimizer.clone();
   fresh_optimizer->set_learning_rate(result.learning_rate);
   FitOptions fit_options;
-  fit_options.epochs = result.best_epoch;
+  fit_options.epochs = result.best_epoch + 1;
   fit_options.batch_size = o.batch_size;
   fit_options.seed = o.seed;
   fit_options.metrics = o.metrics;
@@ -531,7 +538,7 @@ void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Se
   } else {
     model = std::move(fresh);
     result.refit = true;
-    result.model_epoch = result.best_epoch;
+    result.model_epochs = result.best_epoch + 1;
   }
   result.refit_seconds = seconds_since(t_refit);
 }
@@ -574,7 +581,7 @@ TuningResult Tuner::run() {
   search.unit(result.pick, 0).restore_best();  // only the pick's first repeat becomes the model
   model_ = search.unit(result.pick, 0).model();
 
-  if (o.refit && !result.cancelled && result.best_epoch >= 1) refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);
+  if (o.refit && !result.cancelled && result.best_epoch >= 0) refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);
   result.explanation = explain(result, o);
   result.total_seconds = seconds_since(t_total);
   return result;

@@ -64,7 +64,7 @@ void to_json(nlohmann::json& j, const TuningResult& r) {
                      {"validation_splits", r.validation_splits},
                      {"learning_rate", r.learning_rate},
                      {"best_epoch", r.best_epoch},
-                     {"model_epoch", r.model_epoch},
+                     {"model_epochs", r.model_epochs},
                      {"validation_loss", number_to_json(r.validation_loss)},
                      {"validation_loss_std", number_to_json(r.validation_loss_std)},
                      {"explanation", r.explanation},

@@ -30,7 +30,8 @@ TEST(TuningFiles, JsonHasThePickRungsAndCosts) {
   const nlohmann::json j = read_json(dir.path / "tuning.json");
   EXPECT_EQ(j.at("pick").get<std::size_t>(), 2u);
   EXPECT_DOUBLE_EQ(j.at("learning_rate").get<double>(), 1e-3);
-  EXPECT_EQ(j.at("best_epoch").get<int>(), 5);
+  EXPECT_EQ(j.at("best_epoch").get<int>(), 4);  // 0-based in files
+  EXPECT_EQ(j.at("model_epochs").get<int>(), 5);
   EXPECT_EQ(j.at("rungs").size(), 2u);
   EXPECT_EQ(j.at("candidates").size(), 4u);
   EXPECT_DOUBLE_EQ(j.at("epochs_cost").get<double>(), 22.0);

@@ -35,9 +35,9 @@ inline TuningCandidate candidate(double lr, std::vector<double> losses, Candidat
   c.learning_rate = lr;
   c.validation_losses = {losses};
   double best = std::numeric_limits<double>::infinity();
-  int best_epoch = 0;
+  int best_epoch = -1;  // 0-based, as the tuner records it
   for (std::size_t e = 0; e < losses.size(); ++e)
-    if (losses[e] < best) best = losses[e], best_epoch = static_cast<int>(e) + 1;
+    if (losses[e] < best) best = losses[e], best_epoch = static_cast<int>(e);
   c.best_validation_losses = {best};
   c.best_epochs = {best_epoch};
   c.epochs_trained = {static_cast<int>(losses.size())};
@@ -82,7 +82,8 @@ inline TuningResult small_tuning_result() {
   r.rungs = {r0, r1};
   r.pick = 2;
   r.learning_rate = 1e-3;
-  r.best_epoch = 5;
+  r.best_epoch = 4;  // 0-based: "epoch 5" in printed text
+  r.model_epochs = 5;
   r.validation_loss = 0.44;
   r.explanation = "1e-3 had the lowest validation loss (0.44 at epoch 5) of the 2 candidates left after rung 1 <b>.";
   r.training_rows = 800;

@@ -206,7 +206,8 @@ TEST_F(TunerTest, ReturnedModelHoldsThePicksBestWeights) {
   const auto& pick = r.candidates[r.pick];
   EXPECT_DOUBLE_EQ(loss, pick.best_validation_losses[0]);
   EXPECT_EQ(r.best_epoch, pick.best_epochs[0]);
-  EXPECT_DOUBLE_EQ(pick.validation_losses[0][static_cast<std::size_t>(r.best_epoch - 1)], loss);
+  EXPECT_DOUBLE_EQ(pick.validation_losses[0][static_cast<std::size_t>(r.best_epoch)], loss);  // 0-based
+  EXPECT_EQ(r.model_epochs, r.best_epoch + 1);
 }
 
 // Explicit validation rows give exactly the search that the split of the union gives: the tuner
@@ -251,13 +252,14 @@ TEST_F(TunerTest, RefitTrainsTheBestEpochCountOnAllRows) {
   Tuner tuner(model, adam, kLoss, data.X, data.y, o);
   const TuningResult r = tuner.run();
   ASSERT_TRUE(r.refit);
-  ASSERT_GE(r.best_epoch, 1);
+  ASSERT_GE(r.best_epoch, 0);
+  EXPECT_EQ(r.model_epochs, r.best_epoch + 1);
   Sequential expected = model;
   expected.initialize(o.seed);
   lrtune::Adam a({.learning_rate = r.learning_rate});
   const auto history =
-      lrtune::fit(expected, a, kLoss, data.X, data.y, {.epochs = r.best_epoch, .batch_size = o.batch_size, .seed = o.seed});
-  EXPECT_EQ(history.size(), static_cast<std::size_t>(r.best_epoch));
+      lrtune::fit(expected, a, kLoss, data.X, data.y, {.epochs = r.model_epochs, .batch_size = o.batch_size, .seed = o.seed});
+  EXPECT_EQ(history.size(), static_cast<std::size_t>(r.best_epoch + 1));
   const auto got = tuner.model().parameters();
   const auto want = expected.parameters();
   ASSERT_EQ(got.size(), want.size());

@@ -100,10 +100,10 @@ std::string_view candidate_status_name(CandidateStatus status);  // lower_snake,
 
 struct TuningCandidate {
   double learning_rate = 0.0;
-  // Per repeat: validation loss after each epoch trained (1-based epoch e at index e - 1).
+  // Per repeat: validation loss after each epoch trained (epoch e, 0-based, at index e).
   std::vector<std::vector<double>> validation_losses;
   std::vector<double> best_validation_losses;  // per repeat: the lowest of the above (+inf if none is finite)
-  std::vector<int> best_epochs;                // per repeat: its epoch (1-based; 0 if none is finite)
+  std::vector<int> best_epochs;                // per repeat: its epoch (0-based, as History; -1 if none is finite)
   std::vector<int> epochs_trained;             // per repeat
   // Mean of best_validation_losses: what halving and the pick compare; +inf when a repeat diverged
   // (a rate that blows up in one seed is not recommended, whatever its other seeds reached).
@@ -146,9 +146,10 @@ struct TuningResult {
   int extensions = 0;                   // candidates added beyond an end of the interval
   int validation_splits = 1;            // distinct validation parts the repeats used
   double learning_rate = 0.0;           // its rate
-  int best_epoch = 0;                   // epochs at which its validation loss was best (median over repeats)
-  int model_epoch = 0;                  // epochs the returned model was trained for: best_epoch when refit,
-                                        // else repeat 0's best epoch, whose weights it holds (1-based; 0: none)
+  int best_epoch = -1;                  // epoch of its best validation loss (0-based, as History; median over
+                                        // repeats; -1 if none is finite). Printed lines say best_epoch + 1.
+  int model_epochs = 0;                 // epochs the returned model was trained for: best_epoch + 1 when refit,
+                                        // else repeat 0's best epoch + 1, whose weights it holds (0: untrained)
   double validation_loss = 0.0;         // its score
   double validation_loss_std = 0.0;
   std::string explanation;              // one paragraph for people: the pick and why
