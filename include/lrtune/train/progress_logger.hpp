@@ -1,5 +1,5 @@
 // Keras-like epoch lines written to a stream the caller passes in:
-//   Epoch 3/100 - 162/162 - 0.1s - loss: 0.4793 - accuracy: 0.7700 - lr: 0.0012
+//   Epoch 3/100 - 162/162 - 0.10s - loss: 0.4793 - accuracy: 0.7700 - lr: 0.0012
 // The CLI decides where they go (and draws live progress bars itself).
 #pragma once
 
