@@ -21,7 +21,9 @@ struct TrainingContext {
   std::int64_t steps_per_epoch = 0;
   int epoch = 0;                  // current epoch, 0-based
   std::int64_t step = 0;          // optimizer steps taken in this fit, 0-based index of the current one
-  bool stop_training = false;     // set by a callback: fit stops after the current batch (an epoch hook: after that epoch); a partial epoch is logged, as Keras does
+  // Set by a callback: fit stops after the current batch (from an epoch hook: after that epoch);
+  // a partial epoch is logged, as Keras does.
+  bool stop_training = false;
   StopReason stop_reason = StopReason::early_stopping;  // what a callback's stop means
   std::string stop_message;
 };
