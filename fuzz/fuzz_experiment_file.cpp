@@ -11,20 +11,20 @@ int fuzz_experiment_file(const std::uint8_t* data, std::size_t size) {
   cli::Settings settings;
   try {
     cli::apply_toml_text(settings, text, "<fuzz>");
-  } catch (const cli::UsageError&) {
+  } catch (const UsageError&) {
     return 0;
   }
   const std::string printed = cli::to_toml(settings);
   cli::Settings again;
   try {
     cli::apply_toml_text(again, printed, "<fuzz printed>");
-  } catch (const cli::UsageError& e) {
+  } catch (const UsageError& e) {
     throw FuzzFinding(std::string("printed settings do not load: ") + e.what() + "\n" + printed);
   }
   expect(cli::to_toml(again) == printed, "printed settings load as different settings:\n" + printed);
   try {
     cli::validate(settings, "run");
-  } catch (const cli::UsageError&) {
+  } catch (const UsageError&) {
   }
   return 0;
 }

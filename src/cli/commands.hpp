@@ -14,9 +14,9 @@ namespace lrtune::cli {
 
 // `train` stopped on a non-finite loss after writing what it had: main prints the one line
 // and exits with kExitDiverged, keeping the output folder.
-class TrainingDiverged : public std::runtime_error {
+class TrainingDiverged : public NumericError {
  public:
-  using std::runtime_error::runtime_error;
+  using NumericError::NumericError;
 };
 
 struct CommandContext {

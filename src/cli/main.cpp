@@ -16,6 +16,7 @@
 #include "signals.hpp"
 
 using namespace lrtune::cli;
+using lrtune::UsageError;
 
 namespace {
 

@@ -12,13 +12,12 @@
 #include <string_view>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune::cli {
 
-// A usage error: a bad flag value or experiment-file entry. Exit code 2.
-class UsageError : public std::runtime_error {
- public:
-  explicit UsageError(const std::string& message) : std::runtime_error(message) {}
-};
+// A bad flag value or experiment-file entry is the library's lrtune::UsageError
+// (core/error.hpp): exit code 2.
 
 struct Settings {
   // ---- data ----

@@ -116,21 +116,22 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
     return load_data(options);
   } catch (const DataError& e) {
     const std::string what = e.what();
-    // The split's message names the library's option ("split (test_size 0.9): a split of 60 rows
-    // with test_size 0.9 leaves ..."): name what the user wrote instead.
-    const std::string option = fmt::format("split (test_size {}): ", s.test_size);
-    if (const auto at = what.find(option); at != std::string::npos) {
-      std::string detail = what.substr(at + option.size());
-      if (const auto with = detail.find(fmt::format("with test_size {} ", s.test_size)); with != std::string::npos)
-        detail.erase(with, fmt::format("with test_size {} ", s.test_size).size());
-      throw DataError(fmt::format("{}{} {}: {}", what.substr(0, at), setting_name(s, "--test-size"), s.test_size, detail));
+    if (e.subject() == DataErrorSubject::split) {
+      // The split's message names the library's option ("split (test_size 0.9): a split of 60 rows
+      // with test_size 0.9 leaves ..."): name what the user wrote instead.
+      const std::string option = fmt::format("split (test_size {}): ", s.test_size);
+      if (const auto at = what.find(option); at != std::string::npos) {
+        std::string detail = what.substr(at + option.size());
+        if (const auto with = detail.find(fmt::format("with test_size {} ", s.test_size)); with != std::string::npos)
+          detail.erase(with, fmt::format("with test_size {} ", s.test_size).size());
+        throw DataError(fmt::format("{}{} {}: {}", what.substr(0, at), setting_name(s, "--test-size"), s.test_size, detail),
+                        DataErrorSubject::split);
+      }
     }
-    // Only the target rule's messages: a CSV error may say "binary" too ("a binary file").
-    if (what.find("target") != std::string::npos &&
-        (what.find("single class") != std::string::npos || what.find("one class") != std::string::npos ||
-         what.find("binary") != std::string::npos))
+    if (e.subject() == DataErrorSubject::target)
       throw DataError(what + " (make the target binary with --positive: a comparison such as '>=6' on a numeric "
-                             "column, or the name of the positive class)");
+                             "column, or the name of the positive class)",
+                      DataErrorSubject::target);
     throw;
   }
 }

@@ -175,7 +175,7 @@ SplitIndices split_train_test(const Target& target, Index rows, const PrepareOpt
     for (Index i = 0; i < rows; ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
     return stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
   } catch (const std::invalid_argument& e) {
-    throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()));
+    throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()), DataErrorSubject::split);
   }
 }
 

@@ -171,7 +171,8 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
   if (target.classes.size() < 2) {
     throw DataError(fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2",
                                 where, column.name,
-                                target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())));
+                                target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())),
+                    DataErrorSubject::target);
   }
 }
 
@@ -227,7 +228,7 @@ void binary_values(const Column& column, const TargetRule& rule, const std::stri
   if (positives == 0 || positives == n) {
     throw DataError(fmt::format("{}target rule \"{}\" on column \"{}\" gives a single class ({} of {} rows "
                                 "positive); expected both classes",
-                                where, rule.to_string(), column.name, positives, n));
+                                where, rule.to_string(), column.name, positives, n), DataErrorSubject::target);
   }
   target.classes = {"not (" + positive_name + ")", positive_name};
   target.class_counts = {n - positives, positives};

@@ -1,17 +1,18 @@
-// The exception io and report throw for a file that cannot be written or read, or whose
-// content is not what was expected. Messages are one line: the path, what is wrong, what was expected.
-// Catching and printing them is the CLI's job.
+// The exception io and report throw (an lrtune::Error of kind io) for a file that cannot be
+// written or read, or whose content is not what was expected. Messages are one line: the path,
+// what is wrong, what was expected. Catching and printing them is the CLI's job.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "lrtune/core/error.hpp"
 
 namespace lrtune {
 
 // Any file error of io (write, rename, read, size).
-class IoError : public std::runtime_error {
+class IoError : public Error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit IoError(const std::string& message) : Error(ErrorKind::io, message) {}
 };
 
 // A model file that is not a valid lrtune model (truncated, tampered, foreign, wrong version).
