@@ -478,7 +478,7 @@ void apply_toml_text(Settings& s, std::string_view text, const std::string& sour
     }
   };
   // toml++'s look-ahead in malformed text can still meet non-ASCII where the scan saw a string
-  // (toml.hpp): the same text with every non-ASCII byte made 'x' must parse first. Only a
+  // (toml_scan.hpp): the same text with every non-ASCII byte made 'x' must parse first. Only a
   // well-formed document reaches toml++ with its non-ASCII characters.
   std::string ascii(text);
   for (std::size_t i = ascii.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < ascii.size(); ++i)
