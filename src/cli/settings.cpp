@@ -349,6 +349,7 @@ std::string to_toml(const Settings& s) {
             text = fmt::format("[{}]", fmt::join(value, ", "));
           } else {
             std::vector<std::string> items;
+            items.reserve(value.size());
             for (const auto& item : value) items.push_back(quoted(item));
             text = fmt::format("[{}]", fmt::join(items, ", "));
           }
@@ -385,7 +386,7 @@ V toml_value(const toml::node& node, const std::string& place, IntRange range, b
   if constexpr (std::is_same_v<V, std::string>) {
     if (number_as_string && (node.is_integer() || node.is_floating_point())) {
       const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
-      const std::string text = fmt::format("{}", value);
+      std::string text = fmt::format("{}", value);
       (void)parse_real(text, place);  // inf, nan and subnormal numbers are refused as a flag's are
       return text;
     }
