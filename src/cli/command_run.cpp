@@ -31,6 +31,7 @@ std::string show(const std::vector<double>& values, const char* format) {
 template <typename F>
 std::vector<double> column(const std::vector<TrainResult>& results, F field) {
   std::vector<double> values;
+  values.reserve(results.size());
   for (const auto& r : results) values.push_back(field(r));
   return values;
 }

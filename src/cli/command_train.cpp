@@ -35,53 +35,85 @@ void write_model(CommandContext& c, const Dataset& data, const TrainResult& resu
   save_model(c.out.file(name), *result.model, Loss::binary_crossentropy, data.prepared.preprocessing, settings);
 }
 
+namespace {
+
+// The rate to train at and where it came from (as the report names it).
+struct ChosenRate {
+  double rate = 0.0;
+  std::string source;
+};
+
+// --lr auto (--pick tuner): the search's pick on the training split; its tables printed, its
+// files written, and it joins the report. nullopt when Ctrl-C stopped it.
+std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
+  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on the training split (--lr auto; "
+                                "--pick finder uses the range test's suggestion instead)\n",
+                                c.settings.candidates));
+  TuneRun search = run_tuner(c.settings, data, c.console, 1);
+  write_tuning_json(c.out.file("tuning.json"), search.result);
+  write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), search.result);
+  if (interrupted()) return std::nullopt;
+  if (search.result.candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
+  const TuningResult& r = search.result;
+  c.console.result(tuning_text(r) + pick_summary_text(r));
+  if (r.range_test.size() > 0) inputs.range_test = r.range_test;
+  inputs.tuning = r;
+  return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1)};
+}
+
+// --lr auto --pick finder: the range test's suggestion (its table and files as find writes
+// them). nullopt when Ctrl-C stopped it.
+std::optional<ChosenRate> rate_from_range_test(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
+  const RangeTestCurve curve = run_finder(c.settings, data, c.console);
+  inputs.range_test = curve;
+  std::string rule;
+  const auto suggested = report_range_test(c, curve, &rule);
+  if (interrupted()) return std::nullopt;
+  if (!suggested)
+    throw std::runtime_error(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
+                                         "give --lr, drop --pick finder, or try --schedule step / more "
+                                         "--finder-points",
+                                         rule));
+  return ChosenRate{*suggested, "range test: " + rule};
+}
+
+std::optional<ChosenRate> choose_rate(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
+  if (c.settings.lr == "auto" && c.settings.pick == "tuner") return rate_from_search(c, data, inputs);
+  if (c.settings.lr == "auto") return rate_from_range_test(c, data, inputs);
+  return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr"};  // validate() accepted it
+}
+
+std::string training_announcement(const Settings& s, double rate) {
+  if (!s.early_stopping) return fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), s.epochs);
+  return fmt::format("\nTraining at learning rate {} for up to {} epochs, early stopping on {} of the training rows "
+                     "(patience {}, best weights {})\n",
+                     format_rate(rate), s.epochs, s.validation_fraction, s.patience,
+                     s.restore_best_weights ? "restored" : "not restored");
+}
+
+// The test split's probabilities from the model in memory: what predict must reproduce from the file.
+void write_test_predictions(CommandContext& c, const Dataset& data, Sequential& model) {
+  const Matrix probabilities = model.predict(data.x_test, 1024);
+  std::string csv = "row,probability,class\n";
+  for (Index i = 0; i < probabilities.rows(); ++i)
+    csv += fmt::format("{},{:.9g},{}\n", data.prepared.test_rows[static_cast<std::size_t>(i)], probabilities(i, 0),
+                       probabilities(i, 0) > 0.5f ? 1 : 0);
+  c.out.write("test_predictions.csv", csv);
+}
+
+}  // namespace
+
 int command_train(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   check_sizes(c.settings, c.command, data);
   c.console.message(data.prepared.summary.to_text() + "\n");
   warn_about_data(c.settings, data, c.console);
   write_data_files(c, data);
-  double rate = 0.0;
   ReportInputs inputs = report_inputs(c, data);
-  std::string source = "--lr";
-  if (c.settings.lr == "auto" && c.settings.pick == "tuner") {
-    c.console.message(fmt::format("\nSearching {} learning rates and the default rate on the training split (--lr auto; "
-                                  "--pick finder uses the range test's suggestion instead)\n",
-                                  c.settings.candidates));
-    TuneRun search = run_tuner(c.settings, data, c.console, 1);
-    write_tuning_json(c.out.file("tuning.json"), search.result);
-    write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), search.result);
-    if (interrupted()) return kExitInterrupted;
-    if (search.result.candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
-    const TuningResult& r = search.result;
-    c.console.result(tuning_text(r) + pick_summary_text(r));
-    if (r.range_test.size() > 0) inputs.range_test = r.range_test;
-    inputs.tuning = r;
-    rate = r.learning_rate;
-    source = fmt::format("tuner pick (best epoch {})", r.best_epoch + 1);
-  } else if (c.settings.lr == "auto") {
-    const RangeTestCurve curve = run_finder(c.settings, data, c.console);
-    inputs.range_test = curve;
-    std::string rule;
-    const auto suggested = report_range_test(c, curve, &rule);
-    if (interrupted()) return kExitInterrupted;
-    if (!suggested)
-      throw std::runtime_error(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
-                                           "give --lr, drop --pick finder, or try --schedule step / more "
-                                           "--finder-points",
-                                           rule));
-    rate = *suggested;
-    source = "range test: " + rule;
-  } else {
-    rate = parse_real(c.settings.lr, "--lr");  // validate() accepted it
-  }
-  c.console.message(c.settings.early_stopping
-                        ? fmt::format("\nTraining at learning rate {} for up to {} epochs, early stopping on {} of "
-                                      "the training rows (patience {}, best weights {})\n",
-                                      format_rate(rate), c.settings.epochs, c.settings.validation_fraction,
-                                      c.settings.patience, c.settings.restore_best_weights ? "restored" : "not restored")
-                        : fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate),
-                                      c.settings.epochs));
+  const std::optional<ChosenRate> chosen = choose_rate(c, data, inputs);
+  if (!chosen) return kExitInterrupted;
+  const double rate = chosen->rate;
+  c.console.message(training_announcement(c.settings, rate));
   TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console);
   write_history_csv(c.out.file("history.csv"), result.history);
   write_history_json(c.out.file("history.json"), result.history);
@@ -97,14 +129,8 @@ int command_train(CommandContext& c, const std::string& data_path) {
                                        result.epochs_run - 1, result.epochs_run == 2 ? "" : "s"));
   c.out.write_json("metrics.json", nlohmann::json(result));
   write_model(c, data, result, "model.safetensors");
-  // The test split's probabilities from the model in memory: what predict must reproduce from the file.
-  const Matrix probabilities = result.model->predict(data.x_test, 1024);
-  std::string csv = "row,probability,class\n";
-  for (Index i = 0; i < probabilities.rows(); ++i)
-    csv += fmt::format("{},{:.9g},{}\n", data.prepared.test_rows[static_cast<std::size_t>(i)], probabilities(i, 0),
-                       probabilities(i, 0) > 0.5f ? 1 : 0);
-  c.out.write("test_predictions.csv", csv);
-  inputs.models.push_back({"trained", rate, source, {model_evaluation(result)}, result.history});
+  write_test_predictions(c, data, *result.model);
+  inputs.models.push_back({"trained", rate, chosen->source, {model_evaluation(result)}, result.history});
   write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
                                data.y_test.size(), result.test.at("loss"), result.test.at("accuracy"),

@@ -75,35 +75,22 @@ std::string pick_summary_text(const TuningResult& r) {
                      r.validation_loss, r.best_epoch + 1, r.explanation);
 }
 
-int command_tune(CommandContext& c, const std::string& data_path) {
-  const Settings& s = c.settings;
-  const Dataset data = load_dataset(s, data_path);
-  check_sizes(s, c.command, data);
-  warn_about_data(s, data, c.console);  // e.g. a level only the test split has
-  c.console.message(data.prepared.summary.to_text() + "\n");
-  write_data_files(c, data);
-  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on {} training rows ({} held out "
-                                "for validation){}\n",
-                                s.candidates, data.x_train.rows(), s.validation_fraction,
-                                s.repeats > 1 ? fmt::format(", {} seeds each", s.repeats) : ""));
-  TuneRun run = run_tuner(s, data, c.console, s.repeats);
-  const TuningResult& r = run.result;
+namespace {
 
+// tuning.json, tuning_candidates.csv and, when the search ran one, the range test's files.
+void write_tuning_files(CommandContext& c, const TuningResult& r) {
   write_tuning_json(c.out.file("tuning.json"), r);
   write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), r);
-  const bool has_range_test = r.range_test.size() > 0;
-  if (has_range_test) {
+  if (r.range_test.size() > 0) {
     write_curve_csv(c.out.file("range_test.csv"), r.range_test);
     write_curve_json(c.out.file("range_test.json"), r.range_test);
   }
-  if (r.candidates.empty() || !run.model) {
-    c.console.message(fmt::format("Interrupted before any candidate trained; what there is was written to {}\n",
-                                  c.out.path().string()));
-    return interrupted() ? kExitInterrupted : kExitError;
-  }
+}
 
+// The range test (when there was one), the search's tables, the pick and what the final model is.
+std::string search_result_text(const TuningResult& r) {
   std::string text;
-  if (has_range_test) {
+  if (r.range_test.size() > 0) {
     text += fmt::format("\nRange test: {} points, one mini-batch per point, {:.1f}s\n\n", r.range_test.size(),
                         r.range_test.total_seconds);
     text += suggestion_table(r.range_test, r.range_test.suggestions.default_rule);
@@ -117,12 +104,13 @@ int command_tune(CommandContext& c, const std::string& data_path) {
                             r.training_rows + r.validation_rows, r.model_epochs)
               : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epochs);
   text += fmt::format("Final model: {}\n", final_model);
+  return text;
+}
 
-  Sequential model = *run.model;
-  const Logs test = evaluate(model, Loss::binary_crossentropy, data.x_test, data.y_test);
-  const ConfusionMatrix test_confusion = binary_confusion(model.predict(data.x_test, 1024), data.y_test);
-  text += fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", data.y_test.size(),
-                      test.at("loss"), test.at("accuracy"));
+// The final model's test scores and what the search cost against the full grid.
+std::string test_and_cost_text(const TuningResult& r, const Logs& test, std::size_t test_rows) {
+  std::string text = fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", test_rows,
+                                 test.at("loss"), test.at("accuracy"));
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
   text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
                       "total {:.2f}s on {} thread{}\n",
@@ -130,8 +118,11 @@ int command_tune(CommandContext& c, const std::string& data_path) {
                       r.refit ? fmt::format(", refit {:.1f}s", r.refit_seconds) : "", r.total_seconds, r.threads,
                       r.threads == 1 ? "" : "s");
   if (r.cancelled) text += "The search was interrupted: the pick is among what was trained.\n";
-  c.console.result(text);
+  return text;
+}
 
+void save_tuned_model(CommandContext& c, const Dataset& data, const Sequential& model, const TuningResult& r) {
+  const Settings& s = c.settings;
   nlohmann::json model_settings = {{"source", "tune"},
                                    {"learning_rate", r.learning_rate},
                                    {"best_epoch", r.best_epoch},
@@ -142,9 +133,12 @@ int command_tune(CommandContext& c, const std::string& data_path) {
                                    {"split_seed", s.split_seed},
                                    {"settings_toml", to_toml(s)}};
   save_model(c.out.file("model.safetensors"), model, Loss::binary_crossentropy, data.prepared.preprocessing, model_settings);
+}
 
+void write_tune_report(CommandContext& c, const Dataset& data, const TuningResult& r, const Logs& test,
+                       const ConfusionMatrix& test_confusion) {
   ReportInputs inputs = report_inputs(c, data);
-  if (has_range_test) inputs.range_test = r.range_test;
+  if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
   ModelEvaluation evaluation;
   evaluation.accuracy = test.at("accuracy");
@@ -153,30 +147,61 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   evaluation.epochs = r.model_epochs;
   inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
   write_report_files(c, inputs);
-  c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));
+}
 
-  if (s.json) {
-    // tuning.json's keys (the range-test curve left out: its suggestions are enough here), plus
-    // the interval, costs, rows, the final model and its test scores grouped for readers.
-    nlohmann::json summary = nlohmann::json(r);
-    summary.erase("range_test");
-    summary["command"] = "tune";
-    summary["out"] = c.out.path().string();
-    summary["final_model"] = r.refit ? "refit" : "best-weights";
-    summary["interval"] = {{"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
-    summary["suggestions"] = has_range_test ? nlohmann::json(r.range_test.suggestions) : nlohmann::json(nullptr);
-    summary["cost"] = {{"epochs", r.epochs_cost},
-                       {"grid_epochs_bound", r.grid_epochs_bound},
-                       {"range_test_seconds", r.range_test_seconds},
-                       {"search_seconds", r.search_seconds},
-                       {"refit_seconds", r.refit_seconds},
-                       {"total_seconds", r.total_seconds},
-                       {"threads", r.threads}};
-    summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", data.y_test.size()}};
-    summary["test"] = {{"loss", test.at("loss")}, {"accuracy", test.at("accuracy")}};
-    summary["model"] = (c.out.path() / "model.safetensors").string();
-    fmt::print("{}\n", summary.dump(2));
+// --json: tuning.json's keys (the range-test curve left out: its suggestions are enough here),
+// plus the interval, costs, rows, the final model and its test scores grouped for readers.
+nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, const Logs& test, std::size_t test_rows) {
+  nlohmann::json summary = nlohmann::json(r);
+  summary.erase("range_test");
+  summary["command"] = "tune";
+  summary["out"] = c.out.path().string();
+  summary["final_model"] = r.refit ? "refit" : "best-weights";
+  summary["interval"] = {{"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
+  summary["suggestions"] = r.range_test.size() > 0 ? nlohmann::json(r.range_test.suggestions) : nlohmann::json(nullptr);
+  summary["cost"] = {{"epochs", r.epochs_cost},
+                     {"grid_epochs_bound", r.grid_epochs_bound},
+                     {"range_test_seconds", r.range_test_seconds},
+                     {"search_seconds", r.search_seconds},
+                     {"refit_seconds", r.refit_seconds},
+                     {"total_seconds", r.total_seconds},
+                     {"threads", r.threads}};
+  summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", test_rows}};
+  summary["test"] = {{"loss", test.at("loss")}, {"accuracy", test.at("accuracy")}};
+  summary["model"] = (c.out.path() / "model.safetensors").string();
+  return summary;
+}
+
+}  // namespace
+
+int command_tune(CommandContext& c, const std::string& data_path) {
+  const Settings& s = c.settings;
+  const Dataset data = load_dataset(s, data_path);
+  check_sizes(s, c.command, data);
+  warn_about_data(s, data, c.console);  // e.g. a level only the test split has
+  c.console.message(data.prepared.summary.to_text() + "\n");
+  write_data_files(c, data);
+  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on {} training rows ({} held out "
+                                "for validation){}\n",
+                                s.candidates, data.x_train.rows(), s.validation_fraction,
+                                s.repeats > 1 ? fmt::format(", {} seeds each", s.repeats) : ""));
+  TuneRun run = run_tuner(s, data, c.console, s.repeats);
+  const TuningResult& r = run.result;
+  write_tuning_files(c, r);
+  if (r.candidates.empty() || !run.model) {
+    c.console.message(fmt::format("Interrupted before any candidate trained; what there is was written to {}\n",
+                                  c.out.path().string()));
+    return interrupted() ? kExitInterrupted : kExitError;
   }
+
+  Sequential model = *run.model;
+  const Logs test = evaluate(model, Loss::binary_crossentropy, data.x_test, data.y_test);
+  const ConfusionMatrix test_confusion = binary_confusion(model.predict(data.x_test, 1024), data.y_test);
+  c.console.result(search_result_text(r) + test_and_cost_text(r, test, data.y_test.size()));
+  save_tuned_model(c, data, model, r);
+  write_tune_report(c, data, r, test, test_confusion);
+  c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));
+  if (s.json) fmt::print("{}\n", tune_summary(c, r, test, data.y_test.size()).dump(2));
   return r.cancelled || interrupted() ? kExitInterrupted : kExitOk;
 }
 

@@ -73,6 +73,14 @@ void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
 void Flags::add_to(CLI::App& app) {
   add(app, "--config", &Settings::config_file, "Experiment file (TOML) with the same settings; flags override it")
       ->check(CLI::ExistingFile);
+  add_data_flags_to(app);
+  add_output_flags_to(app, true);
+  add_model_flags_to(app);
+  add_range_test_flags_to(app);
+  add_search_flags_to(app);
+}
+
+void Flags::add_data_flags_to(CLI::App& app) {
   auto* data = "Data";
   add(app, "--target", &Settings::target, "Column to predict")->group(data);
   add(app, "--positive", &Settings::positive,
@@ -85,7 +93,9 @@ void Flags::add_to(CLI::App& app) {
       ->group(data);
   add(app, "--test-size", &Settings::test_size, "Fraction of rows in the test split (default 0.2)")->group(data);
   add(app, "--split-seed", &Settings::split_seed, "Seed of the train/test split (default 42)")->group(data);
-  add_output_flags_to(app, true);
+}
+
+void Flags::add_model_flags_to(CLI::App& app) {
   auto* model = "Model and training";
   add(app, "--layers", &Settings::layers, "Hidden layer widths (default 128,256,256)")->group(model);
   add(app, "--activation", &Settings::activation, "Hidden activation (default relu)")->group(model);
@@ -109,6 +119,9 @@ void Flags::add_to(CLI::App& app) {
   add(app, "--restore-best-weights", &Settings::restore_best_weights,
       "Keep the best epoch's weights (default true; --restore-best-weights=false to keep the last)")
       ->group(model);
+}
+
+void Flags::add_range_test_flags_to(CLI::App& app) {
   auto* finder = "Range test";
   add(app, "--schedule", &Settings::schedule,
       "epoch: one point per epoch, lr = start*10^(e/30) (the recipe); step: one point per mini-batch")
@@ -124,6 +137,9 @@ void Flags::add_to(CLI::App& app) {
   add(app, "--repeats", &Settings::repeats,
       "run: repeat the comparison over N seeds; tune: train every candidate with N seeds (default 1)")
       ->group(finder);
+}
+
+void Flags::add_search_flags_to(CLI::App& app) {
   auto* tune = "Learning-rate search (tune; run with --pick tuner)";
   add(app, "--pick", &Settings::pick,
       "run, train --lr auto: the tuned rate is the search's pick (tuner, default) or the range test's suggestion "

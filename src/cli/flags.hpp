@@ -26,6 +26,11 @@ class Flags {
   bool given(std::string_view flag, const Settings& effective) const;
 
  private:
+  // add_to's groups, in the order --help lists them.
+  void add_data_flags_to(CLI::App& command);
+  void add_model_flags_to(CLI::App& command);
+  void add_range_test_flags_to(CLI::App& command);
+  void add_search_flags_to(CLI::App& command);
   template <typename T>
   CLI::Option* add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help);
 

@@ -67,16 +67,13 @@ int interrupted_exit() {
   return interrupted_exit_code();
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
-               "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};
-  app.set_version_flag("--version", std::string("lrtune ") + LRTUNE_VERSION);
-  app.require_subcommand(0, 1);
-
-  Flags flags;
+// What the positional arguments and predict's -o name; flags go to Flags.
+struct Arguments {
   std::string data_path, model_path, predict_out;
+};
+
+// The subcommands, their positional arguments and flags, in the order --help lists them.
+void add_commands(CLI::App& app, Flags& flags, Arguments& args) {
   auto* find = app.add_subcommand("find", "Run the learning-rate range test and print the suggestions");
   auto* train = app.add_subcommand("train", "Train at --lr (a number, or auto: the range test's suggestion) and save the model");
   auto* tune = app.add_subcommand("tune", "Search learning rates (range test, then successive halving on validation loss) and save the pick's model");
@@ -85,14 +82,63 @@ int main(int argc, char** argv) {
   auto* config = app.add_subcommand("config", "Print the effective settings (defaults < --config file < flags) as TOML");
   auto* evaluate = app.add_subcommand("evaluate", "Score a saved model on a CSV that has the target column");
   auto* predict = app.add_subcommand("predict", "Write probabilities and classes of a saved model for the rows of a CSV");
-  for (auto* command : {find, train, tune, run}) command->add_option("DATA", data_path, "CSV file")->required()->check(CLI::ExistingFile);
+  for (auto* command : {find, train, tune, run}) command->add_option("DATA", args.data_path, "CSV file")->required()->check(CLI::ExistingFile);
   for (auto* command : {find, train, tune, run, demo, config}) flags.add_to(*command);
   for (auto* command : {evaluate, predict}) {
-    command->add_option("MODEL", model_path, "Model file written by train or run (model.safetensors)")->required()->check(CLI::ExistingFile);
-    command->add_option("DATA", data_path, "CSV file with the model's feature columns")->required()->check(CLI::ExistingFile);
+    command->add_option("MODEL", args.model_path, "Model file written by train or run (model.safetensors)")->required()->check(CLI::ExistingFile);
+    command->add_option("DATA", args.data_path, "CSV file with the model's feature columns")->required()->check(CLI::ExistingFile);
     flags.add_output_flags_to(*command, false);
   }
-  predict->add_option("-o,--output", predict_out, "CSV file to write (default: stdout)");
+  predict->add_option("-o,--output", args.predict_out, "CSV file to write (default: stdout)");
+}
+
+int dispatch(const std::string& name, CommandContext& context, const Arguments& args) {
+  if (name == "find") return command_find(context, args.data_path);
+  if (name == "train") return command_train(context, args.data_path);
+  if (name == "tune") return command_tune(context, args.data_path);
+  if (name == "run") return command_run(context, args.data_path);
+  if (name == "demo") return command_run(context, "demo_data.csv", demo_csv());
+  if (name == "evaluate") return command_evaluate(context, args.model_path, args.data_path);
+  if (name == "predict") return command_predict(context, args.model_path, args.data_path, args.predict_out);
+  return kExitOk;
+}
+
+// Settings, the output folder claimed, the command run and its folder committed with how it
+// ended. Throws what the command throws; `out` is set once the folder is claimed, for main's
+// handlers to keep or discard.
+int execute(const std::string& name, const Flags& flags, const Arguments& args, const std::string& command_line,
+            std::optional<OutputDir>& out) {
+  Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
+  apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  validate(settings, name == "demo" ? "run" : name);
+  if (name == "config") {
+    fmt::print("{}", to_toml(settings));
+    return kExitOk;
+  }
+  if (name == "predict") refuse_output_over_inputs(args.predict_out, {args.model_path, args.data_path});
+  out.emplace(settings.out, name);
+  if (writes_folder(name)) out->claim(settings.overwrite, {args.data_path, settings.config_file});
+  CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
+  int code = dispatch(name, context, args);
+  const bool stopped_early = code == kExitInterrupted;
+  if (stopped_early) code = interrupted_exit_code();
+  if (writes_folder(name)) {
+    const RunStatus status = stopped_early ? RunStatus::interrupted : code == kExitOk ? RunStatus::complete : RunStatus::incomplete;
+    out->commit(status, command_line, code, stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "");
+  }
+  return stopped_early ? interrupted_exit() : code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
+               "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};
+  app.set_version_flag("--version", std::string("lrtune ") + LRTUNE_VERSION);
+  app.require_subcommand(0, 1);
+  Flags flags;
+  Arguments args;
+  add_commands(app, flags, args);
 
   install_interrupt_handler();  // before any read: a FIFO may block, and Ctrl-C must still work
   try {
@@ -105,39 +151,13 @@ int main(int argc, char** argv) {
     fmt::print("{}", app.help());
     return kExitOk;
   }
-  CLI::App* command = app.get_subcommands().front();
-  const std::string name = command->get_name();
+  const std::string name = app.get_subcommands().front()->get_name();
 
   std::optional<OutputDir> out;
   std::string command_line = "lrtune";
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
-    Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
-    apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
-    validate(settings, name == "demo" ? "run" : name);
-    if (name == "config") {
-      fmt::print("{}", to_toml(settings));
-      return kExitOk;
-    }
-    if (name == "predict") refuse_output_over_inputs(predict_out, {model_path, data_path});
-    out.emplace(settings.out, name);
-    if (writes_folder(name)) out->claim(settings.overwrite, {data_path, settings.config_file});
-    CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
-    int code = kExitOk;
-    if (name == "find") code = command_find(context, data_path);
-    else if (name == "train") code = command_train(context, data_path);
-    else if (name == "tune") code = command_tune(context, data_path);
-    else if (name == "run") code = command_run(context, data_path);
-    else if (name == "demo") code = command_run(context, "demo_data.csv", demo_csv());
-    else if (name == "evaluate") code = command_evaluate(context, model_path, data_path);
-    else if (name == "predict") code = command_predict(context, model_path, data_path, predict_out);
-    const bool stopped_early = code == kExitInterrupted;
-    if (stopped_early) code = interrupted_exit_code();
-    if (writes_folder(name)) {
-      const RunStatus status = stopped_early ? RunStatus::interrupted : code == kExitOk ? RunStatus::complete : RunStatus::incomplete;
-      out->commit(status, command_line, code, stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "");
-    }
-    return stopped_early ? interrupted_exit() : code;
+    return execute(name, flags, args, command_line, out);
   } catch (const UsageError& e) {
     if (out) out->discard();
     if (interrupted()) return interrupted_exit();

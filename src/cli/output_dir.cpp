@@ -134,7 +134,7 @@ fs::path OutputDir::file(const std::string& name) {
 }
 
 fs::path OutputDir::write(const std::string& name, std::string_view text) {
-  const auto path = file(name);
+  auto path = file(name);
   write_text_atomically(path, text);
   return path;
 }

@@ -349,6 +349,7 @@ std::string to_toml(const Settings& s) {
             text = fmt::format("[{}]", fmt::join(value, ", "));
           } else {
             std::vector<std::string> items;
+            items.reserve(value.size());
             for (const auto& item : value) items.push_back(quoted(item));
             text = fmt::format("[{}]", fmt::join(items, ", "));
           }
@@ -385,7 +386,7 @@ V toml_value(const toml::node& node, const std::string& place, IntRange range, b
   if constexpr (std::is_same_v<V, std::string>) {
     if (number_as_string && (node.is_integer() || node.is_floating_point())) {
       const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
-      const std::string text = fmt::format("{}", value);
+      std::string text = fmt::format("{}", value);
       (void)parse_real(text, place);  // inf, nan and subnormal numbers are refused as a flag's are
       return text;
     }
@@ -478,7 +479,7 @@ void apply_toml_text(Settings& s, std::string_view text, const std::string& sour
     }
   };
   // toml++'s look-ahead in malformed text can still meet non-ASCII where the scan saw a string
-  // (toml.hpp): the same text with every non-ASCII byte made 'x' must parse first. Only a
+  // (toml_scan.hpp): the same text with every non-ASCII byte made 'x' must parse first. Only a
   // well-formed document reaches toml++ with its non-ASCII characters.
   std::string ascii(text);
   for (std::size_t i = ascii.starts_with("\xEF\xBB\xBF") ? 3 : 0; i < ascii.size(); ++i)

@@ -133,7 +133,7 @@ std::string to_toml(const Settings& settings);
 inline constexpr std::uint64_t kMaxExperimentFileBytes = std::uint64_t{1} << 20;  // 1 MiB
 void apply_toml_file(Settings& settings, const std::string& path, const std::atomic<bool>* cancel = nullptr);
 // The same on text in memory; `source` names it in messages. A key of more than
-// 64 dotted parts (kMaxTomlKeyParts) is refused before parsing (toml.hpp).
+// 64 dotted parts (kMaxTomlKeyParts) is refused before parsing (toml_scan.hpp).
 void apply_toml_text(Settings& settings, std::string_view text, const std::string& source = "<config>");
 
 }  // namespace lrtune::cli
