@@ -242,7 +242,12 @@ void reserve_numbers(std::vector<double>& numbers, std::size_t rows) {
   const auto address = reinterpret_cast<std::uintptr_t>(numbers.data());
   const std::uintptr_t begin = (address + kPage - 1) & ~(kPage - 1);
   const std::uintptr_t end = (address + rows * sizeof(double)) & ~(kPage - 1);
-  if (end > begin) ::madvise(reinterpret_cast<void*>(begin), end - begin, kPopulateWrite);
+  if (end > begin) {
+    // The first whole page as the buffer's pointer plus an offset rather than an integer cast back
+    // to a pointer, which would hide the pointer's provenance from the optimizer.
+    char* const first_page = reinterpret_cast<char*>(numbers.data()) + (begin - address);
+    ::madvise(first_page, end - begin, kPopulateWrite);
+  }
 #endif
 }
 

@@ -109,7 +109,7 @@ CategoricalEncoder CategoricalEncoder::fit(const Table& train, const std::vector
                                     "two-level columns only",
                                     train.source, name, e.levels.size()));
       }
-      for (const auto& level : e.levels) e.output_names.push_back(name + "_" + level);
+      for (const auto& level : e.levels) e.output_names.push_back(fmt::format("{}_{}", name, level));
     }
     details[name] = {{"levels", e.levels},
                      {"encoding", e.binary ? "binary" : "one-hot"},

@@ -58,6 +58,7 @@ namespace {
 
 std::string columns_phrase(const char* what, const std::vector<std::string>& names) {
   std::vector<std::string> quoted;
+  quoted.reserve(names.size());
   for (const auto& n : names) quoted.push_back(fmt::format("\"{}\"", n));
   return names.size() == 1 ? fmt::format("{} value in column {}", what, quoted[0])
                            : fmt::format("{} values in columns {}", what, fmt::join(quoted, ", "));
@@ -67,6 +68,7 @@ std::string columns_phrase(const char* what, const std::vector<std::string>& nam
 
 std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std::string>& columns) {
   std::vector<const Column*> considered;
+  considered.reserve(columns.size());
   for (const auto& name : columns) {
     considered.push_back(&table.columns[static_cast<std::size_t>(table.index_of(name, "unusable_rows"))]);
   }

@@ -185,7 +185,7 @@ RepeatedRangeTest run_repeated_lr_finder(const Sequential& prototype, const Opti
                                          const Matrix& X, const Vector& y, const LRFinderOptions& options,
                                          RepeatOptions repeat) {
   const Matrix column = as_column(y);
-  return run_repeated_lr_finder(prototype, optimizer, loss, X, column, options, repeat);
+  return run_repeated_lr_finder(prototype, optimizer, loss, X, column, options, std::move(repeat));
 }
 
 }  // namespace lrtune

@@ -111,7 +111,7 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 
 std::filesystem::path create_temp_file(const std::filesystem::path& folder, const std::string& name) {
   for (int attempt = 0;; ++attempt) {
-    const std::filesystem::path temp = folder / fmt::format(".{}.tmp.{}", name, random_suffix());
+    std::filesystem::path temp = folder / fmt::format(".{}.tmp.{}", name, random_suffix());
     const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
     if (fd >= 0) {
       ::close(fd);

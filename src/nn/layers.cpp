@@ -98,19 +98,23 @@ void dropout_backward(const Eigen::Ref<const MatrixT<T>>& dY, const Eigen::Ref<c
   dX.array() = dY.array() * mask.array();
 }
 
-#define LRTUNE_INSTANTIATE_LAYERS(T)                                                                              \
-  template void dense_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,        \
-                                 const Eigen::Ref<const MatrixT<T>>&, Activation, Eigen::Ref<MatrixT<T>>,          \
-                                 Eigen::Ref<MatrixT<T>>, VectorT<T>*);                                             \
-  template void dense_backward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,       \
-                                  Eigen::Ref<MatrixT<T>>, Eigen::Ref<MatrixT<T>>, VectorT<T>*);                    \
-  template void dense_input_gradient<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&, \
-                                        Eigen::Ref<MatrixT<T>>, VectorT<T>*);                                      \
-  template void dropout_mask<T>(double, DropoutGenerator&, Eigen::Ref<MatrixT<T>>);                                \
-  template void dropout_forward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,      \
-                                   Eigen::Ref<MatrixT<T>>);                                                        \
-  template void dropout_backward<T>(const Eigen::Ref<const MatrixT<T>>&, const Eigen::Ref<const MatrixT<T>>&,     \
-                                    Eigen::Ref<MatrixT<T>>);
+// Short names for the instantiation list below; with them the macro argument T only ever stands
+// between < and >, never before the >> that closes Eigen::Ref<MatrixT<T>>.
+template <typename T>
+using ConstMatrixRef = Eigen::Ref<const MatrixT<T>>;
+template <typename T>
+using MutableMatrixRef = Eigen::Ref<MatrixT<T>>;
+
+#define LRTUNE_INSTANTIATE_LAYERS(T)                                                                          \
+  template void dense_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, \
+                                 Activation, MutableMatrixRef<T>, MutableMatrixRef<T>, VectorT<T>*);          \
+  template void dense_backward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>,    \
+                                  MutableMatrixRef<T>, VectorT<T>*);                                          \
+  template void dense_input_gradient<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&,                   \
+                                        MutableMatrixRef<T>, VectorT<T>*);                                    \
+  template void dropout_mask<T>(double, DropoutGenerator&, MutableMatrixRef<T>);                              \
+  template void dropout_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>);  \
+  template void dropout_backward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>);
 LRTUNE_INSTANTIATE_LAYERS(float)
 LRTUNE_INSTANTIATE_LAYERS(double)
 #undef LRTUNE_INSTANTIATE_LAYERS

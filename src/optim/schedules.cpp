@@ -86,8 +86,9 @@ void StepDecaySchedule::validate() const {
 }
 double StepDecaySchedule::learning_rate(std::int64_t step) const {
   check_step(step);
-  // lr = initial * factor^floor(s / step_size)
-  return initial * std::pow(factor, static_cast<double>(step / step_size));
+  // lr = initial * factor^floor(s / step_size); s >= 0, so the integer quotient is the floor.
+  const std::int64_t decays = step / step_size;
+  return initial * std::pow(factor, static_cast<double>(decays));
 }
 
 // ---- warm-up + cosine -------------------------------------------------------------------

@@ -67,7 +67,7 @@ class Chart {
 
   // Writes "<stem><suffix>.dat" and returns its file name (relative to the folder, for the script).
   std::string data_file(std::string_view suffix, std::string_view header, const std::string& body) {
-    const std::string name = fmt::format("{}{}.dat", stem_, suffix);
+    std::string name = fmt::format("{}{}.dat", stem_, suffix);
     write_text_atomically(folder_ / name, fmt::format("# {}\n{}", header, body));
     files_.data.push_back(folder_ / name);
     return name;

@@ -18,6 +18,7 @@ Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y, co
   if (batch_size < 1) throw std::invalid_argument(fmt::format("batch_size must be >= 1, got {}", batch_size));
   check_loss_output(loss, model.output_activation());
   std::vector<MetricAccumulator> accumulators;
+  accumulators.reserve(metrics.size());
   for (const auto& name : metrics) accumulators.emplace_back(metric_from_name(name, model.output_dim()));
   WeightedMean mean_loss;
   for (Index start = 0; start < X.rows(); start += batch_size) {
