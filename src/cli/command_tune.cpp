@@ -3,6 +3,7 @@
 // cost; writes tuning.json, tuning_candidates.csv, the range test, the chart, report.html and the
 // recommended model. The test split is only used to score the final model, after the search.
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -159,13 +160,13 @@ nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, cons
   summary["final_model"] = r.refit ? "refit" : "best-weights";
   summary["interval"] = {{"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
   summary["suggestions"] = r.range_test.size() > 0 ? nlohmann::json(r.range_test.suggestions) : nlohmann::json(nullptr);
-  summary["cost"] = {{"epochs", r.epochs_cost},
-                     {"grid_epochs_bound", r.grid_epochs_bound},
-                     {"range_test_seconds", r.range_test_seconds},
-                     {"search_seconds", r.search_seconds},
-                     {"refit_seconds", r.refit_seconds},
-                     {"total_seconds", r.total_seconds},
-                     {"threads", r.threads}};
+  // The cost group repeats tuning.json's flat keys under shorter names, for readers of --json.
+  static constexpr std::pair<const char*, const char*> kCostKeys[] = {
+      {"epochs", "epochs_cost"},          {"grid_epochs_bound", "grid_epochs_bound"},
+      {"range_test_seconds", "range_test_seconds"}, {"search_seconds", "search_seconds"},
+      {"refit_seconds", "refit_seconds"}, {"total_seconds", "total_seconds"},
+      {"threads", "threads"}};
+  for (const auto& [grouped, flat] : kCostKeys) summary["cost"][grouped] = summary.at(flat);
   summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", test_rows}};
   summary["test"] = {{"loss", test.at("loss")}, {"accuracy", test.at("accuracy")}};
   summary["model"] = (c.out.path() / "model.safetensors").string();
