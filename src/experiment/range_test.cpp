@@ -6,6 +6,21 @@
 #include "lrtune/finder/suggestion.hpp"
 
 namespace lrtune {
+namespace {
+
+// The range test's points forwarded to the experiment's observer.
+class PointForwarder final : public RangeTestCallback {
+ public:
+  explicit PointForwarder(ExperimentObserver& observer) : observer_(observer) {}
+  void on_point(std::size_t index, double lr, double loss, double /*smoothed*/, RangeTestContext&) override {
+    observer_.on_range_test_point(index, lr, loss);
+  }
+
+ private:
+  ExperimentObserver& observer_;
+};
+
+}  // namespace
 
 LRFinderOptions finder_options(const ExperimentOptions& o) {
   const RangeSweepOptions& r = o.range_test;
@@ -28,11 +43,10 @@ RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOption
   Sequential model = build_model(o.model, data.x_train.cols(), o.comparison.seed);
   auto optimizer = build_optimizer(o.optimizer);
   LRFinderOptions options = finder_options(o);
+  std::optional<PointForwarder> forward;
   if (observer) {
     options.cancel = observer->cancel_flag();
-    options.on_point = [observer](std::size_t index, double lr, double loss, double) {
-      observer->on_range_test_point(index, lr, loss);
-    };
+    options.callbacks.push_back(&forward.emplace(*observer));
   }
   LRFinder finder(model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
   return finder.run();
