@@ -32,10 +32,8 @@ ExperimentResult describe(const ExperimentData& data, const ExperimentOptions& o
 // The search's pick becomes the tuned rate; false when the search was cancelled.
 bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver& observer,
                     ExperimentResult& r) {
-  observer.on_search_begin(search_options(o, 1, &observer));
   SearchRun run = run_search(data, o, 1, &observer);
   r.search = std::move(run.result);
-  observer.on_search_end(*r.search);
   if (cancelled(observer)) return false;
   if (r.search->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
   r.tuned_side.learning_rate = r.search->learning_rate;
