@@ -25,7 +25,8 @@ constexpr double kLow = 1e-4, kHigh = 1e-2;
 
 // The recipe's training rows (5,170 x 12), read once through the data pipeline.
 struct WineTrain {
-  lrtune::Matrix X, y;
+  lrtune::Matrix X;  // (rows, features)
+  lrtune::Vector y;  // (rows,)
   WineTrain() {
     const char* env = std::getenv("LRTUNE_DATA_DIR");
     const std::filesystem::path dir = env != nullptr && *env != '\0' ? env : LRTUNE_DEFAULT_DATA_DIR;
@@ -34,7 +35,7 @@ struct WineTrain {
     options.target_rule = lrtune::TargetRule::parse(">=6");
     const lrtune::PreparedData data = lrtune::prepare(dir / "winequalityN.csv", options);
     X = lrtune::to_float(data.x_train);
-    y = lrtune::as_column(lrtune::to_float(data.y_train));
+    y = lrtune::to_float(data.y_train);
   }
 };
 

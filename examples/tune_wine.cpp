@@ -13,6 +13,20 @@
 #include "lrtune/train/fit.hpp"
 #include "lrtune/tune/tuner.hpp"
 
+// Prints the interval and each rung as the search goes.
+class Progress final : public lrtune::TunerCallback {
+ public:
+  void on_interval(const lrtune::TuningResult& r) override {
+    std::printf("interval [%.3g, %.3g]\n  %s\n  %s\n", r.low, r.high, r.high_reason.c_str(), r.low_reason.c_str());
+  }
+  void on_rung_end(const lrtune::TuningRung& rung, const lrtune::TuningResult& r) override {
+    std::printf("rung %zu: %d epochs, %zu candidates, %zu promoted, %zu kept improving, cut-off %.4f, %g epochs, "
+                "%.1f s\n",
+                r.rungs.size() - 1, rung.epochs, rung.candidates.size(), rung.promoted.size(),
+                rung.kept_improving.size(), rung.cutoff_score, rung.epochs_cost, rung.seconds);
+  }
+};
+
 int main(int argc, char** argv) {
   const char* csv = argc > 1 ? argv[1] : "../shared/data/winequalityN.csv";
   const std::size_t threads = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 0;
@@ -22,8 +36,7 @@ int main(int argc, char** argv) {
     data_options.target_rule = lrtune::TargetRule::parse(">=6");
     const lrtune::PreparedData data = lrtune::prepare(csv, data_options);
     const lrtune::Matrix X_train = lrtune::to_float(data.x_train), X_test = lrtune::to_float(data.x_test);
-    const lrtune::Matrix y_train = lrtune::as_column(lrtune::to_float(data.y_train));
-    const lrtune::Vector y_test = lrtune::to_float(data.y_test);
+    const lrtune::Vector y_train = lrtune::to_float(data.y_train), y_test = lrtune::to_float(data.y_test);
 
     const lrtune::Sequential model(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"),
                                         lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
@@ -31,19 +44,11 @@ int main(int argc, char** argv) {
     const lrtune::Adam adam;
     const auto loss = lrtune::Loss::binary_crossentropy;
 
+    Progress progress;
     lrtune::TunerOptions options;  // the defaults: 10 candidates, rungs of 4, 8, 16, ... up to 100 epochs
     options.threads = threads;
-    lrtune::TunerCallbacks callbacks;
-    callbacks.on_interval = [](const lrtune::TuningResult& r) {
-      std::printf("interval [%.3g, %.3g]\n  %s\n  %s\n", r.low, r.high, r.high_reason.c_str(), r.low_reason.c_str());
-    };
-    callbacks.on_rung_end = [](const lrtune::TuningRung& rung, const lrtune::TuningResult& r) {
-      std::printf("rung %zu: %d epochs, %zu candidates, %zu promoted, %zu kept improving, cut-off %.4f, %g epochs, "
-                  "%.1f s\n",
-                  r.rungs.size() - 1, rung.epochs, rung.candidates.size(), rung.promoted.size(),
-                  rung.kept_improving.size(), rung.cutoff_score, rung.epochs_cost, rung.seconds);
-    };
-    lrtune::Tuner tuner(model, adam, loss, X_train, y_train, options, callbacks);
+    options.callbacks = {&progress};
+    lrtune::Tuner tuner(model, adam, loss, X_train, y_train, options);
     const lrtune::TuningResult result = tuner.run();
 
     for (const auto& c : result.candidates) {

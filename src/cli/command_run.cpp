@@ -1,5 +1,5 @@
 // `lrtune run` (and `demo`): the library's experiment (lrtune/experiment) with the console as its
-// observer. The range test, then (--pick tuner, the default) the learning-rate search on the
+// callback. The range test, then (--pick tuner, the default) the learning-rate search on the
 // training split, then the same training twice per seed, once at the optimizer's default rate and
 // once at the tuned one, both evaluated on the test split. This file prints and writes: the range
 // test's and the search's files and lines as each step ends, then a side-by-side summary, the
@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "console_observer.hpp"
+#include "console_callback.hpp"
 #include "exit_codes.hpp"
 #include "lrtune/core/statistics.hpp"
 #include "lrtune/io/result_files.hpp"
@@ -37,9 +37,9 @@ std::vector<double> column(const std::vector<TrainResult>& results, F field) {
 }
 
 // run's lines and files at the end of each step of the experiment.
-class RunObserver final : public ConsoleObserver {
+class RunCallback final : public ConsoleCallback {
  public:
-  explicit RunObserver(CommandContext& c) : ConsoleObserver(c.settings, c.console), c_(c) {}
+  explicit RunCallback(CommandContext& c) : ConsoleCallback(c.settings, c.console), c_(c) {}
 
   void on_range_test_end(const ExperimentResult& r) override {
     std::string rule;
@@ -149,8 +149,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   warn_about_data(s, data, c.console);
   write_data_files(c, data);
   if (csv_text) c.out.write("demo_data.csv", *csv_text);
-  RunObserver observer(c);
-  const ExperimentResult result = run_experiment(data, experiment_options(s), &observer);
+  RunCallback progress(c);
+  const ExperimentResult result = run_experiment(data, experiment_options(s, progress));
   if (result.cancelled && result.tuned_side.runs.empty()) return kExitInterrupted;  // before the trainings
 
   write_histories(c, result);

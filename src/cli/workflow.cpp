@@ -1,5 +1,5 @@
 // The recipe's steps over the library's experiment API: Settings mapped to its options once,
-// each step called with the console as observer; the data's errors named by the user's flags.
+// each step called with the console as callback; the data's errors named by the user's flags.
 #include "workflow.hpp"
 
 #include <algorithm>
@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "console_observer.hpp"
+#include "console_callback.hpp"
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/finder/suggestion.hpp"
@@ -90,6 +90,13 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.range_test.end = s.finder_end;
   o.search = search_settings(s);
   o.comparison = comparison_settings(s);
+  o.cancel = &cancel_flag();  // Ctrl-C
+  return o;
+}
+
+ExperimentOptions experiment_options(const Settings& s, ExperimentCallback& progress) {
+  ExperimentOptions o = experiment_options(s);
+  o.callbacks = {&progress};
   return o;
 }
 
@@ -152,8 +159,8 @@ std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<doub
 }
 
 RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console& console) {
-  ConsoleObserver observer(s, console);
-  return run_range_test(data, experiment_options(s), &observer);
+  ConsoleCallback progress(s, console);
+  return run_range_test(data, experiment_options(s, progress));
 }
 
 std::optional<double> chosen_rate(const Settings& s, const RangeTestCurve& curve, std::string* rule) {
@@ -161,14 +168,14 @@ std::optional<double> chosen_rate(const Settings& s, const RangeTestCurve& curve
 }
 
 TuneRun run_tuner(const Settings& s, const Dataset& data, const Console& console, int repeats) {
-  ConsoleObserver observer(s, console);
-  return run_search(data, experiment_options(s), repeats, &observer);
+  ConsoleCallback progress(s, console);
+  return run_search(data, experiment_options(s, progress), repeats);
 }
 
 TrainResult train_and_evaluate(const Settings& s, const Dataset& data, double learning_rate, std::uint64_t seed,
                                const Console& console) {
-  ConsoleObserver observer(s, console);
-  return lrtune::train_and_evaluate(data, experiment_options(s), learning_rate, seed, &observer);
+  ConsoleCallback progress(s, console);
+  return lrtune::train_and_evaluate(data, experiment_options(s, progress), learning_rate, seed);
 }
 
 }  // namespace lrtune::cli

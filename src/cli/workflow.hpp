@@ -1,6 +1,6 @@
 // The recipe's steps as the commands use them: Settings mapped to the library's experiment
 // options (one function), and each step a short call into lrtune/experiment with the console as
-// its observer. Printing and files stay in the commands.
+// its callback. Printing and files stay in the commands.
 #pragma once
 
 #include <optional>
@@ -19,8 +19,11 @@ using Dataset = ExperimentData;
 using TrainResult = Training;
 using TuneRun = SearchRun;
 
-// Every setting the library reads, mapped once: data, model, optimizer, range test, search, comparison.
+// Every setting the library reads, mapped once: data, model, optimizer, range test, search, comparison;
+// Ctrl-C as the cancel flag.
 ExperimentOptions experiment_options(const Settings& settings);
+// The same with `progress` (the console's lines) as the experiment's callback.
+ExperimentOptions experiment_options(const Settings& settings, ExperimentCallback& progress);
 
 CsvOptions csv_options(const Settings& settings);
 // Reads `path` (or parses `csv_text` when given, naming it `source`) and prepares it; the data's

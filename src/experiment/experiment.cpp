@@ -8,14 +8,10 @@
 #include <fmt/format.h>
 
 #include "lrtune/core/parallel.hpp"
+#include "notify.hpp"
 
 namespace lrtune {
 namespace {
-
-ExperimentObserver& or_silent(ExperimentObserver* observer) {
-  static ExperimentObserver silent;  // every method a no-op; stateless, so shared by all threads
-  return observer ? *observer : silent;
-}
 
 ExperimentResult describe(const ExperimentData& data, const ExperimentOptions& o) {
   ExperimentResult r;
@@ -30,13 +26,10 @@ ExperimentResult describe(const ExperimentData& data, const ExperimentOptions& o
 }
 
 // The search's pick becomes the tuned rate; false when the search was cancelled.
-bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver& observer,
-                    ExperimentResult& r) {
-  observer.on_search_begin(search_options(o, 1, &observer));
-  SearchRun run = run_search(data, o, 1, &observer);
+bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, ExperimentResult& r) {
+  SearchRun run = run_search(data, o, 1);
   r.search = std::move(run.result);
-  observer.on_search_end(*r.search);
-  if (cancelled(observer)) return false;
+  if (detail::cancelled(o)) return false;
   if (r.search->candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
   r.tuned_side.learning_rate = r.search->learning_rate;
   r.tuned_side.source = fmt::format("tuner pick (best epoch {})", r.search->best_epoch + 1);
@@ -54,22 +47,20 @@ void pick_by_range_test(ExperimentResult& r) {
 
 // Jobs (side, repeat) in the order default 0, tuned 0, default 1, ...; a job that finds the
 // experiment cancelled is skipped (its Training stays unstarted).
-void train_both(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver& observer,
-                ExperimentResult& r) {
+void train_both(const ExperimentData& data, const ExperimentOptions& o, ExperimentResult& r) {
   const int repeats = o.comparison.repeats;
   ComparedRate* sides[2] = {&r.default_side, &r.tuned_side};
   for (ComparedRate* side : sides) side->runs.assign(static_cast<std::size_t>(repeats), Training{});
   const std::size_t jobs = 2 * static_cast<std::size_t>(repeats);
   const std::size_t workers = static_cast<std::size_t>(std::max(1, std::min(o.comparison.threads, 2 * repeats)));
   parallel_for(jobs, workers, [&](std::size_t job) {
-    if (cancelled(observer)) return;
+    if (detail::cancelled(o)) return;
     ComparedRate& side = *sides[job % 2];
     const int repeat = static_cast<int>(job / 2);
     const TrainingSpec spec{side.name, repeat, repeats, side.learning_rate,
                             o.comparison.seed + static_cast<std::uint64_t>(repeat), workers};
-    observer.on_training_begin(spec);
-    side.runs[static_cast<std::size_t>(repeat)] =
-        train_and_evaluate(data, o, side.learning_rate, spec.seed, &observer, spec);
+    detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_training_begin(spec); });
+    side.runs[static_cast<std::size_t>(repeat)] = train_and_evaluate(data, o, side.learning_rate, spec.seed, spec);
   });
 }
 
@@ -81,29 +72,28 @@ const Sequential& ExperimentResult::model() const {
   return *tuned_side.runs.front().model;
 }
 
-ExperimentResult run_experiment(const ExperimentOptions& options, ExperimentObserver* observer) {
-  return run_experiment(load_data(options.data), options, observer);
+ExperimentResult run_experiment(const ExperimentOptions& options) {
+  return run_experiment(load_data(options.data), options);
 }
 
-ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver* observer) {
-  ExperimentObserver& obs = or_silent(observer);
+ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& o) {
   ExperimentResult r = describe(data, o);
-  r.range_test = run_range_test(data, o, &obs);
+  r.range_test = run_range_test(data, o);
   r.suggested_rate = suggested_rate(r.range_test, o.comparison.rule, &r.rule);
-  obs.on_range_test_end(r);
-  r.cancelled = cancelled(obs);
+  detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_range_test_end(r); });
+  r.cancelled = detail::cancelled(o);
   if (r.cancelled) return r;
   if (r.pick == RatePick::tuner) {
-    r.cancelled = !pick_by_search(data, o, obs, r);
+    r.cancelled = !pick_by_search(data, o, r);
     if (r.cancelled) return r;
   } else {
     pick_by_range_test(r);
   }
   r.default_side.learning_rate = build_optimizer(o.optimizer)->learning_rate();
   r.default_side.source = o.optimizer.name + " default";
-  obs.on_rates_chosen(r);
-  train_both(data, o, obs, r);
-  r.cancelled = cancelled(obs);
+  detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_rates_chosen(r); });
+  train_both(data, o, r);
+  r.cancelled = detail::cancelled(o);
   return r;
 }
 

@@ -4,8 +4,24 @@
 #include "lrtune/experiment/model_options.hpp"
 #include "lrtune/experiment/optimizer_options.hpp"
 #include "lrtune/finder/suggestion.hpp"
+#include "notify.hpp"
 
 namespace lrtune {
+namespace {
+
+// The range test's points forwarded to the experiment's callbacks.
+class PointForwarder final : public RangeTestCallback {
+ public:
+  explicit PointForwarder(const std::vector<ExperimentCallback*>& callbacks) : callbacks_(callbacks) {}
+  void on_point(std::size_t index, double lr, double loss, double /*smoothed*/, RangeTestContext&) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_range_test_point(index, lr, loss); });
+  }
+
+ private:
+  const std::vector<ExperimentCallback*>& callbacks_;
+};
+
+}  // namespace
 
 LRFinderOptions finder_options(const ExperimentOptions& o) {
   const RangeSweepOptions& r = o.range_test;
@@ -24,16 +40,13 @@ LRFinderOptions finder_options(const ExperimentOptions& o) {
   return options;
 }
 
-RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOptions& o, ExperimentObserver* observer) {
+RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOptions& o) {
   Sequential model = build_model(o.model, data.x_train.cols(), o.comparison.seed);
   auto optimizer = build_optimizer(o.optimizer);
   LRFinderOptions options = finder_options(o);
-  if (observer) {
-    options.cancel = observer->cancel_flag();
-    options.on_point = [observer](std::size_t index, double lr, double loss, double) {
-      observer->on_range_test_point(index, lr, loss);
-    };
-  }
+  PointForwarder forward(o.callbacks);
+  options.callbacks.push_back(&forward);
+  options.cancel = o.cancel;
   LRFinder finder(model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
   return finder.run();
 }

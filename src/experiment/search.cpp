@@ -1,33 +1,54 @@
-// The experiment's search: the Tuner on the training rows, its progress told to the observer.
+// The experiment's search: the Tuner on the training rows, its progress told to the experiment's callbacks.
 #include "lrtune/experiment/search.hpp"
+
+#include <vector>
 
 #include "lrtune/experiment/model_options.hpp"
 #include "lrtune/experiment/optimizer_options.hpp"
+#include "notify.hpp"
 
 namespace lrtune {
+namespace {
 
-TunerOptions search_options(const ExperimentOptions& o, int repeats, const ExperimentObserver* observer) {
+// The search's steps forwarded to the experiment's callbacks.
+class SearchForwarder final : public TunerCallback {
+ public:
+  explicit SearchForwarder(const std::vector<ExperimentCallback*>& callbacks) : callbacks_(callbacks) {}
+  void on_search_begin(const TunerOptions& options) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_begin(options); });
+  }
+  void on_interval(const TuningResult& so_far) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_interval(so_far); });
+  }
+  void on_rung_end(const TuningRung& rung, const TuningResult& so_far) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_rung(rung, so_far); });
+  }
+  void on_search_end(const TuningResult& result) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_end(result); });
+  }
+
+ private:
+  const std::vector<ExperimentCallback*>& callbacks_;
+};
+
+}  // namespace
+
+TunerOptions search_options(const ExperimentOptions& o, int repeats) {
   TunerOptions options = o.search;
   options.batch_size = o.comparison.batch_size;
   options.seed = o.comparison.seed;
   options.repeats = repeats;
-  options.cancel = observer ? observer->cancel_flag() : nullptr;
+  options.cancel = o.cancel;
   return options;
 }
 
-SearchRun run_search(const ExperimentData& data, const ExperimentOptions& o, int repeats, ExperimentObserver* observer) {
+SearchRun run_search(const ExperimentData& data, const ExperimentOptions& o, int repeats) {
   const Sequential prototype = build_model(o.model, data.x_train.cols(), o.comparison.seed);
   const auto optimizer = build_optimizer(o.optimizer);
-  TunerCallbacks callbacks;
-  if (observer) {
-    callbacks.on_interval = [observer](const TuningResult& so_far) { observer->on_search_interval(so_far); };
-    callbacks.on_rung_end = [observer](const TuningRung& rung, const TuningResult& so_far) {
-      observer->on_search_rung(rung, so_far);
-    };
-  }
-  const Matrix y_train = data.y_train;  // (rows, 1)
-  Tuner tuner(prototype, *optimizer, Loss::binary_crossentropy, data.x_train, y_train,
-              search_options(o, repeats, observer), callbacks);
+  TunerOptions options = search_options(o, repeats);
+  SearchForwarder forward(o.callbacks);
+  options.callbacks.push_back(&forward);
+  Tuner tuner(prototype, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
   SearchRun run;
   run.result = tuner.run();
   if (!run.result.candidates.empty()) run.model.emplace(tuner.model());

@@ -1,36 +1,40 @@
 // One training of the comparison: fit with early stopping on a seeded validation part, then the
-// test split's scores. The observer sees fit's events through a small adapter callback.
+// test split's scores. The experiment's callbacks see fit's events through a small adapter callback.
 #include "lrtune/experiment/training.hpp"
 
 #include "lrtune/experiment/model_options.hpp"
 #include "lrtune/experiment/optimizer_options.hpp"
 #include "lrtune/train/early_stopping.hpp"
 #include "lrtune/train/fit.hpp"
+#include "notify.hpp"
 
 namespace lrtune {
 namespace {
 
-// fit's callback interface forwarded to the experiment's observer, tagged with the training.
-class ObserverCallback final : public Callback {
+// fit's callback interface forwarded to the experiment's callbacks, tagged with the training.
+class TrainingForwarder final : public Callback {
  public:
-  ObserverCallback(ExperimentObserver& observer, const TrainingSpec& spec) : observer_(observer), spec_(spec) {}
-  void on_epoch_begin(int epoch, TrainingContext& context) override { observer_.on_epoch_begin(spec_, epoch, context); }
+  TrainingForwarder(const std::vector<ExperimentCallback*>& callbacks, const TrainingSpec& spec)
+      : callbacks_(callbacks), spec_(spec) {}
+  void on_epoch_begin(int epoch, TrainingContext& context) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_epoch_begin(spec_, epoch, context); });
+  }
   void on_batch_end(std::int64_t step, const Logs& logs, TrainingContext& context) override {
-    observer_.on_batch_end(spec_, step, logs, context);
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_batch_end(spec_, step, logs, context); });
   }
   void on_epoch_end(int epoch, const Logs& logs, TrainingContext& context) override {
-    observer_.on_epoch_end(spec_, epoch, logs, context);
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_epoch_end(spec_, epoch, logs, context); });
   }
 
  private:
-  ExperimentObserver& observer_;
+  const std::vector<ExperimentCallback*>& callbacks_;
   const TrainingSpec& spec_;
 };
 
 }  // namespace
 
 Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions& o, double learning_rate,
-                            std::uint64_t seed, ExperimentObserver* observer, const TrainingSpec& spec) {
+                            std::uint64_t seed, const TrainingSpec& spec) {
   const ComparisonOptions& c = o.comparison;
   Training result;
   result.learning_rate = learning_rate;
@@ -42,11 +46,9 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   options.epochs = c.epochs;
   options.batch_size = c.batch_size;
   options.seed = seed;
-  std::optional<ObserverCallback> forward;
-  if (observer) {
-    options.cancel = observer->cancel_flag();
-    options.callbacks.push_back(&forward.emplace(*observer, spec));
-  }
+  TrainingForwarder forward(o.callbacks, spec);
+  options.cancel = o.cancel;
+  options.callbacks.push_back(&forward);
   if (c.early_stopping) {
     options.validation_split = c.validation_fraction;
     options.validation_seed = seed;

@@ -43,7 +43,7 @@ RangeTestOptions LRFinderOptions::range_test_options() const {
   o.divergence = divergence.value_or(mode == CurveMode::per_epoch ? DivergenceRule{.enabled = false} : DivergenceRule{});
   o.suggest = suggest;
   o.cancel = cancel;
-  o.on_point = on_point;
+  o.callbacks = callbacks;
   return o;
 }
 

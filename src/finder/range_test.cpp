@@ -1,5 +1,6 @@
 // The generic range-test loop over a caller's step function. Per point: check the
-// cancel flag, set the rate, step, record, smooth, check for divergence. No I/O.
+// cancel flag and the callbacks' stop, set the rate, step, record, smooth, tell the
+// callbacks, check for divergence. No I/O.
 #include "lrtune/finder/range_test.hpp"
 
 #include <chrono>
@@ -34,9 +35,9 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
-bool cancelled(const RangeTestOptions& o) {
+bool cancelled(const RangeTestOptions& o, const RangeTestContext& context) {
   if (o.cancel != nullptr && o.cancel->load(std::memory_order_relaxed)) return true;
-  return o.should_stop && o.should_stop();
+  return context.stop_test;
 }
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
@@ -64,8 +65,10 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
   curve.smoothed_losses.reserve(n);
   curve.step_seconds.reserve(n);
 
+  RangeTestContext context{.curve = curve};
+  for (RangeTestCallback* callback : options.callbacks) callback->on_test_begin(context);
   for (std::size_t i = 0; i < n; ++i) {
-    if (cancelled(options)) {
+    if (cancelled(options, context)) {
       curve.stop_reason = RangeTestStop::cancelled;
       break;
     }
@@ -93,7 +96,7 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
     for (auto& [name, column] : curve.metrics)
       if (column.size() == i) column.push_back(kNaN);
 
-    if (options.on_point) options.on_point(i, lr, r.loss, smoothed);
+    for (RangeTestCallback* callback : options.callbacks) callback->on_point(i, lr, r.loss, smoothed, context);
     const RangeTestStop stop = monitor.check(r.loss, smoothed);
     if (stop != RangeTestStop::completed) {
       curve.stop_reason = stop;
@@ -109,6 +112,7 @@ RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& opt
   curve.collapse_reason = collapse.reason;
   curve.suggestions = suggest_all(curve, options.suggest);
   curve.total_seconds = seconds_since(t_start);
+  for (RangeTestCallback* callback : options.callbacks) callback->on_test_end(context);
   return curve;
 }
 

@@ -281,9 +281,19 @@ class Search {
 }  // namespace
 
 Tuner::Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
-             TunerOptions options, TunerCallbacks callbacks)
-    : prototype_(prototype), optimizer_(optimizer), loss_(loss), x_(X), y_(y), options_(std::move(options)),
-      callbacks_(std::move(callbacks)) {
+             TunerOptions options)
+    : prototype_(prototype), optimizer_(optimizer), loss_(loss), x_(X), y_(y), options_(std::move(options)) {
+  check();
+}
+
+Tuner::Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
+             TunerOptions options)
+    : prototype_(prototype), optimizer_(optimizer), loss_(loss), x_(X), y_owned_(as_column(y)), y_(y_owned_),
+      options_(std::move(options)) {
+  check();
+}
+
+void Tuner::check() const {
   options_.validate();
   check_training_data(prototype_, x_, y_, "tuner training data");
   if (options_.x_val != nullptr) {
@@ -407,8 +417,7 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
 }
 
 // Successive halving over every candidate. Sets result.cancelled when the user stops it.
-void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std::size_t repeats,
-               const TunerCallbacks& callbacks) {
+void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std::size_t repeats) {
   const std::vector<int> targets = rung_epoch_targets(o.first_rung_epochs, o.rung_growth, o.max_epochs);
   std::vector<std::size_t> active(search.size());
   std::iota(active.begin(), active.end(), std::size_t{0});
@@ -445,7 +454,7 @@ void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std:
     }
     rung.seconds = seconds_since(t_rung);
     result.rungs.push_back(rung);
-    if (callbacks.on_rung_end) callbacks.on_rung_end(result.rungs.back(), result);
+    for (TunerCallback* callback : o.callbacks) callback->on_rung_end(result.rungs.back(), result);
   }
 }
 
@@ -546,6 +555,13 @@ void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Se
 }  // namespace
 
 TuningResult Tuner::run() {
+  for (TunerCallback* callback : options_.callbacks) callback->on_search_begin(options_);
+  TuningResult result = search();
+  for (TunerCallback* callback : options_.callbacks) callback->on_search_end(result);
+  return result;
+}
+
+TuningResult Tuner::search() {
   const auto t_total = Clock::now();
   const TunerOptions& o = options_;
   model_.reset();
@@ -565,7 +581,7 @@ TuningResult Tuner::run() {
     result.total_seconds = seconds_since(t_total);
     return result;
   }
-  if (callbacks_.on_interval) callbacks_.on_interval(result);
+  for (TunerCallback* callback : o.callbacks) callback->on_interval(result);
 
   const auto t_search = Clock::now();
   Search search(prototype_, optimizer_, loss_, o, data, repeats, result);
@@ -574,7 +590,7 @@ TuningResult Tuner::run() {
   for (std::size_t c = 0; c < rates.size(); ++c) search.insert_candidate(c, rates[c]);
   result.default_candidate = default_index;
   result.threads = worker_count(o.threads, rates.size() * repeats);
-  run_rungs(search, result, o, repeats, callbacks_);
+  run_rungs(search, result, o, repeats);
   record_decision(result, pick_with_extensions(search, result, o), o);
   result.search_seconds = seconds_since(t_search);
   result.grid_epochs_bound = static_cast<double>(result.candidates.size() * repeats) * o.max_epochs;

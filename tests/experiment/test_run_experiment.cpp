@@ -1,9 +1,14 @@
 // The experiment API: examples/run_experiment.cpp reproduces `lrtune run`'s comparison.json bit for
-// bit (same seed, same small settings), and run_experiment's observer, cancellation, worker pool
+// bit (same seed, same small settings), and run_experiment's callbacks, cancellation, worker pool
 // and result on a small CSV in memory.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <mutex>
 #include <random>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -50,25 +55,47 @@ lrtune::ExperimentOptions small_options() {
   return o;
 }
 
-// Counts the events; raises its own cancel flag at the step named by `cancel_at`.
-class CountingObserver : public lrtune::ExperimentObserver {
+// Counts the events and logs the experiment's steps in order; raises `cancel` at the step named
+// by `cancel_at` ("range test", "training").
+class CountingCallback : public lrtune::ExperimentCallback {
  public:
-  explicit CountingObserver(std::string cancel_at = "") : cancel_at_(std::move(cancel_at)) {}
-  const std::atomic<bool>* cancel_flag() const override { return &cancel_; }
-  void on_range_test_point(std::size_t, double, double) override { ++points; }
-  void on_range_test_end(const lrtune::ExperimentResult&) override { stop_at("range test"); }
+  explicit CountingCallback(std::atomic<bool>* cancel = nullptr, std::string cancel_at = "")
+      : cancel_(cancel), cancel_at_(std::move(cancel_at)) {}
+  void on_range_test_point(std::size_t index, double lr, double loss) override {
+    EXPECT_EQ(index, point_lrs.size());
+    point_lrs.push_back(lr);
+    point_losses.push_back(loss);
+  }
+  void on_range_test_end(const lrtune::ExperimentResult& so_far) override {
+    log("range test end " + std::to_string(so_far.range_test.size()));
+    stop_at("range test");
+  }
+  void on_search_begin(const lrtune::TunerOptions& o) override { log("search begin " + std::to_string(o.candidates)); }
+  void on_search_interval(const lrtune::TuningResult&) override { log("interval"); }
   void on_search_rung(const lrtune::TuningRung&, const lrtune::TuningResult&) override { ++rungs; }
-  void on_rates_chosen(const lrtune::ExperimentResult&) override { ++rates_chosen; }
-  void on_training_begin(const lrtune::TrainingSpec&) override { ++trainings; }
+  void on_search_end(const lrtune::TuningResult& r) override { log("search end " + std::to_string(r.rungs.size())); }
+  void on_rates_chosen(const lrtune::ExperimentResult&) override { log("rates chosen"); }
+  void on_training_begin(const lrtune::TrainingSpec& t) override {
+    ++trainings;
+    log("training " + t.name);
+    stop_at("training");
+  }
   void on_epoch_end(const lrtune::TrainingSpec&, int, const lrtune::Logs&, lrtune::TrainingContext&) override { ++epochs; }
-  std::atomic<int> points{0}, rungs{0}, rates_chosen{0}, trainings{0}, epochs{0};
+  std::vector<double> point_lrs, point_losses;
+  std::vector<std::string> steps;
+  std::atomic<int> rungs{0}, trainings{0}, epochs{0};
 
  private:
-  void stop_at(const std::string& step) {
-    if (step == cancel_at_) cancel_ = true;
+  void log(const std::string& step) {
+    const std::lock_guard lock(mutex_);  // the trainings' hooks come from worker threads
+    steps.push_back(step);
   }
+  void stop_at(const std::string& step) {
+    if (step == cancel_at_) *cancel_ = true;
+  }
+  std::atomic<bool>* cancel_;
   std::string cancel_at_;
-  std::atomic<bool> cancel_{false};
+  std::mutex mutex_;
 };
 
 }  // namespace
@@ -95,18 +122,28 @@ TEST(RunExperiment, TheExampleReproducesLrtuneRunsComparisonBitForBit) {
   EXPECT_EQ(from_example.at("default").at("runs").size(), 1u);
 }
 
-TEST(RunExperiment, ReturnsEveryPartOfTheResultAndTellsTheObserver) {
-  CountingObserver observer;
-  const lrtune::ExperimentResult r = lrtune::run_experiment(small_options(), &observer);
+TEST(RunExperiment, ReturnsEveryPartOfTheResultAndTellsTheCallbacksInOrder) {
+  CountingCallback first, second;
+  lrtune::ExperimentOptions o = small_options();
+  o.callbacks = {&first, &second};
+  const lrtune::ExperimentResult r = lrtune::run_experiment(o);
   EXPECT_FALSE(r.cancelled);
   EXPECT_EQ(r.task, lrtune::TargetKind::binary);
   EXPECT_EQ(r.class_names.size(), 2u);
   EXPECT_EQ(r.range_test.size(), 30u);
-  EXPECT_EQ(observer.points, 30);
   ASSERT_TRUE(r.search.has_value());
-  EXPECT_GE(observer.rungs, 1);
-  EXPECT_EQ(observer.rates_chosen, 1);
-  EXPECT_EQ(observer.trainings, 2);
+  const std::vector<std::string> steps = {"range test end 30", "search begin 3", "interval",
+                                          "search end " + std::to_string(r.search->rungs.size()),
+                                          "rates chosen", "training default", "training tuned"};
+  for (const CountingCallback* c : {&first, &second}) {
+    EXPECT_EQ(c->steps, steps);
+    EXPECT_EQ(c->point_lrs, r.range_test.learning_rates);
+    EXPECT_EQ(c->point_losses, r.range_test.losses);
+    EXPECT_EQ(c->rungs, static_cast<int>(r.search->rungs.size()));
+    EXPECT_GE(c->rungs, 1);
+    EXPECT_EQ(c->trainings, 2);
+    EXPECT_EQ(c->epochs, r.default_side.runs[0].epochs_run + r.tuned_side.runs[0].epochs_run);
+  }
   EXPECT_DOUBLE_EQ(r.default_side.learning_rate, 0.001);
   EXPECT_EQ(r.tuned_side.learning_rate, r.search->learning_rate);
   EXPECT_EQ(r.default_side.source, "adam default");
@@ -122,7 +159,6 @@ TEST(RunExperiment, ReturnsEveryPartOfTheResultAndTellsTheObserver) {
     EXPECT_GE(t.test.at("accuracy"), 0.0);
     EXPECT_TRUE(std::isfinite(t.test.at("loss")));
   }
-  EXPECT_EQ(observer.epochs, r.default_side.runs[0].epochs_run + r.tuned_side.runs[0].epochs_run);
   EXPECT_NO_THROW((void)r.model());
 }
 
@@ -143,14 +179,37 @@ TEST(RunExperiment, SeveralWorkersGiveTheSameTrainingsAsOne) {
 }
 
 TEST(RunExperiment, CancelledAfterTheRangeTestItStopsWithNothingTrained) {
-  CountingObserver observer("range test");
-  const lrtune::ExperimentResult r = lrtune::run_experiment(small_options(), &observer);
+  std::atomic<bool> cancel{false};
+  CountingCallback counting(&cancel, "range test");
+  lrtune::ExperimentOptions o = small_options();
+  o.callbacks = {&counting};
+  o.cancel = &cancel;
+  const lrtune::ExperimentResult r = lrtune::run_experiment(o);
   EXPECT_TRUE(r.cancelled);
   EXPECT_GT(r.range_test.size(), 0u);
   EXPECT_FALSE(r.search.has_value());
   EXPECT_TRUE(r.tuned_side.runs.empty());
-  EXPECT_EQ(observer.trainings, 0);
+  EXPECT_EQ(counting.trainings, 0);
   EXPECT_THROW((void)r.model(), std::logic_error);
+}
+
+// Raised as the first training begins (one worker): fit stops after its first step, the other
+// training is skipped.
+TEST(RunExperiment, CancelledAtTheFirstTrainingItSkipsTheRest) {
+  std::atomic<bool> cancel{false};
+  CountingCallback counting(&cancel, "training");
+  lrtune::ExperimentOptions o = small_options();
+  o.comparison.threads = 1;
+  o.callbacks = {&counting};
+  o.cancel = &cancel;
+  const lrtune::ExperimentResult r = lrtune::run_experiment(o);
+  EXPECT_TRUE(r.cancelled);
+  EXPECT_EQ(counting.trainings, 1);
+  ASSERT_EQ(r.default_side.runs.size(), 1u);
+  const lrtune::Training& first = r.default_side.runs[0];
+  EXPECT_TRUE(first.started());
+  EXPECT_EQ(first.history.stop_reason, lrtune::StopReason::cancelled);
+  EXPECT_FALSE(r.tuned_side.runs[0].started());
 }
 
 TEST(RunExperiment, RefusesATargetRuleThatIsNotBinary) {

@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -43,6 +45,16 @@ struct BatchRecorder final : lrtune::Callback {
   void on_batch_end(std::int64_t, const lrtune::Logs& logs, lrtune::TrainingContext&) override {
     losses.push_back(logs.at("loss"));
   }
+};
+
+// Runs `action` when the sweep reports point `index` (a Ctrl-C, a failing display).
+struct AtPoint final : lrtune::RangeTestCallback {
+  AtPoint(std::size_t index, std::function<void()> action) : index(index), action(std::move(action)) {}
+  void on_point(std::size_t i, double, double, double, lrtune::RangeTestContext&) override {
+    if (i == index) action();
+  }
+  std::size_t index;
+  std::function<void()> action;
 };
 
 // A model and optimizer that have trained a little, so moments, step counter, rate and
@@ -166,9 +178,8 @@ TEST(LRFinder, RestoresAfterACancelledSweep) {
   std::atomic<bool> cancel{false};
   auto options = LRFinderOptions::fastai_per_step(50);
   options.cancel = &cancel;
-  options.on_point = [&](std::size_t i, double, double, double) {
-    if (i == 6) cancel = true;
-  };
+  AtPoint raise(6, [&] { cancel = true; });
+  options.callbacks = {&raise};
   const auto curve = LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options).run();
   EXPECT_EQ(curve.stop_reason, lrtune::RangeTestStop::cancelled);
   EXPECT_EQ(curve.size(), 7u);
@@ -179,9 +190,8 @@ TEST(LRFinder, RestoresWhenTheSweepThrows) {
   Trained t;
   const auto before = take_snapshot(t.model, t.adam);
   auto options = LRFinderOptions::fastai_per_step(50);
-  options.on_point = [](std::size_t i, double, double, double) {
-    if (i == 3) throw std::runtime_error("display failed");
-  };
+  AtPoint fail(3, [] { throw std::runtime_error("display failed"); });
+  options.callbacks = {&fail};
   LRFinder finder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options);
   EXPECT_THROW(finder.run(), std::runtime_error);
   expect_restored(t, before);

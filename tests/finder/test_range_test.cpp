@@ -1,9 +1,12 @@
 // The generic finder on analytic step functions: the schedule it visits, where it stops
-// (divergence, non-finite loss, the caller's cancel), optional columns, suggestions.
+// (divergence, non-finite loss, the caller's cancel, a callback's stop), the callbacks' hooks,
+// optional columns, suggestions.
 #include <atomic>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -16,6 +19,36 @@ using lrtune::CurveMode;
 using lrtune::RangeTestOptions;
 using lrtune::StepResult;
 using lrtune::RangeTestStop;
+
+// Logs "<name> begin|point i|end n" (n: points in the context's curve) into a log shared by
+// several recorders; keeps what each point reported; stops the sweep after `stop_after` points.
+class Recorder final : public lrtune::RangeTestCallback {
+ public:
+  struct Point {
+    std::size_t index;
+    double learning_rate, loss, smoothed_loss;
+    std::size_t curve_size;
+  };
+  Recorder(std::string name, std::vector<std::string>* log, std::size_t stop_after = 0)
+      : name_(std::move(name)), log_(log), stop_after_(stop_after) {}
+  void on_test_begin(lrtune::RangeTestContext& c) override { log_->push_back(name_ + " begin " + std::to_string(c.curve.size())); }
+  void on_point(std::size_t index, double lr, double loss, double smoothed, lrtune::RangeTestContext& c) override {
+    log_->push_back(name_ + " point " + std::to_string(index));
+    points.push_back({index, lr, loss, smoothed, c.curve.size()});
+    if (points.size() == stop_after_) c.stop_test = true;
+  }
+  void on_test_end(lrtune::RangeTestContext& c) override {
+    log_->push_back(name_ + " end " + std::to_string(c.curve.size()));
+    suggestions_at_end = c.curve.suggestions.suggestions.size();
+  }
+  std::vector<Point> points;
+  std::size_t suggestions_at_end = 0;
+
+ private:
+  std::string name_;
+  std::vector<std::string>* log_;
+  std::size_t stop_after_;
+};
 
 // loss = 1 + 0.1 (log10 lr + 3)^2: a stateless "training" whose best rate is 1e-3.
 StepResult parabola_step(double lr) {
@@ -109,6 +142,7 @@ TEST(RangeTest, NonFiniteLossStopsAndIsRecorded) {
 }
 
 TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
+  std::vector<std::string> seen_log;
   std::atomic<bool> cancel{false};
   std::size_t calls = 0;
   RangeTestOptions o;
@@ -123,13 +157,37 @@ TEST(RangeTest, CancelFlagAndCallbackEndTheSweep) {
   EXPECT_EQ(curve.size(), 5u);
   EXPECT_EQ(curve.stop_index, 4);
 
+  // A callback's stop_test ends it the same way, before the next point.
+  Recorder stopper("stop", &seen_log, /*stop_after=*/3);
   RangeTestOptions o2;
-  std::size_t points = 0;
-  o2.on_point = [&](std::size_t, double, double, double) { ++points; };
-  o2.should_stop = [&] { return points >= 3; };
+  o2.callbacks = {&stopper};
   curve = lrtune::run_range_test(parabola_step, o2);
   EXPECT_EQ(curve.stop_reason, RangeTestStop::cancelled);
   EXPECT_EQ(curve.size(), 3u);
+  EXPECT_EQ(curve.stop_index, 2);
+}
+
+TEST(RangeTest, CallbacksAreCalledInOrderWithEachPointAndTheFinishedCurve) {
+  std::vector<std::string> log;
+  Recorder first("a", &log), second("b", &log);
+  RangeTestOptions o;
+  o.schedule.num_points = 4;
+  o.callbacks = {&first, &second};
+  const auto curve = lrtune::run_range_test(parabola_step, o);
+  ASSERT_EQ(curve.size(), 4u);
+  EXPECT_EQ(log, (std::vector<std::string>{"a begin 0", "b begin 0", "a point 0", "b point 0", "a point 1", "b point 1",
+                                           "a point 2", "b point 2", "a point 3", "b point 3", "a end 4", "b end 4"}));
+  // The values each point reported are the curve's, and the context held the curve up to that point.
+  ASSERT_EQ(first.points.size(), 4u);
+  for (std::size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(first.points[i].index, i);
+    EXPECT_EQ(first.points[i].learning_rate, curve.learning_rates[i]);
+    EXPECT_EQ(first.points[i].loss, curve.losses[i]);
+    EXPECT_EQ(first.points[i].smoothed_loss, curve.smoothed_losses[i]);
+    EXPECT_EQ(first.points[i].curve_size, i + 1);
+  }
+  EXPECT_EQ(first.suggestions_at_end, curve.suggestions.suggestions.size());
+  EXPECT_GT(first.suggestions_at_end, 0u);
 }
 
 TEST(RangeTest, ValidationLossAndMetricsColumnsAreBackFilled) {

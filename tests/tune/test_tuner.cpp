@@ -10,7 +10,10 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "lrtune/core/split.hpp"
@@ -74,6 +77,36 @@ nlohmann::json without_timings(const TuningResult& r, bool drop_threads = false)
   }
   return j;
 }
+
+// Logs "<name> begin <candidates>", "interval <low>", "rung <epochs> of <rungs so far>" and
+// "end <rungs>" into a log shared by several recorders; keeps the final result's JSON.
+class Recorder final : public lrtune::TunerCallback {
+ public:
+  Recorder(std::string name, std::vector<std::string>* log) : name_(std::move(name)), log_(log) {}
+  void on_search_begin(const TunerOptions& o) override { add(fmt::format("begin {}", o.candidates)); }
+  void on_interval(const TuningResult& so_far) override { add(fmt::format("interval {}", so_far.low)); }
+  void on_rung_end(const lrtune::TuningRung& rung, const TuningResult& so_far) override {
+    EXPECT_EQ(&rung, &so_far.rungs.back());
+    add(fmt::format("rung {} of {}", rung.epochs, so_far.rungs.size()));
+  }
+  void on_search_end(const TuningResult& result) override {
+    add(fmt::format("end {}", result.rungs.size()));
+    end_json = without_timings(result);
+  }
+  nlohmann::json end_json;
+
+ private:
+  void add(const std::string& line) { log_->push_back(name_ + " " + line); }
+  std::string name_;
+  std::vector<std::string>* log_;
+};
+
+// Raises the caller's cancel flag once the interval is known.
+struct CancelAtInterval final : lrtune::TunerCallback {
+  explicit CancelAtInterval(std::atomic<bool>& flag) : flag(flag) {}
+  void on_interval(const TuningResult&) override { flag = true; }
+  std::atomic<bool>& flag;
+};
 
 Matrix rows_of(const Matrix& m, const std::vector<lrtune::Index>& rows) {
   Matrix out(static_cast<lrtune::Index>(rows.size()), m.cols());
@@ -149,6 +182,19 @@ TEST_F(TunerTest, SameOptionsSameResultOnAnyThreadCount) {
   EXPECT_EQ(without_timings(one, true), without_timings(two, true));
   EXPECT_EQ(one.threads, 1u);
   EXPECT_EQ(two.threads, 2u);
+}
+
+// y as fit takes it: a (samples,) Vector searches exactly as its (samples, 1) column.
+TEST_F(TunerTest, AVectorYSearchesAsItsColumn) {
+  const TunerOptions o = quick_options();
+  const lrtune::Vector y = data.y.col(0);
+  Tuner from_vector(model, adam, kLoss, data.X, y, o);
+  Tuner from_column(model, adam, kLoss, data.X, data.y, o);
+  EXPECT_EQ(without_timings(from_vector.run()), without_timings(from_column.run()));
+  const auto a = from_vector.model().parameters(), b = from_column.model().parameters();
+  ASSERT_EQ(a.size(), b.size());
+  EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
+  EXPECT_THROW(Tuner(model, adam, kLoss, data.X, lrtune::Vector(y.head(10)), o), std::invalid_argument);
 }
 
 // Every unit trains exactly as fit does with the same seed: the candidates of a repeat start from
@@ -267,31 +313,27 @@ TEST_F(TunerTest, RefitTrainsTheBestEpochCountOnAllRows) {
   EXPECT_NE(r.explanation.find("retrained"), std::string::npos) << r.explanation;
 }
 
-TEST_F(TunerTest, CallbacksSeeTheIntervalAndEveryRung) {
-  int intervals = 0;
-  std::vector<int> rung_epochs;
-  lrtune::TunerCallbacks callbacks;
-  callbacks.on_interval = [&](const TuningResult& so_far) {
-    ++intervals;
-    EXPECT_DOUBLE_EQ(so_far.low, 1e-3);
-  };
-  callbacks.on_rung_end = [&](const lrtune::TuningRung& rung, const TuningResult& so_far) {
-    rung_epochs.push_back(rung.epochs);
-    EXPECT_EQ(so_far.rungs.size(), rung_epochs.size());
-  };
-  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, quick_options(), callbacks).run();
-  EXPECT_EQ(intervals, 1);
-  ASSERT_EQ(rung_epochs.size(), r.rungs.size());
-  for (std::size_t k = 0; k < r.rungs.size(); ++k) EXPECT_EQ(rung_epochs[k], r.rungs[k].epochs);
+TEST_F(TunerTest, CallbacksSeeTheSearchsStepsInOrder) {
+  std::vector<std::string> log;
+  Recorder first("a", &log), second("b", &log);
+  TunerOptions o = quick_options();
+  o.callbacks = {&first, &second};
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  ASSERT_EQ(r.rungs.size(), 3u);  // 2, 4, 8 epochs
+  EXPECT_EQ(log, (std::vector<std::string>{"a begin 4", "b begin 4", "a interval 0.001", "b interval 0.001",
+                                           "a rung 2 of 1", "b rung 2 of 1", "a rung 4 of 2", "b rung 4 of 2",
+                                           "a rung 8 of 3", "b rung 8 of 3", "a end 3", "b end 3"}));
+  // on_search_end sees the result run() returns.
+  EXPECT_EQ(first.end_json, without_timings(r));
 }
 
 TEST_F(TunerTest, CancelStopsTheSearch) {
   std::atomic<bool> cancel{false};
   TunerOptions o = quick_options();
   o.cancel = &cancel;
-  lrtune::TunerCallbacks callbacks;
-  callbacks.on_interval = [&](const TuningResult&) { cancel = true; };
-  Tuner tuner(model, adam, kLoss, data.X, data.y, o, callbacks);
+  CancelAtInterval raise(cancel);
+  o.callbacks = {&raise};
+  Tuner tuner(model, adam, kLoss, data.X, data.y, o);
   const TuningResult r = tuner.run();
   EXPECT_TRUE(r.cancelled);
   EXPECT_EQ(r.epochs_cost, 0.0);
@@ -302,6 +344,7 @@ TEST_F(TunerTest, CancelStopsTheSearch) {
   TunerOptions with_test = o;
   with_test.low.reset();
   with_test.high.reset();
+  with_test.callbacks.clear();
   Tuner early(model, adam, kLoss, data.X, data.y, with_test);
   const TuningResult none = early.run();
   EXPECT_TRUE(none.cancelled);

@@ -17,7 +17,7 @@
 #include "lrtune/data/preprocessing.hpp"
 #include "lrtune/data/summary.hpp"
 #include "lrtune/experiment/experiment_options.hpp"
-#include "lrtune/experiment/observer.hpp"
+#include "lrtune/experiment/callback.hpp"
 #include "lrtune/experiment/range_test.hpp"
 #include "lrtune/experiment/search.hpp"
 #include "lrtune/experiment/training.hpp"
@@ -60,18 +60,17 @@ struct ExperimentResult {
   ComparedRate default_side{"default", 0.0, "", {}};
   ComparedRate tuned_side{"tuned", 0.0, "", {}};
 
-  bool cancelled = false;  // the observer's flag was raised: what finished is here, the rest is empty
+  bool cancelled = false;  // options.cancel was raised: what finished is here, the rest is empty
 
   // The delivered model: the tuned rate's first training. Throws std::logic_error when it did not run.
   const Sequential& model() const;
 };
 
 // Reads and prepares options.data, then runs the experiment on it.
-ExperimentResult run_experiment(const ExperimentOptions& options, ExperimentObserver* observer = nullptr);
+ExperimentResult run_experiment(const ExperimentOptions& options);
 // The same on data already prepared (options.data is not read): the CLI prepares first, to check
 // sizes and report the data before anything trains.
-ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& options,
-                                ExperimentObserver* observer = nullptr);
+ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& options);
 
 // The comparison as `lrtune run` writes it in comparison.json (without "command" and "out"):
 // rule, pick, tuned_by, default/tuned/suggested learning rates, suggestions, repeats, per side

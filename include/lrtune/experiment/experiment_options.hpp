@@ -3,6 +3,10 @@
 // Adam, the per-epoch range test, the validated search, early-stopped trainings, seed 42).
 #pragma once
 
+#include <atomic>
+#include <vector>
+
+#include "lrtune/experiment/callback.hpp"
 #include "lrtune/experiment/comparison_options.hpp"
 #include "lrtune/experiment/data_options.hpp"
 #include "lrtune/experiment/model_options.hpp"
@@ -18,9 +22,16 @@ struct ExperimentOptions {
   OptimizerOptions optimizer;
   RangeSweepOptions range_test;
   // The search (RatePick::tuner). Its batch_size, seed, repeats and cancel are not read: the
-  // experiment takes them from the comparison and the observer (search_options in search.hpp).
+  // experiment takes them from the comparison and from `cancel` (search_options in search.hpp).
   TunerOptions search;
   ComparisonOptions comparison;
+
+  // Progress (callback.hpp): called in order, not owned; they must outlive the call.
+  std::vector<ExperimentCallback*> callbacks;
+  // Raised by the caller (Ctrl-C, or a callback): every step polls it. fit, the range test and
+  // the search stop after their current step, trainings not yet started are skipped, and the
+  // result says cancelled.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 }  // namespace lrtune

@@ -6,7 +6,6 @@
 #include <string>
 
 #include "lrtune/experiment/experiment_options.hpp"
-#include "lrtune/experiment/observer.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/lr_finder.hpp"
 
@@ -14,9 +13,9 @@ namespace lrtune {
 
 // The finder's options from the experiment's: schedule, points, start, end, batch size, seed, rule.
 LRFinderOptions finder_options(const ExperimentOptions& options);
-// Runs the range test on the training rows; observer: progress per point and cancellation (may be null).
-RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOptions& options,
-                              ExperimentObserver* observer = nullptr);
+// Runs the range test on the training rows; options.callbacks see each point
+// (on_range_test_point), options.cancel stops it.
+RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOptions& options);
 
 // The rate of `rule`'s suggestion ("" or a rule the curve lacks: the curve's default rule); sets
 // *used to the rule read. nullopt when that rule found no rate.

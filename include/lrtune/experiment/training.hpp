@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lrtune/experiment/experiment_options.hpp"
-#include "lrtune/experiment/observer.hpp"
+#include "lrtune/experiment/callback.hpp"
 #include "lrtune/experiment/test_metrics.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/train/history.hpp"
@@ -27,10 +27,10 @@ struct Training {
   bool diverged() const { return history.stop_reason == StopReason::non_finite_loss; }
 };
 
-// observer (may be null) sees the training's epochs and batches as `spec`, and its cancel flag
+// options.callbacks see the training's epochs and batches as `spec`, and options.cancel
 // stops fit after the current step (the weights then are those of the last finished step).
 Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions& options, double learning_rate,
-                            std::uint64_t seed, ExperimentObserver* observer = nullptr, const TrainingSpec& spec = {});
+                            std::uint64_t seed, const TrainingSpec& spec = {});
 
 // {"learning_rate", "seed", "epochs_run", "best_epoch", "stop_reason", "train_seconds",
 //  "test_<metric>" for each test metric, "confusion": rows of the matrix (classifiers)}.

@@ -46,9 +46,11 @@ struct LRFinderOptions {
   std::optional<DivergenceRule> divergence{};
   SuggestOptions suggest{};
 
-  // Checked before every point; a per-epoch point, once started, finishes its epoch.
+  // Progress and stop, as the generic range test's (range_test_callback.hpp): called in order, not
+  // owned. The cancel flag and a callback's stop_test are checked before every point; a per-epoch
+  // point, once started, finishes its epoch.
+  std::vector<RangeTestCallback*> callbacks{};
   const std::atomic<bool>* cancel = nullptr;
-  PointCallback on_point{};                   // progress; never prints by itself
 
   // The recipe (SEED.md §3): per epoch, 1e-3 * 10^(e/30) for 100 epochs, batch 32.
   static LRFinderOptions recipe_per_epoch();
@@ -56,7 +58,7 @@ struct LRFinderOptions {
   static LRFinderOptions fastai_per_step(std::size_t num_it = 100, double start = 1e-7, double end = 10.0);
 
   RangeSchedule effective_schedule() const;
-  // The generic finder's options these resolve to (schedule, smoothing, divergence, suggest, cancel).
+  // The generic finder's options these resolve to (schedule, smoothing, divergence, suggest, callbacks, cancel).
   RangeTestOptions range_test_options() const;
   void validate() const;  // throws std::invalid_argument naming the option, value and range
 };

@@ -11,11 +11,13 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/curve_mode.hpp"
 #include "lrtune/finder/divergence.hpp"
 #include "lrtune/finder/range_schedule.hpp"
+#include "lrtune/finder/range_test_callback.hpp"
 #include "lrtune/finder/suggest_options.hpp"
 
 namespace lrtune {
@@ -31,10 +33,6 @@ struct StepResult {
 // One call = one mini-batch step (per-step mode) or one epoch (per-epoch mode) at `lr`.
 using StepFn = std::function<StepResult(double lr)>;
 
-// Told after every recorded point: its index, rate, raw and smoothed loss. For progress
-// displays; the finder itself never prints.
-using PointCallback = std::function<void(std::size_t index, double lr, double loss, double smoothed_loss)>;
-
 struct RangeTestOptions {
   CurveMode mode = CurveMode::per_step;
   RangeSchedule schedule{};  // default: exponential 1e-7 -> 10 over 100 points
@@ -43,10 +41,11 @@ struct RangeTestOptions {
   DivergenceRule divergence{};
   SuggestOptions suggest{};  // trim.planned_points 0 = the schedule's num_points
 
-  // Ways for a caller (a Ctrl-C handler) to end the sweep: checked before every step.
-  const std::atomic<bool>* cancel = nullptr;  // stop when *cancel is true
-  std::function<bool()> should_stop{};          // stop when it returns true
-  PointCallback on_point{};
+  // Called in order (not owned; they must outlive the call). A callback stops the sweep by
+  // setting its context's stop_test; a caller on another thread (a Ctrl-C handler) by raising
+  // *cancel. Both are checked before every step.
+  std::vector<RangeTestCallback*> callbacks{};
+  const std::atomic<bool>* cancel = nullptr;
 
   // Per-epoch convenience: the recipe's schedule, no smoothing.
   static RangeTestOptions recipe_per_epoch();

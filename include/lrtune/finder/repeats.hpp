@@ -27,8 +27,8 @@ struct RepeatOptions {
   std::uint64_t first_seed = 0;  // run i uses seed first_seed + i
   // Worker threads; 0 = std::thread::hardware_concurrency() (at least 1). Always capped by runs.
   std::size_t workers = 0;
-  // The same for every run. cancel and the callbacks are shared: with several workers,
-  // should_stop and on_point are called from worker threads, concurrently.
+  // The same for every run. cancel and the callbacks are shared: with several workers, the
+  // callbacks are called from worker threads, concurrently (each run has its own context).
   RangeTestOptions test{};
 
   void validate() const;  // throws std::invalid_argument naming the option, value and range

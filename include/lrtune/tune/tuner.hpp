@@ -10,7 +10,6 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +22,7 @@
 #include "lrtune/nn/losses.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
+#include "lrtune/tune/tuner_callback.hpp"
 
 namespace lrtune {
 
@@ -82,8 +82,12 @@ struct TunerOptions {
   // from seed, as fit(seed). Skipped (result.refit false) when cancelled or no epoch was finite.
   bool refit = false;
 
-  // Raised by the caller (Ctrl-C): every candidate stops after its current step, the result says
-  // cancelled and picks among what was trained.
+  // Progress (tuner_callback.hpp): called in order, not owned; they must outlive run(). The range
+  // test's own callbacks, if any, are range_test.callbacks.
+  std::vector<TunerCallback*> callbacks;
+  // Raised by the caller (Ctrl-C, or a callback): every candidate stops after its current step, the
+  // result says cancelled and picks among what was trained. The candidates train on worker threads,
+  // which read only this flag, so it is the one way to stop the search.
   const std::atomic<bool>* cancel = nullptr;
 
   void validate() const;  // throws std::invalid_argument naming the option, its value and the range
@@ -170,21 +174,20 @@ void to_json(nlohmann::json& j, const TuningCandidate& c);
 void to_json(nlohmann::json& j, const TuningRung& r);
 void to_json(nlohmann::json& j, const TuningResult& r);  // the range-test curve included
 
-// Observes the search as it goes (called from the thread that called run, never concurrently).
-struct TunerCallbacks {
-  // After the interval is known (range test run, or the interval given): low, high, reasons, curve.
-  std::function<void(const TuningResult& so_far)> on_interval;
-  std::function<void(const TuningRung& rung, const TuningResult& so_far)> on_rung_end;
-};
-
 class Tuner {
  public:
   // prototype: the architecture (its weights are redrawn per repeat with initialize(seed + r));
   // optimizer: cloned per candidate with its rate set; X, y: training rows only. All are only
-  // read and must outlive the Tuner. Throws std::invalid_argument on options or shapes.
+  // read and must outlive the Tuner. X (samples, features), y (samples, outputs) or (samples,), as
+  // fit takes them. Throws std::invalid_argument on options or shapes.
   Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
-        TunerOptions options = {}, TunerCallbacks callbacks = {});
+        TunerOptions options = {});
+  Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
+        TunerOptions options = {});
+  Tuner(const Tuner&) = delete;  // y_ may refer to the Tuner's own y_owned_
+  Tuner& operator=(const Tuner&) = delete;
 
+  // The search, between options.callbacks' on_search_begin and on_search_end.
   TuningResult run();
 
   // After run(): the recommended model — the picked candidate's restored best weights (repeat 0),
@@ -193,13 +196,16 @@ class Tuner {
   const Sequential& model() const;
 
  private:
+  void check() const;  // the constructors' validation
+  TuningResult search();  // run() without the begin and end hooks
+
   const Sequential& prototype_;
   const Optimizer& optimizer_;
   Loss loss_;
   const Matrix& x_;
+  Matrix y_owned_;  // (samples, 1): a (samples,) y made a column; empty when y was a Matrix
   const Matrix& y_;
   TunerOptions options_;
-  TunerCallbacks callbacks_;
   std::optional<Sequential> model_;
 };
 

@@ -1,15 +1,11 @@
-// The console's progress lines for the experiment's steps, and Ctrl-C as its cancel flag.
-#include "console_observer.hpp"
+// The console's progress lines for the experiment's steps.
+#include "console_callback.hpp"
 
 #include <fmt/format.h>
 
-#include "signals.hpp"
-
 namespace lrtune::cli {
 
-const std::atomic<bool>* ConsoleObserver::cancel_flag() const { return &cli::cancel_flag(); }
-
-void ConsoleObserver::on_range_test_point(std::size_t index, double lr, double loss) {
+void ConsoleCallback::on_range_test_point(std::size_t index, double lr, double loss) {
   if (!console_.show_progress()) return;
   const std::size_t points = static_cast<std::size_t>(settings_.finder_points);
   std::FILE* stream = console_.progress_stream();
@@ -18,7 +14,7 @@ void ConsoleObserver::on_range_test_point(std::size_t index, double lr, double l
   std::fflush(stream);
 }
 
-void ConsoleObserver::on_search_interval(const TuningResult& r) {
+void ConsoleCallback::on_search_interval(const TuningResult& r) {
   if (!console_.show_progress()) return;
   std::FILE* stream = console_.progress_stream();
   fmt::print(stream, "Search interval: {:.3g} to {:.3g} ({} candidates, {} training and {} validation rows)\n", r.low,
@@ -26,7 +22,7 @@ void ConsoleObserver::on_search_interval(const TuningResult& r) {
   std::fflush(stream);
 }
 
-void ConsoleObserver::on_search_rung(const TuningRung& rung, const TuningResult& r) {
+void ConsoleCallback::on_search_rung(const TuningRung& rung, const TuningResult& r) {
   if (!console_.show_progress()) return;
   std::FILE* stream = console_.progress_stream();
   std::string kept;
@@ -37,7 +33,7 @@ void ConsoleObserver::on_search_rung(const TuningRung& rung, const TuningResult&
   std::fflush(stream);
 }
 
-ProgressDisplay& ConsoleObserver::display(const TrainingSpec& t) {
+ProgressDisplay& ConsoleCallback::display(const TrainingSpec& t) {
   std::lock_guard lock(displays_mutex_);
   auto& slot = displays_[{t.name, t.repeat}];
   if (!slot) {
@@ -49,15 +45,15 @@ ProgressDisplay& ConsoleObserver::display(const TrainingSpec& t) {
   return *slot;
 }
 
-void ConsoleObserver::on_epoch_begin(const TrainingSpec& t, int epoch, TrainingContext& context) {
+void ConsoleCallback::on_epoch_begin(const TrainingSpec& t, int epoch, TrainingContext& context) {
   if (console_.show_progress()) display(t).on_epoch_begin(epoch, context);
 }
 
-void ConsoleObserver::on_batch_end(const TrainingSpec& t, std::int64_t step, const Logs& logs, TrainingContext& context) {
+void ConsoleCallback::on_batch_end(const TrainingSpec& t, std::int64_t step, const Logs& logs, TrainingContext& context) {
   if (console_.show_progress()) display(t).on_batch_end(step, logs, context);
 }
 
-void ConsoleObserver::on_epoch_end(const TrainingSpec& t, int epoch, const Logs& logs, TrainingContext& context) {
+void ConsoleCallback::on_epoch_end(const TrainingSpec& t, int epoch, const Logs& logs, TrainingContext& context) {
   if (console_.show_progress()) display(t).on_epoch_end(epoch, logs, context);
 }
 

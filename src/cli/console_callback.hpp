@@ -1,6 +1,7 @@
 // The console's side of the experiment's callback interface: the progress lines of the range
-// test, the search and each training (a live bar per training on a terminal), and Ctrl-C as the
-// cancel flag. Commands derive from it to print and write at the steps of their own workflow.
+// test, the search and each training (a live bar per training on a terminal). Ctrl-C is the
+// options' cancel flag (experiment_options). Commands derive from it to print and write at the
+// steps of their own workflow.
 #pragma once
 
 #include <map>
@@ -10,16 +11,15 @@
 #include <utility>
 
 #include "console.hpp"
-#include "lrtune/experiment/observer.hpp"
+#include "lrtune/experiment/callback.hpp"
 #include "settings.hpp"
 
 namespace lrtune::cli {
 
-class ConsoleObserver : public ExperimentObserver {
+class ConsoleCallback : public ExperimentCallback {
  public:
-  ConsoleObserver(const Settings& settings, const Console& console) : settings_(settings), console_(console) {}
+  ConsoleCallback(const Settings& settings, const Console& console) : settings_(settings), console_(console) {}
 
-  const std::atomic<bool>* cancel_flag() const override;
   // "Range test 10/100 - lr: ... - loss: ...": every point per epoch, every tenth and the last per step.
   void on_range_test_point(std::size_t index, double learning_rate, double loss) override;
   // "Search interval: ..." and one "Rung k (...)" line per rung.

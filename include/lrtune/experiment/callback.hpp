@@ -1,10 +1,10 @@
-// The one callback interface of an experiment: progress of each step (range test, search,
-// trainings) and cancellation. Every method has a default that does nothing, so an observer
-// overrides only what it shows; the CLI's console implements it to print its lines and to stop
-// on Ctrl-C. An exception thrown by a method ends the experiment and reaches its caller.
+// The callback interface of an experiment, in the style of fit's (train/callback.hpp): a class
+// with no-op hooks at each step (range test, search, trainings), passed by pointer in
+// ExperimentOptions::callbacks; a callback overrides only what it shows. Cancellation is
+// ExperimentOptions::cancel. The CLI's console implements it to print its lines. An exception
+// thrown by a hook ends the experiment and reaches its caller.
 #pragma once
 
-#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,20 +26,16 @@ struct TrainingSpec {
   std::size_t workers = 1;    // trainings running at once (1: one after another on the calling thread)
 };
 
-class ExperimentObserver {
+class ExperimentCallback {
  public:
-  virtual ~ExperimentObserver() = default;
-
-  // Cancellation: the flag every step polls (fit, the range test and the search stop after their
-  // current step; trainings not yet started are skipped). nullptr: never cancelled.
-  virtual const std::atomic<bool>* cancel_flag() const { return nullptr; }
+  virtual ~ExperimentCallback() = default;
 
   // ---- range test ----
   virtual void on_range_test_point(std::size_t /*index*/, double /*learning_rate*/, double /*loss*/) {}
   // The curve, its suggestions and the rule's rate are in `so_far`.
   virtual void on_range_test_end(const ExperimentResult& /*so_far*/) {}
 
-  // ---- search (RatePick::tuner) ----
+  // ---- search (RatePick::tuner): the Tuner's hooks (tune/tuner_callback.hpp) ----
   virtual void on_search_begin(const TunerOptions& /*options*/) {}
   virtual void on_search_interval(const TuningResult& /*so_far*/) {}
   virtual void on_search_rung(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
@@ -57,11 +53,5 @@ class ExperimentObserver {
   virtual void on_epoch_end(const TrainingSpec& /*training*/, int /*epoch*/, const Logs& /*logs*/,
                             TrainingContext& /*context*/) {}
 };
-
-// True when the observer's cancel flag is raised.
-inline bool cancelled(const ExperimentObserver& observer) {
-  const std::atomic<bool>* flag = observer.cancel_flag();
-  return flag && flag->load();
-}
 
 }  // namespace lrtune
