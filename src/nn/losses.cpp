@@ -1,5 +1,6 @@
-// Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, and MSE / MAE
-// chained through any output activation. Each returns the batch mean and dL/dlogits.
+// Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, MSE / MAE chained
+// through any output activation, Huber on a linear output. Each returns the batch mean and dL/dlogits.
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/losses.hpp"
 
@@ -13,15 +14,17 @@
 namespace lrtune {
 namespace {
 
-constexpr NameTable<Loss, 8> kLosses{{
+constexpr NameTable<Loss, 10> kLosses{{
     {"binary_crossentropy", Loss::binary_crossentropy},
     {"categorical_crossentropy", Loss::categorical_crossentropy},
     {"mean_squared_error", Loss::mean_squared_error},
     {"mean_absolute_error", Loss::mean_absolute_error},
+    {"huber", Loss::huber},
     {"bce", Loss::binary_crossentropy},
     {"cce", Loss::categorical_crossentropy},
     {"mse", Loss::mean_squared_error},
     {"mae", Loss::mean_absolute_error},
+    {"huber_loss", Loss::huber},
 }};
 
 template <typename T>
@@ -41,6 +44,16 @@ auto log_sum_exp(const Row& z) {
   return m + std::log((z.array() - m).exp().sum());
 }
 
+// Huber's elementwise term of r = z - y: 0.5 r^2 inside [-delta, delta], linear outside.
+template <typename T>
+struct HuberTerm {
+  T operator()(T r) const {
+    const T delta = static_cast<T>(kHuberDelta);
+    const T a = std::abs(r);
+    return a <= delta ? T(0.5) * r * r : delta * (a - T(0.5) * delta);
+  }
+};
+
 }  // namespace
 
 std::string loss_names() { return joined_names(kLosses); }
@@ -58,6 +71,9 @@ void check_loss_output(Loss loss, Activation output_activation) {
       output_activation != Activation::linear)
     throw std::invalid_argument("categorical_crossentropy needs a softmax (or linear = logits) output layer, not " +
                                 std::string(activation_name(output_activation)));
+  if (loss == Loss::huber && output_activation != Activation::linear)
+    throw UsageError("huber needs a linear output layer (a regression on the standardised target), not " +
+                     std::string(activation_name(output_activation)));
 }
 
 template <typename T>
@@ -90,6 +106,8 @@ double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<cons
       const auto diff = (A - y_true).array().template cast<double>();
       return (loss == Loss::mean_squared_error ? diff.square().sum() : diff.abs().sum()) / elements;
     }
+    case Loss::huber:
+      return (logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>().sum() / elements;
   }
   throw std::invalid_argument("loss_value: invalid Loss value");
 }
@@ -147,6 +165,14 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
       else
         detail::activate_backward<T>(output_activation, logits, A, (A - y_true).array().sign().matrix() * inv_elements,
                                      dlogits);
+      return value;
+    }
+    case Loss::huber: {
+      const auto r = (logits - y_true).array();
+      const double value = r.unaryExpr(HuberTerm<T>()).template cast<double>().sum() / elements;
+      // dL/dz = clip(z - y, -delta, delta) / N
+      const T delta = static_cast<T>(kHuberDelta);
+      dlogits.array() = r.max(-delta).min(delta) * inv_elements;
       return value;
     }
   }

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/nn/losses.hpp"
 #include "nn/gradient_check.hpp"
 
@@ -36,6 +37,39 @@ TEST(Losses, HandComputedValues) {
   // CCE: (log 2 + log(1 + e^-2)) / 2
   EXPECT_NEAR(lrtune::loss_value<double>(Loss::categorical_crossentropy, Activation::softmax, logits, one_hot),
               (std::log(2.0) + std::log1p(std::exp(-2.0))) / 2.0, 1e-15);
+}
+
+TEST(Losses, HuberHandComputedValuesAndGradient) {
+  // r = z - y = 0.5, -2, 1 (the boundary, quadratic side), 3: terms 0.125, 1.5, 0.5, 2.5
+  MatrixD z(2, 2), y(2, 2), dz(2, 2);
+  z << 0.5, -2.0,  //
+      1.0, 0.0;
+  y << 0.0, 0.0,  //
+      0.0, -3.0;
+  EXPECT_NEAR(lrtune::loss_value<double>(Loss::huber, Activation::linear, z, y), (0.125 + 1.5 + 0.5 + 2.5) / 4,
+              1e-15);
+  dz.setConstant(std::nan(""));
+  const double value = lrtune::loss_and_gradient<double>(Loss::huber, Activation::linear, z, y, dz);
+  EXPECT_NEAR(value, 4.625 / 4, 1e-15);
+  // dL/dz = clip(r, -1, 1) / 4
+  EXPECT_DOUBLE_EQ(dz(0, 0), 0.125);
+  EXPECT_DOUBLE_EQ(dz(0, 1), -0.25);
+  EXPECT_DOUBLE_EQ(dz(1, 0), 0.25);
+  EXPECT_DOUBLE_EQ(dz(1, 1), 0.25);
+  const auto rows = lrtune::row_losses<double>(Loss::huber, Activation::linear, z, y);
+  EXPECT_NEAR(rows[0], (0.125 + 1.5) / 2, 1e-15);
+  EXPECT_NEAR(rows[1], (0.5 + 2.5) / 2, 1e-15);
+}
+
+TEST(Losses, HuberIsMseHalvedInsideDeltaAndMaeMinusAHalfOutside) {
+  MatrixD z(1, 3), y(1, 3);
+  z << 0.1, -0.3, 0.7;
+  y.setZero();
+  EXPECT_NEAR(lrtune::loss_value<double>(Loss::huber, Activation::linear, z, y),
+              0.5 * lrtune::loss_value<double>(Loss::mean_squared_error, Activation::linear, z, y), 1e-15);
+  z << 5.0, -7.0, 2.5;
+  EXPECT_NEAR(lrtune::loss_value<double>(Loss::huber, Activation::linear, z, y),
+              lrtune::loss_value<double>(Loss::mean_absolute_error, Activation::linear, z, y) - 0.5, 1e-15);
 }
 
 TEST(Losses, RowLossesAreEachRowsLossAndAverageToTheBatchLoss) {
@@ -90,6 +124,12 @@ TEST(Losses, NamesAndCompatibility) {
   EXPECT_THROW(lrtune::check_loss_output(Loss::binary_crossentropy, Activation::relu), std::invalid_argument);
   EXPECT_THROW(lrtune::check_loss_output(Loss::categorical_crossentropy, Activation::sigmoid), std::invalid_argument);
   EXPECT_NO_THROW(lrtune::check_loss_output(Loss::mean_squared_error, Activation::tanh));
+  EXPECT_EQ(lrtune::loss_from_name("huber"), Loss::huber);
+  EXPECT_EQ(lrtune::loss_from_name("huber_loss"), Loss::huber);
+  EXPECT_EQ(lrtune::loss_name(Loss::huber), "huber");
+  EXPECT_NE(lrtune::loss_names().find("huber"), std::string::npos);
+  EXPECT_NO_THROW(lrtune::check_loss_output(Loss::huber, Activation::linear));
+  EXPECT_THROW(lrtune::check_loss_output(Loss::huber, Activation::sigmoid), lrtune::UsageError);
   MatrixD z(2, 1), y(3, 1);
   z.setZero();
   y.setZero();
@@ -114,6 +154,10 @@ TEST_P(LossGradient, MatchesCentralDifferences) {
     for (lrtune::Index i = 0; i < n; ++i) y(i, i % k) = 1.0;
   } else if (loss == Loss::binary_crossentropy) {
     y = lrtune::testing::random_matrix(n, k, rng, 0.0, 1.0).array().round();
+  } else if (loss == Loss::huber) {
+    // both sides of delta, away from the switch at |z - y| = 1 and the kink-free zero
+    y = z;
+    for (lrtune::Index i = 0; i < y.size(); ++i) y.data()[i] -= (i % 2 == 0 ? 0.5 : -2.5) * (i % 3 == 0 ? -1 : 1);
   } else {
     // MAE's kink is at a = y: targets far from every prediction
     y = lrtune::testing::random_matrix(n, k, rng, 3.0, 4.0);
@@ -140,7 +184,8 @@ INSTANTIATE_TEST_SUITE_P(
                       LossCase{Loss::mean_squared_error, Activation::softmax},
                       LossCase{Loss::mean_absolute_error, Activation::linear},
                       LossCase{Loss::mean_absolute_error, Activation::sigmoid},
-                      LossCase{Loss::mean_absolute_error, Activation::elu}),
+                      LossCase{Loss::mean_absolute_error, Activation::elu},
+                      LossCase{Loss::huber, Activation::linear}),
     [](const auto& info) {
       return std::string(lrtune::loss_name(info.param.loss)) + "_" +
              std::string(lrtune::activation_name(info.param.output));
