@@ -179,6 +179,66 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
   throw std::invalid_argument("loss_and_gradient: invalid Loss value");
 }
 
+namespace {
+
+template <typename T>
+void check_weights(const Eigen::Ref<const MatrixT<T>>& logits, const Eigen::Ref<const VectorT<T>>& sample_weights) {
+  if (sample_weights.size() != logits.rows())
+    throw UsageError("loss: " + std::to_string(sample_weights.size()) + " sample weights for a batch of " +
+                     std::to_string(logits.rows()) + " rows; give one weight per row");
+}
+
+}  // namespace
+
+template <typename T>
+double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                  const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights) {
+  check_loss_output(loss, output_activation);
+  check_shapes<T>(logits, y_true);
+  check_weights<T>(logits, sample_weights);
+  const double elements = static_cast<double>(logits.size());
+  // Each element's term times its row's weight, summed as the unweighted forms sum (the same
+  // expression shapes, so weights of 1 give the same bits): sum_ij w_i l_ij / N.
+  const MatrixD weights = sample_weights.template cast<double>().replicate(1, logits.cols());  // (batch, outputs)
+  const auto weighted_mean = [&](const auto& terms) { return (terms * weights.array()).sum() / elements; };
+  switch (loss) {
+    case Loss::binary_crossentropy: {
+      const auto z = logits.array();
+      return weighted_mean((z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>());
+    }
+    case Loss::categorical_crossentropy: {
+      double total = 0.0;
+      for (Index i = 0; i < logits.rows(); ++i) {
+        const T lse = log_sum_exp(logits.row(i));
+        total += static_cast<double>(sample_weights(i)) *
+                 static_cast<double>((y_true.row(i).array() * (lse - logits.row(i).array())).sum());
+      }
+      return total / static_cast<double>(logits.rows());
+    }
+    case Loss::mean_squared_error:
+    case Loss::mean_absolute_error: {
+      MatrixT<T> A(logits.rows(), logits.cols());  // (batch, outputs)
+      detail::activate<T>(output_activation, logits, A);
+      const auto diff = (A - y_true).array().template cast<double>();
+      return loss == Loss::mean_squared_error ? weighted_mean(diff.square()) : weighted_mean(diff.abs());
+    }
+    case Loss::huber:
+      return weighted_mean((logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>());
+  }
+  throw std::invalid_argument("loss_value: invalid Loss value");
+}
+
+template <typename T>
+double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                         const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights,
+                         Eigen::Ref<MatrixT<T>> dlogits) {
+  check_weights<T>(logits, sample_weights);
+  loss_and_gradient<T>(loss, output_activation, logits, y_true, dlogits);
+  // d(sum_i w_i l_i / n)/dz_i = w_i dl_i/dz_i / n: the unweighted gradient, row i scaled by w_i
+  dlogits.array().colwise() *= sample_weights.array();
+  return loss_value<T>(loss, output_activation, logits, y_true, sample_weights);
+}
+
 template <typename T>
 std::vector<double> row_losses(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
                                const Eigen::Ref<const MatrixT<T>>& y_true) {
@@ -196,6 +256,16 @@ template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<cons
                                          const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
 template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
                                           const Eigen::Ref<const MatrixT<double>>&, Eigen::Ref<MatrixT<double>>);
+template double loss_value<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                  const Eigen::Ref<const MatrixT<float>>&, const Eigen::Ref<const VectorT<float>>&);
+template double loss_value<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                   const Eigen::Ref<const MatrixT<double>>&, const Eigen::Ref<const VectorT<double>>&);
+template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const VectorT<float>>&, Eigen::Ref<MatrixT<float>>);
+template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                          const Eigen::Ref<const MatrixT<double>>&,
+                                          const Eigen::Ref<const VectorT<double>>&, Eigen::Ref<MatrixT<double>>);
 
 template std::vector<double> row_losses<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
                                                const Eigen::Ref<const MatrixT<float>>&);

@@ -143,11 +143,9 @@ struct LossCase {
 
 class LossGradient : public ::testing::TestWithParam<LossCase> {};
 
-TEST_P(LossGradient, MatchesCentralDifferences) {
-  const auto [loss, output] = GetParam();
-  std::mt19937_64 rng(21);
-  const lrtune::Index n = 5, k = 3;
-  MatrixD z = lrtune::testing::random_away_from_zero(n, k, rng);
+// Targets for `loss` beside the logits z (n, k), away from each loss's kinks.
+MatrixD targets_for(Loss loss, const MatrixD& z, std::mt19937_64& rng) {
+  const lrtune::Index n = z.rows(), k = z.cols();
   MatrixD y(n, k);
   if (loss == Loss::categorical_crossentropy) {
     y.setZero();
@@ -163,12 +161,67 @@ TEST_P(LossGradient, MatchesCentralDifferences) {
     y = lrtune::testing::random_matrix(n, k, rng, 3.0, 4.0);
     for (lrtune::Index i = 0; i < y.size(); i += 2) y.data()[i] = -y.data()[i];
   }
+  return y;
+}
+
+TEST_P(LossGradient, MatchesCentralDifferences) {
+  const auto [loss, output] = GetParam();
+  std::mt19937_64 rng(21);
+  const lrtune::Index n = 5, k = 3;
+  MatrixD z = lrtune::testing::random_away_from_zero(n, k, rng);
+  const MatrixD y = targets_for(loss, z, rng);
   MatrixD dz(n, k);
   dz.setConstant(std::nan(""));  // garbage must be overwritten
   const double value = lrtune::loss_and_gradient<double>(loss, output, z, y, dz);
   EXPECT_NEAR(value, lrtune::loss_value<double>(loss, output, z, y), 1e-12);
   const auto f = [&] { return lrtune::loss_value<double>(loss, output, z, y); };
   EXPECT_LT(lrtune::testing::max_relative_error(f, z, dz), lrtune::testing::kGradientTolerance);
+}
+
+TEST_P(LossGradient, WeightedMatchesCentralDifferencesAndTheRowDefinition) {
+  const auto [loss, output] = GetParam();
+  std::mt19937_64 rng(22);
+  const lrtune::Index n = 5, k = 3;
+  MatrixD z = lrtune::testing::random_away_from_zero(n, k, rng);
+  const MatrixD y = targets_for(loss, z, rng);
+  lrtune::VectorD w(n);
+  w << 0.5, 2.0, 0.0, 1.0, 3.25;
+  MatrixD dz(n, k);
+  dz.setConstant(std::nan(""));
+  const double value = lrtune::loss_and_gradient<double>(loss, output, z, y, w, dz);
+  // Keras' SUM_OVER_BATCH_SIZE: sum_i w_i loss_i / n
+  const auto rows = lrtune::row_losses<double>(loss, output, z, y);
+  double expected = 0.0;
+  for (lrtune::Index i = 0; i < n; ++i) expected += w(i) * rows[static_cast<std::size_t>(i)];
+  EXPECT_NEAR(value, expected / static_cast<double>(n), 1e-12);
+  EXPECT_NEAR(value, lrtune::loss_value<double>(loss, output, z, y, w), 1e-15);
+  EXPECT_TRUE(dz.row(2).isZero());  // weight 0: no gradient
+  const auto f = [&] { return lrtune::loss_value<double>(loss, output, z, y, w); };
+  EXPECT_LT(lrtune::testing::max_relative_error(f, z, dz), lrtune::testing::kGradientTolerance);
+}
+
+TEST_P(LossGradient, WeightsOfOneGiveTheUnweightedBitsInFloat) {
+  const auto [loss, output] = GetParam();
+  std::mt19937_64 rng(23);
+  const lrtune::Index n = 37, k = 3;  // odd sizes: vectorised bodies and their tails
+  const MatrixD zd = lrtune::testing::random_away_from_zero(n, k, rng);
+  const lrtune::Matrix z = zd.cast<float>();
+  const lrtune::Matrix y = targets_for(loss, zd, rng).cast<float>();
+  const lrtune::Vector ones = lrtune::Vector::Ones(n);
+  lrtune::Matrix dz(n, k), dz_weighted(n, k);
+  const double value = lrtune::loss_and_gradient<float>(loss, output, z, y, dz);
+  const double weighted = lrtune::loss_and_gradient<float>(loss, output, z, y, ones, dz_weighted);
+  EXPECT_EQ(value, weighted);
+  EXPECT_EQ(lrtune::loss_value<float>(loss, output, z, y), lrtune::loss_value<float>(loss, output, z, y, ones));
+  EXPECT_TRUE(dz == dz_weighted);
+}
+
+TEST(Losses, SampleWeightsMustMatchTheBatch) {
+  MatrixD z = MatrixD::Zero(3, 1), y = MatrixD::Zero(3, 1), dz(3, 1);
+  const lrtune::VectorD w = lrtune::VectorD::Ones(2);
+  EXPECT_THROW(lrtune::loss_value<double>(Loss::mean_squared_error, Activation::linear, z, y, w), lrtune::UsageError);
+  EXPECT_THROW(lrtune::loss_and_gradient<double>(Loss::mean_squared_error, Activation::linear, z, y, w, dz),
+               lrtune::UsageError);
 }
 
 INSTANTIATE_TEST_SUITE_P(

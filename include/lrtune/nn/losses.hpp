@@ -57,4 +57,17 @@ template <typename T>
 double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
                          const Eigen::Ref<const MatrixT<T>>& y_true, Eigen::Ref<MatrixT<T>> dlogits);
 
+// Sample-weighted forms (Keras' sample_weight with reduction SUM_OVER_BATCH_SIZE): each row's loss
+// times its weight, summed, divided by the batch size (not by the sum of the weights); dlogits is
+// the unweighted gradient with row i scaled by w_i. sample_weights is (batch,). With every weight 1
+// both equal the unweighted forms bit for bit. The unweighted overloads above stay the hot path:
+// these compute the loss terms twice, which costs little beside a step's GEMMs.
+template <typename T>
+double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                  const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights);
+template <typename T>
+double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                         const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights,
+                         Eigen::Ref<MatrixT<T>> dlogits);
+
 }  // namespace lrtune
