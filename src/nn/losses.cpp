@@ -1,5 +1,6 @@
-// Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, and MSE / MAE
-// chained through any output activation. Each returns the batch mean and dL/dlogits.
+// Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, MSE / MAE chained
+// through any output activation, Huber on a linear output. Each returns the batch mean and dL/dlogits.
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/losses.hpp"
 
@@ -13,15 +14,17 @@
 namespace lrtune {
 namespace {
 
-constexpr NameTable<Loss, 8> kLosses{{
+constexpr NameTable<Loss, 10> kLosses{{
     {"binary_crossentropy", Loss::binary_crossentropy},
     {"categorical_crossentropy", Loss::categorical_crossentropy},
     {"mean_squared_error", Loss::mean_squared_error},
     {"mean_absolute_error", Loss::mean_absolute_error},
+    {"huber", Loss::huber},
     {"bce", Loss::binary_crossentropy},
     {"cce", Loss::categorical_crossentropy},
     {"mse", Loss::mean_squared_error},
     {"mae", Loss::mean_absolute_error},
+    {"huber_loss", Loss::huber},
 }};
 
 template <typename T>
@@ -41,6 +44,16 @@ auto log_sum_exp(const Row& z) {
   return m + std::log((z.array() - m).exp().sum());
 }
 
+// Huber's elementwise term of r = z - y: 0.5 r^2 inside [-delta, delta], linear outside.
+template <typename T>
+struct HuberTerm {
+  T operator()(T r) const {
+    const T delta = static_cast<T>(kHuberDelta);
+    const T a = std::abs(r);
+    return a <= delta ? T(0.5) * r * r : delta * (a - T(0.5) * delta);
+  }
+};
+
 }  // namespace
 
 std::string loss_names() { return joined_names(kLosses); }
@@ -58,6 +71,9 @@ void check_loss_output(Loss loss, Activation output_activation) {
       output_activation != Activation::linear)
     throw std::invalid_argument("categorical_crossentropy needs a softmax (or linear = logits) output layer, not " +
                                 std::string(activation_name(output_activation)));
+  if (loss == Loss::huber && output_activation != Activation::linear)
+    throw UsageError("huber needs a linear output layer (a regression on the standardised target), not " +
+                     std::string(activation_name(output_activation)));
 }
 
 template <typename T>
@@ -90,6 +106,8 @@ double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<cons
       const auto diff = (A - y_true).array().template cast<double>();
       return (loss == Loss::mean_squared_error ? diff.square().sum() : diff.abs().sum()) / elements;
     }
+    case Loss::huber:
+      return (logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>().sum() / elements;
   }
   throw std::invalid_argument("loss_value: invalid Loss value");
 }
@@ -149,8 +167,76 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
                                      dlogits);
       return value;
     }
+    case Loss::huber: {
+      const auto r = (logits - y_true).array();
+      const double value = r.unaryExpr(HuberTerm<T>()).template cast<double>().sum() / elements;
+      // dL/dz = clip(z - y, -delta, delta) / N
+      const T delta = static_cast<T>(kHuberDelta);
+      dlogits.array() = r.max(-delta).min(delta) * inv_elements;
+      return value;
+    }
   }
   throw std::invalid_argument("loss_and_gradient: invalid Loss value");
+}
+
+namespace {
+
+template <typename T>
+void check_weights(const Eigen::Ref<const MatrixT<T>>& logits, const Eigen::Ref<const VectorT<T>>& sample_weights) {
+  if (sample_weights.size() != logits.rows())
+    throw UsageError("loss: " + std::to_string(sample_weights.size()) + " sample weights for a batch of " +
+                     std::to_string(logits.rows()) + " rows; give one weight per row");
+}
+
+}  // namespace
+
+template <typename T>
+double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                  const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights) {
+  check_loss_output(loss, output_activation);
+  check_shapes<T>(logits, y_true);
+  check_weights<T>(logits, sample_weights);
+  const double elements = static_cast<double>(logits.size());
+  // Each element's term times its row's weight, summed as the unweighted forms sum (the same
+  // expression shapes, so weights of 1 give the same bits): sum_ij w_i l_ij / N.
+  const MatrixD weights = sample_weights.template cast<double>().replicate(1, logits.cols());  // (batch, outputs)
+  const auto weighted_mean = [&](const auto& terms) { return (terms * weights.array()).sum() / elements; };
+  switch (loss) {
+    case Loss::binary_crossentropy: {
+      const auto z = logits.array();
+      return weighted_mean((z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>());
+    }
+    case Loss::categorical_crossentropy: {
+      double total = 0.0;
+      for (Index i = 0; i < logits.rows(); ++i) {
+        const T lse = log_sum_exp(logits.row(i));
+        total += static_cast<double>(sample_weights(i)) *
+                 static_cast<double>((y_true.row(i).array() * (lse - logits.row(i).array())).sum());
+      }
+      return total / static_cast<double>(logits.rows());
+    }
+    case Loss::mean_squared_error:
+    case Loss::mean_absolute_error: {
+      MatrixT<T> A(logits.rows(), logits.cols());  // (batch, outputs)
+      detail::activate<T>(output_activation, logits, A);
+      const auto diff = (A - y_true).array().template cast<double>();
+      return loss == Loss::mean_squared_error ? weighted_mean(diff.square()) : weighted_mean(diff.abs());
+    }
+    case Loss::huber:
+      return weighted_mean((logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>());
+  }
+  throw std::invalid_argument("loss_value: invalid Loss value");
+}
+
+template <typename T>
+double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::Ref<const MatrixT<T>>& logits,
+                         const Eigen::Ref<const MatrixT<T>>& y_true, const Eigen::Ref<const VectorT<T>>& sample_weights,
+                         Eigen::Ref<MatrixT<T>> dlogits) {
+  check_weights<T>(logits, sample_weights);
+  loss_and_gradient<T>(loss, output_activation, logits, y_true, dlogits);
+  // d(sum_i w_i l_i / n)/dz_i = w_i dl_i/dz_i / n: the unweighted gradient, row i scaled by w_i
+  dlogits.array().colwise() *= sample_weights.array();
+  return loss_value<T>(loss, output_activation, logits, y_true, sample_weights);
 }
 
 template <typename T>
@@ -170,6 +256,16 @@ template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<cons
                                          const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
 template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
                                           const Eigen::Ref<const MatrixT<double>>&, Eigen::Ref<MatrixT<double>>);
+template double loss_value<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                  const Eigen::Ref<const MatrixT<float>>&, const Eigen::Ref<const VectorT<float>>&);
+template double loss_value<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                   const Eigen::Ref<const MatrixT<double>>&, const Eigen::Ref<const VectorT<double>>&);
+template double loss_and_gradient<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const VectorT<float>>&, Eigen::Ref<MatrixT<float>>);
+template double loss_and_gradient<double>(Loss, Activation, const Eigen::Ref<const MatrixT<double>>&,
+                                          const Eigen::Ref<const MatrixT<double>>&,
+                                          const Eigen::Ref<const VectorT<double>>&, Eigen::Ref<MatrixT<double>>);
 
 template std::vector<double> row_losses<float>(Loss, Activation, const Eigen::Ref<const MatrixT<float>>&,
                                                const Eigen::Ref<const MatrixT<float>>&);

@@ -1,5 +1,6 @@
 // Metrics over y_true and predictions (after the output activation), and their streaming forms.
 // Pure functions; they never see logits, losses or models.
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/metrics.hpp"
 
@@ -14,7 +15,7 @@
 namespace lrtune {
 namespace {
 
-constexpr NameTable<Metric, 8> kMetrics{{
+constexpr NameTable<Metric, 10> kMetrics{{
     {"binary_accuracy", Metric::binary_accuracy},
     {"categorical_accuracy", Metric::categorical_accuracy},
     {"precision", Metric::precision},
@@ -23,6 +24,8 @@ constexpr NameTable<Metric, 8> kMetrics{{
     {"auc", Metric::auc},
     {"mae", Metric::mae},
     {"rmse", Metric::rmse},
+    {"r2", Metric::r2},
+    {"macro_f1", Metric::macro_f1},
 }};
 
 template <typename T>
@@ -89,6 +92,20 @@ double auc_from(const std::vector<double>& labels, const std::vector<double>& sc
                                 " positives and " + std::to_string(int(negatives)) + " negatives");
   // U = R+ - P (P + 1) / 2, AUC = U / (P N)
   return (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
+}
+
+// 1 - SS_res / SS_tot of one output, with scikit-learn's force_finite answers for SS_tot = 0.
+double r2_from(double squared_residuals, double squared_deviations) {
+  if (squared_deviations == 0.0) return squared_residuals == 0.0 ? 1.0 : 0.0;
+  return 1.0 - squared_residuals / squared_deviations;
+}
+
+// Per-class F1 = 2 tp / (2 tp + fp + fn) from a confusion matrix (rows true, columns predicted).
+double class_f1(const ConfusionMatrix& matrix, Index k) {
+  const double tp = static_cast<double>(matrix(k, k));
+  const double fn = static_cast<double>(matrix.row(k).sum()) - tp;
+  const double fp = static_cast<double>(matrix.col(k).sum()) - tp;
+  return f1_from(tp, fp, fn);
 }
 
 }  // namespace
@@ -168,6 +185,51 @@ double root_mean_squared_error(const MatrixRef<T>& y_true, const MatrixRef<T>& y
   return std::sqrt((y_true - y_pred).template cast<double>().squaredNorm() / static_cast<double>(y_true.size()));
 }
 
+template <typename T>
+double r2_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred) {
+  check_same_shape<T>(y_true, y_pred, "r2_score");
+  if (y_true.rows() < 2) return std::numeric_limits<double>::quiet_NaN();
+  double total = 0.0;
+  for (Index j = 0; j < y_true.cols(); ++j) {
+    const auto y = y_true.col(j).template cast<double>();
+    const double mean = y.mean();
+    // SS_res = sum (y - p)^2, SS_tot = sum (y - mean)^2
+    const double ss_res = (y - y_pred.col(j).template cast<double>()).squaredNorm();
+    const double ss_tot = (y.array() - mean).square().sum();
+    total += r2_from(ss_res, ss_tot);
+  }
+  return total / static_cast<double>(y_true.cols());
+}
+
+ClassScores per_class_scores(const ConfusionMatrix& matrix) {
+  ClassScores scores;
+  for (Index k = 0; k < matrix.rows(); ++k) {
+    const double tp = static_cast<double>(matrix(k, k));
+    const double actual = static_cast<double>(matrix.row(k).sum());
+    const double predicted = static_cast<double>(matrix.col(k).sum());
+    scores.precision.push_back(ratio_or_zero(tp, predicted));
+    scores.recall.push_back(ratio_or_zero(tp, actual));
+    scores.f1.push_back(class_f1(matrix, k));
+    scores.support.push_back(matrix.row(k).sum());
+  }
+  return scores;
+}
+
+double macro_f1(const ConfusionMatrix& matrix) {
+  double sum = 0.0, present = 0.0;
+  for (Index k = 0; k < matrix.rows(); ++k) {
+    if (matrix.row(k).sum() == 0 && matrix.col(k).sum() == 0) continue;  // in neither y_true nor y_pred
+    sum += class_f1(matrix, k);
+    present += 1.0;
+  }
+  return ratio_or_zero(sum, present);
+}
+
+template <typename T>
+double macro_f1_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, double threshold) {
+  return macro_f1(confusion_matrix<T>(y_true, y_pred, threshold));
+}
+
 ConfusionMatrix confusion_matrix(const std::vector<Index>& y_true, const std::vector<Index>& y_pred, Index classes) {
   if (y_true.size() != y_pred.size())
     throw std::invalid_argument("confusion_matrix: " + std::to_string(y_true.size()) + " true labels but " +
@@ -213,6 +275,8 @@ double compute_metric(Metric metric, const MatrixRef<T>& y_true, const MatrixRef
     case Metric::auc: return roc_auc<T>(y_true, y_pred);
     case Metric::mae: return mean_absolute_error<T>(y_true, y_pred);
     case Metric::rmse: return root_mean_squared_error<T>(y_true, y_pred);
+    case Metric::r2: return r2_score<T>(y_true, y_pred);
+    case Metric::macro_f1: return macro_f1_score<T>(y_true, y_pred);
   }
   throw std::invalid_argument("compute_metric: invalid Metric value");
 }
@@ -258,7 +322,45 @@ void MetricAccumulator::update(const MatrixRef<T>& y_true, const MatrixRef<T>& y
       sum_ += (y_true - y_pred).template cast<double>().squaredNorm();
       count_ += elements;
       return;
+    case Metric::r2:
+      update_r2<T>(y_true, y_pred);
+      return;
+    case Metric::macro_f1: {
+      const ConfusionMatrix batch = confusion_matrix<T>(y_true, y_pred, threshold_);
+      if (confusion_.size() == 0) confusion_ = ConfusionMatrix::Zero(batch.rows(), batch.cols());
+      if (confusion_.rows() != batch.rows())
+        throw UsageError("MetricAccumulator::update: macro_f1 saw " + std::to_string(confusion_.rows()) +
+                         " classes, then a batch with " + std::to_string(batch.rows()));
+      confusion_ += batch;
+      count_ += static_cast<double>(y_true.rows());
+      return;
+    }
   }
+}
+
+template <typename T>
+void MetricAccumulator::update_r2(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred) {
+  const auto outputs = static_cast<std::size_t>(y_true.cols());
+  if (squared_residuals_.empty()) {
+    squared_residuals_.assign(outputs, 0.0);
+    y_means_.assign(outputs, 0.0);
+    y_squared_deviations_.assign(outputs, 0.0);
+  }
+  if (squared_residuals_.size() != outputs)
+    throw UsageError("MetricAccumulator::update: r2 saw " + std::to_string(squared_residuals_.size()) +
+                     " outputs, then a batch with " + std::to_string(outputs));
+  const double seen = count_, batch = static_cast<double>(y_true.rows()), total = seen + batch;
+  for (std::size_t j = 0; j < outputs; ++j) {
+    const auto y = y_true.col(static_cast<Index>(j)).template cast<double>();
+    const double batch_mean = y.mean();
+    const double batch_deviations = (y.array() - batch_mean).square().sum();
+    squared_residuals_[j] += (y - y_pred.col(static_cast<Index>(j)).template cast<double>()).squaredNorm();
+    // Chan et al.: M2 = M2_a + M2_b + delta^2 n_a n_b / n, mean = mean_a + delta n_b / n
+    const double delta = batch_mean - y_means_[j];
+    y_squared_deviations_[j] += batch_deviations + delta * delta * seen * batch / total;
+    y_means_[j] += delta * batch / total;
+  }
+  count_ = total;
 }
 
 double MetricAccumulator::result() const {
@@ -272,6 +374,14 @@ double MetricAccumulator::result() const {
     case Metric::recall: return ratio_or_zero(true_positives_, true_positives_ + false_negatives_);
     case Metric::f1: return f1_from(true_positives_, false_positives_, false_negatives_);
     case Metric::auc: return auc_from(labels_, scores_);
+    case Metric::macro_f1: return macro_f1(confusion_);
+    case Metric::r2: {
+      if (count_ < 2) return std::numeric_limits<double>::quiet_NaN();  // as r2_score
+      double total = 0.0;
+      for (std::size_t j = 0; j < squared_residuals_.size(); ++j)
+        total += r2_from(squared_residuals_[j], y_squared_deviations_[j]);
+      return total / static_cast<double>(squared_residuals_.size());
+    }
   }
   return std::numeric_limits<double>::quiet_NaN();
 }
@@ -280,6 +390,10 @@ void MetricAccumulator::reset() {
   sum_ = count_ = true_positives_ = false_positives_ = false_negatives_ = 0.0;
   labels_.clear();
   scores_.clear();
+  confusion_.resize(0, 0);
+  squared_residuals_.clear();
+  y_means_.clear();
+  y_squared_deviations_.clear();
 }
 
 double WeightedMean::result() const {
@@ -295,6 +409,8 @@ double WeightedMean::result() const {
   template double roc_auc<T>(const MatrixRef<T>&, const MatrixRef<T>&);                                    \
   template double mean_absolute_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);                        \
   template double root_mean_squared_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);                    \
+  template double r2_score<T>(const MatrixRef<T>&, const MatrixRef<T>&);                                   \
+  template double macro_f1_score<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                     \
   template ConfusionMatrix confusion_matrix<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);          \
   template double compute_metric<T>(Metric, const MatrixRef<T>&, const MatrixRef<T>&);                     \
   template void MetricAccumulator::update<T>(const MatrixRef<T>&, const MatrixRef<T>&);

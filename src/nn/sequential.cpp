@@ -3,6 +3,8 @@
 // Explicitly instantiated for float (training) and double (gradient checks).
 #include "lrtune/nn/sequential.hpp"
 
+#include "lrtune/core/error.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>
@@ -349,7 +351,7 @@ double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& 
 template <typename T>
 double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& X,
                                             const Eigen::Ref<const MatrixT<T>>& y_true, std::span<const Index> rows,
-                                            Loss loss, bool training) {
+                                            Loss loss, bool training, const VectorT<T>* sample_weights) {
   if (y_true.rows() != X.rows())
     throw std::invalid_argument("forward_backward: X has " + std::to_string(X.rows()) + " rows but y_true has " +
                                 std::to_string(y_true.rows()));
@@ -360,7 +362,17 @@ double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& 
   auto targets = view(y_batch_, output_dim());  // (batch, outputs)
   for (Index i = 0; i < batch_; ++i) targets.row(i) = y_true.row(rows[i]);
   auto dlogits = view(dlogits_, output_dim());  // (batch, outputs)
-  const double value = loss_and_gradient<T>(loss, output_activation(), logits, targets, dlogits);
+  if (sample_weights == nullptr) {
+    const double value = loss_and_gradient<T>(loss, output_activation(), logits, targets, dlogits);
+    backward(dlogits);
+    return value;
+  }
+  if (sample_weights->size() != X.rows())
+    throw UsageError("forward_backward: " + std::to_string(sample_weights->size()) + " sample weights for " +
+                     std::to_string(X.rows()) + " rows of X; give one weight per row");
+  VectorT<T> weights(batch_);  // (batch,): the batch's rows of sample_weights
+  for (Index i = 0; i < batch_; ++i) weights(i) = (*sample_weights)(rows[i]);
+  const double value = loss_and_gradient<T>(loss, output_activation(), logits, targets, weights, dlogits);
   backward(dlogits);
   return value;
 }

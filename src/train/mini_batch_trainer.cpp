@@ -7,6 +7,7 @@
 #include <span>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/validation_split.hpp"
 
@@ -29,6 +30,20 @@ void validate_mini_batch_options(const MiniBatchOptions& options, std::string_vi
   }
 }
 
+namespace {
+
+// One finite, non-negative weight per row of X.
+void check_sample_weights(const Vector& weights, Index rows) {
+  if (weights.size() != rows)
+    throw UsageError(fmt::format("sample_weights has {} weights for {} rows of X; give one weight per row",
+                                 weights.size(), rows));
+  for (Index i = 0; i < weights.size(); ++i)
+    if (!(std::isfinite(weights(i)) && weights(i) >= 0.0f))
+      throw UsageError(fmt::format("sample_weights[{}] is {}; weights must be finite and >= 0", i, weights(i)));
+}
+
+}  // namespace
+
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what) {
   if (X.rows() == 0) throw std::invalid_argument(fmt::format("{}: no rows", what));
   if (X.cols() != model.input_dim()) {
@@ -49,16 +64,20 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
   check_training_data(model, X, y, "training data");
   if (options_.x_val != nullptr) check_training_data(model, *options_.x_val, *options_.y_val, "validation data");
   check_loss_output(loss, model.output_activation());
+  if (options_.sample_weights != nullptr) check_sample_weights(*options_.sample_weights, X.rows());
 
   x_train_ = &X;
   y_train_ = &y;
+  w_train_ = options_.sample_weights;
   if (options_.x_val != nullptr) {
     x_val_ = options_.x_val;
     y_val_ = options_.y_val;
   } else if (options_.validation_split > 0.0) {
-    split_ = split_for_validation(X, y, options_.validation_split, options_.validation_seed.value_or(options_.seed));
+    split_ = split_for_validation(X, y, options_.validation_split, options_.validation_seed.value_or(options_.seed),
+                                  options_.sample_weights);
     x_train_ = &split_.x_train;
     y_train_ = &split_.y_train;
+    if (w_train_ != nullptr) w_train_ = &split_.w_train;
     x_val_ = &split_.x_val;
     y_val_ = &split_.y_val;
   }
@@ -87,7 +106,7 @@ MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
   const std::span<const Index> rows(order_.data() + position_, static_cast<std::size_t>(size));
   position_ += size;
   for (Index i = 0; i < size; ++i) yb_.row(i) = y_train_->row(rows[static_cast<std::size_t>(i)]);
-  const double loss = model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true);
+  const double loss = model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true, w_train_);
   running_loss_.add(loss, static_cast<double>(size));
   // Metrics of the predictions made before this batch's update, as Keras logs them.
   const auto y_batch = yb_.topRows(size);

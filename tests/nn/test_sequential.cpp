@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "nn/gradient_check.hpp"
 
@@ -158,6 +159,61 @@ TEST(Sequential, WholeModelGradientWithDropoutAndSoftmax) {
   EXPECT_LT(model_gradient_error(model, X, y, Loss::categorical_crossentropy, true),
             lrtune::testing::kGradientTolerance);
   EXPECT_LT(model_gradient_error(model, X, y, Loss::mean_squared_error, false), lrtune::testing::kGradientTolerance);
+}
+
+// The same through forward_backward's row-gathered, sample-weighted path: rows pick a batch out of
+// X in a shuffled order (one row twice), weights are X's rows' (gathered with them).
+double weighted_gradient_error(lrtune::SequentialD& model, const MatrixD& X, const MatrixD& y, Loss loss,
+                               const std::vector<lrtune::Index>& rows, const lrtune::VectorD& weights) {
+  model.forward_backward(X, y, rows, loss, false, &weights);
+  const lrtune::VectorD analytic = Eigen::Map<const lrtune::VectorD>(model.gradients().data(), model.parameter_count());
+  MatrixD X_batch(static_cast<lrtune::Index>(rows.size()), X.cols()), y_batch(X_batch.rows(), y.cols());
+  lrtune::VectorD w_batch(X_batch.rows());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    X_batch.row(static_cast<lrtune::Index>(i)) = X.row(rows[i]);
+    y_batch.row(static_cast<lrtune::Index>(i)) = y.row(rows[i]);
+    w_batch(static_cast<lrtune::Index>(i)) = weights(rows[i]);
+  }
+  const auto f = [&] {
+    return lrtune::loss_value<double>(loss, model.output_activation(), model.forward(X_batch, false), y_batch, w_batch);
+  };
+  return lrtune::testing::max_relative_error(f, model.parameters().data(), model.parameter_count(), analytic.data());
+}
+
+TEST(Sequential, TwoLayerSoftmaxAndHuberGradientsWithSampleWeights) {
+  std::mt19937_64 rng(8);
+  const MatrixD X = lrtune::testing::random_matrix(6, 3, rng);
+  lrtune::VectorD weights(6);
+  weights << 1.5, 0.25, 3.0, 1.0, 0.0, 2.0;  // balanced class weights look like this
+  const std::vector<lrtune::Index> rows{4, 1, 5, 0, 2, 1};
+
+  lrtune::SequentialD classifier(3, {Dense(6, "tanh"), Dense(4, "softmax")}, 10);
+  MatrixD one_hot = MatrixD::Zero(6, 4);
+  for (lrtune::Index i = 0; i < 6; ++i) one_hot(i, (i * 3) % 4) = 1;
+  EXPECT_LT(weighted_gradient_error(classifier, X, one_hot, Loss::categorical_crossentropy, rows, weights),
+            lrtune::testing::kGradientTolerance);
+
+  lrtune::SequentialD regressor(3, {Dense(5, "tanh"), Dense(1)}, 11);
+  MatrixD target(6, 1);
+  target << 2.5, -0.3, 0.2, -3.0, 1.7, 0.4;  // residuals on both sides of Huber's delta
+  EXPECT_LT(weighted_gradient_error(regressor, X, target, Loss::huber, rows, weights),
+            lrtune::testing::kGradientTolerance);
+  EXPECT_LT(weighted_gradient_error(regressor, X, target, Loss::mean_squared_error, rows, weights),
+            lrtune::testing::kGradientTolerance);
+}
+
+TEST(Sequential, SampleWeightsOfOneGiveTheUnweightedStepBitForBit) {
+  lrtune::Sequential a = recipe_model();
+  lrtune::Sequential b = recipe_model();
+  const Matrix X = random_batch(50, 12, 9);
+  const Matrix y = binary_targets(50);
+  const lrtune::Vector ones = lrtune::Vector::Ones(50);
+  const std::vector<lrtune::Index> rows{7, 3, 49, 0, 12, 12, 30};
+  EXPECT_EQ(a.forward_backward(X, y, rows, Loss::binary_crossentropy, true, &ones),
+            b.forward_backward(X, y, rows, Loss::binary_crossentropy, true));
+  EXPECT_TRUE(std::equal(a.gradients().begin(), a.gradients().end(), b.gradients().begin()));
+  const lrtune::Vector short_weights = lrtune::Vector::Ones(49);
+  EXPECT_THROW(a.forward_backward(X, y, rows, Loss::binary_crossentropy, true, &short_weights), lrtune::UsageError);
 }
 
 TEST(Sequential, OneBatchOfNEqualsTheMeanOfNBatchesOfOne) {

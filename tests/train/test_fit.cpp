@@ -7,12 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/random.hpp"
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/optim/sgd.hpp"
 #include "lrtune/train/fit.hpp"
+#include "lrtune/train/validation_split.hpp"
 #include "support/synthetic.hpp"
 
 namespace {
@@ -105,6 +107,89 @@ TEST(Fit, ValidationSplitIsSeededAndReported) {
   EXPECT_EQ(recorder.sizes[0], 80.0);  // ceil(0.2 * 100) rows held out
   for (const char* name : {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}) EXPECT_TRUE(history.contains(name)) << name;
   EXPECT_EQ(history.names().front(), "loss");
+}
+
+// ---- sample weights (FitOptions::sample_weights) ----
+
+TEST(Fit, SampleWeightsOfOneReproduceFitBitForBit) {
+  const auto data = lrtune::testing::separable_binary(100, 5, 2);
+  const lrtune::Vector ones = lrtune::Vector::Ones(100);
+  Sequential a = small_model(1), b = small_model(1);
+  lrtune::Adam adam_a, adam_b;
+  lrtune::FitOptions options{.epochs = 3, .batch_size = 16, .seed = 5, .validation_split = 0.2};
+  const auto plain = lrtune::fit(a, adam_a, Loss::binary_crossentropy, data.X, data.y, options);
+  options.sample_weights = &ones;
+  const auto weighted = lrtune::fit(b, adam_b, Loss::binary_crossentropy, data.X, data.y, options);
+  ASSERT_EQ(plain.names(), weighted.names());
+  for (const auto& name : plain.names())
+    if (name != "lr") EXPECT_EQ(plain.values(name), weighted.values(name)) << name;
+  EXPECT_EQ(a.state(), b.state());
+}
+
+TEST(Fit, WeightTwoDoublesTheLossAndTheStepButNotTheValidationLoss) {
+  const auto data = lrtune::testing::separable_binary(60, 5, 3);
+  const lrtune::Vector twos = lrtune::Vector::Constant(60, 2.0f);
+  Sequential plain = small_model(4), weighted = small_model(4), double_rate = small_model(4);
+  lrtune::Sgd sgd({.learning_rate = 0.1}), sgd_weighted({.learning_rate = 0.1}), sgd_double({.learning_rate = 0.2});
+  BatchRecorder plain_batches, weighted_batches;
+  lrtune::FitOptions options{.epochs = 1, .batch_size = 60, .seed = 1, .validation_split = 0.25};
+  options.callbacks = {&plain_batches};
+  const auto plain_history = lrtune::fit(plain, sgd, Loss::binary_crossentropy, data.X, data.y, options);
+  lrtune::fit(double_rate, sgd_double, Loss::binary_crossentropy, data.X, data.y, options);
+  options.callbacks = {&weighted_batches};
+  options.sample_weights = &twos;
+  const auto weighted_history = lrtune::fit(weighted, sgd_weighted, Loss::binary_crossentropy, data.X, data.y, options);
+  // One batch: its loss is exactly doubled, and the step equals plain SGD's at twice the rate.
+  ASSERT_EQ(weighted_batches.losses.size(), 1u);
+  EXPECT_EQ(weighted_batches.losses[0], 2.0 * plain_batches.losses[0]);
+  EXPECT_EQ(weighted.state(), double_rate.state());
+  EXPECT_EQ(weighted_history.values("loss")[0], 2.0 * plain_history.values("loss")[0]);
+  // Validation is unweighted: the model that stepped twice as far, scored without weights.
+  Sequential reference = small_model(4);
+  lrtune::Sgd sgd_reference({.learning_rate = 0.2});
+  options.sample_weights = nullptr;
+  options.callbacks = {};
+  const auto reference_history = lrtune::fit(reference, sgd_reference, Loss::binary_crossentropy, data.X, data.y, options);
+  EXPECT_EQ(weighted_history.values("val_loss"), reference_history.values("val_loss"));
+}
+
+TEST(Fit, SampleWeightsFollowTheirRowsThroughTheValidationSplitAndShuffles) {
+  // Two paths that must agree: fit's own split of X and the weights, and the same split done
+  // beforehand and given as explicit validation data.
+  const auto data = lrtune::testing::separable_binary(90, 5, 6);
+  lrtune::Vector weights(90);
+  for (Index i = 0; i < 90; ++i) weights(i) = 0.25f + static_cast<float>(i % 7) * 0.5f;
+  const lrtune::ValidationSplit split = lrtune::split_for_validation(data.X, data.y, 0.2, 9, &weights);
+  ASSERT_EQ(split.w_train.size(), split.x_train.rows());
+  Sequential a = small_model(2), b = small_model(2);
+  lrtune::Adam adam_a, adam_b;
+  lrtune::FitOptions options{.epochs = 3, .batch_size = 8, .seed = 9, .validation_split = 0.2};
+  options.sample_weights = &weights;
+  const auto inside = lrtune::fit(a, adam_a, Loss::binary_crossentropy, data.X, data.y, options);
+  lrtune::FitOptions explicit_options{.epochs = 3, .batch_size = 8, .seed = 9};
+  explicit_options.x_val = &split.x_val;
+  explicit_options.y_val = &split.y_val;
+  explicit_options.sample_weights = &split.w_train;
+  const auto outside = lrtune::fit(b, adam_b, Loss::binary_crossentropy, split.x_train, split.y_train, explicit_options);
+  EXPECT_EQ(inside.values("loss"), outside.values("loss"));
+  EXPECT_EQ(inside.values("val_loss"), outside.values("val_loss"));
+  EXPECT_EQ(a.state(), b.state());
+}
+
+TEST(Fit, RejectsSampleWeightsOfTheWrongSizeOrValue) {
+  const auto data = lrtune::testing::separable_binary(10, 5, 8);
+  Sequential model = small_model(1);
+  lrtune::Adam adam;
+  lrtune::FitOptions options;
+  const lrtune::Vector short_weights = lrtune::Vector::Ones(9);
+  options.sample_weights = &short_weights;
+  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, options), lrtune::UsageError);
+  lrtune::Vector bad = lrtune::Vector::Ones(10);
+  bad(3) = -1.0f;
+  options.sample_weights = &bad;
+  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, options), lrtune::UsageError);
+  bad(3) = std::nanf("");
+  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, options), lrtune::UsageError);
 }
 
 TEST(Fit, NonFiniteLossStopsWithoutApplyingTheUpdate) {

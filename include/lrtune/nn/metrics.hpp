@@ -18,11 +18,11 @@ namespace lrtune {
 // y_pred > threshold; the recipe's "probability > 0.5"), and a label as positive when y > 0.5.
 inline constexpr double kDefaultThreshold = 0.5;
 
-enum class Metric { binary_accuracy, categorical_accuracy, precision, recall, f1, auc, mae, rmse };
+enum class Metric { binary_accuracy, categorical_accuracy, precision, recall, f1, auc, mae, rmse, r2, macro_f1 };
 
 // "accuracy"/"acc" resolve as Keras does: binary_accuracy for one output, categorical_accuracy
 // for more. Other names: "binary_accuracy", "categorical_accuracy", "precision", "recall", "f1",
-// "auc", "mae", "rmse". Throws std::invalid_argument listing valid names.
+// "auc", "mae", "rmse", "r2", "macro_f1". Throws std::invalid_argument listing valid names.
 Metric metric_from_name(std::string_view name, Index outputs = 1);
 std::string_view metric_name(Metric metric);
 std::string metric_names();
@@ -51,6 +51,13 @@ template <typename T>
 double mean_absolute_error(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
 template <typename T>
 double root_mean_squared_error(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
+// scikit-learn's r2_score: per output 1 - SS_res / SS_tot, averaged over outputs
+// (multioutput="uniform_average"). An output whose y_true is constant (SS_tot = 0) scores 1 when
+// predicted exactly and 0 otherwise (force_finite=True); NaN below 2 samples, as scikit-learn.
+// Invariant under one affine map of both y_true and y_pred, so the standardised target gives the
+// R^2 of the original units.
+template <typename T>
+double r2_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
 
 // Confusion matrix (classes, classes), rows = true class, columns = predicted, as scikit-learn.
 using ConfusionMatrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
@@ -62,13 +69,34 @@ template <typename T>
 ConfusionMatrix confusion_matrix(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred,
                                  double threshold = kDefaultThreshold);
 
+// Per-class scores from a confusion matrix, vectors of K = matrix.rows(), as scikit-learn's
+// precision_recall_fscore_support(labels=range(K), average=None, zero_division=0): a class
+// never predicted has precision 0, one absent from y_true recall 0, one absent from both F1 0.
+struct ClassScores {
+  std::vector<double> precision, recall, f1;
+  std::vector<std::int64_t> support;  // rows of each true class
+};
+ClassScores per_class_scores(const ConfusionMatrix& matrix);
+
+// Macro F1 as scikit-learn's f1_score(average="macro") with the labels inferred from the data:
+// the unweighted mean of the F1 of each class that occurs in y_true or y_pred. A class absent from
+// both (one of the K known classes missing from a small test split) is left out rather than
+// averaged in as 0, so the score does not depend on which rare classes a split happened to miss;
+// per_class_scores still reports it (F1 0, support 0).
+double macro_f1(const ConfusionMatrix& matrix);
+// The same from matrices: classes by row argmax, or for one output by p > threshold (2 classes).
+template <typename T>
+double macro_f1_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, double threshold = kDefaultThreshold);
+
 // Any metric by its enum (threshold 0.5).
 template <typename T>
 double compute_metric(Metric metric, const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
 
 // Streaming form: update() with each batch, result() = the metric over all rows seen so far
 // (accuracy and MAE as batch-size-weighted means, RMSE over the summed squares, precision /
-// recall / F1 from summed counts, AUC exactly from every stored score).
+// recall / F1 from summed counts, AUC exactly from every stored score, macro F1 from the summed
+// confusion matrix, R^2 from summed squared residuals and each output's mean and squared
+// deviations merged batch by batch (Chan et al.'s pairwise update, no cancellation of sum y^2)).
 class MetricAccumulator {
  public:
   explicit MetricAccumulator(Metric metric, double threshold = kDefaultThreshold);
@@ -85,6 +113,11 @@ class MetricAccumulator {
   double count_ = 0.0;  // elements (or rows) seen
   double true_positives_ = 0.0, false_positives_ = 0.0, false_negatives_ = 0.0;
   std::vector<double> labels_, scores_;  // AUC only
+  ConfusionMatrix confusion_;             // macro F1 only
+  // R^2 only, one entry per output: squared residuals, mean of y_true, squared deviations from it
+  std::vector<double> squared_residuals_, y_means_, y_squared_deviations_;
+  template <typename T>
+  void update_r2(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
 };
 
 // A batch-size-weighted running mean (epoch loss as Keras logs it).

@@ -100,8 +100,11 @@ class BasicSequential {
   double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true,
                           Loss loss, bool training = true);
   // The same for the batch of rows `rows` of X and y_true (gathered into workspaces, no allocation).
+  // sample_weights, when given, holds one weight per row of X (X.rows(),); the batch's rows of it
+  // weight the loss as loss_and_gradient's weighted form does. nullptr: the unweighted path.
   double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true,
-                          std::span<const Index> rows, Loss loss, bool training = true);
+                          std::span<const Index> rows, Loss loss, bool training = true,
+                          const VectorT<T>* sample_weights = nullptr);
 
   // ---- state ----
   ModelState<T> state() const;

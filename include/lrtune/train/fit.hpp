@@ -32,6 +32,11 @@ struct FitOptions {
   const Matrix* x_val = nullptr;  // (val_samples, features)
   const Matrix* y_val = nullptr;  // (val_samples, outputs)
   Index validation_batch_size = 1024;
+  // One weight per row of X (X.rows(),), finite and >= 0, e.g. from class_weights_balanced (class_weights.hpp):
+  // each batch's loss is sum_i w_i loss_i / batch (Keras' sample_weight). The weights follow their
+  // rows through the validation split and the shuffles; the validation loss is unweighted, as
+  // Keras does for class_weight. Not owned. nullptr: unweighted.
+  const Vector* sample_weights = nullptr;
   std::vector<std::string> metrics = {"accuracy"};  // names as nn's metric_from_name takes them
   std::vector<Callback*> callbacks;  // not owned; called in order
   // Stop at the first non-finite batch loss without applying that batch's update (Keras'

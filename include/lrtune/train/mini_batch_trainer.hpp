@@ -30,14 +30,17 @@ struct MiniBatchOptions {
   const Matrix* x_val = nullptr;  // explicit validation data (both or neither), overrides the split
   const Matrix* y_val = nullptr;
   Index validation_batch_size = 1024;
+  const Vector* sample_weights = nullptr;  // (X.rows(),) or nullptr; see FitOptions::sample_weights
   std::vector<std::string> metrics = {"accuracy"};
   bool skip_non_finite_updates = true;  // a batch with a NaN/inf loss updates nothing
 };
 
 // The batching part of any options struct that spells these fields as MiniBatchOptions does
-// (FitOptions, LRFinderOptions).
+// (FitOptions, LRFinderOptions; sample_weights only where the struct has it).
 template <typename Options>
 MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite_updates) {
+  const Vector* sample_weights = nullptr;
+  if constexpr (requires { options.sample_weights; }) sample_weights = options.sample_weights;
   return {.batch_size = options.batch_size,
           .shuffle = options.shuffle,
           .seed = options.seed,
@@ -46,6 +49,7 @@ MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite
           .x_val = options.x_val,
           .y_val = options.y_val,
           .validation_batch_size = options.validation_batch_size,
+          .sample_weights = sample_weights,
           .metrics = options.metrics,
           .skip_non_finite_updates = skip_non_finite_updates};
 }
@@ -100,6 +104,7 @@ class MiniBatchTrainer {
   const Matrix* y_train_ = nullptr;
   const Matrix* x_val_ = nullptr;
   const Matrix* y_val_ = nullptr;
+  const Vector* w_train_ = nullptr;  // the training rows' sample weights, or nullptr
   Index batch_size_ = 0;
   Mt19937 shuffle_rng_;
   std::vector<Index> order_;
