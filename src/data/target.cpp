@@ -26,6 +26,8 @@ constexpr NameTable<CompareOp, 6> kCompareOps{{{">=", CompareOp::greater_equal},
 
 std::string_view target_kind_name(TargetKind kind) { return name_of_value(kTargetKinds, kind, "target kind"); }
 
+std::optional<TargetKind> target_kind_from_name(std::string_view text) { return find_value(kTargetKinds, text); }
+
 std::string_view compare_op_name(CompareOp op) { return name_of_value(kCompareOps, op, "comparison"); }
 
 namespace {
@@ -166,6 +168,11 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
     number_classes(column.numbers, number_text, target);
   } else {
     number_classes(column.strings, [](const std::string& s) { return s; }, target);
+  }
+  if (static_cast<Index>(target.classes.size()) > kMaxClasses) {
+    throw DataError(fmt::format("{}target column \"{}\" has {} classes; at most {} are supported", where, column.name,
+                                target.classes.size(), kMaxClasses),
+                    DataErrorSubject::target);
   }
   // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
   if (target.classes.size() < 2) {

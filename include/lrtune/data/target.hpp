@@ -18,7 +18,13 @@ namespace lrtune {
 enum class TargetKind { binary, multiclass, regression };
 enum class CompareOp { greater_equal, greater, less_equal, less, equal, not_equal };
 std::string_view target_kind_name(TargetKind kind);  // "binary", "multiclass", "regression"
+// The kind named `text` (as --task spells it), or nullopt.
+std::optional<TargetKind> target_kind_from_name(std::string_view text);
 std::string_view compare_op_name(CompareOp op);  // ">=", ">", "<=", "<", "==", "!="
+
+// The most classes a multiclass target may have: a column with more distinct values is more
+// likely an identifier or a number than classes, and a softmax over it would be mostly unused.
+inline constexpr Index kMaxClasses = 1000;
 
 struct TargetRule {
   TargetKind kind = TargetKind::binary;
