@@ -297,6 +297,21 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
   }
 }
 
+// 7b. Regression: the target scaler fitted on the train split's y (its checks run even when
+// scaling is off: a train split of equal values leaves nothing to learn).
+void scale_target(const PrepareOptions& o, PreparedData& data) {
+  if (o.target_rule.kind != TargetKind::regression) return;
+  const TargetScaler fitted = TargetScaler::fit(data.y_train, o.target);
+  data.preprocessing.target_scaler = o.scale_target ? fitted : TargetScaler{};
+  const TargetScaler& used = data.preprocessing.target_scaler;
+  data.steps.push_back({"scale_target",
+                        o.scale_target ? fmt::format("target \"{}\" standardised for training with the {} train rows' "
+                                                     "mean {:.6g} and std {:.6g}; reported figures stay in its units",
+                                                     o.target, data.y_train.size(), used.mean(), used.scale())
+                                       : fmt::format("target \"{}\" not scaled (scale_target off)", o.target),
+                        {{"scaled", used.scaled()}, {"mean", used.mean()}, {"std", used.scale()}}});
+}
+
 // 8. The target's summary: its rule and, for classes, the balance over all rows and per part.
 TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PreparedData& data,
                              bool has_validation) {
@@ -356,6 +371,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.feature_names = fitted.feature_names;
   build_part_matrices(parts, raw.source, data);
   scale_matrices(o, data);
+  scale_target(o, data);
   if (data.x_train.cols() > data.x_train.rows()) {
     data.warnings.push_back(fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
                                         "exactly, so judge it on the test split",
@@ -462,6 +478,7 @@ nlohmann::json FittedPreprocessing::to_json() const {
                       {"scaler", scaler.to_json()},
                       {"feature_names", feature_names}};
   if (imputer) j["imputer"] = imputer->to_json();
+  if (target_scaler.scaled()) j["target"]["scaler"] = target_scaler.to_json();
   return j;
 }
 
