@@ -146,6 +146,38 @@ Table drop_rows_before_split(const Table& table, const Table& raw, const Prepare
   return kept;
 }
 
+// 2b. Regression with drop_rows: rows whose target is infinite go as missing ones do, counted
+// in their own step (make_target names such a row as an error otherwise).
+Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log) {
+  if (o.target_rule.kind != TargetKind::regression || o.missing != MissingPolicy::drop_rows) return table;
+  const Column& target = table.column(o.target);
+  if (target.type != ColumnType::numeric) return table;  // make_target names the type
+  std::vector<Index> keep;
+  std::vector<Index> dropped;  // file data rows
+  for (Index r = 0; r < table.rows(); ++r) {
+    if (std::isfinite(target.numbers[static_cast<std::size_t>(r)])) {
+      keep.push_back(r);
+    } else {
+      dropped.push_back(table.row_labels[static_cast<std::size_t>(r)]);
+    }
+  }
+  constexpr std::size_t kNamed = 5;
+  const std::vector<Index> named(dropped.begin(), dropped.begin() + std::min(dropped.size(), kNamed));
+  log.push_back({"drop_nonfinite_target",
+                 dropped.empty() ? fmt::format("no infinite target values in {} rows", table.rows())
+                                 : fmt::format("{} of {} rows dropped: target \"{}\" is infinite (file data rows {}{})",
+                                               dropped.size(), table.rows(), o.target, fmt::join(named, ", "),
+                                               dropped.size() > kNamed ? ", ..." : ""),
+                 {{"rows_before", table.rows()}, {"dropped", dropped.size()}, {"row_labels", dropped}}});
+  if (dropped.empty()) return table;
+  if (keep.empty()) {
+    throw DataError(fmt::format("{}: no rows left: target \"{}\" is infinite in all {} rows", table.source, o.target,
+                                table.rows()),
+                    DataErrorSubject::target);
+  }
+  return table.take(keep);
+}
+
 // 3. The target step's record: the rule and, for classes, their balance over the kept rows.
 void log_target(const Target& target, const PrepareOptions& o, Index rows, StepLog& log) {
   nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
@@ -297,6 +329,44 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
   }
 }
 
+// 7b. Regression: the target scaler fitted on the train split's y (its checks run even when
+// scaling is off: a train split of equal values leaves nothing to learn).
+void scale_target(const PrepareOptions& o, PreparedData& data) {
+  if (o.target_rule.kind != TargetKind::regression) return;
+  const TargetScaler fitted = TargetScaler::fit(data.y_train, o.target);
+  data.preprocessing.target_scaler = o.scale_target ? fitted : TargetScaler{};
+  const TargetScaler& used = data.preprocessing.target_scaler;
+  data.steps.push_back({"scale_target",
+                        o.scale_target ? fmt::format("target \"{}\" standardised for training with the {} train rows' "
+                                                     "mean {:.6g} and std {:.6g}; reported figures stay in its units",
+                                                     o.target, data.y_train.size(), used.mean(), used.scale())
+                                       : fmt::format("target \"{}\" not scaled (scale_target off)", o.target),
+                        {{"scaled", used.scaled()}, {"mean", used.mean()}, {"std", used.scale()}}});
+}
+
+// 4b. A class with rows in the data but none in the train split: the model cannot learn it, and
+// its test rows are all wrong. One warning naming the classes (at most five).
+void warn_classes_missing_from_train(const Target& target, const PrepareOptions& o, PreparedData& data) {
+  if (target.classes.empty()) return;
+  const std::vector<Index> train = class_counts(data.y_train, target.classes.size());
+  std::vector<std::string> absent;
+  for (std::size_t k = 0; k < target.classes.size(); ++k) {
+    if (train[k] == 0 && target.class_counts[k] > 0) {
+      absent.push_back(fmt::format("\"{}\" ({} row{})", target.classes[k], target.class_counts[k],
+                                   target.class_counts[k] == 1 ? "" : "s"));
+    }
+  }
+  if (absent.empty()) return;
+  constexpr std::size_t kNamed = 5;
+  const std::vector<std::string> named(absent.begin(), absent.begin() + std::min(absent.size(), kNamed));
+  const bool one = absent.size() == 1;
+  data.warnings.push_back(fmt::format("target \"{}\": {} {}{} {} no row in the train split; the model cannot learn "
+                                      "{} (a stratified split keeps every class in train)",
+                                      o.target, one ? "class" : "classes", fmt::join(named, ", "),
+                                      absent.size() > kNamed ? fmt::format(" and {} more", absent.size() - kNamed) : "",
+                                      one ? "has" : "have", one ? "it" : "them"));
+}
+
 // 8. The target's summary: its rule and, for classes, the balance over all rows and per part.
 TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PreparedData& data,
                              bool has_validation) {
@@ -334,9 +404,10 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   const std::vector<std::string> features = feature_columns(raw, o);
   Table table = select_columns(raw, features, o, log);
   table = drop_rows_before_split(table, raw, o, log);
+  table = drop_nonfinite_target(table, o, log);
 
   // The target over the whole kept table (the rule does not depend on the split).
-  const Target target = make_target(table.column(o.target), o.target_rule, raw.source);
+  const Target target = make_target(table.column(o.target), o.target_rule, raw.source, table.row_labels);
   log_target(target, o, table.rows(), log);
 
   const PartPositions positions = split_rows(target, table.rows(), o, raw.source, log);
@@ -356,6 +427,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.feature_names = fitted.feature_names;
   build_part_matrices(parts, raw.source, data);
   scale_matrices(o, data);
+  scale_target(o, data);
   if (data.x_train.cols() > data.x_train.rows()) {
     data.warnings.push_back(fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
                                         "exactly, so judge it on the test split",
@@ -366,6 +438,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   fitted.target_rule = o.target_rule;
   fitted.target_classes = target.classes;
   data.summary.target = target_summary(target, o, data, has_validation);
+  warn_classes_missing_from_train(target, o, data);
   return data;
 }
 
@@ -425,8 +498,13 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
   }
   if (has_target && table.rows() > 0) {
     const Column& t = table.column(target);
-    if (t.missing_count() == 0) {
-      out.y = make_target(t, target_rule, raw.source).values;
+    const bool infinite = target_rule.kind == TargetKind::regression && t.type == ColumnType::numeric &&
+                          std::any_of(t.numbers.begin(), t.numbers.end(), [](double v) { return std::isinf(v); });
+    if (infinite) {  // as a missing value: x is still scored; y (for metrics) is not computed
+      out.steps.push_back({"target", fmt::format("target \"{}\" has an infinite value; y not computed", target),
+                           {{"infinite", true}}});
+    } else if (t.missing_count() == 0) {
+      out.y = make_target(t, target_rule, raw.source, table.row_labels).values;
     } else {
       out.steps.push_back({"target", fmt::format("target \"{}\" has {} missing values; y not computed", target,
                                                  t.missing_count()),
@@ -462,6 +540,7 @@ nlohmann::json FittedPreprocessing::to_json() const {
                       {"scaler", scaler.to_json()},
                       {"feature_names", feature_names}};
   if (imputer) j["imputer"] = imputer->to_json();
+  if (target_scaler.scaled()) j["target"]["scaler"] = target_scaler.to_json();
   return j;
 }
 

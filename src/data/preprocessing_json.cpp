@@ -128,7 +128,8 @@ void check_imputer(const FittedPreprocessing& p) {
 }
 
 // The classes make_target gives: 2 for a binary rule, at least 2 distinct for multiclass, none
-// for regression; a comparison's threshold is finite (as TargetRule::parse requires).
+// for regression; a comparison's threshold is finite (as TargetRule::parse requires); a target
+// scaler for regression only.
 void check_target(const FittedPreprocessing& p) {
   const std::size_t n = p.target_classes.size();
   const TargetKind kind = p.target_rule.kind;
@@ -142,6 +143,10 @@ void check_target(const FittedPreprocessing& p) {
                                 kind == TargetKind::binary       ? "2"
                                 : kind == TargetKind::multiclass ? "at least 2, distinct,"
                                                                   : "none",
+                                target_kind_name(kind)));
+  }
+  if (p.target_scaler.scaled() && kind != TargetKind::regression) {
+    throw DataError(fmt::format("target.scaler is present for a {} target; expected it for a regression target only",
                                 target_kind_name(kind)));
   }
   if (p.target_rule.op && !std::isfinite(p.target_rule.threshold)) {
@@ -206,6 +211,9 @@ FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
     p.target = json_name(json_member(target, "column", "target"), "target.column");
     p.target_rule = read_part("target.rule", [&] { return TargetRule::from_json(checked_rule_json(target)); });
     p.target_classes = json_names(json_member(target, "classes", "target"), "target.classes", true);
+    if (const auto scaler = target.find("scaler"); scaler != target.end()) {
+      p.target_scaler = TargetScaler::from_json(*scaler);
+    }
     const auto missing = json_text(json_member(j, "missing", root), "missing");
     if (missing != "drop_rows" && missing != "impute") {
       bad_json_field("missing", j.at("missing"), "\"drop_rows\" or \"impute\"");

@@ -8,6 +8,7 @@
 
 #include "lrtune/data/csv.hpp"
 #include "lrtune/core/name_table.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
@@ -25,6 +26,8 @@ constexpr NameTable<CompareOp, 6> kCompareOps{{{">=", CompareOp::greater_equal},
 }  // namespace
 
 std::string_view target_kind_name(TargetKind kind) { return name_of_value(kTargetKinds, kind, "target kind"); }
+
+std::optional<TargetKind> target_kind_from_name(std::string_view text) { return find_value(kTargetKinds, text); }
 
 std::string_view compare_op_name(CompareOp op) { return name_of_value(kCompareOps, op, "comparison"); }
 
@@ -130,12 +133,25 @@ namespace {
 // make_target's parts, one per kind of rule; `where` is "<source>: " or empty, and
 // target.values is already sized to the column.
 
-void regression_values(const Column& column, const std::string& where, Target& target) {
+void regression_values(const Column& column, const std::string& where, const std::vector<Index>& row_labels,
+                       Target& target) {
   if (column.type != ColumnType::numeric) {
     throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
                                 column.name));
   }
-  for (Index i = 0; i < column.size(); ++i) target.values[i] = column.numbers[static_cast<std::size_t>(i)];
+  for (Index i = 0; i < column.size(); ++i) {
+    const double v = column.numbers[static_cast<std::size_t>(i)];
+    // An infinite target makes every loss and the target scaler infinite: nothing to learn from.
+    if (!std::isfinite(v)) {
+      const auto k = static_cast<std::size_t>(i);
+      throw DataError(fmt::format("{}{} {}, target \"{}\": {}; expected a finite number for a regression target "
+                                  "(--na drop drops such rows)",
+                                  where, row_labels.size() > k ? "file data row" : "row", row_labels.size() > k ? row_labels[k] : i,
+                                  column.name, v),
+                      DataErrorSubject::target);
+    }
+    target.values[i] = v;
+  }
 }
 
 // The distinct labels of `labels` in sorted order become the classes (named by `name`); each
@@ -166,6 +182,11 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
     number_classes(column.numbers, number_text, target);
   } else {
     number_classes(column.strings, [](const std::string& s) { return s; }, target);
+  }
+  if (static_cast<Index>(target.classes.size()) > kMaxClasses) {
+    throw DataError(fmt::format("{}target column \"{}\" has {} classes; at most {} are supported", where, column.name,
+                                target.classes.size(), kMaxClasses),
+                    DataErrorSubject::target);
   }
   // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
   if (target.classes.size() < 2) {
@@ -236,7 +257,8 @@ void binary_values(const Column& column, const TargetRule& rule, const std::stri
 
 }  // namespace
 
-Target make_target(const Column& column, const TargetRule& rule, const std::string& source) {
+Target make_target(const Column& column, const TargetRule& rule, const std::string& source,
+                   const std::vector<Index>& row_labels) {
   const std::string where = source.empty() ? "" : source + ": ";
   if (const Index m = column.missing_count(); m > 0) {
     throw DataError(fmt::format("{}target column \"{}\" has {} missing values; expected none (drop those rows first)",
@@ -247,13 +269,27 @@ Target make_target(const Column& column, const TargetRule& rule, const std::stri
   target.rule = rule;
   target.values.resize(column.size());
   if (rule.kind == TargetKind::regression) {
-    regression_values(column, where, target);
+    regression_values(column, where, row_labels, target);
   } else if (rule.kind == TargetKind::multiclass) {
     multiclass_values(column, where, target);
   } else {
     binary_values(column, rule, where, target);
   }
   return target;
+}
+
+Matrix one_hot(const VectorD& labels, Index classes) {
+  if (classes < 1) throw UsageError(fmt::format("one_hot: {} classes; expected at least 1", classes));
+  Matrix y = Matrix::Zero(labels.size(), classes);  // (rows, classes)
+  for (Index i = 0; i < labels.size(); ++i) {
+    const double label = labels[i];
+    if (!(label >= 0 && label < static_cast<double>(classes)) || label != std::floor(label)) {
+      throw UsageError(fmt::format("one_hot: label {} at position {} is not a class number in [0, {})", label, i,
+                                   classes));
+    }
+    y(i, static_cast<Index>(label)) = 1.0F;
+  }
+  return y;
 }
 
 }  // namespace lrtune

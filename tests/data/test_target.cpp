@@ -1,7 +1,10 @@
-// Target rules: parsing, text/JSON round trips, applying them, and their errors.
+// Target rules: parsing, text/JSON round trips, applying them, and their errors; one_hot.
+#include <cmath>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/data/target.hpp"
@@ -103,6 +106,40 @@ TEST(Target, Errors) {
   EXPECT_THAT(error_of(table().column("score"), TargetRule::multiclass()), HasSubstr("must be integers or text"));
   const Table m = parse_csv("y\n1\n\n2\nNA\n");
   EXPECT_THAT(error_of(m.column("y"), TargetRule::parse(">1")), HasSubstr("target column \"y\" has 1 missing values"));
+}
+
+TEST(Target, AnInfiniteRegressionValueNamesItsFileRow) {
+  const Table t = parse_csv("y\n1\n2\n-inf\n4\n", {}, "r.csv");
+  try {
+    (void)make_target(t.column("y"), TargetRule::regression(), "r.csv", {10, 11, 12, 13});
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_STREQ(e.what(), "r.csv: file data row 12, target \"y\": -inf; expected a finite number for a regression "
+                           "target (--na drop drops such rows)");
+    EXPECT_EQ(e.subject(), DataErrorSubject::target);
+  }
+  // Without row labels the position is named.
+  EXPECT_THAT(error_of(t.column("y"), TargetRule::regression()), HasSubstr("t.csv: row 2, target \"y\": -inf"));
+}
+
+TEST(OneHot, RowsOfClassNumbers) {
+  const Matrix y = one_hot((VectorD(4) << 2, 0, 1, 2).finished(), 3);
+  Matrix expected(4, 3);
+  expected << 0, 0, 1,  //
+      1, 0, 0,          //
+      0, 1, 0,          //
+      0, 0, 1;
+  EXPECT_EQ(y, expected);
+  // With make_target: one column per class, the class order of `classes`.
+  const auto m = make_target(table().column("kind"), TargetRule::multiclass());
+  const Matrix h = one_hot(m.values, static_cast<Index>(m.classes.size()));
+  ASSERT_EQ(h.cols(), 3);
+  EXPECT_EQ(h.row(1), (RowVector(3) << 0, 0, 1).finished());  // "white", the third class
+  EXPECT_EQ(one_hot(VectorD(0), 4).rows(), 0);
+  for (const double bad : {3.0, -1.0, 0.5, std::nan("")}) {
+    EXPECT_THROW((void)one_hot((VectorD(2) << 0, bad).finished(), 3), UsageError) << bad;
+  }
+  EXPECT_THROW((void)one_hot(VectorD(0), 0), UsageError);
 }
 
 }  // namespace

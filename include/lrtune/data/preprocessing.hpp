@@ -21,6 +21,7 @@
 #include "lrtune/data/summary.hpp"
 #include "lrtune/data/table.hpp"
 #include "lrtune/data/target.hpp"
+#include "lrtune/data/target_scaler.hpp"
 
 namespace lrtune {
 
@@ -43,6 +44,9 @@ struct PrepareOptions {
   std::uint32_t validation_seed = 0;
   EncoderOptions encoder;
   ScalerKind scaler = ScalerKind::standard;
+  // Regression: standardise y for training with the train split's mean and std (the fitted
+  // preprocessing's target_scaler); false keeps it unscaled. Classes are never scaled.
+  bool scale_target = true;
 };
 
 // A row of the raw table that apply() could not turn into model inputs, and why.
@@ -80,6 +84,9 @@ struct FittedPreprocessing {
   std::string target;
   TargetRule target_rule;
   std::vector<std::string> target_classes;
+  // Regression: model units = (y - mean) / std, fitted on the train split; unscaled otherwise.
+  // JSON: target.scaler, absent when unscaled (files written before it existed load unscaled).
+  TargetScaler target_scaler;
   MissingPolicy missing = MissingPolicy::drop_rows;
   std::optional<Imputer> imputer;            // with MissingPolicy::impute
   CategoricalEncoder encoder;                // encoded columns come last in x, in file order
@@ -101,14 +108,18 @@ struct FittedPreprocessing {
   // is neither), the encoder's and the scaler's own rules, feature_names = numeric_features then
   // the encoder's outputs, one scaler entry per feature, an imputer exactly with missing
   // "impute" filling every source column with a finite or same-typed value, the target's classes
-  // as its kind makes them. A DataError "preprocessing JSON: <field> ...; expected ..." names the
+  // as its kind makes them, a target scaler (finite mean, positive std) for regression only.
+  // A DataError "preprocessing JSON: <field> ...; expected ..." names the
   // first violation (docs/model-file.md lists the rules).
   static FittedPreprocessing from_json(const nlohmann::json& json);
 };
 
 struct PreparedData {
   MatrixD x_train, x_validation, x_test;  // (rows, features), scaled
-  VectorD y_train, y_validation, y_test;  // (rows,)
+  // (rows,) in the target's units: 0/1, class numbers, or the values as the file has them. A
+  // regression model trains on preprocessing.target_scaler.to_model_units(y_train) and its
+  // predictions go back through to_target_units before anything compares them with y.
+  VectorD y_train, y_validation, y_test;
   std::vector<Index> train_rows, validation_rows, test_rows;  // file data-row numbers, in split order
   std::vector<std::string> feature_names;
   FittedPreprocessing preprocessing;

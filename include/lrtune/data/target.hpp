@@ -18,7 +18,13 @@ namespace lrtune {
 enum class TargetKind { binary, multiclass, regression };
 enum class CompareOp { greater_equal, greater, less_equal, less, equal, not_equal };
 std::string_view target_kind_name(TargetKind kind);  // "binary", "multiclass", "regression"
+// The kind named `text` (as --task spells it), or nullopt.
+std::optional<TargetKind> target_kind_from_name(std::string_view text);
 std::string_view compare_op_name(CompareOp op);  // ">=", ">", "<=", "<", "==", "!="
+
+// The most classes a multiclass target may have: a column with more distinct values is more
+// likely an identifier or a number than classes, and a softmax over it would be mostly unused.
+inline constexpr Index kMaxClasses = 1000;
 
 struct TargetRule {
   TargetKind kind = TargetKind::binary;
@@ -52,8 +58,15 @@ struct Target {
 };
 
 // Applies `rule` to `column`. Errors: a missing target value, a rule that does not fit
-// the column's type, a class that is absent, non-integer multiclass labels, and a binary
-// rule that leaves a single class.
-Target make_target(const Column& column, const TargetRule& rule, const std::string& source = "");
+// the column's type, a class that is absent, non-integer multiclass labels, more than
+// kMaxClasses classes, a binary rule that leaves a single class, and a non-finite regression
+// value (named by its file data row from `row_labels`, the table's, when given).
+Target make_target(const Column& column, const TargetRule& rule, const std::string& source = "",
+                   const std::vector<Index>& row_labels = {});
+
+// Class numbers (rows,) as one-hot rows (rows, classes), float32 for training with
+// categorical_crossentropy. A label that is not an integer in [0, classes) is a UsageError
+// naming its position (the labels come from make_target, so it is a caller's mistake).
+Matrix one_hot(const VectorD& labels, Index classes);
 
 }  // namespace lrtune
