@@ -22,7 +22,7 @@ struct TaskChoice {
   Index distinct_values = 0;  // non-missing distinct values of the column (classes when classifying)
 };
 
-// The rule for `target` (missing values are not a class; they are counted by nobody here):
+// The rule for `target`, from its non-missing values (a missing value is not a class):
 //   positive given       -> that binary rule, unchecked (make_target checks it, as before);
 //   task_override given  -> that task (binary needs exactly 2 values; multiclass needs integer
 //                           or text labels; regression a numeric column);
