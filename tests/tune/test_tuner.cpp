@@ -409,12 +409,12 @@ TEST_F(TunerTest, SmallDataAveragesSeveralValidationSplits) {
   EXPECT_EQ(Tuner(model, adam, kLoss, data.X, data.y, o).run().validation_splits, 1);
 }
 
-// The message of the std::invalid_argument that building a Tuner with these options throws.
+// The message of the lrtune::UsageError that building a Tuner with these options throws.
 std::string refusal(const Sequential& model, const lrtune::Adam& adam, const lrtune::testing::Dataset& data,
                     const TunerOptions& o) {
   try {
     Tuner(model, adam, kLoss, data.X, data.y, o);
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     return e.what();
   }
   return "(no exception)";

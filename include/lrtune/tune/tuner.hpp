@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/lr_finder.hpp"
@@ -86,7 +87,7 @@ struct TunerOptions {
   // cancelled and picks among what was trained.
   const std::atomic<bool>* cancel = nullptr;
 
-  void validate() const;  // throws std::invalid_argument naming the option, its value and the range
+  void validate() const;  // throws UsageError naming the option, its value and the range
 };
 
 enum class CandidateStatus {
@@ -181,7 +182,7 @@ class Tuner {
  public:
   // prototype: the architecture (its weights are redrawn per repeat with initialize(seed + r));
   // optimizer: cloned per candidate with its rate set; X, y: training rows only. All are only
-  // read and must outlive the Tuner. Throws std::invalid_argument on options or shapes.
+  // read and must outlive the Tuner. Throws UsageError on options or shapes.
   Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
         TunerOptions options = {}, TunerCallbacks callbacks = {});
 
