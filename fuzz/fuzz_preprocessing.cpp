@@ -1,7 +1,7 @@
 // Fuzz target: the whole data pipeline (prepare) on an arbitrary table. The first two bytes
 // choose the options (target column, target rule, missing-value policy and imputers, split,
 // stratification, validation part, scaler, unknown levels); the rest is a CSV file. DataError
-// (and std::invalid_argument for options the data makes impossible) are expected answers.
+// (and UsageError for options the data makes impossible) are expected answers.
 // On success: the parts partition the rows, matrices have the right shapes, the fitted
 // preprocessing survives its JSON form and applies to the same table.
 #include <algorithm>
@@ -83,7 +83,7 @@ int fuzz_preprocessing(const std::uint8_t* data, std::size_t size) {
     prepared = prepare(table, options_from(data[0], data[1], table));
   } catch (const DataError&) {
     return 0;
-  } catch (const std::invalid_argument&) {
+  } catch (const lrtune::UsageError&) {  // options the data makes impossible
     return 0;
   }
 

@@ -12,6 +12,7 @@
 #include "console_callback.hpp"
 #include "exit_codes.hpp"
 #include "lrtune/core/statistics.hpp"
+#include "lrtune/data/error.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "report_output.hpp"
@@ -47,9 +48,9 @@ class RunCallback final : public ConsoleCallback {
     // --pick finder needs the rule's rate; said with the flags that could find one (after Ctrl-C
     // the command only stops).
     if (!interrupted() && r.pick == RatePick::finder && !r.suggested_rate)
-      throw std::runtime_error(fmt::format("the range test's {} rule found no learning rate to compare; try "
-                                           "--pick tuner, --schedule step, more --finder-points or another --rule",
-                                           r.rule));
+      throw DataError(fmt::format("the range test's {} rule found no learning rate to compare; try "
+                                  "--pick tuner, --schedule step, more --finder-points or another --rule",
+                                  r.rule));
   }
   void on_search_begin(const TunerOptions& options) override {
     c_.console.message(fmt::format("\nSearching {} learning rates on the training split (--pick tuner; --pick finder "

@@ -7,6 +7,7 @@
 #include "report_output.hpp"
 #include "size_checks.hpp"
 #include "exit_codes.hpp"
+#include "lrtune/data/error.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
@@ -70,10 +71,10 @@ std::optional<ChosenRate> rate_from_range_test(CommandContext& c, const Dataset&
   const auto suggested = report_range_test(c, curve, &rule);
   if (interrupted()) return std::nullopt;
   if (!suggested)
-    throw std::runtime_error(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
-                                         "give --lr, drop --pick finder, or try --schedule step / more "
-                                         "--finder-points",
-                                         rule));
+    throw DataError(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
+                                "give --lr, drop --pick finder, or try --schedule step / more "
+                                "--finder-points",
+                                rule));
   return ChosenRate{*suggested, "range test: " + rule};
 }
 

@@ -16,6 +16,7 @@
 #include "signals.hpp"
 
 using namespace lrtune::cli;
+using lrtune::ErrorKind;
 using lrtune::UsageError;
 
 namespace {
@@ -56,6 +57,18 @@ int error(const std::string& message, int code) {
   return code;
 }
 
+// The exit code of a library error, by its kind (never its text or C++ type): a flag, option or
+// argument outside what is valid is a usage error; a non-finite loss is a diverged training.
+int exit_code(const lrtune::Error& e) {
+  switch (e.kind()) {
+    case ErrorKind::usage: return kExitUsage;
+    case ErrorKind::numeric: return kExitDiverged;
+    case ErrorKind::data:
+    case ErrorKind::io: return kExitError;
+  }
+  return kExitError;
+}
+
 // A run stopped by Ctrl-C, SIGTERM or SIGHUP: one line, exit 128 + the signal. Also where a
 // signal that ended a wait on a FIFO or pipe surfaces as the reader's error.
 int interrupted_exit() {
@@ -65,6 +78,18 @@ int interrupted_exit() {
     fmt::print(stderr, "lrtune: interrupted\n");
   }
   return interrupted_exit_code();
+}
+
+// A training that diverged (a numeric error, e.g. TrainingDiverged): the history written so far
+// is the evidence, so the output folder is kept, marked diverged.
+int diverged_exit(const std::string& message, std::optional<OutputDir>& out, const std::string& command_line) {
+  try {
+    if (out) out->commit(RunStatus::diverged, command_line, kExitDiverged, message);
+  } catch (const std::exception& failure) {
+    out->discard();
+    return error(failure.what(), kExitError);
+  }
+  return error(message, kExitDiverged);
 }
 
 // What the positional arguments and predict's -o name; flags go to Flags.
@@ -158,18 +183,11 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
     return execute(name, flags, args, command_line, out);
-  } catch (const UsageError& e) {
+  } catch (const lrtune::Error& e) {
+    if (e.kind() == ErrorKind::numeric) return diverged_exit(e.what(), out, command_line);
     if (out) out->discard();
     if (interrupted()) return interrupted_exit();
-    return error(e.what(), kExitUsage);
-  } catch (const TrainingDiverged& e) {  // the history written so far is the evidence: kept
-    try {
-      if (out) out->commit(RunStatus::diverged, command_line, kExitDiverged, e.what());
-    } catch (const std::exception& failure) {
-      out->discard();
-      return error(failure.what(), kExitError);
-    }
-    return error(e.what(), kExitDiverged);
+    return error(e.what(), exit_code(e));
   } catch (const std::bad_alloc&) {  // the size checks' estimate fell short: one line, no bare "std::bad_alloc"
     if (out) out->discard();
     return error(fmt::format("out of memory while running {}; lower the settings that size it (--candidates, --repeats, "

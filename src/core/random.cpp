@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 std::uint64_t numpy_random_interval(std::uint64_t max, Mt19937& generator) {
@@ -40,7 +42,7 @@ void numpy_shuffle(std::vector<Index>& values, Mt19937& generator) {
 }
 
 std::vector<Index> numpy_permutation(Index n, Mt19937& generator) {
-  if (n < 0) throw std::invalid_argument("permutation: n must be >= 0");
+  if (n < 0) throw UsageError("permutation: n must be >= 0");
   std::vector<Index> values(static_cast<std::size_t>(n));
   std::iota(values.begin(), values.end(), Index{0});
   numpy_shuffle(values, generator);

@@ -7,20 +7,21 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/random.hpp"
 
 namespace lrtune {
 
 SplitSizes split_sizes(Index n, double test_size) {
   if (!(test_size > 0.0 && test_size < 1.0)) {
-    throw std::invalid_argument(fmt::format("test_size must be in (0, 1), got {}", test_size));
+    throw UsageError(fmt::format("test_size must be in (0, 1), got {}", test_size));
   }
   const double rows = static_cast<double>(n);
   SplitSizes sizes;
   sizes.test = static_cast<Index>(std::ceil(test_size * rows));
   sizes.train = static_cast<Index>(std::floor((1.0 - test_size) * rows));
   if (sizes.train <= 0 || sizes.test <= 0) {
-    throw std::invalid_argument(fmt::format(
+    throw UsageError(fmt::format(
         "a split of {} rows with test_size {} leaves {} train and {} test rows; both need at least one",
         n, test_size, sizes.train, sizes.test));
   }
@@ -45,12 +46,12 @@ SplitIndices stratified_train_test_split_indices(const std::vector<Index>& label
   const auto classes = static_cast<Index>(members.size());
   for (const auto& [label, rows] : members) {
     if (rows.size() < 2) {
-      throw std::invalid_argument(fmt::format(
+      throw UsageError(fmt::format(
           "stratified split: class {} has only {} row; every class needs at least 2", label, rows.size()));
     }
   }
   if (sizes.test < classes || sizes.train < classes) {
-    throw std::invalid_argument(fmt::format(
+    throw UsageError(fmt::format(
         "stratified split: {} train and {} test rows cannot hold all {} classes", sizes.train, sizes.test, classes));
   }
   // Largest-remainder allocation of the test rows to the classes.

@@ -206,7 +206,7 @@ SplitIndices split_train_test(const Target& target, Index rows, const PrepareOpt
     std::vector<Index> labels(static_cast<std::size_t>(rows));
     for (Index i = 0; i < rows; ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
     return stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
-  } catch (const std::invalid_argument& e) {
+  } catch (const UsageError& e) {
     throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()), DataErrorSubject::split);
   }
 }
@@ -221,7 +221,7 @@ PartPositions split_rows(const Target& target, Index rows, const PrepareOptions&
       SplitIndices v = validation_split_indices(split.train, o.validation_size, o.validation_seed);
       parts.train = std::move(v.train);
       parts.validation = std::move(v.test);
-    } catch (const std::invalid_argument& e) {
+    } catch (const UsageError& e) {
       throw DataError(fmt::format("{}: validation split (validation_size {}): {}", source, o.validation_size,
                                   e.what()));
     }

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/data/target.hpp"
 
 namespace lrtune {
@@ -15,9 +16,9 @@ PrepareOptions prepare_options(const DataOptions& d) {
   options.target = d.target;
   options.target_rule = TargetRule::parse(d.positive);
   if (options.target_rule.kind != TargetKind::binary)
-    throw std::invalid_argument(fmt::format("positive '{}': the experiment trains binary classifiers only; give a "
-                                            "comparison ('>=6') or the positive class of target {}",
-                                            d.positive, d.target));
+    throw UsageError(fmt::format("positive '{}': the experiment trains binary classifiers only; give a "
+                                 "comparison ('>=6') or the positive class of target {}",
+                                 d.positive, d.target));
   options.drop_columns = d.drop;
   options.test_size = d.test_size;
   options.split_seed = d.split_seed;

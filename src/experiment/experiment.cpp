@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "lrtune/core/parallel.hpp"
+#include "lrtune/data/error.hpp"
 #include "notify.hpp"
 
 namespace lrtune {
@@ -38,9 +39,9 @@ bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, Expe
 
 void pick_by_range_test(ExperimentResult& r) {
   if (!r.suggested_rate)
-    throw std::runtime_error(fmt::format("the range test's {} rule found no learning rate to compare; try the search "
-                                         "(RatePick::tuner), the per-step schedule, more points or another rule",
-                                         r.rule));
+    throw DataError(fmt::format("the range test's {} rule found no learning rate to compare; try the search "
+                                "(RatePick::tuner), the per-step schedule, more points or another rule",
+                                r.rule));
   r.tuned_side.learning_rate = *r.suggested_rate;
   r.tuned_side.source = "range test: " + r.rule;
 }

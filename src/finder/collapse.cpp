@@ -9,21 +9,23 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 void CollapseOptions::validate() const {
   if (!(rise_factor > 1.0 && std::isfinite(rise_factor)))
-    throw std::invalid_argument(fmt::format("collapse.rise_factor = {} must be finite and above 1", rise_factor));
+    throw UsageError(fmt::format("collapse.rise_factor = {} must be finite and above 1", rise_factor));
   if (!(fall_first >= 0.0 && fall_first < 1.0))
-    throw std::invalid_argument(fmt::format("collapse.fall_first = {} is out of range [0, 1)", fall_first));
+    throw UsageError(fmt::format("collapse.fall_first = {} is out of range [0, 1)", fall_first));
   if (!(vanish_fraction >= 0.0 && vanish_fraction < 1.0))
-    throw std::invalid_argument(fmt::format("collapse.vanish_fraction = {} is out of range [0, 1)", vanish_fraction));
+    throw UsageError(fmt::format("collapse.vanish_fraction = {} is out of range [0, 1)", vanish_fraction));
   if (constant_points < 2)
-    throw std::invalid_argument(fmt::format("collapse.constant_points = {} must be at least 2", constant_points));
+    throw UsageError(fmt::format("collapse.constant_points = {} must be at least 2", constant_points));
   if (!(accuracy_drop > 0.0 && accuracy_drop <= 1.0))
-    throw std::invalid_argument(fmt::format("collapse.accuracy_drop = {} is out of range (0, 1]", accuracy_drop));
+    throw UsageError(fmt::format("collapse.accuracy_drop = {} is out of range (0, 1]", accuracy_drop));
   if (!(validation_factor > 1.0 && std::isfinite(validation_factor)))
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("collapse.validation_factor = {} must be finite and above 1", validation_factor));
 }
 
@@ -42,12 +44,12 @@ Collapse rising(std::span<const double> lrs, std::span<const double> losses, std
     const double lowest = losses[low];
     if (lowest > 0.0 && losses[i] > o.rise_factor * lowest)
       return at(i, fmt::format("the training loss rose to {:.4g} at lr {:.3g} (point {}), {:.1f}x its lowest {:.4g} "
-                               "(lr {:.3g}, point {}; more than {:g}x)",
-                               losses[i], lrs[i], i, losses[i] / lowest, lowest, lrs[low], low, o.rise_factor));
+                    "(lr {:.3g}, point {}; more than {:g}x)",
+                    losses[i], lrs[i], i, losses[i] / lowest, lowest, lrs[low], low, o.rise_factor));
     if (first > 0.0 && lowest <= (1.0 - o.fall_first) * first && losses[i] > first)
       return at(i, fmt::format("the training loss rose to {:.4g} at lr {:.3g} (point {}), above its first value "
-                               "{:.4g} after falling to {:.4g} (lr {:.3g}, point {})",
-                               losses[i], lrs[i], i, first, lowest, lrs[low], low));
+                    "{:.4g} after falling to {:.4g} (lr {:.3g}, point {})",
+                    losses[i], lrs[i], i, first, lowest, lrs[low], low));
     if (losses[i] < lowest) low = i;
   }
   return {};
@@ -60,8 +62,8 @@ Collapse vanishing(std::span<const double> lrs, std::span<const double> losses, 
   for (std::size_t i = 1; i < n; ++i)
     if (losses[i] <= o.vanish_fraction * first)
       return at(i, fmt::format("the training loss fell to {:.3g} at lr {:.3g} (point {}), {:g}% of its first value "
-                               "{:.4g} or less: the model fits the training rows and the loss no longer measures the rate",
-                               losses[i], lrs[i], i, 100.0 * o.vanish_fraction, first));
+                    "{:.4g} or less: the model fits the training rows and the loss no longer measures the rate",
+                    losses[i], lrs[i], i, 100.0 * o.vanish_fraction, first));
   return {};
 }
 
@@ -69,7 +71,7 @@ Collapse vanishing(std::span<const double> lrs, std::span<const double> losses, 
 // share) every epoch, so equal accuracies on constant_points points in a row, well below
 // the best so far, mark the first of them.
 Collapse constant_model(std::span<const double> lrs, std::span<const double> accuracy, std::size_t n,
-                        const CollapseOptions& o) {
+             const CollapseOptions& o) {
   if (accuracy.empty()) return {};
   double best_before_run = -std::numeric_limits<double>::infinity();  // max over [0, run_start)
   double best = -std::numeric_limits<double>::infinity();              // max over [0, i]
@@ -112,7 +114,7 @@ Collapse validation_explodes(std::span<const double> lrs, std::span<const double
 
 void check_length(std::string_view what, std::span<const double> column, std::size_t n) {
   if (!column.empty() && column.size() != n)
-    throw std::invalid_argument(fmt::format("collapse: the curve has {} losses but {} {}", n, column.size(), what));
+    throw UsageError(fmt::format("collapse: the curve has {} losses but {} {}", n, column.size(), what));
 }
 
 }  // namespace
@@ -122,7 +124,7 @@ Collapse detect_collapse(std::span<const double> lrs, std::span<const double> lo
                          const CollapseOptions& options) {
   options.validate();
   if (lrs.size() != losses.size())
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("collapse: the curve has {} learning rates but {} losses", lrs.size(), losses.size()));
   check_length("validation losses", validation_losses, losses.size());
   check_length("accuracies", accuracy, losses.size());

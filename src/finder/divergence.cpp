@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 
 namespace lrtune {
@@ -33,7 +34,7 @@ RangeTestStop range_test_stop_from_name(std::string_view name) {
 
 void DivergenceRule::validate() const {
   if (!(std::isfinite(factor) && factor > 1.0))
-    throw std::invalid_argument(fmt::format("divergence.factor = {} must be finite and > 1", factor));
+    throw UsageError(fmt::format("divergence.factor = {} must be finite and > 1", factor));
 }
 
 void to_json(nlohmann::json& j, const DivergenceRule& rule) {

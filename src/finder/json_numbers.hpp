@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune::detail {
 
 inline nlohmann::json number_to_json(double v) {
@@ -28,7 +30,7 @@ inline double number_from_json(const nlohmann::json& j) {
     if (s == "inf") return std::numeric_limits<double>::infinity();
     if (s == "-inf") return -std::numeric_limits<double>::infinity();
   }
-  throw std::invalid_argument("expected a number or \"nan\"/\"inf\"/\"-inf\", got " + j.dump());
+  throw UsageError("expected a number or \"nan\"/\"inf\"/\"-inf\", got " + j.dump());
 }
 
 // Equality of values in which NaN equals NaN (for the result types' operator==).

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
 #include "lrtune/train/snapshot.hpp"
@@ -131,9 +132,9 @@ void check_all(const Sequential& model, Loss loss, const Matrix& X, const Matrix
   if (options.x_val == nullptr && options.validation_split > 0.0) {
     const auto held_out = static_cast<Index>(std::ceil(options.validation_split * static_cast<double>(X.rows())));
     if (held_out < 1 || held_out >= X.rows()) {
-      throw std::invalid_argument(fmt::format("LRFinder: validation_split {} of {} rows leaves no training or no "
-                                              "validation rows",
-                                              options.validation_split, X.rows()));
+      throw UsageError(fmt::format("LRFinder: validation_split {} of {} rows leaves no training or no "
+                                   "validation rows",
+                                   options.validation_split, X.rows()));
     }
   }
 }

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 namespace {
@@ -22,7 +24,7 @@ std::string_view kind_name(RangeScheduleKind k) {
 RangeScheduleKind parse_kind(const std::string& name) {
   for (auto k : {RangeScheduleKind::exponential, RangeScheduleKind::linear, RangeScheduleKind::power10})
     if (kind_name(k) == name) return k;
-  throw std::invalid_argument("unknown range schedule '" + name + "' (valid: exponential, linear, power10)");
+  throw UsageError("unknown range schedule '" + name + "' (valid: exponential, linear, power10)");
 }
 }  // namespace
 
@@ -38,18 +40,18 @@ RangeSchedule RangeSchedule::recipe_per_epoch() {
 
 void RangeSchedule::validate() const {
   if (!(std::isfinite(start) && start > 0.0))
-    throw std::invalid_argument(fmt::format("schedule.start = {} must be finite and > 0", start));
+    throw UsageError(fmt::format("schedule.start = {} must be finite and > 0", start));
   if (kind == RangeScheduleKind::power10) {
-    if (num_points < 1) throw std::invalid_argument("schedule.num_points = 0 must be >= 1");
+    if (num_points < 1) throw UsageError("schedule.num_points = 0 must be >= 1");
     if (!(std::isfinite(points_per_decade) && points_per_decade > 0.0))
-      throw std::invalid_argument(
+      throw UsageError(
           fmt::format("schedule.points_per_decade = {} must be finite and > 0", points_per_decade));
     return;
   }
   if (!(std::isfinite(end) && end > start))
-    throw std::invalid_argument(fmt::format("schedule.end = {} must be finite and > start ({})", end, start));
+    throw UsageError(fmt::format("schedule.end = {} must be finite and > start ({})", end, start));
   if (num_points < 2)
-    throw std::invalid_argument(fmt::format("schedule.num_points = {} must be >= 2", num_points));
+    throw UsageError(fmt::format("schedule.num_points = {} must be >= 2", num_points));
 }
 
 double RangeSchedule::learning_rate(std::size_t i) const {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/smoothing.hpp"
 
 namespace lrtune {
@@ -24,7 +25,7 @@ RangeTestOptions RangeTestOptions::recipe_per_epoch() {
 void RangeTestOptions::validate() const {
   schedule.validate();
   if (smoothing_beta && !(*smoothing_beta >= 0.0 && *smoothing_beta < 1.0))
-    throw std::invalid_argument(fmt::format("smoothing_beta = {} is out of range [0, 1)", *smoothing_beta));
+    throw UsageError(fmt::format("smoothing_beta = {} is out of range [0, 1)", *smoothing_beta));
   divergence.validate();
   suggest.validate();
 }
@@ -46,7 +47,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 RangeTestCurve run_range_test(const StepFn& step_fn, const RangeTestOptions& options) {
   options.validate();
-  if (!step_fn) throw std::invalid_argument("run_range_test: the step function is empty");
+  if (!step_fn) throw UsageError("run_range_test: the step function is empty");
   const auto t_start = Clock::now();
 
   RangeTestCurve curve;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "json_numbers.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/parallel.hpp"
 #include "lrtune/core/statistics.hpp"
 
@@ -44,7 +45,7 @@ bool MeanCurve::operator==(const MeanCurve& o) const {
 }
 
 void RepeatOptions::validate() const {
-  if (runs < 1) throw std::invalid_argument("repeats.runs = 0 must be >= 1");
+  if (runs < 1) throw UsageError("repeats.runs = 0 must be >= 1");
   test.validate();
 }
 
@@ -107,8 +108,8 @@ MeanCurve mean_curve(const std::vector<RangeTestCurve>& runs) {
       if (i >= r.size()) continue;
       const double tol = 1e-12 * std::abs(c.learning_rates[i]);
       if (std::abs(r.learning_rates[i] - c.learning_rates[i]) > tol)
-        throw std::invalid_argument(fmt::format("runs visited different learning rates at point {}: {} and {}", i,
-                                                r.learning_rates[i], c.learning_rates[i]));
+        throw UsageError(fmt::format("runs visited different learning rates at point {}: {} and {}", i,
+                                     r.learning_rates[i], c.learning_rates[i]));
       if (std::isfinite(r.smoothed_losses[i])) finite.push_back(r.smoothed_losses[i]);
     }
     c.count[i] = finite.size();
@@ -122,7 +123,7 @@ MeanCurve mean_curve(const std::vector<RangeTestCurve>& runs) {
 
 RepeatedRangeTest run_repeated_range_test(const StepFnFactory& factory, const RepeatOptions& options) {
   options.validate();
-  if (!factory) throw std::invalid_argument("run_repeated_range_test: the step-function factory is empty");
+  if (!factory) throw UsageError("run_repeated_range_test: the step-function factory is empty");
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t n = options.runs;
   RepeatedRangeTest result;

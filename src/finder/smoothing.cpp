@@ -8,11 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 LossSmoother::LossSmoother(double beta) : beta_(beta) {
   if (!(beta >= 0.0 && beta < 1.0))
-    throw std::invalid_argument(fmt::format("smoothing beta = {} is out of range [0, 1)", beta));
+    throw UsageError(fmt::format("smoothing beta = {} is out of range [0, 1)", beta));
 }
 
 double LossSmoother::add(double loss) {

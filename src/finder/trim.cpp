@@ -7,11 +7,13 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 void TrimOptions::validate() const {
   if (!(skip_start_fraction >= 0.0 && skip_start_fraction < 1.0))
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("trim.skip_start_fraction = {} is out of range [0, 1)", skip_start_fraction));
 }
 
@@ -19,15 +21,15 @@ TrimmedCurve trim_curve(std::span<const double> learning_rates, std::span<const 
                         const TrimOptions& options) {
   options.validate();
   if (learning_rates.size() != losses.size())
-    throw std::invalid_argument(fmt::format("range-test curve has {} learning rates but {} losses",
-                                            learning_rates.size(), losses.size()));
+    throw UsageError(fmt::format("range-test curve has {} learning rates but {} losses",
+                                 learning_rates.size(), losses.size()));
   const std::size_t n = losses.size();
   for (std::size_t i = 0; i < n; ++i) {
     const double lr = learning_rates[i];
     if (!(std::isfinite(lr) && lr > 0.0))
-      throw std::invalid_argument(fmt::format("learning rate {} at point {} is not finite and positive", lr, i));
+      throw UsageError(fmt::format("learning rate {} at point {} is not finite and positive", lr, i));
     if (i > 0 && !(lr > learning_rates[i - 1]))
-      throw std::invalid_argument(
+      throw UsageError(
           fmt::format("learning rates must increase strictly: point {} has {} after {}", i, lr, learning_rates[i - 1]));
   }
 

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "json_depth.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/safetensors.hpp"
 
@@ -36,7 +37,7 @@ struct ArchitectureSpec {
 
 const nlohmann::json& field(const nlohmann::json& object, std::string_view key, std::string_view where) {
   const auto it = object.find(key);
-  if (it == object.end()) throw std::invalid_argument(fmt::format("{} lacks \"{}\"", where, key));
+  if (it == object.end()) throw UsageError(fmt::format("{} lacks \"{}\"", where, key));
   return *it;
 }
 
@@ -47,47 +48,47 @@ std::int64_t positive_integer(const nlohmann::json& object, std::string_view key
   const bool ok = (v.is_number_unsigned() && v.get<std::uint64_t>() >= 1 && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) ||
                   (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 1 && v.get<std::int64_t>() <= max);
   if (!ok) {
-    throw std::invalid_argument(fmt::format("{} \"{}\" is {}, expected an integer in [1, {}]", where, key, v.dump(), max));
+    throw UsageError(fmt::format("{} \"{}\" is {}, expected an integer in [1, {}]", where, key, v.dump(), max));
   }
   return v.is_number_unsigned() ? static_cast<std::int64_t>(v.get<std::uint64_t>()) : v.get<std::int64_t>();
 }
 
 std::string string_field(const nlohmann::json& object, std::string_view key, std::string_view where) {
   const auto& v = field(object, key, where);
-  if (!v.is_string()) throw std::invalid_argument(fmt::format("{} \"{}\" is {}, expected a string", where, key, v.dump()));
+  if (!v.is_string()) throw UsageError(fmt::format("{} \"{}\" is {}, expected a string", where, key, v.dump()));
   return v.get<std::string>();
 }
 
 ArchitectureSpec parse_architecture(const nlohmann::json& j) {
-  if (!j.is_object()) throw std::invalid_argument("architecture is not a JSON object");
+  if (!j.is_object()) throw UsageError("architecture is not a JSON object");
   ArchitectureSpec spec;
   spec.input_dim = positive_integer(j, "input_dim", "architecture", kModelMaxWidth);
   const auto& layers = field(j, "layers", "architecture");
   if (!layers.is_array() || layers.empty() || layers.size() > static_cast<std::size_t>(kModelMaxLayers)) {
-    throw std::invalid_argument(fmt::format("architecture \"layers\" must be an array of 1 to {} layers", kModelMaxLayers));
+    throw UsageError(fmt::format("architecture \"layers\" must be an array of 1 to {} layers", kModelMaxLayers));
   }
   std::int64_t width = spec.input_dim;
   std::int64_t count = 0;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const auto& layer = layers[i];
     const std::string where = fmt::format("architecture layer {}", i);
-    if (!layer.is_object()) throw std::invalid_argument(where + " is not a JSON object");
+    if (!layer.is_object()) throw UsageError(where + " is not a JSON object");
     const std::string type = string_field(layer, "type", where);
     if (type == "dense") {
       const std::int64_t units = positive_integer(layer, "units", where, kModelMaxWidth);
       Dense dense(units, string_field(layer, "activation", where), string_field(layer, "kernel_initializer", where));
       count += width * units + units;  // at most 2^48 + 2^24 per layer, 1024 layers: no overflow
       if (count > kModelMaxParameters) {
-        throw std::invalid_argument(fmt::format("architecture has more than {} parameters", kModelMaxParameters));
+        throw UsageError(fmt::format("architecture has more than {} parameters", kModelMaxParameters));
       }
       width = units;
       spec.layers.emplace_back(dense);
     } else if (type == "dropout") {
       const auto& rate = field(layer, "rate", where);
-      if (!rate.is_number()) throw std::invalid_argument(where + " \"rate\" is not a number");
+      if (!rate.is_number()) throw UsageError(where + " \"rate\" is not a number");
       spec.layers.emplace_back(Dropout(rate.get<double>()));
     } else {
-      throw std::invalid_argument(fmt::format("{} has type \"{}\", expected \"dense\" or \"dropout\"", where, type));
+      throw UsageError(fmt::format("{} has type \"{}\", expected \"dense\" or \"dropout\"", where, type));
     }
   }
   spec.parameter_count = count;
@@ -95,8 +96,8 @@ ArchitectureSpec parse_architecture(const nlohmann::json& j) {
     const bool equal = it->is_number_unsigned() ? it->get<std::uint64_t>() == static_cast<std::uint64_t>(count)
                                                 : it->is_number_integer() && it->get<std::int64_t>() == count;
     if (!equal) {
-      throw std::invalid_argument(fmt::format("architecture \"parameter_count\" is {} but its layers have {}",
-                                              it->dump(), count));
+      throw UsageError(fmt::format("architecture \"parameter_count\" is {} but its layers have {}",
+                                   it->dump(), count));
     }
   }
   return spec;
@@ -104,33 +105,33 @@ ArchitectureSpec parse_architecture(const nlohmann::json& j) {
 
 nlohmann::json parse_metadata_json(const std::map<std::string, std::string>& metadata, const std::string& key) {
   const auto it = metadata.find(key);
-  if (it == metadata.end()) throw std::invalid_argument(fmt::format("metadata lacks \"{}\"", key));
+  if (it == metadata.end()) throw UsageError(fmt::format("metadata lacks \"{}\"", key));
   if (detail::json_nesting_depth(it->second) > kMaxMetadataJsonDepth) {
-    throw std::invalid_argument(fmt::format("metadata \"{}\" nests deeper than {} levels", key, kMaxMetadataJsonDepth));
+    throw UsageError(fmt::format("metadata \"{}\" nests deeper than {} levels", key, kMaxMetadataJsonDepth));
   }
   try {
     return nlohmann::json::parse(it->second);
   } catch (const nlohmann::json::exception& error) {  // parse_error, or out_of_range for 1e999
-    throw std::invalid_argument(fmt::format("metadata \"{}\" is not valid JSON ({})", key, error.what()));
+    throw UsageError(fmt::format("metadata \"{}\" is not valid JSON ({})", key, error.what()));
   }
 }
 
 const std::string& metadata_string(const std::map<std::string, std::string>& metadata, const std::string& key) {
   const auto it = metadata.find(key);
-  if (it == metadata.end()) throw std::invalid_argument(fmt::format("metadata lacks \"{}\"", key));
+  if (it == metadata.end()) throw UsageError(fmt::format("metadata lacks \"{}\"", key));
   return it->second;
 }
 
 // What the loss and the target need of each other and of the network: the preprocessing makes
 // exactly the features the first layer reads, and the output layer has one unit per class of a
-// multiclass target, one otherwise. Throws std::invalid_argument naming both sides.
+// multiclass target, one otherwise. Throws UsageError naming both sides.
 void check_parts_agree(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing) {
   check_loss_output(loss, model.output_activation());
   const auto features = static_cast<Index>(preprocessing.feature_names.size());
   if (features != model.input_dim()) {
-    throw std::invalid_argument(fmt::format("the preprocessing makes {} features but the model reads {} "
-                                            "(architecture \"input_dim\")",
-                                            features, model.input_dim()));
+    throw UsageError(fmt::format("the preprocessing makes {} features but the model reads {} "
+                                 "(architecture \"input_dim\")",
+                                 features, model.input_dim()));
   }
   const TargetKind kind = preprocessing.target_rule.kind;
   const bool loss_fits = kind == TargetKind::binary       ? loss == Loss::binary_crossentropy
@@ -138,17 +139,17 @@ void check_parts_agree(const Sequential& model, Loss loss, const FittedPreproces
                                                            : loss == Loss::mean_squared_error ||
                                                                  loss == Loss::mean_absolute_error;
   if (!loss_fits) {
-    throw std::invalid_argument(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
-                                            loss_name(loss), target_kind_name(kind),
-                                            kind == TargetKind::binary       ? "binary_crossentropy"
-                                            : kind == TargetKind::multiclass ? "categorical_crossentropy"
-                                                                              : "mean_squared_error or mean_absolute_error"));
+    throw UsageError(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
+                                 loss_name(loss), target_kind_name(kind),
+                                 kind == TargetKind::binary       ? "binary_crossentropy"
+                                 : kind == TargetKind::multiclass ? "categorical_crossentropy"
+                                                                   : "mean_squared_error or mean_absolute_error"));
   }
   const Index outputs = kind == TargetKind::multiclass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
   if (model.output_dim() != outputs) {
-    throw std::invalid_argument(fmt::format("the model's last layer has {} units but the preprocessing's {} target "
-                                            "needs {}",
-                                            model.output_dim(), target_kind_name(kind), outputs));
+    throw UsageError(fmt::format("the model's last layer has {} units but the preprocessing's {} target "
+                                 "needs {}",
+                                 model.output_dim(), target_kind_name(kind), outputs));
   }
 }
 
@@ -170,7 +171,8 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
 }
 
 // decode_model's checks, in the order it makes them. Each throws the ModelFileError below or a
-// std::invalid_argument that decode_model words the same way.
+// UsageError (the helpers above, shared with architecture_from_json and model_metadata, where a
+// bad argument is the caller's) that decode_model turns into the same ModelFileError.
 
 ModelFileError unusable(std::string_view source, std::string_view what) {
   return ModelFileError(one_line(fmt::format("{}: not a usable lrtune model file: {}", source, what)));
@@ -276,7 +278,7 @@ std::map<std::string, std::string> model_metadata(const Sequential& model, Loss 
                                                   const FittedPreprocessing& preprocessing,
                                                   const nlohmann::json& settings) {
   if (!settings.is_object()) {
-    throw std::invalid_argument(fmt::format("model settings must be a JSON object, got {}", settings.type_name()));
+    throw UsageError(fmt::format("model settings must be a JSON object, got {}", settings.type_name()));
   }
   check_parts_agree(model, loss, preprocessing);
   const auto dump = [](const nlohmann::json& j) {

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/json_file.hpp"
 
@@ -65,8 +66,8 @@ std::string curve_to_csv(const RangeTestCurve& curve) {
   const std::size_t n = curve.size();
   const auto check = [&](const std::vector<double>& column, std::string_view name) {
     if (column.size() != n) {
-      throw std::invalid_argument(fmt::format("range-test curve: column {} has {} values, expected {} (one per point)",
-                                              name, column.size(), n));
+      throw UsageError(fmt::format("range-test curve: column {} has {} values, expected {} (one per point)",
+                                   name, column.size(), n));
     }
   };
   check(curve.losses, "loss");
@@ -117,7 +118,7 @@ std::string rule_spreads_to_csv(const RepeatedRangeTest& repeated) {
 std::string mean_curve_to_csv(const MeanCurve& curve) {
   const std::size_t n = curve.learning_rates.size();
   if (curve.mean.size() != n || curve.std.size() != n || curve.count.size() != n) {
-    throw std::invalid_argument("mean curve: learning_rates, mean, std and count must have one length");
+    throw UsageError("mean curve: learning_rates, mean, std and count must have one length");
   }
   std::string out = "index,learning_rate,mean,std,count\n";
   for (std::size_t i = 0; i < n; ++i) {

@@ -4,6 +4,7 @@
 #include "lrtune/io/safetensors.hpp"
 
 #include "json_depth.hpp"
+#include "lrtune/core/error.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -229,15 +230,15 @@ std::string encode_safetensors(const std::vector<SafetensorsTensor>& tensors,
   std::uint64_t offset = 0;
   for (const auto& t : tensors) {
     if (t.name.empty() || t.name == kMetadataKey) {
-      throw std::invalid_argument(fmt::format("safetensors: invalid tensor name '{}'", t.name));
+      throw UsageError(fmt::format("safetensors: invalid tensor name '{}'", t.name));
     }
     if (!names.insert(t.name).second) {
-      throw std::invalid_argument(fmt::format("safetensors: duplicate tensor name '{}'", t.name));
+      throw UsageError(fmt::format("safetensors: duplicate tensor name '{}'", t.name));
     }
     const auto count = element_count(t.shape, std::numeric_limits<std::uint64_t>::max() / 4);
     if (!count || *count != t.values.size()) {
-      throw std::invalid_argument(fmt::format("safetensors: tensor '{}' has {} values but shape {}", t.name,
-                                              t.values.size(), shape_text(t.shape)));
+      throw UsageError(fmt::format("safetensors: tensor '{}' has {} values but shape {}", t.name,
+                                   t.values.size(), shape_text(t.shape)));
     }
     const std::uint64_t bytes = *count * 4;
     header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "activation_kernels.hpp"
+#include "lrtune/core/error.hpp"
 
 namespace lrtune {
 namespace {
@@ -34,7 +35,7 @@ std::string_view activation_name(Activation activation) { return name_of_value(k
 template <typename T>
 void activation_forward(Activation activation, const Eigen::Ref<const MatrixT<T>>& Z, Eigen::Ref<MatrixT<T>> A) {
   if (Z.rows() != A.rows() || Z.cols() != A.cols())
-    throw std::invalid_argument("activation_forward: Z and A must have the same shape");
+    throw UsageError("activation_forward: Z and A must have the same shape");
   detail::activate<T>(activation, Z, A);
 }
 
@@ -44,7 +45,7 @@ void activation_backward(Activation activation, const Eigen::Ref<const MatrixT<T
                          Eigen::Ref<MatrixT<T>> dZ) {
   if (Z.rows() != dZ.rows() || Z.cols() != dZ.cols() || A.rows() != dZ.rows() || A.cols() != dZ.cols() ||
       dA.rows() != dZ.rows() || dA.cols() != dZ.cols())
-    throw std::invalid_argument("activation_backward: Z, A, dA and dZ must have the same shape");
+    throw UsageError("activation_backward: Z, A, dA and dZ must have the same shape");
   detail::activate_backward<T>(activation, Z, A, dA, dZ);
 }
 

@@ -7,6 +7,7 @@
 
 #include "activation_kernels.hpp"
 #include "gemm.hpp"
+#include "lrtune/core/error.hpp"
 
 namespace lrtune {
 
@@ -15,12 +16,12 @@ Dense::Dense(Index units, std::string_view activation, std::string_view kernel_i
 
 Dense::Dense(Index units, Activation activation, Initializer kernel_initializer)
     : units(units), activation(activation), kernel_initializer(kernel_initializer) {
-  if (units < 1) throw std::invalid_argument("Dense: units must be >= 1, got " + std::to_string(units));
+  if (units < 1) throw UsageError("Dense: units must be >= 1, got " + std::to_string(units));
 }
 
 Dropout::Dropout(double rate) : rate(rate) {
   if (!(rate >= 0.0 && rate < 1.0))
-    throw std::invalid_argument("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
+    throw UsageError("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
 }
 
 template <typename T>

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "activation_kernels.hpp"
+#include "lrtune/core/error.hpp"
 
 namespace lrtune {
 namespace {
@@ -30,11 +31,11 @@ constexpr NameTable<Loss, 10> kLosses{{
 template <typename T>
 void check_shapes(const Eigen::Ref<const MatrixT<T>>& logits, const Eigen::Ref<const MatrixT<T>>& y_true) {
   if (logits.rows() != y_true.rows() || logits.cols() != y_true.cols())
-    throw std::invalid_argument("loss: y_true is (" + std::to_string(y_true.rows()) + ", " +
-                                std::to_string(y_true.cols()) + ") but the logits are (" +
-                                std::to_string(logits.rows()) + ", " + std::to_string(logits.cols()) +
-                                "); they must have the same shape");
-  if (logits.rows() == 0) throw std::invalid_argument("loss: the batch is empty");
+    throw UsageError("loss: y_true is (" + std::to_string(y_true.rows()) + ", " +
+                     std::to_string(y_true.cols()) + ") but the logits are (" +
+                     std::to_string(logits.rows()) + ", " + std::to_string(logits.cols()) +
+                     "); they must have the same shape");
+  if (logits.rows() == 0) throw UsageError("loss: the batch is empty");
 }
 
 // Row-wise log-sum-exp of the logits, stable: m + log(sum exp(z - m)).
@@ -65,12 +66,12 @@ std::string_view loss_name(Loss loss) { return name_of_value(kLosses, loss, "Los
 void check_loss_output(Loss loss, Activation output_activation) {
   if (loss == Loss::binary_crossentropy && output_activation != Activation::sigmoid &&
       output_activation != Activation::linear)
-    throw std::invalid_argument("binary_crossentropy needs a sigmoid (or linear = logits) output layer, not " +
-                                std::string(activation_name(output_activation)));
+    throw UsageError("binary_crossentropy needs a sigmoid (or linear = logits) output layer, not " +
+                     std::string(activation_name(output_activation)));
   if (loss == Loss::categorical_crossentropy && output_activation != Activation::softmax &&
       output_activation != Activation::linear)
-    throw std::invalid_argument("categorical_crossentropy needs a softmax (or linear = logits) output layer, not " +
-                                std::string(activation_name(output_activation)));
+    throw UsageError("categorical_crossentropy needs a softmax (or linear = logits) output layer, not " +
+                     std::string(activation_name(output_activation)));
   if (loss == Loss::huber && output_activation != Activation::linear)
     throw UsageError("huber needs a linear output layer (a regression on the standardised target), not " +
                      std::string(activation_name(output_activation)));
@@ -109,7 +110,7 @@ double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<cons
     case Loss::huber:
       return (logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>().sum() / elements;
   }
-  throw std::invalid_argument("loss_value: invalid Loss value");
+  throw UsageError("loss_value: invalid Loss value");
 }
 
 template <typename T>
@@ -118,7 +119,7 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
   check_loss_output(loss, output_activation);
   check_shapes<T>(logits, y_true);
   if (dlogits.rows() != logits.rows() || dlogits.cols() != logits.cols())
-    throw std::invalid_argument("loss_and_gradient: dlogits must have the shape of the logits");
+    throw UsageError("loss_and_gradient: dlogits must have the shape of the logits");
   const double elements = static_cast<double>(logits.size());
   const T inv_elements = static_cast<T>(1.0 / elements);
   switch (loss) {
@@ -176,7 +177,7 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
       return value;
     }
   }
-  throw std::invalid_argument("loss_and_gradient: invalid Loss value");
+  throw UsageError("loss_and_gradient: invalid Loss value");
 }
 
 namespace {
@@ -225,7 +226,7 @@ double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<cons
     case Loss::huber:
       return weighted_mean((logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>());
   }
-  throw std::invalid_argument("loss_value: invalid Loss value");
+  throw UsageError("loss_value: invalid Loss value");
 }
 
 template <typename T>

@@ -2,6 +2,7 @@
 // Pure functions; they never see logits, losses or models.
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/nn/metrics.hpp"
 
 #include <algorithm>
@@ -31,10 +32,10 @@ constexpr NameTable<Metric, 10> kMetrics{{
 template <typename T>
 void check_same_shape(const MatrixRef<T>& a, const MatrixRef<T>& b, const char* what) {
   if (a.rows() != b.rows() || a.cols() != b.cols())
-    throw std::invalid_argument(std::string(what) + ": y_true is (" + std::to_string(a.rows()) + ", " +
-                                std::to_string(a.cols()) + ") but y_pred is (" + std::to_string(b.rows()) + ", " +
-                                std::to_string(b.cols()) + "); they must match");
-  if (a.size() == 0) throw std::invalid_argument(std::string(what) + ": no samples");
+    throw UsageError(std::string(what) + ": y_true is (" + std::to_string(a.rows()) + ", " +
+                     std::to_string(a.cols()) + ") but y_pred is (" + std::to_string(b.rows()) + ", " +
+                     std::to_string(b.cols()) + "); they must match");
+  if (a.size() == 0) throw UsageError(std::string(what) + ": no samples");
 }
 
 struct BinaryCounts {
@@ -88,8 +89,8 @@ double auc_from(const std::vector<double>& labels, const std::vector<double>& sc
   }
   const double negatives = static_cast<double>(n) - positives;
   if (positives == 0 || negatives == 0)
-    throw std::invalid_argument("roc_auc: needs both classes in y_true, got " + std::to_string(int(positives)) +
-                                " positives and " + std::to_string(int(negatives)) + " negatives");
+    throw UsageError("roc_auc: needs both classes in y_true, got " + std::to_string(int(positives)) +
+                     " positives and " + std::to_string(int(negatives)) + " negatives");
   // U = R+ - P (P + 1) / 2, AUC = U / (P N)
   return (positive_rank_sum - positives * (positives + 1) / 2.0) / (positives * negatives);
 }
@@ -120,7 +121,7 @@ Metric metric_from_name(std::string_view name, Index outputs) {
   if (name == "accuracy" || name == "acc") return outputs == 1 ? Metric::binary_accuracy : Metric::categorical_accuracy;
   for (const auto& [known, value] : kMetrics)
     if (known == name) return value;
-  throw std::invalid_argument("unknown metric '" + std::string(name) + "'; valid: " + metric_names());
+  throw UsageError("unknown metric '" + std::string(name) + "'; valid: " + metric_names());
 }
 
 std::string_view metric_name(Metric metric) { return name_of_value(kMetrics, metric, "Metric"); }
@@ -232,15 +233,14 @@ double macro_f1_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, do
 
 ConfusionMatrix confusion_matrix(const std::vector<Index>& y_true, const std::vector<Index>& y_pred, Index classes) {
   if (y_true.size() != y_pred.size())
-    throw std::invalid_argument("confusion_matrix: " + std::to_string(y_true.size()) + " true labels but " +
-                                std::to_string(y_pred.size()) + " predictions");
-  if (classes < 1) throw std::invalid_argument("confusion_matrix: classes must be >= 1");
+    throw UsageError("confusion_matrix: " + std::to_string(y_true.size()) + " true labels but " +
+                     std::to_string(y_pred.size()) + " predictions");
+  if (classes < 1) throw UsageError("confusion_matrix: classes must be >= 1");
   ConfusionMatrix matrix = ConfusionMatrix::Zero(classes, classes);
   for (std::size_t i = 0; i < y_true.size(); ++i) {
     if (y_true[i] < 0 || y_true[i] >= classes || y_pred[i] < 0 || y_pred[i] >= classes)
-      throw std::out_of_range("confusion_matrix: label " + std::to_string(y_true[i]) + " / " +
-                              std::to_string(y_pred[i]) + " at sample " + std::to_string(i) + " outside 0.." +
-                              std::to_string(classes - 1));
+      throw UsageError("confusion_matrix: label " + std::to_string(y_true[i]) + " / " + std::to_string(y_pred[i]) +
+                       " at sample " + std::to_string(i) + " outside 0.." + std::to_string(classes - 1));
     matrix(y_true[i], y_pred[i]) += 1;
   }
   return matrix;
@@ -278,7 +278,7 @@ double compute_metric(Metric metric, const MatrixRef<T>& y_true, const MatrixRef
     case Metric::r2: return r2_score<T>(y_true, y_pred);
     case Metric::macro_f1: return macro_f1_score<T>(y_true, y_pred);
   }
-  throw std::invalid_argument("compute_metric: invalid Metric value");
+  throw UsageError("compute_metric: invalid Metric value");
 }
 
 MetricAccumulator::MetricAccumulator(Metric metric, double threshold) : metric_(metric), threshold_(threshold) {}

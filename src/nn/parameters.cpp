@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 Index ParameterBlock::size() const {
@@ -13,14 +15,14 @@ Index ParameterBlock::size() const {
 
 const ParameterBlock& ParameterLayout::add(std::string name, std::vector<Index> shape) {
   if (shape.empty() || shape.size() > 2)
-    throw std::invalid_argument("parameter block '" + name + "': shape must have 1 or 2 extents, got " +
-                                std::to_string(shape.size()));
+    throw UsageError("parameter block '" + name + "': shape must have 1 or 2 extents, got " +
+                     std::to_string(shape.size()));
   for (const Index extent : shape)
     if (extent < 1)
-      throw std::invalid_argument("parameter block '" + name + "': extents must be >= 1, got " +
-                                  std::to_string(extent));
+      throw UsageError("parameter block '" + name + "': extents must be >= 1, got " +
+                       std::to_string(extent));
   for (const auto& block : blocks_)
-    if (block.name == name) throw std::invalid_argument("parameter block '" + name + "' already exists");
+    if (block.name == name) throw UsageError("parameter block '" + name + "' already exists");
   ParameterBlock block{std::move(name), size_, std::move(shape)};
   size_ += block.size();
   blocks_.push_back(std::move(block));
@@ -32,7 +34,7 @@ const ParameterBlock& ParameterLayout::block(std::string_view name) const {
     if (block.name == name) return block;
   std::string names;
   for (const auto& block : blocks_) names += (names.empty() ? "" : ", ") + block.name;
-  throw std::out_of_range("no parameter block '" + std::string(name) + "'; blocks: " + names);
+  throw UsageError("no parameter block '" + std::string(name) + "'; blocks: " + names);
 }
 
 }  // namespace lrtune

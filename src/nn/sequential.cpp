@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "activation_kernels.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/limits.hpp"
 
 namespace lrtune {
@@ -47,16 +48,16 @@ std::string summary_row(const std::vector<std::string>& fields) {
 template <typename T>
 BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> layers, std::uint64_t seed)
     : input_dim_(input_dim), specs_(std::move(layers)) {
-  if (input_dim_ < 1) throw std::invalid_argument("Sequential: input_dim must be >= 1, got " + std::to_string(input_dim_));
-  if (specs_.empty()) throw std::invalid_argument("Sequential: needs at least one layer (the last one a Dense)");
+  if (input_dim_ < 1) throw UsageError("Sequential: input_dim must be >= 1, got " + std::to_string(input_dim_));
+  if (specs_.empty()) throw UsageError("Sequential: needs at least one layer (the last one a Dense)");
   if (as_dense(specs_.back()) == nullptr)
-    throw std::invalid_argument("Sequential: the last layer must be a Dense (its pre-activation is the logits), got a Dropout");
+    throw UsageError("Sequential: the last layer must be a Dense (its pre-activation is the logits), got a Dropout");
   // The model file's caps (core/limits.hpp), checked before anything is allocated: a model that
   // can be built can be saved and loaded back.
   if (input_dim_ > limits::kMaxWidth)
-    throw std::invalid_argument(fmt::format("Sequential: input_dim {} exceeds the limit of {}", input_dim_, limits::kMaxWidth));
+    throw UsageError(fmt::format("Sequential: input_dim {} exceeds the limit of {}", input_dim_, limits::kMaxWidth));
   if (static_cast<std::int64_t>(specs_.size()) > limits::kMaxLayers)
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("Sequential: {} layers exceed the limit of {}", specs_.size(), limits::kMaxLayers));
   {
     std::int64_t in = input_dim_, count = 0;
@@ -64,11 +65,11 @@ BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> laye
       const Dense* dense = as_dense(specs_[k]);
       if (dense == nullptr) continue;
       if (dense->units > limits::kMaxWidth)
-        throw std::invalid_argument(
+        throw UsageError(
             fmt::format("Sequential: layer {} has {} units, above the limit of {}", k, dense->units, limits::kMaxWidth));
       count += in * dense->units + dense->units;  // at most 2^48 + 2^24 per layer: no overflow
       if (count > limits::kMaxParameters)
-        throw std::invalid_argument(fmt::format("Sequential: more than {} parameters", limits::kMaxParameters));
+        throw UsageError(fmt::format("Sequential: more than {} parameters", limits::kMaxParameters));
       in = dense->units;
     }
   }
@@ -80,8 +81,8 @@ BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> laye
     if (const Dense* dense = as_dense(specs_[k])) {
       const bool last = k + 1 == specs_.size();
       if (dense->activation == Activation::softmax && !last)
-        throw std::invalid_argument("Sequential: softmax is allowed only on the last layer, found on layer " +
-                                    std::to_string(k) + " (use it for the output, another activation here)");
+        throw UsageError("Sequential: softmax is allowed only on the last layer, found on layer " +
+                         std::to_string(k) + " (use it for the output, another activation here)");
       const std::string name = dense_count == 0 ? "dense" : "dense_" + std::to_string(dense_count);
       ++dense_count;
       names_.push_back(name);
@@ -171,8 +172,8 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::gradient(std::string_view block
 template <typename T>
 void BasicSequential<T>::set_parameters(std::span<const T> values) {
   if (static_cast<Index>(values.size()) != params_.size())
-    throw std::invalid_argument("set_parameters: got " + std::to_string(values.size()) + " values, the model has " +
-                                std::to_string(params_.size()));
+    throw UsageError("set_parameters: got " + std::to_string(values.size()) + " values, the model has " +
+                     std::to_string(params_.size()));
   std::copy(values.begin(), values.end(), params_.data());
   output_ready_ = false;
 }
@@ -213,9 +214,9 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::layer_output(std::ptrdiff_t lay
 template <typename T>
 Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const MatrixT<T>>& X, bool training) {
   if (X.cols() != input_dim_)
-    throw std::invalid_argument("forward: X has " + std::to_string(X.cols()) + " columns, the model expects " +
-                                std::to_string(input_dim_));
-  if (X.rows() < 1) throw std::invalid_argument("forward: X has no rows");
+    throw UsageError("forward: X has " + std::to_string(X.cols()) + " columns, the model expects " +
+                     std::to_string(input_dim_));
+  if (X.rows() < 1) throw UsageError("forward: X has no rows");
   ensure_capacity(X.rows());
   batch_ = X.rows();
   view(input_, input_dim_) = X;
@@ -226,13 +227,13 @@ template <typename T>
 Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const MatrixT<T>>& X,
                                                          std::span<const Index> rows, bool training) {
   if (X.cols() != input_dim_)
-    throw std::invalid_argument("forward: X has " + std::to_string(X.cols()) + " columns, the model expects " +
-                                std::to_string(input_dim_));
-  if (rows.empty()) throw std::invalid_argument("forward: the batch has no rows");
+    throw UsageError("forward: X has " + std::to_string(X.cols()) + " columns, the model expects " +
+                     std::to_string(input_dim_));
+  if (rows.empty()) throw UsageError("forward: the batch has no rows");
   for (const Index row : rows)
     if (row < 0 || row >= X.rows())
-      throw std::out_of_range("forward: row index " + std::to_string(row) + " outside X's 0.." +
-                              std::to_string(X.rows() - 1));
+      throw UsageError("forward: row index " + std::to_string(row) + " outside X's 0.." +
+                       std::to_string(X.rows() - 1));
   ensure_capacity(static_cast<Index>(rows.size()));
   batch_ = static_cast<Index>(rows.size());
   auto input = view(input_, input_dim_);  // (batch, input_dim)
@@ -284,7 +285,7 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::output() {
 
 template <typename T>
 MatrixT<T> BasicSequential<T>::predict(const Eigen::Ref<const MatrixT<T>>& X, Index batch_size) {
-  if (batch_size < 1) throw std::invalid_argument("predict: batch_size must be >= 1, got " + std::to_string(batch_size));
+  if (batch_size < 1) throw UsageError("predict: batch_size must be >= 1, got " + std::to_string(batch_size));
   MatrixT<T> result(X.rows(), output_dim());  // (rows, outputs)
   for (Index start = 0; start < X.rows(); start += batch_size) {
     const Index rows = std::min(batch_size, X.rows() - start);
@@ -298,9 +299,9 @@ template <typename T>
 void BasicSequential<T>::backward(const Eigen::Ref<const MatrixT<T>>& dlogits) {
   if (batch_ == 0) throw std::logic_error("backward: call forward first");
   if (dlogits.rows() != batch_ || dlogits.cols() != output_dim())
-    throw std::invalid_argument("backward: dlogits is (" + std::to_string(dlogits.rows()) + ", " +
-                                std::to_string(dlogits.cols()) + "), the last forward's logits are (" +
-                                std::to_string(batch_) + ", " + std::to_string(output_dim()) + ")");
+    throw UsageError("backward: dlogits is (" + std::to_string(dlogits.rows()) + ", " +
+                     std::to_string(dlogits.cols()) + "), the last forward's logits are (" +
+                     std::to_string(batch_) + ", " + std::to_string(output_dim()) + ")");
   const T* dz = dlogits.data();  // dL/dZ of the layer being processed, (batch, out) contiguous
   if (dlogits.outerStride() != dlogits.cols()) {
     view(dlogits_, output_dim()) = dlogits;
@@ -353,11 +354,11 @@ double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& 
                                             const Eigen::Ref<const MatrixT<T>>& y_true, std::span<const Index> rows,
                                             Loss loss, bool training, const VectorT<T>* sample_weights) {
   if (y_true.rows() != X.rows())
-    throw std::invalid_argument("forward_backward: X has " + std::to_string(X.rows()) + " rows but y_true has " +
-                                std::to_string(y_true.rows()));
+    throw UsageError("forward_backward: X has " + std::to_string(X.rows()) + " rows but y_true has " +
+                     std::to_string(y_true.rows()));
   if (y_true.cols() != output_dim())
-    throw std::invalid_argument("forward_backward: y_true has " + std::to_string(y_true.cols()) +
-                                " columns, the model has " + std::to_string(output_dim()) + " outputs");
+    throw UsageError("forward_backward: y_true has " + std::to_string(y_true.cols()) +
+                     " columns, the model has " + std::to_string(output_dim()) + " outputs");
   const auto logits = forward(X, rows, training);
   auto targets = view(y_batch_, output_dim());  // (batch, outputs)
   for (Index i = 0; i < batch_; ++i) targets.row(i) = y_true.row(rows[i]);
@@ -385,8 +386,8 @@ ModelState<T> BasicSequential<T>::state() const {
 template <typename T>
 void BasicSequential<T>::load_state(const ModelState<T>& state) {
   if (state.parameters.size() != params_.size())
-    throw std::invalid_argument("load_state: the state has " + std::to_string(state.parameters.size()) +
-                                " parameters, the model has " + std::to_string(params_.size()));
+    throw UsageError("load_state: the state has " + std::to_string(state.parameters.size()) +
+                     " parameters, the model has " + std::to_string(params_.size()));
   params_ = state.parameters;
   dropout_rng_ = state.dropout_rng;
   output_ready_ = false;

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/optim/adagrad.hpp"
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/optim/rmsprop.hpp"
@@ -24,8 +25,8 @@ class Reader {
  public:
   Reader(std::string_view optimizer, const nlohmann::json& json) : optimizer_(optimizer), json_(json) {
     if (!json_.is_object()) {
-      throw std::invalid_argument(fmt::format("{}: hyper-parameters must be a JSON object, got {}", optimizer_,
-                                              json_.dump()));
+      throw UsageError(fmt::format("{}: hyper-parameters must be a JSON object, got {}", optimizer_,
+                                   json_.dump()));
     }
   }
   void number(const char* key, double& field) {
@@ -46,25 +47,25 @@ class Reader {
   void finish(UpdateForm form) const {
     // config() carries name and update_form: accepted when they agree with the request.
     if (auto it = json_.find("name"); it != json_.end() && *it != optimizer_) {
-      throw std::invalid_argument(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_,
-                                              it->dump()));
+      throw UsageError(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_,
+                                   it->dump()));
     }
     if (auto it = json_.find("update_form"); it != json_.end() && *it != update_form_name(form)) {
-      throw std::invalid_argument(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for",
-                                              optimizer_, it->dump(), update_form_name(form)));
+      throw UsageError(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for",
+                                   optimizer_, it->dump(), update_form_name(form)));
     }
     for (const auto& [key, value] : json_.items()) {
       if (key == "name" || key == "update_form") continue;
       if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
-        throw std::invalid_argument(fmt::format("{}: unknown hyper-parameter '{}'; valid: {}", optimizer_, key,
-                                                fmt::join(known_, ", ")));
+        throw UsageError(fmt::format("{}: unknown hyper-parameter '{}'; valid: {}", optimizer_, key,
+                                     fmt::join(known_, ", ")));
       }
     }
   }
 
  private:
-  std::invalid_argument bad_type(const char* key, const char* what) const {
-    return std::invalid_argument(
+  UsageError bad_type(const char* key, const char* what) const {
+    return UsageError(
         fmt::format("{}: hyper-parameter '{}' = {} must be {}", optimizer_, key, json_.at(key).dump(), what));
   }
   std::string_view optimizer_;
@@ -153,7 +154,7 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view name, UpdateForm form
   std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
   const auto it = makers().find(key);
   if (it == makers().end()) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("optimizer '{}' is unknown; valid: {}", name, fmt::join(optimizer_names(), ", ")));
   }
   return it->second(form, hyper_parameters);
@@ -161,8 +162,8 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view name, UpdateForm form
 
 std::unique_ptr<Optimizer> make_optimizer_from_config(const nlohmann::json& config) {
   if (!config.is_object() || !config.contains("name") || !config["name"].is_string()) {
-    throw std::invalid_argument("optimizer config must be a JSON object with a string 'name'; valid names: " +
-                                fmt::format("{}", fmt::join(optimizer_names(), ", ")));
+    throw UsageError("optimizer config must be a JSON object with a string 'name'; valid names: " +
+                     fmt::format("{}", fmt::join(optimizer_names(), ", ")));
   }
   const UpdateForm form = config.contains("update_form")
                               ? update_form_from_name(config["update_form"].get<std::string>())

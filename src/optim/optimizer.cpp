@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "validate.hpp"
 
@@ -31,21 +32,21 @@ void Optimizer::set_learning_rate(double learning_rate) {
 }
 
 void Optimizer::set_momentum(double) {
-  throw std::logic_error(fmt::format("optimizer '{}' has no momentum to set; use sgd, adam, adamw or rmsprop "
-                                     "to cycle momentum",
-                                     name()));
+  throw UsageError(fmt::format("optimizer '{}' has no momentum to set; use sgd, adam, adamw or rmsprop "
+                               "to cycle momentum",
+                               name()));
 }
 
 void Optimizer::check_sizes(std::size_t params, std::size_t grads) const {
   if (params != grads) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("{}: step() got {} parameters but {} gradients; they must match", name(), params, grads));
   }
   for (const auto& slot : slots_) {
     if (!slot.empty() && slot.size() != params) {
-      throw std::invalid_argument(fmt::format("{}: step() got {} parameters but the optimizer state holds {}; "
-                                              "use one optimizer per parameter buffer",
-                                              name(), params, slot.size()));
+      throw UsageError(fmt::format("{}: step() got {} parameters but the optimizer state holds {}; "
+                                   "use one optimizer per parameter buffer",
+                                   name(), params, slot.size()));
     }
   }
 }
@@ -62,25 +63,25 @@ OptimizerState Optimizer::state() const {
 
 void Optimizer::load_state(const OptimizerState& state) {
   if (state.optimizer != name()) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("{}: cannot restore a state written by '{}'; restore into the same kind", name(), state.optimizer));
   }
   if (state.slots.size() != slots_.size()) {
-    throw std::invalid_argument(fmt::format("{}: state has {} slots, this optimizer keeps {}; restore into an "
-                                            "optimizer built with the same options",
-                                            name(), state.slots.size(), slots_.size()));
+    throw UsageError(fmt::format("{}: state has {} slots, this optimizer keeps {}; restore into an "
+                                 "optimizer built with the same options",
+                                 name(), state.slots.size(), slots_.size()));
   }
   std::size_t size = 0;
   for (const auto& slot : state.slots) {
     if (slot.empty()) continue;
     if (size != 0 && slot.size() != size) {
-      throw std::invalid_argument(fmt::format("{}: state slots have different sizes ({} and {})", name(), size,
-                                              slot.size()));
+      throw UsageError(fmt::format("{}: state slots have different sizes ({} and {})", name(), size,
+                                   slot.size()));
     }
     size = slot.size();
   }
   if (state.iterations < 0) {
-    throw std::invalid_argument(fmt::format("{}: state iterations = {} must be >= 0", name(), state.iterations));
+    throw UsageError(fmt::format("{}: state iterations = {} must be >= 0", name(), state.iterations));
   }
   set_learning_rate(state.learning_rate);
   if (has_momentum()) set_momentum(state.momentum);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "validate.hpp"
 
@@ -16,12 +17,12 @@ namespace lrtune {
 namespace {
 
 void check_step(std::int64_t step) {
-  if (step < 0) throw std::invalid_argument(fmt::format("schedule: step = {} is invalid; steps count from 0", step));
+  if (step < 0) throw UsageError(fmt::format("schedule: step = {} is invalid; steps count from 0", step));
 }
 
 void require_count(std::string_view owner, std::string_view option, std::int64_t value, std::int64_t minimum) {
   if (value < minimum) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("{}: {} = {} is invalid; it must be an integer >= {}", owner, option, value, minimum));
   }
 }

@@ -1,5 +1,5 @@
 // Checks of optimizer and schedule options shared by src/optim (internal header).
-// Each failure throws std::invalid_argument naming the option, the value and what is valid.
+// Each failure throws UsageError naming the option, the value and what is valid.
 #pragma once
 
 #include <cmath>
@@ -8,11 +8,13 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune::detail {
 
 [[noreturn]] inline void invalid(std::string_view owner, std::string_view option, double value,
                                  std::string_view valid) {
-  throw std::invalid_argument(fmt::format("{}: {} = {} is invalid; it must be {}", owner, option, value, valid));
+  throw UsageError(fmt::format("{}: {} = {} is invalid; it must be {}", owner, option, value, valid));
 }
 
 // value in [0, inf)

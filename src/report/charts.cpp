@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/error.hpp"
 #include "lrtune/io/result_files.hpp"
@@ -52,12 +53,12 @@ class Chart {
     // The stem becomes file names and gnuplot string literals: keep it plain.
     if (stem_.empty() || stem_.front() == '.' ||
         stem_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
-      throw std::invalid_argument(fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
+      throw UsageError(fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
     }
     if (!gnuplot_available()) throw GnuplotNotFound();
     if (options.width < 100 || options.height < 100 || options.width > 10000 || options.height > 10000) {
-      throw std::invalid_argument(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
-                                              options.height));
+      throw UsageError(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
+                                   options.height));
     }
     std::error_code error;
     std::filesystem::create_directories(folder_, error);
@@ -224,13 +225,13 @@ double loss_at(const std::vector<double>& lrs, const std::vector<double>& losses
 
 void check_curve(const RangeTestCurve& curve, std::string_view what) {
   const std::size_t n = curve.size();
-  if (n == 0) throw std::invalid_argument(fmt::format("{}: the range-test curve has no points", what));
+  if (n == 0) throw UsageError(fmt::format("{}: the range-test curve has no points", what));
   if (curve.losses.size() != n || curve.smoothed_losses.size() != n ||
       (!curve.validation_losses.empty() && curve.validation_losses.size() != n)) {
-    throw std::invalid_argument(fmt::format("{}: the curve's columns differ in length", what));
+    throw UsageError(fmt::format("{}: the curve's columns differ in length", what));
   }
   for (const auto& [name, values] : curve.metrics) {
-    if (values.size() != n) throw std::invalid_argument(fmt::format("{}: metric {} has {} values, expected {}", what, name, values.size(), n));
+    if (values.size() != n) throw UsageError(fmt::format("{}: metric {} has {} values, expected {}", what, name, values.size(), n));
   }
 }
 
@@ -369,7 +370,7 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     body += fmt::format("{} {} {} {}\n", dat(curve.learning_rates[i]), dat(curve.losses[i]),
                         dat(curve.smoothed_losses[i]), has_val ? dat(curve.validation_losses[i]) : "nan");
   }
-  if (body.empty()) throw std::invalid_argument("loss vs learning rate chart: no point has a positive learning rate");
+  if (body.empty()) throw UsageError("loss vs learning rate chart: no point has a positive learning rate");
   const std::string data = chart.data_file("", "learning_rate loss smoothed_loss val_loss", body);
 
   // y range: from the lowest loss to a ceiling that keeps a diverged tail from flattening the rest.
@@ -415,8 +416,8 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
                                     const ChartOptions& options) {
   const MeanCurve& mc = repeated.mean_curve;
   const std::size_t n = mc.learning_rates.size();
-  if (n == 0) throw std::invalid_argument("repeated range-test chart: the mean curve has no points");
-  if (mc.mean.size() != n || mc.std.size() != n) throw std::invalid_argument("repeated range-test chart: mean curve columns differ in length");
+  if (n == 0) throw UsageError("repeated range-test chart: the mean curve has no points");
+  if (mc.mean.size() != n || mc.std.size() != n) throw UsageError("repeated range-test chart: mean curve columns differ in length");
   Chart chart(folder, options, "range_test_repeated",
               fmt::format("Range test over {} seeds: mean loss +- 1 std, median suggestions", repeated.runs.size()));
   std::string body;
@@ -532,10 +533,10 @@ std::pair<double, double> finite_range_of_columns(const std::vector<std::vector<
 ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, const std::filesystem::path& folder,
                                     const ChartOptions& options) {
   if (runs.empty() || runs.size() > 4) {
-    throw std::invalid_argument(fmt::format("training comparison chart: {} runs, expected 1 to 4", runs.size()));
+    throw UsageError(fmt::format("training comparison chart: {} runs, expected 1 to 4", runs.size()));
   }
   for (const auto& r : runs) {
-    if (r.history.empty()) throw std::invalid_argument(fmt::format("training comparison chart: run \"{}\" has no epochs", r.label));
+    if (r.history.empty()) throw UsageError(fmt::format("training comparison chart: run \"{}\" has no epochs", r.label));
   }
   ChartOptions sized = options;
   if (options.width == ChartOptions{}.width && runs.size() > 2) sized.width = static_cast<int>(480 * runs.size());
@@ -577,16 +578,16 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
                                    const ChartOptions& options) {
   if (matrices.empty() || matrices.size() > 4) {
-    throw std::invalid_argument(fmt::format("confusion matrix chart: {} matrices, expected 1 to 4", matrices.size()));
+    throw UsageError(fmt::format("confusion matrix chart: {} matrices, expected 1 to 4", matrices.size()));
   }
   for (const auto& m : matrices) {
     if (m.matrix.rows() != m.matrix.cols() || m.matrix.rows() < 2 || m.matrix.rows() > 20) {
-      throw std::invalid_argument(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to 20 classes",
-                                              m.label, m.matrix.rows(), m.matrix.cols()));
+      throw UsageError(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to 20 classes",
+                                   m.label, m.matrix.rows(), m.matrix.cols()));
     }
     if (!m.class_names.empty() && static_cast<Index>(m.class_names.size()) != m.matrix.rows()) {
-      throw std::invalid_argument(fmt::format("confusion matrix chart: \"{}\" has {} class names for {} classes", m.label,
-                                              m.class_names.size(), m.matrix.rows()));
+      throw UsageError(fmt::format("confusion matrix chart: \"{}\" has {} class names for {} classes", m.label,
+                                   m.class_names.size(), m.matrix.rows()));
     }
   }
   ChartOptions sized = options;
@@ -735,7 +736,7 @@ void add_rung_plots(const TuningResult& result, const std::vector<std::string>& 
 
 ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options) {
   if (result.candidates.empty() || result.rungs.empty()) {
-    throw std::invalid_argument("tuning chart: the search has no candidates or no rungs");
+    throw UsageError("tuning chart: the search has no candidates or no rungs");
   }
   Chart chart(folder, options, "tuning", "Learning-rate search: validation loss per rung");
   std::vector<double> scores, rates;

@@ -21,7 +21,7 @@ extern char** environ;
 
 namespace lrtune {
 
-GnuplotNotFound::GnuplotNotFound() : std::runtime_error(std::string("gnuplot not found on PATH; ") + std::string(kGnuplotInstallHint)) {}
+GnuplotNotFound::GnuplotNotFound() : IoError(std::string("gnuplot not found on PATH; ") + std::string(kGnuplotInstallHint)) {}
 
 std::optional<std::filesystem::path> find_gnuplot() {
   const char* path_env = std::getenv("PATH");

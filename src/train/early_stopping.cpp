@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 bool monitor_maximises(const std::string& monitor, MonitorMode mode) {
@@ -22,7 +24,7 @@ EarlyStopping::EarlyStopping(EarlyStoppingOptions options)
     : options_(std::move(options)),
       rule_(options_.patience, options_.min_delta, monitor_maximises(options_.monitor, options_.mode), options_.baseline) {
   if (options_.start_from_epoch < 0) {
-    throw std::invalid_argument(fmt::format("start_from_epoch must be >= 0, got {}", options_.start_from_epoch));
+    throw UsageError(fmt::format("start_from_epoch must be >= 0, got {}", options_.start_from_epoch));
   }
 }
 
@@ -39,9 +41,9 @@ void EarlyStopping::on_epoch_end(int epoch, const Logs& logs, TrainingContext& c
   if (!current) {
     std::string present;
     for (const auto& [name, value] : logs) present += (present.empty() ? "" : ", ") + name;
-    throw std::invalid_argument(fmt::format("EarlyStopping monitors '{}', which the logs do not have (they have: {}); "
-                                            "monitoring val_ values needs validation data",
-                                            options_.monitor, present));
+    throw UsageError(fmt::format("EarlyStopping monitors '{}', which the logs do not have (they have: {}); "
+                                 "monitoring val_ values needs validation data",
+                                 options_.monitor, present));
   }
   if (epoch < options_.start_from_epoch) return;
   if (options_.restore_best_weights && !best_weights_) best_weights_ = context.model.state();

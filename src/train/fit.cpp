@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
 
@@ -15,7 +16,7 @@ namespace lrtune {
 Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y, const std::vector<std::string>& metrics,
               Index batch_size) {
   check_training_data(model, X, y, "evaluate");
-  if (batch_size < 1) throw std::invalid_argument(fmt::format("batch_size must be >= 1, got {}", batch_size));
+  if (batch_size < 1) throw UsageError(fmt::format("batch_size must be >= 1, got {}", batch_size));
   check_loss_output(loss, model.output_activation());
   std::vector<MetricAccumulator> accumulators;
   accumulators.reserve(metrics.size());
@@ -38,7 +39,7 @@ Logs evaluate(Sequential& model, Loss loss, const Matrix& X, const Matrix& y, co
 
 History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
             const FitOptions& options) {
-  if (options.epochs < 1) throw std::invalid_argument(fmt::format("epochs must be >= 1, got {}", options.epochs));
+  if (options.epochs < 1) throw UsageError(fmt::format("epochs must be >= 1, got {}", options.epochs));
   MiniBatchTrainer trainer(model, optimizer, loss, X, y, mini_batch_options(options, options.terminate_on_nan));
 
   History history;

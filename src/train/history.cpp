@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 
 namespace lrtune {
@@ -44,7 +45,7 @@ std::vector<double> History::values(std::string_view name) const {
   if (!contains(name)) {
     std::string present;
     for (const auto& n : names()) present += (present.empty() ? "" : ", ") + n;
-    throw std::out_of_range("history has no '" + std::string(name) + "' (present: " + present + ")");
+    throw UsageError("history has no '" + std::string(name) + "' (present: " + present + ")");
   }
   std::vector<double> values;
   values.reserve(rows_.size());

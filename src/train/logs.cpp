@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 void Logs::set(std::string_view name, double value) {
@@ -26,7 +28,7 @@ double Logs::at(std::string_view name) const {
   if (const auto value = find(name)) return *value;
   std::string present;
   for (const auto& [key, value] : entries_) present += (present.empty() ? "" : ", ") + key;
-  throw std::out_of_range("no log named '" + std::string(name) + "' (present: " + present + ")");
+  throw UsageError("no log named '" + std::string(name) + "' (present: " + present + ")");
 }
 
 }  // namespace lrtune

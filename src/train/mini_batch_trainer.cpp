@@ -15,18 +15,18 @@ namespace lrtune {
 
 void validate_mini_batch_options(const MiniBatchOptions& options, std::string_view prefix) {
   if (options.batch_size < 1) {
-    throw std::invalid_argument(fmt::format("{}batch_size must be >= 1, got {}", prefix, options.batch_size));
+    throw UsageError(fmt::format("{}batch_size must be >= 1, got {}", prefix, options.batch_size));
   }
   if (options.validation_batch_size < 1) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("{}validation_batch_size must be >= 1, got {}", prefix, options.validation_batch_size));
   }
   if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("{}validation_split must be in [0, 1), got {}", prefix, options.validation_split));
   }
   if ((options.x_val == nullptr) != (options.y_val == nullptr)) {
-    throw std::invalid_argument(fmt::format("{}validation data needs both x_val and y_val", prefix));
+    throw UsageError(fmt::format("{}validation data needs both x_val and y_val", prefix));
   }
 }
 
@@ -45,14 +45,14 @@ void check_sample_weights(const Vector& weights, Index rows) {
 }  // namespace
 
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what) {
-  if (X.rows() == 0) throw std::invalid_argument(fmt::format("{}: no rows", what));
+  if (X.rows() == 0) throw UsageError(fmt::format("{}: no rows", what));
   if (X.cols() != model.input_dim()) {
-    throw std::invalid_argument(fmt::format("{}: X has {} columns but the model expects {} features", what,
-                                            X.cols(), model.input_dim()));
+    throw UsageError(fmt::format("{}: X has {} columns but the model expects {} features", what,
+                                 X.cols(), model.input_dim()));
   }
   if (y.rows() != X.rows() || y.cols() != model.output_dim()) {
-    throw std::invalid_argument(fmt::format("{}: y is ({}, {}) but must be ({}, {}) to match X and the model's outputs",
-                                            what, y.rows(), y.cols(), X.rows(), model.output_dim()));
+    throw UsageError(fmt::format("{}: y is ({}, {}) but must be ({}, {}) to match X and the model's outputs",
+                                 what, y.rows(), y.cols(), X.rows(), model.output_dim()));
   }
 }
 

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 ModelCheckpoint::ModelCheckpoint(ModelCheckpointOptions options)
@@ -19,7 +21,7 @@ void ModelCheckpoint::on_train_begin(TrainingContext&) {
 void ModelCheckpoint::on_epoch_end(int epoch, const Logs& logs, TrainingContext& context) {
   const auto current = logs.find(options_.monitor);
   if (!current) {
-    throw std::invalid_argument(fmt::format("ModelCheckpoint monitors '{}', which the logs do not have", options_.monitor));
+    throw UsageError(fmt::format("ModelCheckpoint monitors '{}', which the logs do not have", options_.monitor));
   }
   const bool better = !std::isnan(*current) && (maximise_ ? *current > value_ : *current < value_);
   if (!options_.save_best_only || better) {

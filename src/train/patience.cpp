@@ -7,12 +7,14 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 Patience::Patience(int patience, double min_delta, bool maximise, std::optional<double> baseline)
     : patience_(patience), min_delta_(min_delta), maximise_(maximise), baseline_(baseline) {
-  if (patience_ < 0) throw std::invalid_argument(fmt::format("patience must be >= 0, got {}", patience_));
-  if (!(min_delta_ >= 0.0)) throw std::invalid_argument(fmt::format("min_delta must be >= 0, got {}", min_delta_));
+  if (patience_ < 0) throw UsageError(fmt::format("patience must be >= 0, got {}", patience_));
+  if (!(min_delta_ >= 0.0)) throw UsageError(fmt::format("min_delta must be >= 0, got {}", min_delta_));
   reset();
 }
 

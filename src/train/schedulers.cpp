@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 #include <stdexcept>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 namespace {
 double checked_rate(double rate, std::string_view where) {
   if (!(std::isfinite(rate) && rate > 0.0)) {
-    throw std::invalid_argument(fmt::format("{} returned learning rate {}; it must be finite and > 0", where, rate));
+    throw UsageError(fmt::format("{} returned learning rate {}; it must be finite and > 0", where, rate));
   }
   return rate;
 }

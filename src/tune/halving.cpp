@@ -10,13 +10,15 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 std::vector<int> rung_epoch_targets(int first_rung_epochs, double rung_growth, int max_epochs) {
   if (first_rung_epochs < 1 || !(rung_growth > 1.0) || max_epochs < first_rung_epochs) {
-    throw std::invalid_argument(fmt::format("rung_epoch_targets: need first_rung_epochs >= 1 (got {}), rung_growth > 1 "
-                                            "(got {}) and max_epochs >= first_rung_epochs (got {})",
-                                            first_rung_epochs, rung_growth, max_epochs));
+    throw UsageError(fmt::format("rung_epoch_targets: need first_rung_epochs >= 1 (got {}), rung_growth > 1 "
+                                 "(got {}) and max_epochs >= first_rung_epochs (got {})",
+                                 first_rung_epochs, rung_growth, max_epochs));
   }
   std::vector<int> targets;
   for (int k = 0;; ++k) {
@@ -38,9 +40,9 @@ std::string score_text(double score) {
 }  // namespace
 
 HalvingCut cut_rung(const std::vector<RungEntry>& entries, const HalvingRule& rule) {
-  if (entries.empty()) throw std::invalid_argument("cut_rung: a rung without candidates");
+  if (entries.empty()) throw UsageError("cut_rung: a rung without candidates");
   if (!(rule.keep_fraction > 0.0 && rule.keep_fraction < 1.0)) {
-    throw std::invalid_argument(fmt::format("keep_fraction = {} must be in (0, 1)", rule.keep_fraction));
+    throw UsageError(fmt::format("keep_fraction = {} must be in (0, 1)", rule.keep_fraction));
   }
   const std::size_t n = entries.size();
   // Positions into entries, best score first; NaN ranks as +inf; ties keep the lower candidate index.

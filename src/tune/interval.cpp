@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/trim.hpp"
 
 namespace lrtune {
@@ -25,7 +26,7 @@ SearchInterval interval_from_range_test(const RangeTestCurve& curve, double deca
     end = window.first_non_finite;
   }
   if (end <= begin) {
-    throw std::invalid_argument("the range test recorded no finite loss: no interval to search; give low and high");
+    throw UsageError("the range test recorded no finite loss: no interval to search; give low and high");
   }
   std::size_t best = begin;
   for (std::size_t i = begin + 1; i < end; ++i)
@@ -71,7 +72,7 @@ SearchInterval interval_from_range_test(const RangeTestCurve& curve, double deca
 
 std::vector<double> log_spaced_rates(double low, double high, std::size_t n) {
   if (n < 2 || !(low > 0.0) || !(high > low) || !std::isfinite(high)) {
-    throw std::invalid_argument(
+    throw UsageError(
         fmt::format("log_spaced_rates: need n >= 2 and 0 < low < high, got n = {}, low = {}, high = {}", n, low, high));
   }
   std::vector<double> rates(n);

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/statistics.hpp"
 
 namespace lrtune {
@@ -21,17 +22,17 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
 
 void check_candidates(std::span<const PickCandidate> candidates, const PickRule& rule) {
-  if (candidates.empty()) throw std::invalid_argument("decide_pick: no candidates");
+  if (candidates.empty()) throw UsageError("decide_pick: no candidates");
   if (rule.default_index >= candidates.size())
-    throw std::invalid_argument(fmt::format("decide_pick: default_index {} is not below the {} candidates",
-                                            rule.default_index, candidates.size()));
+    throw UsageError(fmt::format("decide_pick: default_index {} is not below the {} candidates",
+                                 rule.default_index, candidates.size()));
   if (!(rule.noise_margin >= 0.0) || !std::isfinite(rule.noise_margin))
-    throw std::invalid_argument(fmt::format("decide_pick: noise_margin = {}; valid: a finite number >= 0",
-                                            rule.noise_margin));
+    throw UsageError(fmt::format("decide_pick: noise_margin = {}; valid: a finite number >= 0",
+                                 rule.noise_margin));
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const double lr = candidates[i].learning_rate;
     if (!(lr > 0.0) || !std::isfinite(lr) || (i > 0 && lr < candidates[i - 1].learning_rate))
-      throw std::invalid_argument("decide_pick: learning rates must be finite, positive and in increasing order");
+      throw UsageError("decide_pick: learning rates must be finite, positive and in increasing order");
   }
 }
 
@@ -47,15 +48,15 @@ std::size_t lowest(std::span<const double> values) {
 PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
                                    const std::vector<std::vector<double>>& baseline) {
   if (challenger.size() != baseline.size() || challenger.empty())
-    throw std::invalid_argument(fmt::format("paired_difference: {} and {} repeats do not pair up", challenger.size(),
-                                            baseline.size()));
+    throw UsageError(fmt::format("paired_difference: {} and {} repeats do not pair up", challenger.size(),
+                                 baseline.size()));
   std::vector<double> repeat_means;
   double row_variance = 0.0;  // sum over repeats of SE_r^2
   std::size_t rows = 0;
   for (std::size_t r = 0; r < challenger.size(); ++r) {
     if (challenger[r].size() != baseline[r].size() || challenger[r].empty())
-      throw std::invalid_argument(fmt::format("paired_difference: repeat {} has {} and {} rows", r,
-                                              challenger[r].size(), baseline[r].size()));
+      throw UsageError(fmt::format("paired_difference: repeat {} has {} and {} rows", r,
+                                   challenger[r].size(), baseline[r].size()));
     std::vector<double> d(challenger[r].size());
     for (std::size_t i = 0; i < d.size(); ++i) d[i] = challenger[r][i] - baseline[r][i];
     repeat_means.push_back(mean_of(d));
@@ -71,7 +72,7 @@ PairedDifference paired_difference(const std::vector<std::vector<double>>& chall
 
 std::vector<double> smooth_over_log_rate(std::span<const double> learning_rates, std::span<const double> scores) {
   if (learning_rates.size() != scores.size())
-    throw std::invalid_argument("smooth_over_log_rate: rates and scores differ in length");
+    throw UsageError("smooth_over_log_rate: rates and scores differ in length");
   const std::size_t n = scores.size();
   std::vector<double> logs(n);
   for (std::size_t i = 0; i < n; ++i) logs[i] = std::log10(learning_rates[i]);

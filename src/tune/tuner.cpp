@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "lockstep.hpp"
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/parallel.hpp"
 #include "lrtune/core/split.hpp"
 #include "lrtune/core/statistics.hpp"
@@ -301,9 +302,9 @@ void Tuner::check() const {
   } else {
     const SplitSizes sizes = split_sizes(x_.rows(), options_.validation_split);
     if (sizes.train < 1 || sizes.test < 1) {
-      throw std::invalid_argument(fmt::format("tuner: validation_split = {} of {} rows leaves no training or no "
-                                              "validation rows",
-                                              options_.validation_split, x_.rows()));
+      throw UsageError(fmt::format("tuner: validation_split = {} of {} rows leaves no training or no "
+                                   "validation rows",
+                                   options_.validation_split, x_.rows()));
     }
   }
   check_loss_output(loss_, prototype_.output_activation());

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/limits.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/metrics.hpp"
@@ -14,7 +15,7 @@ namespace lrtune {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& message) { throw std::invalid_argument("tuner: " + message); }
+[[noreturn]] void fail(const std::string& message) { throw UsageError("tuner: " + message); }
 
 }  // namespace
 
@@ -82,7 +83,7 @@ void TunerOptions::validate() const {
   for (const auto& name : metrics) {
     try {
       (void)metric_from_name(name);
-    } catch (const std::invalid_argument& e) {
+    } catch (const UsageError& e) {
       fail(fmt::format("metrics: {}", e.what()));
     }
   }
@@ -95,7 +96,7 @@ void TunerOptions::validate() const {
     test.validation_split = 0.0;
     try {
       test.validate();
-    } catch (const std::invalid_argument& e) {
+    } catch (const UsageError& e) {
       fail(fmt::format("range_test: {}", e.what()));
     }
   }

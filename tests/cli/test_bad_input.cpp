@@ -484,6 +484,11 @@ const std::vector<BadInput>& cases() {
        1,
        {"bad.safetensors: not a usable lrtune model file: loss \"mean_squared_error\" does not fit the "
         "preprocessing's binary target; expected binary_crossentropy"}},
+      // issue 13, errors: an option the library refuses (its UsageError) is a usage error, exit 2 (was 1).
+      {"SoftmaxHiddenActivation",
+       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--activation", "softmax"}}); },
+       2,
+       {"softmax is allowed only on the last layer"}},
   };
   return kCases;
 }

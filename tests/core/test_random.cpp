@@ -65,9 +65,9 @@ TEST(TrainTestSplit, RecipeSizes) {
 }
 
 TEST(TrainTestSplit, RejectsSizesThatLeaveAPartEmpty) {
-  EXPECT_THROW(lrtune::split_sizes(10, 0.0), std::invalid_argument);
-  EXPECT_THROW(lrtune::split_sizes(10, 1.0), std::invalid_argument);
-  EXPECT_THROW(lrtune::split_sizes(1, 0.5), std::invalid_argument);
+  EXPECT_THROW(lrtune::split_sizes(10, 0.0), lrtune::UsageError);
+  EXPECT_THROW(lrtune::split_sizes(10, 1.0), lrtune::UsageError);
+  EXPECT_THROW(lrtune::split_sizes(1, 0.5), lrtune::UsageError);
 }
 
 }  // namespace

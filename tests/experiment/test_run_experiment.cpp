@@ -215,5 +215,5 @@ TEST(RunExperiment, CancelledAtTheFirstTrainingItSkipsTheRest) {
 TEST(RunExperiment, RefusesATargetRuleThatIsNotBinary) {
   lrtune::ExperimentOptions o = small_options();
   o.data.positive = "multiclass";
-  EXPECT_THROW(lrtune::load_data(o.data), std::invalid_argument);
+  EXPECT_THROW(lrtune::load_data(o.data), lrtune::UsageError);
 }

@@ -228,15 +228,15 @@ TEST(Collapse, TheRangeTestRecordsTheCollapseAndItsJsonRoundTrips) {
 
 TEST(Collapse, OptionsAndColumnsAreChecked) {
   const std::vector<double> lrs{1e-3, 2e-3, 4e-3}, losses{0.5, 0.4, 0.3};
-  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, std::vector<double>{0.5}), std::invalid_argument);
-  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, std::vector<double>{0.5, 0.6}), std::invalid_argument);
-  EXPECT_THROW(lrtune::detect_collapse(std::vector<double>{1e-3}, losses), std::invalid_argument);
-  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.rise_factor = 1.0}), std::invalid_argument);
-  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.vanish_fraction = -0.1}), std::invalid_argument);
-  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.constant_points = 1}), std::invalid_argument);
+  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, std::vector<double>{0.5}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, std::vector<double>{0.5, 0.6}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::detect_collapse(std::vector<double>{1e-3}, losses), lrtune::UsageError);
+  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.rise_factor = 1.0}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.vanish_fraction = -0.1}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::detect_collapse(lrs, losses, {}, {}, {.constant_points = 1}), lrtune::UsageError);
   lrtune::SuggestOptions o;
   o.collapse.accuracy_drop = 0.0;
-  EXPECT_THROW(o.validate(), std::invalid_argument);
+  EXPECT_THROW(o.validate(), lrtune::UsageError);
   // NaN losses end the part the detector reads, as they end the trimmed window.
   const std::vector<double> nan_tail{0.5, std::numeric_limits<double>::quiet_NaN(), 9.0};
   EXPECT_FALSE(lrtune::detect_collapse(lrs, nan_tail).found());

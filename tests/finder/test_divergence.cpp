@@ -43,14 +43,14 @@ TEST(DivergenceMonitor, NonFiniteLossAlwaysStops) {
 }
 
 TEST(DivergenceRule, RejectsFactorNotAboveOne) {
-  EXPECT_THROW((DivergenceRule{.enabled = true, .factor = 1.0}.validate()), std::invalid_argument);
-  EXPECT_THROW(DivergenceMonitor(DivergenceRule{.enabled = true, .factor = std::nan("")}), std::invalid_argument);
+  EXPECT_THROW((DivergenceRule{.enabled = true, .factor = 1.0}.validate()), lrtune::UsageError);
+  EXPECT_THROW(DivergenceMonitor(DivergenceRule{.enabled = true, .factor = std::nan("")}), lrtune::UsageError);
 }
 
 TEST(RangeTestStop, NamesRoundTrip) {
   for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::cancelled})
     EXPECT_EQ(lrtune::range_test_stop_from_name(lrtune::stop_reason_name(r)), r);
-  EXPECT_THROW(lrtune::range_test_stop_from_name("exploded"), std::invalid_argument);
+  EXPECT_THROW(lrtune::range_test_stop_from_name("exploded"), lrtune::UsageError);
   // One spelling with training's stop reasons; the hyphenated names of earlier files still read.
   EXPECT_EQ(lrtune::stop_reason_name(RangeTestStop::non_finite_loss),
             lrtune::stop_reason_name(lrtune::StopReason::non_finite_loss));

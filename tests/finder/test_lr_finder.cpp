@@ -264,13 +264,13 @@ TEST(LRFinder, RejectsBadOptionsWithActionableMessages) {
   LRFinderOptions bad_batch;
   bad_batch.batch_size = 0;
   EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, bad_batch),
-               std::invalid_argument);
+               lrtune::UsageError);
   LRFinderOptions half_validation;
   half_validation.x_val = &t.data.X;
   EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, half_validation),
-               std::invalid_argument);
+               lrtune::UsageError);
   const lrtune::Matrix wrong(70, 3);
-  EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, wrong, t.data.y), std::invalid_argument);
+  EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, wrong, t.data.y), lrtune::UsageError);
 }
 
 }  // namespace

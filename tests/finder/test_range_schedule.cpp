@@ -41,11 +41,11 @@ TEST(RangeSchedule, RecipeIsOneThousandthTimesTenToTheEpochOverThirty) {
 }
 
 TEST(RangeSchedule, InvalidSettingsAreRejected) {
-  EXPECT_THROW((RangeSchedule{.start = 0.0}.validate()), std::invalid_argument);
-  EXPECT_THROW((RangeSchedule{.start = 1.0, .end = 0.5}.validate()), std::invalid_argument);
-  EXPECT_THROW((RangeSchedule{.num_points = 1}.validate()), std::invalid_argument);
+  EXPECT_THROW((RangeSchedule{.start = 0.0}.validate()), lrtune::UsageError);
+  EXPECT_THROW((RangeSchedule{.start = 1.0, .end = 0.5}.validate()), lrtune::UsageError);
+  EXPECT_THROW((RangeSchedule{.num_points = 1}.validate()), lrtune::UsageError);
   EXPECT_THROW((RangeSchedule{.kind = RangeScheduleKind::power10, .points_per_decade = 0.0}.validate()),
-               std::invalid_argument);
+               lrtune::UsageError);
 }
 
 TEST(RangeSchedule, JsonRoundTrip) {

@@ -219,8 +219,8 @@ TEST(RangeTest, ValidationLossAndMetricsColumnsAreBackFilled) {
 TEST(RangeTest, OptionsAreValidated) {
   RangeTestOptions o;
   o.smoothing_beta = 1.0;
-  EXPECT_THROW(lrtune::run_range_test(parabola_step, o), std::invalid_argument);
-  EXPECT_THROW(lrtune::run_range_test(lrtune::StepFn{}, RangeTestOptions{}), std::invalid_argument);
+  EXPECT_THROW(lrtune::run_range_test(parabola_step, o), lrtune::UsageError);
+  EXPECT_THROW(lrtune::run_range_test(lrtune::StepFn{}, RangeTestOptions{}), lrtune::UsageError);
 }
 
 TEST(RangeTest, RecipeOptionsArePerEpochUnsmoothed) {

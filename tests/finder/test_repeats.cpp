@@ -98,7 +98,7 @@ TEST(Repeats, MeanCurveAveragesTheRunsThatReachedEachPoint) {
   EXPECT_EQ(c.std[1], 0.0);
 
   b.learning_rates[1] = 2e-2;
-  EXPECT_THROW(lrtune::mean_curve({a, b}), std::invalid_argument);
+  EXPECT_THROW(lrtune::mean_curve({a, b}), lrtune::UsageError);
 }
 
 TEST(Repeats, TheLowestFailingRunsExceptionIsRethrown) {
@@ -119,7 +119,7 @@ TEST(Repeats, TheLowestFailingRunsExceptionIsRethrown) {
 TEST(Repeats, OptionsAreValidated) {
   auto o = recipe_repeats(1);
   o.runs = 0;
-  EXPECT_THROW(lrtune::run_repeated_range_test(noisy_parabola(), o), std::invalid_argument);
+  EXPECT_THROW(lrtune::run_repeated_range_test(noisy_parabola(), o), lrtune::UsageError);
 }
 
 }  // namespace

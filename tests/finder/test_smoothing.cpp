@@ -44,8 +44,8 @@ TEST(LossSmoother, NonFiniteLossIsShownButDoesNotPoisonTheAverage) {
 }
 
 TEST(LossSmoother, RejectsBetaOutsideZeroToOne) {
-  EXPECT_THROW(lrtune::LossSmoother(1.0), std::invalid_argument);
-  EXPECT_THROW(lrtune::LossSmoother(-0.1), std::invalid_argument);
+  EXPECT_THROW(lrtune::LossSmoother(1.0), lrtune::UsageError);
+  EXPECT_THROW(lrtune::LossSmoother(-0.1), lrtune::UsageError);
 }
 
 }  // namespace

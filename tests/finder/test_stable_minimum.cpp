@@ -122,10 +122,10 @@ TEST(StableMinimum, NoStableNeighbourhoodSaysHowFarTheLossFell) {
 TEST(StableMinimum, OptionsAreValidated) {
   lrtune::SuggestOptions o;
   o.stable_minimum.half_window = 0;
-  EXPECT_THROW(o.validate(), std::invalid_argument);
+  EXPECT_THROW(o.validate(), lrtune::UsageError);
   o = {};
   o.stable_minimum.max_volatility = -1;
-  EXPECT_THROW(o.validate(), std::invalid_argument);
+  EXPECT_THROW(o.validate(), lrtune::UsageError);
 }
 
 }  // namespace

@@ -108,7 +108,7 @@ TEST(SuggestAll, ASuggestionBelowTheSweptRangeSaysSoInTextAndJson) {
 
 TEST(SuggestAll, RuleNamesRoundTrip) {
   for (auto r : lrtune::all_rules()) EXPECT_EQ(lrtune::rule_from_name(lrtune::rule_name(r)), r);
-  EXPECT_THROW(lrtune::rule_from_name("valey"), std::invalid_argument);
+  EXPECT_THROW(lrtune::rule_from_name("valey"), lrtune::UsageError);
 }
 
 }  // namespace

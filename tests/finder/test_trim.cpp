@@ -60,12 +60,12 @@ TEST(TrimCurve, AllNaNIsEmptyWithAReason) {
 
 TEST(TrimCurve, RejectsBadLearningRates) {
   const std::vector<double> losses{1, 1, 1};
-  EXPECT_THROW(trim_curve(std::vector<double>{1e-3, 1e-3, 1e-2}, losses), std::invalid_argument);
-  EXPECT_THROW(trim_curve(std::vector<double>{0.0, 1e-3, 1e-2}, losses), std::invalid_argument);
-  EXPECT_THROW(trim_curve(std::vector<double>{1e-3, 1e-2}, losses), std::invalid_argument);
+  EXPECT_THROW(trim_curve(std::vector<double>{1e-3, 1e-3, 1e-2}, losses), lrtune::UsageError);
+  EXPECT_THROW(trim_curve(std::vector<double>{0.0, 1e-3, 1e-2}, losses), lrtune::UsageError);
+  EXPECT_THROW(trim_curve(std::vector<double>{1e-3, 1e-2}, losses), lrtune::UsageError);
   TrimOptions bad;
   bad.skip_start_fraction = 1.0;
-  EXPECT_THROW(bad.validate(), std::invalid_argument);
+  EXPECT_THROW(bad.validate(), lrtune::UsageError);
 }
 
 }  // namespace

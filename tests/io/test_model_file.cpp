@@ -123,11 +123,11 @@ TEST(ModelFile, ArchitectureJsonRoundTrips) {
 
 TEST(ModelFile, SaveRejectsBadSettingsAndLoss) {
   Sequential model = sample_model();
-  EXPECT_THROW(encode_model(model, Loss::binary_crossentropy, {}, nlohmann::json::array()), std::invalid_argument);
+  EXPECT_THROW(encode_model(model, Loss::binary_crossentropy, {}, nlohmann::json::array()), lrtune::UsageError);
   Sequential relu_out(3, {Dense(2, "relu")});
-  EXPECT_THROW(encode_model(relu_out, Loss::binary_crossentropy, {}), std::invalid_argument);
+  EXPECT_THROW(encode_model(relu_out, Loss::binary_crossentropy, {}), lrtune::UsageError);
   Sequential three_inputs(3, {Dense(1, "sigmoid")});
-  EXPECT_THROW(encode_model(three_inputs, Loss::binary_crossentropy, sample_preprocessing()), std::invalid_argument);
+  EXPECT_THROW(encode_model(three_inputs, Loss::binary_crossentropy, sample_preprocessing()), lrtune::UsageError);
 }
 
 // A model file is for predicting from raw tables: without a preprocessing (no features) it is
@@ -137,7 +137,7 @@ TEST(ModelFile, ModelWithoutPreprocessingIsRefused) {
   try {
     (void)encode_model(model, Loss::binary_crossentropy, FittedPreprocessing{});
     ADD_FAILURE() << "no error";
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     EXPECT_STREQ(e.what(), "the preprocessing makes 0 features but the model reads 5 (architecture \"input_dim\")");
   }
 }

@@ -49,20 +49,20 @@ TEST(ModelLimits, AModelWithTheMostLayersSavesAndLoadsBack) {
 }
 
 TEST(ModelLimits, SequentialRefusesOneLayerMore) {
-  EXPECT_THROW(Sequential(3, dense_layers(limits::kMaxLayers + 1)), std::invalid_argument);
+  EXPECT_THROW(Sequential(3, dense_layers(limits::kMaxLayers + 1)), lrtune::UsageError);
 }
 
 TEST(ModelLimits, SequentialRefusesWidthsAndParametersPastTheLimits) {
   // Refused before anything is allocated: these would need terabytes.
-  EXPECT_THROW(Sequential(limits::kMaxWidth + 1, dense_layers(1)), std::invalid_argument);
+  EXPECT_THROW(Sequential(limits::kMaxWidth + 1, dense_layers(1)), lrtune::UsageError);
   std::vector<LayerSpec> wide = {Dense(limits::kMaxWidth + 1, "relu"), Dense(1, "sigmoid")};
-  EXPECT_THROW(Sequential(3, wide), std::invalid_argument);
+  EXPECT_THROW(Sequential(3, wide), lrtune::UsageError);
   // 2 x 2^16 x 2^16 weights between two hidden layers: 2^32 + ... > 2^31.
   std::vector<LayerSpec> heavy = {Dense(1 << 16, "relu"), Dense(1 << 16, "relu"), Dense(1, "sigmoid")};
   try {
     Sequential model(3, heavy);
     FAIL() << "built a model of " << model.parameter_count() << " parameters";
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("more than 2147483648 parameters"), std::string::npos) << e.what();
   }
 }

@@ -199,7 +199,7 @@ TEST(ModelMetadata, PartsAgreeWithEachOther) {
   try {
     (void)encode_model(two_units, Loss::categorical_crossentropy, multiclass);
     ADD_FAILURE() << "no error";
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     EXPECT_STREQ(e.what(), "the model's last layer has 2 units but the preprocessing's multiclass target needs 3");
   }
   EXPECT_NO_THROW((void)decode_model(encode_model(Sequential(6, {Dense(3, "softmax")}, 1),

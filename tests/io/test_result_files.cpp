@@ -105,7 +105,7 @@ TEST(CurveCsv, ExactText) {
 TEST(CurveCsv, RejectsColumnsOfOtherLengths) {
   RangeTestCurve c = small_curve();
   c.metrics["accuracy"].pop_back();
-  EXPECT_THROW(curve_to_csv(c), std::invalid_argument);
+  EXPECT_THROW(curve_to_csv(c), lrtune::UsageError);
 }
 
 TEST(CurveFiles, JsonReadsBackToTheSameCurve) {

@@ -93,9 +93,9 @@ TEST(Safetensors, RoundTripsBitExactly) {
 }
 
 TEST(Safetensors, EncoderRejectsBadTensors) {
-  EXPECT_THROW(encode_safetensors({{"a", {2}, {1.f}}}, {}), std::invalid_argument);
-  EXPECT_THROW(encode_safetensors({{"a", {1}, {1.f}}, {"a", {1}, {1.f}}}, {}), std::invalid_argument);
-  EXPECT_THROW(encode_safetensors({{"__metadata__", {1}, {1.f}}}, {}), std::invalid_argument);
+  EXPECT_THROW(encode_safetensors({{"a", {2}, {1.f}}}, {}), lrtune::UsageError);
+  EXPECT_THROW(encode_safetensors({{"a", {1}, {1.f}}, {"a", {1}, {1.f}}}, {}), lrtune::UsageError);
+  EXPECT_THROW(encode_safetensors({{"__metadata__", {1}, {1.f}}}, {}), lrtune::UsageError);
 }
 
 TEST(Safetensors, AcceptsAnyTensorOrderAndNoMetadata) {

@@ -54,7 +54,7 @@ TEST(Activations, NameLookupRoundTripsAndRejectsUnknownNames) {
   try {
     lrtune::activation_from_name("swishy");
     FAIL() << "expected an exception";
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("swishy"), std::string::npos);
     EXPECT_NE(std::string(e.what()).find("leaky_relu"), std::string::npos);
   }

@@ -86,7 +86,7 @@ TEST(Initializers, FloatKernelsAreTheDoubleDrawsRounded) {
 TEST(Initializers, NameLookup) {
   EXPECT_EQ(lrtune::initializer_from_name("he_normal"), Initializer::he_normal);
   EXPECT_EQ(lrtune::initializer_name(Initializer::glorot_uniform), "glorot_uniform");
-  EXPECT_THROW(lrtune::initializer_from_name("orthogonal"), std::invalid_argument);
+  EXPECT_THROW(lrtune::initializer_from_name("orthogonal"), lrtune::UsageError);
 }
 
 TEST(Initializers, DerivedStreamsDiffer) {

@@ -130,11 +130,11 @@ TEST(LayerSpecs, ValidateAndResolveNames) {
   EXPECT_EQ(dense.kernel_initializer, lrtune::Initializer::he_normal);
   EXPECT_EQ(lrtune::Dense(3).activation, Activation::linear);
   EXPECT_EQ(lrtune::Dense(3).kernel_initializer, lrtune::Initializer::glorot_uniform);
-  EXPECT_THROW(lrtune::Dense(0, "relu"), std::invalid_argument);
-  EXPECT_THROW(lrtune::Dense(4, "rleu"), std::invalid_argument);
-  EXPECT_THROW(lrtune::Dense(4, "relu", "glorot"), std::invalid_argument);
-  EXPECT_THROW(lrtune::Dropout(1.0), std::invalid_argument);
-  EXPECT_THROW(lrtune::Dropout(-0.1), std::invalid_argument);
+  EXPECT_THROW(lrtune::Dense(0, "relu"), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Dense(4, "rleu"), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Dense(4, "relu", "glorot"), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Dropout(1.0), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Dropout(-0.1), lrtune::UsageError);
   EXPECT_NO_THROW(lrtune::Dropout(0.0));
 }
 

@@ -120,9 +120,9 @@ TEST(Losses, NamesAndCompatibility) {
   EXPECT_EQ(lrtune::loss_from_name("mse"), Loss::mean_squared_error);
   EXPECT_EQ(lrtune::loss_from_name("binary_crossentropy"), Loss::binary_crossentropy);
   EXPECT_EQ(lrtune::loss_name(Loss::mean_absolute_error), "mean_absolute_error");
-  EXPECT_THROW(lrtune::loss_from_name("hinge"), std::invalid_argument);
-  EXPECT_THROW(lrtune::check_loss_output(Loss::binary_crossentropy, Activation::relu), std::invalid_argument);
-  EXPECT_THROW(lrtune::check_loss_output(Loss::categorical_crossentropy, Activation::sigmoid), std::invalid_argument);
+  EXPECT_THROW(lrtune::loss_from_name("hinge"), lrtune::UsageError);
+  EXPECT_THROW(lrtune::check_loss_output(Loss::binary_crossentropy, Activation::relu), lrtune::UsageError);
+  EXPECT_THROW(lrtune::check_loss_output(Loss::categorical_crossentropy, Activation::sigmoid), lrtune::UsageError);
   EXPECT_NO_THROW(lrtune::check_loss_output(Loss::mean_squared_error, Activation::tanh));
   EXPECT_EQ(lrtune::loss_from_name("huber"), Loss::huber);
   EXPECT_EQ(lrtune::loss_from_name("huber_loss"), Loss::huber);
@@ -133,7 +133,7 @@ TEST(Losses, NamesAndCompatibility) {
   MatrixD z(2, 1), y(3, 1);
   z.setZero();
   y.setZero();
-  EXPECT_THROW(lrtune::loss_value<double>(Loss::mean_squared_error, Activation::linear, z, y), std::invalid_argument);
+  EXPECT_THROW(lrtune::loss_value<double>(Loss::mean_squared_error, Activation::linear, z, y), lrtune::UsageError);
 }
 
 struct LossCase {

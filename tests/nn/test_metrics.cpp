@@ -66,7 +66,7 @@ TEST(Metrics, AucWithAllScoresTiedIsOneHalfAndNeedsBothClasses) {
   p << 0.1, 0.8, 0.2, 0.7;
   EXPECT_DOUBLE_EQ(lrtune::roc_auc<double>(y, p), 1.0);
   y.setOnes();
-  EXPECT_THROW(lrtune::roc_auc<double>(y, p), std::invalid_argument);
+  EXPECT_THROW(lrtune::roc_auc<double>(y, p), lrtune::UsageError);
 }
 
 TEST(Metrics, RegressionErrors) {
@@ -96,7 +96,7 @@ TEST(Metrics, ConfusionFromLabelsRejectsLabelsOutOfRange) {
   const auto c = lrtune::confusion_matrix({0, 1, 2, 2}, {0, 2, 2, 1}, 3);
   EXPECT_EQ(c(2, 1), 1);
   EXPECT_EQ(c(1, 2), 1);
-  EXPECT_THROW(lrtune::confusion_matrix({0, 3}, {0, 1}, 3), std::out_of_range);
+  EXPECT_THROW(lrtune::confusion_matrix({0, 3}, {0, 1}, 3), lrtune::UsageError);
 }
 
 TEST(Metrics, PrecisionIsZeroWithoutPositivePredictions) {
@@ -111,7 +111,7 @@ TEST(Metrics, NamesResolveAccuracyByOutputWidth) {
   EXPECT_EQ(lrtune::metric_from_name("accuracy"), Metric::binary_accuracy);
   EXPECT_EQ(lrtune::metric_from_name("accuracy", 3), Metric::categorical_accuracy);
   EXPECT_EQ(lrtune::metric_from_name("auc"), Metric::auc);
-  EXPECT_THROW(lrtune::metric_from_name("top_k"), std::invalid_argument);
+  EXPECT_THROW(lrtune::metric_from_name("top_k"), lrtune::UsageError);
 }
 
 TEST(Metrics, R2HandComputedAndScikitLearnsEdgeCases) {
@@ -202,7 +202,7 @@ TEST(Metrics, ShapeMismatchIsAnError) {
   MatrixD y(2, 1), p(3, 1);
   y.setZero();
   p.setZero();
-  EXPECT_THROW(lrtune::binary_accuracy<double>(y, p), std::invalid_argument);
+  EXPECT_THROW(lrtune::binary_accuracy<double>(y, p), lrtune::UsageError);
 }
 
 }  // namespace

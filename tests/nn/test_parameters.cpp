@@ -37,13 +37,13 @@ TEST(ParameterLayout, ViewsMapTheRightElementsRowMajor) {
 TEST(ParameterLayout, RejectsDuplicatesBadShapesAndUnknownNames) {
   lrtune::ParameterLayout layout;
   layout.add("a", {2});
-  EXPECT_THROW(layout.add("a", {3}), std::invalid_argument);
-  EXPECT_THROW(layout.add("b", {0, 3}), std::invalid_argument);
-  EXPECT_THROW(layout.add("c", {}), std::invalid_argument);
+  EXPECT_THROW(layout.add("a", {3}), lrtune::UsageError);
+  EXPECT_THROW(layout.add("b", {0, 3}), lrtune::UsageError);
+  EXPECT_THROW(layout.add("c", {}), lrtune::UsageError);
   try {
     layout.block("zzz");
     FAIL() << "expected an exception";
-  } catch (const std::out_of_range& e) {
+  } catch (const lrtune::UsageError& e) {
     EXPECT_NE(std::string(e.what()).find("a"), std::string::npos);
   }
 }

@@ -92,17 +92,17 @@ TEST(Sequential, NamesBlocksAndSpecsFollowKeras) {
 }
 
 TEST(Sequential, RejectsBadArchitectures) {
-  EXPECT_THROW(lrtune::Sequential(4, {Dense(3, "softmax"), Dense(1)}), std::invalid_argument);
-  EXPECT_THROW(lrtune::Sequential(4, {Dense(3), Dropout(0.5)}), std::invalid_argument);
-  EXPECT_THROW(lrtune::Sequential(0, {Dense(3)}), std::invalid_argument);
-  EXPECT_THROW(lrtune::Sequential(4, {}), std::invalid_argument);
+  EXPECT_THROW(lrtune::Sequential(4, {Dense(3, "softmax"), Dense(1)}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Sequential(4, {Dense(3), Dropout(0.5)}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Sequential(0, {Dense(3)}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::Sequential(4, {}), lrtune::UsageError);
   lrtune::Sequential model(4, {Dense(1)});
-  EXPECT_THROW(model.forward(Matrix::Zero(2, 5), false), std::invalid_argument);
+  EXPECT_THROW(model.forward(Matrix::Zero(2, 5), false), lrtune::UsageError);
   EXPECT_THROW(model.output(), std::logic_error);
   EXPECT_THROW(model.backward(Matrix::Zero(2, 1)), std::logic_error);
   model.forward(Matrix::Zero(2, 4), true);
-  EXPECT_THROW(model.backward(Matrix::Zero(3, 1)), std::invalid_argument);
-  EXPECT_THROW(model.parameter("dense_9/kernel"), std::out_of_range);
+  EXPECT_THROW(model.backward(Matrix::Zero(3, 1)), lrtune::UsageError);
+  EXPECT_THROW(model.parameter("dense_9/kernel"), lrtune::UsageError);
 }
 
 TEST(Sequential, HandComputedForward) {
@@ -252,7 +252,7 @@ TEST(Sequential, RowIndexedBatchesEqualGatheredBatches) {
   EXPECT_TRUE(std::equal(a.gradients().begin(), a.gradients().end(), b.gradients().begin()));
   EXPECT_TRUE((a.output().array() == b.output().array()).all());
   const std::vector<lrtune::Index> bad{0, 50};
-  EXPECT_THROW(a.forward(X, bad, false), std::out_of_range);
+  EXPECT_THROW(a.forward(X, bad, false), lrtune::UsageError);
 }
 
 TEST(Sequential, BackwardOverwritesGarbageInTheGradientBuffer) {
@@ -305,7 +305,7 @@ TEST(Sequential, SnapshotRestoresWeightsAndDropoutMasks) {
   const Matrix again = model.forward(X, true);
   EXPECT_TRUE((first.array() == again.array()).all());  // same weights and same masks
   const lrtune::Sequential other(5, {Dense(3), Dense(1)});
-  EXPECT_THROW(model.load_state(other.state()), std::invalid_argument);
+  EXPECT_THROW(model.load_state(other.state()), lrtune::UsageError);
 }
 
 TEST(Sequential, CopiesAreIndependent) {
@@ -418,7 +418,7 @@ TEST(Sequential, SetParametersChecksTheSize) {
   const std::vector<float> values{1.0f, 2.0f, 3.0f};
   model.set_parameters(values);
   EXPECT_EQ(model.parameter("dense/bias")(0, 0), 3.0f);
-  EXPECT_THROW(model.set_parameters(std::span<const float>(values.data(), 2)), std::invalid_argument);
+  EXPECT_THROW(model.set_parameters(std::span<const float>(values.data(), 2)), lrtune::UsageError);
 }
 
 }  // namespace

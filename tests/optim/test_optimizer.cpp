@@ -196,12 +196,12 @@ TEST(OptimizerState, CloneIsIndependent) {
 TEST(OptimizerState, RestoreRejectsAnotherKindOrShape) {
   lrtune::Adam adam;
   lrtune::Sgd sgd;
-  EXPECT_THROW(adam.load_state(sgd.state()), std::invalid_argument);
+  EXPECT_THROW(adam.load_state(sgd.state()), lrtune::UsageError);
   lrtune::Adam amsgrad(lrtune::AdamOptions{.amsgrad = true});
-  EXPECT_THROW(adam.load_state(amsgrad.state()), std::invalid_argument);
+  EXPECT_THROW(adam.load_state(amsgrad.state()), lrtune::UsageError);
   auto bad = adam.state();
   bad.slots = {std::vector<float>(3), std::vector<float>(4)};
-  EXPECT_THROW(adam.load_state(bad), std::invalid_argument);
+  EXPECT_THROW(adam.load_state(bad), lrtune::UsageError);
 }
 
 TEST(OptimizerStep, CounterAdvancesOncePerStepWhateverTheBufferHolds) {
@@ -226,9 +226,9 @@ TEST(OptimizerStep, CounterAdvancesOncePerStepWhateverTheBufferHolds) {
 TEST(OptimizerStep, RejectsMismatchedSizes) {
   lrtune::Adam adam;
   std::vector<float> w(4), g(4), g3(3), w5(5), g5(5);
-  EXPECT_THROW(adam.step(w, g3), std::invalid_argument);
+  EXPECT_THROW(adam.step(w, g3), lrtune::UsageError);
   adam.step(w, g);
-  EXPECT_THAT([&] { adam.step(w5, g5); }, ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("5 parameters")));
+  EXPECT_THAT([&] { adam.step(w5, g5); }, ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("5 parameters")));
 }
 
 TEST(OptimizerStep, ZeroLearningRateLeavesParametersButAdvancesState) {
@@ -266,7 +266,7 @@ TEST(OptimizerOptions, DefaultsAreKerasAndPyTorchDefaults) {
 TEST(OptimizerOptions, ConstructorsRejectInvalidValuesNamingTheOption) {
   using lrtune::AdamOptions;
   auto throws_with = [](auto make, const char* text) {
-    EXPECT_THAT(make, ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr(text)));
+    EXPECT_THAT(make, ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr(text)));
   };
   throws_with([] { lrtune::Adam(AdamOptions{.learning_rate = -1.0}); }, "learning_rate = -1");
   throws_with([] { lrtune::Adam(AdamOptions{.beta_1 = 1.0}); }, "beta_1");
@@ -281,26 +281,26 @@ TEST(OptimizerOptions, ConstructorsRejectInvalidValuesNamingTheOption) {
               "initial_accumulator_value");
   throws_with([] { lrtune::Adagrad(lrtune::AdagradOptions{.lr_decay = 0.1}); }, "lr_decay");
   lrtune::Adam adam;
-  EXPECT_THROW(adam.set_learning_rate(std::nan("")), std::invalid_argument);
-  EXPECT_THROW(adam.set_learning_rate(-0.1), std::invalid_argument);
-  EXPECT_THROW(adam.set_momentum(1.0), std::invalid_argument);
+  EXPECT_THROW(adam.set_learning_rate(std::nan("")), lrtune::UsageError);
+  EXPECT_THROW(adam.set_learning_rate(-0.1), lrtune::UsageError);
+  EXPECT_THROW(adam.set_momentum(1.0), lrtune::UsageError);
   lrtune::Adagrad adagrad;
   EXPECT_FALSE(adagrad.has_momentum());
-  EXPECT_THROW(adagrad.set_momentum(0.9), std::logic_error);
+  EXPECT_THROW(adagrad.set_momentum(0.9), lrtune::UsageError);
 }
 
 TEST(OptimizerFactory, UnknownNamesAndKeysListTheValidOnes) {
   EXPECT_THAT([] { lrtune::make_optimizer("adamax"); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("adagrad, adam, adamw, rmsprop, sgd")));
+              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("adagrad, adam, adamw, rmsprop, sgd")));
   EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"beta1", 0.9}}); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("valid: learning_rate, beta_1")));
+              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("valid: learning_rate, beta_1")));
   EXPECT_THAT([] { lrtune::make_optimizer("sgd", UpdateForm::keras, {{"dampening", 0.1}}); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("unknown hyper-parameter 'dampening'")));
+              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("unknown hyper-parameter 'dampening'")));
   EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"amsgrad", 1}}); },
-              ::testing::ThrowsMessage<std::invalid_argument>(HasSubstr("true or false")));
-  EXPECT_THROW(lrtune::update_form_from_name("tf"), std::invalid_argument);
-  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"update_form", "pytorch"}}), std::invalid_argument);
-  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"name", "sgd"}}), std::invalid_argument);
+              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("true or false")));
+  EXPECT_THROW(lrtune::update_form_from_name("tf"), lrtune::UsageError);
+  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"update_form", "pytorch"}}), lrtune::UsageError);
+  EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"name", "sgd"}}), lrtune::UsageError);
   EXPECT_EQ(lrtune::make_optimizer("Adam")->name(), "adam");
 }
 

@@ -148,7 +148,7 @@ TEST(Schedules, RecipeRangeTestRateIsStartTimesTenToTheEpochOverThirty) {
 
 TEST(Schedules, ValidationNamesTheParameter) {
   auto throws_with = [](auto make, const char* text) {
-    EXPECT_THAT(make, ::testing::ThrowsMessage<std::invalid_argument>(::testing::HasSubstr(text)));
+    EXPECT_THAT(make, ::testing::ThrowsMessage<lrtune::UsageError>(::testing::HasSubstr(text)));
   };
   throws_with([] { Schedule(ExponentialSchedule{0.0, 1.0, 10}); }, "start");
   throws_with([] { Schedule(ExponentialSchedule{1e-7, 1.0, 0}); }, "steps = 0");

@@ -88,7 +88,7 @@ TEST_F(Charts, TuningWithoutARangeTestStillDraws) {
   expect_valid_chart(files);
   EXPECT_EQ(slurp(files.svg).find("right axis"), std::string::npos);
   result.rungs.clear();
-  EXPECT_THROW(draw_tuning(result, dir.path), std::invalid_argument);
+  EXPECT_THROW(draw_tuning(result, dir.path), lrtune::UsageError);
 }
 
 TEST_F(Charts, RepeatedRangeTestBandAndMedians) {
@@ -141,10 +141,10 @@ TEST_F(Charts, HostileLabelsAreQuotedForGnuplot) {
 
 TEST_F(Charts, EmptyCurveIsRejectedBeforeDrawing) {
   TempFolder dir("chart_empty");
-  EXPECT_THROW(draw_loss_vs_learning_rate(RangeTestCurve{}, dir.path), std::invalid_argument);
+  EXPECT_THROW(draw_loss_vs_learning_rate(RangeTestCurve{}, dir.path), lrtune::UsageError);
   EXPECT_TRUE(std::filesystem::is_empty(dir.path));
-  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "../x"}), std::invalid_argument);
-  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "a'b"}), std::invalid_argument);
+  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "../x"}), lrtune::UsageError);
+  EXPECT_THROW(draw_range_test_epochs(test::recipe_like_curve(), dir.path, {.stem = "a'b"}), lrtune::UsageError);
 }
 
 // A gnuplot that writes half a PNG and fails: the error names the script and gnuplot's message,

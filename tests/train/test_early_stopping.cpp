@@ -159,16 +159,16 @@ TEST(EarlyStopping, IsResetAtEachTrainingStart) {
 }
 
 TEST(EarlyStopping, RejectsBadOptionsAndAMissingMonitor) {
-  EXPECT_THROW(EarlyStopping({.patience = -1}), std::invalid_argument);
-  EXPECT_THROW(EarlyStopping({.min_delta = -0.1}), std::invalid_argument);
-  EXPECT_THROW(EarlyStopping({.min_delta = kNaN}), std::invalid_argument);
-  EXPECT_THROW(EarlyStopping({.start_from_epoch = -1}), std::invalid_argument);
+  EXPECT_THROW(EarlyStopping({.patience = -1}), lrtune::UsageError);
+  EXPECT_THROW(EarlyStopping({.min_delta = -0.1}), lrtune::UsageError);
+  EXPECT_THROW(EarlyStopping({.min_delta = kNaN}), lrtune::UsageError);
+  EXPECT_THROW(EarlyStopping({.start_from_epoch = -1}), lrtune::UsageError);
   CallbackHarness h;
   EarlyStopping stopping;
   try {
     h.play(stopping, logs_of("loss", {1.0}));
     FAIL() << "a missing monitor must throw";
-  } catch (const std::invalid_argument& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_NE(std::string(error.what()).find("monitors 'val_loss', which the logs do not have (they have: loss)"),
               std::string::npos)
         << error.what();

@@ -229,11 +229,11 @@ TEST(Fit, RejectsBadOptionsAndShapes) {
   const auto data = lrtune::testing::separable_binary(10, 5, 8);
   Sequential model = small_model(1);
   lrtune::Adam adam;
-  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 0}), std::invalid_argument);
+  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 0}), lrtune::UsageError);
   EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.batch_size = 0}),
-               std::invalid_argument);
+               lrtune::UsageError);
   const Matrix wrong(10, 4);
-  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, wrong, data.y), std::invalid_argument);
+  EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, wrong, data.y), lrtune::UsageError);
 }
 
 TEST(Fit, LearnsXor) {

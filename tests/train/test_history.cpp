@@ -41,7 +41,7 @@ TEST(History, ColumnsByNameInFirstSeenOrder) {
   try {
     (void)h.values("accuracy");
     FAIL() << "values() of a missing name must throw";
-  } catch (const std::out_of_range& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_EQ(std::string(error.what()), "history has no 'accuracy' (present: loss, lr, val_loss)");
   }
   EXPECT_TRUE(History{}.empty());

@@ -32,7 +32,7 @@ TEST(Logs, FindsAndSaysWhatIsMissing) {
   try {
     (void)logs.at("val_loss");
     FAIL() << "at() of a missing name must throw";
-  } catch (const std::out_of_range& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_EQ(std::string(error.what()), "no log named 'val_loss' (present: loss, lr)");
   }
 }

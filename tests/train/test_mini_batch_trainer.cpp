@@ -216,7 +216,7 @@ TEST(MiniBatchTrainer, ExplicitValidationDataTrainsOnEveryRow) {
 std::string error_of(const MiniBatchOptions& options, std::string_view prefix) {
   try {
     lrtune::validate_mini_batch_options(options, prefix);
-  } catch (const std::invalid_argument& error) {
+  } catch (const lrtune::UsageError& error) {
     return error.what();
   }
   return "no error";
@@ -236,13 +236,13 @@ TEST(MiniBatchTrainer, NamesWhatIsWrong) {
   try {
     MiniBatchTrainer trainer(model, sgd, kLoss, Matrix(10, 3), d.y, {});
     ADD_FAILURE() << "three columns for a two-feature model must throw";
-  } catch (const std::invalid_argument& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_EQ(std::string(error.what()), "training data: X has 3 columns but the model expects 2 features");
   }
   try {
     MiniBatchTrainer trainer(model, sgd, kLoss, d.X, Matrix(9, 1), {});
     ADD_FAILURE() << "9 labels for 10 rows must throw";
-  } catch (const std::invalid_argument& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_EQ(std::string(error.what()), "training data: y is (9, 1) but must be (10, 1) to match X and the model's outputs");
   }
 }

@@ -86,7 +86,7 @@ TEST(ModelCheckpoint, AMissingMonitorThrowsNamingIt) {
   try {
     h.play(checkpoint, logs_of("loss", {1.0}));
     FAIL() << "a missing monitor must throw";
-  } catch (const std::invalid_argument& error) {
+  } catch (const lrtune::UsageError& error) {
     EXPECT_EQ(std::string(error.what()), "ModelCheckpoint monitors 'val_loss', which the logs do not have");
   }
 }

@@ -65,9 +65,9 @@ TEST(Patience, ResetForgetsTheBestAndTheWait) {
 }
 
 TEST(Patience, RejectsBadSettings) {
-  EXPECT_THROW(Patience(-1, 0.0), std::invalid_argument);
-  EXPECT_THROW(Patience(1, -0.1), std::invalid_argument);
-  EXPECT_THROW(Patience(1, std::numeric_limits<double>::quiet_NaN()), std::invalid_argument);
+  EXPECT_THROW(Patience(-1, 0.0), lrtune::UsageError);
+  EXPECT_THROW(Patience(1, -0.1), lrtune::UsageError);
+  EXPECT_THROW(Patience(1, std::numeric_limits<double>::quiet_NaN()), lrtune::UsageError);
 }
 
 }  // namespace lrtune

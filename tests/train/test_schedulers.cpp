@@ -100,13 +100,13 @@ TEST(Schedulers, RefuseARateThatCannotWork) {
     try {
       lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.callbacks = {&epoch_level}});
       ADD_FAILURE() << "must throw";
-    } catch (const std::invalid_argument& error) {
+    } catch (const lrtune::UsageError& error) {
       EXPECT_EQ(std::string(error.what()).rfind("LearningRateScheduler returned learning rate ", 0), 0u) << error.what();
       EXPECT_NE(std::string(error.what()).find("; it must be finite and > 0"), std::string::npos) << error.what();
     }
     lrtune::StepScheduler step_level([bad](std::int64_t) { return bad; });
     EXPECT_THROW(lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.callbacks = {&step_level}}),
-                 std::invalid_argument);
+                 lrtune::UsageError);
   }
 }
 

@@ -33,9 +33,9 @@ TEST(RungEpochTargets, GrowGeometricallyUpToMaxEpochs) {
 
 TEST(RungEpochTargets, SlowGrowthStillAdvancesOneEpochPerRung) {
   EXPECT_EQ(rung_epoch_targets(1, 1.1, 5), (std::vector<int>{1, 2, 3, 4, 5}));
-  EXPECT_THROW(rung_epoch_targets(0, 2.0, 5), std::invalid_argument);
-  EXPECT_THROW(rung_epoch_targets(2, 1.0, 5), std::invalid_argument);
-  EXPECT_THROW(rung_epoch_targets(6, 2.0, 5), std::invalid_argument);
+  EXPECT_THROW(rung_epoch_targets(0, 2.0, 5), lrtune::UsageError);
+  EXPECT_THROW(rung_epoch_targets(2, 1.0, 5), lrtune::UsageError);
+  EXPECT_THROW(rung_epoch_targets(6, 2.0, 5), lrtune::UsageError);
 }
 
 TEST(CutRung, PromotesTheBestShareRoundedUp) {
@@ -121,9 +121,9 @@ TEST(CutRung, SlowStarterGuardKeepsAnImprovingCandidateAndCutsAFlatOne) {
 }
 
 TEST(CutRung, RejectsAnEmptyRungAndBadShares) {
-  EXPECT_THROW(cut_rung({}, HalvingRule{}), std::invalid_argument);
-  EXPECT_THROW(cut_rung({entry(0, 0.1)}, HalvingRule{.keep_fraction = 1.0}), std::invalid_argument);
-  EXPECT_THROW(cut_rung({entry(0, 0.1)}, HalvingRule{.keep_fraction = 0.0}), std::invalid_argument);
+  EXPECT_THROW(cut_rung({}, HalvingRule{}), lrtune::UsageError);
+  EXPECT_THROW(cut_rung({entry(0, 0.1)}, HalvingRule{.keep_fraction = 1.0}), lrtune::UsageError);
+  EXPECT_THROW(cut_rung({entry(0, 0.1)}, HalvingRule{.keep_fraction = 0.0}), lrtune::UsageError);
 }
 
 }  // namespace

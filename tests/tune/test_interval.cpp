@@ -79,7 +79,7 @@ TEST(Interval, RefusesACurveWithoutAFiniteLoss) {
   RangeTestCurve c;
   c.learning_rates = {1e-3, 1e-2};
   c.losses = c.smoothed_losses = {std::nan(""), std::nan("")};
-  EXPECT_THROW(lrtune::interval_from_range_test(c, 2.0), std::invalid_argument);
+  EXPECT_THROW(lrtune::interval_from_range_test(c, 2.0), lrtune::UsageError);
 }
 
 TEST(LogSpacedRates, IncludeBothEndsWithAConstantRatio) {
@@ -89,9 +89,9 @@ TEST(LogSpacedRates, IncludeBothEndsWithAConstantRatio) {
   EXPECT_EQ(rates.back(), 1e-1);
   EXPECT_NEAR(rates[1], 1e-3, 1e-15);
   EXPECT_NEAR(rates[2], 1e-2, 1e-14);
-  EXPECT_THROW(lrtune::log_spaced_rates(1e-3, 1e-3, 4), std::invalid_argument);
-  EXPECT_THROW(lrtune::log_spaced_rates(1e-3, 1e-2, 1), std::invalid_argument);
-  EXPECT_THROW(lrtune::log_spaced_rates(0.0, 1e-2, 3), std::invalid_argument);
+  EXPECT_THROW(lrtune::log_spaced_rates(1e-3, 1e-3, 4), lrtune::UsageError);
+  EXPECT_THROW(lrtune::log_spaced_rates(1e-3, 1e-2, 1), lrtune::UsageError);
+  EXPECT_THROW(lrtune::log_spaced_rates(0.0, 1e-2, 3), lrtune::UsageError);
 }
 
 }  // namespace

@@ -55,9 +55,9 @@ TEST(PairedDifference, RepeatsThatDisagreeSetTheNoise) {
 }
 
 TEST(PairedDifference, RowsThatDoNotPairUpAreRefused) {
-  EXPECT_THROW(paired_difference({{1.0}}, {{1.0, 2.0}}), std::invalid_argument);
-  EXPECT_THROW(paired_difference({{1.0}}, {{1.0}, {2.0}}), std::invalid_argument);
-  EXPECT_THROW(paired_difference({{}}, {{}}), std::invalid_argument);
+  EXPECT_THROW(paired_difference({{1.0}}, {{1.0, 2.0}}), lrtune::UsageError);
+  EXPECT_THROW(paired_difference({{1.0}}, {{1.0}, {2.0}}), lrtune::UsageError);
+  EXPECT_THROW(paired_difference({{}}, {{}}), lrtune::UsageError);
 }
 
 TEST(SmoothOverLogRate, IsAOneTwoOneAverageOnAnEvenGridAndSkipsDiverged) {
@@ -138,13 +138,13 @@ TEST(DecidePick, ADivergedDefaultLeavesTheSmoothedMinimum) {
 
 TEST(DecidePick, BadInputIsRefused) {
   const std::vector<PickCandidate> none;
-  EXPECT_THROW(decide_pick(none, {}), std::invalid_argument);
+  EXPECT_THROW(decide_pick(none, {}), lrtune::UsageError);
   const std::vector<PickCandidate> two = {{.learning_rate = 1e-2, .score = 1.0, .row_losses = {{1.0}}},
                                           {.learning_rate = 1e-3, .score = 1.0, .row_losses = {{1.0}}}};
-  EXPECT_THROW(decide_pick(two, {}), std::invalid_argument);  // not increasing
+  EXPECT_THROW(decide_pick(two, {}), lrtune::UsageError);  // not increasing
   const std::vector<PickCandidate> one = {{.learning_rate = 1e-3, .score = 1.0, .row_losses = {{1.0}}}};
-  EXPECT_THROW(decide_pick(one, {.default_index = 1}), std::invalid_argument);
-  EXPECT_THROW(decide_pick(one, {.default_index = 0, .noise_margin = -1.0}), std::invalid_argument);
+  EXPECT_THROW(decide_pick(one, {.default_index = 1}), lrtune::UsageError);
+  EXPECT_THROW(decide_pick(one, {.default_index = 0, .noise_margin = -1.0}), lrtune::UsageError);
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ TEST_F(TunerTest, AVectorYSearchesAsItsColumn) {
   const auto a = from_vector.model().parameters(), b = from_column.model().parameters();
   ASSERT_EQ(a.size(), b.size());
   EXPECT_TRUE(std::equal(a.begin(), a.end(), b.begin()));
-  EXPECT_THROW(Tuner(model, adam, kLoss, data.X, lrtune::Vector(y.head(10)), o), std::invalid_argument);
+  EXPECT_THROW(Tuner(model, adam, kLoss, data.X, lrtune::Vector(y.head(10)), o), lrtune::UsageError);
 }
 
 // Every unit trains exactly as fit does with the same seed: the candidates of a repeat start from
@@ -452,12 +452,12 @@ TEST_F(TunerTest, SmallDataAveragesSeveralValidationSplits) {
   EXPECT_EQ(Tuner(model, adam, kLoss, data.X, data.y, o).run().validation_splits, 1);
 }
 
-// The message of the std::invalid_argument that building a Tuner with these options throws.
+// The message of the lrtune::UsageError that building a Tuner with these options throws.
 std::string refusal(const Sequential& model, const lrtune::Adam& adam, const lrtune::testing::Dataset& data,
                     const TunerOptions& o) {
   try {
     Tuner(model, adam, kLoss, data.X, data.y, o);
-  } catch (const std::invalid_argument& e) {
+  } catch (const lrtune::UsageError& e) {
     return e.what();
   }
   return "(no exception)";

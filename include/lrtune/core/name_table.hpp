@@ -9,6 +9,8 @@
 #include <string_view>
 #include <utility>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 template <typename Enum, std::size_t N>
@@ -22,13 +24,13 @@ std::string joined_names(const NameTable<Enum, N>& table) {
   return names;
 }
 
-// The value named `name`; throws std::invalid_argument "unknown <what> '<name>'; valid: ...".
+// The value named `name`; throws UsageError "unknown <what> '<name>'; valid: ...".
 template <typename Enum, std::size_t N>
 Enum value_from_name(const NameTable<Enum, N>& table, std::string_view name, std::string_view what) {
   for (const auto& [known, value] : table) {
     if (known == name) return value;
   }
-  throw std::invalid_argument("unknown " + std::string(what) + " '" + std::string(name) + "'; valid: " + joined_names(table));
+  throw UsageError("unknown " + std::string(what) + " '" + std::string(name) + "'; valid: " + joined_names(table));
 }
 
 // The value named `name`, if the table has it (callers that throw their own error type).
@@ -46,7 +48,7 @@ std::string_view name_of_value(const NameTable<Enum, N>& table, Enum value, std:
   for (const auto& [name, known] : table) {
     if (known == value) return name;
   }
-  throw std::invalid_argument("invalid " + std::string(what) + " value");
+  throw UsageError("invalid " + std::string(what) + " value");
 }
 
 }  // namespace lrtune

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace lrtune {
@@ -24,7 +25,7 @@ struct SplitSizes {
 SplitSizes split_sizes(Index n, double test_size);
 
 // The first n_test entries of numpy's permutation are the test rows, the next
-// n_train the train rows. Throws std::invalid_argument on a size that leaves a part empty.
+// n_train the train rows. Throws UsageError on a size that leaves a part empty.
 SplitIndices train_test_split_indices(Index n, double test_size, std::uint32_t seed);
 
 // A stratified split over n = labels.size() rows with the same sizes as above and each
@@ -32,7 +33,7 @@ SplitIndices train_test_split_indices(Index n, double test_size, std::uint32_t s
 // remainder). Not scikit-learn's StratifiedShuffleSplit bit for bit: per class (in
 // ascending label order) numpy's permutation of its rows from one MT19937(seed) stream
 // chooses the test rows, then both parts are shuffled by the same stream. Throws
-// std::invalid_argument when a class has fewer than 2 rows or a part is smaller than
+// UsageError when a class has fewer than 2 rows or a part is smaller than
 // the number of classes (as scikit-learn does).
 SplitIndices stratified_train_test_split_indices(const std::vector<Index>& labels, double test_size,
                                                  std::uint32_t seed);

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/train/early_stopping.hpp"
 
@@ -15,7 +16,7 @@ namespace lrtune {
 // Where the tuned rate comes from: the validated search (tune/) or the range test's suggestion.
 enum class RatePick { tuner, finder };
 std::string_view rate_pick_name(RatePick pick);  // "tuner", "finder"
-RatePick parse_rate_pick(std::string_view name);  // throws std::invalid_argument listing the names
+RatePick parse_rate_pick(std::string_view name);  // throws UsageError listing the names
 
 struct ComparisonOptions {
   RatePick pick = RatePick::tuner;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/preprocessing.hpp"
@@ -37,7 +38,7 @@ struct ExperimentData {
   Vector y_train, y_test;  // (rows,)
 };
 
-// The options prepare() takes. Throws std::invalid_argument when `positive` does not make the
+// The options prepare() takes. Throws UsageError when `positive` does not make the
 // target binary (multiclass and regression come with the next issue).
 PrepareOptions prepare_options(const DataOptions& options);
 // Reads (or parses csv_text) and prepares; DataError on the data, as prepare() throws it.

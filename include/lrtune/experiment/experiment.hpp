@@ -66,7 +66,9 @@ struct ExperimentResult {
   const Sequential& model() const;
 };
 
-// Reads and prepares options.data, then runs the experiment on it.
+// Reads and prepares options.data, then runs the experiment on it. Throws lrtune::Error: UsageError
+// for options, DataError for the data (and when RatePick::finder's rule finds no rate), IoError
+// for the file.
 ExperimentResult run_experiment(const ExperimentOptions& options);
 // The same on data already prepared (options.data is not read): the CLI prepares first, to check
 // sizes and report the data before anything trains.

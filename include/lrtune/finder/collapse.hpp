@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // The thresholds of the four signals, each with the reason for its value (docs/finder.md,
@@ -41,7 +43,7 @@ struct CollapseOptions {
   // the held-out loss explodes. 4 as for the training loss.
   double validation_factor = 4.0;
 
-  // Throws std::invalid_argument naming the option, its value and the valid range.
+  // Throws UsageError naming the option, its value and the valid range.
   void validate() const;
 };
 
@@ -56,7 +58,7 @@ struct Collapse {
 // losses (n,) are the training losses the rules read; validation_losses and accuracy are
 // (n,) or empty (absent), NaN where a point lacks one. Reads only the finite prefix of
 // losses (the trim cuts at the first non-finite loss anyway). The earliest signal wins.
-// Throws std::invalid_argument when a non-empty column's length differs from losses'.
+// Throws UsageError when a non-empty column's length differs from losses'.
 Collapse detect_collapse(std::span<const double> learning_rates, std::span<const double> losses,
                          std::span<const double> validation_losses = {}, std::span<const double> accuracy = {},
                          const CollapseOptions& options = {});

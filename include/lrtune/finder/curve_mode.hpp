@@ -4,11 +4,13 @@
 
 #include <string_view>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 enum class CurveMode { per_step, per_epoch };
 
 std::string_view curve_mode_name(CurveMode mode);   // "per_step", "per_epoch"
-CurveMode curve_mode_from_name(std::string_view name);  // throws std::invalid_argument
+CurveMode curve_mode_from_name(std::string_view name);  // throws UsageError
 
 }  // namespace lrtune

@@ -8,20 +8,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // Why a range test ended.
 // cancelled: the caller's cancel flag (Ctrl-C), as train's StopReason::cancelled.
 enum class RangeTestStop { completed, diverged, non_finite_loss, cancelled };
 std::string_view stop_reason_name(RangeTestStop reason);  // "completed", "diverged", "non_finite_loss", "cancelled"
-RangeTestStop range_test_stop_from_name(std::string_view name);  // throws std::invalid_argument
+RangeTestStop range_test_stop_from_name(std::string_view name);  // throws UsageError
 
 // fastai and Lightning stop when smoothed > 4 x best (pytorch-lr-finder uses 5).
 struct DivergenceRule {
   bool enabled = true;  // the factor test; the non-finite test cannot be turned off
   double factor = 4.0;  // must be > 1
 
-  void validate() const;  // throws std::invalid_argument naming the option, value and range
+  void validate() const;  // throws UsageError naming the option, value and range
   bool operator==(const DivergenceRule&) const = default;
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/finder/range_test.hpp"
 #include "lrtune/finder/repeats.hpp"
@@ -60,7 +61,7 @@ struct LRFinderOptions {
   RangeSchedule effective_schedule() const;
   // The generic finder's options these resolve to (schedule, smoothing, divergence, suggest, callbacks, cancel).
   RangeTestOptions range_test_options() const;
-  void validate() const;  // throws std::invalid_argument naming the option, value and range
+  void validate() const;  // throws UsageError naming the option, value and range
 };
 
 // Runs range tests on one model and optimizer. run() leaves both exactly as it found them
@@ -69,7 +70,7 @@ struct LRFinderOptions {
 class LRFinder {
  public:
   // X (samples, features), y (samples, outputs) or (samples,). The data is referenced, not
-  // copied: it must outlive the finder. Throws std::invalid_argument on shapes or options.
+  // copied: it must outlive the finder. Throws UsageError on shapes or options.
   LRFinder(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
            LRFinderOptions options = {});
   LRFinder(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,

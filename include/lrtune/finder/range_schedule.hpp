@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 enum class RangeScheduleKind { exponential, linear, power10 };
@@ -29,7 +31,7 @@ struct RangeSchedule {
   double learning_rate(std::size_t i) const;
   std::vector<double> learning_rates() const;
 
-  void validate() const;  // throws std::invalid_argument naming the option, value and range
+  void validate() const;  // throws UsageError naming the option, value and range
   bool operator==(const RangeSchedule&) const = default;
 };
 

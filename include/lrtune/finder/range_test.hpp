@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/curve_mode.hpp"
 #include "lrtune/finder/divergence.hpp"
@@ -50,7 +51,7 @@ struct RangeTestOptions {
   // Per-epoch convenience: the recipe's schedule, no smoothing.
   static RangeTestOptions recipe_per_epoch();
 
-  void validate() const;  // throws std::invalid_argument naming the option, value and range
+  void validate() const;  // throws UsageError naming the option, value and range
 };
 
 // Runs the sweep and returns the curve with its suggestions. Exceptions from step_fn

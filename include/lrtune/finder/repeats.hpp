@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/range_test.hpp"
 
@@ -31,7 +32,7 @@ struct RepeatOptions {
   // callbacks are called from worker threads, concurrently (each run has its own context).
   RangeTestOptions test{};
 
-  void validate() const;  // throws std::invalid_argument naming the option, value and range
+  void validate() const;  // throws UsageError naming the option, value and range
 };
 
 // One rule's suggestions over the runs that found one, summarised in log space.

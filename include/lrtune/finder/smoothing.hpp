@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // avg_i = beta * avg_{i-1} + (1 - beta) * loss_i, avg_{-1} = 0;
@@ -22,7 +24,7 @@ class LossSmoother {
  public:
   static constexpr double kDefaultBeta = 0.98;
 
-  // Throws std::invalid_argument unless 0 <= beta < 1.
+  // Throws UsageError unless 0 <= beta < 1.
   explicit LossSmoother(double beta = kDefaultBeta);
 
   // Adds one loss and returns the smoothed value at this point.

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <optional>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/collapse.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/finder/trim.hpp"
@@ -40,7 +41,7 @@ struct SuggestOptions {
   // (collapse.hpp). The rules themselves and suggest_all on plain spans do not use it.
   CollapseOptions collapse{};
 
-  // Throws std::invalid_argument naming the option, its value and the valid range.
+  // Throws UsageError naming the option, its value and the valid range.
   void validate() const;
 };
 

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // Every rule lrtune knows. Names as fastai spells them, plus the recipe's own rule.
@@ -18,7 +20,7 @@ enum class SuggestionRule { minimum, steep, valley, slide, stable_minimum };
 
 // "minimum", "steep", "valley", "slide", "stable-minimum".
 std::string_view rule_name(SuggestionRule rule);
-// Inverse of rule_name; throws std::invalid_argument naming the valid names.
+// Inverse of rule_name; throws UsageError naming the valid names.
 SuggestionRule rule_from_name(std::string_view name);
 // All rules in a fixed order (the order of suggest_all's result).
 const std::vector<SuggestionRule>& all_rules();

@@ -7,6 +7,8 @@
 #include <span>
 #include <string>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 struct TrimOptions {
@@ -19,7 +21,7 @@ struct TrimOptions {
   // The number of points the schedule planned; 0 means the curve's own length.
   std::size_t planned_points = 0;
 
-  // Throws std::invalid_argument naming the option, its value and the valid range.
+  // Throws UsageError naming the option, its value and the valid range.
   void validate() const;
 };
 
@@ -36,7 +38,7 @@ struct TrimmedCurve {
 // 1. Cut at the first non-finite loss (NaN or +-inf): it and everything after it go.
 // 2. From what is left, drop floor(skip_start_fraction * planned) points at the start
 //    and skip_end at the end.
-// Throws std::invalid_argument when lrs and losses differ in length, or when a
+// Throws UsageError when lrs and losses differ in length, or when a
 // learning rate is not finite and positive, or the rates are not strictly increasing.
 TrimmedCurve trim_curve(std::span<const double> learning_rates, std::span<const double> losses,
                         const TrimOptions& options = {});

@@ -40,7 +40,7 @@ struct SavedModel {
 // {"type": "dropout", "name": "dropout", "rate": 0.2}, ...], "parameter_count": N}.
 nlohmann::json architecture_to_json(const Sequential& model);
 // Rebuilds an (initialised, seed 0) model from that JSON, validating types, ranges and caps;
-// throws std::invalid_argument naming the bad field.
+// throws UsageError naming the bad field.
 Sequential architecture_from_json(const nlohmann::json& architecture);
 
 // The metadata save_model writes (every value a string; JSON values dumped compactly):
@@ -49,7 +49,7 @@ std::map<std::string, std::string> model_metadata(const Sequential& model, Loss 
                                                   const FittedPreprocessing& preprocessing,
                                                   const nlohmann::json& settings);
 
-// The model file's bytes (what save_model writes). Throws std::invalid_argument when settings is
+// The model file's bytes (what save_model writes). Throws UsageError when settings is
 // not a JSON object or the parts disagree as load_model would find (the loss vs the output
 // activation and the target's kind, the preprocessing's feature count vs the input width, the
 // output units vs the target's classes).

@@ -38,7 +38,7 @@ struct SafetensorsFile {
 // The file bytes: header {"__metadata__": {...}, name: {"dtype": "F32", "shape": [...],
 // "data_offsets": [begin, end]}, ...} with tensors in the given order, packed back to back
 // (offsets relative to the data section), the header padded with spaces to a multiple of 8.
-// Throws std::invalid_argument on an empty or duplicate name, "__metadata__" as a tensor name,
+// Throws UsageError on an empty or duplicate name, "__metadata__" as a tensor name,
 // or values.size() != product(shape).
 std::string encode_safetensors(const std::vector<SafetensorsTensor>& tensors,
                                const std::map<std::string, std::string>& metadata);

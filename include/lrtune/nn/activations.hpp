@@ -8,6 +8,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace lrtune {
@@ -23,7 +24,7 @@ enum class Activation { linear, relu, sigmoid, tanh, leaky_relu, elu, gelu, soft
 inline constexpr double kLeakyReluSlope = 0.2;
 inline constexpr double kEluAlpha = 1.0;
 
-// Name lookup ("relu", "sigmoid", ...); throws std::invalid_argument listing valid names.
+// Name lookup ("relu", "sigmoid", ...); throws UsageError listing valid names.
 Activation activation_from_name(std::string_view name);
 std::string_view activation_name(Activation activation);
 std::string activation_names();  // "linear, relu, ..." for messages and help

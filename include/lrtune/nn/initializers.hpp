@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace lrtune {
@@ -24,7 +25,7 @@ enum class Initializer { glorot_uniform, glorot_normal, he_uniform, he_normal, z
 // Keras divides the truncated normal's stddev by the stddev of a unit normal truncated at +-2.
 inline constexpr double kTruncatedNormalCorrection = 0.87962566103423978;
 
-Initializer initializer_from_name(std::string_view name);  // throws listing valid names
+Initializer initializer_from_name(std::string_view name);  // throws UsageError listing valid names
 std::string_view initializer_name(Initializer initializer);
 std::string initializer_names();
 

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/activations.hpp"
 #include "lrtune/nn/initializers.hpp"
@@ -21,7 +22,7 @@ struct Dense {
   Activation activation = Activation::linear;
   Initializer kernel_initializer = Initializer::glorot_uniform;
 
-  // Throws std::invalid_argument for units < 1 or an unknown name (listing the valid ones).
+  // Throws UsageError for units < 1 or an unknown name (listing the valid ones).
   explicit Dense(Index units, std::string_view activation = "linear",
                  std::string_view kernel_initializer = "glorot_uniform");
   Dense(Index units, Activation activation, Initializer kernel_initializer = Initializer::glorot_uniform);

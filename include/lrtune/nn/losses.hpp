@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/activations.hpp"
 
@@ -31,12 +32,12 @@ enum class Loss { binary_crossentropy, categorical_crossentropy, mean_squared_er
 inline constexpr double kHuberDelta = 1.0;
 
 // "binary_crossentropy" | "bce", "categorical_crossentropy" | "cce", "mean_squared_error" | "mse",
-// "mean_absolute_error" | "mae", "huber" | "huber_loss"; throws std::invalid_argument listing valid names.
+// "mean_absolute_error" | "mae", "huber" | "huber_loss"; throws UsageError listing valid names.
 Loss loss_from_name(std::string_view name);
 std::string_view loss_name(Loss loss);  // Keras' long name
 std::string loss_names();
 
-// Throws when `loss` cannot follow `output_activation` (e.g. BCE after relu, huber after sigmoid).
+// Throws UsageError when `loss` cannot follow `output_activation` (e.g. BCE after relu, huber after sigmoid).
 void check_loss_output(Loss loss, Activation output_activation);
 
 // Mean loss of the batch; logits and y_true (batch, outputs).

@@ -10,6 +10,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace lrtune {
@@ -22,7 +23,7 @@ enum class Metric { binary_accuracy, categorical_accuracy, precision, recall, f1
 
 // "accuracy"/"acc" resolve as Keras does: binary_accuracy for one output, categorical_accuracy
 // for more. Other names: "binary_accuracy", "categorical_accuracy", "precision", "recall", "f1",
-// "auc", "mae", "rmse", "r2", "macro_f1". Throws std::invalid_argument listing valid names.
+// "auc", "mae", "rmse", "r2", "macro_f1". Throws UsageError listing valid names.
 Metric metric_from_name(std::string_view name, Index outputs = 1);
 std::string_view metric_name(Metric metric);
 std::string metric_names();
@@ -44,7 +45,7 @@ double recall(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, double thr
 template <typename T>
 double f1_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred, double threshold = kDefaultThreshold);
 // Exact binary ROC AUC over all elements: the Mann-Whitney U statistic / (positives * negatives),
-// tied scores counting one half (average ranks). Throws std::invalid_argument when a class is absent.
+// tied scores counting one half (average ranks). Throws UsageError when a class is absent.
 template <typename T>
 double roc_auc(const MatrixRef<T>& y_true, const MatrixRef<T>& y_score);
 template <typename T>
@@ -61,7 +62,7 @@ double r2_score(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pred);
 
 // Confusion matrix (classes, classes), rows = true class, columns = predicted, as scikit-learn.
 using ConfusionMatrix = Eigen::Matrix<std::int64_t, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-// From class labels 0..classes-1; throws std::out_of_range for a label outside.
+// From class labels 0..classes-1; throws UsageError for a label outside.
 ConfusionMatrix confusion_matrix(const std::vector<Index>& y_true, const std::vector<Index>& y_pred, Index classes);
 // Binary (2, 2) from one-output labels and probabilities (p > threshold), or, for several
 // outputs, (outputs, outputs) from the row argmax of both.

@@ -9,6 +9,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace lrtune {
@@ -31,7 +32,7 @@ class ParameterLayout {
   // Appends a block of `shape` (1 or 2 positive extents) after the last one; names are unique.
   const ParameterBlock& add(std::string name, std::vector<Index> shape);
   const std::vector<ParameterBlock>& blocks() const { return blocks_; }
-  // The block called `name`; throws std::out_of_range naming the valid blocks.
+  // The block called `name`; throws UsageError naming the valid blocks.
   const ParameterBlock& block(std::string_view name) const;
   Index size() const { return size_; }
   bool operator==(const ParameterLayout&) const = default;

@@ -11,6 +11,7 @@
 
 #include <Eigen/Core>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/activations.hpp"
 #include "lrtune/nn/layers.hpp"
@@ -38,7 +39,7 @@ class BasicSequential {
   // A model reading `input_dim` features through `layers` (the last one must be Dense; softmax
   // only there), weights drawn by initialize(seed). Layer names follow Keras: dense, dense_1, ...,
   // dropout, dropout_1, ...; weight blocks "<layer>/kernel" (in, out) and "<layer>/bias" (out),
-  // packed in layer order. Throws std::invalid_argument on a bad architecture.
+  // packed in layer order. Throws UsageError on a bad architecture.
   BasicSequential(Index input_dim, std::vector<LayerSpec> layers, std::uint64_t seed = 0);
 
   // ---- architecture ----
@@ -77,7 +78,7 @@ class BasicSequential {
   Eigen::Map<const MatrixT<T>> forward(const Eigen::Ref<const MatrixT<T>>& X, bool training);
   // The same for the batch made of X's rows `rows` (in that order), gathered straight into the
   // model's input workspace: the shuffled-epoch path without a gathered copy by the caller.
-  // Throws std::out_of_range for a row outside X.
+  // Throws UsageError for a row outside X.
   Eigen::Map<const MatrixT<T>> forward(const Eigen::Ref<const MatrixT<T>>& X, std::span<const Index> rows,
                                        bool training);
   // The last forward's output after the output activation (probabilities or values), (batch, outputs);
@@ -108,7 +109,7 @@ class BasicSequential {
 
   // ---- state ----
   ModelState<T> state() const;
-  // Restores weights and dropout RNG; throws std::invalid_argument if the size differs.
+  // Restores weights and dropout RNG; throws UsageError if the size differs.
   void load_state(const ModelState<T>& state);
   DropoutGenerator& dropout_rng() { return dropout_rng_; }
 

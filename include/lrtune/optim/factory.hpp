@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/optim/optimizer.hpp"
 
 namespace lrtune {
@@ -18,7 +19,7 @@ std::vector<std::string> optimizer_names();
 
 // The named optimizer (case-insensitive) with the form's defaults, overridden by
 // hyper_parameters, e.g. {"learning_rate": 0.007, "beta_1": 0.95}. Throws
-// std::invalid_argument naming the valid choices on an unknown name or key, or a bad value.
+// UsageError naming the valid choices on an unknown name or key, or a bad value.
 std::unique_ptr<Optimizer> make_optimizer(std::string_view name, UpdateForm form = UpdateForm::keras,
                                           const nlohmann::json& hyper_parameters = nlohmann::json::object());
 

@@ -12,12 +12,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // Which published update form to follow where Keras and PyTorch differ.
 enum class UpdateForm { keras, pytorch };
 
-// "keras" / "pytorch", and back (the latter throws std::invalid_argument on anything else).
+// "keras" / "pytorch", and back (the latter throws UsageError on anything else).
 std::string_view update_form_name(UpdateForm form);
 UpdateForm update_form_from_name(std::string_view text);  // throws, listing the valid names
 
@@ -50,12 +52,12 @@ class Optimizer {
   virtual std::unique_ptr<Optimizer> clone() const = 0;
 
   // The learning rate may change between any two steps (range tests, schedules).
-  // Throws std::invalid_argument unless it is finite and >= 0.
+  // Throws UsageError unless it is finite and >= 0.
   double learning_rate() const { return learning_rate_; }
   void set_learning_rate(double learning_rate);
 
   // The cycled momentum of 1cycle: SGD's momentum, Adam's beta1, RMSprop's momentum.
-  // Optimizers without one report has_momentum() == false and reject set_momentum.
+  // Optimizers without one report has_momentum() == false and reject set_momentum (UsageError).
   virtual bool has_momentum() const { return false; }
   virtual double momentum() const { return 0.0; }
   virtual void set_momentum(double momentum);
@@ -63,7 +65,7 @@ class Optimizer {
   std::int64_t iterations() const { return iterations_; }
 
   // Snapshot and restore of the whole optimizer state (restore expects the same kind,
-  // the same slot count and slot sizes; it throws std::invalid_argument otherwise).
+  // the same slot count and slot sizes; it throws UsageError otherwise).
   virtual OptimizerState state() const;
   virtual void load_state(const OptimizerState& state);
 

@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // Each schedule is a plain struct of its parameters (designated initialisers work) with
@@ -146,7 +148,7 @@ class Schedule {
   using Variant = std::variant<ConstantSchedule, ExponentialSchedule, DecadeSchedule, LinearSchedule,
                                StepDecaySchedule, WarmupCosineSchedule, CyclicSchedule, OneCycleSchedule>;
 
-  // Throws std::invalid_argument naming the parameter when one is out of range.
+  // Throws UsageError naming the parameter when one is out of range.
   template <typename T>
     requires std::is_constructible_v<Variant, T>
   Schedule(T schedule) : schedule_(std::move(schedule)) {  // NOLINT: implicit on purpose

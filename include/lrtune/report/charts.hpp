@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/repeats.hpp"
 #include "lrtune/nn/metrics.hpp"
@@ -29,7 +30,7 @@ struct ChartOptions {
 //   writes temp files that are renamed to "<stem>.png" and "<stem>.svg" only when it succeeded
 //   (a failure leaves no half-written chart and removes the temps);
 // - throws GnuplotNotFound before writing anything when gnuplot is absent, GnuplotError when it
-//   fails, std::invalid_argument when the input has nothing to draw (e.g. an empty curve), IoError
+//   fails, UsageError when the input has nothing to draw (e.g. an empty curve), IoError
 //   when a file cannot be written.
 
 // (1) A per-epoch range test: loss and accuracy (the first metric named "accuracy",

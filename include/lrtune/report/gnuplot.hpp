@@ -5,23 +5,25 @@
 
 #include <filesystem>
 #include <optional>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "lrtune/io/error.hpp"
+
 namespace lrtune {
 
-// gnuplot is not on PATH. The CLI says once how to get charts (kGnuplotInstallHint) and goes on.
-class GnuplotNotFound : public std::runtime_error {
+// gnuplot is not on PATH (an IoError: a program lrtune runs, like a file it reads, is missing).
+// The CLI says once how to get charts (kGnuplotInstallHint) and goes on.
+class GnuplotNotFound : public IoError {
  public:
   GnuplotNotFound();
 };
 // gnuplot ran and failed (non-zero exit, killed, or an expected output missing); what() holds
 // the chart's script path and gnuplot's last stderr line.
-class GnuplotError : public std::runtime_error {
+class GnuplotError : public IoError {
  public:
-  using std::runtime_error::runtime_error;
+  using IoError::IoError;
 };
 
 inline constexpr std::string_view kGnuplotInstallHint =

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/losses.hpp"
 #include "lrtune/nn/sequential.hpp"
@@ -48,7 +49,7 @@ struct FitOptions {
 };
 
 // Trains model with optimizer on X (samples, features), y (samples, outputs). Throws
-// std::invalid_argument on shapes or options that cannot work, naming them.
+// UsageError on shapes or options that cannot work, naming them.
 History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
             const FitOptions& options = {});
 

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/train/logs.hpp"
 
 namespace lrtune {
@@ -32,7 +33,7 @@ class History {
   const std::vector<int>& epochs() const { return epochs_; }
   const std::vector<Logs>& rows() const { return rows_; }
   // Every value of one name, one per epoch (NaN where an epoch lacks it); throws
-  // std::out_of_range when no epoch has it.
+  // UsageError when no epoch has it.
   std::vector<double> values(std::string_view name) const;
   // Names in first-seen order.
   std::vector<std::string> names() const;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 class Logs {
@@ -17,7 +19,7 @@ class Logs {
   // Sets name to value, appending it if new.
   void set(std::string_view name, double value);
   std::optional<double> find(std::string_view name) const;
-  // Throws std::out_of_range naming the missing entry and the ones present.
+  // Throws UsageError naming the missing entry and the ones present.
   double at(std::string_view name) const;
   bool contains(std::string_view name) const { return find(name).has_value(); }
 

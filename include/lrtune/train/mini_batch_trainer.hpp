@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/random.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/losses.hpp"
@@ -54,16 +55,16 @@ MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite
           .skip_non_finite_updates = skip_non_finite_updates};
 }
 
-// Throws std::invalid_argument naming the option, its value and the valid range; `prefix`
+// Throws UsageError naming the option, its value and the valid range; `prefix`
 // starts each message (e.g. "finder ").
 void validate_mini_batch_options(const MiniBatchOptions& options, std::string_view prefix = "");
 
-// Throws std::invalid_argument naming `what` when X, y do not fit the model.
+// Throws UsageError naming `what` when X, y do not fit the model.
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what);
 
 class MiniBatchTrainer {
  public:
-  // Validates the options and data (throws std::invalid_argument naming them); keeps references
+  // Validates the options and data (throws UsageError naming them); keeps references
   // to model, optimizer, X and y, which must outlive it.
   MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
                    MiniBatchOptions options);

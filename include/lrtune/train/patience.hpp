@@ -5,13 +5,15 @@
 
 #include <optional>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 enum class PatienceVerdict { improved, waiting, exhausted };
 
 class Patience {
  public:
-  // Throws std::invalid_argument for patience < 0 or min_delta not >= 0.
+  // Throws UsageError for patience < 0 or min_delta not >= 0.
   Patience(int patience, double min_delta, bool maximise = false, std::optional<double> baseline = {});
 
   // Records the next monitored value. `improved`: it is the new best (keep its weights). With a

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // Total epochs every active candidate has trained at the end of rung k:
@@ -46,7 +48,7 @@ struct HalvingCut {
 // kept when rule.keep_improving, it is unfinished, still improving, and its extrapolated score
 // score - 0.5 * slope * next_rung_epochs, with slope = (previous_score - score) / rung_epochs,
 // is below the cut-off (the 0.5 halves a linear trend: learning curves flatten).
-// Throws std::invalid_argument on an empty rung or keep_fraction outside (0, 1).
+// Throws UsageError on an empty rung or keep_fraction outside (0, 1).
 HalvingCut cut_rung(const std::vector<RungEntry>& entries, const HalvingRule& rule);
 
 }  // namespace lrtune

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/finder/curve.hpp"
 
 namespace lrtune {
@@ -19,7 +20,7 @@ struct SearchInterval {
 // smoothed loss (a diverged curve has its minimum before the divergence point; a curve that never
 // rises gives its last finite rate). low: the curve's `minimum` suggestion (lowest loss / 10) divided
 // by 10^decades_below_minimum; when that rule has no answer, or its answer is not below high,
-// high / 10^(decades_below_minimum + 1), said so in low_reason. Throws std::invalid_argument when
+// high / 10^(decades_below_minimum + 1), said so in low_reason. Throws UsageError when
 // the curve has no finite smoothed loss.
 SearchInterval interval_from_range_test(const RangeTestCurve& curve, double decades_below_minimum);
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/error.hpp"
+
 namespace lrtune {
 
 // One candidate as the pick sees it.
@@ -38,7 +40,7 @@ struct PairedDifference {
 // SE_r = sd(d_r) / sqrt(n_r). The mean is the mean of the D_r. The standard error is the larger
 // of the rows' sqrt(sum SE_r^2) / R and, with R >= 2 repeats, the repeats' sd(D_r) / sqrt(R):
 // the rows measure the noise of a finite validation part, the repeats that of seeds and splits,
-// and the pick must clear whichever is larger. Throws std::invalid_argument when the repeats or
+// and the pick must clear whichever is larger. Throws UsageError when the repeats or
 // their rows do not pair up, or a repeat has no rows.
 PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
                                    const std::vector<std::vector<double>>& baseline);
@@ -67,7 +69,7 @@ struct PickDecision {
 // When it is the default, or the default diverged, there is nothing to test. Otherwise the
 // challenger is picked only when its paired difference to the default is below
 // -noise_margin * standard error; else the default is kept. When no candidate has a finite
-// score the pick is the lowest rate. Throws std::invalid_argument on an empty list, rates not
+// score the pick is the lowest rate. Throws UsageError on an empty list, rates not
 // increasing, or default_index out of range.
 PickDecision decide_pick(std::span<const PickCandidate> candidates, const PickRule& rule);
 

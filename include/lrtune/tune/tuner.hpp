@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/finder/curve.hpp"
 #include "lrtune/finder/lr_finder.hpp"
@@ -90,7 +91,7 @@ struct TunerOptions {
   // which read only this flag, so it is the one way to stop the search.
   const std::atomic<bool>* cancel = nullptr;
 
-  void validate() const;  // throws std::invalid_argument naming the option, its value and the range
+  void validate() const;  // throws UsageError naming the option, its value and the range
 };
 
 enum class CandidateStatus {
@@ -179,7 +180,7 @@ class Tuner {
   // prototype: the architecture (its weights are redrawn per repeat with initialize(seed + r));
   // optimizer: cloned per candidate with its rate set; X, y: training rows only. All are only
   // read and must outlive the Tuner. X (samples, features), y (samples, outputs) or (samples,), as
-  // fit takes them. Throws std::invalid_argument on options or shapes.
+  // fit takes them. Throws UsageError on options or shapes.
   Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
         TunerOptions options = {});
   Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
