@@ -43,8 +43,7 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
 int command_find(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   check_sizes(c.settings, c.command, data);
-  c.console.message(data.prepared.summary.to_text() + "\n");
-  warn_about_data(c.settings, data, c.console);
+  report_data(c.settings, data, c.console);
   const RangeTestCurve curve = run_finder(c.settings, data, c.console);
   write_data_files(c, data);
   std::string rule;

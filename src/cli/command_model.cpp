@@ -7,6 +7,8 @@
 #include "exit_codes.hpp"
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
+#include "lrtune/experiment/task_spec.hpp"
+#include "lrtune/experiment/test_metrics.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/model_file.hpp"
@@ -55,18 +57,18 @@ int command_evaluate(CommandContext& c, const std::string& model_path, const std
     c.console.warning(fmt::format("{}: {} of {} rows not scored ({}); the scores are over the other {} rows\n",
                                   data_path, unscored.size(), scored.rows, describe_unscored(unscored),
                                   scored.applied.x.rows()));
-  const Vector y = to_float(*scored.applied.y);
-  const Logs logs = evaluate(scored.loaded.model, scored.loaded.loss, to_float(scored.applied.x), y);
-  const ConfusionMatrix m = binary_confusion(scored.probabilities, y);
-  c.console.result(fmt::format("{} rows: loss {:.4f}, accuracy {:.4f}\n{}", y.size(), logs.at("loss"),
-                               logs.at("accuracy"), confusion_text(m)));
+  const FittedPreprocessing& p = scored.loaded.preprocessing;
+  const TaskSpec task = task_spec(p.target_rule.kind, static_cast<Index>(p.target_classes.size()), scored.loaded.loss);
+  const Matrix y = model_target(*scored.applied.y, task, p.target_scaler);
+  const TestMetrics test = test_metrics(scored.loaded.model, task, to_float(scored.applied.x), y, p.target_scaler);
+  c.console.result(fmt::format("{} rows: {}", test.rows, test_metrics_text(test, p.target_classes)));
   if (c.settings.json) {
     nlohmann::json summary = {{"command", "evaluate"},
-                              {"rows", y.size()},
-                              {"rows_not_scored", unscored.size()},
-                              {"loss", logs.at("loss")},
-                              {"accuracy", logs.at("accuracy")},
-                              {"confusion", {{m(0, 0), m(0, 1)}, {m(1, 0), m(1, 1)}}}};
+                              {"task", std::string(target_kind_name(task.kind))},
+                              {"rows", test.rows},
+                              {"rows_not_scored", unscored.size()}};
+    for (const auto& [name, value] : test.values) summary[name] = value;
+    if (test.confusion.size() > 0) summary["confusion"] = confusion_json(test.confusion);
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

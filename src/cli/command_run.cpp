@@ -111,10 +111,17 @@ std::string summary_text(const Settings& s, const ExperimentResult& result) {
     // No epoch finished when the first one met a non-finite loss.
     return r.history.contains("loss") ? r.history.values("loss").back() : std::nan("");
   }, "{:.4f}");
-  add_row("test loss", [](const TrainResult& r) { return r.test.at("loss"); }, "{:.4f}");
-  add_row("test accuracy", [](const TrainResult& r) { return r.test.at("accuracy"); }, "{:.4f}");
+  add_row(result.task == TargetKind::regression ? "test loss (standardised)" : "test loss",
+          [](const TrainResult& r) { return r.test.at("loss"); }, "{:.4f}");
+  // Each test metric of the task after the loss: accuracy (and macro F1), or RMSE, MAE, R² in the
+  // target's units.
+  for (const auto& [name, label] : {std::pair{"accuracy", "test accuracy"}, std::pair{"macro_f1", "test macro F1"},
+                                    std::pair{"rmse", "test RMSE"}, std::pair{"mae", "test MAE"}, std::pair{"r2", "test R²"}}) {
+    if (!t.empty() && t[0].test.values.contains(name))
+      add_row(label, [name = std::string(name)](const TrainResult& r) { return r.test.at(name); }, "{:.4f}");
+  }
   add_row("training time (s)", [](const TrainResult& r) { return r.history.train_seconds; }, "{:.1f}");
-  if (result.repeats == 1) {
+  if (result.repeats == 1 && result.task == TargetKind::binary) {
     auto matrix = [](const ConfusionMatrix& m) { return fmt::format("[[{}, {}], [{}, {}]]", m(0, 0), m(0, 1), m(1, 0), m(1, 1)); };
     rows.push_back({"confusion (rows true 0/1)", matrix(d[0].test.confusion), matrix(t[0].test.confusion)});
   }
@@ -124,7 +131,12 @@ std::string summary_text(const Settings& s, const ExperimentResult& result) {
                                 repeats, s.seed, s.seed + static_cast<std::uint64_t>(repeats) - 1, result.test_rows)
                   : fmt::format("\nDefault vs tuned learning rate (seed {}), test split of {} rows\n\n", s.seed,
                                 result.test_rows);
-  return heading + table(rows);
+  std::string text = heading + table(rows);
+  if (result.repeats == 1 && result.task == TargetKind::multiclass && !t.empty() && t[0].started()) {
+    text += "\nTuned model's test confusion matrix (rows: true class, columns: predicted)\n" +
+            confusion_text(t[0].test.confusion, result.class_names);
+  }
+  return text;
 }
 
 void write_report(CommandContext& c, const Dataset& data, const ExperimentResult& result) {
@@ -146,8 +158,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path, csv_text);
   check_sizes(s, "run", data);  // demo too
-  c.console.message(data.prepared.summary.to_text() + "\n");
-  warn_about_data(s, data, c.console);
+  report_data(s, data, c.console);
   write_data_files(c, data);
   if (csv_text) c.out.write("demo_data.csv", *csv_text);
   RunCallback progress(c);

@@ -16,14 +16,45 @@
 
 namespace lrtune::cli {
 
-std::string confusion_text(const ConfusionMatrix& m) {
+std::string confusion_text(const ConfusionMatrix& m, const std::vector<std::string>& class_names) {
+  const auto name = [&](Index k) {
+    return class_names.empty() ? std::to_string(k) : class_names[static_cast<std::size_t>(k)];
+  };
   std::vector<std::vector<std::string>> rows = {{""}};
-  for (Index k = 0; k < m.cols(); ++k) rows[0].push_back(fmt::format("pred {}", k));
+  for (Index k = 0; k < m.cols(); ++k) rows[0].push_back("pred " + name(k));
   for (Index i = 0; i < m.rows(); ++i) {
-    rows.push_back({fmt::format("true {}", i)});
+    rows.push_back({"true " + name(i)});
     for (Index k = 0; k < m.cols(); ++k) rows.back().push_back(std::to_string(m(i, k)));
   }
   return table(rows);
+}
+
+namespace {
+
+std::string per_class_text(const ClassScores& scores, const std::vector<std::string>& class_names) {
+  std::vector<std::vector<std::string>> rows = {{"class", "precision", "recall", "F1", "support"}};
+  for (std::size_t k = 0; k < scores.support.size(); ++k) {
+    rows.push_back({k < class_names.size() ? class_names[k] : std::to_string(k), fmt::format("{:.4f}", scores.precision[k]),
+                    fmt::format("{:.4f}", scores.recall[k]), fmt::format("{:.4f}", scores.f1[k]),
+                    std::to_string(scores.support[k])});
+  }
+  return table(rows);
+}
+
+}  // namespace
+
+std::string test_metrics_text(const TestMetrics& t, const std::vector<std::string>& class_names) {
+  switch (t.task) {
+    case TargetKind::regression:
+      return fmt::format("RMSE {:.4g}, MAE {:.4g}, R² {:.4f} (in the target's units), loss {:.4f} (standardised)\n",
+                         t.at("rmse"), t.at("mae"), t.at("r2"), t.at("loss"));
+    case TargetKind::multiclass:
+      return fmt::format("loss {:.4f}, accuracy {:.4f}, macro F1 {:.4f}\n{}{}", t.at("loss"), t.at("accuracy"),
+                         t.at("macro_f1"), confusion_text(t.confusion, class_names),
+                         per_class_text(t.per_class, class_names));
+    case TargetKind::binary: break;
+  }
+  return fmt::format("loss {:.4f}, accuracy {:.4f}\n{}", t.at("loss"), t.at("accuracy"), confusion_text(t.confusion));
 }
 
 void write_model(CommandContext& c, const Dataset& data, const TrainResult& result, const std::string& name) {
@@ -33,7 +64,7 @@ void write_model(CommandContext& c, const Dataset& data, const TrainResult& resu
   settings["batch_size"] = c.settings.batch_size;
   settings["split_seed"] = c.settings.split_seed;
   settings["settings_toml"] = to_toml(c.settings);
-  save_model(c.out.file(name), *result.model, Loss::binary_crossentropy, data.prepared.preprocessing, settings);
+  save_model(c.out.file(name), *result.model, data.task.loss, data.prepared.preprocessing, settings);
 }
 
 namespace {
@@ -92,13 +123,42 @@ std::string training_announcement(const Settings& s, double rate) {
                      s.restore_best_weights ? "restored" : "not restored");
 }
 
-// The test split's probabilities from the model in memory: what predict must reproduce from the file.
+// The test split's predictions from the model in memory, as predict writes them from the file:
+// binary "row,probability,class"; multiclass "row,p_<class>...,class" (the argmax's name); regression
+// "row,value" in the target's units.
 void write_test_predictions(CommandContext& c, const Dataset& data, Sequential& model) {
-  const Matrix probabilities = model.predict(data.x_test, 1024);
-  std::string csv = "row,probability,class\n";
-  for (Index i = 0; i < probabilities.rows(); ++i)
-    csv += fmt::format("{},{:.9g},{}\n", data.prepared.test_rows[static_cast<std::size_t>(i)], probabilities(i, 0),
-                       probabilities(i, 0) > 0.5f ? 1 : 0);
+  const Matrix out = model.predict(data.x_test, 1024);
+  const FittedPreprocessing& p = data.prepared.preprocessing;
+  const auto row_id = [&](Index i) { return data.prepared.test_rows[static_cast<std::size_t>(i)]; };
+  std::string csv;
+  switch (data.task.kind) {
+    case TargetKind::binary:
+      csv = "row,probability,class\n";
+      for (Index i = 0; i < out.rows(); ++i)
+        csv += fmt::format("{},{:.9g},{}\n", row_id(i), out(i, 0), out(i, 0) > 0.5f ? 1 : 0);
+      break;
+    case TargetKind::multiclass: {
+      csv = "row";
+      for (const std::string& name : p.target_classes) csv += "," + csv_field("p_" + name);
+      csv += ",class\n";
+      for (Index i = 0; i < out.rows(); ++i) {
+        Index best = 0;
+        csv += std::to_string(row_id(i));
+        for (Index k = 0; k < out.cols(); ++k) {
+          csv += fmt::format(",{:.9g}", out(i, k));
+          if (out(i, k) > out(i, best)) best = k;
+        }
+        csv += "," + csv_field(p.target_classes[static_cast<std::size_t>(best)]) + "\n";
+      }
+      break;
+    }
+    case TargetKind::regression: {
+      const VectorD values = p.target_scaler.to_target_units(out);
+      csv = "row,value\n";
+      for (Index i = 0; i < out.rows(); ++i) csv += fmt::format("{},{:.17g}\n", row_id(i), values(i));
+      break;
+    }
+  }
   c.out.write("test_predictions.csv", csv);
 }
 
@@ -107,8 +167,7 @@ void write_test_predictions(CommandContext& c, const Dataset& data, Sequential& 
 int command_train(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   check_sizes(c.settings, c.command, data);
-  c.console.message(data.prepared.summary.to_text() + "\n");
-  warn_about_data(c.settings, data, c.console);
+  report_data(c.settings, data, c.console);
   write_data_files(c, data);
   ReportInputs inputs = report_inputs(c, data);
   const std::optional<ChosenRate> chosen = choose_rate(c, data, inputs);
@@ -133,9 +192,8 @@ int command_train(CommandContext& c, const std::string& data_path) {
   write_test_predictions(c, data, *result.model);
   inputs.models.push_back({"trained", rate, chosen->source, {model_evaluation(result)}, result.history});
   write_report_files(c, inputs);
-  c.console.result(fmt::format("\nTest split ({} rows): loss {:.4f}, accuracy {:.4f} after {} epochs\n{}",
-                               data.y_test.size(), result.test.at("loss"), result.test.at("accuracy"),
-                               result.epochs_run, confusion_text(result.test.confusion)));
+  c.console.result(fmt::format("\nTest split ({} rows) after {} epochs: {}", data.y_test.rows(), result.epochs_run,
+                               test_metrics_text(result.test, data.prepared.preprocessing.target_classes)));
   c.console.message(fmt::format("Model and history written to {}\n", c.out.path().string()));
   if (c.settings.json) {
     nlohmann::json summary = result;

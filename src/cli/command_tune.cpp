@@ -109,9 +109,8 @@ std::string search_result_text(const TuningResult& r) {
 }
 
 // The final model's test scores and what the search cost against the full grid.
-std::string test_and_cost_text(const TuningResult& r, const Logs& test, std::size_t test_rows) {
-  std::string text = fmt::format("Test split ({} rows, not used by the search): loss {:.4f}, accuracy {:.4f}\n", test_rows,
-                                 test.at("loss"), test.at("accuracy"));
+std::string test_and_cost_text(const TuningResult& r, const TestMetrics& test, const std::vector<std::string>& classes) {
+  std::string text = fmt::format("Test split ({} rows, not used by the search): {}", test.rows, test_metrics_text(test, classes));
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
   text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
                       "total {:.2f}s on {} thread{}\n",
@@ -133,18 +132,14 @@ void save_tuned_model(CommandContext& c, const Dataset& data, const Sequential& 
                                    {"batch_size", s.batch_size},
                                    {"split_seed", s.split_seed},
                                    {"settings_toml", to_toml(s)}};
-  save_model(c.out.file("model.safetensors"), model, Loss::binary_crossentropy, data.prepared.preprocessing, model_settings);
+  save_model(c.out.file("model.safetensors"), model, data.task.loss, data.prepared.preprocessing, model_settings);
 }
 
-void write_tune_report(CommandContext& c, const Dataset& data, const TuningResult& r, const Logs& test,
-                       const ConfusionMatrix& test_confusion) {
+void write_tune_report(CommandContext& c, const Dataset& data, const TuningResult& r, const TestMetrics& test) {
   ReportInputs inputs = report_inputs(c, data);
   if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
-  ModelEvaluation evaluation;
-  evaluation.accuracy = test.at("accuracy");
-  evaluation.loss = test.at("loss");
-  evaluation.confusion = test_confusion;
+  ModelEvaluation evaluation = model_evaluation(test);
   evaluation.epochs = r.model_epochs;
   inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
   write_report_files(c, inputs);
@@ -152,7 +147,7 @@ void write_tune_report(CommandContext& c, const Dataset& data, const TuningResul
 
 // --json: tuning.json's keys (the range-test curve left out: its suggestions are enough here),
 // plus the interval, costs, rows, the final model and its test scores grouped for readers.
-nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, const Logs& test, std::size_t test_rows) {
+nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, const TestMetrics& test) {
   nlohmann::json summary = nlohmann::json(r);
   summary.erase("range_test");
   summary["command"] = "tune";
@@ -167,8 +162,9 @@ nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, cons
       {"refit_seconds", "refit_seconds"}, {"total_seconds", "total_seconds"},
       {"threads", "threads"}};
   for (const auto& [grouped, flat] : kCostKeys) summary["cost"][grouped] = summary.at(flat);
-  summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", test_rows}};
-  summary["test"] = {{"loss", test.at("loss")}, {"accuracy", test.at("accuracy")}};
+  summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", test.rows}};
+  summary["test"] = nlohmann::json::object();
+  for (const auto& [name, value] : test.values) summary["test"][name] = value;
   summary["model"] = (c.out.path() / "model.safetensors").string();
   return summary;
 }
@@ -179,8 +175,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path);
   check_sizes(s, c.command, data);
-  warn_about_data(s, data, c.console);  // e.g. a level only the test split has
-  c.console.message(data.prepared.summary.to_text() + "\n");
+  report_data(s, data, c.console);
   write_data_files(c, data);
   c.console.message(fmt::format("\nSearching {} learning rates and the default rate on {} training rows ({} held out "
                                 "for validation){}\n",
@@ -196,13 +191,13 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   }
 
   Sequential model = *run.model;
-  const Logs test = evaluate(model, Loss::binary_crossentropy, data.x_test, data.y_test);
-  const ConfusionMatrix test_confusion = binary_confusion(model.predict(data.x_test, 1024), data.y_test);
-  c.console.result(search_result_text(r) + test_and_cost_text(r, test, data.y_test.size()));
+  const TestMetrics test =
+      test_metrics(model, data.task, data.x_test, data.y_test, data.prepared.preprocessing.target_scaler);
+  c.console.result(search_result_text(r) + test_and_cost_text(r, test, data.prepared.preprocessing.target_classes));
   save_tuned_model(c, data, model, r);
-  write_tune_report(c, data, r, test, test_confusion);
+  write_tune_report(c, data, r, test);
   c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));
-  if (s.json) fmt::print("{}\n", tune_summary(c, r, test, data.y_test.size()).dump(2));
+  if (s.json) fmt::print("{}\n", tune_summary(c, r, test).dump(2));
   return r.cancelled || interrupted() ? kExitInterrupted : kExitOk;
 }
 

@@ -47,8 +47,13 @@ void write_data_files(CommandContext& context, const Dataset& data);
 // The range test's files (range_test.csv, range_test.json) and its printed table and chart.
 // Returns the chosen rate (nullopt when the rule found none) and sets *rule to the rule's name.
 std::optional<double> report_range_test(CommandContext& context, const RangeTestCurve& curve, std::string* rule);
-// The confusion matrix as a small table; the model file of one training.
-std::string confusion_text(const ConfusionMatrix& matrix);
+// The confusion matrix as a small table (rows "true <class>", columns "pred <class>"; class numbers
+// when `class_names` is empty); the model file of one training.
+std::string confusion_text(const ConfusionMatrix& matrix, const std::vector<std::string>& class_names = {});
+// The test scores in one line ("loss 0.4012, accuracy 0.7700"; regression: "RMSE 9.01, MAE 5.32,
+// R² 0.654, loss 0.3101 (standardised)"), then for classifiers the confusion matrix and, with more
+// than two classes, per-class precision, recall, F1 and support.
+std::string test_metrics_text(const TestMetrics& test, const std::vector<std::string>& class_names);
 void write_model(CommandContext& context, const Dataset& data, const TrainResult& result, const std::string& name);
 // "1.234e-03"-style short rate.
 std::string format_rate(double rate);

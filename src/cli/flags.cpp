@@ -86,6 +86,13 @@ void Flags::add_data_flags_to(CLI::App& app) {
   add(app, "--positive", &Settings::positive,
       "Rule that makes the target binary: a comparison ('>=6', '>7', '==1') or a class (white)")
       ->group(data);
+  add(app, "--task", &Settings::task,
+      "binary|multiclass|regression (default: from the target: 2 values binary, text or 3-20 integer codes "
+      "multiclass, other numbers regression)")
+      ->group(data);
+  add(app, "--class-weight", &Settings::class_weight,
+      "none|balanced: weigh classifier rows by n_rows / (classes * class count) (default none)")
+      ->group(data);
   add(app, "--drop", &Settings::drop, "Columns to leave out, comma-separated")->group(data);
   add(app, "--na", &Settings::na, "Missing values: drop|mean|median|most-frequent (default drop)")->group(data);
   add(app, "--unknown-levels", &Settings::unknown_levels,
@@ -99,6 +106,12 @@ void Flags::add_model_flags_to(CLI::App& app) {
   auto* model = "Model and training";
   add(app, "--layers", &Settings::layers, "Hidden layer widths (default 128,256,256)")->group(model);
   add(app, "--activation", &Settings::activation, "Hidden activation (default relu)")->group(model);
+  add(app, "--dropout", &Settings::dropout, "Dropout rate after each hidden layer (default 0: none)")->group(model);
+  add(app, "--loss", &Settings::loss,
+      "binary_crossentropy (binary), categorical_crossentropy (multiclass), mse|mae|huber (regression; default mse)")
+      ->group(model);
+  add(app, "--metrics", &Settings::metrics, "Extra metrics in the epoch lines, comma-separated (auc, f1, rmse, r2, ...)")
+      ->group(model);
   add(app, "--optimizer", &Settings::optimizer, "adam|adamw|sgd|rmsprop|adagrad (default adam)")->group(model);
   add(app, "--update-form", &Settings::update_form, "Where epsilon goes: keras|pytorch (default keras)")->group(model);
   add(app, "--lr", &Settings::lr, "Learning rate for train: a number or 'auto' (the finder's suggestion)")->group(model);

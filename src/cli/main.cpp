@@ -33,6 +33,13 @@ Settings demo_defaults() {
   return s;
 }
 
+// demo --task multiclass|regression: the demo table's column for that task, unless --target chose one.
+void demo_target_for_task(Settings& s) {
+  if (s.target != kDemoTarget || s.task.empty() || s.task == "binary") return;
+  s.target = s.task == "multiclass" ? kDemoMulticlassTarget : kDemoRegressionTarget;
+  if (s.positive == kDemoPositive) s.positive.clear();
+}
+
 // The commands whose results are an output folder (evaluate and predict write none).
 bool writes_folder(const std::string& command) {
   return command == "find" || command == "train" || command == "tune" || command == "run" || command == "demo";
@@ -135,6 +142,7 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
             std::optional<OutputDir>& out) {
   Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
   apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  if (name == "demo") demo_target_for_task(settings);
   validate(settings, name == "demo" ? "run" : name);
   if (name == "config") {
     fmt::print("{}", to_toml(settings));

@@ -23,11 +23,23 @@ ReportInputs report_inputs(const CommandContext& c, const Dataset& data) {
   return inputs;
 }
 
-ModelEvaluation model_evaluation(const TrainResult& r) {
+ModelEvaluation model_evaluation(const TestMetrics& test) {
   ModelEvaluation e;
-  e.accuracy = r.test.at("accuracy");
-  e.loss = r.test.at("loss");
-  e.confusion = r.test.confusion;
+  const auto measured = [&](std::string_view name) {
+    return test.values.find(name).value_or(ModelEvaluation::kNotMeasured);
+  };
+  e.accuracy = measured("accuracy");
+  e.macro_f1 = measured("macro_f1");
+  e.rmse = measured("rmse");
+  e.mae = measured("mae");
+  e.r2 = measured("r2");
+  e.loss = test.at("loss");
+  e.confusion = test.confusion;
+  return e;
+}
+
+ModelEvaluation model_evaluation(const TrainResult& r) {
+  ModelEvaluation e = model_evaluation(r.test);
   e.epochs = r.epochs_run;
   e.train_seconds = r.history.train_seconds;
   return e;

@@ -13,7 +13,9 @@ namespace lrtune::cli {
 
 // Title, command line, data summary and steps, effective configuration.
 ReportInputs report_inputs(const CommandContext& context, const Dataset& data);
-// One trained model's test results as the report shows them.
+// A model's test scores as the report shows them (the task's metrics; the others not measured).
+ModelEvaluation model_evaluation(const TestMetrics& test);
+// The same for one training, with its epochs and time.
 ModelEvaluation model_evaluation(const TrainResult& result);
 // Draws the charts into <out>/charts and writes <out>/report.html.
 void write_report_files(CommandContext& context, const ReportInputs& inputs);

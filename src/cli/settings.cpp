@@ -19,6 +19,8 @@
 #include "lrtune/data/input_file.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "lrtune/nn/activations.hpp"
+#include "lrtune/nn/losses.hpp"
+#include "lrtune/nn/metrics.hpp"
 #include "lrtune/optim/factory.hpp"
 
 namespace lrtune::cli {
@@ -51,6 +53,8 @@ const std::vector<Field>& fields() {
   static const std::vector<Field> kFields = {
       {"data", "target", &Settings::target},
       {"data", "positive", &Settings::positive},
+      {"data", "task", &Settings::task},
+      {"data", "class_weight", &Settings::class_weight},
       {"data", "drop", &Settings::drop},
       {"data", "na", &Settings::na},
       {"data", "delimiter", &Settings::delimiter},
@@ -60,6 +64,9 @@ const std::vector<Field>& fields() {
       {"data", "split_seed", &Settings::split_seed, kSplitSeed},
       {"model", "layers", &Settings::layers, kWidth},
       {"model", "activation", &Settings::activation},
+      {"model", "dropout", &Settings::dropout},
+      {"model", "loss", &Settings::loss},
+      {"model", "metrics", &Settings::metrics},
       {"training", "optimizer", &Settings::optimizer},
       {"training", "update_form", &Settings::update_form},
       {"training", "lr", &Settings::lr},
@@ -132,6 +139,23 @@ void check_choices(const Settings& s) {
   };
   choose(s.na, "--na", {"drop", "mean", "median", "most-frequent"});
   choose(s.unknown_levels, "--unknown-levels", {"ignore", "error"});
+  if (!s.task.empty()) choose(s.task, "--task", {"binary", "multiclass", "regression"});
+  choose(s.class_weight, "--class-weight", {"none", "balanced"});
+  if (!s.loss.empty()) {
+    try {
+      (void)loss_from_name(s.loss);
+    } catch (const UsageError&) {
+      fail(fmt::format("{} must be one of binary_crossentropy, categorical_crossentropy, mse, mae, huber, got {}",
+                       name_of(s, "--loss"), shown(s.loss)));
+    }
+  }
+  for (const std::string& metric : s.metrics) {
+    try {
+      (void)metric_from_name(metric);
+    } catch (const UsageError&) {
+      fail(fmt::format("{} must name metrics among {}, got {}", name_of(s, "--metrics"), metric_names(), shown(metric)));
+    }
+  }
   if (!s.delimiter.empty() && s.delimiter != "," && s.delimiter != ";" && s.delimiter != "\\t" && s.delimiter != "\t")
     fail(fmt::format("{} must be one of ',', ';', '\\t' (a tab), got {}", name_of(s, "--delimiter"), shown(s.delimiter)));
   {
@@ -269,8 +293,6 @@ void check_range(std::int64_t value, IntRange range, const std::string& name) {
 void validate(const Settings& s, const std::string& command) {
   const bool needs_target = command == "find" || command == "train" || command == "run" || command == "tune";
   if (needs_target && s.target.empty()) fail("--target is required (the column to predict, e.g. --target quality)");
-  if (needs_target && s.positive.empty())
-    fail("--positive is required: a rule that makes the target binary, e.g. --positive '>=6' or --positive white");
   check_choices(s);
   check_integers(s);
   require(s, s.test_size > 0.0 && s.test_size < 1.0, "--test-size", "in (0, 1)", s.test_size);
@@ -281,6 +303,7 @@ void validate(const Settings& s, const std::string& command) {
   require(s, s.validation_fraction > 0.0 && s.validation_fraction < 1.0, "--validation-fraction", "in (0, 1)",
           s.validation_fraction);
   require(s, s.min_delta >= 0.0, "--min-delta", ">= 0", s.min_delta);
+  require(s, s.dropout >= 0.0 && s.dropout < 1.0, "--dropout", "in [0, 1)", s.dropout);
   require(s, s.finder_start >= 0.0, "--finder-start", "> 0 (or 0 for the schedule's default)", s.finder_start);
   if (s.schedule == "step") {
     const std::string first = s.finder_start > 0.0 ? fmt::format("{} ({})", name_of(s, "--finder-start"), s.finder_start)

@@ -23,6 +23,8 @@ struct Settings {
   // ---- data ----
   std::string target;                  // --target
   std::string positive;                // --positive: ">=6", "white"
+  std::string task;                    // --task binary|multiclass|regression ("" = from the target's values)
+  std::string class_weight = "none";   // --class-weight none|balanced
   std::vector<std::string> drop;       // --drop
   std::string na = "drop";             // --na drop|mean|median|most-frequent
   std::string delimiter;               // --delimiter ("" = detect)
@@ -33,6 +35,9 @@ struct Settings {
   // ---- model ----
   std::vector<int> layers = {128, 256, 256};  // --layers
   std::string activation = "relu";            // --activation
+  double dropout = 0.0;                       // --dropout: rate of a Dropout after each hidden layer
+  std::string loss;                           // --loss ("" = the task's default)
+  std::vector<std::string> metrics;           // --metrics: shown per epoch besides the task's
   // ---- training ----
   std::string optimizer = "adam";      // --optimizer
   std::string update_form = "keras";   // --update-form keras|pytorch

@@ -20,6 +20,9 @@ DataOptions data_options(const Settings& s) {
   DataOptions d;
   d.target = s.target;
   d.positive = s.positive;
+  if (!s.task.empty()) d.task = target_kind_from_name(s.task);
+  if (!s.loss.empty()) d.loss = loss_from_name(s.loss);
+  d.balanced_class_weight = s.class_weight == "balanced";
   d.drop = s.drop;
   if (s.na != "drop") {
     d.missing = MissingPolicy::impute;
@@ -82,7 +85,7 @@ ComparisonOptions comparison_settings(const Settings& s) {
 ExperimentOptions experiment_options(const Settings& s) {
   ExperimentOptions o;
   o.data = data_options(s);
-  o.model = {.layers = s.layers, .activation = s.activation};
+  o.model = {.layers = s.layers, .activation = s.activation, .dropout = s.dropout, .metrics = s.metrics};
   o.optimizer = optimizer_settings(s);
   o.range_test.schedule = s.schedule == "step" ? CurveMode::per_step : CurveMode::per_epoch;
   o.range_test.points = static_cast<std::size_t>(s.finder_points);
@@ -112,10 +115,6 @@ CsvOptions csv_options(const Settings& s) {
 }
 
 Dataset load_dataset(const Settings& s, const std::string& path, const std::optional<std::string>& csv_text) {
-  if (TargetRule::parse(s.positive).kind != TargetKind::binary)
-    throw UsageError(fmt::format("--positive '{}': lrtune trains binary classifiers only; give a comparison "
-                                 "('>=6') or the positive class of --target {}",
-                                 s.positive, s.target));
   DataOptions options = data_options(s);
   options.path = path;
   options.csv_text = csv_text;
@@ -135,15 +134,13 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
                         DataErrorSubject::split);
       }
     }
-    if (e.subject() == DataErrorSubject::target)
-      throw DataError(what + " (make the target binary with --positive: a comparison such as '>=6' on a numeric "
-                             "column, or the name of the positive class)",
-                      DataErrorSubject::target);
     throw;
   }
 }
 
-void warn_about_data(const Settings& s, const Dataset& data, const Console& console) {
+void report_data(const Settings& s, const Dataset& data, const Console& console) {
+  console.message(data.prepared.summary.to_text() + "\n");
+  console.message(fmt::format("Task: {}\n", data.task_explanation));
   for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
   Index rows = data.x_train.rows();
   // Early stopping holds out ceil(fraction * rows) of them, as the trainer's split does.

@@ -30,9 +30,11 @@ CsvOptions csv_options(const Settings& settings);
 // errors reworded with the flags the user wrote (--test-size, --positive).
 Dataset load_dataset(const Settings& settings, const std::string& path, const std::optional<std::string>& csv_text = {});
 
-// The data's warnings (a feature constant on the train rows, more features than rows) and a
-// --batch-size larger than the train rows, one "lrtune: warning:" line each on stderr.
-void warn_about_data(const Settings& settings, const Dataset& data, const Console& console);
+// The data's summary and its task ("Task: quality: 7 distinct integer values, treated as 7 classes;
+// --task regression to predict the number"), then its warnings (a feature constant on the train rows,
+// more features than rows, a class absent from the train split) and a --batch-size larger than the
+// train rows, one "lrtune: warning:" line each on stderr.
+void report_data(const Settings& settings, const Dataset& data, const Console& console);
 
 std::unique_ptr<Optimizer> build_optimizer(const Settings& settings, std::optional<double> learning_rate);
 

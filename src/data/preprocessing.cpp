@@ -147,8 +147,8 @@ Table drop_rows_before_split(const Table& table, const Table& raw, const Prepare
 }
 
 // 2b. Regression with drop_rows: rows whose target is infinite go as missing ones do, counted
-// in their own step (make_target names such a row as an error otherwise).
-Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log) {
+// in their own step and a warning (make_target names such a row as an error otherwise).
+Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log, std::vector<std::string>& warnings) {
   if (o.target_rule.kind != TargetKind::regression || o.missing != MissingPolicy::drop_rows) return table;
   const Column& target = table.column(o.target);
   if (target.type != ColumnType::numeric) return table;  // make_target names the type
@@ -170,6 +170,7 @@ Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog
                                                dropped.size() > kNamed ? ", ..." : ""),
                  {{"rows_before", table.rows()}, {"dropped", dropped.size()}, {"row_labels", dropped}}});
   if (dropped.empty()) return table;
+  warnings.push_back(log.back().text + "; --na mean (or median, most-frequent) makes it an error instead");
   if (keep.empty()) {
     throw DataError(fmt::format("{}: no rows left: target \"{}\" is infinite in all {} rows", table.source, o.target,
                                 table.rows()),
@@ -404,7 +405,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   const std::vector<std::string> features = feature_columns(raw, o);
   Table table = select_columns(raw, features, o, log);
   table = drop_rows_before_split(table, raw, o, log);
-  table = drop_nonfinite_target(table, o, log);
+  table = drop_nonfinite_target(table, o, log, data.warnings);
 
   // The target over the whole kept table (the rule does not depend on the split).
   const Target target = make_target(table.column(o.target), o.target_rule, raw.source, table.row_labels);

@@ -1,19 +1,29 @@
 // The comparison as JSON: comparison.json's format (the CLI adds "command" and "out").
 #include "lrtune/experiment/experiment.hpp"
+#include <vector>
+
 #include "lrtune/core/statistics.hpp"
 
 namespace lrtune {
 namespace {
 
+// The runs, then for each test metric its mean and sample std over the runs that trained
+// ("test_accuracy_mean", "test_rmse_std", ...).
 nlohmann::json side_json(const ComparedRate& side) {
+  nlohmann::json j;
   nlohmann::json runs = nlohmann::json::array();
-  std::vector<double> accuracy;
-  for (const Training& t : side.runs) {
-    runs.push_back(t);
-    accuracy.push_back(t.test.at("accuracy"));
+  for (const Training& t : side.runs) runs.push_back(t);
+  j["runs"] = runs;
+  if (side.runs.empty() || !side.runs.front().started()) return j;
+  for (const auto& [name, value] : side.runs.front().test.values) {
+    std::vector<double> values;
+    for (const Training& t : side.runs)
+      if (t.started()) values.push_back(t.test.at(name));
+    const MeanStd s = mean_and_std(values);
+    j["test_" + name + "_mean"] = s.mean;
+    j["test_" + name + "_std"] = s.std;
   }
-  const MeanStd a = mean_and_std(accuracy);
-  return {{"runs", runs}, {"test_accuracy_mean", a.mean}, {"test_accuracy_std", a.std}};
+  return j;
 }
 
 nlohmann::json search_summary(const TuningResult& t) {
@@ -32,7 +42,9 @@ nlohmann::json search_summary(const TuningResult& t) {
 }  // namespace
 
 void to_json(nlohmann::json& j, const ExperimentResult& r) {
-  j = {{"rule", r.rule},
+  j = {{"task", std::string(target_kind_name(r.task))},
+       {"task_explanation", r.task_explanation},
+       {"rule", r.rule},
        {"pick", std::string(rate_pick_name(r.pick))},
        {"tuned_by", r.tuned_side.source},
        {"default_learning_rate", r.default_side.learning_rate},

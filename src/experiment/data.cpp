@@ -1,24 +1,37 @@
-// The experiment's data choices turned into prepare()'s options, and the prepared data in float32.
+// The experiment's data choices turned into prepare()'s options, the task chosen from the target
+// column, and the prepared data in float32 with the target in model units.
 #include "lrtune/experiment/data_options.hpp"
 
 #include <filesystem>
-#include <stdexcept>
 
 #include <fmt/format.h>
 
 #include "lrtune/core/error.hpp"
-#include "lrtune/data/target.hpp"
+#include "lrtune/data/task.hpp"
+#include "lrtune/train/class_weights.hpp"
 
 namespace lrtune {
 
-PrepareOptions prepare_options(const DataOptions& d) {
+namespace {
+
+Table read_table(const DataOptions& d) {
+  CsvOptions csv = d.csv;
+  // A dropped column is not used: a few non-numbers in it are no reason to stop.
+  csv.lenient_columns.insert(d.drop.begin(), d.drop.end());
+  return d.csv_text ? parse_csv(*d.csv_text, csv, d.path) : read_csv(std::filesystem::path(d.path), csv);
+}
+
+Vector balanced_weights(const Matrix& y_train, const TaskSpec& task) {
+  const std::vector<Index> labels = class_labels(y_train);
+  return sample_weights_from_labels(labels, class_weights_balanced(labels, task.classes));
+}
+
+}  // namespace
+
+PrepareOptions prepare_options(const DataOptions& d, const TargetRule& rule) {
   PrepareOptions options;
   options.target = d.target;
-  options.target_rule = TargetRule::parse(d.positive);
-  if (options.target_rule.kind != TargetKind::binary)
-    throw UsageError(fmt::format("positive '{}': the experiment trains binary classifiers only; give a "
-                                 "comparison ('>=6') or the positive class of target {}",
-                                 d.positive, d.target));
+  options.target_rule = rule;
   options.drop_columns = d.drop;
   options.test_size = d.test_size;
   options.split_seed = d.split_seed;
@@ -29,17 +42,30 @@ PrepareOptions prepare_options(const DataOptions& d) {
 }
 
 ExperimentData load_data(const DataOptions& d) {
-  const PrepareOptions options = prepare_options(d);
-  CsvOptions csv = d.csv;
-  // A dropped column is not used: a few non-numbers in it are no reason to stop.
-  csv.lenient_columns.insert(d.drop.begin(), d.drop.end());
+  if (d.target.empty()) throw UsageError("no target column named; expected --target COLUMN");
+  const Table raw = read_table(d);
+  const std::optional<TargetRule> positive =
+      d.positive.empty() ? std::nullopt : std::optional<TargetRule>(TargetRule::parse(d.positive));
+  const TaskChoice choice = choose_task(raw.columns[static_cast<std::size_t>(raw.index_of(d.target, "target"))], positive, d.task, raw.source);
+  if (d.balanced_class_weight && choice.rule.kind == TargetKind::regression)
+    throw UsageError(fmt::format("--class-weight balanced: target {} is a regression; class weights need classes",
+                                 d.target));
+
   ExperimentData data;
-  data.prepared = d.csv_text ? prepare(parse_csv(*d.csv_text, csv, d.path), options)
-                             : prepare(std::filesystem::path(d.path), options, csv);
+  data.prepared = prepare(raw, prepare_options(d, choice.rule));
+  if (!d.csv_text) {
+    data.prepared.steps.insert(data.prepared.steps.begin(),
+                               {"read_csv", fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                                {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
+  }
+  const auto classes = static_cast<Index>(data.prepared.preprocessing.target_classes.size());
+  data.task = task_spec(choice.rule.kind, classes, d.loss);
+  data.task_explanation = choice.explanation;
   data.x_train = to_float(data.prepared.x_train);
   data.x_test = to_float(data.prepared.x_test);
-  data.y_train = to_float(data.prepared.y_train);
-  data.y_test = to_float(data.prepared.y_test);
+  data.y_train = model_target(data.prepared.y_train, data.task, data.prepared.preprocessing.target_scaler);
+  data.y_test = model_target(data.prepared.y_test, data.task, data.prepared.preprocessing.target_scaler);
+  if (d.balanced_class_weight) data.train_weights = balanced_weights(data.y_train, data.task);
   return data;
 }
 

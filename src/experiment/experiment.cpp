@@ -16,11 +16,14 @@ namespace {
 
 ExperimentResult describe(const ExperimentData& data, const ExperimentOptions& o) {
   ExperimentResult r;
-  r.task = data.prepared.preprocessing.target_rule.kind;
+  r.task = data.task.kind;
+  r.task_explanation = data.task_explanation;
   r.data = data.prepared.summary;
   r.class_names = data.prepared.preprocessing.target_classes;
   r.preprocessing = data.prepared.preprocessing;
-  r.test_rows = data.y_test.size();
+  const TargetScaler& scaler = r.preprocessing.target_scaler;
+  if (scaler.scaled()) r.target_scaling = ExperimentResult::TargetScaling{scaler.mean(), scaler.scale()};
+  r.test_rows = data.y_test.rows();
   r.pick = o.comparison.pick;
   r.repeats = o.comparison.repeats;
   return r;

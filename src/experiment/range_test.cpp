@@ -41,13 +41,14 @@ LRFinderOptions finder_options(const ExperimentOptions& o) {
 }
 
 RangeTestCurve run_range_test(const ExperimentData& data, const ExperimentOptions& o) {
-  Sequential model = build_model(o.model, data.x_train.cols(), o.comparison.seed);
+  Sequential model = build_model(o.model, data.x_train.cols(), data.task, o.comparison.seed);
   auto optimizer = build_optimizer(o.optimizer);
   LRFinderOptions options = finder_options(o);
   PointForwarder forward(o.callbacks);
   options.callbacks.push_back(&forward);
   options.cancel = o.cancel;
-  LRFinder finder(model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
+  options.metrics = epoch_metrics(o.model, data.task);
+  LRFinder finder(model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   return finder.run();
 }
 

@@ -43,12 +43,13 @@ TunerOptions search_options(const ExperimentOptions& o, int repeats) {
 }
 
 SearchRun run_search(const ExperimentData& data, const ExperimentOptions& o, int repeats) {
-  const Sequential prototype = build_model(o.model, data.x_train.cols(), o.comparison.seed);
+  const Sequential prototype = build_model(o.model, data.x_train.cols(), data.task, o.comparison.seed);
   const auto optimizer = build_optimizer(o.optimizer);
   TunerOptions options = search_options(o, repeats);
   SearchForwarder forward(o.callbacks);
   options.callbacks.push_back(&forward);
-  Tuner tuner(prototype, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
+  options.metrics = epoch_metrics(o.model, data.task);
+  Tuner tuner(prototype, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   SearchRun run;
   run.result = tuner.run();
   if (!run.result.candidates.empty()) run.model.emplace(tuner.model());

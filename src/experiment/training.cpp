@@ -39,13 +39,15 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   Training result;
   result.learning_rate = learning_rate;
   result.seed = seed;
-  result.model.emplace(build_model(o.model, data.x_train.cols(), seed));
+  result.model.emplace(build_model(o.model, data.x_train.cols(), data.task, seed));
   auto optimizer = build_optimizer(o.optimizer, learning_rate);
   EarlyStopping stopping(c.stopping);
   FitOptions options;
   options.epochs = c.epochs;
   options.batch_size = c.batch_size;
   options.seed = seed;
+  options.metrics = epoch_metrics(o.model, data.task);
+  if (data.train_weights.size() > 0) options.sample_weights = &data.train_weights;
   TrainingForwarder forward(o.callbacks, spec);
   options.cancel = o.cancel;
   options.callbacks.push_back(&forward);
@@ -54,9 +56,10 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
     options.validation_seed = seed;
     options.callbacks.push_back(&stopping);
   }
-  result.history = fit(*result.model, *optimizer, Loss::binary_crossentropy, data.x_train, data.y_train, options);
+  result.history = fit(*result.model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   result.epochs_run = static_cast<int>(result.history.size());
-  result.test = binary_test_metrics(*result.model, data.x_test, data.y_test);
+  result.test = test_metrics(*result.model, data.task, data.x_test, data.y_test,
+                             data.prepared.preprocessing.target_scaler);
   return result;
 }
 
@@ -69,13 +72,9 @@ void to_json(nlohmann::json& j, const Training& r) {
        {"train_seconds", r.history.train_seconds}};
   for (const auto& [name, value] : r.test.values) j["test_" + name] = value;
   if (r.test.confusion.size() > 0) {
-    nlohmann::json rows = nlohmann::json::array();
-    for (Index i = 0; i < r.test.confusion.rows(); ++i) {
-      nlohmann::json row = nlohmann::json::array();
-      for (Index k = 0; k < r.test.confusion.cols(); ++k) row.push_back(r.test.confusion(i, k));
-      rows.push_back(row);
-    }
-    j["confusion"] = rows;
+    j["confusion"] = confusion_json(r.test.confusion);
+    const ClassScores& c = r.test.per_class;
+    j["per_class"] = {{"precision", c.precision}, {"recall", c.recall}, {"f1", c.f1}, {"support", c.support}};
   }
 }
 

@@ -316,7 +316,9 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
   };
   for (const Metric metric : {Metric{"accuracy", &ModelEvaluation::accuracy, 4}, Metric{"precision", &ModelEvaluation::precision, 4},
                               Metric{"recall", &ModelEvaluation::recall, 4}, Metric{"F1", &ModelEvaluation::f1, 4},
-                              Metric{"ROC AUC", &ModelEvaluation::roc_auc, 4}, Metric{"test loss", &ModelEvaluation::loss, 4},
+                              Metric{"ROC AUC", &ModelEvaluation::roc_auc, 4}, Metric{"macro F1", &ModelEvaluation::macro_f1, 4},
+                              Metric{"RMSE", &ModelEvaluation::rmse, 4}, Metric{"MAE", &ModelEvaluation::mae, 4},
+                              Metric{"R²", &ModelEvaluation::r2, 4}, Metric{"test loss", &ModelEvaluation::loss, 4},
                               Metric{"training time (s)", &ModelEvaluation::train_seconds, 1}}) {
     const auto values = [&](const ReportModel& m) {
       std::vector<double> v;

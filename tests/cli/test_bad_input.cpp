@@ -103,6 +103,33 @@ const std::vector<BadInput>& cases() {
        [](const fs::path& d) { return with_csv(d, small_csv(), {{"--positive", "'>=5'"}}); },
        1,
        {"data.csv: target rule \">=5\" on column \"y\" gives a single class (0 of 60 rows positive)", "--positive"}},
+      // The target's task (issue 14): too few or too many classes, nothing to regress on, inf.
+      {"TargetWithOneClass",
+       [](const fs::path& d) { return with_csv(d, "a,y\n1,x\n2,x\n3,x\n4,x\n", {{"--positive", ""}}); },
+       1,
+       {"data.csv: target column \"y\": it holds a single class (\"x\"); expected at least 2 distinct values"}},
+      {"TargetWith1001Classes",
+       [](const fs::path& d) {
+         std::string text = "a,y\n";
+         for (int i = 0; i < 1001; ++i) text += fmt::format("{},c{}\n", i, i);
+         return with_csv(d, text, {{"--positive", ""}});
+       },
+       1,
+       {"data.csv: target column \"y\" has 1001 distinct text values; at most 1000 classes are supported"}},
+      {"RegressionTargetOfAllEqualNumbers",
+       [](const fs::path& d) {
+         return with_csv(d, "a,y\n1,5.5\n2,5.5\n3,5.5\n4,5.5\n", {{"--positive", ""}, {"--task", "regression"}});
+       },
+       1,
+       {"data.csv: target column \"y\": all target values are equal (5.5); expected at least 2 distinct values"}},
+      {"InfInARegressionTargetWithImputation",
+       [](const fs::path& d) {
+         std::string text = "a,y\n";
+         for (int i = 0; i < 30; ++i) text += fmt::format("{},{}\n", i, i == 6 ? "inf" : fmt::format("{}.5", i));
+         return with_csv(d, text, {{"--positive", ""}, {"--na", "mean"}});
+       },
+       1,
+       {"data.csv: file data row 7, target \"y\": inf; expected a finite number for a regression target"}},
       {"AllRowsDroppedByMissingValues",
        [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n1,NA,3,red,0\n,5,6,blue,1\n7,8,?,red,1\n"); },
        1,

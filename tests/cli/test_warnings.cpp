@@ -67,3 +67,26 @@ TEST(CliWarnings, BatchSizeLargerThanTheDataGivesOneFullBatchPerEpoch) {
 }
 
 }  // namespace
+
+TEST(CliWarnings, AClassOnlyInTheTestSplitIsNamed) {
+  TempDir dir;
+  std::string text = "a,y\n";
+  for (int i = 0; i < 40; ++i) text += fmt::format("{},{}\n", i, i == 39 ? "rare" : (i % 2 ? "p" : "q"));
+  write_text(dir.path() / "data.csv", text);
+  // Split seed 1 puts the one "rare" row in the test split.
+  const CliResult r = run_cli("train data.csv" + small_flags({{"--positive", ""}, {"--split-seed", "1"}}) + " --quiet", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.err, "lrtune: warning: target \"y\": class \"rare\" (1 row) has no row in the train split"), 1)
+      << r.err;
+}
+
+TEST(CliWarnings, InfiniteRegressionTargetsAreDroppedAndCounted) {
+  TempDir dir;
+  std::string text = "a,y\n";
+  for (int i = 0; i < 40; ++i) text += fmt::format("{},{}\n", i, i == 6 ? "inf" : (i == 9 ? "-inf" : fmt::format("{}.5", i)));
+  write_text(dir.path() / "data.csv", text);
+  const CliResult r = run_cli("train data.csv" + small_flags({{"--positive", ""}}) + " --quiet", dir.path());
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 2 of 40 rows dropped: target \"y\" is infinite (file data rows 7, 10)"), 1)
+      << r.err;
+}

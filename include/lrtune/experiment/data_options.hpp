@@ -1,6 +1,8 @@
-// The experiment's data: which CSV (a file or text in memory), the target and its binary rule, the
-// missing-value policy, the split; and the prepared data in float32 as the engine trains on it.
-// Reading and preparing are data's (prepare); this file only gathers the choices a workflow makes.
+// The experiment's data: which CSV (a file or text in memory), the target and its task (binary,
+// multiclass or regression: inferred from the column, or told), the missing-value policy, the split;
+// and the prepared data in float32, the target in model units, as the engine trains on it.
+// Reading, choosing the task and preparing are data's (read_csv, choose_task, prepare); this file
+// gathers the choices a workflow makes.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +14,9 @@
 #include "lrtune/core/types.hpp"
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/preprocessing.hpp"
+#include "lrtune/data/target.hpp"
+#include "lrtune/experiment/task_spec.hpp"
+#include "lrtune/nn/losses.hpp"
 
 namespace lrtune {
 
@@ -20,8 +25,13 @@ struct DataOptions {
   std::optional<std::string> csv_text;  // the CSV itself, instead of reading `path`
   std::string target;                   // the target column (required)
   // The binary rule: a comparison on a numeric target (">=6") or the positive class ("white").
-  // Binary classification only for now: a rule that does not make two classes is refused.
+  // Empty: the task is inferred from the target's values (data/task.hpp's choose_task).
   std::string positive;
+  std::optional<TargetKind> task;       // overrides the inferred task (--task)
+  std::optional<Loss> loss;             // nullopt: the task's default (task_spec.hpp)
+  // Balanced class weights (scikit-learn's n_samples / (classes * count)) for the classifiers'
+  // trainings; the range test and the search train unweighted.
+  bool balanced_class_weight = false;
   std::vector<std::string> drop;        // columns not used (a few non-numbers in them are no error)
   MissingPolicy missing = MissingPolicy::drop_rows;
   ImputerOptions impute;                // with MissingPolicy::impute
@@ -31,17 +41,24 @@ struct DataOptions {
   CsvOptions csv;                       // delimiter, missing tokens, cancel, ...
 };
 
-// The prepared data in float32.
+// The prepared data in float32, the target in model units.
 struct ExperimentData {
   PreparedData prepared;
-  Matrix x_train, x_test;  // (rows, features)
-  Vector y_train, y_test;  // (rows,)
+  TaskSpec task;                 // output layer, loss and epoch metrics of the target's task
+  std::string task_explanation;  // one line: which task and why, naming the flag that changes it
+  Matrix x_train, x_test;        // (rows, features)
+  // (rows, task.outputs) in model units: 0/1 (binary), one-hot rows (multiclass), or the target
+  // standardised with the train split's mean and std (regression; prepared.preprocessing.target_scaler).
+  Matrix y_train, y_test;
+  // (train rows,) with balanced_class_weight, else empty: each train row's class weight.
+  Vector train_weights;
 };
 
-// The options prepare() takes. Throws UsageError when `positive` does not make the
-// target binary (multiclass and regression come with the next issue).
-PrepareOptions prepare_options(const DataOptions& options);
-// Reads (or parses csv_text) and prepares; DataError on the data, as prepare() throws it.
+// The options prepare() takes, with the target rule the task choice made (`rule`).
+PrepareOptions prepare_options(const DataOptions& options, const TargetRule& rule);
+// Reads (or parses csv_text), chooses the task (choose_task: `positive`, then `task`, then the
+// values) and prepares. DataError on the data, as choose_task and prepare() throw it; UsageError for
+// a positive rule or loss the task cannot take.
 ExperimentData load_data(const DataOptions& options);
 
 }  // namespace lrtune

@@ -37,10 +37,11 @@ struct ComparedRate {
 struct ExperimentResult {
   // ---- the data ----
   TargetKind task = TargetKind::binary;
+  std::string task_explanation;         // which task and why, naming the flag that changes it
   DataSummary data;                     // of the raw table, with the target's balance per part
   std::vector<std::string> class_names; // the target's classes, class 0 first (classifiers)
-  // Regression (next issue): the target's scaling, to report errors in the target's units. Unset
-  // for classifiers.
+  // Regression: the target's scaling (model units = (y - mean) / std); the test metrics are
+  // already in the target's units. Unset for classifiers and an unscaled target.
   struct TargetScaling {
     double mean = 0.0, std = 1.0;
   };
@@ -76,7 +77,8 @@ ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOpti
 
 // The comparison as `lrtune run` writes it in comparison.json (without "command" and "out"):
 // rule, pick, tuned_by, default/tuned/suggested learning rates, suggestions, repeats, per side
-// the runs and the test accuracy's mean and sample std, and a summary of the search.
+// the runs and each test metric's mean and sample std, and a summary of the search; "task" and
+// "task_explanation" say which task the target made.
 void to_json(nlohmann::json& j, const ExperimentResult& result);
 
 }  // namespace lrtune

@@ -33,7 +33,8 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
                             std::uint64_t seed, const TrainingSpec& spec = {});
 
 // {"learning_rate", "seed", "epochs_run", "best_epoch", "stop_reason", "train_seconds",
-//  "test_<metric>" for each test metric, "confusion": rows of the matrix (classifiers)}.
+//  "test_<metric>" for each test metric; classifiers: "confusion" (rows of the matrix) and
+//  "per_class" {"precision", "recall", "f1", "support"}, one entry per class}.
 void to_json(nlohmann::json& j, const Training& training);
 
 }  // namespace lrtune

@@ -33,6 +33,10 @@ struct ModelEvaluation {
   double recall = kNotMeasured;
   double f1 = kNotMeasured;
   double roc_auc = kNotMeasured;
+  double macro_f1 = kNotMeasured;        // multiclass
+  double rmse = kNotMeasured;            // regression, in the target's units
+  double mae = kNotMeasured;
+  double r2 = kNotMeasured;
   double loss = kNotMeasured;            // test loss
   ConfusionMatrix confusion;             // (classes, classes); empty when not a classifier
   int epochs = 0;                        // epochs actually trained (early stopping may cut them)
