@@ -27,11 +27,12 @@ TaskPredictions task_predictions(const PredictionInputs& in) {
   const FittedPreprocessing& p = in.preprocessing;
   const Index rows = static_cast<Index>(in.applied.row_labels.size());
   if (in.outputs.rows() != rows || in.outputs.cols() != expected_outputs(p)) {
-    throw UsageError(fmt::format("predictions: the outputs are ({}, {}); expected ({}, {}): one row per scored row and "
-                                 "{} for a {} target",
-                                 in.outputs.rows(), in.outputs.cols(), rows, expected_outputs(p),
-                                 p.target_rule.kind == TargetKind::multiclass ? "one column per class" : "one column",
-                                 target_kind_name(p.target_rule.kind)));
+    throw UsageError(
+        fmt::format("predictions: the outputs are ({}, {}); expected ({}, {}): one row per scored row and "
+                    "{} for a {} target",
+                    in.outputs.rows(), in.outputs.cols(), rows, expected_outputs(p),
+                    p.target_rule.kind == TargetKind::multiclass ? "one column per class" : "one column",
+                    target_kind_name(p.target_rule.kind)));
   }
   TaskPredictions out;
   out.task = p.target_rule.kind;
@@ -84,16 +85,14 @@ std::string probability_prefix(const std::string& class_name) { return "p_" + cl
 
 std::vector<std::string> prediction_columns(const FittedPreprocessing& preprocessing) {
   switch (preprocessing.target_rule.kind) {
-    case TargetKind::binary:
-      return {"row", "probability", "class", "reason"};
+    case TargetKind::binary: return {"row", "probability", "class", "reason"};
     case TargetKind::multiclass: {
       std::vector<std::string> columns = {"row"};
       for (const auto& name : preprocessing.target_classes) columns.push_back(csv_field(probability_prefix(name)));
       columns.insert(columns.end(), {"class", "reason"});
       return columns;
     }
-    case TargetKind::regression:
-      break;
+    case TargetKind::regression: break;
   }
   return {"row", "value", "reason"};
 }
@@ -114,11 +113,13 @@ std::string predictions_csv(const PredictionInputs& in) {
           case TargetKind::multiclass:
             csv += std::to_string(row);
             for (Index j = 0; j < t.probabilities.cols(); ++j) csv += fmt::format(",{:.9g}", t.probabilities(i, j));
-            csv += "," + csv_field(in.preprocessing.target_classes[static_cast<std::size_t>(t.classes[static_cast<std::size_t>(i)])]) + ",\n";
+            csv +=
+                "," +
+                csv_field(
+                    in.preprocessing.target_classes[static_cast<std::size_t>(t.classes[static_cast<std::size_t>(i)])]) +
+                ",\n";
             return;
-          case TargetKind::regression:
-            csv += fmt::format("{},{},\n", row, format_csv_number(t.values[i]));
-            return;
+          case TargetKind::regression: csv += fmt::format("{},{},\n", row, format_csv_number(t.values[i])); return;
         }
       },
       [&](const UnscoredRow& u) { csv += fmt::format("{}{},{}\n", u.row_label, empty_cells, csv_field(u.reason)); });
@@ -134,7 +135,9 @@ nlohmann::json predictions_json(const PredictionInputs& in) {
       [&](Index i, Index row) {
         switch (t.task) {
           case TargetKind::binary:
-            rows.push_back({{"row", row}, {"probability", t.probabilities(i, 0)}, {"class", t.classes[static_cast<std::size_t>(i)]}});
+            rows.push_back({{"row", row},
+                            {"probability", t.probabilities(i, 0)},
+                            {"class", t.classes[static_cast<std::size_t>(i)]}});
             return;
           case TargetKind::multiclass: {
             nlohmann::json r = {{"row", row}};
@@ -144,9 +147,7 @@ nlohmann::json predictions_json(const PredictionInputs& in) {
             rows.push_back(std::move(r));
             return;
           }
-          case TargetKind::regression:
-            rows.push_back({{"row", row}, {"value", t.values[i]}});
-            return;
+          case TargetKind::regression: rows.push_back({{"row", row}, {"value", t.values[i]}}); return;
         }
       },
       [&](const UnscoredRow& u) {
@@ -160,9 +161,7 @@ nlohmann::json predictions_json(const PredictionInputs& in) {
             for (const auto& name : classes) r[probability_prefix(name)] = nullptr;
             r["class"] = nullptr;
             break;
-          case TargetKind::regression:
-            r["value"] = nullptr;
-            break;
+          case TargetKind::regression: r["value"] = nullptr; break;
         }
         r["reason"] = u.reason;
         rows.push_back(std::move(r));

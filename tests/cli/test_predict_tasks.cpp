@@ -87,8 +87,9 @@ TEST_F(CliPredictTasks, BinaryIsUnchanged) {
   save_model(dir.path() / "model.safetensors", model, Loss::binary_crossentropy, d.preprocessing);
   const CliResult r = predict("-o p.csv");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
-                   "they are written with an empty probability and class and the reason\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
+            "they are written with an empty probability and class and the reason\n");
   // The text predict has written since issue 11, byte for byte.
   const Expected e = expected_outputs(model, d.preprocessing, kNewCsv);
   ASSERT_EQ(e.outputs.rows(), 4);
@@ -108,11 +109,12 @@ TEST_F(CliPredictTasks, BinaryIsUnchanged) {
   const auto summary = nlohmann::json::parse(j.out);
   EXPECT_EQ(summary.at("task"), "binary");
   EXPECT_FALSE(summary.contains("classes"));
-  EXPECT_EQ(summary.at("predictions")[0], (nlohmann::json{{"row", 0},
-                                                           {"probability", e.outputs(0, 0)},
-                                                           {"class", e.outputs(0, 0) > 0.5f ? 1 : 0}}));
-  EXPECT_EQ(summary.at("predictions")[2],
-            (nlohmann::json{{"row", 2}, {"probability", nullptr}, {"class", nullptr}, {"reason", "missing value in column \"b\""}}));
+  EXPECT_EQ(summary.at("predictions")[0],
+            (nlohmann::json{{"row", 0}, {"probability", e.outputs(0, 0)}, {"class", e.outputs(0, 0) > 0.5f ? 1 : 0}}));
+  EXPECT_EQ(
+      summary.at("predictions")[2],
+      (nlohmann::json{
+          {"row", 2}, {"probability", nullptr}, {"class", nullptr}, {"reason", "missing value in column \"b\""}}));
 }
 
 TEST_F(CliPredictTasks, MulticlassWritesAProbabilityPerClassAndTheMostProbableName) {
@@ -123,8 +125,9 @@ TEST_F(CliPredictTasks, MulticlassWritesAProbabilityPerClassAndTheMostProbableNa
   save_model(dir.path() / "model.safetensors", model, Loss::categorical_crossentropy, d.preprocessing);
   const CliResult r = predict("-o p.csv");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
-                   "they are written with empty probabilities and class and the reason\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
+            "they are written with empty probabilities and class and the reason\n");
   const std::string text = read_text(dir.path() / "p.csv");
   const auto lines = lines_of(text);
   ASSERT_EQ(lines.size(), 6u) << text;
@@ -167,11 +170,11 @@ TEST_F(CliPredictTasks, MulticlassWritesAProbabilityPerClassAndTheMostProbableNa
   EXPECT_EQ(rows[1].at("p_low, cheap").get<float>(), e.outputs(1, 1));
   EXPECT_EQ(rows[1].at("class"), cls.strings[1]);
   EXPECT_EQ(rows[2], (nlohmann::json{{"row", 2},
-                                      {"p_\"high\"", nullptr},
-                                      {"p_low, cheap", nullptr},
-                                      {"p_mid", nullptr},
-                                      {"class", nullptr},
-                                      {"reason", "missing value in column \"b\""}}));
+                                     {"p_\"high\"", nullptr},
+                                     {"p_low, cheap", nullptr},
+                                     {"p_mid", nullptr},
+                                     {"class", nullptr},
+                                     {"reason", "missing value in column \"b\""}}));
 }
 
 // Ties go to the first class: a model whose outputs are all equal (zero weights) names class 0.
@@ -195,8 +198,9 @@ TEST_F(CliPredictTasks, RegressionWritesTheValueInTheTargetsUnits) {
   save_model(dir.path() / "model.safetensors", model, Loss::huber, d.preprocessing);
   const CliResult r = predict("-o p.csv");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
-                   "they are written with an empty value and the reason\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: 1 of 5 rows have no prediction (missing value in column \"b\": 1 row); "
+            "they are written with an empty value and the reason\n");
   const auto lines = lines_of(read_text(dir.path() / "p.csv"));
   ASSERT_EQ(lines.size(), 6u);
   EXPECT_EQ(lines[0], "row,value,reason");
@@ -218,7 +222,8 @@ TEST_F(CliPredictTasks, RegressionWritesTheValueInTheTargetsUnits) {
   EXPECT_EQ(summary.at("task"), "regression");
   EXPECT_FALSE(summary.contains("classes"));
   EXPECT_EQ(summary.at("predictions")[4].at("value").get<double>(), want[3]);
-  EXPECT_EQ(summary.at("predictions")[2], (nlohmann::json{{"row", 2}, {"value", nullptr}, {"reason", "missing value in column \"b\""}}));
+  EXPECT_EQ(summary.at("predictions")[2],
+            (nlohmann::json{{"row", 2}, {"value", nullptr}, {"reason", "missing value in column \"b\""}}));
 }
 
 // One row by hand: scaler offsets (1, 1) and scales (2, 2) on a and b, a one-hot colour left
@@ -251,9 +256,10 @@ TEST_F(CliPredictTasks, ATargetScalerOnAClassifierIsNamed) {
                m["preprocessing"]["target"]["scaler"] = {{"mean", 1.0}, {"std", 2.0}};
              }));
   const CliResult r = predict("-o p.csv");
-  expect_one_error_line(r, 1, {"model.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not a "
-                               "fitted preprocessing (preprocessing JSON: target.scaler is present for a multiclass "
-                               "target; expected it for a regression target only)"});
+  expect_one_error_line(r, 1,
+                        {"model.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not a "
+                         "fitted preprocessing (preprocessing JSON: target.scaler is present for a multiclass "
+                         "target; expected it for a regression target only)"});
   EXPECT_FALSE(fs::exists(dir.path() / "p.csv"));
 }
 

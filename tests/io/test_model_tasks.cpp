@@ -42,8 +42,7 @@ PreparedData prepared(const std::string& target, const TargetRule& rule) {
 }
 
 // The saved model reloads with the same layers, weights and predictions, loss and preprocessing.
-SavedModel round_trip(Sequential model, Loss loss, const FittedPreprocessing& preprocessing,
-                      const std::string& name) {
+SavedModel round_trip(Sequential model, Loss loss, const FittedPreprocessing& preprocessing, const std::string& name) {
   IoTempFolder dir(name);
   const auto path = dir.path / "model.safetensors";
   save_model(path, model, loss, preprocessing);
@@ -99,8 +98,9 @@ TEST(ModelTasks, LossMustFitTheTask) {
     (void)encode_model(linear, Loss::binary_crossentropy, d.preprocessing);
     ADD_FAILURE() << "no error";
   } catch (const UsageError& e) {
-    EXPECT_STREQ(e.what(), "loss \"binary_crossentropy\" does not fit the preprocessing's regression target; expected "
-                           "mean_squared_error, mean_absolute_error or huber");
+    EXPECT_STREQ(e.what(),
+                 "loss \"binary_crossentropy\" does not fit the preprocessing's regression target; expected "
+                 "mean_squared_error, mean_absolute_error or huber");
   }
   const Sequential sigmoid(features, {Dense(1, "sigmoid")}, 1);
   try {

@@ -24,8 +24,10 @@ FittedPreprocessing preprocessing_of(const nlohmann::json& target) {
                                          {"feature_names", {"a"}}});
 }
 
-const nlohmann::json kBinary = {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 6.0}}}, {"classes", {"0", "1"}}};
-const nlohmann::json kMulticlass = {{"column", "y"}, {"rule", {{"kind", "multiclass"}}}, {"classes", {"a,b", "c", "d"}}};
+const nlohmann::json kBinary = {
+    {"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 6.0}}}, {"classes", {"0", "1"}}};
+const nlohmann::json kMulticlass = {
+    {"column", "y"}, {"rule", {{"kind", "multiclass"}}}, {"classes", {"a,b", "c", "d"}}};
 const nlohmann::json kRegression = {{"column", "y"},
                                     {"rule", {{"kind", "regression"}}},
                                     {"classes", nlohmann::json::array()},
@@ -54,11 +56,15 @@ TEST(Predictions, BinaryProbabilitiesAndClasses) {
   const FittedPreprocessing p = preprocessing_of(kBinary);
   const AppliedData a = three_scored_one_not();
   const Matrix out = rows_of({{0.25f}, {0.5f}, {0.75f}});
-  EXPECT_EQ(predictions_csv({p, Activation::sigmoid, a, out}),
-            "row,probability,class,reason\n0,0.25,0,\n1,0.5,0,\n2,,,\"missing value in column \"\"a\"\"\"\n3,0.75,1,\n");
+  EXPECT_EQ(
+      predictions_csv({p, Activation::sigmoid, a, out}),
+      "row,probability,class,reason\n0,0.25,0,\n1,0.5,0,\n2,,,\"missing value in column \"\"a\"\"\"\n3,0.75,1,\n");
   const nlohmann::json j = predictions_json({p, Activation::sigmoid, a, out});
   EXPECT_EQ(j[3], (nlohmann::json{{"row", 3}, {"probability", 0.75}, {"class", 1}}));
-  EXPECT_EQ(j[2], (nlohmann::json{{"row", 2}, {"probability", nullptr}, {"class", nullptr}, {"reason", "missing value in column \"a\""}}));
+  EXPECT_EQ(
+      j[2],
+      (nlohmann::json{
+          {"row", 2}, {"probability", nullptr}, {"class", nullptr}, {"reason", "missing value in column \"a\""}}));
 }
 
 // BCE and CCE allow a linear output layer (from_logits): the rows are probabilities all the same.
@@ -115,10 +121,12 @@ TEST(Predictions, OutputsOfTheWrongShapeAreRefused) {
     (void)predictions_csv({preprocessing_of(kMulticlass), Activation::softmax, a, Matrix::Zero(3, 2)});
     ADD_FAILURE() << "no error";
   } catch (const UsageError& e) {
-    EXPECT_STREQ(e.what(), "predictions: the outputs are (3, 2); expected (3, 3): one row per scored row and one column "
-                           "per class for a multiclass target");
+    EXPECT_STREQ(e.what(),
+                 "predictions: the outputs are (3, 2); expected (3, 3): one row per scored row and one column "
+                 "per class for a multiclass target");
   }
-  EXPECT_THROW((void)predictions_json({preprocessing_of(kBinary), Activation::sigmoid, a, Matrix::Zero(2, 1)}), UsageError);
+  EXPECT_THROW((void)predictions_json({preprocessing_of(kBinary), Activation::sigmoid, a, Matrix::Zero(2, 1)}),
+               UsageError);
 }
 
 }  // namespace
