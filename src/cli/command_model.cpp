@@ -1,5 +1,6 @@
 // `lrtune evaluate` and `lrtune predict`: load a saved model, apply its fitted preprocessing
-// to the raw rows of a CSV, then score (evaluate) or write probabilities and classes (predict).
+// to the raw rows of a CSV, then score (evaluate) or write predictions per task (predict: the rows
+// io/predictions.hpp makes).
 // Every row of the CSV is accounted for: scored, or named with the reason it could not be.
 #include <fmt/format.h>
 
@@ -12,6 +13,7 @@
 #include "lrtune/train/fit.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/model_file.hpp"
+#include "lrtune/io/predictions.hpp"
 
 namespace lrtune::cli {
 namespace {
@@ -19,7 +21,7 @@ namespace {
 struct Scored {
   SavedModel loaded;
   AppliedData applied;
-  Matrix probabilities;  // (scored rows, 1): the rows of applied.x
+  Matrix probabilities;  // (scored rows, outputs): the model's outputs for the rows of applied.x
   Index rows = 0;        // data rows in the CSV: scored + applied.unscored
 };
 
@@ -29,17 +31,9 @@ Scored score(const CommandContext& c, const std::string& model_path, const std::
   const Table raw = read_csv(data_path, loaded.preprocessing.csv_options(csv_options(c.settings)));
   AppliedData applied = loaded.preprocessing.apply(raw);
   for (const auto& warning : applied.warnings) c.console.warning(warning + "\n");
-  Matrix probabilities(0, 1);
+  Matrix probabilities(0, loaded.model.output_dim());  // (scored rows, outputs): K for multiclass
   if (applied.x.rows() > 0) probabilities = loaded.model.predict(to_float(applied.x), 1024);
   return {std::move(loaded), std::move(applied), std::move(probabilities), raw.rows()};
-}
-
-// A CSV field: quoted (quotes doubled) when it holds a delimiter, a quote or a line break.
-std::string csv_field(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char ch : text) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-  return out + "\"";
 }
 
 }  // namespace
@@ -78,29 +72,19 @@ int command_predict(CommandContext& c, const std::string& model_path, const std:
                     const std::string& output_csv) {
   Scored scored = score(c, model_path, data_path);
   const AppliedData& applied = scored.applied;
-  // Scored and unscored rows, each list in file order, merged back into file order.
-  std::string csv = "row,probability,class,reason\n";
-  nlohmann::json predictions = nlohmann::json::array();
-  std::size_t next_scored = 0, next_unscored = 0;
-  while (next_scored < applied.row_labels.size() || next_unscored < applied.unscored.size()) {
-    const bool take_scored = next_unscored == applied.unscored.size() ||
-                             (next_scored < applied.row_labels.size() &&
-                              applied.row_labels[next_scored] < applied.unscored[next_unscored].row_label);
-    if (take_scored) {
-      const Index row = applied.row_labels[next_scored];
-      const float p = scored.probabilities(static_cast<Index>(next_scored++), 0);
-      csv += fmt::format("{},{:.9g},{},\n", row, p, p > 0.5f ? 1 : 0);
-      predictions.push_back({{"row", row}, {"probability", p}, {"class", p > 0.5f ? 1 : 0}});
-    } else {
-      const UnscoredRow& u = applied.unscored[next_unscored++];
-      csv += fmt::format("{},,,{}\n", u.row_label, csv_field(u.reason));
-      predictions.push_back({{"row", u.row_label}, {"probability", nullptr}, {"class", nullptr}, {"reason", u.reason}});
-    }
-  }
+  const FittedPreprocessing& preprocessing = scored.loaded.preprocessing;
+  const TargetKind task = preprocessing.target_rule.kind;
+  // Scored and unscored rows in file order, per task (io/predictions.hpp); scored.probabilities
+  // holds the model's outputs whatever the task.
+  const PredictionInputs inputs{preprocessing, scored.loaded.model.output_activation(), applied, scored.probabilities};
+  const std::string csv = predictions_csv(inputs);
   if (!applied.unscored.empty())
-    c.console.warning(fmt::format("{}: {} of {} rows have no prediction ({}); they are written with an empty "
-                                  "probability and class and the reason\n",
-                                  data_path, applied.unscored.size(), scored.rows, describe_unscored(applied.unscored)));
+    c.console.warning(fmt::format("{}: {} of {} rows have no prediction ({}); they are written with {} and the "
+                                  "reason\n",
+                                  data_path, applied.unscored.size(), scored.rows, describe_unscored(applied.unscored),
+                                  task == TargetKind::binary       ? "an empty probability and class"
+                                  : task == TargetKind::multiclass ? "empty probabilities and class"
+                                                                   : "an empty value"));
   if (output_csv.empty()) {
     if (!c.settings.json) fmt::print("{}", csv);
   } else {
@@ -109,10 +93,12 @@ int command_predict(CommandContext& c, const std::string& model_path, const std:
   }
   if (c.settings.json) {
     nlohmann::json summary = {{"command", "predict"},
+                              {"task", std::string(target_kind_name(task))},
                               {"rows", scored.rows},
                               {"rows_not_scored", applied.unscored.size()}};
+    if (task == TargetKind::multiclass) summary["classes"] = preprocessing.target_classes;
     if (!output_csv.empty()) summary["output"] = output_csv;
-    else summary["predictions"] = std::move(predictions);
+    else summary["predictions"] = predictions_json(inputs);
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

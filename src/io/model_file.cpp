@@ -123,8 +123,10 @@ const std::string& metadata_string(const std::map<std::string, std::string>& met
 }
 
 // What the loss and the target need of each other and of the network: the preprocessing makes
-// exactly the features the first layer reads, and the output layer has one unit per class of a
-// multiclass target, one otherwise. Throws UsageError naming both sides.
+// exactly the features the first layer reads; the loss is the target's (binary: BCE; multiclass:
+// CCE; regression: MSE, MAE or huber, which check_loss_output has already tied to a linear
+// output); the output layer has one unit per class of a multiclass target, one otherwise.
+// Throws UsageError naming both sides.
 void check_parts_agree(const Sequential& model, Loss loss, const FittedPreprocessing& preprocessing) {
   check_loss_output(loss, model.output_activation());
   const auto features = static_cast<Index>(preprocessing.feature_names.size());
@@ -137,13 +139,14 @@ void check_parts_agree(const Sequential& model, Loss loss, const FittedPreproces
   const bool loss_fits = kind == TargetKind::binary       ? loss == Loss::binary_crossentropy
                          : kind == TargetKind::multiclass ? loss == Loss::categorical_crossentropy
                                                            : loss == Loss::mean_squared_error ||
-                                                                 loss == Loss::mean_absolute_error;
+                                                                 loss == Loss::mean_absolute_error ||
+                                                                 loss == Loss::huber;
   if (!loss_fits) {
     throw UsageError(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
                                  loss_name(loss), target_kind_name(kind),
                                  kind == TargetKind::binary       ? "binary_crossentropy"
                                  : kind == TargetKind::multiclass ? "categorical_crossentropy"
-                                                                   : "mean_squared_error or mean_absolute_error"));
+                                                                   : "mean_squared_error, mean_absolute_error or huber"));
   }
   const Index outputs = kind == TargetKind::multiclass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
   if (model.output_dim() != outputs) {
