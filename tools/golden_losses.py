@@ -3,9 +3,12 @@
 (logits = X W + b) and batch, then each loss's value, dL/dlogits, dL/dW and dL/db.
 
 Cases: softmax cross-entropy from the logits with K=3 and K=26 (torch.nn.functional.cross_entropy),
-MSE, MAE and Huber with delta 1 on two linear outputs (torch's mse_loss, l1_loss, huber_loss, mean
-over elements), and a sample-weighted cross-entropy (reduction='none' times w, summed, divided by
-the batch: Keras' SUM_OVER_BATCH_SIZE).
+binary cross-entropy from the logits of one sigmoid output (binary_cross_entropy_with_logits), MSE,
+MAE and Huber with delta 1 on two linear outputs (torch's mse_loss, l1_loss, huber_loss, mean over
+elements; Huber's residuals lie on both sides of delta), MAE with a residual of exactly zero (an
+input row of zeros makes the logits equal the bias in any precision, and the target copies it), and
+each loss sample-weighted (reduction='none' times the row's weight, summed, divided by the number
+of elements: Keras' SUM_OVER_BATCH_SIZE, which lrtune's weighted losses follow).
 
 Two implementations: PyTorch in float64 (autograd), and the published formulas written out here in
 plain Python floats with math.fsum. With torch importable both run, must agree to 1e-12, and the
@@ -52,11 +55,21 @@ def softmax_ce(Z, Y, w):
     return math.fsum(value) / n, grad
 
 
-def elementwise(Z, Y, term, derivative):
+def elementwise(Z, Y, w, term, derivative):
+    """sum_ij w_i term(z_ij, y_ij) / N and its gradient w_i derivative(z_ij, y_ij) / N, N = elements."""
     count = len(Z) * len(Z[0])
-    value = math.fsum(term(z - y) for zr, yr in zip(Z, Y) for z, y in zip(zr, yr)) / count
-    grad = [[derivative(z - y) / count for z, y in zip(zr, yr)] for zr, yr in zip(Z, Y)]
+    value = math.fsum(wi * term(z, y) for zr, yr, wi in zip(Z, Y, w) for z, y in zip(zr, yr)) / count
+    grad = [[wi * derivative(z, y) / count for z, y in zip(zr, yr)] for zr, yr, wi in zip(Z, Y, w)]
     return value, grad
+
+
+def bce_term(z, y):
+    # -y log(sigmoid z) - (1 - y) log(1 - sigmoid z), written so that neither log overflows
+    return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
 def huber_term(r, delta=1.0):
@@ -69,9 +82,11 @@ def sign(r):
 
 FORMULAS = {
     "cce": lambda Z, Y, w: softmax_ce(Z, Y, w),
-    "mse": lambda Z, Y, w: elementwise(Z, Y, lambda r: r * r, lambda r: 2 * r),
-    "mae": lambda Z, Y, w: elementwise(Z, Y, abs, sign),
-    "huber": lambda Z, Y, w: elementwise(Z, Y, huber_term, lambda r: max(-1.0, min(1.0, r))),
+    "bce": lambda Z, Y, w: elementwise(Z, Y, w, bce_term, lambda z, y: sigmoid(z) - y),
+    "mse": lambda Z, Y, w: elementwise(Z, Y, w, lambda z, y: (z - y) ** 2, lambda z, y: 2 * (z - y)),
+    "mae": lambda Z, Y, w: elementwise(Z, Y, w, lambda z, y: abs(z - y), lambda z, y: sign(z - y)),
+    "huber": lambda Z, Y, w: elementwise(Z, Y, w, lambda z, y: huber_term(z - y),
+                                         lambda z, y: max(-1.0, min(1.0, z - y))),
 }
 
 
@@ -84,28 +99,40 @@ def reference(loss, X, W, b, Y, w):
 
 
 # ---- PyTorch ------------------------------------------------------------------------------------
-def with_torch(loss, X, W, b, Y, w):
+def with_torch(loss, X, W, b, Y, weights):
+    """torch's own losses: their mean reduction when unweighted, else reduction='none' weighted by row."""
     t = lambda v: torch.tensor(v, dtype=torch.float64)
     Wt, bt = t(W).requires_grad_(), t(b).requires_grad_()
     Z = t(X) @ Wt + bt
     Z.retain_grad()
+    reduction = "mean" if weights is None else "none"
     if loss == "cce":
-        labels = t(Y).argmax(dim=1)
-        per_row = F.cross_entropy(Z, labels, reduction="none")
-        value = (per_row * t(w)).sum() / len(X)
+        terms = F.cross_entropy(Z, t(Y).argmax(dim=1), reduction=reduction)  # (batch) when "none"
+    elif loss == "bce":
+        terms = F.binary_cross_entropy_with_logits(Z, t(Y), reduction=reduction)
     elif loss == "mse":
-        value = F.mse_loss(Z, t(Y))
+        terms = F.mse_loss(Z, t(Y), reduction=reduction)
     elif loss == "mae":
-        value = F.l1_loss(Z, t(Y))
+        terms = F.l1_loss(Z, t(Y), reduction=reduction)
     else:
-        value = F.huber_loss(Z, t(Y), delta=1.0)
+        terms = F.huber_loss(Z, t(Y), reduction=reduction, delta=1.0)
+    if weights is None:
+        value = terms
+    else:
+        w = t(weights) if terms.dim() == 1 else t(weights).unsqueeze(1)  # one weight per row
+        value = (terms * w).sum() / terms.numel()
     value.backward()
     return value.item(), Z.grad.tolist(), Wt.grad.tolist(), bt.grad.tolist()
 
 
+def flatten(v):
+    """Nested lists (a value, matrices as lists of rows, vectors) to one flat list of numbers."""
+    return [x for item in v for x in flatten(item)] if isinstance(v, (list, tuple)) else [v]
+
+
 def agree(a, b):
-    flat = lambda v: [x for r in v for x in (r if isinstance(r, list) else [r])]
-    return all(abs(x - y) <= 1e-12 * max(1.0, abs(y)) for x, y in zip(flat(a), flat(b)))
+    fa, fb = flatten(a), flatten(b)
+    return len(fa) == len(fb) and all(abs(x - y) <= 1e-12 * max(1.0, abs(y)) for x, y in zip(fa, fb))
 
 
 # ---- the cases ------------------------------------------------------------------------------------
@@ -122,16 +149,31 @@ def make_cases():
     Yr = draw(5, 2, -3, 3)  # residuals on both sides of Huber's delta
     for loss in ("mse", "mae", "huber"):
         cases.append((loss, loss, X, Wr, br, Yr, None))
+    # Drawn after the cases above so that their values do not move when cases are added here.
+    weights = [0.5, 2.0, 0.0, 1.0, 3.25]
+    for loss in ("mse", "mae", "huber"):
+        cases.append((loss + "_weighted", loss, X, Wr, br, Yr, weights))
+    Xb = draw(6, 3)
+    Wb, bb = draw(3, 1, -2, 2), draw(1, 1, -0.5, 0.5)[0]
+    Yb = [[1.0], [0.0], [0.0], [1.0], [1.0], [0.0]]
+    cases.append(("bce", "bce", Xb, Wb, bb, Yb, None))
+    cases.append(("bce_weighted", "bce", Xb, Wb, bb, Yb, [1.5, 0.0, 0.25, 2.0, 1.0, 0.75]))
+    # Row 2 of X is zero, so its logits are the bias exactly (in float and double alike), and its
+    # first target equals them: a residual of exactly 0, whose MAE gradient is sign(0) = 0.
+    Xz = [list(r) for r in X]
+    Xz[2] = [0.0] * len(X[0])
+    Yz = [list(r) for r in Yr]
+    Yz[2][0] = br[0]
+    cases.append(("mae_zero_residual", "mae", Xz, Wr, br, Yz, None))
     return cases
 
 
 def cpp_list(values):
-    flat = [x for r in values for x in (r if isinstance(r, list) else [r])]
-    return "{" + ", ".join(repr(float(x)) for x in flat) + "}"
+    return "{" + ", ".join(repr(float(x)) for x in flatten(values)) + "}"
 
 
-CPP_LOSS = {"cce": "categorical_crossentropy", "mse": "mean_squared_error", "mae": "mean_absolute_error",
-            "huber": "huber"}
+CPP_LOSS = {"cce": "categorical_crossentropy", "bce": "binary_crossentropy", "mse": "mean_squared_error",
+            "mae": "mean_absolute_error", "huber": "huber"}
 
 
 def main():
@@ -142,7 +184,7 @@ def main():
         w = weights if weights is not None else [1.0] * len(X)
         value, dZ, dW, db = reference(loss, X, W, b, Y, w)
         if torch is not None:
-            got = with_torch(loss, X, W, b, Y, w)
+            got = with_torch(loss, X, W, b, Y, weights)
             if not agree(list(got), [value, dZ, dW, db]):
                 raise SystemExit(name + ": torch and the formulas disagree")
             value, dZ, dW, db = got

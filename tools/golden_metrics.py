@@ -134,14 +134,20 @@ def sklearn_classification(t, pred, classes):
     return macro, list(precision), list(recall), list(f1), list(support), matrix.tolist()
 
 
+def flatten(v):
+    """Nested lists, tuples or numpy arrays to one flat list of numbers."""
+    if hasattr(v, "tolist"):
+        v = v.tolist()  # numpy arrays and scalars become lists and Python numbers
+    return [x for item in v for x in flatten(item)] if isinstance(v, (list, tuple)) else [v]
+
+
 def close(a, b):
-    flat = lambda v: [x for r in v for x in (r if isinstance(r, list) else [r])] if isinstance(v, list) else [v]
-    return all(abs(float(x) - float(y)) <= 1e-12 for x, y in zip(flat(a), flat(b)))
+    fa, fb = flatten(a), flatten(b)
+    return len(fa) == len(fb) and all(abs(float(x) - float(y)) <= 1e-12 for x, y in zip(fa, fb))
 
 
 def cpp_list(values):
-    flat = [x for r in values for x in (r if isinstance(r, list) else [r])]
-    return "{" + ", ".join(repr(float(x)) for x in flat) + "}"
+    return "{" + ", ".join(repr(float(x)) for x in flatten(values)) + "}"
 
 
 def main():
@@ -155,7 +161,7 @@ def main():
             got = sklearn_regression(y, p)
             if not close(list(got), [r2_value, mae_value]):
                 raise SystemExit(name + ": sklearn and the definitions disagree")
-            r2_value, mae_value = got
+            r2_value, mae_value = (float(v) for v in got)  # numpy scalars print as plain floats
         print("    {\"%s\", %d, %d, %s, %s, /*r2*/ %r, /*mae*/ %r}," % (name, len(y), len(y[0]), cpp_list(y), cpp_list(p),
                                                                       r2_value, mae_value))
     print("};")
@@ -169,7 +175,7 @@ def main():
             got = sklearn_classification(t, pred, classes)
             if not close(list(got[:5]), values[:5]) or got[5] != m:
                 raise SystemExit(name + ": sklearn and the definitions disagree")
-            values = list(got)
+            values = [float(got[0])] + list(got[1:])
         print("    {\"%s\", %d, %d," % (name, len(t), classes))
         print("     /*y_true*/ {%s}," % ", ".join(str(v) for v in t))
         print("     /*probabilities*/ %s," % cpp_list(probabilities))
