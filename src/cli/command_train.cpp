@@ -9,6 +9,7 @@
 #include "exit_codes.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/io/model_file.hpp"
+#include "lrtune/io/predictions.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "signals.hpp"
@@ -123,43 +124,14 @@ std::string training_announcement(const Settings& s, double rate) {
                      s.restore_best_weights ? "restored" : "not restored");
 }
 
-// The test split's predictions from the model in memory, as predict writes them from the file:
-// binary "row,probability,class"; multiclass "row,p_<class>...,class" (the argmax's name); regression
-// "row,value" in the target's units.
+// The test split's predictions from the model in memory, in predict's columns for the task
+// (io/predictions.hpp): what predict must reproduce from the file.
 void write_test_predictions(CommandContext& c, const Dataset& data, Sequential& model) {
-  const Matrix out = model.predict(data.x_test, 1024);
-  const FittedPreprocessing& p = data.prepared.preprocessing;
-  const auto row_id = [&](Index i) { return data.prepared.test_rows[static_cast<std::size_t>(i)]; };
-  std::string csv;
-  switch (data.task.kind) {
-    case TargetKind::binary:
-      csv = "row,probability,class\n";
-      for (Index i = 0; i < out.rows(); ++i)
-        csv += fmt::format("{},{:.9g},{}\n", row_id(i), out(i, 0), out(i, 0) > 0.5f ? 1 : 0);
-      break;
-    case TargetKind::multiclass: {
-      csv = "row";
-      for (const std::string& name : p.target_classes) csv += "," + csv_field("p_" + name);
-      csv += ",class\n";
-      for (Index i = 0; i < out.rows(); ++i) {
-        Index best = 0;
-        csv += std::to_string(row_id(i));
-        for (Index k = 0; k < out.cols(); ++k) {
-          csv += fmt::format(",{:.9g}", out(i, k));
-          if (out(i, k) > out(i, best)) best = k;
-        }
-        csv += "," + csv_field(p.target_classes[static_cast<std::size_t>(best)]) + "\n";
-      }
-      break;
-    }
-    case TargetKind::regression: {
-      const VectorD values = p.target_scaler.to_target_units(out);
-      csv = "row,value\n";
-      for (Index i = 0; i < out.rows(); ++i) csv += fmt::format("{},{:.17g}\n", row_id(i), values(i));
-      break;
-    }
-  }
-  c.out.write("test_predictions.csv", csv);
+  const Matrix outputs = model.predict(data.x_test, 1024);
+  AppliedData test_rows;
+  test_rows.row_labels = data.prepared.test_rows;
+  const PredictionInputs inputs{data.prepared.preprocessing, model.output_activation(), test_rows, outputs};
+  c.out.write("test_predictions.csv", predictions_csv(inputs));
 }
 
 }  // namespace

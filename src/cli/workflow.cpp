@@ -134,6 +134,12 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
                         DataErrorSubject::split);
       }
     }
+    // A rule the user wrote that the column cannot take: name the flag and what it accepts.
+    if (e.subject() == DataErrorSubject::target && !s.positive.empty())
+      throw DataError(fmt::format("{} (from --positive '{}': a comparison such as '>=6' on a numeric column, or the name "
+                                  "of the positive class; without --positive the target's values choose the task)",
+                                  what, s.positive),
+                      DataErrorSubject::target);
     throw;
   }
 }

@@ -129,7 +129,7 @@ const std::vector<BadInput>& cases() {
          return with_csv(d, text, {{"--positive", ""}, {"--na", "mean"}});
        },
        1,
-       {"data.csv: file data row 7, target \"y\": inf; expected a finite number for a regression target"}},
+       {"data.csv: file data row 6, target \"y\": inf; expected a finite number for a regression target"}},
       {"AllRowsDroppedByMissingValues",
        [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n1,NA,3,red,0\n,5,6,blue,1\n7,8,?,red,1\n"); },
        1,

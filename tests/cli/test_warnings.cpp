@@ -87,6 +87,6 @@ TEST(CliWarnings, InfiniteRegressionTargetsAreDroppedAndCounted) {
   write_text(dir.path() / "data.csv", text);
   const CliResult r = run_cli("train data.csv" + small_flags({{"--positive", ""}}) + " --quiet", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 2 of 40 rows dropped: target \"y\" is infinite (file data rows 7, 10)"), 1)
+  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 2 of 40 rows dropped: target \"y\" is infinite (file data rows 6, 9)"), 1)
       << r.err;
 }
