@@ -122,17 +122,12 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
     return load_data(options);
   } catch (const DataError& e) {
     const std::string what = e.what();
-    if (e.subject() == DataErrorSubject::split) {
-      // The split's message names the library's option ("split (test_size 0.9): a split of 60 rows
-      // with test_size 0.9 leaves ..."): name what the user wrote instead.
-      const std::string option = fmt::format("split (test_size {}): ", s.test_size);
-      if (const auto at = what.find(option); at != std::string::npos) {
-        std::string detail = what.substr(at + option.size());
-        if (const auto with = detail.find(fmt::format("with test_size {} ", s.test_size)); with != std::string::npos)
-          detail.erase(with, fmt::format("with test_size {} ", s.test_size).size());
-        throw DataError(fmt::format("{}{} {}: {}", what.substr(0, at), setting_name(s, "--test-size"), s.test_size, detail),
-                        DataErrorSubject::split);
-      }
+    // A split that leaves a part empty: say it with the flag the user wrote.
+    if (const auto& split = e.split_shortfall()) {
+      throw DataError(fmt::format("{}: {} {}: a split of {} rows leaves {} train and {} test rows; both need at least one",
+                                  split->source, setting_name(s, "--test-size"), split->test_size, split->rows,
+                                  split->train, split->test),
+                      DataErrorSubject::split);
     }
     // A rule the user wrote that the column cannot take: name the flag and what it accepts.
     if (e.subject() == DataErrorSubject::target && !s.positive.empty())

@@ -12,14 +12,19 @@
 
 namespace lrtune {
 
-SplitSizes split_sizes(Index n, double test_size) {
-  if (!(test_size > 0.0 && test_size < 1.0)) {
-    throw UsageError(fmt::format("test_size must be in (0, 1), got {}", test_size));
-  }
+SplitSizes planned_split_sizes(Index n, double test_size) {
   const double rows = static_cast<double>(n);
   SplitSizes sizes;
   sizes.test = static_cast<Index>(std::ceil(test_size * rows));
   sizes.train = static_cast<Index>(std::floor((1.0 - test_size) * rows));
+  return sizes;
+}
+
+SplitSizes split_sizes(Index n, double test_size) {
+  if (!(test_size > 0.0 && test_size < 1.0)) {
+    throw UsageError(fmt::format("test_size must be in (0, 1), got {}", test_size));
+  }
+  const SplitSizes sizes = planned_split_sizes(n, test_size);
   if (sizes.train <= 0 || sizes.test <= 0) {
     throw UsageError(fmt::format(
         "a split of {} rows with test_size {} leaves {} train and {} test rows; both need at least one",

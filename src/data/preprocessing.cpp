@@ -199,6 +199,8 @@ struct PartPositions {
 
 // 4a. Train/test by seed (stratified by the target's classes when asked).
 SplitIndices split_train_test(const Target& target, Index rows, const PrepareOptions& o, const std::string& source) {
+  if (const SplitSizes sizes = planned_split_sizes(rows, o.test_size); sizes.train <= 0 || sizes.test <= 0)
+    throw DataError(SplitShortfall{source, rows, o.test_size, sizes.train, sizes.test});
   try {
     if (!o.stratify) return train_test_split_indices(rows, o.test_size, o.split_seed);
     if (o.target_rule.kind == TargetKind::regression) {

@@ -93,7 +93,7 @@ std::string search_text(const TuningResult& r) {
       r.rungs.size() == 1 ? "" : "s", parts, r.epochs_cost, r.grid_epochs_bound);
   if (r.extensions > 0)
     text += fmt::format("The best rate lay at an end of the interval, so {} candidate{} beyond it {} added. ",
-                        r.extensions, r.extensions == 1 ? " was" : "s were", r.extensions == 1 ? "was" : "were");
+                        r.extensions, r.extensions == 1 ? "" : "s", r.extensions == 1 ? "was" : "were");
   return text;
 }
 

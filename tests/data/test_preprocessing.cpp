@@ -452,3 +452,26 @@ TEST(Prepare, AWideTableIsPreparedAndApplied) {
 }
 
 }  // namespace
+
+// A split that leaves a part empty carries its numbers, so a caller names its own option.
+TEST(PrepareSplit, AnEmptyPartIsADataErrorWithTheSplitsNumbers) {
+  PrepareOptions options;
+  options.target = "y";
+  options.target_rule = TargetRule::parse(">=1");
+  options.test_size = 0.99;
+  try {
+    (void)prepare(parse_csv("x,y\n1,0\n2,1\n3,0\n4,1\n", {}, "tiny.csv"), options);
+    FAIL() << "no error";
+  } catch (const DataError& e) {
+    EXPECT_EQ(e.subject(), DataErrorSubject::split);
+    ASSERT_TRUE(e.split_shortfall().has_value());
+    const SplitShortfall& s = *e.split_shortfall();
+    EXPECT_EQ(s.source, "tiny.csv");
+    EXPECT_EQ(s.rows, 4);
+    EXPECT_EQ(s.test_size, 0.99);
+    EXPECT_EQ(s.train, 0);  // floor(0.01 * 4)
+    EXPECT_EQ(s.test, 4);   // ceil(0.99 * 4)
+    EXPECT_STREQ(e.what(), "tiny.csv: split (test_size 0.99): a split of 4 rows with test_size 0.99 leaves 0 train and "
+                           "4 test rows; both need at least one");
+  }
+}

@@ -423,7 +423,10 @@ TEST_F(TunerTest, ABestRateAtAnEndExtendsTheInterval) {
   for (std::size_t c = 1; c < r.candidates.size(); ++c)
     EXPECT_LT(r.candidates[c - 1].learning_rate, r.candidates[c].learning_rate);
   EXPECT_DOUBLE_EQ(r.grid_epochs_bound, static_cast<double>(r.candidates.size()) * o.max_epochs);
-  EXPECT_NE(r.explanation.find("beyond it"), std::string::npos) << r.explanation;
+  EXPECT_NE(r.explanation.find(fmt::format("so {} candidate{} beyond it {} added.", r.extensions,
+                                            r.extensions == 1 ? "" : "s", r.extensions == 1 ? "was" : "were")),
+            std::string::npos)
+      << r.explanation;
 }
 
 // Under small_data_rows each repeat holds out its own split: repeat r is fit with validation seed

@@ -22,7 +22,10 @@ struct SplitSizes {
   Index train = 0;
   Index test = 0;
 };
+// Throws UsageError when test_size is outside (0, 1) or a part would be empty.
 SplitSizes split_sizes(Index n, double test_size);
+// The same sizes unchecked (test_size in (0, 1)): what a split would leave, for a message.
+SplitSizes planned_split_sizes(Index n, double test_size);
 
 // The first n_test entries of numpy's permutation are the test rows, the next
 // n_train the train rows. Throws UsageError on a size that leaves a part empty.
