@@ -606,17 +606,19 @@ struct HeatmapLayout {
   int panel = 0;             // pixels, width and height of one matrix with its labels and title
 };
 
-HeatmapLayout heatmap_layout(Index classes) {
+// `longest`: the longest class name, in characters.
+HeatmapLayout heatmap_layout(Index classes, std::size_t longest) {
   HeatmapLayout l;
   // The cells of a small matrix fill about 300 pixels; from 11 classes on each keeps 28, which
   // still holds a four-digit count at 9 points.
   l.cell = std::clamp(static_cast<int>(300 / classes), 28, 110);
   l.count_font = std::clamp(static_cast<int>(std::lround(l.cell * 0.32)), 8, 16);
   l.tic_font = classes > 10 ? 9 : 10;
-  l.name_chars = classes > 10 ? 10 : 14;
+  // Few classes leave room for whole names ("not (quality >= 6)"); many need short ones.
+  l.name_chars = classes <= 4 ? 24 : classes <= 10 ? 14 : 10;
   // Room for the y names and the rotated x names (about 6.5 pixels a character), the axis titles
   // and the panel title.
-  const int label_room = static_cast<int>(6.5 * static_cast<double>(l.name_chars)) + 50;
+  const int label_room = static_cast<int>(6.5 * static_cast<double>(std::min(longest, l.name_chars))) + 50;
   l.panel = std::max(440, static_cast<int>(classes) * l.cell + 2 * label_room + 40);
   return l;
 }
@@ -629,6 +631,7 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
     throw UsageError(fmt::format("confusion matrix chart: {} matrices, expected 1 to 4", matrices.size()));
   }
   Index largest_classes = 0;
+  std::size_t longest_name = 0;
   for (const auto& m : matrices) {
     if (m.matrix.rows() != m.matrix.cols() || m.matrix.rows() < 2 || m.matrix.rows() > kMaxHeatmapClasses) {
       throw UsageError(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to {} classes",
@@ -639,8 +642,9 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
                                    m.class_names.size(), m.matrix.rows()));
     }
     largest_classes = std::max(largest_classes, m.matrix.rows());
+    for (const auto& name : m.class_names) longest_name = std::max(longest_name, code_points(name));
   }
-  const HeatmapLayout layout = heatmap_layout(largest_classes);
+  const HeatmapLayout layout = heatmap_layout(largest_classes, std::max<std::size_t>(longest_name, 2));
   // Beyond 10 classes two matrices side by side would be shrunk to half the page each: stack them.
   const bool side_by_side = largest_classes <= 10;
   const int across = side_by_side ? static_cast<int>(matrices.size()) : 1;
@@ -688,11 +692,16 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
       longest = std::max(longest, std::min(code_points(name), layout.name_chars));
     }
     const bool turn = 6.5 * static_cast<double>(longest) > layout.cell - 6;
+    // gnuplot sizes a square plot before it makes room for turned names, which then squash the
+    // cells flat: a bottom margin (in lines, a turned character ~0.4 of one) set beforehand keeps them square.
+    const std::string bottom =
+        turn ? fmt::format("  set bmargin {}\n", static_cast<int>(std::ceil(0.4 * static_cast<double>(longest))) + 3)
+             : std::string("  unset bmargin\n");
     // Each cell is a filled rectangle (boxxyerror), not an image, so the SVG stays vector. Each
     // count is drawn once, white on dark cells, dark on light ones, grey when 0 (the other two
     // label plots skip the cell: an undefined x).
     script += fmt::format(
-        "  set title {title}\n  set xlabel 'predicted'\n  set ylabel 'true'\n"
+        "  set title {title}\n  set xlabel 'predicted'\n  set ylabel 'true'\n{bottom}"
         "  set xrange [-0.5:{hi}]\n  set yrange [{hi}:-0.5]\n"
         "  set xtics ({tics}) font ',{tf}'{turn}\n  set ytics ({tics}) font ',{tf}'\n"
         "  plot '{file}' using 1:2:(0.5):(0.5):4 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
@@ -701,7 +710,7 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
         "       '{file}' using ($3 == 0 ? $1 : NaN):2:('0') with labels font ',{cf}' textcolor rgb '#9aa5b1'\n",
         fmt::arg("title", gnuplot_quote(subtitle)), fmt::arg("hi", num(classes - 0.5)), fmt::arg("tics", tics),
         fmt::arg("tf", layout.tic_font), fmt::arg("turn", turn ? " rotate by 45 right" : ""), fmt::arg("file", file),
-        fmt::arg("cf", layout.count_font));
+        fmt::arg("cf", layout.count_font), fmt::arg("bottom", bottom));
   }
   return chart.draw(script);
 }

@@ -539,8 +539,8 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
     attempt("comparison", "Training curves side by side (same axes)", [&] { return draw_training_comparison(histories, folder); });
   }
   if (!confusions.empty()) {
-    attempt("comparison", "Confusion matrices on the test set (counts; shade: share of the true class's row)",
-            [&] { return draw_confusion_matrices(confusions, folder); });
+    // The chart's own title says what the shade means; the caption is the one binary reports had.
+    attempt("comparison", "Confusion matrices on the test set", [&] { return draw_confusion_matrices(confusions, folder); });
   }
   const auto regression = models_with_predictions(in);
   if (!regression.empty()) {

@@ -169,7 +169,7 @@ TEST_F(Charts, ConfusionHeatmapOfThreeClassesHasNineVectorCellsAndShortenedNames
   expect_heatmap(files, m);
   const std::string svg = slurp(files.svg);
   EXPECT_NE(svg.find("<text>versicolor</text>"), std::string::npos);
-  EXPECT_NE(svg.find("<text>virginica-wit\u2026</text>"), std::string::npos);  // 14 characters, the last an ellipsis
+  EXPECT_NE(svg.find("<text>virginica-with-a-long-n\u2026</text>"), std::string::npos);  // 24 characters, the last an ellipsis
   EXPECT_EQ(svg.find("virginica-with-a-long-name"), std::string::npos);
 }
 
@@ -189,12 +189,15 @@ TEST_F(Charts, ConfusionHeatmapOfTwentySixClassesHoldsEveryCellAndCount) {
   TempFolder dir("chart_heatmap26");
   const ConfusionMatrix m = distinct_counts(26);
   std::vector<std::string> names;
-  for (char letter = 'A'; letter <= 'Z'; ++letter) names.push_back(std::string("letter ") + letter);
+  for (char letter = 'A'; letter <= 'Y'; ++letter) names.push_back(std::string("letter ") + letter);
+  names.push_back("\u00e9t\u00e9 Z, the last");  // at 26 classes names keep 10 characters, cut between code points
   const auto files = draw_confusion_matrices({{"tuned", m, names}}, dir.path);
   expect_valid_chart(files);
   expect_heatmap(files, m);
   const std::string svg = slurp(files.svg);
-  for (const auto& name : names) EXPECT_GE(occurrences(svg, "<text>" + name + "</text>"), 2u) << name;  // both axes
+  for (std::size_t c = 0; c + 1 < names.size(); ++c)
+    EXPECT_GE(occurrences(svg, "<text>" + names[c] + "</text>"), 2u) << names[c];  // both axes
+  EXPECT_GE(occurrences(svg, "<text>\u00e9t\u00e9 Z, th\u2026</text>"), 2u);
 }
 
 TEST_F(Charts, ConfusionHeatmapRefusesTwentySevenClasses) {
