@@ -143,10 +143,12 @@ void write_report(CommandContext& c, const Dataset& data, const ExperimentResult
   ReportInputs inputs = report_inputs(c, data);
   inputs.range_test = result.range_test;
   inputs.tuning = result.search;
+  inputs.test_actual = test_actual(data);
   for (const ComparedRate* side : {&result.default_side, &result.tuned_side}) {
     ReportModel model{side->name, side->learning_rate, side->source, {}, {}};
     for (const auto& r : side->runs) model.runs.push_back(model_evaluation(r));
     model.history = side->runs[0].history;
+    if (side->runs[0].started()) model.test_predicted = test_predicted(data, *side->runs[0].model);
     inputs.models.push_back(std::move(model));
   }
   write_report_files(c, inputs);

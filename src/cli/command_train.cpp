@@ -162,7 +162,9 @@ int command_train(CommandContext& c, const std::string& data_path) {
   c.out.write_json("metrics.json", nlohmann::json(result));
   write_model(c, data, result, "model.safetensors");
   write_test_predictions(c, data, *result.model);
-  inputs.models.push_back({"trained", rate, chosen->source, {model_evaluation(result)}, result.history});
+  inputs.test_actual = test_actual(data);
+  inputs.models.push_back({"trained", rate, chosen->source, {model_evaluation(result)}, result.history,
+                           test_predicted(data, *result.model)});
   write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows) after {} epochs: {}", data.y_test.rows(), result.epochs_run,
                                test_metrics_text(result.test, data.prepared.preprocessing.target_classes)));

@@ -135,13 +135,16 @@ void save_tuned_model(CommandContext& c, const Dataset& data, const Sequential& 
   save_model(c.out.file("model.safetensors"), model, data.task.loss, data.prepared.preprocessing, model_settings);
 }
 
-void write_tune_report(CommandContext& c, const Dataset& data, const TuningResult& r, const TestMetrics& test) {
+void write_tune_report(CommandContext& c, const Dataset& data, const TuningResult& r, const Sequential& model,
+                       const TestMetrics& test) {
   ReportInputs inputs = report_inputs(c, data);
+  inputs.test_actual = test_actual(data);
   if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
   ModelEvaluation evaluation = model_evaluation(test);
   evaluation.epochs = r.model_epochs;
-  inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation}, std::nullopt});
+  inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation},
+                           std::nullopt, test_predicted(data, model)});
   write_report_files(c, inputs);
 }
 
@@ -195,7 +198,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
       test_metrics(model, data.task, data.x_test, data.y_test, data.prepared.preprocessing.target_scaler);
   c.console.result(search_result_text(r) + test_and_cost_text(r, test, data.prepared.preprocessing.target_classes));
   save_tuned_model(c, data, model, r);
-  write_tune_report(c, data, r, test);
+  write_tune_report(c, data, r, model, test);
   c.console.message(fmt::format("\nTuning results, chart, report and model written to {}\n", c.out.path().string()));
   if (s.json) fmt::print("{}\n", tune_summary(c, r, test).dump(2));
   return r.cancelled || interrupted() ? kExitInterrupted : kExitOk;

@@ -35,6 +35,7 @@ ModelEvaluation model_evaluation(const TestMetrics& test) {
   e.r2 = measured("r2");
   e.loss = test.at("loss");
   e.confusion = test.confusion;
+  e.per_class = test.per_class;
   return e;
 }
 
@@ -43,6 +44,19 @@ ModelEvaluation model_evaluation(const TrainResult& r) {
   e.epochs = r.epochs_run;
   e.train_seconds = r.history.train_seconds;
   return e;
+}
+
+std::vector<double> test_actual(const Dataset& data) {
+  if (data.task.kind != TargetKind::regression) return {};
+  const VectorD& y = data.prepared.y_test;
+  return {y.data(), y.data() + y.size()};
+}
+
+std::vector<double> test_predicted(const Dataset& data, const Sequential& model) {
+  if (data.task.kind != TargetKind::regression) return {};
+  Sequential scoring = model;  // predict works in the model's own buffers: a copy keeps the caller's const
+  const VectorD values = data.prepared.preprocessing.target_scaler.to_target_units(scoring.predict(data.x_test, 1024));
+  return {values.data(), values.data() + values.size()};
 }
 
 void write_report_files(CommandContext& c, const ReportInputs& inputs) {

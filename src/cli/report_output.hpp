@@ -17,6 +17,11 @@ ReportInputs report_inputs(const CommandContext& context, const Dataset& data);
 ModelEvaluation model_evaluation(const TestMetrics& test);
 // The same for one training, with its epochs and time.
 ModelEvaluation model_evaluation(const TrainResult& result);
+// Regression: the test split's target in its units, for ReportInputs::test_actual; empty for classifiers.
+std::vector<double> test_actual(const Dataset& data);
+// Regression: `model`'s predictions on the test split in the target's units (the rows of
+// test_actual), for ReportModel::test_predicted; empty for classifiers.
+std::vector<double> test_predicted(const Dataset& data, const Sequential& model);
 // Draws the charts into <out>/charts and writes <out>/report.html.
 void write_report_files(CommandContext& context, const ReportInputs& inputs);
 

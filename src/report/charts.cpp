@@ -575,64 +575,252 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
   return chart.draw(script);
 }
 
+namespace {
+
+// draw_confusion_matrices' parts.
+
+// The byte offset of each UTF-8 code point of `text` (continuation bytes are 10xxxxxx).
+std::vector<std::size_t> code_point_starts(const std::string& text) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  return starts;
+}
+std::size_t code_points(const std::string& text) { return code_point_starts(text).size(); }
+
+// `name` cut to at most `limit` characters (never inside one), the last replaced by an ellipsis
+// when it had to be cut.
+std::string shortened(const std::string& name, std::size_t limit) {
+  const std::vector<std::size_t> starts = code_point_starts(name);
+  if (starts.size() <= limit) return name;
+  return name.substr(0, starts[limit - 1]) + "\u2026";
+}
+
+// The size of one heatmap: its cells, fonts and the longest axis label, from the class count.
+struct HeatmapLayout {
+  int cell = 0;              // pixels per cell
+  int count_font = 0;        // points, the counts in the cells
+  int tic_font = 0;          // points, the class names
+  std::size_t name_chars = 0;  // class names are shortened to this many characters
+  int panel = 0;             // pixels, width and height of one matrix with its labels and title
+};
+
+// `longest`: the longest class name, in characters.
+HeatmapLayout heatmap_layout(Index classes, std::size_t longest) {
+  HeatmapLayout l;
+  // The cells of a small matrix fill about 300 pixels; from 11 classes on each keeps 28, which
+  // still holds a four-digit count at 9 points.
+  l.cell = std::clamp(static_cast<int>(300 / classes), 28, 110);
+  l.count_font = std::clamp(static_cast<int>(std::lround(l.cell * 0.32)), 8, 16);
+  l.tic_font = classes > 10 ? 9 : 10;
+  // Few classes leave room for whole names ("not (quality >= 6)"); many need short ones.
+  l.name_chars = classes <= 4 ? 24 : classes <= 10 ? 14 : 10;
+  // Room for the y names and the rotated x names (about 6.5 pixels a character), the axis titles
+  // and the panel title.
+  const int label_room = static_cast<int>(6.5 * static_cast<double>(std::min(longest, l.name_chars))) + 50;
+  l.panel = std::max(440, static_cast<int>(classes) * l.cell + 2 * label_room + 40);
+  return l;
+}
+
+}  // namespace
+
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
                                    const ChartOptions& options) {
   if (matrices.empty() || matrices.size() > 4) {
     throw UsageError(fmt::format("confusion matrix chart: {} matrices, expected 1 to 4", matrices.size()));
   }
+  Index largest_classes = 0;
+  std::size_t longest_name = 0;
   for (const auto& m : matrices) {
-    if (m.matrix.rows() != m.matrix.cols() || m.matrix.rows() < 2 || m.matrix.rows() > 20) {
-      throw UsageError(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to 20 classes",
-                                   m.label, m.matrix.rows(), m.matrix.cols()));
+    if (m.matrix.rows() != m.matrix.cols() || m.matrix.rows() < 2 || m.matrix.rows() > kMaxHeatmapClasses) {
+      throw UsageError(fmt::format("confusion matrix chart: \"{}\" is {}x{}, expected square with 2 to {} classes",
+                                   m.label, m.matrix.rows(), m.matrix.cols(), kMaxHeatmapClasses));
     }
     if (!m.class_names.empty() && static_cast<Index>(m.class_names.size()) != m.matrix.rows()) {
       throw UsageError(fmt::format("confusion matrix chart: \"{}\" has {} class names for {} classes", m.label,
                                    m.class_names.size(), m.matrix.rows()));
     }
+    largest_classes = std::max(largest_classes, m.matrix.rows());
+    for (const auto& name : m.class_names) longest_name = std::max(longest_name, code_points(name));
   }
+  const HeatmapLayout layout = heatmap_layout(largest_classes, std::max<std::size_t>(longest_name, 2));
+  // Beyond 10 classes two matrices side by side would be shrunk to half the page each: stack them.
+  const bool side_by_side = largest_classes <= 10;
+  const int across = side_by_side ? static_cast<int>(matrices.size()) : 1;
+  const int down = side_by_side ? 1 : static_cast<int>(matrices.size());
   ChartOptions sized = options;
   if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
-    sized.width = static_cast<int>(440 * matrices.size());
-    sized.height = 440;
+    sized.width = layout.panel * across;
+    sized.height = layout.panel * down;
   }
-  Chart chart(folder, sized, "confusion_matrices", "Confusion matrices (rows: true class, columns: predicted)");
-  std::string script = fmt::format("  set multiplot layout 1,{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
+  Chart chart(folder, sized, "confusion_matrices",
+              "Confusion matrices (rows: true class, columns: predicted; shade: share of the row)");
+  // Shade = the cell's share of its row, 0 to 1, the same scale in every matrix.
+  std::string script = fmt::format("  set multiplot layout {},{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
                                    "  set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\n  unset colorbox\n"
-                                   "  set tics scale 0\n",
-                                   matrices.size(), gnuplot_quote(chart.title()));
+                                   "  set cbrange [0:1]\n  set tics scale 0\n",
+                                   down, across, gnuplot_quote(chart.title()));
   for (std::size_t k = 0; k < matrices.size(); ++k) {
     const auto& m = matrices[k];
     const Index classes = m.matrix.rows();
-    std::int64_t largest = 0, total = 0, correct = 0;
+    std::int64_t total = 0, correct = 0;
     std::string body;
     for (Index row = 0; row < classes; ++row) {
+      const std::int64_t row_total = m.matrix.row(row).sum();
       for (Index col = 0; col < classes; ++col) {
         const std::int64_t v = m.matrix(row, col);
-        body += fmt::format("{} {} {}\n", col, row, v);
-        largest = std::max(largest, v);
-        total += v;
-        if (row == col) correct += v;
+        const double share = row_total > 0 ? static_cast<double>(v) / static_cast<double>(row_total) : 0.0;
+        body += fmt::format("{} {} {} {}\n", col, row, v, num(share));
       }
-      body += "\n";
+      total += row_total;
+      correct += m.matrix(row, row);
     }
-    const std::string file = chart.data_file(fmt::format("_{}", k), m.label + ": predicted true count", body);
+    const std::string file = chart.data_file(fmt::format("_{}", k), m.label + ": predicted true count row_share", body);
     std::string tics;
     for (Index c = 0; c < classes; ++c) {
-      tics += fmt::format("{}{} {}", c ? ", " : "", gnuplot_quote(m.class_names.empty() ? std::to_string(c) : m.class_names[c]), c);
+      const std::string name = m.class_names.empty() ? std::to_string(c) : m.class_names[static_cast<std::size_t>(c)];
+      tics += fmt::format("{}{} {}", c ? ", " : "", gnuplot_quote(shortened(name, layout.name_chars)), c);
     }
     const std::string subtitle = total > 0 ? fmt::format("{}  (accuracy {:.3f}, n = {})", m.label, static_cast<double>(correct) / total, total)
                                            : m.label;
+    // Names under the x axis are turned when the longest (about 6.5 pixels a character) would not
+    // fit within its cell.
+    std::size_t longest = 0;
+    for (Index c = 0; c < classes; ++c) {
+      const std::string name = m.class_names.empty() ? std::to_string(c) : m.class_names[static_cast<std::size_t>(c)];
+      longest = std::max(longest, std::min(code_points(name), layout.name_chars));
+    }
+    const bool turn = 6.5 * static_cast<double>(longest) > layout.cell - 6;
+    // gnuplot sizes a square plot before it makes room for turned names, which then squash the
+    // cells flat: a bottom margin (in lines, a turned character ~0.4 of one) set beforehand keeps them square.
+    const std::string bottom =
+        turn ? fmt::format("  set bmargin {}\n", static_cast<int>(std::ceil(0.4 * static_cast<double>(longest))) + 3)
+             : std::string("  unset bmargin\n");
+    // Each cell is a filled rectangle (boxxyerror), not an image, so the SVG stays vector. Each
+    // count is drawn once, white on dark cells, dark on light ones, grey when 0 (the other two
+    // label plots skip the cell: an undefined x).
     script += fmt::format(
-        "  set title {title}\n  set xlabel 'predicted'\n  set ylabel 'true'\n"
-        "  set xrange [-0.5:{hi}]\n  set yrange [{hi}:-0.5]\n  set xtics ({tics})\n  set ytics ({tics})\n"
-        "  set cbrange [0:{max}]\n"
-        "  plot '{file}' using 1:2:3 with image, \\\n"
-        "       '{file}' using 1:2:($3 > {half} ? sprintf('%d', int($3)) : '') with labels font ',16' textcolor rgb 'white', \\\n"
-        "       '{file}' using 1:2:($3 > {half} ? '' : sprintf('%d', int($3))) with labels font ',16' textcolor rgb '#222222'\n",
+        "  set title {title}\n  set xlabel 'predicted'\n  set ylabel 'true'\n{bottom}"
+        "  set xrange [-0.5:{hi}]\n  set yrange [{hi}:-0.5]\n"
+        "  set xtics ({tics}) font ',{tf}'{turn}\n  set ytics ({tics}) font ',{tf}'\n"
+        "  plot '{file}' using 1:2:(0.5):(0.5):4 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
+        "       '{file}' using ($4 > 0.5 ? $1 : NaN):2:(sprintf('%d', int($3))) with labels font ',{cf}' textcolor rgb 'white', \\\n"
+        "       '{file}' using ($4 > 0.5 || $3 == 0 ? NaN : $1):2:(sprintf('%d', int($3))) with labels font ',{cf}' textcolor rgb '#222222', \\\n"
+        "       '{file}' using ($3 == 0 ? $1 : NaN):2:('0') with labels font ',{cf}' textcolor rgb '#9aa5b1'\n",
         fmt::arg("title", gnuplot_quote(subtitle)), fmt::arg("hi", num(classes - 0.5)), fmt::arg("tics", tics),
-        fmt::arg("max", std::max<std::int64_t>(largest, 1)), fmt::arg("file", file), fmt::arg("half", num(largest / 2.0)));
+        fmt::arg("tf", layout.tic_font), fmt::arg("turn", turn ? " rotate by 45 right" : ""), fmt::arg("file", file),
+        fmt::arg("cf", layout.count_font), fmt::arg("bottom", bottom));
   }
   return chart.draw(script);
+}
+
+namespace {
+
+// draw_predicted_vs_actual's and draw_residuals' parts.
+
+void check_predictions(const std::vector<LabeledPredictions>& models, std::string_view what) {
+  if (models.empty() || models.size() > 4) {
+    throw UsageError(fmt::format("{} chart: {} models, expected 1 to 4", what, models.size()));
+  }
+  for (const auto& m : models) {
+    if (m.actual.empty()) throw UsageError(fmt::format("{} chart: \"{}\" has no test rows", what, m.label));
+    if (m.actual.size() != m.predicted.size()) {
+      throw UsageError(fmt::format("{} chart: \"{}\" has {} actual values and {} predictions, expected as many", what,
+                                   m.label, m.actual.size(), m.predicted.size()));
+    }
+  }
+}
+
+// One data file per model, every point: actual, predicted, residual (predicted - actual).
+std::vector<std::string> write_prediction_files(const std::vector<LabeledPredictions>& models, Chart& chart) {
+  std::vector<std::string> files;
+  for (std::size_t k = 0; k < models.size(); ++k) {
+    const auto& m = models[k];
+    std::string body;
+    for (std::size_t i = 0; i < m.actual.size(); ++i) {
+      const double residual = m.predicted[i] - m.actual[i];
+      body += fmt::format("{} {} {}\n", dat(m.actual[i]), dat(m.predicted[i]), dat(residual));
+    }
+    files.push_back(chart.data_file(fmt::format("_{}", k), m.label + ": actual predicted residual", body));
+  }
+  return files;
+}
+
+// Each model's points in its colour, a quarter transparent so that where they pile up shows, and
+// its own marker so the models part in grey too.
+std::string prediction_points(const std::string& file, int x_col, int y_col, std::size_t k, const std::string& label) {
+  static constexpr int kMarkers[] = {7, 5, 9, 13};
+  return fmt::format("'{}' using {}:{} with points pt {} ps 0.7 lc rgb '#40{}' title {}", file, x_col, y_col,
+                     kMarkers[k % std::size(kMarkers)], std::string_view(kColors[k % std::size(kColors)]).substr(1),
+                     gnuplot_quote(label));
+}
+
+ChartOptions regression_size(const ChartOptions& options, int width, int height) {
+  ChartOptions sized = options;
+  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
+    sized.width = width;
+    sized.height = height;
+  }
+  return sized;
+}
+
+}  // namespace
+
+ChartFiles draw_predicted_vs_actual(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
+                                    const ChartOptions& options) {
+  check_predictions(models, "predicted vs actual");
+  Chart chart(folder, regression_size(options, 680, 640), "predicted_vs_actual", "Predicted against actual (test split)");
+  const std::vector<std::string> files = write_prediction_files(models, chart);
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for (const auto& m : models) {
+    const auto [a, b] = finite_range({&m.actual, &m.predicted});
+    if (std::isfinite(a)) {
+      lo = std::min(lo, a);
+      hi = std::max(hi, b);
+    }
+  }
+  if (lo > hi) lo = hi = kNaN;
+  // One range for both axes at one scale: a point's distance from y = x is its error.
+  const std::string range = range_text(lo, hi);
+  std::string script = fmt::format(
+      "  set title {}\n  set xlabel 'actual'\n  set ylabel 'predicted'\n  set size ratio -1\n"
+      "  set xrange {r}\n  set yrange {r}\n  set key top left box opaque\n",
+      gnuplot_quote(chart.title()), fmt::arg("r", range));
+  std::vector<std::string> plots;
+  for (std::size_t k = 0; k < models.size(); ++k) plots.push_back(prediction_points(files[k], 1, 2, k, models[k].label));
+  plots.push_back("x with lines dt 2 lw 1.5 lc rgb '#555555' title 'y = x'");
+  return chart.draw(script + plot_command(plots));
+}
+
+ChartFiles draw_residuals(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
+                          const ChartOptions& options) {
+  check_predictions(models, "residuals");
+  Chart chart(folder, regression_size(options, 960, 540), "residuals", "Residuals (predicted - actual) against predicted (test split)");
+  const std::vector<std::string> files = write_prediction_files(models, chart);
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, largest = 0.0;
+  for (const auto& m : models) {
+    const auto [a, b] = finite_range({&m.predicted});
+    if (std::isfinite(a)) {
+      x_lo = std::min(x_lo, a);
+      x_hi = std::max(x_hi, b);
+    }
+    for (std::size_t i = 0; i < m.actual.size(); ++i) {
+      const double r = m.predicted[i] - m.actual[i];
+      if (std::isfinite(r)) largest = std::max(largest, std::abs(r));
+    }
+  }
+  if (x_lo > x_hi) x_lo = x_hi = kNaN;
+  // Symmetric about zero, so over- and under-prediction compare at a glance.
+  const std::string y_range = largest > 0 ? range_text(-largest, largest) : std::string("[-1:1]");
+  std::string script = fmt::format(
+      "  set title {}\n  set xlabel 'predicted'\n  set ylabel 'residual (predicted - actual)'\n"
+      "  set xrange {}\n  set yrange {}\n  set key top right box opaque\n",
+      gnuplot_quote(chart.title()), range_text(x_lo, x_hi), y_range);
+  std::vector<std::string> plots;
+  for (std::size_t k = 0; k < models.size(); ++k) plots.push_back(prediction_points(files[k], 2, 3, k, models[k].label));
+  plots.push_back("0 with lines dt 2 lw 1.5 lc rgb '#555555' title 'zero'");
+  return chart.draw(script + plot_command(plots));
 }
 
 namespace {

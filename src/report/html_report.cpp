@@ -39,6 +39,10 @@ std::string html_escape(std::string_view text) {
 
 namespace {
 
+// Points of a regression chart in the page: enough to see the shape of the errors, few enough
+// that the embedded SVG stays near a megabyte.
+constexpr std::size_t kMaxDrawnPoints = 5000;
+
 constexpr std::string_view kCss = R"css(
 :root { --ink: #1d2330; --muted: #5b6475; --line: #dfe3ea; --soft: #f5f7fa; --accent: #1f77b4; --chosen: #d62728; }
 * { box-sizing: border-box; }
@@ -291,6 +295,98 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
   return out + "</section>\n";
 }
 
+// The models whose first run has per-class scores for `classes` classes.
+std::vector<const ReportModel*> models_with_classes(const ReportInputs& in, std::size_t classes) {
+  std::vector<const ReportModel*> out;
+  for (const auto& m : in.models) {
+    if (!m.runs.empty() && m.runs.front().per_class.f1.size() == classes) out.push_back(&m);
+  }
+  return out;
+}
+
+// Multiclass: precision, recall and F1 of each class per model (mean ± std over the runs), the
+// class's test rows, and macro F1 as the last row. Binary reports have none (the metric rows
+// already give the positive class's scores).
+std::string per_class_table(const ReportInputs& in) {
+  std::size_t classes = 0;
+  for (const auto& m : in.models) {
+    if (!m.runs.empty()) classes = std::max(classes, m.runs.front().per_class.f1.size());
+  }
+  if (classes < 3) return {};
+  const std::vector<const ReportModel*> models = models_with_classes(in, classes);
+  const bool repeated = std::any_of(models.begin(), models.end(), [](const ReportModel* m) { return m->runs.size() > 1; });
+  std::string out = fmt::format("<h3>Per class</h3>\n<p class=\"muted\">Precision, recall and F1 of each class on the test "
+                                "split{}; support is the class's test rows.</p>\n",
+                                repeated ? " (mean ± sample std over the seeds)" : "");
+  out += "<table class=\"per-class\"><tr><th rowspan=\"2\">class</th>";
+  for (const auto* m : models) out += fmt::format("<th colspan=\"3\">{}</th>", esc(m->label));
+  out += "<th class=\"num\" rowspan=\"2\">support</th></tr>\n<tr>";
+  for (std::size_t i = 0; i < models.size(); ++i)
+    out += "<th class=\"num\">precision</th><th class=\"num\">recall</th><th class=\"num\">F1</th>";
+  out += "</tr>\n";
+  const auto over_runs = [](const ReportModel& m, const auto& value) {
+    std::vector<double> v;
+    for (const auto& r : m.runs) v.push_back(value(r));
+    return mean_std(v, 4);
+  };
+  std::int64_t total = 0;
+  for (std::size_t c = 0; c < classes; ++c) {
+    out += fmt::format("<tr><td>{}</td>", esc(class_name(in, static_cast<Index>(c))));
+    for (const auto* m : models) {
+      // A run scored on other classes (it cannot happen in one experiment) counts as not measured.
+      const auto at = [c, classes](const std::vector<double>& v) { return v.size() == classes ? v[c] : ModelEvaluation::kNotMeasured; };
+      out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                         over_runs(*m, [&](const ModelEvaluation& r) { return at(r.per_class.precision); }),
+                         over_runs(*m, [&](const ModelEvaluation& r) { return at(r.per_class.recall); }),
+                         over_runs(*m, [&](const ModelEvaluation& r) { return at(r.per_class.f1); }));
+    }
+    const std::int64_t support = models.front()->runs.front().per_class.support[c];
+    total += support;
+    out += fmt::format("<td class=\"num\">{}</td></tr>\n", support);
+  }
+  out += "<tr class=\"total\"><th>macro F1</th>";
+  for (const auto* m : models) {
+    out += fmt::format("<td></td><td></td><td class=\"num\">{}</td>", over_runs(*m, [](const ModelEvaluation& r) { return r.macro_f1; }));
+  }
+  out += fmt::format("<td class=\"num\">{}</td></tr>\n</table>\n", total);
+  return out;
+}
+
+// Regression: the models whose test predictions match the test split's actual values.
+std::vector<const ReportModel*> models_with_predictions(const ReportInputs& in) {
+  std::vector<const ReportModel*> out;
+  if (in.test_actual.empty()) return out;
+  for (const auto& m : in.models) {
+    if (m.test_predicted.size() == in.test_actual.size() && out.size() < 4) out.push_back(&m);
+  }
+  return out;
+}
+
+// "default: RMSE 55.1234, MAE 44.5678, R² 0.4321; tuned: ...", of the run whose predictions are drawn.
+std::string regression_scores(const std::vector<const ReportModel*>& models) {
+  std::string out;
+  for (const auto* m : models) {
+    const ModelEvaluation e = m->runs.empty() ? ModelEvaluation{} : m->runs.front();
+    out += fmt::format("{}{}{}: RMSE {}, MAE {}, R² {}", out.empty() ? "" : "; ", m->label,
+                       m->runs.size() > 1 ? " (first seed)" : "", fixed(e.rmse, 4), fixed(e.mae, 4), fixed(e.r2, 4));
+  }
+  return out;
+}
+
+// The target's column name for captions, or "target".
+std::string target_name(const ReportInputs& in) {
+  return in.data && in.data->target && !in.data->target->column.empty() ? in.data->target->column : "target";
+}
+
+std::string regression_section(const ReportInputs& in, const std::vector<EmbeddedChart>& charts) {
+  const auto models = models_with_predictions(in);
+  std::string out = "<section id=\"regression\"><h2>Predictions on the test split</h2>\n";
+  out += fmt::format("<p>{} test rows, in the units of <code>{}</code>; a residual is predicted − actual. {}.</p>\n",
+                     in.test_actual.size(), esc(target_name(in)), esc(regression_scores(models)));
+  out += charts_of(charts, "regression");
+  return out + "</section>\n";
+}
+
 std::string comparison_section(const ReportInputs& in, const std::vector<EmbeddedChart>& charts) {
   std::string out = "<section id=\"comparison\"><h2>Default vs tuned</h2>\n";
   const auto& models = in.models;
@@ -338,8 +434,12 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
   });
   out += "</table>\n";
 
-  // Confusion matrices: counts of one run, or the mean counts over the runs.
+  out += per_class_table(in);
+
+  // Confusion matrices: counts of one run, or the mean counts over the runs. Past the heatmap's
+  // limit a table would be as unreadable as the chart: the note says so, the per-class table stays.
   std::string matrices;
+  Index too_many = 0;
   for (const auto& m : models) {
     std::vector<const ConfusionMatrix*> present;
     for (const auto& r : m.runs) {
@@ -347,8 +447,14 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
     }
     if (present.empty()) continue;
     const Index k = present.front()->rows();
+    if (k > kMaxHeatmapClasses) {
+      too_many = std::max(too_many, k);
+      continue;
+    }
     present.erase(std::remove_if(present.begin(), present.end(), [&](const ConfusionMatrix* c) { return c->rows() != k; }), present.end());
-    matrices += fmt::format("<div><h3>{}{}</h3><table class=\"confusion\"><tr><th>true \\ predicted</th>", esc(m.label),
+    // A wide matrix scrolls inside its own box instead of widening the page.
+    matrices += fmt::format("<div{}><h3>{}{}</h3><table class=\"confusion\"><tr><th>true \\ predicted</th>",
+                            k > 10 ? " style=\"max-width:100%;overflow-x:auto\"" : "", esc(m.label),
                             present.size() > 1 ? fmt::format(" (mean of {} runs)", present.size()) : "");
     for (Index c = 0; c < k; ++c) matrices += fmt::format("<th>{}</th>", esc(class_name(in, c)));
     matrices += "</tr>\n";
@@ -366,6 +472,11 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
     matrices += "</table></div>\n";
   }
   if (!matrices.empty()) out += "<div class=\"row\">" + matrices + "</div>\n";
+  if (too_many > 0) {
+    out += fmt::format("<p class=\"note\">No confusion heatmap or matrix table: {} classes are more than the {} a "
+                       "heatmap shows readably. The per-class table above has every class.</p>\n",
+                       too_many, kMaxHeatmapClasses);
+  }
   out += charts_of(charts, "comparison");
   return out + "</section>\n";
 }
@@ -416,7 +527,7 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
   for (const auto& m : in.models) {
     const std::string label = std::isfinite(m.learning_rate) ? fmt::format("{} (lr {})", m.label, rate(m.learning_rate)) : m.label;
     if (m.history && !m.history->empty() && histories.size() < 4) histories.push_back({label, *m.history});
-    if (!m.runs.empty() && m.runs.front().confusion.rows() >= 2 && m.runs.front().confusion.rows() <= 20 &&
+    if (!m.runs.empty() && m.runs.front().confusion.rows() >= 2 && m.runs.front().confusion.rows() <= kMaxHeatmapClasses &&
         m.runs.front().confusion.rows() == m.runs.front().confusion.cols() && confusions.size() < 4) {
       std::vector<std::string> names;
       const Index k = m.runs.front().confusion.rows();
@@ -428,7 +539,32 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
     attempt("comparison", "Training curves side by side (same axes)", [&] { return draw_training_comparison(histories, folder); });
   }
   if (!confusions.empty()) {
+    // The chart's own title says what the shade means; the caption is the one binary reports had.
     attempt("comparison", "Confusion matrices on the test set", [&] { return draw_confusion_matrices(confusions, folder); });
+  }
+  const auto regression = models_with_predictions(in);
+  if (!regression.empty()) {
+    // A chart of every row of a large test split would be megabytes of SVG in the page; the
+    // split is shuffled, so its first rows are a fair sample.
+    const std::size_t rows = in.test_actual.size();
+    const std::size_t drawn = std::min(rows, kMaxDrawnPoints);
+    std::vector<LabeledPredictions> points;
+    for (const auto* m : regression) {
+      const std::string label = std::isfinite(m->learning_rate) ? fmt::format("{} (lr {})", m->label, rate(m->learning_rate)) : m->label;
+      points.push_back({label, std::vector<double>(in.test_actual.begin(), in.test_actual.begin() + static_cast<std::ptrdiff_t>(drawn)),
+                        std::vector<double>(m->test_predicted.begin(), m->test_predicted.begin() + static_cast<std::ptrdiff_t>(drawn))});
+    }
+    const std::string target = target_name(in);
+    const std::string shown = drawn < rows ? fmt::format(", the first {} of {} rows drawn", drawn, rows) : fmt::format(", {} rows", rows);
+    const std::string scores = regression_scores(regression);
+    attempt("regression",
+            fmt::format("Predicted against actual {} on the test split{} (dashed: y = x). {}", target, shown, scores),
+            [&] {
+              return draw_predicted_vs_actual(points, folder, {.title = fmt::format("Predicted against actual {} (test split)", target)});
+            });
+    attempt("regression",
+            fmt::format("Residuals (predicted − actual) against predicted {}{} (dashed: zero). {}", target, shown, scores),
+            [&] { return draw_residuals(points, folder); });
   }
   return out;
 }
@@ -458,11 +594,13 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
   const bool has_tuning = in.tuning.has_value();
   const bool has_models = !in.models.empty();
   const bool has_config = !in.configuration.is_null();
+  const bool has_regression = !models_with_predictions(in).empty();
   out += "<nav>";
   if (has_data) out += "<a href=\"#data\">Data</a>";
   if (has_range) out += "<a href=\"#range-test\">Range test</a>";
   if (has_tuning) out += "<a href=\"#tuning\">Learning-rate tuning</a>";
   if (has_models) out += "<a href=\"#comparison\">Default vs tuned</a>";
+  if (has_regression) out += "<a href=\"#regression\">Predictions</a>";
   if (has_config) out += "<a href=\"#configuration\">Configuration</a>";
   out += "</nav>\n";
 
@@ -470,6 +608,7 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
   if (has_range) out += range_test_section(in, charts);
   if (has_tuning) out += tuning_section(in, charts);
   if (has_models) out += comparison_section(in, charts);
+  if (has_regression) out += regression_section(in, charts);
   if (has_config) {
     out += fmt::format("<section id=\"configuration\"><h2>Configuration</h2>\n<pre>{}</pre>\n</section>\n",
                        esc(in.configuration.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));

@@ -1,7 +1,9 @@
 // End-to-end: the three tasks through the command. `run` on a multiclass and a regression study
 // set (development sets, docs/study.md) writes every file; the task is inferred from the target,
 // said, and overridable; train's test predictions, evaluate and the demo follow the task; the new
-// flags refuse what cannot work, each with one line and exit 2.
+// flags refuse what cannot work, each with one line and exit 2. The report follows the task: a
+// per-class table and K x K heatmaps for multiclass, predicted-vs-actual and residual charts for
+// regression.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -11,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_runner.hpp"
+#include "lrtune/report/gnuplot.hpp"
 
 using namespace lrtune::testing;
 namespace fs = std::filesystem;
@@ -30,6 +33,25 @@ void expect_files(const fs::path& out) {
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// The data rows (not the "#" header) of a chart's data file, each split into its fields.
+std::vector<std::vector<std::string>> chart_rows(const fs::path& file) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream lines(read_text(file));
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    rows.emplace_back();
+    for (std::string f; fields >> f;) rows.back().push_back(f);
+  }
+  return rows;
+}
 
 }  // namespace
 
@@ -69,6 +91,46 @@ TEST(CliTasks, RunOnARegressionSetReportsErrorsInTheTargetsUnits) {
   EXPECT_LT(rmse, 120.0);
   const std::string report = read_text(dir.path() / "out" / "report.html");
   EXPECT_NE(report.find("RMSE"), std::string::npos);
+  // The predictions section states each model's errors; its charts hold one point per test row.
+  EXPECT_NE(report.find("<section id=\"regression\">"), std::string::npos);
+  EXPECT_NE(report.find("in the units of <code>progression</code>"), std::string::npos);
+  EXPECT_EQ(report.find("per-class"), std::string::npos);
+  if (!lrtune::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed: no charts to check";
+  const fs::path charts = dir.path() / "out" / "charts";
+  for (const char* file : {"predicted_vs_actual.svg", "residuals.svg", "predicted_vs_actual_0.dat", "predicted_vs_actual_1.dat",
+                           "residuals_0.dat", "residuals_1.dat"})
+    EXPECT_TRUE(fs::exists(charts / file)) << file;
+  EXPECT_EQ(chart_rows(charts / "predicted_vs_actual_1.dat").size(), 89u);  // 442 rows, test size 0.2
+  EXPECT_EQ(occurrences(report, "<figcaption>Predicted against actual progression on the test split, 89 rows"), 1u);
+  EXPECT_EQ(occurrences(report, "<figcaption>Residuals (predicted − actual) against predicted progression, 89 rows"), 1u);
+  EXPECT_FALSE(fs::exists(charts / "confusion_matrices.svg"));
+}
+
+TEST(CliTasks, RunOnIrisReportsEachClassAndDrawsThreeByThreeHeatmaps) {
+  TempDir dir;
+  const CliResult r = run_cli("run " + study("iris.csv") + " --target species" + kSmall, dir.path());
+  ASSERT_EQ(r.code, 0) << r.err << r.out;
+  const std::string report = read_text(dir.path() / "out" / "report.html");
+  const auto table_at = report.find("<table class=\"per-class\">");
+  ASSERT_NE(table_at, std::string::npos);
+  const std::string table = report.substr(table_at, report.find("</table>", table_at) - table_at);
+  EXPECT_EQ(occurrences(table, "<tr><td>"), 3u);
+  EXPECT_NE(table.find("<th>macro F1</th>"), std::string::npos);
+  // Support: the test split's rows of each class, 30 in all.
+  EXPECT_NE(table.find("<td class=\"num\">30</td></tr>"), std::string::npos) << table;
+  EXPECT_EQ(report.find("id=\"regression\""), std::string::npos);
+  if (!lrtune::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed: no charts to check";
+  const fs::path charts = dir.path() / "out" / "charts";
+  const std::string svg = read_text(charts / "confusion_matrices.svg");
+  EXPECT_EQ(svg.find("<image"), std::string::npos);
+  EXPECT_EQ(occurrences(svg, "<polygon"), 18u);  // two models, 3 x 3 cells each
+  const auto cells = chart_rows(charts / "confusion_matrices_1.dat");
+  ASSERT_EQ(cells.size(), 9u);
+  // The counts are the tuned model's confusion matrix in comparison.json, row by row.
+  const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
+  const auto& confusion = comparison.at("tuned").at("runs").at(0).at("confusion");
+  for (std::size_t i = 0; i < 9; ++i) EXPECT_EQ(std::stoll(cells[i][2]), confusion.at(i / 3).at(i % 3).get<long long>()) << i;
+  EXPECT_FALSE(fs::exists(charts / "predicted_vs_actual.svg"));
 }
 
 TEST(CliTasks, TrainWritesPerClassProbabilitiesAndEvaluateScoresTheModelAlike) {
@@ -115,6 +177,14 @@ TEST(CliTasks, ARegressionModelPredictsInTheTargetsUnits) {
   mean /= rows;
   EXPECT_GT(mean, 100.0);  // progression's mean is 152: predictions in its units, not near 0
   EXPECT_LT(mean, 200.0);
+  // The report's predicted-vs-actual points are the same predictions, row for row.
+  if (!lrtune::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed: no charts to check";
+  const auto points = chart_rows(dir.path() / "out" / "charts" / "predicted_vs_actual_0.dat");
+  ASSERT_EQ(points.size(), static_cast<std::size_t>(rows));
+  std::istringstream again(predictions.substr(predictions.find('\n') + 1));
+  std::size_t i = 0;
+  for (std::string line; std::getline(again, line); ++i)
+    EXPECT_EQ(std::stod(points[i][1]), std::stod(line.substr(line.find(',') + 1))) << "row " << i;
 }
 
 TEST(CliTasks, TheTaskCanBeToldAndTheNewFlagsRefuseWhatCannotWork) {

@@ -1,9 +1,12 @@
-// Charts: each writes data, script, a valid PNG and SVG, leaves no temp files, and fails cleanly.
+// Charts: each writes data, script, a valid PNG and SVG, leaves no temp files, and fails cleanly;
+// confusion heatmaps are vector cells with every count, regression charts plot exactly their points.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 
 #include "lrtune/report/charts.hpp"
 #include "report_fixtures.hpp"
@@ -130,6 +133,156 @@ TEST_F(Charts, ConfusionMatrices) {
   expect_valid_chart(files);
   const std::string svg = slurp(files.svg);
   for (const char* count : {"348", "134", "135", "676", "383", "597"}) EXPECT_NE(svg.find(count), std::string::npos) << count;
+}
+
+// How often `what` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// A K x K matrix whose every count is different: 100 + K * true + predicted.
+ConfusionMatrix distinct_counts(Index k) {
+  ConfusionMatrix m(k, k);
+  for (Index r = 0; r < k; ++r)
+    for (Index c = 0; c < k; ++c) m(r, c) = 100 + k * r + c;
+  return m;
+}
+
+// With no key and no colour box, a heatmap's only filled polygons are its cells.
+void expect_heatmap(const ChartFiles& files, const ConfusionMatrix& m) {
+  const std::string svg = slurp(files.svg);
+  EXPECT_EQ(svg.find("<image"), std::string::npos) << "cells must be vector, not a bitmap";
+  EXPECT_EQ(occurrences(svg, "<polygon"), static_cast<std::size_t>(m.size()));
+  for (Index r = 0; r < m.rows(); ++r)
+    for (Index c = 0; c < m.cols(); ++c)
+      EXPECT_EQ(occurrences(svg, "<text>" + std::to_string(m(r, c)) + "</text>"), 1u) << r << "," << c;
+}
+
+TEST_F(Charts, ConfusionHeatmapOfThreeClassesHasNineVectorCellsAndShortenedNames) {
+  TempFolder dir("chart_heatmap3");
+  ConfusionMatrix m(3, 3);
+  m << 50, 3, 7, 2, 61, 4, 9, 8, 70;
+  const auto files = draw_confusion_matrices({{"tuned", m, {"setosa", "versicolor", "virginica-with-a-long-name"}}}, dir.path);
+  expect_valid_chart(files);
+  expect_heatmap(files, m);
+  const std::string svg = slurp(files.svg);
+  EXPECT_NE(svg.find("<text>versicolor</text>"), std::string::npos);
+  EXPECT_NE(svg.find("<text>virginica-with-a-long-n\u2026</text>"), std::string::npos);  // 24 characters, the last an ellipsis
+  EXPECT_EQ(svg.find("virginica-with-a-long-name"), std::string::npos);
+}
+
+TEST_F(Charts, ConfusionHeatmapShadesEachCellByItsShareOfTheRow) {
+  TempFolder dir("chart_heatmap_share");
+  ConfusionMatrix m(3, 3);
+  m << 900, 100, 0, 1, 2, 1, 0, 0, 0;  // a big class, a rare one, and one absent from the test rows
+  const auto files = draw_confusion_matrices({{"tuned", m, {}}}, dir.path);
+  ASSERT_EQ(files.data.size(), 1u);
+  EXPECT_EQ(slurp(files.data[0]), "# tuned: predicted true count row_share\n"
+                                  "0 0 900 0.9\n1 0 100 0.1\n2 0 0 0\n"
+                                  "0 1 1 0.25\n1 1 2 0.5\n2 1 1 0.25\n"
+                                  "0 2 0 0\n1 2 0 0\n2 2 0 0\n");
+}
+
+TEST_F(Charts, ConfusionHeatmapOfTwentySixClassesHoldsEveryCellAndCount) {
+  TempFolder dir("chart_heatmap26");
+  const ConfusionMatrix m = distinct_counts(26);
+  std::vector<std::string> names;
+  for (char letter = 'A'; letter <= 'Y'; ++letter) names.push_back(std::string("letter ") + letter);
+  names.push_back("\u00e9t\u00e9 Z, the last");  // at 26 classes names keep 10 characters, cut between code points
+  const auto files = draw_confusion_matrices({{"tuned", m, names}}, dir.path);
+  expect_valid_chart(files);
+  expect_heatmap(files, m);
+  const std::string svg = slurp(files.svg);
+  for (std::size_t c = 0; c + 1 < names.size(); ++c)
+    EXPECT_GE(occurrences(svg, "<text>" + names[c] + "</text>"), 2u) << names[c];  // both axes
+  EXPECT_GE(occurrences(svg, "<text>\u00e9t\u00e9 Z, th\u2026</text>"), 2u);
+}
+
+TEST_F(Charts, ConfusionHeatmapRefusesTwentySevenClasses) {
+  TempFolder dir("chart_heatmap27");
+  try {
+    draw_confusion_matrices({{"tuned", distinct_counts(27), {}}}, dir.path);
+    ADD_FAILURE() << "expected UsageError";
+  } catch (const lrtune::UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("2 to 26 classes"), std::string::npos) << error.what();
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path));
+}
+
+// The numbers of a chart's data file (after its "#" header), row by row.
+std::vector<std::vector<double>> read_columns(const std::filesystem::path& file) {
+  std::istringstream in(slurp(file));
+  std::string line;
+  std::vector<std::vector<double>> rows;
+  while (std::getline(in, line)) {
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::vector<double> row;
+    for (std::string field; fields >> field;) row.push_back(field == "nan" ? std::nan("") : std::stod(field));
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+void expect_points(const std::filesystem::path& file, const LabeledPredictions& m) {
+  const auto rows = read_columns(file);
+  ASSERT_EQ(rows.size(), m.actual.size()) << file;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(rows[i].size(), 3u) << file << " row " << i;
+    EXPECT_EQ(rows[i][0], m.actual[i]) << file << " row " << i;
+    if (std::isfinite(m.predicted[i])) {
+      EXPECT_EQ(rows[i][1], m.predicted[i]) << file << " row " << i;
+      EXPECT_EQ(rows[i][2], m.predicted[i] - m.actual[i]) << file << " row " << i;
+    } else {
+      EXPECT_TRUE(std::isnan(rows[i][1]) && std::isnan(rows[i][2])) << file << " row " << i;
+    }
+  }
+}
+
+std::vector<LabeledPredictions> two_regression_models() {
+  return {{"default", {151.0, 75.0, 141.0, 206.0, 135.0}, {140.25, 90.5, 139.0, 180.125, 1.0 / 3.0}},
+          {"tuned", {151.0, 75.0, 141.0, 206.0, 135.0}, {149.0, 80.0, std::nan(""), 201.5, 136.75}}};
+}
+
+TEST_F(Charts, PredictedVsActualHoldsExactlyThePointsGiven) {
+  TempFolder dir("chart_pred_actual");
+  const auto models = two_regression_models();
+  const auto files = draw_predicted_vs_actual(models, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(files.png.filename(), "predicted_vs_actual.png");
+  ASSERT_EQ(files.data.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) expect_points(files.data[k], models[k]);
+  const std::string svg = slurp(files.svg);
+  for (const char* text : {"default", "tuned", "y = x", "actual", "predicted"}) EXPECT_NE(svg.find(text), std::string::npos) << text;
+  // Equal axes: the same range on x and y.
+  const std::string script = slurp(files.script);
+  const auto range_of = [&](const std::string& axis) {
+    const auto at = script.find("set " + axis + " ");
+    return at == std::string::npos ? std::string() : script.substr(at + 5 + axis.size(), script.find('\n', at) - at - 5 - axis.size());
+  };
+  EXPECT_FALSE(range_of("xrange").empty());
+  EXPECT_EQ(range_of("xrange"), range_of("yrange"));
+}
+
+TEST_F(Charts, ResidualsHoldExactlyThePointsGivenWithAZeroLine) {
+  TempFolder dir("chart_residuals");
+  const auto models = two_regression_models();
+  const auto files = draw_residuals(models, dir.path);
+  expect_valid_chart(files);
+  EXPECT_EQ(files.png.filename(), "residuals.png");
+  ASSERT_EQ(files.data.size(), 2u);
+  for (std::size_t k = 0; k < 2; ++k) expect_points(files.data[k], models[k]);
+  EXPECT_NE(slurp(files.svg).find("zero"), std::string::npos);
+}
+
+TEST_F(Charts, RegressionChartsRefuseMismatchedOrEmptyInput) {
+  TempFolder dir("chart_regression_bad");
+  EXPECT_THROW(draw_predicted_vs_actual({}, dir.path), lrtune::UsageError);
+  EXPECT_THROW(draw_residuals({{"m", {1.0, 2.0}, {1.0}}}, dir.path), lrtune::UsageError);
+  EXPECT_THROW(draw_predicted_vs_actual({{"m", {}, {}}}, dir.path), lrtune::UsageError);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path));
 }
 
 TEST_F(Charts, HostileLabelsAreQuotedForGnuplot) {

@@ -1,9 +1,13 @@
 // report.html: one self-contained file with the charts embedded, sections present only when their
-// inputs are, every user string escaped; and a report without gnuplot still written.
+// inputs are, every user string escaped; and a report without gnuplot still written. Multiclass
+// reports have a per-class table (and no heatmap past 26 classes), regression ones a predictions
+// section with its charts.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <regex>
+
+#include <fmt/format.h>
 
 #include "lrtune/report/html_report.hpp"
 #include "report_fixtures.hpp"
@@ -93,6 +97,191 @@ TEST(HtmlReport, ChartsCanBeSkipped) {
   EXPECT_TRUE(out.charts.empty());
   EXPECT_TRUE(std::filesystem::exists(dir.path / "report.html"));
   EXPECT_FALSE(std::filesystem::exists(dir.path / "charts"));
+}
+
+// How often `what` occurs in `text`.
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+// The text of the first <table class="per-class"> ... </table>, or empty.
+std::string per_class_table(const std::string& html) {
+  const auto start = html.find("<table class=\"per-class\">");
+  if (start == std::string::npos) return {};
+  return html.substr(start, html.find("</table>", start) - start);
+}
+
+// A model evaluated as a multiclass classifier with `confusion`; accuracy and macro F1 from it.
+ModelEvaluation multiclass_evaluation(const ConfusionMatrix& confusion) {
+  ModelEvaluation e;
+  e.confusion = confusion;
+  e.per_class = per_class_scores(confusion);
+  e.accuracy = static_cast<double>(confusion.trace()) / static_cast<double>(confusion.sum());
+  e.macro_f1 = macro_f1(confusion);
+  e.loss = 0.4;
+  e.epochs = 10;
+  return e;
+}
+
+ConfusionMatrix four_class_confusion() {
+  ConfusionMatrix m(4, 4);
+  m << 10, 2, 0, 0,  //
+      1, 7, 1, 1,    //
+      0, 0, 3, 0,    //
+      2, 0, 0, 6;
+  return m;
+}
+
+TEST(HtmlReport, MulticlassHasAPerClassTableWithOneRowPerClass) {
+  ReportInputs in;
+  in.class_names = {"cat", "dog", "<fox>", "owl"};
+  const ConfusionMatrix tuned = four_class_confusion();
+  ConfusionMatrix other = tuned;
+  other(0, 0) = 4;  // the default model takes class 0 for class 1 more often (same test rows)
+  other(0, 1) = 8;
+  in.models.push_back({"default", 0.001, "", {multiclass_evaluation(other)}, std::nullopt});
+  in.models.push_back({"tuned", 0.01, "", {multiclass_evaluation(tuned)}, std::nullopt});
+  const std::string html = render_report_html(in);
+  const std::string table = per_class_table(html);
+  ASSERT_FALSE(table.empty());
+  EXPECT_EQ(occurrences(table, "<tr><td>"), 4u);  // one row per class, and the macro F1 row
+  EXPECT_EQ(occurrences(table, "<tr class=\"total\"><th>macro F1</th>"), 1u);
+  const ClassScores d = per_class_scores(other), t = per_class_scores(tuned);
+  for (std::size_t c = 0; c < 4; ++c) {
+    const std::string row = fmt::format(
+        "<tr><td>{}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td>"
+        "<td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{}</td></tr>",
+        html_escape(in.class_names[c]), d.precision[c], d.recall[c], d.f1[c], t.precision[c], t.recall[c], t.f1[c], t.support[c]);
+    EXPECT_NE(table.find(row), std::string::npos) << row << "\n" << table;
+  }
+  // By hand: dog (column 1) is predicted 15 times by the default model, 7 of them right (precision
+  // 7/15), 9 times by the tuned one (7/9); both find 7 of its 10 rows (recall 0.7).
+  EXPECT_NE(table.find("<tr><td>dog</td><td class=\"num\">0.4667</td><td class=\"num\">0.7000</td><td class=\"num\">0.5600</td>"
+                       "<td class=\"num\">0.7778</td><td class=\"num\">0.7000</td><td class=\"num\">0.7368</td><td class=\"num\">10</td></tr>"),
+            std::string::npos);
+  EXPECT_NE(table.find(fmt::format("<td class=\"num\">{:.4f}</td><td class=\"num\">{}</td></tr>", macro_f1(tuned), tuned.sum())),
+            std::string::npos);
+  // The comparison's metric rows stay.
+  EXPECT_NE(html.find("<tr><th>macro F1</th>"), std::string::npos);
+  EXPECT_EQ(html.find("No confusion heatmap"), std::string::npos);
+}
+
+TEST(HtmlReport, PerClassValuesAreMeanAndStdOverSeeds) {
+  ReportInputs in;
+  ConfusionMatrix a = four_class_confusion(), b = four_class_confusion();
+  b(1, 1) = 9;  // recall of class 1: 7/10 and 9/12
+  in.models.push_back({"tuned", 0.01, "", {multiclass_evaluation(a), multiclass_evaluation(b)}, std::nullopt});
+  const std::string table = per_class_table(render_report_html(in));
+  const double r0 = 0.7, r1 = 0.75;
+  const double mean = (r0 + r1) / 2, sd = std::sqrt(((r0 - mean) * (r0 - mean) + (r1 - mean) * (r1 - mean)) / 1.0);
+  EXPECT_NE(table.find(fmt::format("<td class=\"num\">{:.4f} ± {:.4f}</td>", mean, sd)), std::string::npos) << table;
+}
+
+TEST(HtmlReport, BinaryReportsHaveNoPerClassTable) {
+  const std::string html = render_report_html(full_report_inputs());
+  EXPECT_EQ(html.find("per-class"), std::string::npos);
+  EXPECT_EQ(html.find("Per class"), std::string::npos);
+}
+
+TEST(HtmlReport, PastTwentySixClassesNoHeatmapButANoteAndThePerClassTable) {
+  ReportInputs in;
+  ConfusionMatrix m = ConfusionMatrix::Zero(27, 27);
+  for (Index c = 0; c < 27; ++c) m(c, c) = 5 + c;
+  m(3, 4) = 2;
+  in.models.push_back({"tuned", 0.01, "", {multiclass_evaluation(m)}, std::nullopt});
+  const std::string html = render_report_html(in);
+  EXPECT_NE(html.find("No confusion heatmap or matrix table: 27 classes are more than the 26"), std::string::npos);
+  EXPECT_EQ(html.find("table class=\"confusion\""), std::string::npos);
+  EXPECT_EQ(occurrences(per_class_table(html), "<tr><td>"), 27u);
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  TempFolder dir("report_27_classes");
+  const auto out = write_report(dir.path / "report.html", in);
+  EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
+  EXPECT_FALSE(std::filesystem::exists(dir.path / "charts" / "confusion_matrices.svg"));
+}
+
+TEST(HtmlReport, TwentySixClassesGetTheHeatmap) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  ReportInputs in;
+  ConfusionMatrix m = ConfusionMatrix::Zero(26, 26);
+  for (Index c = 0; c < 26; ++c) m(c, c) = 5 + c;
+  in.models.push_back({"tuned", 0.01, "", {multiclass_evaluation(m)}, std::nullopt});
+  TempFolder dir("report_26_classes");
+  const auto out = write_report(dir.path / "report.html", in);
+  EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
+  ASSERT_EQ(out.charts.size(), 1u);
+  EXPECT_EQ(out.charts.front().svg.filename(), "confusion_matrices.svg");
+  EXPECT_EQ(slurp(dir.path / "report.html").find("No confusion heatmap"), std::string::npos);
+}
+
+// Two regression models on a five-row test split.
+ReportInputs regression_inputs() {
+  ReportInputs in;
+  DataSummary d;
+  d.source = "diabetes.csv";
+  TargetSummary t;
+  t.column = "progression";
+  t.kind = TargetKind::regression;
+  d.target = t;
+  in.data = d;
+  in.test_actual = {151.0, 75.0, 141.0, 206.0, 135.0};
+  for (const auto& [label, rmse, predicted] :
+       {std::tuple{"default", 12.5, std::vector<double>{140.0, 90.0, 139.0, 180.0, 130.0}},
+        std::tuple{"tuned", 3.25, std::vector<double>{149.0, 80.0, 142.0, 201.0, 136.0}}}) {
+    ModelEvaluation e;
+    e.rmse = rmse;
+    e.mae = rmse * 0.8;
+    e.r2 = 1.0 - rmse / 100.0;
+    e.loss = 0.3;
+    in.models.push_back({label, 0.001, "", {e}, std::nullopt, predicted});
+  }
+  return in;
+}
+
+TEST(HtmlReport, RegressionHasAPredictionsSectionStatingEachModelsErrors) {
+  const std::string html = render_report_html(regression_inputs());
+  EXPECT_NE(html.find("<section id=\"regression\">"), std::string::npos);
+  EXPECT_NE(html.find("<a href=\"#regression\">Predictions</a>"), std::string::npos);
+  EXPECT_NE(html.find("5 test rows, in the units of <code>progression</code>"), std::string::npos);
+  EXPECT_NE(html.find("default: RMSE 12.5000, MAE 10.0000, R² 0.8750; tuned: RMSE 3.2500, MAE 2.6000, R² 0.9675"),
+            std::string::npos);
+  EXPECT_EQ(html.find("per-class"), std::string::npos);
+}
+
+TEST(HtmlReport, NoRegressionInputsNoRegressionSection) {
+  for (const ReportInputs& in : {full_report_inputs(), [] {
+                                   ReportInputs r = regression_inputs();
+                                   r.test_actual.clear();  // predictions without the actual values
+                                   return r;
+                                 }(), [] {
+                                   ReportInputs r = regression_inputs();
+                                   for (auto& m : r.models) m.test_predicted.pop_back();  // rows that do not match
+                                   return r;
+                                 }()}) {
+    const std::string html = render_report_html(in);
+    EXPECT_EQ(html.find("id=\"regression\""), std::string::npos);
+    EXPECT_EQ(html.find("#regression"), std::string::npos);
+  }
+}
+
+TEST(HtmlReport, RegressionChartsAreEmbeddedWithTheErrorsInTheirCaptions) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  TempFolder dir("report_regression");
+  const auto out = write_report(dir.path / "report.html", regression_inputs());
+  EXPECT_TRUE(out.warnings.empty()) << out.warnings.front();
+  ASSERT_EQ(out.charts.size(), 2u);
+  EXPECT_EQ(out.charts[0].svg.filename(), "predicted_vs_actual.svg");
+  EXPECT_EQ(out.charts[1].svg.filename(), "residuals.svg");
+  const std::string html = slurp(dir.path / "report.html");
+  EXPECT_EQ(occurrences(html, "src=\"data:image/svg+xml;base64,"), 2u);
+  EXPECT_EQ(occurrences(html, "<figcaption>Predicted against actual progression on the test split, 5 rows (dashed: y = x). "
+                              "default: RMSE 12.5000"),
+            1u);
+  EXPECT_EQ(occurrences(html, "<figcaption>Residuals (predicted − actual) against predicted progression, 5 rows"), 1u);
+  EXPECT_EQ(slurp(dir.path / "charts" / "predicted_vs_actual_1.dat"),
+            "# tuned (lr 0.001): actual predicted residual\n151 149 -2\n75 80 5\n141 142 1\n206 201 -5\n135 136 1\n");
 }
 
 TEST(HtmlReport, TuningSectionExplainsThePickWithCandidatesAndCosts) {

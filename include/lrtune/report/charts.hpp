@@ -1,5 +1,6 @@
 // The charts of the recipe, drawn with gnuplot: the per-epoch range test, loss against learning
-// rate with every suggestion marked, two training runs side by side, confusion matrices.
+// rate with every suggestion marked, two training runs side by side, confusion heatmaps, and a
+// regression model's predictions against the actual values and its residuals.
 // Each writes data + script + PNG + SVG into a folder and returns their paths; the HTML is report_html's.
 #pragma once
 
@@ -63,16 +64,45 @@ struct LabeledHistory {
 ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, const std::filesystem::path& folder,
                                     const ChartOptions& options = {});
 
+// The most classes a confusion heatmap draws: at 26 (a letter per class) the cells are still
+// large enough to hold their counts and the axes their names; above it the report leaves the
+// heatmap out, says why, and keeps the per-class table.
+inline constexpr Index kMaxHeatmapClasses = 26;
+
 // A confusion matrix with a caption; rows = true class, columns = predicted (scikit-learn).
 struct LabeledConfusion {
   std::string label;
-  ConfusionMatrix matrix;                // (classes, classes), 2 <= classes <= 20
+  ConfusionMatrix matrix;                // (classes, classes), 2 <= classes <= kMaxHeatmapClasses
   std::vector<std::string> class_names;  // empty: "0", "1", ...
 };
-// (4) One to four confusion matrices side by side, each cell shaded and labelled with its count.
-// Default stem "confusion_matrices".
+// (4) One to four confusion heatmaps, each cell a filled rectangle (vector, in the SVG too)
+// labelled with its count and shaded by its share of the row (the true class), so a rare class's
+// row reads as clearly as a common one's. Cell size and font follow the class count; class names
+// label both axes, shortened with an ellipsis when long. Up to 10 classes the matrices stand side
+// by side, above that one under the other. Files "<stem>_<k>.dat" (predicted, true, count,
+// row share). Default stem "confusion_matrices".
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
                                    const ChartOptions& options = {});
+
+// A regression model's test predictions with a caption: actual[i] and predicted[i] are row i of
+// the test split, both in the target's units.
+struct LabeledPredictions {
+  std::string label;
+  std::vector<double> actual;     // (rows,)
+  std::vector<double> predicted;  // (rows,)
+};
+// (6) Predicted against actual, one to four models overlaid in two (to four) colours, with the
+// line y = x; both axes span the same range at the same scale, so distance from the line is the
+// error. Files "<stem>_<k>.dat" (actual, predicted, residual = predicted - actual), one per model,
+// every given point; a non-finite value is written as nan and not drawn. Default stem
+// "predicted_vs_actual".
+ChartFiles draw_predicted_vs_actual(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
+                                    const ChartOptions& options = {});
+// (7) Residuals (predicted - actual) against the prediction, the same models overlaid, with a
+// line at zero: a trend or a funnel shows what a single RMSE hides. Files as (6). Default stem
+// "residuals".
+ChartFiles draw_residuals(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
+                          const ChartOptions& options = {});
 
 // (5) A learning-rate search: validation loss of every candidate at the end of each rung against
 // the learning rate (log x), one line per rung, the pick marked in red; the range-test curve

@@ -1,6 +1,7 @@
 // report.html: one self-contained file (CSS inline, charts embedded as SVG data URIs, no
-// external resources) with the data summary, the range test, the default-vs-tuned comparison and
-// the effective configuration. The CLI fills ReportInputs; computing the results is the engine's job.
+// external resources) with the data summary, the range test, the default-vs-tuned comparison
+// (per-class scores for multiclass), a regression model's predictions and the effective
+// configuration. The CLI fills ReportInputs; computing the results is the engine's job.
 #pragma once
 
 #include <filesystem>
@@ -39,6 +40,7 @@ struct ModelEvaluation {
   double r2 = kNotMeasured;
   double loss = kNotMeasured;            // test loss
   ConfusionMatrix confusion;             // (classes, classes); empty when not a classifier
+  ClassScores per_class;                 // of `confusion`; the report shows them from 3 classes on
   int epochs = 0;                        // epochs actually trained (early stopping may cut them)
   double train_seconds = kNotMeasured;
 };
@@ -50,6 +52,9 @@ struct ReportModel {
   std::string learning_rate_source;        // e.g. "Keras default", "range test: valley"
   std::vector<ModelEvaluation> runs;       // one per seed; mean ± sample std shown when > 1
   std::optional<History> history;          // one run's training curves, for the side-by-side chart
+  // Regression: the first run's predictions on the test split, (rows,) in the target's units, in
+  // the order of ReportInputs::test_actual; empty otherwise.
+  std::vector<double> test_predicted;
 };
 
 // What the report shows; every optional part may be absent, and its section is then left out.
@@ -63,13 +68,16 @@ struct ReportInputs {
   std::optional<TuningResult> tuning;            // "Learning-rate tuning" section
   std::vector<ReportModel> models;               // "Default vs tuned" section (usually two)
   std::vector<std::string> class_names;          // confusion matrix labels; empty: "0", "1", ...
+  // Regression: the test split's target, (rows,) in the target's units. With a model's
+  // test_predicted of the same length it makes the "Predictions" section; empty: no section.
+  std::vector<double> test_actual;
   nlohmann::json configuration;                  // "Configuration" section; null: absent
   std::vector<std::string> notes;                // warnings or remarks, shown at the top
 };
 
 // A chart placed in the report: its SVG (preferred) or PNG file, and a caption.
 struct EmbeddedChart {
-  std::string section;   // "range_test", "tuning", "comparison": where it goes
+  std::string section;   // "range_test", "tuning", "comparison", "regression": where it goes
   std::string caption;
   std::filesystem::path file;  // .svg or .png
 };
@@ -88,7 +96,8 @@ struct ReportOutput {
 };
 
 // The standard charts for these inputs (range test per epoch when the curve is per-epoch, loss vs
-// learning rate, repeated range test, the tuning search, training comparison, confusion matrices), drawn into
+// learning rate, repeated range test, the tuning search, training comparison, confusion heatmaps
+// up to kMaxHeatmapClasses classes, predicted vs actual and residuals for regression), drawn into
 // `folder`. Throws GnuplotNotFound when gnuplot is absent, GnuplotError if one fails.
 std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_report_charts(const ReportInputs& inputs,
                                                                      const std::filesystem::path& folder);
