@@ -285,7 +285,7 @@ def report(data, epochs, seeds, results, split_note):
         walls = [r["wall_s"] for r in runs if r.get("wall_s") is not None]
         wall = f"{np.mean(walls):.2f}" if walls else "-"
         lines.append(f"| {framework} | " + " | ".join(cells) + f" | {fit_mu:.2f} ± {fit_sd:.2f} | {wall} |")
-    lines += ["", "| metric | framework | mean - lrtune's | SE of the difference | |diff| / SE | verdict |",
+    lines += ["", "| metric | framework | mean - lrtune's | SE of the difference | abs(diff) / SE | verdict |",
               "| --- | --- | --- | --- | --- | --- |"]
     for name in names:
         ours = [r["metrics"][name] for r in results["lrtune"]]
@@ -329,11 +329,11 @@ def main():
 
     sets = [(DataSet(Path(args.data) / "digits.csv", "digit", "multiclass"), args.epochs_digits),
             (DataSet(Path(args.data) / "diabetes.csv", "progression", "regression"), args.epochs_diabetes)]
-    print(f"# lrtune vs PyTorch and scikit-learn\n\n"
+    print(f"## lrtune vs PyTorch and scikit-learn\n\n"
           f"python {platform.python_version()}, torch {torch.__version__}, scikit-learn {sklearn.__version__}, "
           f"pandas {pd.__version__}, numpy {np.__version__}; "
           f"{platform.machine()}, {os.cpu_count()} cores, one thread per framework\n"
-          f"lrtune: {' '.join(lrtune_command(binary, sets[0][0], 'E', 'S', 'OUT'))}\n", flush=True)
+          f"lrtune: `{' '.join(lrtune_command(args.lrtune, sets[0][0], 'E', 'S', 'OUT'))}`\n", flush=True)
     everything = {}
     for data, epochs in sets:
         results = {"lrtune": [], "PyTorch": [], "scikit-learn": [], SKLEARN_MATCHED: []}
