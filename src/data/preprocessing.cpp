@@ -199,8 +199,12 @@ struct PartPositions {
 
 // 4a. Train/test by seed (stratified by the target's classes when asked).
 SplitIndices split_train_test(const Target& target, Index rows, const PrepareOptions& o, const std::string& source) {
-  if (const SplitSizes sizes = planned_split_sizes(rows, o.test_size); sizes.train <= 0 || sizes.test <= 0)
-    throw DataError(SplitShortfall{source, rows, o.test_size, sizes.train, sizes.test});
+  // A test_size outside (0, 1) is the split's own UsageError below; a valid one that leaves a part
+  // empty carries its numbers.
+  if (o.test_size > 0.0 && o.test_size < 1.0) {
+    const SplitSizes sizes = planned_split_sizes(rows, o.test_size);
+    if (sizes.train <= 0 || sizes.test <= 0) throw DataError(SplitShortfall{source, rows, o.test_size, sizes.train, sizes.test});
+  }
   try {
     if (!o.stratify) return train_test_split_indices(rows, o.test_size, o.split_seed);
     if (o.target_rule.kind == TargetKind::regression) {
