@@ -1,5 +1,5 @@
 // The generalisation study (../shared/docs/STUDY.md, docs/study.md): the ground truth of each
-// study set (a log grid of rates trained the way lrtune trains, scored on outer test rows no
+// study set in its manifest task (binary, multiclass over all its classes, regression) (a log grid of rates trained the way lrtune trains, scored on outer test rows no
 // search ever sees) and the scores of lrtune's suggestions against it (regret, paired regret,
 // beats-or-ties Adam's 1e-3 within each set's noise, worst set, cost against the grid).
 //
@@ -37,9 +37,10 @@
 // searches exactly as `lrtune` does with no flags, and follows it when a default changes.
 #include "../src/cli/settings.hpp"
 #include "lrtune/data/preprocessing.hpp"
+#include "lrtune/experiment/model_options.hpp"
+#include "lrtune/experiment/task_spec.hpp"
 #include "lrtune/finder/lr_finder.hpp"
 #include "lrtune/finder/range_schedule.hpp"
-#include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/factory.hpp"
 #include "lrtune/train/early_stopping.hpp"
 #include "lrtune/train/fit.hpp"
@@ -97,16 +98,23 @@ void run_jobs(const std::vector<std::function<void()>>& jobs, int threads) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The sets: which side each is on and its binary target, as docs/study.md fixed them.
+// The sets: which side each is on and its task, as docs/study.md fixed them.
 
 struct StudySet {
   std::string name;  // the file's stem
   std::string path;
   std::string target;
-  std::string positive;  // as a user passes it to --positive
-  std::string task;      // the manifest's task; multiclass sets serve one-vs-rest
+  std::string positive;  // binary: as a user passes it to --positive; empty otherwise
+  std::string task;      // the manifest's task: "binary", "multiclass" or "regression"
   long long rows = 0;    // raw rows (the manifest's)
   int seeds() const { return rows < 1000 ? 5 : 3; }  // STUDY.md: >= 5 seeds under 1,000 rows
+  bool classifier() const { return task != "regression"; }
+  // The rule a user passes for this task: --positive for binary, multiclass / regression else.
+  lrtune::TargetRule rule() const {
+    if (task == "multiclass") return lrtune::TargetRule::multiclass();
+    if (task == "regression") return lrtune::TargetRule::regression();
+    return lrtune::TargetRule::parse(positive);
+  }
 };
 
 // docs/study.md "The split rule" (do not change: the split was fixed before any design).
@@ -124,15 +132,6 @@ const std::map<std::string, std::string>& sides() {
   return table;
 }
 
-// docs/study.md "Multiclass sets as binary tasks": the one-vs-rest positive class of each.
-const std::map<std::string, std::string>& one_vs_rest() {
-  static const std::map<std::string, std::string> table = {
-      {"glass", "2"},   {"vehicle", "bus"},   {"soybean", "brown-spot"}, {"letter_recognition", "U"},
-      {"shuttle", "High"}, {"satellite", "red soil"}, {"dna", "ei"}, {"iris", "0"},
-      {"wine_recognition", "1"}, {"digits", "3"}};
-  return table;
-}
-
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> out;
   std::stringstream stream(text);
@@ -141,8 +140,9 @@ std::vector<std::string> split_list(const std::string& text) {
   return out;
 }
 
-// The binary-able sets of one side, in manifest order, then wine; regression sets are skipped
-// (said on stderr). `only` (from --sets) must name sets of that side.
+// The sets of one side in their manifest task, in manifest order, then wine (binary, quality >= 6).
+// `only` (from --sets) must name sets of that side. (Until issue 14 multiclass sets served one
+// class against the rest and regression sets were skipped: docs/study.md keeps those tables.)
 std::vector<StudySet> study_sets(const std::string& side, const std::vector<std::string>& only) {
   const std::string dir = data_dir();
   std::ifstream file(dir + "/study/manifest.json");
@@ -158,11 +158,7 @@ std::vector<StudySet> study_sets(const std::string& side, const std::vector<std:
     s.rows = entry.at("rows").get<long long>();
     if (sides().at(s.name) != side) continue;
     if (!only.empty() && std::find(only.begin(), only.end(), s.name) == only.end()) continue;
-    if (s.task == "regression") {
-      progress(fmt::format("{}: regression, skipped until lrtune trains regression models", s.name));
-      continue;
-    }
-    s.positive = s.task == "binary" ? entry.at("positive").get<std::string>() : one_vs_rest().at(s.name);
+    if (s.task == "binary") s.positive = entry.at("positive").get<std::string>();
     sets.push_back(s);
   }
   const bool wine = sides().at("winequalityN") == side &&
@@ -180,31 +176,44 @@ std::vector<StudySet> study_sets(const std::string& side, const std::vector<std:
 // The rows of one seed: the outer training rows (every search and training sees only these) and
 // the outer test rows (the truth). Prepared as src/cli/workflow.cpp load_dataset does with the
 // default settings (missing rows dropped, encoders and scaler fitted on the training rows), with
-// the split's seed = the study seed and the split stratified, so each seed's test rows hold the
-// classes' shares (lrtune's own stratified split; the command's split is not stratified).
+// the split's seed = the study seed and, for classifiers, the split stratified, so each seed's test
+// rows hold the classes' shares (lrtune's own stratified split; the command's split is not
+// stratified; a regression target has no classes to stratify by). y is in model units
+// (model_target, as src/experiment/data.cpp makes it): a 0/1 column, one-hot rows, or the value
+// standardised with the outer training rows' mean and population std.
 struct OuterSplit {
-  Matrix x_train, y_train;  // (rows, features), (rows, 1)
+  lrtune::TaskSpec task;
+  Matrix x_train, y_train;  // (rows, features), (rows, task.outputs)
   Matrix x_test, y_test;
+  double target_std = 1.0;  // regression: the target scaler's std (model units -> target units)
 };
 
 OuterSplit outer_split(const StudySet& set, int seed) {
   lrtune::PrepareOptions options;
   options.target = set.target;
-  options.target_rule = lrtune::TargetRule::parse(set.positive);
+  options.target_rule = set.rule();
   options.test_size = kDefaults.test_size;
   options.split_seed = static_cast<std::uint32_t>(seed);
-  options.stratify = true;
+  options.stratify = set.classifier();
   const auto data = lrtune::prepare(std::filesystem::path(set.path), options);
-  return {lrtune::to_float(data.x_train), lrtune::as_column(lrtune::to_float(data.y_train)),
-          lrtune::to_float(data.x_test), lrtune::as_column(lrtune::to_float(data.y_test))};
+  const auto& pre = data.preprocessing;
+  const auto task = lrtune::task_spec(pre.target_rule.kind, static_cast<Index>(pre.target_classes.size()));
+  return {task,
+          lrtune::to_float(data.x_train),
+          lrtune::model_target(data.y_train, task, pre.target_scaler),
+          lrtune::to_float(data.x_test),
+          lrtune::model_target(data.y_test, task, pre.target_scaler),
+          pre.target_scaler.scale()};
 }
 
-// src/cli/workflow.cpp build_model / build_optimizer with the default settings.
-lrtune::Sequential default_model(Index input_dim, int seed) {
-  std::vector<lrtune::LayerSpec> layers;
-  for (int width : kDefaults.layers) layers.emplace_back(lrtune::Dense(width, kDefaults.activation));
-  layers.emplace_back(lrtune::Dense(1, "sigmoid"));
-  return lrtune::Sequential(input_dim, std::move(layers), static_cast<std::uint64_t>(seed));
+// The network lrtune trains with the default settings (src/experiment build_model with the
+// command's layers and activation; the output layer follows from the task). Optimizer: as
+// src/cli/workflow.cpp build_optimizer makes it.
+lrtune::Sequential default_model(const OuterSplit& data, int seed) {
+  lrtune::ModelOptions options;
+  options.layers = kDefaults.layers;
+  options.activation = kDefaults.activation;
+  return lrtune::build_model(options, data.x_train.cols(), data.task, static_cast<std::uint64_t>(seed));
 }
 
 std::unique_ptr<lrtune::Optimizer> default_optimizer(std::optional<double> learning_rate) {
@@ -216,7 +225,9 @@ std::unique_ptr<lrtune::Optimizer> default_optimizer(std::optional<double> learn
 struct Run {
   double learning_rate = 0.0;
   int seed = 0;
-  double test_loss = NAN, test_accuracy = NAN;  // on the outer test rows
+  // On the outer test rows: the loss in model units (binary or categorical cross-entropy, or MSE
+  // on the standardised target); accuracy for classifiers, RMSE in target units for regression.
+  double test_loss = NAN, test_accuracy = NAN, test_rmse = NAN;
   double val_loss = NAN;                        // the inner best validation loss
   int best_epoch = 0, epochs = 0;               // best epoch 1-based
   double seconds = 0.0;
@@ -226,7 +237,7 @@ struct Run {
 // model with `seed`, a validation part of the training rows drawn with `seed`, early stopping on
 // validation loss with the best weights restored, at most the default epochs; then the outer test.
 Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
-  auto model = default_model(data.x_train.cols(), seed);
+  auto model = default_model(data, seed);
   auto optimizer = default_optimizer(learning_rate);
   lrtune::EarlyStopping stopping({.monitor = kDefaults.monitor, .min_delta = kDefaults.min_delta,
                                   .patience = kDefaults.patience,
@@ -238,13 +249,17 @@ Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
   options.validation_split = kDefaults.validation_fraction;
   options.validation_seed = static_cast<std::uint64_t>(seed);
   options.callbacks = {&stopping};
-  const auto history = lrtune::fit(model, *optimizer, lrtune::Loss::binary_crossentropy, data.x_train, data.y_train, options);
-  const auto test = lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, data.x_test, data.y_test);
+  const auto history = lrtune::fit(model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
+  const bool classifier = data.task.kind != lrtune::TargetKind::regression;
+  const auto test = lrtune::evaluate(model, data.task.loss, data.x_test, data.y_test,
+                                     classifier ? std::vector<std::string>{"accuracy"} : std::vector<std::string>{});
   Run run;
   run.learning_rate = learning_rate;
   run.seed = seed;
   run.test_loss = test.at("loss");
-  run.test_accuracy = test.at("accuracy");
+  if (classifier) run.test_accuracy = test.at("accuracy");
+  // MSE on y / std: the RMSE in target units is its root times the std.
+  else run.test_rmse = std::sqrt(run.test_loss) * data.target_std;
   run.val_loss = stopping.best_value();
   run.best_epoch = stopping.best_epoch() + 1;
   run.epochs = static_cast<int>(history.size());
@@ -254,7 +269,7 @@ Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
 
 Json to_json(const Run& r) {
   return {{"learning_rate", r.learning_rate}, {"seed", r.seed}, {"test_loss", number(r.test_loss)},
-          {"test_accuracy", number(r.test_accuracy)}, {"val_loss", number(r.val_loss)},
+          {"test_accuracy", number(r.test_accuracy)}, {"test_rmse", number(r.test_rmse)}, {"val_loss", number(r.val_loss)},
           {"best_epoch", r.best_epoch}, {"epochs", r.epochs}, {"seconds", r.seconds}};
 }
 
@@ -264,6 +279,7 @@ Run run_from_json(const Json& j) {
   r.seed = j.at("seed").get<int>();
   r.test_loss = read_number(j.at("test_loss"));
   r.test_accuracy = read_number(j.at("test_accuracy"));
+  r.test_rmse = j.contains("test_rmse") ? read_number(j.at("test_rmse")) : NAN;  // absent before issue 14
   r.val_loss = read_number(j.at("val_loss"));
   r.best_epoch = j.at("best_epoch").get<int>();
   r.epochs = j.at("epochs").get<int>();
@@ -524,9 +540,9 @@ lrtune::TunerOptions default_tuner_options(int seed) {
 }
 
 void run_tuner(const OuterSplit& data, int seed, Searches& out) {
-  const auto prototype = default_model(data.x_train.cols(), seed);
+  const auto prototype = default_model(data, seed);
   const auto optimizer = default_optimizer(std::nullopt);
-  lrtune::Tuner tuner(prototype, *optimizer, lrtune::Loss::binary_crossentropy, data.x_train, data.y_train,
+  lrtune::Tuner tuner(prototype, *optimizer, data.task.loss, data.x_train, data.y_train,
                       default_tuner_options(seed));
   const auto result = tuner.run();
   out.rates["tuner"] = result.learning_rate;
@@ -537,7 +553,7 @@ void run_tuner(const OuterSplit& data, int seed, Searches& out) {
   out.tuner_best_epoch = result.best_epoch + 1;  // the study counts epochs from 1
   // For information: the tuner's own model (its restored best weights) on the outer test rows.
   lrtune::Sequential model = tuner.model();
-  out.tuner_model_test_loss = lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, data.x_test, data.y_test).at("loss");
+  out.tuner_model_test_loss = lrtune::evaluate(model, data.task.loss, data.x_test, data.y_test, {}).at("loss");
 }
 
 // `lrtune find`'s range test with the default settings (workflow.cpp run_finder), per epoch
@@ -561,9 +577,9 @@ lrtune::LRFinderOptions default_finder_options(bool per_epoch, int seed) {
 }
 
 void run_finder(const OuterSplit& data, int seed, bool per_epoch, Searches& out) {
-  auto model = default_model(data.x_train.cols(), seed);
+  auto model = default_model(data, seed);
   auto optimizer = default_optimizer(std::nullopt);
-  lrtune::LRFinder finder(model, *optimizer, lrtune::Loss::binary_crossentropy, data.x_train, data.y_train,
+  lrtune::LRFinder finder(model, *optimizer, data.task.loss, data.x_train, data.y_train,
                           default_finder_options(per_epoch, seed));
   const auto curve = finder.run();
   const std::string mode = per_epoch ? "per-epoch " : "per-step ";
