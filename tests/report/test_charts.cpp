@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "lrtune/report/charts.hpp"
+#include "lrtune/report/label_layout.hpp"
 #include "report_fixtures.hpp"
 #include "support/tuning_fixture.hpp"
 
@@ -198,6 +200,26 @@ TEST_F(Charts, ConfusionHeatmapOfTwentySixClassesHoldsEveryCellAndCount) {
   for (std::size_t c = 0; c + 1 < names.size(); ++c)
     EXPECT_GE(occurrences(svg, "<text>" + names[c] + "</text>"), 2u) << names[c];  // both axes
   EXPECT_GE(occurrences(svg, "<text>\u00e9t\u00e9 Z, th\u2026</text>"), 2u);
+}
+
+TEST_F(Charts, ConfusionTitlesFitTheChartSoNothingIsCutAtTheEdges) {
+  TempFolder dir("chart_heatmap_titles");
+  ConfusionMatrix m(2, 2);
+  m << 48, 12, 9, 60;  // n = 129
+  const std::string label = "tuned (lr 0.00123) (first seed) from a long run name";
+  const auto files = draw_confusion_matrices({{label, m, {}}}, dir.path);
+  const std::string svg = slurp(files.svg);
+  const std::smatch size = [&] {
+    std::smatch match;
+    EXPECT_TRUE(std::regex_search(svg, match, std::regex("<svg[^>]* width=\"([0-9.]+)\"")));
+    return match;
+  }();
+  ASSERT_EQ(size.size(), 2u);
+  const double width = std::stod(size[1].str());
+  const std::string subtitle = label + "  (accuracy 0.837, n = 129)";
+  EXPECT_NE(svg.find(subtitle), std::string::npos);
+  EXPECT_GE(width, label_text_size(subtitle).width + 20) << "the panel title is cut";
+  EXPECT_GE(width, label_text_size(files.title).width + 20) << "the chart title is cut";
 }
 
 TEST_F(Charts, ConfusionHeatmapRefusesTwentySevenClasses) {
