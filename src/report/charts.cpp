@@ -276,6 +276,16 @@ std::vector<report_detail::DrawnMark> drawn_marks(const std::vector<SuggestionMa
   return drawn;
 }
 
+// "  set xtics (...)" for a log x axis [lo, hi] drawn `pixels` wide: log_axis_ticks' labels, which
+// clear each other (gnuplot's own decade labels ran into each other on narrow plots).
+std::string log_xtics(double lo, double hi, double pixels) {
+  std::string tics;
+  for (const AxisTick& t : log_axis_ticks(lo, hi, pixels)) {
+    tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(t.label), t.label);
+  }
+  return tics.empty() ? std::string("  set format x '%g'\n") : fmt::format("  set xtics ({})\n", tics);
+}
+
 // "epoch 23" for a rate an epoch ran at, "epoch 23.4" between two.
 std::string epoch_text(double position) {
   const double epoch = position + 1;
@@ -402,10 +412,6 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     marks_file = chart.data_file("_suggestions", "learning_rate loss rule", layer.points_body);
   if (!drawn.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
 
-  std::string tics;
-  for (const AxisTick& t : log_axis_ticks(frame.x_lo, frame.x_hi, frame.area_width())) {
-    tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(t.label), t.label);
-  }
   std::string title = chart.title();
   if (clipped) title += " (y axis clipped above; the tail diverges)";
   std::string script = fmt::format(
@@ -415,14 +421,15 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
       "  set ylabel 'loss'\n"
       "  set logscale x\n"
       "  set xrange [{x0}:{x1}]\n"
-      "  set xtics ({tics})\n"
+      "{tics}"
       "  set yrange [{y0}:{y1}]\n"
       // The key in the right margin, its left edge pinned beside the plot area: a key gnuplot
       // places "outside" still grows left into a pinned area when its entries are long.
       "  set key at screen {kx}, screen {top} left top vertical Left reverse box samplen 2\n",
       fmt::arg("title", gnuplot_quote(title)), fmt::arg("margins", frame.margins()), fmt::arg("x0", num(frame.x_lo)),
-      fmt::arg("x1", num(frame.x_hi)), fmt::arg("tics", tics), fmt::arg("y0", num(frame.y_lo)),
-      fmt::arg("y1", num(frame.y_hi)), fmt::arg("kx", num(frame.right + 0.015)), fmt::arg("top", num(frame.top)));
+      fmt::arg("x1", num(frame.x_hi)), fmt::arg("tics", log_xtics(frame.x_lo, frame.x_hi, frame.area_width())),
+      fmt::arg("y0", num(frame.y_lo)), fmt::arg("y1", num(frame.y_hi)), fmt::arg("kx", num(frame.right + 0.015)),
+      fmt::arg("top", num(frame.top)));
   for (const auto& d : drawn) {
     if (!d.mark.chosen || d.mark.place != MarkPlace::on_curve) continue;
     // The chosen rate: a dashed line across the plot (one off the sweep has its line already).
@@ -488,11 +495,17 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", marks);
   std::string title = chart.title();
   if (clipped) title += " (y clipped)";
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.right = 0.60;
   std::string script = fmt::format(
-      "  set title {}\n  set xlabel 'learning rate (log scale)'\n  set ylabel 'loss'\n  set logscale x\n"
-      "  set format x '%g'\n  set xrange [{}:{}]\n  set yrange {}\n  set key outside right top vertical box\n"
+      "  set title {}\n{}  set xlabel 'learning rate (log scale)'\n  set ylabel 'loss'\n  set logscale x\n"
+      "{}  set xrange [{}:{}]\n  set yrange {}\n"
+      "  set key at screen {}, screen {} left top vertical Left reverse box samplen 2\n"
       "  set style fill transparent solid 0.25 noborder\n",
-      gnuplot_quote(title), num(x_lo / 1.25), num(x_hi * 1.25), range_text(lo, hi, 0.04));
+      gnuplot_quote(title), frame.margins(), log_xtics(x_lo / 1.25, x_hi * 1.25, frame.area_width()), num(x_lo / 1.25),
+      num(x_hi * 1.25), range_text(lo, hi, 0.04), num(frame.right + 0.015), num(frame.top));
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:3:4 with filledcurves lc rgb '{}' title 'mean +- 1 std'", data, kColors[0]));
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 2.5 lc rgb '{}' title 'mean loss'", data, kColors[0]));
@@ -1011,18 +1024,28 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
 
   std::string title = chart.title();
   if (clipped) title += " (y clipped above)";
+  // The plot area pinned (the right axis and the key beside it), so the x ticks can be thinned
+  // to the pixels they have.
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.left = 0.09, frame.right = 0.56;
+  const double x0 = std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6, x1 = std::isfinite(x_hi) ? x_hi * 1.5 : 1.0;
   std::string script = fmt::format(
       "  set title {title}\n"
+      "{margins}"
       "  set xlabel 'learning rate (log scale)'\n"
       "  set ylabel 'validation loss (mean best over repeats)'\n"
       "  set logscale x\n"
-      "  set format x '%g'\n"
+      "{tics}"
       "  set xrange [{x0}:{x1}]\n"
       "  set yrange {yrange}\n"
       "  set ytics nomirror\n"
-      "  set key outside right top vertical box\n",
-      fmt::arg("title", gnuplot_quote(title)), fmt::arg("x0", num(std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6)),
-      fmt::arg("x1", num(std::isfinite(x_hi) ? x_hi * 1.5 : 1.0)), fmt::arg("yrange", range_text(lo, hi, 0.06)));
+      "  set key at screen {kx}, screen {top} left top vertical Left reverse box samplen 2\n",
+      fmt::arg("title", gnuplot_quote(title)), fmt::arg("margins", frame.margins()),
+      fmt::arg("tics", log_xtics(x0, x1, frame.area_width())), fmt::arg("x0", num(x0)), fmt::arg("x1", num(x1)),
+      fmt::arg("yrange", range_text(lo, hi, 0.06)), fmt::arg("kx", num(frame.right + 0.09)),
+      fmt::arg("top", num(frame.top)));
   if (!y2.file.empty()) {
     script += fmt::format("  set y2label 'range test: smoothed training loss'\n  set y2tics\n  set y2range {}\n",
                           range_text(y2.lo, y2.hi, 0.04));
