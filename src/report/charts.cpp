@@ -328,7 +328,12 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
         return fmt::format("{}: lr {}{}", m.name, rate_text(m.learning_rate),
                            std::isfinite(m.position) ? ", " + epoch_text(m.position) : std::string());
       });
-  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame);
+  std::vector<report_detail::Curve> curves(accuracy.empty() ? 1 : 2);
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    curves[0].push_back({static_cast<double>(i + 1), curve.losses[i]});
+    if (!accuracy.empty()) curves[1].push_back({static_cast<double>(i + 1), curve.metrics.at(accuracy)[i]});
+  }
+  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
   std::string marks_file;
   if (!layer.points_body.empty()) marks_file = chart.data_file("_suggestions", "epoch loss rule", layer.points_body);
   if (!drawn.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
@@ -406,7 +411,12 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   const auto drawn = drawn_marks(
       marks, [](const SuggestionMark& m) { return m.learning_rate; },
       [](const SuggestionMark& m) { return fmt::format("{} {}", m.name, rate_text(m.learning_rate)); });
-  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame);
+  std::vector<report_detail::Curve> curves(2);
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    curves[0].push_back({curve.learning_rates[i], curve.smoothed_losses[i]});
+    curves[1].push_back({curve.learning_rates[i], curve.losses[i]});
+  }
+  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
   std::string marks_file;
   if (!layer.points_body.empty())
     marks_file = chart.data_file("_suggestions", "learning_rate loss rule", layer.points_body);

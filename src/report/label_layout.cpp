@@ -59,12 +59,22 @@ bool free_place(const LabelBox& box, const std::vector<LabelBox>& taken, double 
 
 std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, double width, double height,
                                       double marker) {
+  return place_labels(labels, width, height, marker, {});
+}
+
+std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, double width, double height,
+                                      double marker, const std::vector<AvoidPoint>& avoid) {
   // Every marker is an obstacle, so no label hides another suggestion's point.
   std::vector<LabelBox> taken;
   for (const auto& r : labels) {
     taken.push_back(
         {r.anchor_x - marker / 2, r.anchor_y - marker / 2, r.anchor_x + marker / 2, r.anchor_y + marker / 2});
   }
+  const auto clear_of_curves = [&](const LabelBox& box) {
+    return std::none_of(avoid.begin(), avoid.end(), [&](const AvoidPoint& p) {
+      return p.x > box.x0 && p.x < box.x1 && p.y > box.y0 && p.y < box.y1;
+    });
+  };
   std::vector<std::size_t> order(labels.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::stable_sort(order.begin(), order.end(),
@@ -74,11 +84,15 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, d
     const LabelRequest& r = labels[i];
     const std::vector<LabelBox> near = stacked_slots(r, width, height, marker);
     bool done = false;
-    for (std::size_t k = 0; k < near.size() && !done; ++k) {
-      if (!free_place(near[k], taken, width, height)) continue;
-      // The first slot on either side touches its point; any other needs a line back to it.
-      placed[i] = {near[k], k >= 2};
-      done = true;
+    // First a slot clear of the curves too, then any slot clear of labels and markers.
+    for (const bool mind_curves : {true, false}) {
+      for (std::size_t k = 0; k < near.size() && !done; ++k) {
+        if (!free_place(near[k], taken, width, height) || (mind_curves && !clear_of_curves(near[k]))) continue;
+        // The first slot on either side touches its point; any other needs a line back to it.
+        placed[i] = {near[k], k >= 2};
+        done = true;
+      }
+      if (done || avoid.empty()) break;
     }
     if (!done) {
       for (const LabelBox& box : grid_slots(r, width, height)) {

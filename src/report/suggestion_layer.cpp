@@ -25,16 +25,40 @@ std::pair<double, double> anchor(const DrawnMark& m, const PlotFrame& frame) {
   return {x, std::clamp(frame.py(std::clamp(m.y, frame.y_lo, frame.y_hi)), 0.0, frame.area_height())};
 }
 
+// The curves in pixels, a sample every 3 pixels along each segment (so a label cannot sit between
+// two far-apart points of a steep stretch); points outside the area or not finite are skipped.
+std::vector<AvoidPoint> curve_samples(const std::vector<Curve>& curves, const PlotFrame& frame) {
+  std::vector<AvoidPoint> points;
+  const auto in_pixels = [&](const std::pair<double, double>& p) {
+    return std::pair{frame.px(p.first), frame.py(std::clamp(p.second, frame.y_lo, frame.y_hi))};
+  };
+  for (const Curve& curve : curves) {
+    for (std::size_t i = 0; i + 1 < curve.size(); ++i) {
+      if (!std::isfinite(curve[i].second) || !std::isfinite(curve[i + 1].second)) continue;
+      if (frame.log_x && (!(curve[i].first > 0) || !(curve[i + 1].first > 0))) continue;
+      const auto [x0, y0] = in_pixels(curve[i]);
+      const auto [x1, y1] = in_pixels(curve[i + 1]);
+      const int steps = std::max(1, static_cast<int>(std::hypot(x1 - x0, y1 - y0) / 3.0));
+      for (int k = 0; k <= steps; ++k) {
+        const double t = static_cast<double>(k) / steps;
+        points.push_back({x0 + t * (x1 - x0), y0 + t * (y1 - y0)});
+      }
+    }
+  }
+  return points;
+}
+
 }  // namespace
 
-MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& frame) {
+MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& frame, const std::vector<Curve>& curves) {
   std::vector<LabelRequest> requests;
   for (const auto& m : marks) {
     const auto [ax, ay] = anchor(m, frame);
     const TextSize size = label_text_size(m.label);
     requests.push_back({ax, ay, size.width, size.height});
   }
-  const std::vector<PlacedLabel> placed = place_labels(requests, frame.area_width(), frame.area_height());
+  const std::vector<PlacedLabel> placed =
+      place_labels(requests, frame.area_width(), frame.area_height(), 12.0, curve_samples(curves, frame));
   MarkLayer layer;
   const double w = frame.area_width(), h = frame.area_height();
   for (std::size_t k = 0; k < marks.size(); ++k) {

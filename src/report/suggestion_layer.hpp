@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lrtune/report/suggestion_marks.hpp"
@@ -30,8 +31,13 @@ struct MarkLayer {
   std::string labels_body;
 };
 
-// Lays out the marks' labels in `frame` and writes the commands and data rows.
-MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& frame);
+// A drawn curve in the chart's data coordinates (x, y), for labels to keep clear of.
+using Curve = std::vector<std::pair<double, double>>;
+
+// Lays out the marks' labels in `frame` (clear of `curves` where there is room) and writes the
+// commands and data rows.
+MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& frame,
+                        const std::vector<Curve>& curves = {});
 
 // The plot clauses: each point on the curve (row k of `points_file`) and each line's key entry.
 std::vector<std::string> mark_plots(const std::vector<DrawnMark>& marks, const std::string& points_file);

@@ -63,6 +63,22 @@ TEST(PlaceLabels, NoLabelCoversAnotherPointsMarker) {
   }
 }
 
+TEST(PlaceLabels, KeepClearOfACurveWhereThereIsRoom) {
+  // A curve running just above the point, where the first slot would be: the label goes below.
+  std::vector<AvoidPoint> curve;
+  for (double x = 0; x <= 500; x += 2) curve.push_back({x, 118});
+  const auto placed = place_labels({{100, 100, 80, 16}}, 500, 400, 12.0, curve);
+  ASSERT_EQ(placed.size(), 1u);
+  EXPECT_LT(placed[0].box.y1, 100);
+  EXPECT_FALSE(placed[0].leader);
+  // A curve through every slot: the label still gets a place, clear of other labels.
+  std::vector<AvoidPoint> everywhere;
+  for (double x = 0; x <= 500; x += 4)
+    for (double y = 0; y <= 400; y += 4) everywhere.push_back({x, y});
+  const auto crowded = place_labels({{100, 100, 80, 16}, {102, 100, 80, 16}}, 500, 400, 12.0, everywhere);
+  EXPECT_EQ(overlaps_in(crowded), 0);
+}
+
 TEST(LabelTextSize, GrowsWithTheCharactersNotTheBytes) {
   EXPECT_DOUBLE_EQ(label_text_size("ab").width, label_text_size("\u00e9\u00e9").width);
   EXPECT_GT(label_text_size("stable-minimum 0.0054").width, label_text_size("valley 0.005").width);

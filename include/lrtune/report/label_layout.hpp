@@ -36,6 +36,15 @@ struct PlacedLabel {
 std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, double width, double height,
                                       double marker = 12.0);
 
+// A point in pixels of the plot area that a label had better not cover (a sample of a drawn curve).
+struct AvoidPoint {
+  double x = 0, y = 0;
+};
+// As above, and each label also keeps clear of `avoid` where some slot allows (a label that finds
+// no such slot is placed as above, over the curve, but never over another label).
+std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, double width, double height,
+                                      double marker, const std::vector<AvoidPoint>& avoid);
+
 // The number of pairs of placed boxes that overlap (0 for any layout place_labels could solve).
 int overlaps_in(const std::vector<PlacedLabel>& placed);
 
