@@ -366,9 +366,7 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
       fmt::format("       '{}' using 1:2 axes x1y2 with lines dt 2 lw 2 lc rgb '{}' title 'learning rate (right axis)'",
                   data, kHighlight);
   // The points only: their rates are in the labels, and the key below has room for the curves.
-  for (std::string plot : report_detail::mark_plots(drawn, marks_file)) {
-    if (plot.rfind("1/0", 0) == 0) continue;
-    plot.replace(plot.rfind(" title "), std::string::npos, " notitle");
+  for (const std::string& plot : report_detail::mark_plots(drawn, marks_file, /*in_key=*/false)) {
     script += ", \\\n       " + plot;
   }
   return chart.draw(script + "\n");

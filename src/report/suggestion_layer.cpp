@@ -96,17 +96,17 @@ MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& fr
   return layer;
 }
 
-std::vector<std::string> mark_plots(const std::vector<DrawnMark>& marks, const std::string& points_file) {
+std::vector<std::string> mark_plots(const std::vector<DrawnMark>& marks, const std::string& points_file, bool in_key) {
   std::vector<std::string> plots;
   std::size_t row = 0;
   for (const auto& m : marks) {
+    const std::string title = in_key ? "title " + gnuplot_quote(m.key) : std::string("notitle");
     if (on_curve(m)) {
-      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}",
-                                  points_file, row, row, m.mark.chosen ? 7 : 9, m.mark.chosen ? 2.6 : 1.8, m.color,
-                                  gnuplot_quote(m.key)));
+      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' {}", points_file,
+                                  row, row, m.mark.chosen ? 7 : 9, m.mark.chosen ? 2.6 : 1.8, m.color, title));
       ++row;
-    } else {
-      plots.push_back(fmt::format("1/0 with lines dt 2 lw 1.5 lc rgb '{}' title {}", m.color, gnuplot_quote(m.key)));
+    } else if (in_key) {
+      plots.push_back(fmt::format("1/0 with lines dt 2 lw 1.5 lc rgb '{}' {}", m.color, title));
     }
   }
   return plots;

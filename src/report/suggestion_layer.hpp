@@ -39,7 +39,9 @@ using Curve = std::vector<std::pair<double, double>>;
 MarkLayer lay_out_marks(const std::vector<DrawnMark>& marks, const PlotFrame& frame,
                         const std::vector<Curve>& curves = {});
 
-// The plot clauses: each point on the curve (row k of `points_file`) and each line's key entry.
-std::vector<std::string> mark_plots(const std::vector<DrawnMark>& marks, const std::string& points_file);
+// The plot clauses: each point on the curve (row k of `points_file`), and with `in_key` each mark's
+// key entry (a line's is a `1/0` plot of its style); without, the points alone, untitled.
+std::vector<std::string> mark_plots(const std::vector<DrawnMark>& marks, const std::string& points_file,
+                                    bool in_key = true);
 
 }  // namespace lrtune::report_detail
