@@ -49,7 +49,7 @@ bool labels_clear(const std::vector<AxisTick>& ticks, double lo, double hi, doub
 std::vector<AxisTick> log_axis_ticks(double lo, double hi, double pixels, double gap) {
   if (!(lo > 0) || !(hi > lo) || !std::isfinite(hi) || !(pixels > 0)) return {};
   // Richest first: 1-2-5 per decade, then decades, then every 2nd, 3rd, ... decade.
-  const std::vector<AxisTick> rich = candidates(lo, hi, {1, 2, 5}, 1);
+  std::vector<AxisTick> rich = candidates(lo, hi, {1, 2, 5}, 1);
   const std::vector<AxisTick> decades = candidates(lo, hi, {1}, 1);
   if (decades.size() < 3 && labels_clear(rich, lo, hi, pixels, gap)) return rich;
   for (int every = 1; every <= 20; ++every) {

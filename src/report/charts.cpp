@@ -293,6 +293,31 @@ std::string epoch_text(double position) {
                                                     : fmt::format("epoch {:.1f}", epoch);
 }
 
+// The lr chart's frame: log x over `rates` (the sweep and every suggested rate) padded by a
+// twentieth of the span on each side, so a line at the edge is not the border; y over [lo, hi].
+report_detail::PlotFrame rate_frame(const ChartOptions& options, const std::vector<double>& rates, double lo,
+                                    double hi) {
+  const auto [x_lo, x_hi] = finite_range({&rates});
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.log_x = true;
+  frame.right = 0.60;  // the key's room: its longest entry ("minimum: 0.00074, below the sweep (chosen)")
+  const double x_pad = std::pow(x_hi / x_lo, 0.05) * (x_hi > x_lo ? 1.0 : 1.5);
+  frame.x_lo = x_lo / x_pad, frame.x_hi = x_hi * x_pad;
+  std::tie(frame.y_lo, frame.y_hi) = std::isfinite(lo) ? padded(lo, hi, 0.04) : std::pair{0.0, 1.0};
+  return frame;
+}
+
+// "<stem>_suggestions.dat" (the points on the curve, when any) and "<stem>_labels.dat" (when any
+// label); returns the points file's name, empty without one.
+std::string write_mark_files(Chart& chart, const report_detail::MarkLayer& layer, std::string_view points_header) {
+  std::string points_file;
+  if (!layer.points_body.empty()) points_file = chart.data_file("_suggestions", points_header, layer.points_body);
+  if (!layer.labels_body.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
+  return points_file;
+}
+
 }  // namespace
 
 ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesystem::path& folder,
@@ -334,9 +359,7 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
     if (!accuracy.empty()) curves[1].push_back({static_cast<double>(i + 1), curve.metrics.at(accuracy)[i]});
   }
   const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
-  std::string marks_file;
-  if (!layer.points_body.empty()) marks_file = chart.data_file("_suggestions", "epoch loss rule", layer.points_body);
-  if (!drawn.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
+  const std::string marks_file = write_mark_files(chart, layer, "epoch loss rule");
 
   std::string script = fmt::format(
       "  set title {title}\n"
@@ -396,16 +419,7 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   // widened to hold one below or above the sweep, drawn there as a line.
   const std::vector<SuggestionMark> marks = suggestion_marks(curve, curve.smoothed_losses);
   for (const auto& m : marks) rates.push_back(m.learning_rate);
-  const auto [x_lo, x_hi] = finite_range({&rates});
-  report_detail::PlotFrame frame;
-  frame.width = options.width;
-  frame.height = options.height;
-  frame.log_x = true;
-  frame.right = 0.60;  // the key's room: its longest entry ("minimum: 0.00074, below the sweep (chosen)")
-  // A twentieth of the span (in log rate) on each side, so a line at the edge is not the border.
-  const double x_pad = std::pow(x_hi / x_lo, 0.05) * (x_hi > x_lo ? 1.0 : 1.5);
-  frame.x_lo = x_lo / x_pad, frame.x_hi = x_hi * x_pad;
-  std::tie(frame.y_lo, frame.y_hi) = std::isfinite(lo) ? padded(lo, hi, 0.04) : std::pair{0.0, 1.0};
+  const report_detail::PlotFrame frame = rate_frame(options, rates, lo, hi);
   const auto drawn = drawn_marks(
       marks, [](const SuggestionMark& m) { return m.learning_rate; },
       [](const SuggestionMark& m) { return fmt::format("{} {}", m.name, rate_text(m.learning_rate)); });
@@ -415,10 +429,7 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     curves[1].push_back({curve.learning_rates[i], curve.losses[i]});
   }
   const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
-  std::string marks_file;
-  if (!layer.points_body.empty())
-    marks_file = chart.data_file("_suggestions", "learning_rate loss rule", layer.points_body);
-  if (!drawn.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
+  const std::string marks_file = write_mark_files(chart, layer, "learning_rate loss rule");
 
   std::string title = chart.title();
   if (clipped) title += " (y axis clipped above; the tail diverges)";
@@ -457,6 +468,40 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   return chart.draw(script + plot_command(plots));
 }
 
+namespace {
+
+// The repeated chart's medians: each at its own rate on the mean curve (y clamped to [lo, hi]);
+// one outside the sweep has no loss there (y NaN) and is drawn as a dashed line instead.
+struct MedianMarks {
+  std::string rows;                      // the data file: median y q1 q3 rule
+  std::vector<const RuleSpread*> found;  // the rules with a median, in order
+  std::vector<MarkPlace> places;         // where each lies
+  std::vector<double> rates;             // the sweep's rates and every median, for the x range
+};
+
+MedianMarks median_marks(const RepeatedRangeTest& repeated, double lo, double hi) {
+  const MeanCurve& mc = repeated.mean_curve;
+  MedianMarks out;
+  for (const double r : mc.learning_rates)
+    if (r > 0) out.rates.push_back(r);
+  const auto [sweep_lo, sweep_hi] = finite_range({&out.rates});
+  for (const auto& s : repeated.spreads) {
+    if (s.found == 0 || !(s.median > 0) || !std::isfinite(s.median)) continue;
+    const double loss = interpolate_at_rate(mc.learning_rates, mc.mean, s.median);
+    const double y = std::isfinite(loss) ? std::clamp(loss, lo, hi) : kNaN;
+    out.rows += fmt::format("{} {} {} {} \"{}\"\n", dat(s.median), dat(y), dat(s.q1), dat(s.q3), s.name);
+    out.found.push_back(&s);
+    out.places.push_back(s.median < sweep_lo   ? MarkPlace::below_sweep
+                         : s.median > sweep_hi ? MarkPlace::above_sweep
+                         : std::isfinite(y)    ? MarkPlace::on_curve
+                                               : MarkPlace::unmeasured);
+    out.rates.push_back(s.median);
+  }
+  return out;
+}
+
+}  // namespace
+
 ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std::filesystem::path& folder,
                                     const ChartOptions& options) {
   const MeanCurve& mc = repeated.mean_curve;
@@ -477,30 +522,13 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   const std::string data = chart.data_file("", "learning_rate mean mean_minus_std mean_plus_std", body);
   auto [lo, hi] = finite_range({&lower, &upper});
   const bool clipped = clip_diverged_tail(mc.mean, lo, hi);
-  // Each median at its own rate on the mean curve; one outside the sweep has no loss there and is a
-  // dashed line instead, the x axis widened to hold it.
-  std::string marks;
-  std::vector<const RuleSpread*> found;
-  std::vector<double> rates;
-  for (const double r : mc.learning_rates)
-    if (r > 0) rates.push_back(r);
-  const auto [sweep_lo, sweep_hi] = finite_range({&rates});
-  std::vector<MarkPlace> places;
-  for (const auto& s : repeated.spreads) {
-    if (s.found == 0 || !(s.median > 0) || !std::isfinite(s.median)) continue;
-    const double loss = interpolate_at_rate(mc.learning_rates, mc.mean, s.median);
-    const double y = std::isfinite(loss) ? std::clamp(loss, lo, hi) : kNaN;
-    marks += fmt::format("{} {} {} {} \"{}\"\n", dat(s.median), dat(y), dat(s.q1), dat(s.q3), s.name);
-    found.push_back(&s);
-    places.push_back(s.median < sweep_lo   ? MarkPlace::below_sweep
-                     : s.median > sweep_hi ? MarkPlace::above_sweep
-                     : std::isfinite(y)    ? MarkPlace::on_curve
-                                           : MarkPlace::unmeasured);
-    rates.push_back(s.median);
-  }
+  const MedianMarks medians = median_marks(repeated, lo, hi);
+  const std::vector<const RuleSpread*>& found = medians.found;
+  const std::vector<MarkPlace>& places = medians.places;
+  const std::vector<double>& rates = medians.rates;
   const auto [x_lo, x_hi] = finite_range({&rates});
   std::string marks_file;
-  if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", marks);
+  if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", medians.rows);
   std::string title = chart.title();
   if (clipped) title += " (y clipped)";
   report_detail::PlotFrame frame;
@@ -706,6 +734,24 @@ std::string confusion_subtitle(const LabeledConfusion& m) {
                    : m.label;
 }
 
+// The confusion chart's size when the options leave the default: each panel as wide as its title
+// needs and the chart as wide as its own, so nothing is cut at the edges ("..., n = 129" was, with
+// two long labels side by side).
+ChartOptions confusion_chart_size(const std::vector<LabeledConfusion>& matrices, const ChartOptions& options,
+                                  const HeatmapLayout& layout, const std::string& default_title, int across, int down) {
+  int panel_width = layout.panel;
+  for (const auto& m : matrices) {
+    panel_width = std::max(panel_width, static_cast<int>(std::ceil(label_text_size(confusion_subtitle(m)).width)) + 40);
+  }
+  ChartOptions sized = options;
+  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
+    const std::string& title = options.title.empty() ? default_title : options.title;
+    sized.width = std::max(panel_width * across, static_cast<int>(std::ceil(label_text_size(title).width)) + 40);
+    sized.height = layout.panel * down;
+  }
+  return sized;
+}
+
 }  // namespace
 
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
@@ -734,18 +780,7 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
   const int down = side_by_side ? 1 : static_cast<int>(matrices.size());
   const std::string default_title =
       "Confusion matrices (rows: true class, columns: predicted; shade: share of the row)";
-  // Each panel as wide as its title needs and the chart as wide as its own, so nothing is cut at
-  // the edges ("..., n = 129" was, with two long labels side by side).
-  int panel_width = layout.panel;
-  for (const auto& m : matrices) {
-    panel_width = std::max(panel_width, static_cast<int>(std::ceil(label_text_size(confusion_subtitle(m)).width)) + 40);
-  }
-  ChartOptions sized = options;
-  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
-    const std::string& title = options.title.empty() ? default_title : options.title;
-    sized.width = std::max(panel_width * across, static_cast<int>(std::ceil(label_text_size(title).width)) + 40);
-    sized.height = layout.panel * down;
-  }
+  const ChartOptions sized = confusion_chart_size(matrices, options, layout, default_title, across, down);
   Chart chart(folder, sized, "confusion_matrices", default_title);
   // Shade = the cell's share of its row, 0 to 1, the same scale in every matrix.
   std::string script = fmt::format("  set multiplot layout {},{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"

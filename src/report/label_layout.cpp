@@ -66,6 +66,7 @@ std::vector<PlacedLabel> place_labels(const std::vector<LabelRequest>& labels, d
                                       double marker, const std::vector<AvoidPoint>& avoid) {
   // Every marker is an obstacle, so no label hides another suggestion's point.
   std::vector<LabelBox> taken;
+  taken.reserve(2 * labels.size());
   for (const auto& r : labels) {
     taken.push_back(
         {r.anchor_x - marker / 2, r.anchor_y - marker / 2, r.anchor_x + marker / 2, r.anchor_y + marker / 2});
