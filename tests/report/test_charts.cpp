@@ -248,6 +248,22 @@ std::vector<std::vector<double>> read_columns(const std::filesystem::path& file)
   return rows;
 }
 
+TEST_F(Charts, TrainingComparisonDrawsValidationWheneverTheHistoryHoldsIt) {
+  // Validation comes from the history, not from how it was trained (early stopping or not).
+  TempFolder dir("chart_training_val");
+  const auto files = draw_training_comparison(
+      {{"with validation", test::training_history(0.3, 12, true)}, {"without", test::training_history(0.2, 12, false)}},
+      dir.path);
+  const std::string script = slurp(files.script);
+  // One validation curve per row (loss, accuracy) for the first run, none for the second.
+  EXPECT_EQ(occurrences(script, "'training_comparison_0.dat' using 1:3 with lines"), 1u) << script;
+  EXPECT_EQ(occurrences(script, "'training_comparison_0.dat' using 1:5 with lines"), 1u) << script;
+  EXPECT_EQ(occurrences(script, "'training_comparison_1.dat' using 1:3"), 0u) << script;
+  const auto rows = read_columns(files.data[0]);
+  ASSERT_EQ(rows.size(), 12u);
+  for (const auto& row : rows) EXPECT_TRUE(std::isfinite(row[2]) && std::isfinite(row[4]));
+}
+
 void expect_points(const std::filesystem::path& file, const LabeledPredictions& m) {
   const auto rows = read_columns(file);
   ASSERT_EQ(rows.size(), m.actual.size()) << file;
