@@ -28,7 +28,9 @@ std::string legend(const std::optional<SuggestionMark>& mark) {
   const std::string what = fmt::format("{} {:.3g}", mark->name, mark->learning_rate);
   if (mark->place == MarkPlace::on_curve)
     return fmt::format("X = {} on the curve at its rate, ^ = above the chart", what);
-  return fmt::format("| = {}, {} (no loss measured there), ^ = above the chart", what, mark_place_text(mark->place));
+  const bool outside = mark->place == MarkPlace::below_sweep || mark->place == MarkPlace::above_sweep;
+  return fmt::format("| = {}, {}{}, ^ = above the chart", what, mark_place_text(mark->place),
+                     outside ? " (no loss measured there)" : "");
 }
 
 }  // namespace
