@@ -6,6 +6,7 @@
 #include "report_output.hpp"
 #include "size_checks.hpp"
 #include "lrtune/io/result_files.hpp"
+#include "lrtune/report/text_chart.hpp"
 #include "exit_codes.hpp"
 #include "signals.hpp"
 #include "text_output.hpp"
@@ -33,7 +34,7 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
                                  curve.mode == CurveMode::per_epoch ? "one epoch per point" : "one mini-batch per point",
                                  stop_reason_name(curve.stop_reason), curve.total_seconds);
   text += suggestion_table(curve, *rule) + "\n";
-  text += loss_chart(curve, chosen && chosen->found ? chosen->index : -1) + "\n";
+  text += text_loss_chart(curve, chosen && chosen->found ? chosen->name : std::string()) + "\n";
   text += rate ? fmt::format("Suggested learning rate: {} ({})\n", format_rate(*rate), *rule)
                : fmt::format("No learning rate suggested by {}: {}\n", *rule, chosen ? chosen->explanation : "");
   c.console.result(text);

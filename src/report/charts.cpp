@@ -14,6 +14,11 @@
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/error.hpp"
 #include "lrtune/io/result_files.hpp"
+#include "lrtune/report/axis_ticks.hpp"
+#include "lrtune/report/label_layout.hpp"
+#include "lrtune/report/suggestion_marks.hpp"
+#include "plot_frame.hpp"
+#include "suggestion_layer.hpp"
 
 #ifndef LRTUNE_VERSION
 #define LRTUNE_VERSION "unknown"
@@ -185,12 +190,23 @@ std::pair<double, double> finite_range(std::initializer_list<const std::vector<d
   return {lo, hi};
 }
 
-std::string range_text(double lo, double hi, double pad_fraction = 0.05) {
-  if (!std::isfinite(lo) || !std::isfinite(hi)) return "[*:*]";
+// [lo, hi] widened by `pad_fraction` of its span on each side (a flat range by 5 % of its value).
+std::pair<double, double> padded(double lo, double hi, double pad_fraction) {
   double pad = (hi - lo) * pad_fraction;
   if (pad <= 0) pad = std::max(std::abs(hi) * 0.05, 1e-3);
-  return fmt::format("[{}:{}]", num(lo - pad), num(hi + pad));
+  return {lo - pad, hi + pad};
 }
+
+std::string range_text(double lo, double hi, double pad_fraction = 0.05) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) return "[*:*]";
+  const auto [a, b] = padded(lo, hi, pad_fraction);
+  return fmt::format("[{}:{}]", num(a), num(b));
+}
+
+// The header of a chart's "<stem>_labels.dat": where each suggestion's label went.
+constexpr const char* kLabelsHeader =
+    "rule x y place label_x0 label_y0 label_x1 label_y1 leader (x, y: the mark in the chart's coordinates; "
+    "the label's box in pixels of the plot area from its bottom-left corner)";
 
 // The curve's first accuracy-like metric name, or empty.
 std::string accuracy_metric(const std::map<std::string, std::vector<double>>& metrics) {
@@ -198,29 +214,6 @@ std::string accuracy_metric(const std::map<std::string, std::vector<double>>& me
     if (metrics.count(name)) return name;
   }
   return {};
-}
-
-// y on the curve (linear in log lr) at rate lr; the nearest end outside the curve.
-double loss_at(const std::vector<double>& lrs, const std::vector<double>& losses, double lr) {
-  std::size_t best = 0;
-  double best_distance = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < lrs.size(); ++i) {
-    if (!(lrs[i] > 0) || !std::isfinite(losses[i])) continue;
-    const double d = std::abs(std::log(lrs[i]) - std::log(lr));
-    if (d < best_distance) {
-      best_distance = d;
-      best = i;
-    }
-  }
-  // Interpolate with the neighbour on the other side when there is one.
-  for (std::size_t i = 0; i + 1 < lrs.size(); ++i) {
-    const double a = lrs[i], b = lrs[i + 1];
-    if (a > 0 && b > 0 && a <= lr && lr <= b && a < b && std::isfinite(losses[i]) && std::isfinite(losses[i + 1])) {
-      const double t = (std::log(lr) - std::log(a)) / (std::log(b) - std::log(a));
-      return losses[i] + t * (losses[i + 1] - losses[i]);
-    }
-  }
-  return losses.empty() ? kNaN : losses[best];
 }
 
 void check_curve(const RangeTestCurve& curve, std::string_view what) {
@@ -261,48 +254,68 @@ std::string plot_command(const std::vector<std::string>& plots) {
   return command + "\n";
 }
 
-// A found suggestion and the loss the smoothed curve has at its rate.
-struct PlacedSuggestion {
-  const Suggestion* suggestion;
-  double loss;
-};
-
-// The suggestions the curve found, each placed on the smoothed curve at its rate, and their
-// data-file rows (rate, loss clamped to [lo, hi], name) appended to `rows`.
-std::vector<PlacedSuggestion> place_suggestions(const RangeTestCurve& curve, double lo, double hi, std::string& rows) {
-  std::vector<PlacedSuggestion> found;
-  for (const auto& s : curve.suggestions.suggestions) {
-    if (!s.found || !(s.learning_rate > 0) || !std::isfinite(s.learning_rate)) continue;
-    const double y = loss_at(curve.learning_rates, curve.smoothed_losses, s.learning_rate);
-    found.push_back({&s, y});
-    rows += fmt::format("{} {} \"{}\"\n", dat(s.learning_rate), dat(std::clamp(y, lo, hi)), s.name);
+// The drawn marks of the suggestions, coloured as the key lists them: the chosen one red, the
+// others from the palette in the set's order. `x_of` gives a mark's x in the chart's coordinates;
+// `label_of` its text beside it.
+template <typename XOf, typename LabelOf>
+std::vector<report_detail::DrawnMark> drawn_marks(const std::vector<SuggestionMark>& marks, const XOf& x_of,
+                                                  const LabelOf& label_of) {
+  std::vector<report_detail::DrawnMark> drawn;
+  std::size_t color = 1;
+  for (const auto& m : marks) {
+    report_detail::DrawnMark d;
+    d.mark = m;
+    d.x = x_of(m);
+    d.y = m.loss;
+    d.color = m.chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
+    const std::string where = m.place == MarkPlace::on_curve ? "" : fmt::format(", {}", mark_place_text(m.place));
+    d.key = fmt::format("{}: {}{}{}", m.name, rate_text(m.learning_rate), where, m.chosen ? " (chosen)" : "");
+    d.label = label_of(m) + where + (m.chosen ? " (chosen)" : "");
+    drawn.push_back(std::move(d));
   }
-  return found;
+  return drawn;
 }
 
-// A point per suggestion (row k of `data`), the chosen one large and red; the others with their
-// name beside the mark, alternately above and below in rate order so that neighbours do not
-// collide (the chosen one has its label at the top).
-void add_suggestion_plots(const std::vector<PlacedSuggestion>& found, const std::string& chosen_name,
-                          const std::string& data, double lo, double hi, std::vector<std::string>& plots) {
-  std::size_t color = 1;
-  for (std::size_t k = 0; k < found.size(); ++k) {
-    const Suggestion* s = found[k].suggestion;
-    const bool chosen = s->name == chosen_name;
-    const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
-    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2 with points pt {} ps {} lc rgb '{}' title {}", data,
-                                k, k, chosen ? 7 : 9, chosen ? 2.6 : 1.8, c,
-                                gnuplot_quote(fmt::format("{}: {}{}", s->name, rate_text(s->learning_rate), chosen ? " (chosen)" : ""))));
-    if (!chosen) {
-      const auto rank = std::count_if(found.begin(), found.end(), [&](const PlacedSuggestion& other) {
-        return other.suggestion->learning_rate < s->learning_rate;
-      });
-      const double placed = std::clamp(found[k].loss, lo, hi);
-      const double offset = placed >= hi - 0.02 * (hi - lo) ? -1.3 : placed <= lo + 0.02 * (hi - lo) ? 1.3 : rank % 2 == 0 ? 1.3 : -1.3;
-      plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3 with labels offset 0,{} textcolor rgb '{}' notitle",
-                                  data, k, k, offset, c));
-    }
+// "  set xtics (...)" for a log x axis [lo, hi] drawn `pixels` wide: log_axis_ticks' labels, which
+// clear each other (gnuplot's own decade labels ran into each other on narrow plots).
+std::string log_xtics(double lo, double hi, double pixels) {
+  std::string tics;
+  for (const AxisTick& t : log_axis_ticks(lo, hi, pixels)) {
+    tics += fmt::format("{}{} {}", tics.empty() ? "" : ", ", gnuplot_quote(t.label), t.label);
   }
+  return tics.empty() ? std::string("  set format x '%g'\n") : fmt::format("  set xtics ({})\n", tics);
+}
+
+// "epoch 23" for a rate an epoch ran at, "epoch 23.4" between two.
+std::string epoch_text(double position) {
+  const double epoch = position + 1;
+  return std::abs(epoch - std::round(epoch)) < 0.05 ? fmt::format("epoch {:.0f}", epoch)
+                                                    : fmt::format("epoch {:.1f}", epoch);
+}
+
+// The lr chart's frame: log x over `rates` (the sweep and every suggested rate) padded by a
+// twentieth of the span on each side, so a line at the edge is not the border; y over [lo, hi].
+report_detail::PlotFrame rate_frame(const ChartOptions& options, const std::vector<double>& rates, double lo,
+                                    double hi) {
+  const auto [x_lo, x_hi] = finite_range({&rates});
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.log_x = true;
+  frame.right = 0.60;  // the key's room: its longest entry ("minimum: 0.00074, below the sweep (chosen)")
+  const double x_pad = std::pow(x_hi / x_lo, 0.05) * (x_hi > x_lo ? 1.0 : 1.5);
+  frame.x_lo = x_lo / x_pad, frame.x_hi = x_hi * x_pad;
+  std::tie(frame.y_lo, frame.y_hi) = std::isfinite(lo) ? padded(lo, hi, 0.04) : std::pair{0.0, 1.0};
+  return frame;
+}
+
+// "<stem>_suggestions.dat" (the points on the curve, when any) and "<stem>_labels.dat" (when any
+// label); returns the points file's name, empty without one.
+std::string write_mark_files(Chart& chart, const report_detail::MarkLayer& layer, std::string_view points_header) {
+  std::string points_file;
+  if (!layer.points_body.empty()) points_file = chart.data_file("_suggestions", points_header, layer.points_body);
+  if (!layer.labels_body.empty()) chart.data_file("_labels", kLabelsHeader, layer.labels_body);
+  return points_file;
 }
 
 }  // namespace
@@ -319,44 +332,67 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
   }
   const std::string data = chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
   const auto [lo, hi] = finite_range({&curve.losses, accuracy.empty() ? &curve.losses : &curve.metrics.at(accuracy)});
-  // The epoch the default suggestion read, marked with a thin line (its rate is in the label).
-  std::string chosen;
-  if (!curve.suggestions.default_rule.empty()) {
-    const Suggestion* s = curve.suggestions.find(curve.suggestions.default_rule);
-    if (s != nullptr && s->found && s->index >= 0 && static_cast<std::size_t>(s->index) < curve.size()) {
-      chosen = fmt::format("  set arrow from {e}, graph 0 to {e}, graph 1 nohead dt 3 lw 1 lc rgb '#888888' back\n"
-                           "  set label {text} at {e}, graph 0.04 offset 0.5,0 left textcolor rgb '#555555'\n",
-                           fmt::arg("e", s->index + 1),
-                           fmt::arg("text", gnuplot_quote(fmt::format("{}: lr {}", s->name, rate_text(s->learning_rate)))));
-    }
+
+  // Each suggestion at the epoch that ran at its rate (between two when it falls between), on the
+  // loss drawn, labelled with that rate; one off the sweep is a line at the axis edge.
+  const std::size_t n = std::max<std::size_t>(curve.size(), 2);
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.left = 0.08, frame.right = 0.90, frame.bottom = 0.22, frame.top = 0.91;
+  frame.x_lo = 1, frame.x_hi = static_cast<double>(n);
+  std::tie(frame.y_lo, frame.y_hi) = std::isfinite(lo) ? padded(lo, hi, 0.05) : std::pair{0.0, 1.0};
+  const auto drawn = drawn_marks(
+      suggestion_marks(curve, curve.losses),
+      [&](const SuggestionMark& m) {
+        return m.place == MarkPlace::below_sweep   ? frame.x_lo
+               : m.place == MarkPlace::above_sweep ? frame.x_hi
+                                                   : m.position + 1;
+      },
+      [](const SuggestionMark& m) {
+        return fmt::format("{}: lr {}{}", m.name, rate_text(m.learning_rate),
+                           std::isfinite(m.position) ? ", " + epoch_text(m.position) : std::string());
+      });
+  std::vector<report_detail::Curve> curves(accuracy.empty() ? 1 : 2);
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    curves[0].push_back({static_cast<double>(i + 1), curve.losses[i]});
+    if (!accuracy.empty()) curves[1].push_back({static_cast<double>(i + 1), curve.metrics.at(accuracy)[i]});
   }
+  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
+  const std::string marks_file = write_mark_files(chart, layer, "epoch loss rule");
 
   std::string script = fmt::format(
       "  set title {title}\n"
+      "{margins}"
       "  set xlabel 'epoch'\n"
       "  set ylabel {ylabel}\n"
       "  set y2label 'learning rate (log scale)'\n"
-      "  set xrange [1:{n}]\n"
-      "  set yrange {yrange}\n"
+      "  set xrange [{x0}:{n}]\n"
+      "  set yrange [{y0}:{y1}]\n"
       "  set logscale y2\n"
       "  set format y2 '%g'\n"
       "  set ytics nomirror\n"
       "  set y2tics\n"
       "  set key outside below horizontal box\n"
-      "  set bmargin 6\n"
-      "{chosen}"
+      "{marks}"
       "  plot '{data}' using 1:3 with lines lw 2 lc rgb '{c0}' title 'loss', \\\n",
-      fmt::arg("title", gnuplot_quote(chart.title())),
+      fmt::arg("title", gnuplot_quote(chart.title())), fmt::arg("margins", frame.margins()),
       fmt::arg("ylabel", gnuplot_quote(accuracy.empty() ? "loss" : "loss / " + accuracy)),
-      fmt::arg("n", std::max<std::size_t>(curve.size(), 2)), fmt::arg("yrange", range_text(lo, hi)),
-      fmt::arg("data", data), fmt::arg("c0", kColors[0]), fmt::arg("chosen", chosen));
+      fmt::arg("x0", num(frame.x_lo)), fmt::arg("n", n), fmt::arg("y0", num(frame.y_lo)),
+      fmt::arg("y1", num(frame.y_hi)), fmt::arg("data", data), fmt::arg("c0", kColors[0]),
+      fmt::arg("marks", layer.script));
   if (!accuracy.empty()) {
     script += fmt::format("       '{}' using 1:4 with lines lw 2 lc rgb '{}' title {}, \\\n", data, kColors[2],
                           gnuplot_quote(accuracy));
   }
-  script += fmt::format("       '{}' using 1:2 axes x1y2 with lines dt 2 lw 2 lc rgb '{}' title 'learning rate (right axis)'\n",
-                        data, kHighlight);
-  return chart.draw(script);
+  script +=
+      fmt::format("       '{}' using 1:2 axes x1y2 with lines dt 2 lw 2 lc rgb '{}' title 'learning rate (right axis)'",
+                  data, kHighlight);
+  // The points only: their rates are in the labels, and the key below has room for the curves.
+  for (const std::string& plot : report_detail::mark_plots(drawn, marks_file, /*in_key=*/false)) {
+    script += ", \\\n       " + plot;
+  }
+  return chart.draw(script + "\n");
 }
 
 ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::filesystem::path& folder,
@@ -365,10 +401,12 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   Chart chart(folder, options, "range_test_lr", "Range test: loss against learning rate");
   const bool has_val = !curve.validation_losses.empty();
   std::string body;
+  std::vector<double> rates;
   for (std::size_t i = 0; i < curve.size(); ++i) {
     if (!(curve.learning_rates[i] > 0)) continue;  // a log axis cannot show it
     body += fmt::format("{} {} {} {}\n", dat(curve.learning_rates[i]), dat(curve.losses[i]),
                         dat(curve.smoothed_losses[i]), has_val ? dat(curve.validation_losses[i]) : "nan");
+    rates.push_back(curve.learning_rates[i]);
   }
   if (body.empty()) throw UsageError("loss vs learning rate chart: no point has a positive learning rate");
   const std::string data = chart.data_file("", "learning_rate loss smoothed_loss val_loss", body);
@@ -377,29 +415,47 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   auto [lo, hi] = finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
   const bool clipped = clip_diverged_tail(curve.smoothed_losses, lo, hi);
 
-  std::string marks;
-  const std::vector<PlacedSuggestion> found = place_suggestions(curve, lo, hi, marks);
-  std::string suggestion_data;
-  if (!found.empty()) suggestion_data = chart.data_file("_suggestions", "learning_rate loss rule", marks);
+  // Every suggestion at its own rate on the smoothed curve (what the rules read); the x axis
+  // widened to hold one below or above the sweep, drawn there as a line.
+  const std::vector<SuggestionMark> marks = suggestion_marks(curve, curve.smoothed_losses);
+  for (const auto& m : marks) rates.push_back(m.learning_rate);
+  const report_detail::PlotFrame frame = rate_frame(options, rates, lo, hi);
+  const auto drawn = drawn_marks(
+      marks, [](const SuggestionMark& m) { return m.learning_rate; },
+      [](const SuggestionMark& m) { return fmt::format("{} {}", m.name, rate_text(m.learning_rate)); });
+  std::vector<report_detail::Curve> curves(2);
+  for (std::size_t i = 0; i < curve.size(); ++i) {
+    curves[0].push_back({curve.learning_rates[i], curve.smoothed_losses[i]});
+    curves[1].push_back({curve.learning_rates[i], curve.losses[i]});
+  }
+  const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
+  const std::string marks_file = write_mark_files(chart, layer, "learning_rate loss rule");
 
   std::string title = chart.title();
   if (clipped) title += " (y axis clipped above; the tail diverges)";
   std::string script = fmt::format(
       "  set title {title}\n"
+      "{margins}"
       "  set xlabel 'learning rate (log scale)'\n"
       "  set ylabel 'loss'\n"
       "  set logscale x\n"
-      "  set format x '%g'\n"
-      "  set yrange {yrange}\n"
-      "  set key outside right top vertical box\n",
-      fmt::arg("title", gnuplot_quote(title)), fmt::arg("yrange", range_text(lo, hi, 0.04)));
-  const std::string default_name = curve.suggestions.default_rule;
-  for (const auto& placed : found) {
-    if (placed.suggestion->name != default_name) continue;
-    // The chosen rate: a dashed line across the plot; its name and rate are in the key.
+      "  set xrange [{x0}:{x1}]\n"
+      "{tics}"
+      "  set yrange [{y0}:{y1}]\n"
+      // The key in the right margin, its left edge pinned beside the plot area: a key gnuplot
+      // places "outside" still grows left into a pinned area when its entries are long.
+      "  set key at screen {kx}, screen {top} left top vertical Left reverse box samplen 2\n",
+      fmt::arg("title", gnuplot_quote(title)), fmt::arg("margins", frame.margins()), fmt::arg("x0", num(frame.x_lo)),
+      fmt::arg("x1", num(frame.x_hi)), fmt::arg("tics", log_xtics(frame.x_lo, frame.x_hi, frame.area_width())),
+      fmt::arg("y0", num(frame.y_lo)), fmt::arg("y1", num(frame.y_hi)), fmt::arg("kx", num(frame.right + 0.015)),
+      fmt::arg("top", num(frame.top)));
+  for (const auto& d : drawn) {
+    if (!d.mark.chosen || d.mark.place != MarkPlace::on_curve) continue;
+    // The chosen rate: a dashed line across the plot (one off the sweep has its line already).
     script += fmt::format("  set arrow from {lr}, graph 0 to {lr}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' back\n",
-                          fmt::arg("lr", num(placed.suggestion->learning_rate)), fmt::arg("c", kHighlight));
+                          fmt::arg("lr", num(d.x)), fmt::arg("c", kHighlight));
   }
+  script += layer.script;
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
   plots.push_back(fmt::format("'{}' using 1:3 with lines lw 2.5 lc rgb '{}' title {}", data, kColors[0],
@@ -408,9 +464,43 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   if (has_val) {
     plots.push_back(fmt::format("'{}' using 1:4 with lines lw 2 dt 2 lc rgb '{}' title 'validation loss'", data, kColors[1]));
   }
-  add_suggestion_plots(found, default_name, suggestion_data, lo, hi, plots);
+  for (auto& plot : report_detail::mark_plots(drawn, marks_file)) plots.push_back(std::move(plot));
   return chart.draw(script + plot_command(plots));
 }
+
+namespace {
+
+// The repeated chart's medians: each at its own rate on the mean curve (y clamped to [lo, hi]);
+// one outside the sweep has no loss there (y NaN) and is drawn as a dashed line instead.
+struct MedianMarks {
+  std::string rows;                      // the data file: median y q1 q3 rule
+  std::vector<const RuleSpread*> found;  // the rules with a median, in order
+  std::vector<MarkPlace> places;         // where each lies
+  std::vector<double> rates;             // the sweep's rates and every median, for the x range
+};
+
+MedianMarks median_marks(const RepeatedRangeTest& repeated, double lo, double hi) {
+  const MeanCurve& mc = repeated.mean_curve;
+  MedianMarks out;
+  for (const double r : mc.learning_rates)
+    if (r > 0) out.rates.push_back(r);
+  const auto [sweep_lo, sweep_hi] = finite_range({&out.rates});
+  for (const auto& s : repeated.spreads) {
+    if (s.found == 0 || !(s.median > 0) || !std::isfinite(s.median)) continue;
+    const double loss = interpolate_at_rate(mc.learning_rates, mc.mean, s.median);
+    const double y = std::isfinite(loss) ? std::clamp(loss, lo, hi) : kNaN;
+    out.rows += fmt::format("{} {} {} {} \"{}\"\n", dat(s.median), dat(y), dat(s.q1), dat(s.q3), s.name);
+    out.found.push_back(&s);
+    out.places.push_back(s.median < sweep_lo   ? MarkPlace::below_sweep
+                         : s.median > sweep_hi ? MarkPlace::above_sweep
+                         : std::isfinite(y)    ? MarkPlace::on_curve
+                                               : MarkPlace::unmeasured);
+    out.rates.push_back(s.median);
+  }
+  return out;
+}
+
+}  // namespace
 
 ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std::filesystem::path& folder,
                                     const ChartOptions& options) {
@@ -432,22 +522,26 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   const std::string data = chart.data_file("", "learning_rate mean mean_minus_std mean_plus_std", body);
   auto [lo, hi] = finite_range({&lower, &upper});
   const bool clipped = clip_diverged_tail(mc.mean, lo, hi);
-  std::string marks;
-  std::vector<const RuleSpread*> found;
-  for (const auto& s : repeated.spreads) {
-    if (s.found == 0 || !(s.median > 0) || !std::isfinite(s.median)) continue;
-    const double y = std::clamp(loss_at(mc.learning_rates, mc.mean, s.median), lo, hi);
-    marks += fmt::format("{} {} {} {} \"{}\"\n", dat(s.median), dat(y), dat(s.q1), dat(s.q3), s.name);
-    found.push_back(&s);
-  }
+  const MedianMarks medians = median_marks(repeated, lo, hi);
+  const std::vector<const RuleSpread*>& found = medians.found;
+  const std::vector<MarkPlace>& places = medians.places;
+  const std::vector<double>& rates = medians.rates;
+  const auto [x_lo, x_hi] = finite_range({&rates});
   std::string marks_file;
-  if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", marks);
+  if (!found.empty()) marks_file = chart.data_file("_suggestions", "median y q1 q3 rule", medians.rows);
   std::string title = chart.title();
   if (clipped) title += " (y clipped)";
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.right = 0.60;
   std::string script = fmt::format(
-      "  set title {}\n  set xlabel 'learning rate (log scale)'\n  set ylabel 'loss'\n  set logscale x\n"
-      "  set format x '%g'\n  set yrange {}\n  set key outside right top vertical box\n  set style fill transparent solid 0.25 noborder\n",
-      gnuplot_quote(title), range_text(lo, hi, 0.04));
+      "  set title {}\n{}  set xlabel 'learning rate (log scale)'\n  set ylabel 'loss'\n  set logscale x\n"
+      "{}  set xrange [{}:{}]\n  set yrange {}\n"
+      "  set key at screen {}, screen {} left top vertical Left reverse box samplen 2\n"
+      "  set style fill transparent solid 0.25 noborder\n",
+      gnuplot_quote(title), frame.margins(), log_xtics(x_lo / 1.25, x_hi * 1.25, frame.area_width()), num(x_lo / 1.25),
+      num(x_hi * 1.25), range_text(lo, hi, 0.04), num(frame.right + 0.015), num(frame.top));
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:3:4 with filledcurves lc rgb '{}' title 'mean +- 1 std'", data, kColors[0]));
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 2.5 lc rgb '{}' title 'mean loss'", data, kColors[0]));
@@ -456,10 +550,19 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
     const auto* s = found[k];
     const bool chosen = s->name == repeated.default_rule;
     const std::string c = chosen ? kHighlight : kColors[(++color) % std::size(kColors)];
-    plots.push_back(fmt::format("'{}' every ::{}::{} using 1:2:3:4 with xerrorbars pt 7 ps {} lw 2 lc rgb '{}' title {}", marks_file, k, k,
-                                chosen ? 2.2 : 1.5, c,
-                                gnuplot_quote(fmt::format("{}: {} ({}/{}){}", s->name, rate_text(s->median), s->found, s->runs,
-                                                          chosen ? " chosen" : ""))));
+    const bool off_curve = places[k] != MarkPlace::on_curve;
+    const std::string key = fmt::format("{}: {} ({}/{}){}{}", s->name, rate_text(s->median), s->found, s->runs,
+                                        off_curve ? fmt::format(", {}", mark_place_text(places[k])) : std::string(),
+                                        chosen ? " chosen" : "");
+    if (off_curve) {
+      script += fmt::format("  set arrow from {x}, graph 0 to {x}, graph 1 nohead dt 2 lw 1.5 lc rgb '{c}' front\n",
+                            fmt::arg("x", num(s->median)), fmt::arg("c", c));
+      plots.push_back(fmt::format("1/0 with lines dt 2 lw 1.5 lc rgb '{}' title {}", c, gnuplot_quote(key)));
+      continue;
+    }
+    plots.push_back(
+        fmt::format("'{}' every ::{}::{} using 1:2:3:4 with xerrorbars pt 7 ps {} lw 2 lc rgb '{}' title {}",
+                    marks_file, k, k, chosen ? 2.2 : 1.5, c, gnuplot_quote(key)));
   }
   return chart.draw(script + plot_command(plots));
 }
@@ -623,6 +726,32 @@ HeatmapLayout heatmap_layout(Index classes, std::size_t longest) {
   return l;
 }
 
+// A matrix's panel title: its label, accuracy and test rows.
+std::string confusion_subtitle(const LabeledConfusion& m) {
+  const std::int64_t total = m.matrix.sum(), correct = m.matrix.diagonal().sum();
+  return total > 0 ? fmt::format("{}  (accuracy {:.3f}, n = {})", m.label,
+                                 static_cast<double>(correct) / static_cast<double>(total), total)
+                   : m.label;
+}
+
+// The confusion chart's size when the options leave the default: each panel as wide as its title
+// needs and the chart as wide as its own, so nothing is cut at the edges ("..., n = 129" was, with
+// two long labels side by side).
+ChartOptions confusion_chart_size(const std::vector<LabeledConfusion>& matrices, const ChartOptions& options,
+                                  const HeatmapLayout& layout, const std::string& default_title, int across, int down) {
+  int panel_width = layout.panel;
+  for (const auto& m : matrices) {
+    panel_width = std::max(panel_width, static_cast<int>(std::ceil(label_text_size(confusion_subtitle(m)).width)) + 40);
+  }
+  ChartOptions sized = options;
+  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
+    const std::string& title = options.title.empty() ? default_title : options.title;
+    sized.width = std::max(panel_width * across, static_cast<int>(std::ceil(label_text_size(title).width)) + 40);
+    sized.height = layout.panel * down;
+  }
+  return sized;
+}
+
 }  // namespace
 
 ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices, const std::filesystem::path& folder,
@@ -649,13 +778,10 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
   const bool side_by_side = largest_classes <= 10;
   const int across = side_by_side ? static_cast<int>(matrices.size()) : 1;
   const int down = side_by_side ? 1 : static_cast<int>(matrices.size());
-  ChartOptions sized = options;
-  if (options.width == ChartOptions{}.width && options.height == ChartOptions{}.height) {
-    sized.width = layout.panel * across;
-    sized.height = layout.panel * down;
-  }
-  Chart chart(folder, sized, "confusion_matrices",
-              "Confusion matrices (rows: true class, columns: predicted; shade: share of the row)");
+  const std::string default_title =
+      "Confusion matrices (rows: true class, columns: predicted; shade: share of the row)";
+  const ChartOptions sized = confusion_chart_size(matrices, options, layout, default_title, across, down);
+  Chart chart(folder, sized, "confusion_matrices", default_title);
   // Shade = the cell's share of its row, 0 to 1, the same scale in every matrix.
   std::string script = fmt::format("  set multiplot layout {},{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
                                    "  set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\n  unset colorbox\n"
@@ -664,7 +790,6 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
   for (std::size_t k = 0; k < matrices.size(); ++k) {
     const auto& m = matrices[k];
     const Index classes = m.matrix.rows();
-    std::int64_t total = 0, correct = 0;
     std::string body;
     for (Index row = 0; row < classes; ++row) {
       const std::int64_t row_total = m.matrix.row(row).sum();
@@ -673,8 +798,6 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
         const double share = row_total > 0 ? static_cast<double>(v) / static_cast<double>(row_total) : 0.0;
         body += fmt::format("{} {} {} {}\n", col, row, v, num(share));
       }
-      total += row_total;
-      correct += m.matrix(row, row);
     }
     const std::string file = chart.data_file(fmt::format("_{}", k), m.label + ": predicted true count row_share", body);
     std::string tics;
@@ -682,8 +805,7 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
       const std::string name = m.class_names.empty() ? std::to_string(c) : m.class_names[static_cast<std::size_t>(c)];
       tics += fmt::format("{}{} {}", c ? ", " : "", gnuplot_quote(shortened(name, layout.name_chars)), c);
     }
-    const std::string subtitle = total > 0 ? fmt::format("{}  (accuracy {:.3f}, n = {})", m.label, static_cast<double>(correct) / total, total)
-                                           : m.label;
+    const std::string subtitle = confusion_subtitle(m);
     // Names under the x axis are turned when the longest (about 6.5 pixels a character) would not
     // fit within its cell.
     std::size_t longest = 0;
@@ -945,18 +1067,28 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
 
   std::string title = chart.title();
   if (clipped) title += " (y clipped above)";
+  // The plot area pinned (the right axis and the key beside it), so the x ticks can be thinned
+  // to the pixels they have.
+  report_detail::PlotFrame frame;
+  frame.width = options.width;
+  frame.height = options.height;
+  frame.left = 0.09, frame.right = 0.56;
+  const double x0 = std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6, x1 = std::isfinite(x_hi) ? x_hi * 1.5 : 1.0;
   std::string script = fmt::format(
       "  set title {title}\n"
+      "{margins}"
       "  set xlabel 'learning rate (log scale)'\n"
       "  set ylabel 'validation loss (mean best over repeats)'\n"
       "  set logscale x\n"
-      "  set format x '%g'\n"
+      "{tics}"
       "  set xrange [{x0}:{x1}]\n"
       "  set yrange {yrange}\n"
       "  set ytics nomirror\n"
-      "  set key outside right top vertical box\n",
-      fmt::arg("title", gnuplot_quote(title)), fmt::arg("x0", num(std::isfinite(x_lo) ? x_lo / 1.5 : 1e-6)),
-      fmt::arg("x1", num(std::isfinite(x_hi) ? x_hi * 1.5 : 1.0)), fmt::arg("yrange", range_text(lo, hi, 0.06)));
+      "  set key at screen {kx}, screen {top} left top vertical Left reverse box samplen 2\n",
+      fmt::arg("title", gnuplot_quote(title)), fmt::arg("margins", frame.margins()),
+      fmt::arg("tics", log_xtics(x0, x1, frame.area_width())), fmt::arg("x0", num(x0)), fmt::arg("x1", num(x1)),
+      fmt::arg("yrange", range_text(lo, hi, 0.06)), fmt::arg("kx", num(frame.right + 0.09)),
+      fmt::arg("top", num(frame.top)));
   if (!y2.file.empty()) {
     script += fmt::format("  set y2label 'range test: smoothed training loss'\n  set y2tics\n  set y2range {}\n",
                           range_text(y2.lo, y2.hi, 0.04));

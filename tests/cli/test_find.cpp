@@ -14,8 +14,7 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   TempDir dir;
   const CliResult r = run_cli(std::string("find ") + wine() + " " + kFast + "--out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "X = chosen suggestion",
-                           "Suggested learning rate:"})
+  for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "Suggested learning rate:"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   for (const char* file : {"range_test.csv", "range_test.json", "suggestion.json", "config.toml", "data_summary.txt", "data_summary.json",
                            "data_steps.json"})
@@ -26,6 +25,10 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   EXPECT_LE(points, 30u);
   const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
   EXPECT_TRUE(suggestion.at("learning_rate").is_number());
+  // The text chart's legend names the suggestion it marks: X on the curve, | off the sweep.
+  const std::string rule = suggestion.at("rule").get<std::string>();
+  EXPECT_TRUE(r.out.find("X = " + rule + " ") != std::string::npos || r.out.find("| = " + rule + " ") != std::string::npos)
+      << r.out;
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
   EXPECT_EQ(csv.rfind("index,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);

@@ -6,9 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "lrtune/report/charts.hpp"
+#include "lrtune/report/label_layout.hpp"
 #include "report_fixtures.hpp"
 #include "support/tuning_fixture.hpp"
 
@@ -200,6 +202,26 @@ TEST_F(Charts, ConfusionHeatmapOfTwentySixClassesHoldsEveryCellAndCount) {
   EXPECT_GE(occurrences(svg, "<text>\u00e9t\u00e9 Z, th\u2026</text>"), 2u);
 }
 
+TEST_F(Charts, ConfusionTitlesFitTheChartSoNothingIsCutAtTheEdges) {
+  TempFolder dir("chart_heatmap_titles");
+  ConfusionMatrix m(2, 2);
+  m << 48, 12, 9, 60;  // n = 129
+  const std::string label = "tuned (lr 0.00123) (first seed) from a long run name";
+  const auto files = draw_confusion_matrices({{label, m, {}}}, dir.path);
+  const std::string svg = slurp(files.svg);
+  const std::smatch size = [&] {
+    std::smatch match;
+    EXPECT_TRUE(std::regex_search(svg, match, std::regex("<svg[^>]* width=\"([0-9.]+)\"")));
+    return match;
+  }();
+  ASSERT_EQ(size.size(), 2u);
+  const double width = std::stod(size[1].str());
+  const std::string subtitle = label + "  (accuracy 0.837, n = 129)";
+  EXPECT_NE(svg.find(subtitle), std::string::npos);
+  EXPECT_GE(width, label_text_size(subtitle).width + 20) << "the panel title is cut";
+  EXPECT_GE(width, label_text_size(files.title).width + 20) << "the chart title is cut";
+}
+
 TEST_F(Charts, ConfusionHeatmapRefusesTwentySevenClasses) {
   TempFolder dir("chart_heatmap27");
   try {
@@ -224,6 +246,22 @@ std::vector<std::vector<double>> read_columns(const std::filesystem::path& file)
     rows.push_back(row);
   }
   return rows;
+}
+
+TEST_F(Charts, TrainingComparisonDrawsValidationWheneverTheHistoryHoldsIt) {
+  // Validation comes from the history, not from how it was trained (early stopping or not).
+  TempFolder dir("chart_training_val");
+  const auto files = draw_training_comparison(
+      {{"with validation", test::training_history(0.3, 12, true)}, {"without", test::training_history(0.2, 12, false)}},
+      dir.path);
+  const std::string script = slurp(files.script);
+  // One validation curve per row (loss, accuracy) for the first run, none for the second.
+  EXPECT_EQ(occurrences(script, "'training_comparison_0.dat' using 1:3 with lines"), 1u) << script;
+  EXPECT_EQ(occurrences(script, "'training_comparison_0.dat' using 1:5 with lines"), 1u) << script;
+  EXPECT_EQ(occurrences(script, "'training_comparison_1.dat' using 1:3"), 0u) << script;
+  const auto rows = read_columns(files.data[0]);
+  ASSERT_EQ(rows.size(), 12u);
+  for (const auto& row : rows) EXPECT_TRUE(std::isfinite(row[2]) && std::isfinite(row[4]));
 }
 
 void expect_points(const std::filesystem::path& file, const LabeledPredictions& m) {

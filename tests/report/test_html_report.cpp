@@ -77,6 +77,52 @@ TEST(HtmlReport, OneSelfContainedFileWithEmbeddedCharts) {
   for (const auto& c : out.charts) EXPECT_TRUE(std::filesystem::exists(c.png));
 }
 
+// Standard base64 (the page's data URIs) back to bytes.
+std::string from_base64(const std::string& text) {
+  static const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int bits = 0, buffer = 0;
+  for (const char c : text) {
+    if (c == '=') break;
+    const auto value = alphabet.find(c);
+    if (value == std::string::npos) continue;
+    buffer = (buffer << 6) | static_cast<int>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+// The decoded SVG of the figure captioned `caption`; empty when the page has none.
+std::string embedded_svg(const std::string& html, const std::string& caption) {
+  const std::string prefix = fmt::format("<figure><img alt=\"{}\" src=\"data:image/svg+xml;base64,", caption);
+  const auto at = html.find(prefix);
+  if (at == std::string::npos) return {};
+  const auto start = at + prefix.size();
+  return from_base64(html.substr(start, html.find('"', start) - start));
+}
+
+TEST(HtmlReport, ConfusionSvgIsVectorCellsWithCountsAndNoRaster) {
+  if (!gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed";
+  TempFolder dir("report_confusion_vector");
+  write_report(dir.path / "report.html", full_report_inputs());
+  const std::string html = slurp(dir.path / "report.html");
+  EXPECT_EQ(html.find("data:image/png"), std::string::npos) << "every chart is embedded as SVG";
+  const std::string svg = embedded_svg(html, "Confusion matrices on the test set");
+  ASSERT_FALSE(svg.empty()) << "no confusion figure in the page";
+  EXPECT_EQ(svg.find("<image"), std::string::npos) << "a bitmap inside the SVG is smoothed into a gradient";
+  EXPECT_EQ(svg.find("data:image/png"), std::string::npos);
+  std::size_t cells = 0;
+  for (auto at = svg.find("<polygon"); at != std::string::npos; at = svg.find("<polygon", at + 1)) ++cells;
+  EXPECT_EQ(cells, 8u);  // two 2x2 matrices, one filled polygon per cell
+  for (const char* count : {"383", "99", "214", "597", "348", "134", "135", "676"}) {
+    EXPECT_NE(svg.find(fmt::format("<text>{}</text>", count)), std::string::npos) << count;
+  }
+}
+
 TEST(HtmlReport, WithoutGnuplotSaysHowToGetCharts) {
   const char* old = std::getenv("PATH");
   const std::string saved = old ? old : "";
