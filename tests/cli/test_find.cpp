@@ -27,7 +27,7 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
   EXPECT_TRUE(suggestion.at("learning_rate").is_number());
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
-  EXPECT_EQ(csv.rfind("index,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(csv.rfind("index,lr,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);
 }
 
