@@ -25,11 +25,12 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   // history.json is what pandas.read_json reads as a table: one record per epoch with the CSV's
   // columns, nothing run-level (that is history_summary.json).
   const auto records = nlohmann::json::parse(read_text(dir.path() / "out" / "history.json"));
-  const std::string csv = read_text(dir.path() / "out" / "history.csv");
+  const std::string history_csv = read_text(dir.path() / "out" / "history.csv");
+  const std::size_t header_end = history_csv.find('\n');
   std::set<std::string> columns;
-  for (std::size_t start = 0, comma = 0; comma != csv.find('\n'); start = comma + 1) {
-    comma = std::min(csv.find(',', start), csv.find('\n'));
-    columns.insert(csv.substr(start, comma - start));
+  for (std::size_t start = 0, comma = 0; comma != header_end; start = comma + 1) {
+    comma = std::min(history_csv.find(',', start), header_end);
+    columns.insert(history_csv.substr(start, comma - start));
   }
   ASSERT_TRUE(records.is_array());
   ASSERT_EQ(records.size(), 2u);
