@@ -87,8 +87,7 @@ void write_histories(CommandContext& c, const ExperimentResult& result) {
       if (!r.started()) continue;  // interrupted first
       const std::string stem = result.repeats > 1 ? fmt::format("history_{}_seed{}", side->name, r.seed)
                                                   : fmt::format("history_{}", side->name);
-      write_history_csv(c.out.file(stem + ".csv"), r.history);
-      write_history_json(c.out.file(stem + ".json"), r.history);
+      write_history_files(c.out.folder(), stem, r.history);
     }
 }
 

@@ -147,8 +147,7 @@ int command_train(CommandContext& c, const std::string& data_path) {
   const double rate = chosen->rate;
   c.console.message(training_announcement(c.settings, rate));
   TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console);
-  write_history_csv(c.out.file("history.csv"), result.history);
-  write_history_json(c.out.file("history.json"), result.history);
+  write_history_files(c.out.folder(), "history", result.history);
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: history of {} finished epochs written to {}\n", result.epochs_run,
                                   c.out.path().string()));

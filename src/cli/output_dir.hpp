@@ -36,6 +36,8 @@ class OutputDir {
 
   // The path to write the file `name` (relative) at: inside the folder being built.
   std::filesystem::path file(const std::string& name);
+  // The folder being built, for writers that name their own files in it.
+  std::filesystem::path folder() { return file(""); }
   std::filesystem::path write(const std::string& name, std::string_view text);
   std::filesystem::path write_json(const std::string& name, const nlohmann::json& json);
 

@@ -59,15 +59,25 @@ void write_history_csv(const std::filesystem::path& path, const History& history
 }
 
 void write_history_json(const std::filesystem::path& path, const History& history) {
-  write_json(path, history.to_json());
+  write_json(path, history.records_json());
+}
+
+void write_history_summary_json(const std::filesystem::path& path, const History& history) {
+  write_json(path, history.summary_json());
+}
+
+void write_history_files(const std::filesystem::path& folder, const std::string& stem, const History& history) {
+  write_history_csv(folder / (stem + ".csv"), history);
+  write_history_json(folder / (stem + ".json"), history);
+  write_history_summary_json(folder / (stem + "_summary.json"), history);
 }
 
 std::string curve_to_csv(const RangeTestCurve& curve) {
   const std::size_t n = curve.size();
   const auto check = [&](const std::vector<double>& column, std::string_view name) {
     if (column.size() != n) {
-      throw UsageError(fmt::format("range-test curve: column {} has {} values, expected {} (one per point)",
-                                   name, column.size(), n));
+      throw UsageError(fmt::format("range-test curve: column {} has {} values, expected {} (one per point)", name,
+                                   column.size(), n));
     }
   };
   check(curve.losses, "loss");
@@ -76,7 +86,7 @@ std::string curve_to_csv(const RangeTestCurve& curve) {
   if (has_validation) check(curve.validation_losses, "val_loss");
   for (const auto& [name, values] : curve.metrics) check(values, name);
 
-  std::string out = "index,learning_rate,loss,smoothed_loss";
+  std::string out = "index,lr,loss,smoothed_loss";
   if (has_validation) out += ",val_loss";
   for (const auto& [name, values] : curve.metrics) add(out, csv_field(name));
   out += '\n';
@@ -120,7 +130,7 @@ std::string mean_curve_to_csv(const MeanCurve& curve) {
   if (curve.mean.size() != n || curve.std.size() != n || curve.count.size() != n) {
     throw UsageError("mean curve: learning_rates, mean, std and count must have one length");
   }
-  std::string out = "index,learning_rate,mean,std,count\n";
+  std::string out = "index,lr,mean,std,count\n";
   for (std::size_t i = 0; i < n; ++i) {
     out += fmt::format("{},{},{},{},{}\n", i, format_csv_number(curve.learning_rates[i]),
                        format_csv_number(curve.mean[i]), format_csv_number(curve.std[i]), curve.count[i]);

@@ -24,7 +24,7 @@ void write_tuning_json(const std::filesystem::path& path, const TuningResult& re
 }
 
 std::string tuning_candidates_to_csv(const TuningResult& result) {
-  std::string out = "candidate,learning_rate,rung,rung_epochs,epochs_trained,score,outcome,picked\n";
+  std::string out = "candidate,lr,rung,rung_epochs,epochs_trained,score,outcome,picked\n";
   for (std::size_t c = 0; c < result.candidates.size(); ++c) {
     const TuningCandidate& candidate = result.candidates[c];
     int trained = 0;

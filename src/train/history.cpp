@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"
@@ -13,9 +14,9 @@ namespace lrtune {
 
 namespace {
 constexpr NameTable<StopReason, 4> kStopReasons{{{"completed", StopReason::completed},
-                                                {"early_stopping", StopReason::early_stopping},
-                                                {"non_finite_loss", StopReason::non_finite_loss},
-                                                {"cancelled", StopReason::cancelled}}};
+                                                 {"early_stopping", StopReason::early_stopping},
+                                                 {"non_finite_loss", StopReason::non_finite_loss},
+                                                 {"cancelled", StopReason::cancelled}}};
 }  // namespace
 
 std::string_view stop_reason_name(StopReason reason) { return name_of_value(kStopReasons, reason, "stop reason"); }
@@ -53,19 +54,26 @@ std::vector<double> History::values(std::string_view name) const {
   return values;
 }
 
-nlohmann::json History::to_json() const {
-  nlohmann::json json;
-  json["epoch"] = epochs_;
-  for (const auto& name : names()) {
-    nlohmann::json column = nlohmann::json::array();
-    for (const double v : values(name)) column.push_back(std::isfinite(v) ? nlohmann::json(v) : nlohmann::json());
-    json[name] = column;
+nlohmann::json History::records_json() const {
+  const auto names = this->names();
+  nlohmann::json records = nlohmann::json::array();
+  for (std::size_t row = 0; row < size(); ++row) {
+    nlohmann::json record = {{"epoch", epochs_[row]}};
+    for (const auto& name : names) {
+      const std::optional<double> value = rows_[row].find(name);
+      record[name] = value && std::isfinite(*value) ? nlohmann::json(*value) : nlohmann::json();
+    }
+    records.push_back(std::move(record));
   }
-  json["stop_reason"] = stop_reason_name(stop_reason);
-  json["stop_message"] = stop_message;
-  json["best_epoch"] = best_epoch;
-  json["train_seconds"] = train_seconds;
-  return json;
+  return records;
+}
+
+nlohmann::json History::summary_json() const {
+  return {{"epochs_run", size()},
+          {"stop_reason", stop_reason_name(stop_reason)},
+          {"stop_message", stop_message},
+          {"best_epoch", best_epoch},
+          {"train_seconds", train_seconds}};
 }
 
 }  // namespace lrtune

@@ -30,7 +30,7 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   EXPECT_TRUE(r.out.find("X = " + rule + " ") != std::string::npos || r.out.find("| = " + rule + " ") != std::string::npos)
       << r.out;
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
-  EXPECT_EQ(csv.rfind("index,learning_rate,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
+  EXPECT_EQ(csv.rfind("index,lr,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
   EXPECT_EQ(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')), points + 1);
 }
 

@@ -21,11 +21,12 @@ TEST(CliNumericFaults, TrainStopsOnANonFiniteLossKeepsTheHistoryAndExits3) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
   // Plain SGD at 1e6: the first epoch's weights blow up, the loss overflows during the second.
-  const CliResult r = run_cli("train data.csv" + small_flags({{"--optimizer", "sgd"}, {"--lr", "1e6"}, {"--epochs", "5"}}) +
-                                  " --quiet",
-                              dir.path());
-  expect_one_error_line(r, 3, {"lrtune: error: training diverged: batch loss became nan at epoch 2", "out/history.csv",
-                               "has the 1 finished epoch and the partial one", "no model saved; try a smaller --lr"});
+  const CliResult r =
+      run_cli("train data.csv" + small_flags({{"--optimizer", "sgd"}, {"--lr", "1e6"}, {"--epochs", "5"}}) + " --quiet",
+              dir.path());
+  expect_one_error_line(r, 3,
+                        {"lrtune: error: training diverged: batch loss became nan at epoch 2", "out/history.csv",
+                         "has the 1 finished epoch and the partial one", "no model saved; try a smaller --lr"});
   const auto out = dir.path() / "out";
   EXPECT_FALSE(fs::exists(out / "model.safetensors"));
   EXPECT_FALSE(fs::exists(out / "metrics.json"));
@@ -37,22 +38,29 @@ TEST(CliNumericFaults, TrainStopsOnANonFiniteLossKeepsTheHistoryAndExits3) {
   EXPECT_TRUE(std::isfinite(std::stod(lines[1].substr(2))));
   EXPECT_EQ(lines[2].rfind("1,nan,", 0), 0u) << lines[2];
   ASSERT_TRUE(complete_json(out / "history.json"));
-  for (const char* file : {"config.toml", "data_summary.json", "data_steps.json"}) EXPECT_TRUE(fs::exists(out / file)) << file;
+  ASSERT_TRUE(complete_json(out / "history_summary.json"));
+  EXPECT_NE(read_text(out / "history_summary.json").find("\"stop_reason\": \"non_finite_loss\""), std::string::npos);
+  for (const char* file : {"config.toml", "data_summary.json", "data_steps.json"})
+    EXPECT_TRUE(fs::exists(out / file)) << file;
 }
 
 nlohmann::json find_suggestions(const fs::path& dir, int points, nlohmann::json* curve = nullptr) {
   // Per-epoch schedule: point e is at 1e-3 * 10^(e/30) whatever the number of points, so a
   // shorter sweep is the same sweep truncated.
   const CliResult r = run_cli("find data.csv" +
-                                  small_flags({{"--optimizer", "sgd"}, {"--schedule", "epoch"}, {"--lr", ""},
-                                               {"--finder-points", std::to_string(points)}, {"--out", "out"}}) +
+                                  small_flags({{"--optimizer", "sgd"},
+                                               {"--schedule", "epoch"},
+                                               {"--lr", ""},
+                                               {"--finder-points", std::to_string(points)},
+                                               {"--out", "out"}}) +
                                   " --quiet",
                               dir);
   EXPECT_EQ(r.code, 0) << r.err;
   if (curve) *curve = nlohmann::json::parse(read_text(dir / "out" / "range_test.json"));
   const auto suggestion = nlohmann::json::parse(read_text(dir / "out" / "suggestion.json"));
   fs::remove_all(dir / "out");
-  return {{"learning_rate", suggestion.at("learning_rate")}, {"suggestions", suggestion.at("suggestions").at("suggestions")}};
+  return {{"learning_rate", suggestion.at("learning_rate")},
+          {"suggestions", suggestion.at("suggestions").at("suggestions")}};
 }
 
 TEST(CliNumericFaults, FindEndsTheSweepAtANonFiniteLossAndSuggestsFromTheFinitePart) {
@@ -86,7 +94,8 @@ TEST(CliNumericFaults, FindEndsTheSweepAtANonFiniteLossAndSuggestsFromTheFiniteP
   }
   lrtune::SuggestOptions options;
   options.trim.planned_points = 300;
-  const nlohmann::json alone = lrtune::suggest_all(finite_rates, finite_smoothed, lrtune::CurveMode::per_epoch, options);
+  const nlohmann::json alone =
+      lrtune::suggest_all(finite_rates, finite_smoothed, lrtune::CurveMode::per_epoch, options);
   ASSERT_EQ(alone.at("suggestions").size(), full.at("suggestions").size());
   for (std::size_t i = 0; i < alone.at("suggestions").size(); ++i) {
     const auto& a = full.at("suggestions")[i];

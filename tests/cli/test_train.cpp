@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -18,8 +19,30 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   EXPECT_NE(r.out.find("Epoch 1/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Test split (1293 rows)"), std::string::npos) << r.out;
-  for (const char* file : {"history.csv", "history.json", "metrics.json", "model.safetensors", "config.toml"})
+  for (const char* file :
+       {"history.csv", "history.json", "history_summary.json", "metrics.json", "model.safetensors", "config.toml"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
+  // history.json is what pandas.read_json reads as a table: one record per epoch with the CSV's
+  // columns, nothing run-level (that is history_summary.json).
+  const auto records = nlohmann::json::parse(read_text(dir.path() / "out" / "history.json"));
+  const std::string history_csv = read_text(dir.path() / "out" / "history.csv");
+  const std::size_t header_end = history_csv.find('\n');
+  std::set<std::string> columns;
+  for (std::size_t start = 0, comma = 0; comma != header_end; start = comma + 1) {
+    comma = std::min(history_csv.find(',', start), header_end);
+    columns.insert(history_csv.substr(start, comma - start));
+  }
+  ASSERT_TRUE(records.is_array());
+  ASSERT_EQ(records.size(), 2u);
+  for (const auto& record : records) {
+    std::set<std::string> keys;
+    for (const auto& [key, value] : record.items()) keys.insert(key);
+    EXPECT_EQ(keys, columns);
+  }
+  EXPECT_TRUE(records[0].contains("lr"));
+  const auto summary = nlohmann::json::parse(read_text(dir.path() / "out" / "history_summary.json"));
+  EXPECT_EQ(summary.at("stop_reason"), "completed");
+  EXPECT_EQ(summary.at("epochs_run"), 2);
   const auto metrics = nlohmann::json::parse(read_text(dir.path() / "out" / "metrics.json"));
   EXPECT_DOUBLE_EQ(metrics.at("learning_rate").get<double>(), 0.007);
   EXPECT_EQ(metrics.at("epochs_run"), 2);
@@ -109,10 +132,10 @@ TEST(CliTrain, AGivenRateTrainsEveryEpochUnlessEarlyStoppingIsAsked) {
   TempDir dir;
   ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --quiet --out a", dir.path()).code, 0);
   EXPECT_EQ(read_text(dir.path() / "a" / "history.csv").find("val_loss"), std::string::npos);
-  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --early-stopping --quiet --out b",
-                    dir.path())
-                .code,
-            0);
+  ASSERT_EQ(
+      run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --early-stopping --quiet --out b", dir.path())
+          .code,
+      0);
   EXPECT_NE(read_text(dir.path() / "b" / "history.csv").find("val_loss"), std::string::npos);
 }
 

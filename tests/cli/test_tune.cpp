@@ -100,7 +100,7 @@ TEST(CliTune, WritesTheFilesAndAJsonSummaryWithPickRungsAndCosts) {
   EXPECT_EQ(tuning.at("learning_rate"), summary.at("learning_rate"));
   EXPECT_EQ(tuning.at("pick"), summary.at("pick"));
   const std::string csv = read_text(dir.path() / "out" / "tuning_candidates.csv");
-  EXPECT_EQ(csv.rfind("candidate,learning_rate,rung,rung_epochs,epochs_trained,score,outcome,picked\n", 0), 0u) << csv;
+  EXPECT_EQ(csv.rfind("candidate,lr,rung,rung_epochs,epochs_trained,score,outcome,picked\n", 0), 0u) << csv;
   EXPECT_NE(csv.find(",1\n"), std::string::npos) << csv;
   const std::string report = read_text(dir.path() / "out" / "report.html");
   EXPECT_NE(report.find("Learning-rate tuning"), std::string::npos);

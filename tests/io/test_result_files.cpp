@@ -71,7 +71,9 @@ TEST(HistoryFiles, WriteCsvAndJson) {
   write_history_csv(dir.path / "h.csv", h);
   EXPECT_EQ(read_all(dir.path / "h.csv"), history_to_csv(h));
   write_history_json(dir.path / "h.json", h);
-  EXPECT_EQ(read_json(dir.path / "h.json"), h.to_json());
+  EXPECT_EQ(read_json(dir.path / "h.json"), h.records_json());
+  write_history_summary_json(dir.path / "h_summary.json", h);
+  EXPECT_EQ(read_json(dir.path / "h_summary.json"), h.summary_json());
 }
 
 RangeTestCurve small_curve() {
@@ -91,7 +93,7 @@ RangeTestCurve small_curve() {
 
 TEST(CurveCsv, ExactText) {
   EXPECT_EQ(curve_to_csv(small_curve()),
-            "index,learning_rate,loss,smoothed_loss,val_loss,accuracy,auc\n"
+            "index,lr,loss,smoothed_loss,val_loss,accuracy,auc\n"
             "0,0.001,0.52,0.52,0.6,0.73,0.8\n"
             "1,0.0021544346900318843,0.5,0.51,nan,0.75,0.81\n"
             "2,0.0046415888336127815,nan,nan,0.7,0.5,0.6\n");
@@ -99,7 +101,7 @@ TEST(CurveCsv, ExactText) {
   no_extras.learning_rates = {0.1};
   no_extras.losses = {1.0};
   no_extras.smoothed_losses = {1.0};
-  EXPECT_EQ(curve_to_csv(no_extras), "index,learning_rate,loss,smoothed_loss\n0,0.1,1,1\n");
+  EXPECT_EQ(curve_to_csv(no_extras), "index,lr,loss,smoothed_loss\n0,0.1,1,1\n");
 }
 
 TEST(CurveCsv, RejectsColumnsOfOtherLengths) {
@@ -142,7 +144,7 @@ TEST(RepeatFiles, SpreadsMeanCurveAndJson) {
             "rule,found,runs,median,q1,q3,min,max,iqr_decades,geometric_std,default\n"
             "valley,2,2,0.007,0.005,0.01,0.005,0.01,0.3,1.5,1\n"
             "slide,0,2,nan,nan,nan,nan,nan,nan,nan,0\n");
-  EXPECT_EQ(mean_curve_to_csv(r.mean_curve), "index,learning_rate,mean,std,count\n0,0.001,0.5,0,2\n1,0.002,0.4,0.01,1\n");
+  EXPECT_EQ(mean_curve_to_csv(r.mean_curve), "index,lr,mean,std,count\n0,0.001,0.5,0,2\n1,0.002,0.4,0.01,1\n");
   IoTempFolder dir("repeat_files");
   write_repeated_range_test_json(dir.path / "r.json", r);
   const auto back = read_json(dir.path / "r.json").get<RepeatedRangeTest>();

@@ -13,7 +13,7 @@ namespace {
 TEST(TuningFiles, CandidatesCsvHasOneRowPerCandidateAndRung) {
   const std::string csv = tuning_candidates_to_csv(testing::small_tuning_result());
   EXPECT_EQ(csv,
-            "candidate,learning_rate,rung,rung_epochs,epochs_trained,score,outcome,picked\n"
+            "candidate,lr,rung,rung_epochs,epochs_trained,score,outcome,picked\n"
             "0,1e-05,0,4,4,0.66,cut,0\n"
             "1,0.0001,0,4,4,0.51,promoted,0\n"
             "1,0.0001,1,8,8,0.48,max_epochs,0\n"

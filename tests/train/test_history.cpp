@@ -54,24 +54,34 @@ TEST(History, SpellsEveryStopReason) {
   EXPECT_EQ(lrtune::stop_reason_name(lrtune::StopReason::cancelled), "cancelled");
 }
 
-TEST(History, JsonHasOneListPerNameAndTheRunValues) {
+TEST(History, JsonRecordsHoldOneObjectPerEpochAndNothingElse) {
   History h = two_epochs();
-  h.append(2, logs({{"loss", std::numeric_limits<double>::quiet_NaN()}, {"lr", std::numeric_limits<double>::infinity()}}));
+  h.append(2,
+           logs({{"loss", std::numeric_limits<double>::quiet_NaN()}, {"lr", std::numeric_limits<double>::infinity()}}));
   h.stop_reason = lrtune::StopReason::non_finite_loss;
   h.stop_message = "epoch 3: nan";
+  const nlohmann::json expected = nlohmann::json::parse(R"([
+    {"epoch": 0, "loss": 0.5, "lr": 0.001, "val_loss": null},
+    {"epoch": 1, "loss": 0.25, "lr": 0.001, "val_loss": 0.375},
+    {"epoch": 2, "loss": null, "lr": null, "val_loss": null}
+  ])");
+  EXPECT_EQ(h.records_json(), expected) << h.records_json().dump(2);
+}
+
+TEST(History, SummaryHoldsTheRunValues) {
+  History h = two_epochs();
+  h.stop_reason = lrtune::StopReason::early_stopping;
+  h.stop_message = "val_loss did not improve for 10 epochs";
   h.best_epoch = 1;
   h.train_seconds = 1.5;
   const nlohmann::json expected = nlohmann::json::parse(R"({
-    "epoch": [0, 1, 2],
-    "loss": [0.5, 0.25, null],
-    "lr": [0.001, 0.001, null],
-    "val_loss": [null, 0.375, null],
-    "stop_reason": "non_finite_loss",
-    "stop_message": "epoch 3: nan",
+    "epochs_run": 2,
+    "stop_reason": "early_stopping",
+    "stop_message": "val_loss did not improve for 10 epochs",
     "best_epoch": 1,
     "train_seconds": 1.5
   })");
-  EXPECT_EQ(h.to_json(), expected) << h.to_json().dump(2);
+  EXPECT_EQ(h.summary_json(), expected) << h.summary_json().dump(2);
 }
 
 }  // namespace

@@ -25,10 +25,17 @@ std::string csv_field(std::string_view text);
 // Lines end with "\n". Example: "epoch,loss,accuracy\n0,0.52,0.73\n1,0.48,0.76\n".
 std::string history_to_csv(const History& history);
 void write_history_csv(const std::filesystem::path& path, const History& history);
-// History::to_json() pretty-printed.
+// History::records_json() pretty-printed: one record per epoch, nothing else, so
+// pandas.read_json(path) gives one row per epoch with the CSV's columns.
 void write_history_json(const std::filesystem::path& path, const History& history);
+// History::summary_json() pretty-printed: how the training ended (stop reason and message, best
+// epoch, epochs run, seconds), the run-level values the per-epoch files leave out.
+void write_history_summary_json(const std::filesystem::path& path, const History& history);
+// The three files of one training in `folder`: <stem>.csv, <stem>.json (per epoch) and
+// <stem>_summary.json (how it ended).
+void write_history_files(const std::filesystem::path& folder, const std::string& stem, const History& history);
 
-// Curve as CSV: "index,learning_rate,loss,smoothed_loss[,val_loss][,<metric>...]" (metrics in
+// Curve as CSV: "index,lr,loss,smoothed_loss[,val_loss][,<metric>...]" (metrics in
 // name order), one row per recorded point, index 0-based. Suggestions and the stop reason are not
 // in the CSV (they are in the JSON).
 std::string curve_to_csv(const RangeTestCurve& curve);
@@ -40,7 +47,7 @@ void write_curve_json(const std::filesystem::path& path, const RangeTestCurve& c
 void write_repeated_range_test_json(const std::filesystem::path& path, const RepeatedRangeTest& repeated);
 // Per-rule spread as CSV: "rule,found,runs,median,q1,q3,min,max,iqr_decades,geometric_std,default".
 std::string rule_spreads_to_csv(const RepeatedRangeTest& repeated);
-// Mean curve as CSV: "index,learning_rate,mean,std,count".
+// Mean curve as CSV: "index,lr,mean,std,count" (`lr` as in the history files).
 std::string mean_curve_to_csv(const MeanCurve& curve);
 
 }  // namespace lrtune

@@ -14,7 +14,7 @@ namespace lrtune {
 void write_tuning_json(const std::filesystem::path& path, const TuningResult& result);
 
 // One row per candidate and rung it trained in, candidates in rate order, rungs ascending:
-// "candidate,learning_rate,rung,rung_epochs,epochs_trained,score,outcome,picked"
+// "candidate,lr,rung,rung_epochs,epochs_trained,score,outcome,picked"
 //   candidate       0-based index into TuningResult::candidates
 //   rung_epochs     the epoch count the rung trains up to
 //   epochs_trained  the candidate's epochs by the end of that rung (fewer when it stopped early;

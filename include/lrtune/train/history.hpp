@@ -14,10 +14,10 @@
 namespace lrtune {
 
 enum class StopReason {
-  completed,         // all requested epochs ran
-  early_stopping,    // a callback (EarlyStopping) asked to stop
-  non_finite_loss,   // a batch loss was NaN or inf (TerminateOnNaN semantics)
-  cancelled,         // the caller's cancel flag was raised (e.g. Ctrl-C); the partial epoch is not recorded
+  completed,        // all requested epochs ran
+  early_stopping,   // a callback (EarlyStopping) asked to stop
+  non_finite_loss,  // a batch loss was NaN or inf (TerminateOnNaN semantics)
+  cancelled,        // the caller's cancel flag was raised (e.g. Ctrl-C); the partial epoch is not recorded
 };
 // "completed", "early_stopping", "non_finite_loss", "cancelled" (the range test's spelling too).
 std::string_view stop_reason_name(StopReason reason);
@@ -44,8 +44,12 @@ class History {
   int best_epoch = -1;       // set by EarlyStopping / ModelCheckpoint when they restored weights
   double train_seconds = 0.0;
 
-  // {"epoch": [...], "loss": [...], ..., "stop_reason": "...", ...}
-  nlohmann::json to_json() const;
+  // One record per finished epoch, [{"epoch": 0, "loss": 0.52, "lr": 0.001, ...}, ...], null
+  // for a missing or non-finite value: the shape pandas.read_json reads as one row per epoch.
+  nlohmann::json records_json() const;
+  // How the training ended, not per epoch: {"epochs_run", "stop_reason", "stop_message",
+  // "best_epoch", "train_seconds"}.
+  nlohmann::json summary_json() const;
 
  private:
   std::vector<int> epochs_;
