@@ -409,7 +409,7 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     rates.push_back(curve.learning_rates[i]);
   }
   if (body.empty()) throw UsageError("loss vs learning rate chart: no point has a positive learning rate");
-  const std::string data = chart.data_file("", "learning_rate loss smoothed_loss val_loss", body);
+  const std::string data = chart.data_file("", "lr loss smoothed_loss val_loss", body);
 
   // y range: from the lowest loss to a ceiling that keeps a diverged tail from flattening the rest.
   auto [lo, hi] = finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
@@ -429,7 +429,7 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
     curves[1].push_back({curve.learning_rates[i], curve.losses[i]});
   }
   const report_detail::MarkLayer layer = report_detail::lay_out_marks(drawn, frame, curves);
-  const std::string marks_file = write_mark_files(chart, layer, "learning_rate loss rule");
+  const std::string marks_file = write_mark_files(chart, layer, "lr loss rule");
 
   std::string title = chart.title();
   if (clipped) title += " (y axis clipped above; the tail diverges)";
@@ -519,7 +519,7 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
     lower.push_back(mc.mean[i] - s);
     upper.push_back(mc.mean[i] + s);
   }
-  const std::string data = chart.data_file("", "learning_rate mean mean_minus_std mean_plus_std", body);
+  const std::string data = chart.data_file("", "lr mean mean_minus_std mean_plus_std", body);
   auto [lo, hi] = finite_range({&lower, &upper});
   const bool clipped = clip_diverged_tail(mc.mean, lo, hi);
   const MedianMarks medians = median_marks(repeated, lo, hi);
@@ -969,7 +969,7 @@ std::vector<std::string> write_rung_files(const TuningResult& result, Chart& cha
       rates.push_back(candidate.learning_rate);
     }
     rung_files.push_back(body.empty() ? std::string()
-                                      : chart.data_file(fmt::format("_rung_{}", k), "learning_rate validation_loss candidate", body));
+                                      : chart.data_file(fmt::format("_rung_{}", k), "lr validation_loss candidate", body));
   }
   return rung_files;
 }
@@ -1008,7 +1008,7 @@ RightAxis write_range_test_file(const RangeTestCurve& curve, Chart& chart, std::
     rates.push_back(curve.learning_rates[i]);
   }
   if (body.empty()) return axis;
-  axis.file = chart.data_file("_range_test", "learning_rate smoothed_loss", body);
+  axis.file = chart.data_file("_range_test", "lr smoothed_loss", body);
   std::tie(axis.lo, axis.hi) = finite_range({&shown});
   clip_diverged_tail(shown, axis.lo, axis.hi);
   return axis;
@@ -1062,7 +1062,7 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   const double pick_score = std::isfinite(result.validation_loss) ? result.validation_loss
                             : picked.rung_scores.empty()          ? kNaN
                                                                   : picked.rung_scores.back();
-  const std::string pick_file = chart.data_file("_pick", "learning_rate validation_loss",
+  const std::string pick_file = chart.data_file("_pick", "lr validation_loss",
                                                 fmt::format("{} {}\n", dat(picked.learning_rate), dat(pick_score)));
 
   std::string title = chart.title();

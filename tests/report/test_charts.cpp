@@ -82,7 +82,7 @@ TEST_F(Charts, TuningRungsOverTheRangeTestWithSuggestionsAndPick) {
     }
   }
   // The diverged candidate (NaN after epoch 1) is a gap, not an error; rung 1 holds only the promoted two.
-  EXPECT_EQ(slurp(dir.path / "tuning_rung_1.dat"), "# learning_rate validation_loss candidate\n0.0001 0.48 1\n0.001 0.44 2\n");
+  EXPECT_EQ(slurp(dir.path / "tuning_rung_1.dat"), "# lr validation_loss candidate\n0.0001 0.48 1\n0.001 0.44 2\n");
 }
 
 TEST_F(Charts, TuningWithoutARangeTestStillDraws) {
