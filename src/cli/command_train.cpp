@@ -73,15 +73,17 @@ namespace {
 // The rate to train at and where it came from (as the report names it).
 struct ChosenRate {
   double rate = 0.0;
-  std::string source;
+  std::string source;        // the report's words
+  std::string short_source;  // the console's: "tuner pick", "stable-minimum rule", "--lr"
 };
 
 // --lr auto (--pick tuner): the search's pick on the training split; its tables printed, its
 // files written, and it joins the report. nullopt when Ctrl-C stopped it.
 std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
-  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on the training split (--lr auto; "
-                                "--pick finder uses the range test's suggestion instead)\n",
-                                c.settings.candidates));
+  c.console.message(
+      fmt::format("\nSearching {} learning rates and the default on the training split (--lr auto; "
+                  "--pick finder: no search)\n",
+                  c.settings.candidates));
   TuneRun search = run_tuner(c.settings, data, c.console, 1);
   write_tuning_json(c.out.file("tuning.json"), search.result);
   write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), search.result);
@@ -91,7 +93,7 @@ std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& dat
   c.console.result(tuning_text(r) + pick_summary_text(r));
   if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
-  return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1)};
+  return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1), "tuner pick"};
 }
 
 // --lr auto --pick finder: the range test's suggestion (its table and files as find writes
@@ -107,13 +109,13 @@ std::optional<ChosenRate> rate_from_range_test(CommandContext& c, const Dataset&
                                 "give --lr, drop --pick finder, or try --schedule step / more "
                                 "--finder-points",
                                 rule));
-  return ChosenRate{*suggested, "range test: " + rule};
+  return ChosenRate{*suggested, "range test: " + rule, rule + " rule"};
 }
 
 std::optional<ChosenRate> choose_rate(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
   if (c.settings.lr == "auto" && c.settings.pick == "tuner") return rate_from_search(c, data, inputs);
   if (c.settings.lr == "auto") return rate_from_range_test(c, data, inputs);
-  return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr"};  // validate() accepted it
+  return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr", "--lr"};  // validate() accepted it
 }
 
 std::string training_announcement(const Settings& s, double rate) {
@@ -145,8 +147,9 @@ int command_train(CommandContext& c, const std::string& data_path) {
   const std::optional<ChosenRate> chosen = choose_rate(c, data, inputs);
   if (!chosen) return kExitInterrupted;
   const double rate = chosen->rate;
-  c.console.message(training_announcement(c.settings, rate));
-  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console);
+  // Keras prints what it trains before the epoch lines; otherwise the training's one line says it.
+  if (c.settings.verbose) c.console.message(training_announcement(c.settings, rate));
+  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, chosen->short_source);
   write_history_csv(c.out.file("history.csv"), result.history);
   write_history_json(c.out.file("history.json"), result.history);
   if (interrupted()) {

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "phase_lines.hpp"
+
 namespace lrtune::cli {
 
 std::string table(const std::vector<std::vector<std::string>>& rows) {
@@ -75,9 +77,10 @@ std::string loss_chart(const RangeTestCurve& curve, std::int64_t marked, int wid
   }
   out += fmt::format("{:>8} +{}\n", "", std::string(static_cast<std::size_t>(width), '-'));
   const std::string left = fmt::format("{:.1e}", lr.front()), right = fmt::format("{:.1e}", lr.back());
-  out += fmt::format("{:>8}  {}{}{}  learning rate (log scale)\n", "", left,
-                     std::string(static_cast<std::size_t>(std::max(1, width - static_cast<int>(left.size() + right.size()))), ' '),
-                     right);
+  out += fmt::format(
+      "{:>8}  {}{}{}  lr (log scale)\n", "", left,
+      std::string(static_cast<std::size_t>(std::max(1, width - static_cast<int>(left.size() + right.size()))), ' '),
+      right);
   out += fmt::format("{:>8}  {}^ = above the chart\n", "", marked >= 0 ? "X = chosen suggestion, " : "");
   return out;
 }
@@ -91,9 +94,10 @@ std::string suggestion_table(const RangeTestCurve& curve, const std::string& cho
   std::string out = table(rows) + "* = the suggestion used\n";
   // The rules read only the points before a collapse; say where and why the curve was cut.
   if (curve.collapse_index >= 0 && static_cast<std::size_t>(curve.collapse_index) < curve.learning_rates.size())
-    out += fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
-                       curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
-                       curve.collapse_reason);
+    out +=
+        wrap(fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
+                         curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
+                         curve.collapse_reason));
   return out;
 }
 
