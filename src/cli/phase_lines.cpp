@@ -119,7 +119,9 @@ std::string wrap(const std::string& text, std::size_t width, const std::string& 
       if (cut == std::string::npos || cut <= indent.size()) cut = line.find(' ', width);  // one long word stays whole
       if (cut == std::string::npos) break;
       out += line.substr(0, cut) + "\n";
-      line = indent + line.substr(line.find_first_not_of(' ', cut));
+      std::string rest = line.substr(line.find_first_not_of(' ', cut));
+      line = indent;
+      line += rest;
     }
     out += line + "\n";
   }
