@@ -103,7 +103,7 @@ expect_signal() {
   (
     cd "$dir" || exit
     "$LRTUNE" train data.csv --target y --positive '==1' --layers 4 --batch-size 16 --lr 0.01 --epochs 100000 \
-      --out prev >log 2>&1 &
+      --verbose --out prev >log 2>&1 &
     pid=$!
     for _ in $(seq 3000); do grep -q "Epoch 3/100000" log && break; sleep 0.02; done
     kill -"$signal" "$pid"

@@ -3,12 +3,13 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "report_output.hpp"
-#include "size_checks.hpp"
+#include "exit_codes.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/report/text_chart.hpp"
-#include "exit_codes.hpp"
+#include "phase_lines.hpp"
+#include "report_output.hpp"
 #include "signals.hpp"
+#include "size_checks.hpp"
 #include "text_output.hpp"
 
 namespace lrtune::cli {
@@ -30,13 +31,13 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
   c.out.write_json("suggestion.json", {{"rule", *rule},
                                        {"learning_rate", rate ? nlohmann::json(*rate) : nlohmann::json(nullptr)},
                                        {"suggestions", curve.suggestions}});
-  std::string text = fmt::format("\nRange test: {} points, {} ({}), {:.1f}s\n\n", curve.size(),
-                                 curve.mode == CurveMode::per_epoch ? "one epoch per point" : "one mini-batch per point",
-                                 stop_reason_name(curve.stop_reason), curve.total_seconds);
+  const std::string test = range_test_name(curve.mode);
+  std::string text = fmt::format("\nSuggestions of the {} ({} points, {})\n\n", test, curve.size(),
+                                 stop_reason_name(curve.stop_reason));
   text += suggestion_table(curve, *rule) + "\n";
   text += text_loss_chart(curve, chosen && chosen->found ? chosen->name : std::string()) + "\n";
-  text += rate ? fmt::format("Suggested learning rate: {} ({})\n", format_rate(*rate), *rule)
-               : fmt::format("No learning rate suggested by {}: {}\n", *rule, chosen ? chosen->explanation : "");
+  text += rate ? fmt::format("Suggested learning rate: {} ({} rule of the {})\n", format_rate(*rate), *rule, test)
+               : wrap(fmt::format("No learning rate suggested by {}: {}\n", *rule, chosen ? chosen->explanation : ""));
   c.console.result(text);
   return rate;
 }

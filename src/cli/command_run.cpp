@@ -15,6 +15,7 @@
 #include "lrtune/data/error.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
+#include "phase_lines.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -37,12 +38,29 @@ std::vector<double> column(const std::vector<TrainResult>& results, F field) {
   return values;
 }
 
+// "Tuned learning rate: 0.001 (tuner pick, best epoch 12)", then the suggestions of the range test
+// run printed above, each with its rate, wrapped to the console's width.
+std::string tuned_rate_text(const ExperimentResult& r) {
+  const std::string test = range_test_name(r.range_test.mode);
+  const std::string source = r.search ? fmt::format("tuner pick, best epoch {}", r.search->best_epoch + 1)
+                                      : fmt::format("the {} rule of the {}", r.rule, test);
+  std::string list;
+  for (const Suggestion& sg : r.range_test.suggestions.suggestions)
+    list += fmt::format("{}{} {}{}", list.empty() ? "" : ", ", sg.name, sg.found ? format_rate(sg.learning_rate) : "-",
+                        sg.name == r.rule ? " *" : "");
+  const char* mode = r.range_test.mode == CurveMode::per_epoch ? "Per-epoch" : "Per-step";
+  return fmt::format("\nTuned learning rate: {} ({})\n", format_rate(r.tuned_side.learning_rate), source) +
+         wrap(fmt::format("{} range-test suggestions: {} (* = {})\n", mode, list,
+                          r.search ? "its default rule" : "the rule used"));
+}
+
 // run's lines and files at the end of each step of the experiment.
 class RunCallback final : public ConsoleCallback {
  public:
   explicit RunCallback(CommandContext& c) : ConsoleCallback(c.settings, c.console), c_(c) {}
 
   void on_range_test_end(const ExperimentResult& r) override {
+    range_test_done(r.range_test);
     std::string rule;
     report_range_test(c_, r.range_test, &rule);
     // --pick finder needs the rule's rate; said with the flags that could find one (after Ctrl-C
@@ -53,9 +71,10 @@ class RunCallback final : public ConsoleCallback {
                                   r.rule));
   }
   void on_search_begin(const TunerOptions& options) override {
-    c_.console.message(fmt::format("\nSearching {} learning rates on the training split (--pick tuner; --pick finder "
-                                   "uses the range test's suggestion instead)\n",
-                                   options.candidates));
+    c_.console.message(
+        fmt::format("\nSearching {} learning rates and the default on the training split (--pick finder: "
+                    "no search)\n",
+                    options.candidates));
   }
   void on_search_end(const TuningResult& tuning) override {
     write_tuning_json(c_.out.file("tuning.json"), tuning);
@@ -63,17 +82,14 @@ class RunCallback final : public ConsoleCallback {
   }
   // The search's tables, then the tuned rate with every range-test suggestion beside it.
   void on_rates_chosen(const ExperimentResult& r) override {
+    set_rate_source("default", r.default_side.source);
+    set_rate_source("tuned", r.search ? "tuner pick" : r.rule + " rule");
     if (r.search) c_.console.result(tuning_text(*r.search) + pick_summary_text(*r.search));
-    std::string beside;
-    for (const Suggestion& sg : r.range_test.suggestions.suggestions)
-      beside += fmt::format("{}{} {}{}", beside.empty() ? "" : ", ", sg.name, sg.found ? format_rate(sg.learning_rate) : "-",
-                            sg.name == r.rule ? " *" : "");
-    c_.console.result(fmt::format("\nTuned learning rate: {} ({}); range-test suggestions: {}  (* = the range test's {})\n",
-                                  format_rate(r.tuned_side.learning_rate), r.tuned_side.source, beside,
-                                  r.search ? "default" : "rule used"));
+    c_.console.result(tuned_rate_text(r));
   }
+  // Keras names the training before its epoch lines; otherwise its one line says it all.
   void on_training_begin(const TrainingSpec& t) override {
-    if (t.workers == 1)
+    if (style() == Style::verbose && t.workers == 1)
       c_.console.message(fmt::format("\nTraining {} (learning rate {}, seed {})\n", t.name, format_rate(t.learning_rate), t.seed));
   }
 

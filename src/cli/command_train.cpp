@@ -4,15 +4,15 @@
 #include <fmt/format.h>
 
 #include "commands.hpp"
-#include "report_output.hpp"
-#include "size_checks.hpp"
 #include "exit_codes.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/predictions.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
+#include "report_output.hpp"
 #include "signals.hpp"
+#include "size_checks.hpp"
 #include "text_output.hpp"
 
 namespace lrtune::cli {
@@ -35,9 +35,9 @@ namespace {
 std::string per_class_text(const ClassScores& scores, const std::vector<std::string>& class_names) {
   std::vector<std::vector<std::string>> rows = {{"class", "precision", "recall", "F1", "support"}};
   for (std::size_t k = 0; k < scores.support.size(); ++k) {
-    rows.push_back({k < class_names.size() ? class_names[k] : std::to_string(k), fmt::format("{:.4f}", scores.precision[k]),
-                    fmt::format("{:.4f}", scores.recall[k]), fmt::format("{:.4f}", scores.f1[k]),
-                    std::to_string(scores.support[k])});
+    rows.push_back({k < class_names.size() ? class_names[k] : std::to_string(k),
+                    fmt::format("{:.4f}", scores.precision[k]), fmt::format("{:.4f}", scores.recall[k]),
+                    fmt::format("{:.4f}", scores.f1[k]), std::to_string(scores.support[k])});
   }
   return table(rows);
 }
@@ -73,15 +73,17 @@ namespace {
 // The rate to train at and where it came from (as the report names it).
 struct ChosenRate {
   double rate = 0.0;
-  std::string source;
+  std::string source;        // the report's words
+  std::string short_source;  // the console's: "tuner pick", "stable-minimum rule", "--lr"
 };
 
 // --lr auto (--pick tuner): the search's pick on the training split; its tables printed, its
 // files written, and it joins the report. nullopt when Ctrl-C stopped it.
 std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
-  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on the training split (--lr auto; "
-                                "--pick finder uses the range test's suggestion instead)\n",
-                                c.settings.candidates));
+  c.console.message(
+      fmt::format("\nSearching {} learning rates and the default on the training split (--lr auto; "
+                  "--pick finder: no search)\n",
+                  c.settings.candidates));
   TuneRun search = run_tuner(c.settings, data, c.console, 1);
   write_tuning_json(c.out.file("tuning.json"), search.result);
   write_tuning_candidates_csv(c.out.file("tuning_candidates.csv"), search.result);
@@ -91,7 +93,7 @@ std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& dat
   c.console.result(tuning_text(r) + pick_summary_text(r));
   if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
-  return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1)};
+  return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1), "tuner pick"};
 }
 
 // --lr auto --pick finder: the range test's suggestion (its table and files as find writes
@@ -103,25 +105,28 @@ std::optional<ChosenRate> rate_from_range_test(CommandContext& c, const Dataset&
   const auto suggested = report_range_test(c, curve, &rule);
   if (interrupted()) return std::nullopt;
   if (!suggested)
-    throw DataError(fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
-                                "give --lr, drop --pick finder, or try --schedule step / more "
-                                "--finder-points",
-                                rule));
-  return ChosenRate{*suggested, "range test: " + rule};
+    throw DataError(
+        fmt::format("--lr auto --pick finder: the range test's {} rule found no learning rate; "
+                    "give --lr, drop --pick finder, or try --schedule step / more "
+                    "--finder-points",
+                    rule));
+  return ChosenRate{*suggested, "range test: " + rule, rule + " rule"};
 }
 
 std::optional<ChosenRate> choose_rate(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
   if (c.settings.lr == "auto" && c.settings.pick == "tuner") return rate_from_search(c, data, inputs);
   if (c.settings.lr == "auto") return rate_from_range_test(c, data, inputs);
-  return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr"};  // validate() accepted it
+  return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr", "--lr"};  // validate() accepted it
 }
 
 std::string training_announcement(const Settings& s, double rate) {
-  if (!s.early_stopping) return fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), s.epochs);
-  return fmt::format("\nTraining at learning rate {} for up to {} epochs, early stopping on {} of the training rows "
-                     "(patience {}, best weights {})\n",
-                     format_rate(rate), s.epochs, s.validation_fraction, s.patience,
-                     s.restore_best_weights ? "restored" : "not restored");
+  if (!s.early_stopping)
+    return fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), s.epochs);
+  return fmt::format(
+      "\nTraining at learning rate {} for up to {} epochs, early stopping on {} of the training rows "
+      "(patience {}, best weights {})\n",
+      format_rate(rate), s.epochs, s.validation_fraction, s.patience,
+      s.restore_best_weights ? "restored" : "not restored");
 }
 
 // The test split's predictions from the model in memory, in predict's columns for the task
@@ -145,8 +150,9 @@ int command_train(CommandContext& c, const std::string& data_path) {
   const std::optional<ChosenRate> chosen = choose_rate(c, data, inputs);
   if (!chosen) return kExitInterrupted;
   const double rate = chosen->rate;
-  c.console.message(training_announcement(c.settings, rate));
-  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console);
+  // Keras prints what it trains before the epoch lines; otherwise the training's one line says it.
+  if (c.settings.verbose) c.console.message(training_announcement(c.settings, rate));
+  TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, chosen->short_source);
   write_history_files(c.out.folder(), "history", result.history);
   if (interrupted()) {
     c.console.message(fmt::format("Interrupted: history of {} finished epochs written to {}\n", result.epochs_run,
@@ -154,15 +160,20 @@ int command_train(CommandContext& c, const std::string& data_path) {
     return kExitInterrupted;
   }
   if (result.diverged())
-    throw TrainingDiverged(fmt::format("training diverged: {}; {} has the {} finished epoch{} and the partial one "
-                                       "(as Keras logs it), no model saved; try a smaller --lr",
-                                       result.history.stop_message, (c.out.path() / "history.csv").string(),
-                                       result.epochs_run - 1, result.epochs_run == 2 ? "" : "s"));
+    throw TrainingDiverged(
+        fmt::format("training diverged: {}; {} has the {} finished epoch{} and the partial one "
+                    "(as Keras logs it), no model saved; try a smaller --lr",
+                    result.history.stop_message, (c.out.path() / "history.csv").string(), result.epochs_run - 1,
+                    result.epochs_run == 2 ? "" : "s"));
   c.out.write_json("metrics.json", nlohmann::json(result));
   write_model(c, data, result, "model.safetensors");
   write_test_predictions(c, data, *result.model);
   inputs.test_actual = test_actual(data);
-  inputs.models.push_back({"trained", rate, chosen->source, {model_evaluation(result)}, result.history,
+  inputs.models.push_back({"trained",
+                           rate,
+                           chosen->source,
+                           {model_evaluation(result)},
+                           result.history,
                            test_predicted(data, *result.model)});
   write_report_files(c, inputs);
   c.console.result(fmt::format("\nTest split ({} rows) after {} epochs: {}", data.y_test.rows(), result.epochs_run,

@@ -13,16 +13,20 @@
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "lrtune/train/fit.hpp"
+#include "phase_lines.hpp"
 #include "report_output.hpp"
-#include "size_checks.hpp"
 #include "signals.hpp"
+#include "size_checks.hpp"
 #include "text_output.hpp"
 
 namespace lrtune::cli {
 
 std::string tuning_text(const TuningResult& r) {
-  std::string text = fmt::format("\nSearch interval: {} to {}\n  low:  {}\n  high: {}\n", format_rate(r.low), format_rate(r.high),
-                                 r.low_reason, r.high_reason);
+  const std::string from =
+      r.range_test.size() > 0 ? "from the search's " + range_test_name(r.range_test.mode) : "given";
+  std::string text = wrap(fmt::format("\nSearch interval: {} to {} ({})\n  low:  {}\n  high: {}\n", format_rate(r.low),
+                                      format_rate(r.high), from, r.low_reason, r.high_reason),
+                          kConsoleWidth, "        ");
   std::vector<std::vector<std::string>> rungs = {{"rung", "epochs", "candidates", "promoted", "kept improving", "cut-off", "epochs trained", "time"}};
   for (std::size_t k = 0; k < r.rungs.size(); ++k) {
     const TuningRung& g = r.rungs[k];
@@ -71,9 +75,18 @@ std::string tuning_text(const TuningResult& r) {
   return text;
 }
 
+std::string pick_reason_text(const TuningResult& r) {
+  // The explanation's first sentences repeat the interval and the rungs printed above it; the
+  // console shows the decision only (tuning.json and the report keep the whole paragraph).
+  std::string reason = r.decision.empty() ? r.explanation : r.decision;
+  if (r.cancelled && !r.decision.empty()) reason += " The search was cancelled: the pick is among what was trained.";
+  return wrap(reason + "\n", kConsoleWidth, "");
+}
+
 std::string pick_summary_text(const TuningResult& r) {
-  return fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n{}\n", format_rate(r.learning_rate),
-                     r.validation_loss, r.best_epoch + 1, r.explanation);
+  return fmt::format("\nPick: learning rate {}, validation loss {:.4f} at epoch {}\n", format_rate(r.learning_rate),
+                     r.validation_loss, r.best_epoch + 1) +
+         pick_reason_text(r);
 }
 
 namespace {
@@ -92,31 +105,35 @@ void write_tuning_files(CommandContext& c, const TuningResult& r) {
 std::string search_result_text(const TuningResult& r) {
   std::string text;
   if (r.range_test.size() > 0) {
-    text += fmt::format("\nRange test: {} points, one mini-batch per point, {:.1f}s\n\n", r.range_test.size(),
-                        r.range_test.total_seconds);
+    text += fmt::format("\nSuggestions of the search's {} ({} points, {:.1f} s)\n\n",
+                        range_test_name(r.range_test.mode), r.range_test.size(), r.range_test.total_seconds);
     text += suggestion_table(r.range_test, r.range_test.suggestions.default_rule);
   }
   text += tuning_text(r);
-  text += fmt::format("\nPick: learning rate {} (candidate {}), validation loss {:.4f}{} at epoch {}\n{}\n", format_rate(r.learning_rate),
-                      r.pick, r.validation_loss, r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch + 1,
-                      r.explanation);
+  text += fmt::format("\nPick: learning rate {} (candidate {}), validation loss {:.4f}{} at epoch {}\n",
+                      format_rate(r.learning_rate), r.pick, r.validation_loss,
+                      r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch + 1);
+  text += pick_reason_text(r);
   const std::string final_model =
       r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs", format_rate(r.learning_rate),
                             r.training_rows + r.validation_rows, r.model_epochs)
               : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epochs);
-  text += fmt::format("Final model: {}\n", final_model);
+  text += wrap(fmt::format("Final model: {}\n", final_model));
   return text;
 }
 
 // The final model's test scores and what the search cost against the full grid.
 std::string test_and_cost_text(const TuningResult& r, const TestMetrics& test, const std::vector<std::string>& classes) {
   std::string text = fmt::format("Test split ({} rows, not used by the search): {}", test.rows, test_metrics_text(test, classes));
+  std::string cost;
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
-  text += fmt::format("Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
-                      "total {:.2f}s on {} thread{}\n",
-                      r.epochs_cost, r.grid_epochs_bound, share, r.range_test_seconds, r.search_seconds,
-                      r.refit ? fmt::format(", refit {:.1f}s", r.refit_seconds) : "", r.total_seconds, r.threads,
-                      r.threads == 1 ? "" : "s");
+  cost += fmt::format(
+      "Cost: {:.0f} candidate epochs of {:.0f} for the full grid ({:.0f} %); range test {:.2f}s, search {:.2f}s{}, "
+      "total {:.2f}s on {} thread{}\n",
+      r.epochs_cost, r.grid_epochs_bound, share, r.range_test_seconds, r.search_seconds,
+      r.refit ? fmt::format(", refit {:.1f}s", r.refit_seconds) : "", r.total_seconds, r.threads,
+      r.threads == 1 ? "" : "s");
+  text += wrap(cost);
   if (r.cancelled) text += "The search was interrupted: the pick is among what was trained.\n";
   return text;
 }
@@ -180,8 +197,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   check_sizes(s, c.command, data);
   report_data(s, data, c.console);
   write_data_files(c, data);
-  c.console.message(fmt::format("\nSearching {} learning rates and the default rate on {} training rows ({} held out "
-                                "for validation){}\n",
+  c.console.message(fmt::format("\nSearching {} learning rates and the default on {} training rows ({} held out){}\n",
                                 s.candidates, data.x_train.rows(), s.validation_fraction,
                                 s.repeats > 1 ? fmt::format(", {} seeds each", s.repeats) : ""));
   TuneRun run = run_tuner(s, data, c.console, s.repeats);

@@ -33,9 +33,12 @@ int command_train(CommandContext& context, const std::string& data_path);
 int command_tune(CommandContext& context, const std::string& data_path);
 // The interval, the rungs and the candidates of a search as text (tune and run print it).
 std::string tuning_text(const TuningResult& result);
-// "Pick: learning rate ..., validation loss ... at epoch ..." and the explanation: run's and
+// "Pick: learning rate ..., validation loss ... at epoch ..." and the pick's reason: run's and
 // train --lr auto's line after the search's tables.
 std::string pick_summary_text(const TuningResult& result);
+// Why the search picked its rate (the decision against the default, wrapped), without the parts of
+// the explanation that repeat the interval and the rungs.
+std::string pick_reason_text(const TuningResult& result);
 // `run`; demo passes the built-in CSV text as csv_text.
 int command_run(CommandContext& context, const std::string& data_path, const std::optional<std::string>& csv_text = {});
 int command_evaluate(CommandContext& context, const std::string& model_path, const std::string& data_path);

@@ -1,6 +1,6 @@
 // Where text goes: results to stdout, messages and progress to stderr when --json owns
-// stdout, nothing but results with --quiet. Also the live progress display (a Keras-like
-// bar redrawn per step on a terminal, one plain line per epoch otherwise).
+// stdout, nothing but results with --quiet. Also Keras' epoch lines for --verbose (with a bar
+// redrawn per step on a terminal); the default progress, a line per phase, is console_callback's.
 #pragma once
 
 #include <cstdio>
@@ -24,8 +24,8 @@ struct Console {
   bool show_progress() const { return !quiet; }
 };
 
-// Epoch lines "Epoch 3/100 - 162/162 - 0.1s - loss: 0.4793 - accuracy: 0.7700"; on a terminal
-// also a bar redrawn after each step. `title` prefixes every line (e.g. "[tuned]").
+// --verbose: epoch lines "Epoch 3/100 - 162/162 - 0.1s - loss: 0.4793 - accuracy: 0.7700"; on a
+// terminal also a bar redrawn after each step. `title` prefixes every line (e.g. "[tuned]").
 class ProgressDisplay final : public Callback {
  public:
   ProgressDisplay(std::FILE* stream, std::string title, bool allow_live = true);

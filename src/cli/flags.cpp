@@ -64,6 +64,8 @@ void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
         "Replace --out even when it holds files that are not an lrtune run (they are deleted)");
   }
   add(app, "--quiet,-q", &Settings::quiet, "No progress lines or messages, only results");
+  add(app, "--verbose,-v", &Settings::verbose,
+      "Progress as Keras prints it: one line per epoch and per range-test point (default: one line per phase)");
   add(app, "--json", &Settings::json, "Print a machine-readable summary on stdout; messages go to stderr");
   add(app, "--threads", &Settings::threads, "run: trainings run at once (default and tuned, repeats); 0 or 1 = one after another");
   add(app, "--delimiter", &Settings::delimiter, "CSV delimiter: ',', ';' or '\\t' (default: detected)");

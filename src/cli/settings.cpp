@@ -96,6 +96,7 @@ const std::vector<Field>& fields() {
       {"output", "out", &Settings::out},
       {"output", "overwrite", &Settings::overwrite},
       {"output", "quiet", &Settings::quiet},
+      {"output", "verbose", &Settings::verbose},
       {"output", "json", &Settings::json},
       {"output", "threads", &Settings::threads, {0, limits::kMaxThreads}},
   };

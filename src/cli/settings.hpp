@@ -77,6 +77,7 @@ struct Settings {
   std::string out;                     // --out ("" = lrtune-out/<command>-<timestamp>)
   bool overwrite = false;              // --overwrite: replace a non-empty --out folder that is not an lrtune run
   bool quiet = false;                  // --quiet
+  bool verbose = false;                // --verbose: Keras' line per epoch and every range-test point (--quiet wins)
   bool json = false;                   // --json
   int threads = 0;                     // --threads (0 = library default)
   std::string config_file;             // --config (not written back)

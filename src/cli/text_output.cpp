@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "phase_lines.hpp"
+
 namespace lrtune::cli {
 
 std::string table(const std::vector<std::vector<std::string>>& rows) {
@@ -36,15 +38,16 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
 std::string suggestion_table(const RangeTestCurve& curve, const std::string& chosen_rule) {
   std::vector<std::vector<std::string>> rows = {{"method", "learning rate", "explanation"}};
   for (const Suggestion& s : curve.suggestions.suggestions) {
-    rows.push_back({s.name + (s.name == chosen_rule ? " *" : ""), s.found ? fmt::format("{:.3g}", s.learning_rate) : "-",
-                    s.explanation});
+    rows.push_back({s.name + (s.name == chosen_rule ? " *" : ""),
+                    s.found ? fmt::format("{:.3g}", s.learning_rate) : "-", s.explanation});
   }
   std::string out = table(rows) + "* = the suggestion used\n";
   // The rules read only the points before a collapse; say where and why the curve was cut.
   if (curve.collapse_index >= 0 && static_cast<std::size_t>(curve.collapse_index) < curve.learning_rates.size())
-    out += fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
-                       curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
-                       curve.collapse_reason);
+    out +=
+        wrap(fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
+                         curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
+                         curve.collapse_reason));
   return out;
 }
 

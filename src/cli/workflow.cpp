@@ -11,6 +11,7 @@
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/finder/suggestion.hpp"
+#include "phase_lines.hpp"
 #include "signals.hpp"
 
 namespace lrtune::cli {
@@ -140,7 +141,10 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
 }
 
 void report_data(const Settings& s, const Dataset& data, const Console& console) {
-  console.message(data.prepared.summary.to_text() + "\n");
+  // Preparing the data is a phase too: one line (file, rows, columns, missing values), the table of
+  // columns and the target's balance with --verbose (and always in data_summary.txt).
+  const std::string summary = data.prepared.summary.to_text();
+  console.message(s.verbose ? summary + "\n" : wrap(summary.substr(0, summary.find('\n')) + "\n"));
   console.message(fmt::format("Task: {}\n", data.task_explanation));
   for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
   Index rows = data.x_train.rows();
@@ -158,7 +162,9 @@ std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<doub
 
 RangeTestCurve run_finder(const Settings& s, const Dataset& data, const Console& console) {
   ConsoleCallback progress(s, console);
-  return run_range_test(data, experiment_options(s, progress));
+  RangeTestCurve curve = run_range_test(data, experiment_options(s, progress));
+  progress.range_test_done(curve);
+  return curve;
 }
 
 std::optional<double> chosen_rate(const Settings& s, const RangeTestCurve& curve, std::string* rule) {
@@ -171,8 +177,9 @@ TuneRun run_tuner(const Settings& s, const Dataset& data, const Console& console
 }
 
 TrainResult train_and_evaluate(const Settings& s, const Dataset& data, double learning_rate, std::uint64_t seed,
-                               const Console& console) {
+                               const Console& console, const std::string& rate_source) {
   ConsoleCallback progress(s, console);
+  progress.set_rate_source("", rate_source);
   return lrtune::train_and_evaluate(data, experiment_options(s, progress), learning_rate, seed);
 }
 

@@ -30,7 +30,8 @@ CsvOptions csv_options(const Settings& settings);
 // errors reworded with the flags the user wrote (--test-size, --positive).
 Dataset load_dataset(const Settings& settings, const std::string& path, const std::optional<std::string>& csv_text = {});
 
-// The data's summary and its task ("Task: quality: 7 distinct integer values, treated as 7 classes;
+// The data's summary (its first line; the whole with --verbose) and its task ("Task: quality: 7 distinct integer
+// values, treated as 7 classes;
 // --task regression to predict the number"), then its warnings (a feature constant on the train rows,
 // more features than rows, a class absent from the train split) and a --batch-size larger than the
 // train rows, one "lrtune: warning:" line each on stderr.
@@ -38,7 +39,8 @@ void report_data(const Settings& settings, const Dataset& data, const Console& c
 
 std::unique_ptr<Optimizer> build_optimizer(const Settings& settings, std::optional<double> learning_rate);
 
-// The range test on a fresh model (seed settings.seed): per epoch (the recipe) or per step.
+// The range test on a fresh model (seed settings.seed): per epoch (the recipe) or per step; its
+// progress on the console, closed by its summary line.
 RangeTestCurve run_finder(const Settings& settings, const Dataset& data, const Console& console);
 // The rate to use: the --rule's suggestion, else the default rule's; nullopt when none was found.
 std::optional<double> chosen_rate(const Settings& settings, const RangeTestCurve& curve, std::string* rule = nullptr);
@@ -49,8 +51,9 @@ std::optional<double> chosen_rate(const Settings& settings, const RangeTestCurve
 TuneRun run_tuner(const Settings& settings, const Dataset& data, const Console& console, int repeats);
 
 // A fresh model with `seed`, trained at `learning_rate` with the settings' epochs, batch size,
-// early stopping; then evaluated on the test split. Progress lines on the console.
+// early stopping; then evaluated on the test split. Progress on the console, whose lines say
+// what produced the rate (`rate_source`: "tuner pick", "--lr", ...).
 TrainResult train_and_evaluate(const Settings& settings, const Dataset& data, double learning_rate, std::uint64_t seed,
-                               const Console& console);
+                               const Console& console, const std::string& rate_source);
 
 }  // namespace lrtune::cli

@@ -20,6 +20,12 @@ class SearchForwarder final : public TunerCallback {
   void on_interval(const TuningResult& so_far) override {
     detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_interval(so_far); });
   }
+  void on_rung_begin(const TuningRung& rung, const TuningResult& so_far) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_rung_begin(rung, so_far); });
+  }
+  void on_rung_progress(std::size_t done, std::size_t total) override {
+    detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_rung_progress(done, total); });
+  }
   void on_rung_end(const TuningRung& rung, const TuningResult& so_far) override {
     detail::notify(callbacks_, [&](ExperimentCallback& c) { c.on_search_rung(rung, so_far); });
   }

@@ -60,6 +60,7 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   result.epochs_run = static_cast<int>(result.history.size());
   result.test = test_metrics(*result.model, data.task, data.x_test, data.y_test,
                              data.prepared.preprocessing.target_scaler);
+  detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_training_end(spec, result); });
   return result;
 }
 

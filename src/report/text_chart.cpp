@@ -89,7 +89,7 @@ std::string text_loss_chart(const RangeTestCurve& curve, std::string_view marked
   out += fmt::format("{:>8} +{}\n", "", std::string(static_cast<std::size_t>(width), '-'));
   const std::string left = fmt::format("{:.1e}", std::pow(10.0, x0)), right = fmt::format("{:.1e}", std::pow(10.0, x1));
   out += fmt::format(
-      "{:>8}  {}{}{}  learning rate (log scale)\n", "", left,
+      "{:>8}  {}{}{}  lr (log scale)\n", "", left,
       std::string(static_cast<std::size_t>(std::max(1, width - static_cast<int>(left.size() + right.size()))), ' '),
       right);
   out += fmt::format("{:>8}  {}\n", "", legend(mark));

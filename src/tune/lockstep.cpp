@@ -50,7 +50,7 @@ TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimiz
       patience_(rules.patience, rules.min_delta),
       best_state_(model_.state()) {}
 
-void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel) {
+void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
   while (running() && epochs() < target_epochs) {
     trainer_.start_epoch();
     while (!trainer_.epoch_finished()) {
@@ -64,6 +64,7 @@ void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel) 
       }
     }
     end_epoch(trainer_.validate().at("loss"));
+    if (on_epoch != nullptr) (*on_epoch)();
   }
 }
 
@@ -101,8 +102,9 @@ std::vector<double> TrainingUnit::best_row_losses() {
 }
 
 std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
-                              const std::atomic<bool>* cancel) {
-  return parallel_for(units.size(), threads, [&](std::size_t i) { units[i]->train_to(target_epochs, cancel); });
+                              const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
+  return parallel_for(units.size(), threads,
+                      [&](std::size_t i) { units[i]->train_to(target_epochs, cancel, on_epoch); });
 }
 
 }  // namespace lrtune::detail

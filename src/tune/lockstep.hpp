@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,8 +44,8 @@ class TrainingUnit {
 
   // Trains whole epochs until `target_epochs` have been trained in all or the unit stops
   // (early stop, max_epochs, divergence, or *cancel raised: then it stops before its next step,
-  // and the unfinished epoch is not recorded).
-  void train_to(int target_epochs, const std::atomic<bool>* cancel);
+  // and the unfinished epoch is not recorded). `on_epoch` (may be null) is called after each epoch.
+  void train_to(int target_epochs, const std::atomic<bool>* cancel, const std::function<void()>* on_epoch = nullptr);
   // Loads the best epoch's weights (the initial ones when no epoch had a finite validation loss).
   void restore_best() { model_.load_state(best_state_); }
   // Restores the best weights and returns the loss of every validation row under them (the
@@ -78,7 +79,8 @@ class TrainingUnit {
 
 // Trains each unit to `target_epochs` on core's parallel_for (0 threads = one per core). The units
 // are independent, so the outcome does not depend on the thread count. Returns the threads used.
+// `on_epoch` (may be null) is called from the workers after each unit's epoch, concurrently.
 std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
-                              const std::atomic<bool>* cancel);
+                              const std::atomic<bool>* cancel, const std::function<void()>* on_epoch = nullptr);
 
 }  // namespace lrtune::detail

@@ -7,8 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
@@ -417,6 +419,24 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
   return cut.continuing;
 }
 
+// Trains a rung's running units to `target` epochs, telling the callbacks when it starts and after
+// each candidate epoch (counted under a lock: the units train on worker threads).
+void train_rung(Search& search, const std::vector<std::size_t>& active, int target, const TuningRung& rung,
+                const TuningResult& result, const TunerOptions& o) {
+  const std::vector<detail::TrainingUnit*> units = search.running_units(active);
+  std::size_t total = 0;
+  for (const detail::TrainingUnit* u : units) total += static_cast<std::size_t>(std::max(0, target - u->epochs()));
+  for (TunerCallback* callback : o.callbacks) callback->on_rung_begin(rung, result);
+  std::mutex mutex;
+  std::size_t done = 0;
+  const std::function<void()> on_epoch = [&] {
+    const std::lock_guard lock(mutex);
+    ++done;
+    for (TunerCallback* callback : o.callbacks) callback->on_rung_progress(done, total);
+  };
+  detail::train_in_lockstep(units, target, o.threads, o.cancel, o.callbacks.empty() ? nullptr : &on_epoch);
+}
+
 // Successive halving over every candidate. Sets result.cancelled when the user stops it.
 void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std::size_t repeats) {
   const std::vector<int> targets = rung_epoch_targets(o.first_rung_epochs, o.rung_growth, o.max_epochs);
@@ -428,7 +448,7 @@ void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std:
     rung.epochs = targets[k];
     rung.candidates = active;
     const double epochs_before = search.epochs_of(active);
-    detail::train_in_lockstep(search.running_units(active), targets[k], o.threads, o.cancel);
+    train_rung(search, active, targets[k], rung, result, o);
     for (std::size_t c : active) {
       search.record(c);
       result.candidates[c].rung_scores.push_back(result.candidates[c].score);

@@ -36,9 +36,10 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
 
 TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
   TempDir dir;
-  const CliResult r = run_cli(std::string("find ") + wine() +
-                                  " --target quality --positive '>=6' --layers 16 --finder-points 6 --json --out out",
-                              dir.path());
+  const CliResult r =
+      run_cli(std::string("find ") + wine() +
+                  " --target quality --positive '>=6' --layers 16 --finder-points 6 --json --verbose --out out",
+              dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto json = nlohmann::json::parse(r.out);  // stdout holds only the JSON summary
   EXPECT_EQ(json.at("command"), "find");
@@ -63,8 +64,9 @@ TEST(CliFind, CategoricalPositiveClassAndImputation) {
 TEST(CliFind, CtrlCKeepsThePointsSoFarAndExits130) {
   TempDir dir;
   const SignalRun run = run_and_signal(dir.path(),
-                                       "find " + wine() + " --target quality --positive '>=6' --finder-points 9000 "
-                                       "--finder-start 1e-6 --out out",
+                                       "find " + wine() +
+                                           " --target quality --positive '>=6' --finder-points 9000 "
+                                           "--finder-start 1e-6 --verbose --out out",
                                        range_test_points(1), SIGINT);
   EXPECT_TRUE(run.reached) << run.log;
   EXPECT_EQ(run.code, 130) << run.log;

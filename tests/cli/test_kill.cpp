@@ -52,8 +52,8 @@ int check_every_file(const fs::path& out) {
 TEST(CliKill, SigintWritesTheHistoryOfExactlyTheFinishedEpochsAndExits130) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv(2000));
-  const SignalRun run = run_and_signal(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
-                                      epochs_finished(3), SIGINT);
+  const SignalRun run = run_and_signal(
+      dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}) + " --verbose", epochs_finished(3), SIGINT);
   const std::string& log = run.log;
   EXPECT_TRUE(run.reached) << log;
   EXPECT_EQ(run.code, 130) << log;
@@ -91,10 +91,12 @@ TEST(CliKill, SigkillLeavesTheEarlierFolderIntactOrTheWholeNewOne) {
     write_text(dir.path() / "data.csv", small_csv(2000));
     ASSERT_EQ(run_cli("train data.csv" + small_flags(), dir.path()).code, 0);
     const auto earlier = snapshot(dir.path() / "out");
-    const SignalRun run = run_and_signal(dir.path(),
-                                         "run data.csv" + small_flags({{"--epochs", "300"}, {"--lr", ""},
-                                                                       {"--schedule", "epoch"}, {"--finder-points", "60"}}),
-                                         moment, SIGKILL);
+    const SignalRun run = run_and_signal(
+        dir.path(),
+        "run data.csv" +
+            small_flags({{"--epochs", "300"}, {"--lr", ""}, {"--schedule", "epoch"}, {"--finder-points", "60"}}) +
+            " --verbose",
+        moment, SIGKILL);
     const int code = run.code;
     const bool at_the_end = moment.name.find("300/") != std::string::npos;
     if (!at_the_end) {
@@ -129,8 +131,9 @@ TEST(CliKill, SigtermAndSighupCompleteTheFolderAsInterrupted) {
     TempDir dir;
     write_text(dir.path() / "data.csv", small_csv(2000));
     ASSERT_EQ(run_cli("train data.csv" + small_flags({{"--seed", "7"}}), dir.path()).code, 0);
-    const SignalRun stopped = run_and_signal(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}),
-                                             epochs_finished(3), signal);
+    const SignalRun stopped =
+        run_and_signal(dir.path(), "train data.csv" + small_flags({{"--epochs", "100000"}}) + " --verbose",
+                       epochs_finished(3), signal);
     const std::string& log = stopped.log;
     EXPECT_TRUE(stopped.reached) << log;
     EXPECT_EQ(stopped.code, 128 + signal) << log;

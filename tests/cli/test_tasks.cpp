@@ -219,10 +219,11 @@ TEST(CliTasks, TheTaskCanBeToldAndTheNewFlagsRefuseWhatCannotWork) {
 
 TEST(CliTasks, BalancedClassWeightsAndDropoutTrain) {
   TempDir dir;
-  const CliResult r = run_cli("train " + study("wine_recognition.csv") +
-                                  " --target cultivar --class-weight balanced --dropout 0.2 --metrics macro_f1 --layers 8 "
-                                  "--epochs 2 --lr 0.01 --out out",
-                              dir.path());
+  const CliResult r =
+      run_cli("train " + study("wine_recognition.csv") +
+                  " --target cultivar --class-weight balanced --dropout 0.2 --metrics macro_f1 --layers 8 "
+                  "--epochs 2 --lr 0.01 --verbose --out out",
+              dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("- macro_f1: "), std::string::npos) << r.out;  // the extra metric in the epoch lines
   const auto config = read_text(dir.path() / "out" / "config.toml");

@@ -14,7 +14,7 @@ using namespace lrtune::testing;
 
 TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   TempDir dir;
-  CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.007 --out out", dir.path());
+  CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.007 --verbose --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("Epoch 1/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
@@ -106,7 +106,8 @@ TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
 // the training rows, best weights restored.
 TEST(CliTrain, AutoRateTrainsAtTheSearchsPickWithEarlyStopping) {
   TempDir dir;
-  const CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --json --out out", dir.path());
+  const CliResult r =
+      run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --json --verbose --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
   const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
@@ -142,7 +143,8 @@ TEST(CliTrain, AGivenRateTrainsEveryEpochUnlessEarlyStoppingIsAsked) {
 TEST(CliTrain, CtrlCWritesTheHistoryAndExits130) {
   TempDir dir;
   const SignalRun run = run_and_signal(
-      dir.path(), "train " + wine() + " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --out out",
+      dir.path(),
+      "train " + wine() + " --target quality --positive '>=6' --epochs 100000 --lr 0.001 --verbose --out out",
       epochs_finished(1), SIGINT);
   EXPECT_TRUE(run.reached) << run.log;
   EXPECT_EQ(run.code, 130) << run.log;

@@ -57,7 +57,8 @@ TEST(CliWarnings, MoreFeaturesThanRows) {
 TEST(CliWarnings, BatchSizeLargerThanTheDataGivesOneFullBatchPerEpoch) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv(20));  // 16 train rows
-  const CliResult r = run_cli("train data.csv" + small_flags({{"--batch-size", "64"}, {"--epochs", "2"}}), dir.path());
+  const CliResult r =
+      run_cli("train data.csv" + small_flags({{"--batch-size", "64"}, {"--epochs", "2"}}) + " --verbose", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(lines_with(r.err, "lrtune: warning: --batch-size 64 is larger than the 16 train rows; each epoch is one "
                               "batch of all 16 rows (as Keras does)"),

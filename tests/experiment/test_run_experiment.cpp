@@ -81,6 +81,11 @@ class CountingCallback : public lrtune::ExperimentCallback {
     stop_at("training");
   }
   void on_epoch_end(const lrtune::TrainingSpec&, int, const lrtune::Logs&, lrtune::TrainingContext&) override { ++epochs; }
+  // After the test split's scores, with the finished training (a console's summary line).
+  void on_training_end(const lrtune::TrainingSpec& t, const lrtune::Training& result) override {
+    log("training end " + t.name + " " + std::to_string(result.epochs_run) +
+        (result.test.values.empty() ? "" : " scored"));
+  }
   std::vector<double> point_lrs, point_losses;
   std::vector<std::string> steps;
   std::atomic<int> rungs{0}, trainings{0}, epochs{0};
@@ -132,9 +137,16 @@ TEST(RunExperiment, ReturnsEveryPartOfTheResultAndTellsTheCallbacksInOrder) {
   EXPECT_EQ(r.class_names.size(), 2u);
   EXPECT_EQ(r.range_test.size(), 30u);
   ASSERT_TRUE(r.search.has_value());
-  const std::vector<std::string> steps = {"range test end 30", "search begin 3", "interval",
-                                          "search end " + std::to_string(r.search->rungs.size()),
-                                          "rates chosen", "training default", "training tuned"};
+  const std::vector<std::string> steps = {
+      "range test end 30",
+      "search begin 3",
+      "interval",
+      "search end " + std::to_string(r.search->rungs.size()),
+      "rates chosen",
+      "training default",
+      "training end default " + std::to_string(r.default_side.runs[0].epochs_run) + " scored",
+      "training tuned",
+      "training end tuned " + std::to_string(r.tuned_side.runs[0].epochs_run) + " scored"};
   for (const CountingCallback* c : {&first, &second}) {
     EXPECT_EQ(c->steps, steps);
     EXPECT_EQ(c->point_lrs, r.range_test.learning_rates);

@@ -327,6 +327,42 @@ TEST_F(TunerTest, CallbacksSeeTheSearchsStepsInOrder) {
   EXPECT_EQ(first.end_json, without_timings(r));
 }
 
+// A rung's progress for a console: on_rung_begin before it trains, then one on_rung_progress per
+// candidate epoch (from the workers, one at a time: `done` counts 1, 2, ... up to the epochs the
+// rung trained, never past `total`), then on_rung_end.
+struct RungProgress final : lrtune::TunerCallback {
+  void on_rung_begin(const lrtune::TuningRung& rung, const TuningResult& so_far) override {
+    EXPECT_EQ(so_far.rungs.size(), begun);  // the rungs before it
+    ++begun;
+    EXPECT_GT(rung.epochs, 0);
+    EXPECT_FALSE(rung.candidates.empty());
+    done.clear();
+  }
+  void on_rung_progress(std::size_t d, std::size_t total) override {
+    done.push_back(d);
+    totals_ok = totals_ok && d <= total;
+  }
+  void on_rung_end(const lrtune::TuningRung& rung, const TuningResult&) override {
+    EXPECT_EQ(done.size(), static_cast<std::size_t>(rung.epochs_cost));
+    for (std::size_t i = 0; i < done.size(); ++i) EXPECT_EQ(done[i], i + 1);
+    ended += 1;
+  }
+  std::size_t begun = 0, ended = 0;
+  std::vector<std::size_t> done;
+  bool totals_ok = true;
+};
+
+TEST_F(TunerTest, RungProgressCountsEachCandidateEpochOnce) {
+  TunerOptions o = quick_options();
+  o.threads = 2;
+  RungProgress progress;
+  o.callbacks = {&progress};
+  const TuningResult r = Tuner(model, adam, kLoss, data.X, data.y, o).run();
+  EXPECT_EQ(progress.begun, r.rungs.size());
+  EXPECT_EQ(progress.ended, r.rungs.size());
+  EXPECT_TRUE(progress.totals_ok);
+}
+
 TEST_F(TunerTest, CancelStopsTheSearch) {
   std::atomic<bool> cancel{false};
   TunerOptions o = quick_options();

@@ -15,6 +15,7 @@
 namespace lrtune {
 
 struct ExperimentResult;
+struct Training;
 
 // Which training of the comparison an event is about.
 struct TrainingSpec {
@@ -38,6 +39,10 @@ class ExperimentCallback {
   // ---- search (RatePick::tuner): the Tuner's hooks (tune/tuner_callback.hpp) ----
   virtual void on_search_begin(const TunerOptions& /*options*/) {}
   virtual void on_search_interval(const TuningResult& /*so_far*/) {}
+  // A rung starts; then, after each candidate epoch, `done` of at most `total` candidate epochs
+  // (from the search's worker threads, one call at a time; must not throw); then on_search_rung.
+  virtual void on_search_rung_begin(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
+  virtual void on_search_rung_progress(std::size_t /*done*/, std::size_t /*total*/) {}
   virtual void on_search_rung(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
   virtual void on_search_end(const TuningResult& /*result*/) {}
 
@@ -52,6 +57,9 @@ class ExperimentCallback {
                             TrainingContext& /*context*/) {}
   virtual void on_epoch_end(const TrainingSpec& /*training*/, int /*epoch*/, const Logs& /*logs*/,
                             TrainingContext& /*context*/) {}
+  // The training is over (finished, stopped early, diverged or cancelled) and scored on the test
+  // split: its history says how it ended. Where a console closes the training's progress line.
+  virtual void on_training_end(const TrainingSpec& /*training*/, const Training& /*result*/) {}
 };
 
 }  // namespace lrtune
