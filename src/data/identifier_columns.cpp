@@ -67,8 +67,8 @@ std::string describe_identifier_columns(const std::vector<IdentifierColumn>& col
                            : fmt::format("\"{}\" ({} of {})", c.name, c.distinct, c.non_missing));
   }
   return fmt::format(
-      "left out {} identifier-like text column{} (a distinct value in most rows: nothing a model "
-      "can learn from): {}; --keep COLUMN uses {} as a feature",
+      "left out {} identifier-like text column{} (a distinct value in most rows): {}; --keep COLUMN uses {} as a "
+      "feature",
       columns.size(), columns.size() == 1 ? "" : "s", fmt::join(named, ", "), columns.size() == 1 ? "it" : "one");
 }
 
