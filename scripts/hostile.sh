@@ -131,7 +131,8 @@ expect_error folder-as-file 2 "folder.csv" "mkdir folder.csv" -- train folder.cs
 expect_error empty-file 1 "empty file" ": > e.csv" -- train e.csv "${FAST[@]}"
 expect_error header-only 1 "header only" "head -1 data.csv > h.csv" -- train h.csv "${FAST[@]}"
 expect_error nul-byte 1 "NUL byte" "printf 'a,b\n1,\0\n' > n.csv" -- train n.csv "${FAST[@]}"
-expect_error gzip-bytes 1 "binary or compressed" "gzip -c data.csv > g.csv" -- train g.csv "${FAST[@]}"
+expect_error gzip-truncated 1 "gzip stream ends early" "gzip -c data.csv | head -c 100 > g.csv" -- train g.csv "${FAST[@]}"
+expect_error gzip-corrupt 1 "gzip stream" "gzip -c data.csv > g.csv && printf 'garbage-garbage' | dd of=g.csv bs=1 seek=200 conv=notrunc" -- train g.csv "${FAST[@]}"
 expect_error ragged-row 1 ":3: expected 5 fields" "{ head -2 data.csv; echo 1,2,3; tail -n +3 data.csv; } > r.csv" -- train r.csv "${FAST[@]}"
 expect_error unterminated-quote 1 "unterminated quoted field" "{ head -2 data.csv; echo '1,2,3,\"red,1'; } > q.csv" -- train q.csv "${FAST[@]}"
 expect_error latin1-header 1 "not UTF-8" "printf 'a,caf\xe9,y\n1,2,0\n3,4,1\n' > l.csv" -- train l.csv --target y --positive '==1'
@@ -186,6 +187,10 @@ expect_error activation 2 "--activation" "" -- train data.csv "${FAST[@]}" --act
 expect_error rule 2 "--rule" "" -- find data.csv "${FIND[@]}" --rule best
 expect_error schedule 2 "--schedule" "" -- find data.csv --target y --positive '==1' --schedule linear
 expect_error na-rule 2 "--na" "" -- train data.csv "${FAST[@]}" --na zero
+expect_error na-two-defaults 2 "--na has two default rules" "" -- train data.csv "${FAST[@]}" --na mean,median
+expect_error na-unknown-column 1 "\"Agee\"" "" -- train data.csv "${FAST[@]}" --na Agee=median
+expect_error skip-rows-negative 2 "--skip-rows must be in [0, 1000000000]" "" -- train data.csv "${FAST[@]}" --skip-rows -1
+expect_error skip-rows-everything 1 "leaves nothing to read" "" -- train data.csv "${FAST[@]}" --skip-rows 500
 expect_error delimiter 2 "--delimiter" "" -- train data.csv "${FAST[@]}" --delimiter '|'
 expect_error update-form 2 "--update-form" "" -- train data.csv "${FAST[@]}" --update-form tf
 expect_error pick 2 "--pick" "" -- run data.csv --target y --positive '==1' --pick best

@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config
   libeigen3-dev libcli11-dev nlohmann-json3-dev libfmt-dev
-  libfast-float-dev libtomlplusplus-dev
+  libfast-float-dev libtomlplusplus-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   "$@"

@@ -96,7 +96,19 @@ void Flags::add_data_flags_to(CLI::App& app) {
       "none|balanced: weigh classifier rows by n_rows / (classes * class count) (default none)")
       ->group(data);
   add(app, "--drop", &Settings::drop, "Columns to leave out, comma-separated")->group(data);
-  add(app, "--na", &Settings::na, "Missing values: drop|mean|median|most-frequent (default drop)")->group(data);
+  add(app, "--keep", &Settings::keep,
+      "Text columns to use even when they look like identifiers (a distinct value in most rows: left out by "
+      "default), comma-separated")
+      ->group(data);
+  add(app, "--na", &Settings::na,
+      "Missing values: a rule drop|mean|median|most-frequent for every column (default drop: the rows go) and/or "
+      "COLUMN=RULE for one, comma-separated (median,port=most-frequent)")
+      ->group(data);
+  add(app, "--skip-rows", &Settings::skip_rows, "Lines to skip before the header (a title or row count; default 0)")
+      ->group(data);
+  add(app, "--no-header", &Settings::no_header,
+      "The first row is data; columns are named 0, 1, 2, ... (pandas' header=None): --target 0")
+      ->group(data);
   add(app, "--unknown-levels", &Settings::unknown_levels,
       "A level the train split lacks (test split, predict): ignore (all-zero encoding, a warning) or error")
       ->group(data);

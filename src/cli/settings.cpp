@@ -56,8 +56,11 @@ const std::vector<Field>& fields() {
       {"data", "task", &Settings::task},
       {"data", "class_weight", &Settings::class_weight},
       {"data", "drop", &Settings::drop},
+      {"data", "keep", &Settings::keep},
       {"data", "na", &Settings::na},
       {"data", "delimiter", &Settings::delimiter},
+      {"data", "skip_rows", &Settings::skip_rows, {0, 1'000'000'000}},
+      {"data", "no_header", &Settings::no_header},
       {"data", "na_values", &Settings::na_values},
       {"data", "unknown_levels", &Settings::unknown_levels},
       {"data", "test_size", &Settings::test_size},
@@ -138,7 +141,7 @@ void check_choices(const Settings& s) {
                                                   : fmt::format("one of {}", fmt::join(choices, ", "));
     fail(fmt::format("{} must be {}, got {}", name_of(s, flag), valid, shown(value)));
   };
-  choose(s.na, "--na", {"drop", "mean", "median", "most-frequent"});
+  (void)parse_na_rules(s);
   choose(s.unknown_levels, "--unknown-levels", {"ignore", "error"});
   if (!s.task.empty()) choose(s.task, "--task", {"binary", "multiclass", "regression"});
   choose(s.class_weight, "--class-weight", {"none", "balanced"});
@@ -279,6 +282,44 @@ std::int64_t parse_integer(std::string_view text, const std::string& name, IntRa
 }
 
 std::string setting_name(const Settings& s, const std::string& flag) { return name_of(s, flag); }
+
+NaRules parse_na_rules(const Settings& s) {
+  static const std::vector<std::string> kRules = {"drop", "mean", "median", "most-frequent"};
+  const std::string name = name_of(s, "--na");
+  const auto bad = [&](std::string_view why) {
+    fail(fmt::format("{} {}; expected a rule (drop, mean, median, most-frequent) and/or COLUMN=RULE items separated "
+                     "by commas, e.g. --na median,age=drop, got {}",
+                     name, why, shown(s.na)));
+  };
+  const auto check_rule = [&](const std::string& rule) {
+    if (std::find(kRules.begin(), kRules.end(), rule) == kRules.end())
+      bad(fmt::format("has the rule {}, not drop, mean, median or most-frequent", shown(rule)));
+  };
+  NaRules rules;
+  bool default_given = false;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = std::min(s.na.find(',', start), s.na.size());
+    const std::string item = s.na.substr(start, comma - start);
+    if (item.empty()) bad("has an empty item");
+    // The last '=' splits: a rule has none, a column name might.
+    if (const std::size_t eq = item.rfind('='); eq == std::string::npos) {
+      check_rule(item);
+      if (default_given) bad("has two default rules");
+      default_given = true;
+      rules.default_rule = item;
+    } else {
+      const std::string column = item.substr(0, eq), rule = item.substr(eq + 1);
+      if (column.empty()) bad("has a rule without a column before '='");
+      check_rule(rule);
+      for (const auto& [named, unused] : rules.per_column)
+        if (named == column) bad(fmt::format("names column {} twice", shown(column)));
+      rules.per_column.emplace_back(column, rule);
+    }
+    if (comma == s.na.size()) break;
+    start = comma + 1;
+  }
+  return rules;
+}
 
 IntRange int_range(std::string_view flag) {
   for (const Field& f : fields())

@@ -26,8 +26,13 @@ struct Settings {
   std::string task;                    // --task binary|multiclass|regression ("" = from the target's values)
   std::string class_weight = "none";   // --class-weight none|balanced
   std::vector<std::string> drop;       // --drop
-  std::string na = "drop";             // --na drop|mean|median|most-frequent
+  std::vector<std::string> keep;       // --keep: features kept even when identifier-like
+  // --na: the default rule (drop|mean|median|most-frequent) and COLUMN=RULE items, comma-separated
+  // ("median,age=drop"); parse_na_rules reads it.
+  std::string na = "drop";
   std::string delimiter;               // --delimiter ("" = detect)
+  int skip_rows = 0;                   // --skip-rows: lines before the header
+  bool no_header = false;              // --no-header: columns named 0, 1, 2, ...
   std::vector<std::string> na_values;  // --na-values (added to the default tokens)
   std::string unknown_levels = "ignore";  // --unknown-levels ignore|error: a level not seen in training
   double test_size = 0.2;              // --test-size
@@ -88,6 +93,15 @@ struct Settings {
 
   double effective_finder_start() const { return finder_start > 0 ? finder_start : (schedule == "step" ? 1e-7 : 1e-3); }
 };
+
+// --na parsed: the default rule and each column's own, in the order given; rules as the flag
+// spells them (drop, mean, median, most-frequent). A bad item, a column named twice or two default
+// rules is a UsageError naming the setting (the flag or the file's key).
+struct NaRules {
+  std::string default_rule = "drop";
+  std::vector<std::pair<std::string, std::string>> per_column;
+};
+NaRules parse_na_rules(const Settings& settings);
 
 // Throws UsageError naming the flag (or the experiment file's key that set it) and the valid
 // range, e.g. "--epochs must be in [1, 1000000], got 0". Checks every setting against the limits

@@ -25,9 +25,18 @@ DataOptions data_options(const Settings& s) {
   if (!s.loss.empty()) d.loss = loss_from_name(s.loss);
   d.balanced_class_weight = s.class_weight == "balanced";
   d.drop = s.drop;
-  if (s.na != "drop") {
+  d.keep = s.keep;
+  const auto strategy = [](const std::string& rule) {
+    return impute_strategy_from_name(rule == "most-frequent" ? "most_frequent" : rule);
+  };
+  const NaRules na = parse_na_rules(s);
+  if (na.default_rule != "drop") {
     d.missing = MissingPolicy::impute;
-    d.impute.numeric = impute_strategy_from_name(s.na == "most-frequent" ? "most_frequent" : s.na);
+    d.impute.numeric = strategy(na.default_rule);
+  }
+  for (const auto& [column, rule] : na.per_column) {
+    if (rule == "drop") d.missing_drop_columns.push_back(column);
+    else d.impute.per_column[column] = strategy(rule);
   }
   d.unknown_levels = s.unknown_levels == "error" ? UnknownLevel::error : UnknownLevel::all_zero;
   d.test_size = s.test_size;
@@ -109,6 +118,8 @@ CsvOptions csv_options(const Settings& s) {
   if (s.delimiter == "\\t" || s.delimiter == "\t") options.delimiter = '\t';
   else if (!s.delimiter.empty()) options.delimiter = s.delimiter[0];
   for (const auto& token : s.na_values) options.missing_tokens.push_back(token);
+  options.skip_rows = static_cast<std::size_t>(s.skip_rows);
+  options.header = !s.no_header;
   // A --drop column is not used: a few non-numbers in it are no reason to stop.
   options.lenient_columns.insert(s.drop.begin(), s.drop.end());
   options.cancel = &cancel_flag();  // Ctrl-C ends a wait on a FIFO or pipe

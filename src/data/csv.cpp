@@ -19,6 +19,7 @@
 #include <unordered_map>
 
 #include "lrtune/data/error.hpp"
+#include "lrtune/data/gzip.hpp"
 #include "lrtune/data/input_file.hpp"
 
 namespace lrtune {
@@ -341,6 +342,7 @@ class Reader {
       throw DataError(fmt::format("{}: empty file; expected a header row and at least one data row", source_));
     }
     refuse_binary(text_, source_);
+    skip_lines();
     delim_ = options_.delimiter != '\0' ? options_.delimiter : detect_delimiter(text_);
     if (delim_ != ',' && delim_ != ';' && delim_ != '\t') {
       throw DataError(fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_,
@@ -361,16 +363,42 @@ class Reader {
   }
 
  private:
+  // CsvOptions::skip_rows: the first lines go, whatever they hold (LF, CRLF or a lone CR ends one).
+  void skip_lines() {
+    const std::size_t skip = options_.skip_rows;
+    if (skip == 0) return;
+    std::size_t at = 0;
+    for (std::size_t line = 0; line < skip; ++line) {
+      const std::size_t end = text_.find_first_of("\r\n", at);
+      if (end == std::string_view::npos) {
+        at = std::string_view::npos;
+        break;
+      }
+      at = end + (text_[end] == '\r' && end + 1 < text_.size() && text_[end + 1] == '\n' ? 2 : 1);
+    }
+    if (at == std::string_view::npos || trim_all(text_.substr(at)).empty()) {
+      throw DataError(fmt::format("{}: skip_rows {} (--skip-rows) leaves nothing to read; expected {} after the "
+                                  "skipped lines",
+                                  source_, skip, options_.header ? "a header row" : "data rows"));
+    }
+    text_.remove_prefix(at);
+    first_line_ = static_cast<long>(skip) + 1;
+  }
+
   static std::string_view trim_all(std::string_view s) {
     while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
     return s;
   }
 
   void read_header() {
-    Tokenizer tok(text_, delim_, source_, 1);
+    Tokenizer tok(text_, delim_, source_, first_line_);
     while (!tok.at_end() && tok.skip_blank_line()) {
     }
     header_line_ = tok.line();
+    if (!options_.header) {
+      name_columns_by_position(tok);
+      return;
+    }
     Field field;
     std::unordered_map<std::string, std::size_t> position;  // hashed: 10^6 columns stay linear
     for (bool end = false; !end;) {
@@ -396,6 +424,32 @@ class Reader {
     }
     body_offset_ = tok.offset();
     body_line_ = tok.line();
+    plan_columns(position);
+  }
+
+  // CsvOptions::header false: the first record's fields are counted (it stays the first data row)
+  // and the columns named "0", "1", ... as pandas' header=None names them.
+  void name_columns_by_position(Tokenizer& tok) {
+    const std::size_t start = tok.offset();
+    Field field;
+    std::unordered_map<std::string, std::size_t> position;
+    for (bool end = false; !end;) {
+      if (static_cast<Index>(names_.size()) >= kMaxCsvColumns) {
+        throw DataError(fmt::format("{}:{}: more than {} fields in the first row; at most {} columns are supported",
+                                    source_, header_line_, kMaxCsvColumns, kMaxCsvColumns));
+      }
+      end = tok.next(field, static_cast<Index>(names_.size()));
+      position.emplace(std::to_string(names_.size()), names_.size());
+      names_.push_back(std::to_string(names_.size()));
+      if (tok.offset() - start > kMaxCsvLineBytes) line_too_long(header_line_);
+    }
+    body_offset_ = start;
+    body_line_ = header_line_;
+    plan_columns(position);
+  }
+
+  // Each column's plan: lenient (not used by the caller) or forced to a type by name.
+  void plan_columns(const std::unordered_map<std::string, std::size_t>& position) {
     plan_.assign(names_.size(), ColumnPlan{});
     if (!options_.lenient_columns.empty() || options_.lenient_unforced) {
       for (std::size_t c = 0; c < names_.size(); ++c)
@@ -460,6 +514,14 @@ class Reader {
                           : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
   }
 
+  // The first data row is wider than the header: most often the header line is a title or a row
+  // count above the real header (a file written for another reader), which --skip-rows skips.
+  std::string title_line_hint() const {
+    if (!options_.header) return {};
+    return fmt::format("; if line {} is not the header (a title or a row count above it), --skip-rows {} skips it",
+                       header_line_, header_line_);
+  }
+
   [[noreturn]] void line_too_long(long line) const {
     throw DataError(fmt::format("{}:{}: record longer than {} bytes; at most 16 MiB per line is supported", source_,
                                 line, kMaxCsvLineBytes));
@@ -503,15 +565,16 @@ class Reader {
       std::size_t c = 0;
       for (bool end = false; !end; ++c) {
         if (c >= ncols) {
-          throw DataError(fmt::format("{}:{}: column {}: expected {} fields as in the header, found more (ragged row)",
-                                      source_, line, c + 1, ncols));
+          throw DataError(fmt::format("{}:{}: column {}: expected {} fields as in the {}, found more (ragged row){}",
+                                      source_, line, c + 1, ncols, options_.header ? "header" : "first row",
+                                      rows_ == 0 ? title_line_hint() : std::string()));
         }
         end = tok.next(field, static_cast<Index>(c));
         store(columns_[c], plan_[c], text[c], field, line, c);
       }
       if (c < ncols) {
-        throw DataError(fmt::format("{}:{}: expected {} fields as in the header, found {} (ragged row)", source_, line,
-                                    ncols, c));
+        throw DataError(fmt::format("{}:{}: expected {} fields as in the {}, found {} (ragged row)", source_, line,
+                                    ncols, options_.header ? "header" : "first row", c));
       }
       if (tok.offset() - record_start > kMaxCsvLineBytes) line_too_long(line);
       ++rows_;
@@ -568,6 +631,7 @@ class Reader {
   std::vector<ColumnPlan> plan_;
   std::vector<Column> columns_;
   std::size_t body_offset_ = 0;
+  long first_line_ = 1;  // the file line text_ starts at (after skip_rows)
   long header_line_ = 1;
   long body_line_ = 2;
   Index rows_ = 0;
@@ -584,6 +648,10 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 Table parse_csv(std::string_view text, const CsvOptions& options, const std::string& source) {
+  if (is_gzip(text)) {
+    const InputBytes inflated = gunzip(text, source, options.max_bytes);
+    return Reader(inflated.view(), options, source).read();
+  }
   return Reader(text, options, source).read();
 }
 
@@ -595,7 +663,10 @@ Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   input.max_bytes = options.max_bytes;
   input.what = "CSV file";
   input.cancel = options.cancel;
-  input.check_start = [&source](std::string_view start) { refuse_binary(start, source); };
+  // gzip is binary by design: its magic bytes, not the file's name, say to decompress it first.
+  input.check_start = [&source](std::string_view start) {
+    if (!is_gzip(start)) refuse_binary(start, source);
+  };
   const InputBytes text = read_input(path, input);
   return parse_csv(text.view(), options, source);
 }

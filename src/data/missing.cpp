@@ -211,8 +211,10 @@ Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog*
 Table Imputer::transform(const Table& table, StepLog* log) const {
   Table out = table;
   Index filled = 0;
+  nlohmann::json per_column = nlohmann::json::object();
   const ColumnIndex index(out);
   for (const auto& v : values_) {
+    const Index filled_before = filled;
     Column& column = out.columns[static_cast<std::size_t>(index.index_of(v.column, "imputer"))];
     if (column.type != v.type) {
       throw DataError(fmt::format("{}: column \"{}\" is {}; the imputer was fitted on a {} column", table.source,
@@ -234,10 +236,11 @@ Table Imputer::transform(const Table& table, StepLog* log) const {
         }
       }
     }
+    per_column[v.column] = filled - filled_before;
   }
   if (log != nullptr) {
     log->push_back({"impute", fmt::format("filled {} missing cells in {} rows", filled, table.rows()),
-                    {{"cells_filled", filled}, {"rows", table.rows()}}});
+                    {{"cells_filled", filled}, {"rows", table.rows()}, {"cells_filled_per_column", per_column}}});
   }
   return out;
 }

@@ -12,10 +12,17 @@
 
 #include "lrtune/core/split.hpp"
 #include "lrtune/data/error.hpp"
+#include "lrtune/data/identifier_columns.hpp"
 
 namespace lrtune {
 
 namespace {
+
+// The features by missing-value rule: rows missing one of `drop` are dropped before the split; the
+// `impute` ones are filled by an imputer fitted on the train part. File order in each.
+struct MissingPlan {
+  std::vector<std::string> drop, impute;
+};
 
 // The feature columns in file order: the chosen ones, or all but the target and the dropped.
 std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o) {
@@ -125,16 +132,85 @@ Table select_columns(const Table& raw, const std::vector<std::string>& features,
   return table;
 }
 
-// 2. Missing values that must go before the split: every incomplete row (drop_rows), else the
-// rows without a target value. No row left is an error naming the emptiest columns.
-Table drop_rows_before_split(const Table& table, const Table& raw, const PrepareOptions& o, StepLog& log) {
-  Table kept;
-  if (o.missing == MissingPolicy::drop_rows) {
-    kept = drop_missing_rows(table, {}, &log);
-  } else {
-    kept = drop_missing_rows(table, {o.target}, &log);
-    log.back().text = "rows without a target value: " + log.back().text;
+// 1a. Identifier-like text features (names, tickets, ids) are left out with one warning, before
+// anything looks at their missing values; then a feature with too many levels is an error.
+std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOptions& o,
+                                               std::vector<std::string>& features, StepLog& log,
+                                               std::vector<std::string>& warnings) {
+  const ColumnIndex index(raw);
+  for (const auto& name : o.keep_columns) {
+    (void)index.index_of(name, "keep_columns");
+    if (std::find(o.drop_columns.begin(), o.drop_columns.end(), name) != o.drop_columns.end()) {
+      throw DataError(fmt::format("{}: column \"{}\" is named both to keep (--keep) and to drop (--drop)", raw.source,
+                                  name));
+    }
   }
+  std::vector<std::string> candidates;
+  if (o.drop_identifiers) {
+    for (const auto& name : features)
+      if (std::find(o.keep_columns.begin(), o.keep_columns.end(), name) == o.keep_columns.end())
+        candidates.push_back(name);
+  }
+  const std::vector<IdentifierColumn> ids = identifier_columns(raw, candidates);
+  std::vector<std::string> names;
+  if (!ids.empty()) {
+    for (const auto& id : ids) names.push_back(id.name);
+    std::erase_if(features, [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
+    if (features.empty()) {
+      throw DataError(fmt::format("{}: no feature columns left: {}", raw.source, describe_identifier_columns(ids)));
+    }
+    warnings.push_back(fmt::format("{}: {}", raw.source, describe_identifier_columns(ids)));
+    log.push_back({"drop_identifiers", describe_identifier_columns(ids), {{"columns", names}}});
+  }
+  check_level_counts(raw, features);
+  return names;
+}
+
+// 1b. Each feature's missing-value rule: its own (impute.per_column, missing_drop_columns) or the
+// default (`missing`). A rule for a column that is not a feature is an error saying why.
+MissingPlan plan_missing(const Table& raw, const std::vector<std::string>& features, const PrepareOptions& o) {
+  const std::set<std::string> feature_set(features.begin(), features.end());
+  const ColumnIndex index(raw);
+  const auto check = [&](const std::string& name) {
+    (void)index.index_of(name, "missing-value rule (--na)");
+    if (name == o.target) {
+      throw DataError(fmt::format("{}: missing-value rule for the target \"{}\": rows without a target value are "
+                                  "always dropped; expected a feature column",
+                                  raw.source, name));
+    }
+    if (!feature_set.contains(name)) {
+      throw DataError(fmt::format("{}: missing-value rule for column \"{}\", which is not a feature (left out by "
+                                  "--drop or as identifier-like; --keep {} uses it)",
+                                  raw.source, name, name));
+    }
+  };
+  for (const auto& [name, strategy] : o.impute.per_column) check(name);
+  for (const auto& name : o.missing_drop_columns) {
+    check(name);
+    if (o.impute.per_column.contains(name)) {
+      throw DataError(fmt::format("{}: column \"{}\" has two missing-value rules (drop and {}); expected one",
+                                  raw.source, name, impute_strategy_name(o.impute.per_column.at(name))));
+    }
+  }
+  const std::set<std::string> dropped(o.missing_drop_columns.begin(), o.missing_drop_columns.end());
+  MissingPlan plan;
+  for (const auto& name : features) {
+    const bool drop = dropped.contains(name) ||
+                      (o.missing == MissingPolicy::drop_rows && !o.impute.per_column.contains(name));
+    (drop ? plan.drop : plan.impute).push_back(name);
+  }
+  return plan;
+}
+
+// 2. Missing values that must go before the split: the rows missing a value in a column whose rule
+// is to drop them, and the rows without a target value. No row left is an error naming the
+// emptiest columns.
+Table drop_rows_before_split(const Table& table, const Table& raw, const MissingPlan& plan, const PrepareOptions& o,
+                             StepLog& log) {
+  std::vector<std::string> columns = plan.drop;
+  columns.push_back(o.target);
+  Table kept = drop_missing_rows(table, columns, &log);
+  if (plan.drop.empty()) log.back().text = "rows without a target value: " + log.back().text;
   if (kept.rows() == 0) {
     std::vector<std::string> counts;  // the drop step's missing cells per column
     for (const auto& [name, count] : log.back().details.at("missing_per_column").items())
@@ -257,9 +333,9 @@ struct PartTables {
 };
 
 // 5. Imputation fitted on train only, applied to every part; each transform's record names its part.
-void impute_parts(PartTables& parts, bool has_validation, const std::vector<std::string>& features,
+void impute_parts(PartTables& parts, bool has_validation, const std::vector<std::string>& imputed,
                   const PrepareOptions& o, FittedPreprocessing& fitted, StepLog& log) {
-  const Table train_features = parts.train.select(features);
+  const Table train_features = parts.train.select(imputed);
   Imputer imputer = Imputer::fit(train_features, o.impute, &log);
   parts.train = imputer.transform(parts.train, &log);
   log.back().text = "train: " + log.back().text;
@@ -374,6 +450,50 @@ void warn_classes_missing_from_train(const Target& target, const PrepareOptions&
                                       one ? "has" : "have", one ? "it" : "them"));
 }
 
+// 9. The summary says what was done with each column: its use and, where values were missing, its
+// rule with the rows it dropped (the drop step's missing cells per column) or the cells it filled
+// (the impute steps' fills per column, all parts). Counts of missing values cover the used columns.
+void summarize_handling(const Table& raw, const std::vector<std::string>& features,
+                        const std::vector<std::string>& identifiers, const PreparedData& prepared, DataSummary& s) {
+  const std::string& target = prepared.preprocessing.target;  // set before this step
+  std::vector<std::string> used = features;
+  used.push_back(target);
+  std::optional<TargetSummary> target_summary = std::move(s.target);
+  s = summarize(raw, used);
+  s.target = std::move(target_summary);
+  std::map<std::string, Index> dropped, filled;
+  for (const auto& step : prepared.steps) {
+    if (step.step == "drop_missing") {
+      s.rows_dropped += step.details.at("rows_dropped").get<Index>();
+      for (const auto& [name, count] : step.details.at("missing_per_column").items()) dropped[name] += count.get<Index>();
+    } else if (step.step == "impute") {
+      s.cells_imputed += step.details.at("cells_filled").get<Index>();
+      for (const auto& [name, count] : step.details.at("cells_filled_per_column").items()) filled[name] += count.get<Index>();
+    }
+  }
+  std::map<std::string, std::string> strategy;
+  if (prepared.preprocessing.imputer) {
+    for (const auto& v : prepared.preprocessing.imputer->values())
+      strategy[v.column] = std::string(impute_strategy_name(v.strategy));
+  }
+  const std::set<std::string> feature_set(features.begin(), features.end());
+  const std::set<std::string> id_set(identifiers.begin(), identifiers.end());
+  for (auto& c : s.columns) {
+    c.use = c.name == target ? "target" : feature_set.contains(c.name) ? "feature"
+                                      : id_set.contains(c.name)        ? "identifier"
+                                                                       : "not used";
+    if (c.use == "not used" || c.use == "identifier") ++s.unused_columns;
+    if (c.missing == 0 || c.use == "not used" || c.use == "identifier") continue;
+    if (const auto it = strategy.find(c.name); it != strategy.end()) {
+      c.missing_rule = it->second;
+      c.imputed = filled[c.name];
+    } else {
+      c.missing_rule = "drop rows";
+      c.rows_dropped = dropped[c.name];
+    }
+  }
+}
+
 // 8. The target's summary: its rule and, for classes, the balance over all rows and per part.
 TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PreparedData& data,
                              bool has_validation) {
@@ -404,13 +524,14 @@ PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& opt
 
 PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   if (o.target.empty()) throw DataError("prepare: no target column named; expected the option target");
-  PreparedData data;
-  data.summary = summarize(raw);
+  PreparedData data;  // its summary is made at the end, when the columns' use is known
   StepLog& log = data.steps;
 
-  const std::vector<std::string> features = feature_columns(raw, o);
+  std::vector<std::string> features = feature_columns(raw, o);
+  const std::vector<std::string> identifiers = leave_out_identifiers(raw, o, features, log, data.warnings);
+  const MissingPlan missing = plan_missing(raw, features, o);
   Table table = select_columns(raw, features, o, log);
-  table = drop_rows_before_split(table, raw, o, log);
+  table = drop_rows_before_split(table, raw, missing, o, log);
   table = drop_nonfinite_target(table, o, log, data.warnings);
 
   // The target over the whole kept table (the rule does not depend on the split).
@@ -428,8 +549,8 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   data.y_test = take(target.values, positions.test);
 
   FittedPreprocessing& fitted = data.preprocessing;
-  fitted.missing = o.missing;
-  if (o.missing == MissingPolicy::impute) impute_parts(parts, has_validation, features, o, fitted, log);
+  fitted.missing = missing.impute.empty() ? MissingPolicy::drop_rows : MissingPolicy::impute;
+  if (!missing.impute.empty()) impute_parts(parts, has_validation, missing.impute, o, fitted, log);
   fit_encoder(table, parts.train, features, o, fitted, log);
   data.feature_names = fitted.feature_names;
   build_part_matrices(parts, raw.source, data);
@@ -445,6 +566,7 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   fitted.target_rule = o.target_rule;
   fitted.target_classes = target.classes;
   data.summary.target = target_summary(target, o, data, has_validation);
+  summarize_handling(raw, features, identifiers, data, data.summary);
   warn_classes_missing_from_train(target, o, data);
   return data;
 }

@@ -4,28 +4,34 @@
 #include <cmath>
 #include <fmt/format.h>
 #include <limits>
+#include <set>
 
 namespace lrtune {
 
-DataSummary summarize(const Table& table) {
+DataSummary summarize(const Table& table, const std::vector<std::string>& used) {
   DataSummary s;
   s.source = table.source;
   s.rows = table.rows();
   s.cols = table.cols();
+  // Looked up once per column, not per cell: a table of millions of rows stays linear.
+  const std::set<std::string> used_set(used.begin(), used.end());
+  std::vector<const Column*> counted;
+  for (const auto& c : table.columns)
+    if (used.empty() || used_set.contains(c.name)) counted.push_back(&c);
   for (Index r = 0; r < table.rows(); ++r) {
-    for (const auto& c : table.columns) {
-      if (c.is_missing(r)) {
+    for (const Column* c : counted) {
+      if (c->is_missing(r)) {
         ++s.rows_with_missing;
         break;
       }
     }
   }
+  for (const Column* c : counted) s.missing_cells += c->missing_count();
   for (const auto& c : table.columns) {
     ColumnSummary cs;
     cs.name = c.name;
     cs.type = c.type;
     cs.missing = c.missing_count();
-    s.missing_cells += cs.missing;
     if (c.type == ColumnType::categorical) {
       cs.levels = static_cast<Index>(c.levels().size());
     } else {
@@ -72,19 +78,35 @@ std::string counts_text(const std::vector<std::string>& classes, const std::vect
   return out;
 }
 
+// A column's use and what its missing values became: "feature", "feature, dropped 12 rows",
+// "feature, median: 177 filled", "not used", "identifier".
+std::string use_text(const ColumnSummary& c) {
+  if (c.missing_rule.empty()) return c.use;
+  if (c.missing_rule == "drop rows") return fmt::format("{}, dropped {} row{}", c.use, c.rows_dropped, c.rows_dropped == 1 ? "" : "s");
+  return fmt::format("{}, {}: {} filled", c.use, c.missing_rule, c.imputed);
+}
+
 }  // namespace
 
 std::string DataSummary::to_text() const {
-  std::string out = fmt::format("{}: {} rows, {} columns, {} rows with a missing value ({} cells)\n", source, rows, cols,
-                                rows_with_missing, missing_cells);
-  std::size_t width = 6;
-  for (const auto& c : columns) width = std::max(width, c.name.size());
-  out += fmt::format("  {:<{}}  {:<11}  {:>7}  {}\n", "column", width, "type", "missing", "values");
+  std::string out = fmt::format("{}: {} rows, {} columns, {} rows with a missing value ({} cells){}\n", source, rows,
+                                cols, rows_with_missing, missing_cells,
+                                unused_columns > 0 ? fmt::format(" in the {} columns used", cols - unused_columns) : "");
+  if (rows_dropped > 0 || cells_imputed > 0)
+    out += fmt::format("missing values: {} rows dropped, {} cells filled\n", rows_dropped, cells_imputed);
+  std::size_t width = 6, use_width = 3;
+  for (const auto& c : columns) {
+    width = std::max(width, c.name.size());
+    use_width = std::max(use_width, use_text(c).size());
+  }
+  out += fmt::format("  {:<{}}  {:<11}  {:>7}  {:<{}}  {}\n", "column", width, "type", "missing", "use", use_width,
+                     "values");
   for (const auto& c : columns) {
     const std::string values = c.type == ColumnType::categorical
                                    ? fmt::format("{} levels", c.levels)
                                    : fmt::format("min {:.6g}, mean {:.6g}, max {:.6g}", c.min, c.mean, c.max);
-    out += fmt::format("  {:<{}}  {:<11}  {:>7}  {}\n", c.name, width, column_type_name(c.type), c.missing, values);
+    out += fmt::format("  {:<{}}  {:<11}  {:>7}  {:<{}}  {}\n", c.name, width, column_type_name(c.type), c.missing,
+                       use_text(c), use_width, values);
   }
   if (target) {
     out += fmt::format("target \"{}\" ({}, rule {})\n", target->column, target_kind_name(target->kind), target->rule);
@@ -103,7 +125,8 @@ std::string DataSummary::to_text() const {
 nlohmann::json DataSummary::to_json() const {
   nlohmann::json cols_json = nlohmann::json::array();
   for (const auto& c : columns) {
-    nlohmann::json j = {{"name", c.name}, {"type", column_type_name(c.type)}, {"missing", c.missing}};
+    nlohmann::json j = {{"name", c.name}, {"type", column_type_name(c.type)}, {"missing", c.missing}, {"use", c.use},
+                        {"missing_rule", c.missing_rule}, {"rows_dropped", c.rows_dropped}, {"imputed", c.imputed}};
     if (c.type == ColumnType::categorical) {
       j["levels"] = c.levels;
     } else {
@@ -118,6 +141,9 @@ nlohmann::json DataSummary::to_json() const {
                         {"columns", cols},
                         {"rows_with_missing", rows_with_missing},
                         {"missing_cells", missing_cells},
+                        {"unused_columns", unused_columns},
+                        {"rows_dropped", rows_dropped},
+                        {"cells_imputed", cells_imputed},
                         {"column_summaries", cols_json}};
   if (target) {
     out["target"] = {{"column", target->column}, {"rule", target->rule}, {"kind", target_kind_name(target->kind)},

@@ -36,8 +36,10 @@ PrepareOptions prepare_options(const DataOptions& d, const TargetRule& rule) {
   options.test_size = d.test_size;
   options.split_seed = d.split_seed;
   options.encoder.unknown = d.unknown_levels;
+  options.keep_columns = d.keep;
   options.missing = d.missing;
   options.impute = d.impute;
+  options.missing_drop_columns = d.missing_drop_columns;
   return options;
 }
 

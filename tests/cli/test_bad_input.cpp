@@ -75,10 +75,14 @@ const std::vector<BadInput>& cases() {
       {"EmptyFile", [](const fs::path& d) { return with_csv(d, ""); }, 1, {"data.csv: empty file"}},
       {"HeaderOnly", [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n"); }, 1,
        {"data.csv: header only; expected at least one data row after line 1"}},
-      {"BinaryGarbage",  // the start of a gzip file
+      {"TruncatedGzip",  // the start of a gzip file: read as gzip (issue 15), and it ends early
        [](const fs::path& d) { return with_csv(d, std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\xbd", 12)); },
        1,
-       {"data.csv:1: a NUL byte (file offset 3): this looks like a binary or compressed file"}},
+       {"data.csv: the gzip stream ends early, after 12 compressed bytes"}},
+      {"BinaryGarbage",  // a binary file that is not gzip
+       [](const fs::path& d) { return with_csv(d, std::string("PK\x03\x04\x14\x00\x00\x00\x08\x00", 10)); },
+       1,
+       {"data.csv:1: a NUL byte (file offset 5): this looks like a binary or compressed file"}},
       {"RaggedRow",
        [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n1,2,3,red,0\n4,5,blue,1\n6,7,8,red,1\n"); },
        1,

@@ -123,7 +123,7 @@ TEST(CliConfig, InvalidFlagsAreOneLineNamingTheFlag) {
       {"--epochs 0", "--epochs must be in [1, 1000000], got 0"},
       {"--lr -1", "--lr must be > 0"},
       {"--optimizer adamx", "--optimizer must be one of adagrad, adam, adamw, rmsprop, sgd, got 'adamx'"},
-      {"--na sometimes", "--na must be one of drop, mean, median, most-frequent"},
+      {"--na sometimes", "--na has the rule 'sometimes', not drop, mean, median or most-frequent"},
       {"--schedule hourly", "--schedule must be epoch or step"},
       {"--test-size 1.5", "--test-size must be in (0, 1), got 1.5"},
       {"--finder-start -1", "--finder-start must be > 0 (or 0 for the schedule's default), got -1"},

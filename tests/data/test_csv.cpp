@@ -77,8 +77,9 @@ TEST(Csv, QuotedHeaderAndQuotedNumbers) {
 
 TEST(Csv, LineNumbersCountNewlinesInsideQuotes) {
   // The bad value sits on physical line 4 (the quoted field spans lines 2-3).
-  const std::string msg = error_of("a,b\n\"x\ny\",1\nz,w\n", CsvOptions{',', lrtune::default_missing_tokens(),
-                                                                           {{"b", ColumnType::numeric}}});
+  CsvOptions forced;
+  forced.column_types = {{"b", ColumnType::numeric}};
+  const std::string msg = error_of("a,b\n\"x\ny\",1\nz,w\n", forced);
   EXPECT_THAT(msg, HasSubstr("t.csv:4: column 2 (\"b\")"));
 }
 
@@ -367,7 +368,9 @@ TEST(CsvErrors, TextValueNotUtf8) {
 
 TEST(CsvErrors, BinaryFile) {
   using namespace std::string_literals;
-  EXPECT_THAT(error_of("\x1f\x8b\x08\x00\x00\x00"s), HasSubstr("t.csv:1: a NUL byte (file offset 3): this looks like a binary"));
+  // The start of a gzip file is read as gzip (test_gzip.cpp); other binary bytes are refused.
+  EXPECT_THAT(error_of("\x1f\x8b\x08\x00\x00\x00"s), HasSubstr("t.csv: the gzip stream ends early"));
+  EXPECT_THAT(error_of("PK\x03\x04\x00\x00"s), HasSubstr("t.csv:1: a NUL byte (file offset 4): this looks like a binary"));
   EXPECT_THAT(error_of("a,b\n1,2\n3,\x00\n"s), HasSubstr("t.csv:3: a NUL byte (file offset 10)"));
 }
 
@@ -510,6 +513,56 @@ TEST(CsvStreams, AFileTruncatedWhileReadIsATableOrAnErrorNeverACrash) {
     truncator.join();
   }
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+namespace {
+
+// skip_rows and header (issue 15): a count or title line above the header, files without one.
+TEST(CsvSkipRows, LinesAboveTheHeaderAreSkippedAndLinesKeepTheirFileNumbers) {
+  CsvOptions o;
+  o.skip_rows = 2;
+  const lrtune::Table t = parse_csv("Passenger list 1912\n3\na;b\n1;2\n3;4\n5;x\n", o, "t.csv");
+  ASSERT_EQ(t.column_names(), (std::vector<std::string>{"a", "b"}));  // ';' detected on the header, not line 1
+  EXPECT_EQ(t.rows(), 3);
+  EXPECT_EQ(t.columns[1].type, ColumnType::categorical);
+  o.skip_rows = 1;
+  EXPECT_THAT(error_of("3\na,b\n1,2\n3\n", o), HasSubstr("t.csv:4: expected 2 fields as in the header, found 1"));
+}
+
+TEST(CsvSkipRows, ACountLineAboveTheHeaderFailsWithTheHint) {
+  EXPECT_THAT(error_of("3\na,b,c\n1,2,3\n"),
+              HasSubstr("t.csv:2: column 2: expected 1 fields as in the header, found more (ragged row); if line 1 is "
+                        "not the header (a title or a row count above it), --skip-rows 1 skips it"));
+  // Later rows that are too wide are not blamed on the header.
+  EXPECT_THAT(error_of("a,b\n1,2\n1,2,3\n"), ::testing::Not(HasSubstr("--skip-rows")));
+}
+
+TEST(CsvSkipRows, SkippingEverythingIsAnError) {
+  CsvOptions o;
+  o.skip_rows = 3;
+  EXPECT_EQ(error_of("a,b\n1,2\n", o),
+            "t.csv: skip_rows 3 (--skip-rows) leaves nothing to read; expected a header row after the skipped lines");
+  o.skip_rows = 2;
+  EXPECT_THAT(error_of("a,b\n1,2\n\n  \n", o), HasSubstr("leaves nothing to read"));
+  o.skip_rows = 1;  // CRLF and lone CR end lines too
+  EXPECT_EQ(parse_csv("title\r\na,b\r\n1,2\r\n", o, "t.csv").rows(), 1);
+  EXPECT_EQ(parse_csv("title\ra,b\r1,2\r", o, "t.csv").rows(), 1);
+}
+
+TEST(CsvNoHeader, ColumnsAreNamedByPositionAndTheFirstRowIsData) {
+  CsvOptions o;
+  o.header = false;
+  const lrtune::Table t = parse_csv("1,red,0.5\n2,blue,\n3,red,1.5\n", o, "t.csv");
+  EXPECT_EQ(t.column_names(), (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(t.rows(), 3);
+  EXPECT_EQ(t.columns[0].numbers, (std::vector<double>{1, 2, 3}));
+  EXPECT_EQ(t.columns[1].type, ColumnType::categorical);
+  EXPECT_TRUE(std::isnan(t.columns[2].numbers[1]));
+  EXPECT_THAT(error_of("1,2\n3\n", o), HasSubstr("t.csv:2: expected 2 fields as in the first row, found 1"));
+  o.skip_rows = 1;
+  EXPECT_EQ(parse_csv("# exported\n1,2\n3,4\n", o, "t.csv").rows(), 2);
 }
 
 }  // namespace

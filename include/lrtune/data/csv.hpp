@@ -32,6 +32,11 @@ struct CsvOptions {
   // ',', ';' or '\t'; '\0' detects it from the header row (the most frequent of the three
   // outside quotes; ',' when none occurs).
   char delimiter = '\0';
+  // Lines skipped before the header (a title or a row count above it; pandas' skiprows=N): the
+  // first `skip_rows` lines of the text, whatever they hold. Line numbers in messages stay the file's.
+  std::size_t skip_rows = 0;
+  // false: the first record is data and the columns are named 0, 1, 2, ... (pandas' header=None).
+  bool header = true;
   std::vector<std::string> missing_tokens = default_missing_tokens();
   // Overrides of the inferred type, by column name. A column forced numeric that holds
   // a non-number is an error; a name not in the header is an error. Inferred: numeric when
@@ -53,9 +58,10 @@ struct CsvOptions {
 };
 
 // The whole file (a regular file, or a pipe, FIFO or other stream read to its end); errors name
-// the file, line and column and what was expected.
+// the file, line and column and what was expected. A gzip-compressed input (magic bytes 0x1f 0x8b,
+// whatever its name) is decompressed in memory first (gzip.hpp); max_bytes caps the text it holds.
 Table read_csv(const std::filesystem::path& path, const CsvOptions& options = {});
-// The same on text in memory; `source` names it in messages.
+// The same on text in memory (gzip-compressed bytes too); `source` names it in messages.
 Table parse_csv(std::string_view text, const CsvOptions& options = {}, const std::string& source = "<string>");
 
 // The number syntax of the reader: what fast_float accepts in its general format

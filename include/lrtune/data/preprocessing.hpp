@@ -35,8 +35,18 @@ struct PrepareOptions {
   TargetRule target_rule;                    // e.g. TargetRule::parse(">=6")
   std::vector<std::string> feature_columns;  // empty: every column but the target and drop_columns
   std::vector<std::string> drop_columns;
+  // Categorical features that look like identifiers (identifier_columns.hpp: names, tickets, ids)
+  // are left out with one warning before anything else happens to the rows, unless kept here.
+  bool drop_identifiers = true;
+  std::vector<std::string> keep_columns;
+  // Missing values, column by column: a column in impute.per_column is filled with its strategy, a
+  // column in missing_drop_columns has its incomplete rows dropped, and every other feature follows
+  // `missing` (drop_rows, or impute with impute.numeric / impute.categorical). Rows without a target
+  // value are always dropped. Rows are dropped on the whole table before the split; fills are fitted
+  // on the train part.
   MissingPolicy missing = MissingPolicy::drop_rows;
-  ImputerOptions impute;                     // used with MissingPolicy::impute
+  ImputerOptions impute;
+  std::vector<std::string> missing_drop_columns;
   double test_size = 0.2;
   std::uint32_t split_seed = 42;             // the split's own seed, not the training seed
   bool stratify = false;                     // stratified by the target (binary / multiclass)
@@ -87,6 +97,8 @@ struct FittedPreprocessing {
   // Regression: model units = (y - mean) / std, fitted on the train split; unscaled otherwise.
   // JSON: target.scaler, absent when unscaled (files written before it existed load unscaled).
   TargetScaler target_scaler;
+  // impute when some feature was filled: the imputer fills those columns (all of them or some); a
+  // missing value in another feature leaves its row unscored in apply().
   MissingPolicy missing = MissingPolicy::drop_rows;
   std::optional<Imputer> imputer;            // with MissingPolicy::impute
   CategoricalEncoder encoder;                // encoded columns come last in x, in file order
@@ -107,7 +119,7 @@ struct FittedPreprocessing {
   // (1 to kMaxCsvColumns, named once) in exactly one role (numeric feature or encoded; the target
   // is neither), the encoder's and the scaler's own rules, feature_names = numeric_features then
   // the encoder's outputs, one scaler entry per feature, an imputer exactly with missing
-  // "impute" filling every source column with a finite or same-typed value, the target's classes
+  // "impute" filling source columns (each at most once) with a finite or same-typed value, the target's classes
   // as its kind makes them, a target scaler (finite mean, positive std) for regression only.
   // A DataError "preprocessing JSON: <field> ...; expected ..." names the
   // first violation (docs/model-file.md lists the rules).

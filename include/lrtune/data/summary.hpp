@@ -22,6 +22,13 @@ struct ColumnSummary {
   double min = 0.0;      // numeric, over non-missing values (NaN when all missing)
   double max = 0.0;
   double mean = 0.0;
+  // What prepare() did with the column: "feature", "target", "not used" (drop_columns or not among
+  // feature_columns) or "identifier" (left out as identifier-like); for a used column with missing
+  // values, its rule ("drop rows", "mean", "median", "most_frequent", "constant") and what it did.
+  std::string use = "feature";
+  std::string missing_rule;
+  Index rows_dropped = 0;  // rows dropped for a missing value here (a row missing two such values counts in both)
+  Index imputed = 0;       // cells filled, all parts together
 };
 
 struct TargetSummary {
@@ -39,8 +46,12 @@ struct DataSummary {
   std::string source;
   Index rows = 0;
   Index cols = 0;
+  // Over the columns prepare() uses (features and target): what a column left out cannot cost.
   Index rows_with_missing = 0;
   Index missing_cells = 0;
+  Index unused_columns = 0;  // columns left out (not used, identifier-like)
+  Index rows_dropped = 0;    // rows the missing-value step dropped
+  Index cells_imputed = 0;   // cells filled, all parts together
   std::vector<ColumnSummary> columns;
   std::optional<TargetSummary> target;  // set by prepare()
 
@@ -48,7 +59,8 @@ struct DataSummary {
   nlohmann::json to_json() const;
 };
 
-DataSummary summarize(const Table& table);
+// Every column summarised; rows_with_missing and missing_cells over `used` (every column when empty).
+DataSummary summarize(const Table& table, const std::vector<std::string>& used = {});
 
 // Class counts of y (binary or multiclass values) over `classes` classes.
 std::vector<Index> class_counts(const VectorD& y, std::size_t classes);

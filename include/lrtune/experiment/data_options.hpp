@@ -33,12 +33,17 @@ struct DataOptions {
   // trainings; the range test and the search train unweighted.
   bool balanced_class_weight = false;
   std::vector<std::string> drop;        // columns not used (a few non-numbers in them are no error)
+  std::vector<std::string> keep;        // features kept even when identifier-like (names, tickets, ids)
+  // Missing values (preprocessing.hpp's PrepareOptions): the default rule for every feature (`missing`,
+  // with impute.numeric / impute.categorical), per-column fills (impute.per_column) and per-column
+  // row drops (missing_drop_columns).
   MissingPolicy missing = MissingPolicy::drop_rows;
-  ImputerOptions impute;                // with MissingPolicy::impute
+  ImputerOptions impute;
+  std::vector<std::string> missing_drop_columns;
   UnknownLevel unknown_levels = UnknownLevel::all_zero;  // a level the train part has not seen
   double test_size = 0.2;               // share of the rows held out as the test split
   std::uint32_t split_seed = 42;        // the split's own seed
-  CsvOptions csv;                       // delimiter, missing tokens, cancel, ...
+  CsvOptions csv;                       // delimiter, missing tokens, skip_rows, header, cancel, ...
 };
 
 // The prepared data in float32, the target in model units.
