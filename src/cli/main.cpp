@@ -3,17 +3,22 @@
 // (exit_codes.hpp). What each command does lives in command_*.cpp.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sys/stat.h>
 
 #include <csignal>
+#include <functional>
+#include <optional>
 
 #include "commands.hpp"
 #include "demo_data.hpp"
 #include "exit_codes.hpp"
+#include "flag_scope.hpp"
 #include "flags.hpp"
 #include "lrtune/data/error.hpp"
 #include "signals.hpp"
+#include "unknown_flags.hpp"
 
 using namespace lrtune::cli;
 using lrtune::ErrorKind;
@@ -135,13 +140,39 @@ int dispatch(const std::string& name, CommandContext& context, const Arguments& 
   return kExitOk;
 }
 
+// Each command takes only the flags it reads: the first typed flag it does not read, and how many
+// more, as one UsageError. `refusal` says why one flag is refused, or nullopt.
+void refuse_flags(const std::vector<std::string>& typed,
+                  const std::function<std::optional<std::string>(const std::string&)>& refusal) {
+  std::optional<std::string> first;
+  std::vector<std::string> more;
+  for (const std::string& flag : typed)
+    if (auto refused = refusal(flag)) {
+      if (first) more.push_back(flag);
+      else first = std::move(refused);
+    }
+  if (!first) return;
+  if (!more.empty()) *first += fmt::format(" (also not taken here: {})", fmt::join(more, ", "));
+  throw UsageError(*first);
+}
+
 // Settings, the output folder claimed, the command run and its folder committed with how it
 // ended. Throws what the command throws; `out` is set once the folder is claimed, for main's
 // handlers to keep or discard.
 int execute(const std::string& name, const Flags& flags, const Arguments& args, const std::string& command_line,
             std::optional<OutputDir>& out) {
-  Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
-  apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  Settings settings;
+  try {
+    settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
+    apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  } catch (const UsageError&) {  // a flag this command does not take is the first thing to say
+    refuse_flags(flags.typed(), [&](const std::string& flag) { return static_refusal(name, flag); });
+    throw;
+  }
+  refuse_flags(flags.typed(), [&](const std::string& flag) {
+    auto refused = static_refusal(name, flag);
+    return refused ? refused : refusal_for_settings(name, flag, settings);
+  });
   if (name == "demo") demo_target_for_task(settings);
   validate(settings, name == "demo" ? "run" : name);
   if (name == "config") {
@@ -176,6 +207,9 @@ int main(int argc, char** argv) {
   install_interrupt_handler();  // before any read: a FIFO may block, and Ctrl-C must still work
   try {
     app.parse(argc, argv);
+  } catch (const CLI::ExtrasError& e) {
+    const std::string ours = unexpected_arguments_message(app, std::vector<std::string>(argv + 1, argv + argc));
+    return error(ours.empty() ? std::string(e.what()) + " (see 'lrtune --help')" : ours, kExitUsage);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
     return error(std::string(e.what()) + " (see 'lrtune --help')", kExitUsage);
