@@ -174,7 +174,8 @@ std::optional<double> available_memory() {
 void check_sizes(const Settings& s, const std::string& command, const Dataset& data) {
   const Index features = data.x_train.cols(), rows = data.x_train.rows();
   check_parameters(s, features);
-  if (searches(s, command) || (s.early_stopping && (command == "train" || command == "run"))) check_validation_split(s, rows);
+  const bool holds_out = s.early_stopping || s.hold_out_validation;
+  if (searches(s, command) || (holds_out && (command == "train" || command == "run"))) check_validation_split(s, rows);
   const MemoryNeed need = memory_need(s, command, rows, data.x_test.rows(), features);
   const auto available = available_memory();
   if (available && need.bytes > *available)
