@@ -207,11 +207,12 @@ int main(int argc, char** argv) {
   install_interrupt_handler();  // before any read: a FIFO may block, and Ctrl-C must still work
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ExtrasError& e) {
-    const std::string ours = unexpected_arguments_message(app, std::vector<std::string>(argv + 1, argv + argc));
-    return error(ours.empty() ? std::string(e.what()) + " (see 'lrtune --help')" : ours, kExitUsage);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
+    // An unknown flag or a stray value also surfaces as another error (a DATA "required" after
+    // an unknown flag took its place): say what is wrong on the line first.
+    const std::string ours = unexpected_arguments_message(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (!ours.empty()) return error(ours, kExitUsage);
     return error(std::string(e.what()) + " (see 'lrtune --help')", kExitUsage);
   }
   if (app.get_subcommands().empty()) {
