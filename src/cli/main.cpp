@@ -140,19 +140,30 @@ int dispatch(const std::string& name, CommandContext& context, const Arguments& 
   return kExitOk;
 }
 
-// Each command takes only the flags it reads: the first typed flag it does not read, and how many
-// more, as one UsageError. `refusal` says why one flag is refused, or nullopt.
-void refuse_flags(const std::vector<std::string>& typed,
-                  const std::function<std::optional<std::string>(const std::string&)>& refusal) {
-  std::optional<std::string> first;
-  std::vector<std::string> more;
-  for (const std::string& flag : typed)
-    if (auto refused = refusal(flag)) {
-      if (first) more.push_back(flag);
-      else first = std::move(refused);
+// Each command takes only the flags it reads: one UsageError naming the first typed flag it
+// never takes (else the first it does not take with these settings) and the others refused.
+// `never` and `here` say why one flag is refused, or nullopt.
+using Refusal = std::function<std::optional<std::string>(const std::string& flag)>;
+void refuse_flags(const std::vector<std::string>& typed, const Refusal& never, const Refusal& here) {
+  std::optional<std::string> first, first_here;
+  std::vector<std::string> refused;
+  for (const std::string& flag : typed) {
+    if (auto reason = never(flag)) {
+      if (!first) first = std::move(reason);
+      refused.push_back(flag);
+    } else if (auto why = here(flag)) {
+      if (!first_here) first_here = std::move(why);
+      refused.push_back(flag);
     }
+  }
+  if (!first) first = std::move(first_here);
   if (!first) return;
-  if (!more.empty()) *first += fmt::format(" (also not taken here: {})", fmt::join(more, ", "));
+  if (refused.size() > 1) {
+    std::vector<std::string> more;
+    for (const std::string& flag : refused)
+      if (first->rfind(flag + " ", 0) != 0) more.push_back(flag);
+    *first += fmt::format(" (also not taken here: {})", fmt::join(more, ", "));
+  }
   throw UsageError(*first);
 }
 
@@ -161,18 +172,17 @@ void refuse_flags(const std::vector<std::string>& typed,
 // handlers to keep or discard.
 int execute(const std::string& name, const Flags& flags, const Arguments& args, const std::string& command_line,
             std::optional<OutputDir>& out) {
+  const Refusal never = [&](const std::string& flag) { return static_refusal(name, flag); };
+  const Refusal none = [](const std::string&) { return std::optional<std::string>(); };
   Settings settings;
   try {
     settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
     apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
-  } catch (const UsageError&) {  // a flag this command does not take is the first thing to say
-    refuse_flags(flags.typed(), [&](const std::string& flag) { return static_refusal(name, flag); });
+  } catch (const UsageError&) {  // a flag this command never takes is the first thing to say
+    refuse_flags(flags.typed(), never, none);
     throw;
   }
-  refuse_flags(flags.typed(), [&](const std::string& flag) {
-    auto refused = static_refusal(name, flag);
-    return refused ? refused : refusal_for_settings(name, flag, settings);
-  });
+  refuse_flags(flags.typed(), never, [&](const std::string& flag) { return refusal_for_settings(name, flag, settings); });
   if (name == "demo") demo_target_for_task(settings);
   validate(settings, name == "demo" ? "run" : name);
   if (name == "config") {

@@ -106,8 +106,8 @@ TEST(FlagsGuide, ConfigPrintsEveryFlagOfEveryCommand) {
       "config --candidates 3 --lr 0.01 --repeats 2 --refit --threads 2 --momentum 0.9 "
       "--optimizer sgd --lr-schedule one-cycle");
   ASSERT_EQ(r.code, 0) << r.err;
-  for (const char* line : {"candidates = 3", "lr = \"0.01\"", "repeats = 2", "refit = true", "threads = 2",
-                           "momentum = 0.9", "lr_schedule = \"one-cycle\"", "early_stopping = false"})
+  for (const char* line : {"candidates = 3", "lr = '0.01'", "repeats = 2", "refit = true", "threads = 2",
+                           "momentum = 0.9", "lr_schedule = 'one-cycle'", "early_stopping = false"})
     EXPECT_NE(r.out.find(line), std::string::npos) << line << " not in:\n" << r.out;
 }
 
