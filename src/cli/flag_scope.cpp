@@ -201,6 +201,9 @@ std::optional<std::string> command_help(std::string_view command, std::string_vi
       return "Training rows held out for validation (default 0.2): early stopping's, and, given, val_ columns in "
              "the history even without it (Keras' validation_split)";
   }
+  if (flag == "--recipe" && command == "find")
+    return "The seed's range test: per epoch, read by stable-minimum (--schedule epoch --rule stable-minimum; flags "
+           "given still win)";
   if (flag == "--lr-schedule" && run)
     return "Rate over both trainings' steps: constant (default), one-cycle (fastai's fit_one_cycle up to each rate; "
            "no early stopping), cosine (annealed per step from the rate towards 0)";
@@ -208,6 +211,7 @@ std::optional<std::string> command_help(std::string_view command, std::string_vi
 }
 
 std::string search_group_title(std::string_view command) {
+  if (command == "find") return "The recipe";  // find searches nothing; only --recipe is its
   if (command == "tune") return "Learning-rate search";
   if (command == "train") return "Learning-rate search (--lr auto)";
   if (command == "run" || command == "demo") return "Learning-rate search (--pick tuner)";
