@@ -111,6 +111,18 @@ TEST(FlagsGuide, ConfigPrintsEveryFlagOfEveryCommand) {
     EXPECT_NE(r.out.find(line), std::string::npos) << line << " not in:\n" << r.out;
 }
 
+TEST(FlagsGuide, AnExperimentFileMayHoldKeysTheCommandDoesNotUse) {
+  Workspace w;
+  // One file for the whole experiment: find reads its data and range-test keys, not the others.
+  write_text(w.dir.path() / "exp.toml", "[training]\nepochs = 5\nlr = 0.01\n[tune]\ncandidates = 3\nrefit = true\n");
+  const CliResult r =
+      w.run("find data.csv --config exp.toml --quiet" + kData + " --schedule step --finder-points 10 --out out");
+  EXPECT_EQ(r.code, 0) << r.err;
+  // The same value typed on the line is refused.
+  expect_one_error_line(w.run("find data.csv --config exp.toml" + kData + " --refit --out out2"), 2,
+                        {"--refit is a tune flag; find does not search"});
+}
+
 TEST(FlagsGuide, FlagsACommandReadsStayAccepted) {
   Workspace w;
   // train --lr auto searches: the search's flags, --threads and the range test's are its own.
