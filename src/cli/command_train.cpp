@@ -119,13 +119,25 @@ std::optional<ChosenRate> choose_rate(CommandContext& c, const Dataset& data, Re
   return ChosenRate{parse_real(c.settings.lr, "--lr"), "--lr", "--lr"};  // validate() accepted it
 }
 
+// "at learning rate 0.001", or how the schedule moves from it.
+std::string rate_text(const Settings& s, double rate) {
+  if (s.lr_schedule == "one-cycle")
+    return fmt::format("with the one-cycle schedule (fastai's fit_one_cycle) up to learning rate {}",
+                       format_rate(rate));
+  if (s.lr_schedule == "cosine")
+    return fmt::format("from learning rate {} annealed (cosine, per step) towards 0", format_rate(rate));
+  return fmt::format("at learning rate {}", format_rate(rate));
+}
+
 std::string training_announcement(const Settings& s, double rate) {
   if (!s.early_stopping)
-    return fmt::format("\nTraining at learning rate {} for {} epochs\n", format_rate(rate), s.epochs);
+    return fmt::format(
+        "\nTraining {} for {} epochs{}\n", rate_text(s, rate), s.epochs,
+        s.hold_out_validation ? fmt::format(", validation on {} of the training rows", s.validation_fraction) : "");
   return fmt::format(
-      "\nTraining at learning rate {} for up to {} epochs, early stopping on {} of the training rows "
+      "\nTraining {} for up to {} epochs, early stopping on {} of the training rows "
       "(patience {}, best weights {})\n",
-      format_rate(rate), s.epochs, s.validation_fraction, s.patience,
+      rate_text(s, rate), s.epochs, s.validation_fraction, s.patience,
       s.restore_best_weights ? "restored" : "not restored");
 }
 

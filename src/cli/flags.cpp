@@ -1,5 +1,6 @@
 // Flag names, help texts and the override order (defaults < --config file < flags).
 #include "flags.hpp"
+#include "flag_scope.hpp"
 #include "signals.hpp"
 
 #include <algorithm>
@@ -14,8 +15,9 @@ namespace lrtune::cli {
 // typed and parsed by settings' strict parser in effective(), so a bad value is refused naming
 // the flag ("--lr 1e-320 is too small ..."), never with a conversion routine's words.
 template <typename T>
-CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help) {
+CLI::Option* Flags::add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& general_help) {
   const std::string flag = name.substr(0, name.find(','));
+  const std::string help = command_help(app.get_name(), flag).value_or(general_help);
   CLI::Option* option = nullptr;
   std::function<void(Settings&, const Settings&)> copy = [member](Settings& to, const Settings& from) {
     to.*member = from.*member;
@@ -67,9 +69,22 @@ void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
   add(app, "--verbose,-v", &Settings::verbose,
       "Progress as Keras prints it: one line per epoch and per range-test point (default: one line per phase)");
   add(app, "--json", &Settings::json, "Print a machine-readable summary on stdout; messages go to stderr");
-  add(app, "--threads", &Settings::threads, "run: trainings run at once (default and tuned, repeats); 0 or 1 = one after another");
+  add(app, "--threads", &Settings::threads, "Worker threads");  // each command's meaning: flag_scope.cpp
   add(app, "--delimiter", &Settings::delimiter, "CSV delimiter: ',', ';' or '\\t' (default: detected)");
   add(app, "--na-values", &Settings::na_values, "Extra cell values read as missing, comma-separated");
+  if (!with_out) {  // evaluate, predict: the file they score may have a title line or no header too
+    add(app, "--skip-rows", &Settings::skip_rows, "Lines to skip before the header (a title or row count; default 0)");
+    add(app, "--no-header", &Settings::no_header,
+        "The first row is data; columns are named 0, 1, 2, ... as when the model was trained with --no-header");
+    hide_unread(app);  // add_to hides the rest for the commands that take every group
+  }
+}
+
+void Flags::hide_unread(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_lnames().empty()) continue;
+    if (!command_reads(app.get_name(), "--" + option->get_lnames().front())) option->group("");
+  }
 }
 
 void Flags::add_to(CLI::App& app) {
@@ -80,6 +95,7 @@ void Flags::add_to(CLI::App& app) {
   add_model_flags_to(app);
   add_range_test_flags_to(app);
   add_search_flags_to(app);
+  hide_unread(app);
 }
 
 void Flags::add_data_flags_to(CLI::App& app) {
@@ -124,21 +140,32 @@ void Flags::add_model_flags_to(CLI::App& app) {
   add(app, "--loss", &Settings::loss,
       "binary_crossentropy (binary), categorical_crossentropy (multiclass), mse|mae|huber (regression; default mse)")
       ->group(model);
-  add(app, "--metrics", &Settings::metrics, "Extra metrics in the epoch lines, comma-separated (auc, f1, rmse, r2, ...)")
+  add(app, "--metrics", &Settings::metrics,
+      "Extra metrics in the epoch lines, comma-separated (auc, f1, rmse, r2, ...)")
       ->group(model);
   add(app, "--optimizer", &Settings::optimizer, "adam|adamw|sgd|rmsprop|adagrad (default adam)")->group(model);
   add(app, "--update-form", &Settings::update_form, "Where epsilon goes: keras|pytorch (default keras)")->group(model);
-  add(app, "--lr", &Settings::lr, "Learning rate for train: a number or 'auto' (the finder's suggestion)")->group(model);
+  add(app, "--momentum", &Settings::momentum, "SGD's momentum in [0, 1] (--optimizer sgd only; default 0)")
+      ->group(model);
+  add(app, "--lr", &Settings::lr,
+      "Learning rate: a number, or 'auto' (default): the search's pick, or with --pick finder the range test's "
+      "suggestion")
+      ->group(model);
+  add(app, "--lr-schedule", &Settings::lr_schedule,
+      "Rate over the training's steps: constant (default), one-cycle (fastai's fit_one_cycle up to the rate; no "
+      "early stopping), cosine (annealed per step from the rate towards 0)")
+      ->group(model);
   add(app, "--batch-size", &Settings::batch_size, "Mini-batch size (default 32)")->group(model);
   add(app, "--epochs", &Settings::epochs, "Training epochs (default 100)")->group(model);
   add(app, "--seed", &Settings::seed, "Seed of initial weights, batch order and validation split (default 42)")
       ->group(model);
   add(app, "--early-stopping", &Settings::early_stopping,
       "Hold out --validation-fraction of the training rows and stop when the validation loss stops improving "
-      "(default: on for run, demo and train --lr auto; off for train --lr X and --recipe; =false turns it off)")
+      "(default: on for run, demo and train --lr auto; off for train --lr NUMBER, --recipe and --lr-schedule "
+      "one-cycle; =false turns it off)")
       ->group(model);
   add(app, "--validation-fraction", &Settings::validation_fraction,
-      "Train rows held out for early stopping (default 0.2)")
+      "Training rows held out for validation (default 0.2): early stopping's, and, given, val_ columns even without it")
       ->group(model);
   add(app, "--monitor", &Settings::monitor, "Value early stopping watches (default val_loss)")->group(model);
   add(app, "--patience", &Settings::patience, "Epochs without improvement before stopping (default 10)")->group(model);
@@ -161,16 +188,13 @@ void Flags::add_range_test_flags_to(CLI::App& app) {
   add(app, "--rule", &Settings::rule,
       "Suggestion rule used: minimum|steep|valley|slide|stable-minimum (default: the finder's)")
       ->group(finder);
-  add(app, "--repeats", &Settings::repeats,
-      "run: repeat the comparison over N seeds; tune: train every candidate with N seeds (default 1)")
-      ->group(finder);
+  add(app, "--repeats", &Settings::repeats, "Seeds (default 1)")->group(finder);  // per command: flag_scope.cpp
 }
 
 void Flags::add_search_flags_to(CLI::App& app) {
-  auto* tune = "Learning-rate search (tune; run with --pick tuner)";
+  const std::string tune = search_group_title(app.get_name());
   add(app, "--pick", &Settings::pick,
-      "run, train --lr auto: the tuned rate is the search's pick (tuner, default) or the range test's suggestion "
-      "(finder)")
+      "Where the tuned rate comes from: tuner or finder")  // per command: flag_scope.cpp
       ->group(tune);
   add(app, "--recipe", &Settings::recipe,
       "The seed's recipe exactly: per-epoch range test read by stable-minimum (--pick finder), 100 epochs for both "
@@ -187,10 +211,11 @@ void Flags::add_search_flags_to(CLI::App& app) {
   add(app, "--lr-high", &Settings::lr_high, "Upper end of the interval (with --lr-low; default: from the range test)")
       ->group(tune);
   {
-    CLI::Option* range = app.add_option("--lr-range", *staged_lr_range_, "LOW HIGH: the interval to search (no range test)")
-                             ->expected(2)
-                             ->type_name("FLOAT")
-                             ->group(tune);
+    CLI::Option* range =
+        app.add_option("--lr-range", *staged_lr_range_, "LOW HIGH: the interval to search (no range test)")
+            ->expected(2)
+            ->type_name("FLOAT")
+            ->group(tune);
     bound_.push_back({range, "--lr-range", [staged = staged_lr_range_](Settings& to, const Settings&) {
                         to.lr_low = parse_real(staged->at(0), "--lr-range LOW");
                         to.lr_high = parse_real(staged->at(1), "--lr-range HIGH");
@@ -201,6 +226,13 @@ void Flags::add_search_flags_to(CLI::App& app) {
   add(app, "--refit", &Settings::refit,
       "Retrain the picked rate on training + validation rows for its best epoch count (default: keep its best weights)")
       ->group(tune);
+}
+
+std::vector<std::string> Flags::typed() const {
+  std::vector<std::string> flags;
+  for (const Bound& b : bound_)
+    if (b.option->count() > 0) flags.push_back(b.flag);
+  return flags;
 }
 
 bool Flags::given(std::string_view flag, const Settings& effective) const {

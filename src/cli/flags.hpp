@@ -1,6 +1,7 @@
 // The command-line flags of the commands that prepare data and train (find, train, tune, run,
 // demo, config): one name per setting, the same on every command. Flags are parsed into a staging
-// Settings; effective() layers defaults, then the --config file, then the flags given.
+// Settings; effective() layers defaults, then the --config file, then the flags given. Each command
+// lists only the flags it reads (flag_scope.hpp); the others are parsed hidden, to be refused by name.
 #pragma once
 
 #include <functional>
@@ -24,6 +25,8 @@ class Flags {
   Settings effective(const Settings& defaults) const;
   // Whether `flag` was typed on the line or set by the --config file that made `effective`.
   bool given(std::string_view flag, const Settings& effective) const;
+  // The flags typed on the line ("--epochs"), in the order --help lists them.
+  std::vector<std::string> typed() const;
 
  private:
   // add_to's groups, in the order --help lists them.
@@ -31,6 +34,9 @@ class Flags {
   void add_model_flags_to(CLI::App& command);
   void add_range_test_flags_to(CLI::App& command);
   void add_search_flags_to(CLI::App& command);
+  // Hides from `command`'s --help the flags it does not read (still parsed, so main can refuse
+  // them with the reason instead of CLI11's "not expected").
+  static void hide_unread(CLI::App& command);
   template <typename T>
   CLI::Option* add(CLI::App& app, const std::string& name, T Settings::*member, const std::string& help);
 

@@ -3,17 +3,22 @@
 // (exit_codes.hpp). What each command does lives in command_*.cpp.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <sys/stat.h>
 
 #include <csignal>
+#include <functional>
+#include <optional>
 
 #include "commands.hpp"
 #include "demo_data.hpp"
 #include "exit_codes.hpp"
+#include "flag_scope.hpp"
 #include "flags.hpp"
 #include "lrtune/data/error.hpp"
 #include "signals.hpp"
+#include "unknown_flags.hpp"
 
 using namespace lrtune::cli;
 using lrtune::ErrorKind;
@@ -135,13 +140,49 @@ int dispatch(const std::string& name, CommandContext& context, const Arguments& 
   return kExitOk;
 }
 
+// Each command takes only the flags it reads: one UsageError naming the first typed flag it
+// never takes (else the first it does not take with these settings) and the others refused.
+// `never` and `here` say why one flag is refused, or nullopt.
+using Refusal = std::function<std::optional<std::string>(const std::string& flag)>;
+void refuse_flags(const std::vector<std::string>& typed, const Refusal& never, const Refusal& here) {
+  std::optional<std::string> first, first_here;
+  std::vector<std::string> refused;
+  for (const std::string& flag : typed) {
+    if (auto reason = never(flag)) {
+      if (!first) first = std::move(reason);
+      refused.push_back(flag);
+    } else if (auto why = here(flag)) {
+      if (!first_here) first_here = std::move(why);
+      refused.push_back(flag);
+    }
+  }
+  if (!first) first = std::move(first_here);
+  if (!first) return;
+  if (refused.size() > 1) {
+    std::vector<std::string> more;
+    for (const std::string& flag : refused)
+      if (first->rfind(flag + " ", 0) != 0) more.push_back(flag);
+    *first += fmt::format(" (also not taken here: {})", fmt::join(more, ", "));
+  }
+  throw UsageError(*first);
+}
+
 // Settings, the output folder claimed, the command run and its folder committed with how it
 // ended. Throws what the command throws; `out` is set once the folder is claimed, for main's
 // handlers to keep or discard.
 int execute(const std::string& name, const Flags& flags, const Arguments& args, const std::string& command_line,
             std::optional<OutputDir>& out) {
-  Settings settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
-  apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  const Refusal never = [&](const std::string& flag) { return static_refusal(name, flag); };
+  const Refusal none = [](const std::string&) { return std::optional<std::string>(); };
+  Settings settings;
+  try {
+    settings = flags.effective(name == "demo" ? demo_defaults() : Settings{});
+    apply_command_defaults(settings, name, [&](std::string_view flag) { return flags.given(flag, settings); });
+  } catch (const UsageError&) {  // a flag this command never takes is the first thing to say
+    refuse_flags(flags.typed(), never, none);
+    throw;
+  }
+  refuse_flags(flags.typed(), never, [&](const std::string& flag) { return refusal_for_settings(name, flag, settings); });
   if (name == "demo") demo_target_for_task(settings);
   validate(settings, name == "demo" ? "run" : name);
   if (name == "config") {
@@ -178,6 +219,10 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);
+    // An unknown flag or a stray value also surfaces as another error (a DATA "required" after
+    // an unknown flag took its place): say what is wrong on the line first.
+    const std::string ours = unexpected_arguments_message(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (!ours.empty()) return error(ours, kExitUsage);
     return error(std::string(e.what()) + " (see 'lrtune --help')", kExitUsage);
   }
   if (app.get_subcommands().empty()) {

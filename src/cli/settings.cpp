@@ -72,6 +72,8 @@ const std::vector<Field>& fields() {
       {"model", "metrics", &Settings::metrics},
       {"training", "optimizer", &Settings::optimizer},
       {"training", "update_form", &Settings::update_form},
+      {"training", "momentum", &Settings::momentum},
+      {"training", "lr_schedule", &Settings::lr_schedule},
       {"training", "lr", &Settings::lr},
       {"training", "batch_size", &Settings::batch_size, {1, limits::kMaxBatchSize}},
       {"training", "epochs", &Settings::epochs, kEpochs},
@@ -174,6 +176,7 @@ void check_choices(const Settings& s) {
   }
   choose(s.optimizer, "--optimizer", optimizer_names());
   choose(s.update_form, "--update-form", {"keras", "pytorch"});
+  choose(s.lr_schedule, "--lr-schedule", {"constant", "one-cycle", "cosine"});
   choose(s.monitor, "--monitor", {"val_loss", "val_accuracy", "loss", "accuracy"});
   choose(s.schedule, "--schedule", {"epoch", "step"});
   if (!s.rule.empty()) {
@@ -346,6 +349,10 @@ void validate(const Settings& s, const std::string& command) {
           s.validation_fraction);
   require(s, s.min_delta >= 0.0, "--min-delta", ">= 0", s.min_delta);
   require(s, s.dropout >= 0.0 && s.dropout < 1.0, "--dropout", "in [0, 1)", s.dropout);
+  require(s, s.momentum >= 0.0 && s.momentum <= 1.0, "--momentum", "in [0, 1]", s.momentum);
+  if (s.momentum != 0.0 && s.optimizer != "sgd")
+    fail(fmt::format("{} applies to {} sgd only, got {} {} (Adam's and AdamW's momentum is their beta_1)",
+                     name_of(s, "--momentum"), name_of(s, "--optimizer"), name_of(s, "--optimizer"), s.optimizer));
   require(s, s.finder_start >= 0.0, "--finder-start", "> 0 (or 0 for the schedule's default)", s.finder_start);
   if (s.schedule == "step") {
     const std::string first = s.finder_start > 0.0 ? fmt::format("{} ({})", name_of(s, "--finder-start"), s.finder_start)
@@ -564,10 +571,21 @@ void apply_command_defaults(Settings& s, const std::string& command,
     set("--pick", &Settings::pick, std::string("finder"));
     set("--epochs", &Settings::epochs, 100);
     set("--early-stopping", &Settings::early_stopping, false);
-    return;
+  } else {
+    const bool careful = command == "run" || command == "demo" || (command == "train" && s.lr == "auto");
+    if (careful) set("--early-stopping", &Settings::early_stopping, true);
   }
-  const bool careful = command == "run" || command == "demo" || (command == "train" && s.lr == "auto");
-  if (careful) set("--early-stopping", &Settings::early_stopping, true);
+  // fastai's fit_one_cycle trains every epoch asked: no early stopping unless the user insists,
+  // and then it is refused rather than silently cutting the cycle short.
+  if (s.lr_schedule == "one-cycle") {
+    if (given("--early-stopping") && s.early_stopping)
+      fail(fmt::format("{} cannot go with {} one-cycle: the cycle trains every epoch asked (as fastai's "
+                       "fit_one_cycle); drop it, or give --validation-fraction F for validation columns without "
+                       "stopping",
+                       name_of(s, "--early-stopping"), name_of(s, "--lr-schedule")));
+    set("--early-stopping", &Settings::early_stopping, false);
+  }
+  s.hold_out_validation = given("--validation-fraction");
 }
 
 }  // namespace lrtune::cli

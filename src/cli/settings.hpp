@@ -46,6 +46,8 @@ struct Settings {
   // ---- training ----
   std::string optimizer = "adam";      // --optimizer
   std::string update_form = "keras";   // --update-form keras|pytorch
+  double momentum = 0.0;               // --momentum: SGD's (optimizer sgd only)
+  std::string lr_schedule = "constant";  // --lr-schedule constant|one-cycle|cosine: the trainings' rate over steps
   std::string lr = "auto";             // --lr: a number or "auto" (train), ignored by find/run
   int batch_size = 32;                 // --batch-size
   int epochs = 100;                    // --epochs
@@ -55,6 +57,9 @@ struct Settings {
   // apply_command_defaults.
   bool early_stopping = false;
   double validation_fraction = 0.2;    // --validation-fraction
+  // Not a setting: --validation-fraction was given (flag or file), so the trainings hold out a
+  // validation part even without early stopping (Keras' validation_split); apply_command_defaults.
+  bool hold_out_validation = false;
   std::string monitor = "val_loss";    // --monitor
   int patience = 10;                   // --patience
   double min_delta = 0.0;              // --min-delta
@@ -112,7 +117,8 @@ void validate(const Settings& settings, const std::string& command);
 // The defaults that depend on the command and on --recipe, applied to what neither a flag nor the
 // --config file set (`given(flag)` says which were): --recipe sets schedule epoch, rule
 // stable-minimum, pick finder, epochs 100 and early stopping off; otherwise early stopping is on
-// for run, demo and train with --lr auto.
+// for run, demo and train with --lr auto. --lr-schedule one-cycle turns early stopping off (and
+// refuses it given); a given --validation-fraction holds out a validation part in any case.
 void apply_command_defaults(Settings& settings, const std::string& command,
                             const std::function<bool(std::string_view flag)>& given);
 

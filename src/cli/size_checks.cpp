@@ -145,9 +145,10 @@ MemoryNeed memory_need(const Settings& s, const std::string& command, Index trai
   }
   // One training (find, train), or run's comparison: default and tuned x repeats, all kept for the report.
   const int trainings = command == "run" ? 2 * s.repeats : 1;
-  const Index fit_rows = s.early_stopping ? train_rows - validation : train_rows;
+  const bool holds_out = s.early_stopping || s.hold_out_validation;
+  const Index fit_rows = holds_out ? train_rows - validation : train_rows;
   const TrainingMemory one = training_memory(shape, slots, s.batch_size, fit_rows, std::max(validation, test_rows));
-  const double split_copies = s.early_stopping ? std::max(1, std::min(s.threads, trainings)) * static_cast<double>(train_rows) *
+  const double split_copies = holds_out ? std::max(1, std::min(s.threads, trainings)) * static_cast<double>(train_rows) *
                                                      (static_cast<double>(features) + 1.0) * 4.0
                                                : 0.0;
   const double comparison = trainings * one.total() + split_copies;
@@ -173,7 +174,8 @@ std::optional<double> available_memory() {
 void check_sizes(const Settings& s, const std::string& command, const Dataset& data) {
   const Index features = data.x_train.cols(), rows = data.x_train.rows();
   check_parameters(s, features);
-  if (searches(s, command) || (s.early_stopping && (command == "train" || command == "run"))) check_validation_split(s, rows);
+  const bool holds_out = s.early_stopping || s.hold_out_validation;
+  if (searches(s, command) || (holds_out && (command == "train" || command == "run"))) check_validation_split(s, rows);
   const MemoryNeed need = memory_need(s, command, rows, data.x_test.rows(), features);
   const auto available = available_memory();
   if (available && need.bytes > *available)

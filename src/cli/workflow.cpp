@@ -68,7 +68,7 @@ TunerOptions search_settings(const Settings& s) {
 }
 
 OptimizerOptions optimizer_settings(const Settings& s) {
-  return {.name = s.optimizer, .update_form = update_form_from_name(s.update_form)};
+  return {.name = s.optimizer, .update_form = update_form_from_name(s.update_form), .momentum = s.momentum};
 }
 
 ComparisonOptions comparison_settings(const Settings& s) {
@@ -79,6 +79,8 @@ ComparisonOptions comparison_settings(const Settings& s) {
   c.batch_size = s.batch_size;
   c.early_stopping = s.early_stopping;
   c.validation_fraction = s.validation_fraction;
+  c.hold_out_validation = s.hold_out_validation;
+  c.schedule = parse_training_schedule(s.lr_schedule);
   c.stopping = {};
   c.stopping.monitor = s.monitor;
   c.stopping.patience = s.patience;
@@ -159,12 +161,13 @@ void report_data(const Settings& s, const Dataset& data, const Console& console)
   console.message(fmt::format("Task: {}\n", data.task_explanation));
   for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
   Index rows = data.x_train.rows();
-  // Early stopping holds out ceil(fraction * rows) of them, as the trainer's split does.
-  if (s.early_stopping) rows -= static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(rows)));
+  // A validation part holds out ceil(fraction * rows) of them, as the trainer's split does.
+  const bool holds_out = s.early_stopping || s.hold_out_validation;
+  if (holds_out) rows -= static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(rows)));
   if (s.batch_size > rows)
     console.warning(fmt::format("--batch-size {} is larger than the {} {}rows; each epoch is one batch of all {} "
                                 "rows (as Keras does)\n",
-                                s.batch_size, rows, s.early_stopping ? "training (non-validation) " : "train ", rows));
+                                s.batch_size, rows, holds_out ? "training (non-validation) " : "train ", rows));
 }
 
 std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<double> learning_rate) {

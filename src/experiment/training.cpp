@@ -1,9 +1,10 @@
-// One training of the comparison: fit with early stopping on a seeded validation part, then the
-// test split's scores. The experiment's callbacks see fit's events through a small adapter callback.
+// One training of the comparison: fit with its schedule and early stopping (or a plain validation
+// part) on a seeded validation part, then the test split's scores. The experiment's callbacks see fit's events through a small adapter callback.
 #include "lrtune/experiment/training.hpp"
 
 #include "lrtune/experiment/model_options.hpp"
 #include "lrtune/experiment/optimizer_options.hpp"
+#include "lrtune/experiment/training_schedule.hpp"
 #include "lrtune/train/early_stopping.hpp"
 #include "lrtune/train/fit.hpp"
 #include "notify.hpp"
@@ -36,6 +37,9 @@ class TrainingForwarder final : public Callback {
 Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions& o, double learning_rate,
                             std::uint64_t seed, const TrainingSpec& spec) {
   const ComparisonOptions& c = o.comparison;
+  if (c.early_stopping && c.schedule == TrainingSchedule::one_cycle)
+    throw UsageError("the one-cycle schedule trains every epoch asked (as fastai's fit_one_cycle); turn early "
+                     "stopping off, or hold out a validation part without it (hold_out_validation)");
   Training result;
   result.learning_rate = learning_rate;
   result.seed = seed;
@@ -50,12 +54,15 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   if (data.train_weights.size() > 0) options.sample_weights = &data.train_weights;
   TrainingForwarder forward(o.callbacks, spec);
   options.cancel = o.cancel;
+  // The scheduler first: the forwarder and early stopping then see this step's rate.
+  TrainingScheduler scheduler(c.schedule, learning_rate);
+  options.callbacks.push_back(&scheduler);
   options.callbacks.push_back(&forward);
-  if (c.early_stopping) {
+  if (c.early_stopping || c.hold_out_validation) {
     options.validation_split = c.validation_fraction;
     options.validation_seed = seed;
-    options.callbacks.push_back(&stopping);
   }
+  if (c.early_stopping) options.callbacks.push_back(&stopping);
   result.history = fit(*result.model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   result.epochs_run = static_cast<int>(result.history.size());
   result.test = test_metrics(*result.model, data.task, data.x_test, data.y_test,

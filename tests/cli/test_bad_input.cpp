@@ -282,10 +282,10 @@ const std::vector<BadInput>& cases() {
        },
        2, {"[training] optimizer (--optimizer) must not contain a NUL character, got 'adam\\0x'"}},
       {"CandidatesOverTheLimit",  // 3.9 GB, then a bare std::bad_alloc
-       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--candidates", "1000000"}}); },
+       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--candidates", "1000000"}}); },
        2, {"--candidates must be in [2, 1000], got 1000000"}},
       {"RepeatsOverTheLimit",
-       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--repeats", "1000000"}}); },
+       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--repeats", "1000000"}}); },
        2, {"--repeats must be in [1, 1000], got 1000000"}},
       {"LayerWidthOverTheLimit",
        [](const fs::path& d) { return with_csv(d, small_csv(), {{"--layers", "1000000000"}}); }, 2,
@@ -300,7 +300,7 @@ const std::vector<BadInput>& cases() {
       {"SearchLargerThanTheMemory",
        [](const fs::path& d) {
          write_text(d / "data.csv", small_csv());
-         return "tune data.csv" + small_flags({{"--layers", "40000,40000"}, {"--candidates", "100"}});
+         return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}});
        },
        2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed", "lower --candidates, --repeats, --layers or --batch-size"}},
       // issue 11, streams:

@@ -12,7 +12,7 @@ using namespace lrtune::testing;
 
 TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   TempDir dir;
-  const CliResult r = run_cli(std::string("find ") + wine() + " " + kFast + "--out out", dir.path());
+  const CliResult r = run_cli(std::string("find ") + wine() + " " + kFastFind + "--out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "Suggested learning rate:"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;

@@ -161,7 +161,7 @@ TEST(CliLimits, ASearchTheMachineCannotHoldIsRefusedWithTheEstimate) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
   // 40,000 x 40,000 weights: 1.6e9 parameters, 30 GiB a candidate with Adam; 100 candidates: 2.9 TiB.
-  const CliResult r = run_cli("tune data.csv --quiet" + small_flags({{"--layers", "40000,40000"}, {"--candidates", "100"}}),
+  const CliResult r = run_cli("tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}}),
                               dir.path());
   expect_one_error_line(r, 2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed trained at once",
                                "1600360001 parameters", "is available; lower --candidates, --repeats, --layers or --batch-size"});
@@ -190,7 +190,7 @@ TEST(CliLimits, TheAddressSpaceLimitCountsAsTheMachinesMemory) {
   TempDir dir;
   if (!starts_under(524288, dir.path())) GTEST_SKIP() << "lrtune does not start under ulimit -v (a sanitizer build?)";
   write_text(dir.path() / "data.csv", small_csv());
-  const CliResult r = run_limited(524288, "tune data.csv --quiet" + small_flags({{"--layers", "4000,4000"}}), dir.path());
+  const CliResult r = run_limited(524288, "tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "4000,4000"}}), dir.path());
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(r.err.rfind("lrtune: error: tune needs about 3.0 GiB of memory (10 candidates", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("MiB is available"), std::string::npos) << r.err;

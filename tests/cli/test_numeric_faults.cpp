@@ -51,6 +51,7 @@ nlohmann::json find_suggestions(const fs::path& dir, int points, nlohmann::json*
                                   small_flags({{"--optimizer", "sgd"},
                                                {"--schedule", "epoch"},
                                                {"--lr", ""},
+                                               {"--epochs", ""},
                                                {"--finder-points", std::to_string(points)},
                                                {"--out", "out"}}) +
                                   " --quiet",

@@ -53,7 +53,7 @@ TEST_F(OutputFolder, ANewFolderGetsRunJsonAndNoHiddenLeftovers) {
 TEST_F(OutputFolder, AnEarlierRunIsReplacedAsAWholeNotMixed) {
   ASSERT_EQ(lrtune("train data.csv" + small_flags({{"--seed", "1"}})).code, 0);
   ASSERT_TRUE(fs::exists(dir.path() / "out" / "model.safetensors"));
-  const CliResult r = lrtune("find data.csv" + small_flags({{"--seed", "2"}, {"--lr", ""}, {"--schedule", "step"},
+  const CliResult r = lrtune("find data.csv" + small_flags({{"--seed", "2"}, {"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"},
                                                               {"--finder-points", "20"}}));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "model.safetensors"));  // train's file, not find's

@@ -46,7 +46,7 @@ TEST(CliStreams, FindReadsAFifoWithAWriter) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
   const CliResult r = run_bash("mkfifo fifo.csv && { cat data.csv > fifo.csv & } && \"$LRTUNE\" find fifo.csv" +
-                                   small_flags({{"--lr", ""}, {"--schedule", "step"}, {"--finder-points", "10"}}) +
+                                   small_flags({{"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"}, {"--finder-points", "10"}}) +
                                    " --quiet",
                                dir.path());
   EXPECT_EQ(r.code, 0) << r.err;

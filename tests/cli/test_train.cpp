@@ -14,7 +14,8 @@ using namespace lrtune::testing;
 
 TEST(CliTrain, TrainEvaluatePredictRoundTrip) {
   TempDir dir;
-  CliResult r = run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.007 --verbose --out out", dir.path());
+  CliResult r =
+      run_cli(std::string("train ") + wine() + " " + kFastTrain + "--lr 0.007 --verbose --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("Epoch 1/2"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Epoch 2/2"), std::string::npos) << r.out;
@@ -119,8 +120,8 @@ TEST(CliTrain, AutoRateTrainsAtTheSearchsPickWithEarlyStopping) {
 
 TEST(CliTrain, AutoRateWithPickFinderTrainsAtTheRangeTestsSuggestion) {
   TempDir dir;
-  const CliResult r =
-      run_cli(std::string("train ") + wine() + " " + kFast + "--lr auto --pick finder --json --out out", dir.path());
+  const CliResult r = run_cli(
+      std::string("train ") + wine() + " " + kFastFinder + "--lr auto --pick finder --json --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
   const auto suggestion = nlohmann::json::parse(read_text(dir.path() / "out" / "suggestion.json"));
@@ -131,12 +132,13 @@ TEST(CliTrain, AutoRateWithPickFinderTrainsAtTheRangeTestsSuggestion) {
 // A rate given is trained for the epochs asked: early stopping only when asked for.
 TEST(CliTrain, AGivenRateTrainsEveryEpochUnlessEarlyStoppingIsAsked) {
   TempDir dir;
-  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --quiet --out a", dir.path()).code, 0);
+  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFastTrain + "--lr 0.001 --quiet --out a", dir.path()).code,
+            0);
   EXPECT_EQ(read_text(dir.path() / "a" / "history.csv").find("val_loss"), std::string::npos);
-  ASSERT_EQ(
-      run_cli(std::string("train ") + wine() + " " + kFast + "--lr 0.001 --early-stopping --quiet --out b", dir.path())
-          .code,
-      0);
+  ASSERT_EQ(run_cli(std::string("train ") + wine() + " " + kFastTrain + "--lr 0.001 --early-stopping --quiet --out b",
+                    dir.path())
+                .code,
+            0);
   EXPECT_NE(read_text(dir.path() / "b" / "history.csv").find("val_loss"), std::string::npos);
 }
 
