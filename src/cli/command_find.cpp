@@ -23,7 +23,7 @@ void write_data_files(CommandContext& c, const Dataset& data) {
   c.out.write_json("data_steps.json", to_json(data.prepared.steps));
 }
 
-std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve& curve, std::string* rule) {
+std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve& curve, std::string* rule, bool print) {
   const std::optional<double> rate = chosen_rate(c.settings, curve, rule);
   const Suggestion* chosen = curve.suggestions.find(*rule);
   write_curve_csv(c.out.file("range_test.csv"), curve);
@@ -31,6 +31,7 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
   c.out.write_json("suggestion.json", {{"rule", *rule},
                                        {"learning_rate", rate ? nlohmann::json(*rate) : nlohmann::json(nullptr)},
                                        {"suggestions", curve.suggestions}});
+  if (!print) return rate;
   const std::string test = range_test_name(curve.mode);
   std::string text = fmt::format("\nSuggestions of the {} ({} points, {})\n\n", test, curve.size(),
                                  stop_reason_name(curve.stop_reason));

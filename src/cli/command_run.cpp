@@ -38,9 +38,10 @@ std::vector<double> column(const std::vector<TrainResult>& results, F field) {
   return values;
 }
 
-// "Tuned learning rate: 0.001 (tuner pick, best epoch 12)", then the suggestions of the range test
-// run printed above, each with its rate, wrapped to the console's width.
-std::string tuned_rate_text(const ExperimentResult& r) {
+// "Tuned learning rate: 0.001 (tuner pick, best epoch 12)", then the suggestions of run's range
+// test, each with its rate, wrapped to the console's width, and where a collapse cut the curve
+// when its table (which says so) was not printed.
+std::string tuned_rate_text(const ExperimentResult& r, bool table_printed) {
   const std::string test = range_test_name(r.range_test.mode);
   const std::string source = r.search ? fmt::format("tuner pick, best epoch {}", r.search->best_epoch + 1)
                                       : fmt::format("the {} rule of the {}", r.rule, test);
@@ -51,8 +52,14 @@ std::string tuned_rate_text(const ExperimentResult& r) {
   const char* mode = r.range_test.mode == CurveMode::per_epoch ? "Per-epoch" : "Per-step";
   return fmt::format("\nTuned learning rate: {} ({})\n", format_rate(r.tuned_side.learning_rate), source) +
          wrap(fmt::format("{} range-test suggestions: {} (* = {})\n", mode, list,
-                          r.search ? "its default rule" : "the rule used"));
+                          r.search ? "its default rule" : "the rule used")) +
+         (table_printed ? "" : collapse_note(r.range_test));
 }
+
+// The range test's table and chart are run's evidence when they choose the tuned rate (--pick
+// finder); when the search chooses it they are the report's and --verbose's, and one line
+// lists the suggestions.
+bool prints_range_test_table(const Settings& s) { return s.verbose || s.pick == "finder"; }
 
 // run's lines and files at the end of each step of the experiment.
 class RunCallback final : public ConsoleCallback {
@@ -62,18 +69,19 @@ class RunCallback final : public ConsoleCallback {
   void on_range_test_end(const ExperimentResult& r) override {
     range_test_done(r.range_test);
     std::string rule;
-    report_range_test(c_, r.range_test, &rule);
+    report_range_test(c_, r.range_test, &rule, prints_range_test_table(c_.settings));
     // --pick finder needs the rule's rate; said with the flags that could find one (after Ctrl-C
     // the command only stops).
     if (!interrupted() && r.pick == RatePick::finder && !r.suggested_rate)
-      throw DataError(fmt::format("the range test's {} rule found no learning rate to compare; try "
-                                  "--pick tuner, --schedule step, more --finder-points or another --rule",
-                                  r.rule));
+      throw DataError(
+          fmt::format("the range test's {} rule found no learning rate to compare; try "
+                      "--pick tuner, --schedule step, more --finder-points or another --rule",
+                      r.rule));
   }
   void on_search_begin(const TunerOptions& options) override {
     c_.console.message(
-        fmt::format("\nSearching {} learning rates and the default on the training split (--pick finder: "
-                    "no search)\n",
+        fmt::format("\nSearching {} learning rates and the default on the training split (--pick finder "
+                    "skips the search)\n",
                     options.candidates));
   }
   void on_search_end(const TuningResult& tuning) override {
@@ -84,13 +92,17 @@ class RunCallback final : public ConsoleCallback {
   void on_rates_chosen(const ExperimentResult& r) override {
     set_rate_source("default", r.default_side.source);
     set_rate_source("tuned", r.search ? "tuner pick" : r.rule + " rule");
-    if (r.search) c_.console.result(tuning_text(*r.search) + pick_summary_text(*r.search));
-    c_.console.result(tuned_rate_text(r));
+    // The rung and candidate tables repeat the rung lines printed as the search ran: --verbose's.
+    if (r.search)
+      c_.console.result((c_.settings.verbose ? tuning_text(*r.search) : search_interval_text(*r.search)) +
+                        pick_summary_text(*r.search));
+    c_.console.result(tuned_rate_text(r, prints_range_test_table(c_.settings)));
   }
   // Keras names the training before its epoch lines; otherwise its one line says it all.
   void on_training_begin(const TrainingSpec& t) override {
     if (style() == Style::verbose && t.workers == 1)
-      c_.console.message(fmt::format("\nTraining {} (learning rate {}, seed {})\n", t.name, format_rate(t.learning_rate), t.seed));
+      c_.console.message(
+          fmt::format("\nTraining {} (learning rate {}, seed {})\n", t.name, format_rate(t.learning_rate), t.seed));
   }
 
  private:
@@ -117,35 +129,48 @@ std::string summary_text(const Settings& s, const ExperimentResult& result) {
     rows.push_back({label, show(column(d, field), format), show(column(t, field), format)});
   };
   if (s.early_stopping) {
-    add_row("epochs run", [](const TrainResult& r) { return double(r.epochs_run); }, "{:.1f}");
-    add_row("best epoch", [](const TrainResult& r) { return double(r.history.best_epoch + 1); }, "{:.1f}");
+    add_row(
+        "epochs run", [](const TrainResult& r) { return double(r.epochs_run); }, "{:.1f}");
+    add_row(
+        "best epoch", [](const TrainResult& r) { return double(r.history.best_epoch + 1); }, "{:.1f}");
   } else {
     rows.push_back({"epochs", std::to_string(s.epochs), std::to_string(s.epochs)});
   }
-  add_row("final train loss", [](const TrainResult& r) {
-    // No epoch finished when the first one met a non-finite loss.
-    return r.history.contains("loss") ? r.history.values("loss").back() : std::nan("");
-  }, "{:.4f}");
-  add_row(result.task == TargetKind::regression ? "test loss (standardised)" : "test loss",
-          [](const TrainResult& r) { return r.test.at("loss"); }, "{:.4f}");
+  add_row(
+      "final train loss",
+      [](const TrainResult& r) {
+        // No epoch finished when the first one met a non-finite loss.
+        return r.history.contains("loss") ? r.history.values("loss").back() : std::nan("");
+      },
+      "{:.4f}");
+  add_row(
+      result.task == TargetKind::regression ? "test loss (standardised)" : "test loss",
+      [](const TrainResult& r) { return r.test.at("loss"); }, "{:.4f}");
   // Each test metric of the task after the loss: accuracy (and macro F1), or RMSE, MAE, R² in the
   // target's units.
-  for (const auto& [name, label] : {std::pair{"accuracy", "test accuracy"}, std::pair{"macro_f1", "test macro F1"},
-                                    std::pair{"rmse", "test RMSE"}, std::pair{"mae", "test MAE"}, std::pair{"r2", "test R²"}}) {
+  for (const auto& [name, label] :
+       {std::pair{"accuracy", "test accuracy"}, std::pair{"macro_f1", "test macro F1"}, std::pair{"rmse", "test RMSE"},
+        std::pair{"mae", "test MAE"}, std::pair{"r2", "test R²"}}) {
     if (!t.empty() && t[0].test.values.contains(name))
-      add_row(label, [name = std::string(name)](const TrainResult& r) { return r.test.at(name); }, "{:.4f}");
+      add_row(
+          label, [name = std::string(name)](const TrainResult& r) { return r.test.at(name); }, "{:.4f}");
   }
-  add_row("training time (s)", [](const TrainResult& r) { return r.history.train_seconds; }, "{:.1f}");
+  add_row(
+      "training time (s)", [](const TrainResult& r) { return r.history.train_seconds; }, "{:.1f}");
   if (result.repeats == 1 && result.task == TargetKind::binary) {
-    auto matrix = [](const ConfusionMatrix& m) { return fmt::format("[[{}, {}], [{}, {}]]", m(0, 0), m(0, 1), m(1, 0), m(1, 1)); };
+    auto matrix = [](const ConfusionMatrix& m) {
+      return fmt::format("[[{}, {}], [{}, {}]]", m(0, 0), m(0, 1), m(1, 0), m(1, 1));
+    };
     rows.push_back({"confusion (rows true 0/1)", matrix(d[0].test.confusion), matrix(t[0].test.confusion)});
   }
   const int repeats = result.repeats;
   const std::string heading =
-      repeats > 1 ? fmt::format("\nDefault vs tuned learning rate, mean ± std over {} seeds ({}..{}), test split of {} rows\n\n",
-                                repeats, s.seed, s.seed + static_cast<std::uint64_t>(repeats) - 1, result.test_rows)
-                  : fmt::format("\nDefault vs tuned learning rate (seed {}), test split of {} rows\n\n", s.seed,
-                                result.test_rows);
+      repeats > 1
+          ? fmt::format(
+                "\nDefault vs tuned learning rate, mean ± std over {} seeds ({}..{}), test split of {} rows\n\n",
+                repeats, s.seed, s.seed + static_cast<std::uint64_t>(repeats) - 1, result.test_rows)
+          : fmt::format("\nDefault vs tuned learning rate (seed {}), test split of {} rows\n\n", s.seed,
+                        result.test_rows);
   std::string text = heading + table(rows);
   if (result.repeats == 1 && result.task == TargetKind::multiclass && !t.empty() && t[0].started()) {
     text += "\nTuned model's test confusion matrix (rows: true class, columns: predicted)\n" +
@@ -184,7 +209,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
 
   write_histories(c, result);
   if (interrupted()) {
-    c.console.message(fmt::format("Interrupted: the histories of the finished epochs are in {}\n", c.out.path().string()));
+    c.console.message(
+        fmt::format("Interrupted: the histories of the finished epochs are in {}\n", c.out.path().string()));
     return kExitInterrupted;
   }
   // A training that met a non-finite loss is part of the comparison (its history and test scores

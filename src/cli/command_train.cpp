@@ -82,7 +82,7 @@ struct ChosenRate {
 std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& data, ReportInputs& inputs) {
   c.console.message(
       fmt::format("\nSearching {} learning rates and the default on the training split (--lr auto; "
-                  "--pick finder: no search)\n",
+                  "--pick finder skips the search)\n",
                   c.settings.candidates));
   TuneRun search = run_tuner(c.settings, data, c.console, 1);
   write_tuning_json(c.out.file("tuning.json"), search.result);
@@ -90,7 +90,7 @@ std::optional<ChosenRate> rate_from_search(CommandContext& c, const Dataset& dat
   if (interrupted()) return std::nullopt;
   if (search.result.candidates.empty()) throw std::runtime_error("the learning-rate search trained no candidate");
   const TuningResult& r = search.result;
-  c.console.result(tuning_text(r) + pick_summary_text(r));
+  c.console.result((c.settings.verbose ? tuning_text(r) : search_interval_text(r)) + pick_summary_text(r));
   if (r.range_test.size() > 0) inputs.range_test = r.range_test;
   inputs.tuning = r;
   return ChosenRate{r.learning_rate, fmt::format("tuner pick (best epoch {})", r.best_epoch + 1), "tuner pick"};

@@ -21,13 +21,18 @@
 
 namespace lrtune::cli {
 
-std::string tuning_text(const TuningResult& r) {
+std::string search_interval_text(const TuningResult& r) {
   const std::string from =
       r.range_test.size() > 0 ? "from the search's " + range_test_name(r.range_test.mode) : "given";
-  std::string text = wrap(fmt::format("\nSearch interval: {} to {} ({})\n  low:  {}\n  high: {}\n", format_rate(r.low),
-                                      format_rate(r.high), from, r.low_reason, r.high_reason),
-                          kConsoleWidth, "        ");
-  std::vector<std::vector<std::string>> rungs = {{"rung", "epochs", "candidates", "promoted", "kept improving", "cut-off", "epochs trained", "time"}};
+  return wrap(fmt::format("\nSearch interval: {} to {} ({})\n  low:  {}\n  high: {}\n", format_rate(r.low),
+                          format_rate(r.high), from, r.low_reason, r.high_reason),
+              kConsoleWidth, "        ");
+}
+
+std::string tuning_text(const TuningResult& r) {
+  std::string text = search_interval_text(r);
+  std::vector<std::vector<std::string>> rungs = {
+      {"rung", "epochs", "candidates", "promoted", "kept improving", "cut-off", "epochs trained", "time"}};
   for (std::size_t k = 0; k < r.rungs.size(); ++k) {
     const TuningRung& g = r.rungs[k];
     std::string promoted, improving;
@@ -40,8 +45,9 @@ std::string tuning_text(const TuningResult& r) {
       if (!improving.empty()) improving += ' ';
       improving += format_rate(r.candidates.at(c).learning_rate);
     }
-    rungs.push_back({std::to_string(k), std::to_string(g.epochs), std::to_string(g.candidates.size()), promoted.empty() ? "-" : promoted,
-                     improving.empty() ? "-" : improving, fmt::format("{:.4f}", g.cutoff_score), fmt::format("{:.0f}", g.epochs_cost),
+    rungs.push_back({std::to_string(k), std::to_string(g.epochs), std::to_string(g.candidates.size()),
+                     promoted.empty() ? "-" : promoted, improving.empty() ? "-" : improving,
+                     fmt::format("{:.4f}", g.cutoff_score), fmt::format("{:.0f}", g.epochs_cost),
                      fmt::format("{:.1f}s", g.seconds)});
   }
   text += "\nRungs (successive halving on validation loss)\n\n" + table(rungs);
@@ -71,7 +77,8 @@ std::string tuning_text(const TuningResult& r) {
   }
   text += fmt::format("\nCandidates (validation loss at the end of each rung{})\n\n",
                       r.repeats > 1 ? fmt::format(", mean over {} seeds", r.repeats) : "");
-  text += table(rows) + "* = the pick, d = the optimizer's default rate (never cut), + = added beyond the interval's end\n";
+  text +=
+      table(rows) + "* = the pick, d = the optimizer's default rate (never cut), + = added beyond the interval's end\n";
   return text;
 }
 
@@ -115,16 +122,18 @@ std::string search_result_text(const TuningResult& r) {
                       r.repeats > 1 ? fmt::format(" ± {:.4f}", r.validation_loss_std) : "", r.best_epoch + 1);
   text += pick_reason_text(r);
   const std::string final_model =
-      r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs", format_rate(r.learning_rate),
-                            r.training_rows + r.validation_rows, r.model_epochs)
+      r.refit ? fmt::format("refit at {} on training + validation rows ({}) for {} epochs",
+                            format_rate(r.learning_rate), r.training_rows + r.validation_rows, r.model_epochs)
               : fmt::format("candidate {}'s restored best weights (epoch {})", r.pick, r.model_epochs);
   text += wrap(fmt::format("Final model: {}\n", final_model));
   return text;
 }
 
 // The final model's test scores and what the search cost against the full grid.
-std::string test_and_cost_text(const TuningResult& r, const TestMetrics& test, const std::vector<std::string>& classes) {
-  std::string text = fmt::format("Test split ({} rows, not used by the search): {}", test.rows, test_metrics_text(test, classes));
+std::string test_and_cost_text(const TuningResult& r, const TestMetrics& test,
+                               const std::vector<std::string>& classes) {
+  std::string text =
+      fmt::format("Test split ({} rows, not used by the search): {}", test.rows, test_metrics_text(test, classes));
   std::string cost;
   const double share = r.grid_epochs_bound > 0 ? 100.0 * r.epochs_cost / r.grid_epochs_bound : 0.0;
   cost += fmt::format(
@@ -160,8 +169,12 @@ void write_tune_report(CommandContext& c, const Dataset& data, const TuningResul
   inputs.tuning = r;
   ModelEvaluation evaluation = model_evaluation(test);
   evaluation.epochs = r.model_epochs;
-  inputs.models.push_back({"tuned", r.learning_rate, r.refit ? "tuner pick, refit" : "tuner pick, best weights", {evaluation},
-                           std::nullopt, test_predicted(data, model)});
+  inputs.models.push_back({"tuned",
+                           r.learning_rate,
+                           r.refit ? "tuner pick, refit" : "tuner pick, best weights",
+                           {evaluation},
+                           std::nullopt,
+                           test_predicted(data, model)});
   write_report_files(c, inputs);
 }
 
@@ -173,14 +186,17 @@ nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, cons
   summary["command"] = "tune";
   summary["out"] = c.out.path().string();
   summary["final_model"] = r.refit ? "refit" : "best-weights";
-  summary["interval"] = {{"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
+  summary["interval"] = {
+      {"low", r.low}, {"high", r.high}, {"low_reason", r.low_reason}, {"high_reason", r.high_reason}};
   summary["suggestions"] = r.range_test.size() > 0 ? nlohmann::json(r.range_test.suggestions) : nlohmann::json(nullptr);
   // The cost group repeats tuning.json's flat keys under shorter names, for readers of --json.
-  static constexpr std::pair<const char*, const char*> kCostKeys[] = {
-      {"epochs", "epochs_cost"},          {"grid_epochs_bound", "grid_epochs_bound"},
-      {"range_test_seconds", "range_test_seconds"}, {"search_seconds", "search_seconds"},
-      {"refit_seconds", "refit_seconds"}, {"total_seconds", "total_seconds"},
-      {"threads", "threads"}};
+  static constexpr std::pair<const char*, const char*> kCostKeys[] = {{"epochs", "epochs_cost"},
+                                                                      {"grid_epochs_bound", "grid_epochs_bound"},
+                                                                      {"range_test_seconds", "range_test_seconds"},
+                                                                      {"search_seconds", "search_seconds"},
+                                                                      {"refit_seconds", "refit_seconds"},
+                                                                      {"total_seconds", "total_seconds"},
+                                                                      {"threads", "threads"}};
   for (const auto& [grouped, flat] : kCostKeys) summary["cost"][grouped] = summary.at(flat);
   summary["rows"] = {{"training", r.training_rows}, {"validation", r.validation_rows}, {"test", test.rows}};
   summary["test"] = nlohmann::json::object();

@@ -31,8 +31,11 @@ int command_find(CommandContext& context, const std::string& data_path);
 int command_train(CommandContext& context, const std::string& data_path);
 // `tune`: the learning-rate search on the training split; tuning.json, candidates CSV, chart, report, model.
 int command_tune(CommandContext& context, const std::string& data_path);
-// The interval, the rungs and the candidates of a search as text (tune and run print it).
+// The interval, the rungs and the candidates of a search as text (tune prints it; run and train
+// --lr auto with --verbose).
 std::string tuning_text(const TuningResult& result);
+// Only the interval and why (run's and train --lr auto's default: the rung lines said the rest).
+std::string search_interval_text(const TuningResult& result);
 // "Pick: learning rate ..., validation loss ... at epoch ..." and the pick's reason: run's and
 // train --lr auto's line after the search's tables.
 std::string pick_summary_text(const TuningResult& result);
@@ -49,7 +52,10 @@ int command_predict(CommandContext& context, const std::string& model_path, cons
 void write_data_files(CommandContext& context, const Dataset& data);
 // The range test's files (range_test.csv, range_test.json) and its printed table and chart.
 // Returns the chosen rate (nullopt when the rule found none) and sets *rule to the rule's name.
-std::optional<double> report_range_test(CommandContext& context, const RangeTestCurve& curve, std::string* rule);
+// `print` false: the files only (run's range test when the search picks the rate: its suggestions
+// are one line beside the tuned rate).
+std::optional<double> report_range_test(CommandContext& context, const RangeTestCurve& curve, std::string* rule,
+                                        bool print = true);
 // The confusion matrix as a small table (rows "true <class>", columns "pred <class>"; class numbers
 // when `class_names` is empty); the model file of one training.
 std::string confusion_text(const ConfusionMatrix& matrix, const std::vector<std::string>& class_names = {});

@@ -41,14 +41,15 @@ std::string suggestion_table(const RangeTestCurve& curve, const std::string& cho
     rows.push_back({s.name + (s.name == chosen_rule ? " *" : ""),
                     s.found ? fmt::format("{:.3g}", s.learning_rate) : "-", s.explanation});
   }
-  std::string out = table(rows) + "* = the suggestion used\n";
-  // The rules read only the points before a collapse; say where and why the curve was cut.
-  if (curve.collapse_index >= 0 && static_cast<std::size_t>(curve.collapse_index) < curve.learning_rates.size())
-    out +=
-        wrap(fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
-                         curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
-                         curve.collapse_reason));
-  return out;
+  return table(rows) + "* = the suggestion used\n" + collapse_note(curve);
+}
+
+std::string collapse_note(const RangeTestCurve& curve) {
+  if (curve.collapse_index < 0 || static_cast<std::size_t>(curve.collapse_index) >= curve.learning_rates.size())
+    return "";
+  return wrap(fmt::format("The rules read only the points before point {} (lr {:.3g}), where the curve collapsed: {}\n",
+                          curve.collapse_index, curve.learning_rates[static_cast<std::size_t>(curve.collapse_index)],
+                          curve.collapse_reason));
 }
 
 }  // namespace lrtune::cli

@@ -35,8 +35,10 @@ DataOptions data_options(const Settings& s) {
     d.impute.numeric = strategy(na.default_rule);
   }
   for (const auto& [column, rule] : na.per_column) {
-    if (rule == "drop") d.missing_drop_columns.push_back(column);
-    else d.impute.per_column[column] = strategy(rule);
+    if (rule == "drop")
+      d.missing_drop_columns.push_back(column);
+    else
+      d.impute.per_column[column] = strategy(rule);
   }
   d.unknown_levels = s.unknown_levels == "error" ? UnknownLevel::error : UnknownLevel::all_zero;
   d.test_size = s.test_size;
@@ -54,8 +56,8 @@ TunerOptions search_settings(const Settings& s) {
     options.high = s.lr_high;
   }
   if (s.schedule == "step")
-    options.range_test = LRFinderOptions::fastai_per_step(static_cast<std::size_t>(s.finder_points), s.effective_finder_start(),
-                                                          s.finder_end);
+    options.range_test = LRFinderOptions::fastai_per_step(static_cast<std::size_t>(s.finder_points),
+                                                          s.effective_finder_start(), s.finder_end);
   if (!s.rule.empty()) options.range_test.suggest.default_rule = rule_from_name(s.rule);
   options.first_rung_epochs = s.first_rung_epochs;
   options.max_epochs = s.max_epochs;
@@ -117,8 +119,10 @@ ExperimentOptions experiment_options(const Settings& s, ExperimentCallback& prog
 
 CsvOptions csv_options(const Settings& s) {
   CsvOptions options;
-  if (s.delimiter == "\\t" || s.delimiter == "\t") options.delimiter = '\t';
-  else if (!s.delimiter.empty()) options.delimiter = s.delimiter[0];
+  if (s.delimiter == "\\t" || s.delimiter == "\t")
+    options.delimiter = '\t';
+  else if (!s.delimiter.empty())
+    options.delimiter = s.delimiter[0];
   for (const auto& token : s.na_values) options.missing_tokens.push_back(token);
   options.skip_rows = static_cast<std::size_t>(s.skip_rows);
   options.header = !s.no_header;
@@ -138,26 +142,29 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
     const std::string what = e.what();
     // A split that leaves a part empty: say it with the flag the user wrote.
     if (const auto& split = e.split_shortfall()) {
-      throw DataError(fmt::format("{}: {} {}: a split of {} rows leaves {} train and {} test rows; both need at least one",
-                                  split->source, setting_name(s, "--test-size"), split->test_size, split->rows,
-                                  split->train, split->test),
-                      DataErrorSubject::split);
+      throw DataError(
+          fmt::format("{}: {} {}: a split of {} rows leaves {} train and {} test rows; both need at least one",
+                      split->source, setting_name(s, "--test-size"), split->test_size, split->rows, split->train,
+                      split->test),
+          DataErrorSubject::split);
     }
     // A rule the user wrote that the column cannot take: name the flag and what it accepts.
     if (e.subject() == DataErrorSubject::target && !s.positive.empty())
-      throw DataError(fmt::format("{} (from --positive '{}': a comparison such as '>=6' on a numeric column, or the name "
-                                  "of the positive class; without --positive the target's values choose the task)",
-                                  what, s.positive),
-                      DataErrorSubject::target);
+      throw DataError(
+          fmt::format("{} (from --positive '{}': a comparison such as '>=6' on a numeric column, or the name "
+                      "of the positive class; without --positive the target's values choose the task)",
+                      what, s.positive),
+          DataErrorSubject::target);
     throw;
   }
 }
 
 void report_data(const Settings& s, const Dataset& data, const Console& console) {
-  // Preparing the data is a phase too: one line (file, rows, columns, missing values), the table of
-  // columns and the target's balance with --verbose (and always in data_summary.txt).
-  const std::string summary = data.prepared.summary.to_text();
-  console.message(s.verbose ? summary + "\n" : wrap(summary.substr(0, summary.find('\n')) + "\n"));
+  // Preparing the data is a phase too: its headline (file, rows, columns, missing values and what
+  // was done about them), the table of columns and the target's balance with --verbose (and
+  // always in data_summary.txt).
+  const DataSummary& summary = data.prepared.summary;
+  console.message(s.verbose ? summary.to_text() + "\n" : wrap(summary.headline_text()));
   console.message(fmt::format("Task: {}\n", data.task_explanation));
   for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
   Index rows = data.x_train.rows();
@@ -165,9 +172,10 @@ void report_data(const Settings& s, const Dataset& data, const Console& console)
   const bool holds_out = s.early_stopping || s.hold_out_validation;
   if (holds_out) rows -= static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(rows)));
   if (s.batch_size > rows)
-    console.warning(fmt::format("--batch-size {} is larger than the {} {}rows; each epoch is one batch of all {} "
-                                "rows (as Keras does)\n",
-                                s.batch_size, rows, holds_out ? "training (non-validation) " : "train ", rows));
+    console.warning(
+        fmt::format("--batch-size {} is larger than the {} {}rows; each epoch is one batch of all {} "
+                    "rows (as Keras does)\n",
+                    s.batch_size, rows, holds_out ? "training (non-validation) " : "train ", rows));
 }
 
 std::unique_ptr<Optimizer> build_optimizer(const Settings& s, std::optional<double> learning_rate) {

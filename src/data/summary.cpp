@@ -1,8 +1,8 @@
 // The data summary and its text and JSON forms.
 #include "lrtune/data/summary.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <limits>
 #include <set>
 
@@ -82,18 +82,24 @@ std::string counts_text(const std::vector<std::string>& classes, const std::vect
 // "feature, median: 177 filled", "not used", "identifier".
 std::string use_text(const ColumnSummary& c) {
   if (c.missing_rule.empty()) return c.use;
-  if (c.missing_rule == "drop rows") return fmt::format("{}, dropped {} row{}", c.use, c.rows_dropped, c.rows_dropped == 1 ? "" : "s");
+  if (c.missing_rule == "drop rows")
+    return fmt::format("{}, dropped {} row{}", c.use, c.rows_dropped, c.rows_dropped == 1 ? "" : "s");
   return fmt::format("{}, {}: {} filled", c.use, c.missing_rule, c.imputed);
 }
 
 }  // namespace
 
-std::string DataSummary::to_text() const {
-  std::string out = fmt::format("{}: {} rows, {} columns, {} rows with a missing value ({} cells){}\n", source, rows,
-                                cols, rows_with_missing, missing_cells,
-                                unused_columns > 0 ? fmt::format(" in the {} columns used", cols - unused_columns) : "");
+std::string DataSummary::headline_text() const {
+  std::string out = fmt::format(
+      "{}: {} rows, {} columns, {} rows with a missing value ({} cells){}\n", source, rows, cols, rows_with_missing,
+      missing_cells, unused_columns > 0 ? fmt::format(" in the {} columns used", cols - unused_columns) : "");
   if (rows_dropped > 0 || cells_imputed > 0)
     out += fmt::format("missing values: {} rows dropped, {} cells filled\n", rows_dropped, cells_imputed);
+  return out;
+}
+
+std::string DataSummary::to_text() const {
+  std::string out = headline_text();
   std::size_t width = 6, use_width = 3;
   for (const auto& c : columns) {
     width = std::max(width, c.name.size());
@@ -125,8 +131,9 @@ std::string DataSummary::to_text() const {
 nlohmann::json DataSummary::to_json() const {
   nlohmann::json cols_json = nlohmann::json::array();
   for (const auto& c : columns) {
-    nlohmann::json j = {{"name", c.name}, {"type", column_type_name(c.type)}, {"missing", c.missing}, {"use", c.use},
-                        {"missing_rule", c.missing_rule}, {"rows_dropped", c.rows_dropped}, {"imputed", c.imputed}};
+    nlohmann::json j = {{"name", c.name},      {"type", column_type_name(c.type)}, {"missing", c.missing},
+                        {"use", c.use},        {"missing_rule", c.missing_rule},   {"rows_dropped", c.rows_dropped},
+                        {"imputed", c.imputed}};
     if (c.type == ColumnType::categorical) {
       j["levels"] = c.levels;
     } else {
@@ -146,9 +153,10 @@ nlohmann::json DataSummary::to_json() const {
                         {"cells_imputed", cells_imputed},
                         {"column_summaries", cols_json}};
   if (target) {
-    out["target"] = {{"column", target->column}, {"rule", target->rule}, {"kind", target_kind_name(target->kind)},
-                     {"classes", target->classes}, {"all", target->all}, {"train", target->train},
-                     {"validation", target->validation}, {"test", target->test}};
+    out["target"] = {
+        {"column", target->column},         {"rule", target->rule}, {"kind", target_kind_name(target->kind)},
+        {"classes", target->classes},       {"all", target->all},   {"train", target->train},
+        {"validation", target->validation}, {"test", target->test}};
   }
   return out;
 }

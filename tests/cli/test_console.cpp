@@ -144,12 +144,14 @@ TEST(CliConsole, OnATerminalEachPhaseIsRedrawnInPlaceAndARunLeavesFewLines) {
   EXPECT_NE(r.out.find("\rSearch rung 0 (2 epochs, "), std::string::npos) << "a rung's live line" << r.out;
   EXPECT_NE(r.out.find("\rRange test (per-epoch)  ["), std::string::npos) << "the range test's live line" << r.out;
   const std::vector<std::string> lines = screen_lines(r.out);
-  // What stays: the results (all --quiet prints), one line per phase, and six lines of messages
-  // (the data, the task, the search's announcement and the folder written, two with a blank above).
+  // What stays: the results (all --quiet prints), one line per phase, and seven lines of messages
+  // (the data and what its missing values became, the task, the search's announcement and the
+  // folder written, two with a blank above); the bound for a whole wine run is ~60.
   const int phases =
       count_starting(lines, "Range test ") + count_starting(lines, "Search rung ") + count_starting(lines, "Training ");
   EXPECT_EQ(phases, 1 + 1 + 3 + 2) << joined(lines);  // range tests, rungs (2, 4, 8 epochs), trainings
-  EXPECT_LE(lines.size(), lines_of(quiet.out).size() + static_cast<std::size_t>(phases) + 6) << joined(lines);
+  EXPECT_LE(lines.size(), lines_of(quiet.out).size() + static_cast<std::size_t>(phases) + 7) << joined(lines);
+  EXPECT_LE(lines.size(), 60u) << joined(lines);
   expect_short_and_unique(lines);
   EXPECT_EQ(count_starting(lines, "Range test (per-epoch): 12/12 points"), 1) << joined(lines);
   EXPECT_EQ(count_starting(lines, "Range test of the search (per-step)"), 1) << joined(lines);
@@ -215,6 +217,22 @@ TEST(CliConsole, VerboseGivesTheLinePerEpochAndPerRangeTestPoint) {
     EXPECT_NE(find.out.find(line), std::string::npos) << line << "\n" << find.out;
 }
 
+// run prints its range test's table and the search's rung and candidate tables with --verbose
+// only; by default one line lists the suggestions and the rung lines tell the search.
+TEST(CliConsole, RunPrintsTheRangeTestAndSearchTablesOnlyWhenVerbose) {
+  TempDir dir;
+  const CliResult plain = run_cli(std::string(kSmallRun), dir.path());
+  ASSERT_EQ(plain.code, 0) << plain.err << plain.out;
+  const CliResult verbose = run_cli(std::string(kSmallRun) + "--verbose", dir.path());
+  ASSERT_EQ(verbose.code, 0) << verbose.err << verbose.out;
+  for (const char* table : {"Suggestions of the per-epoch range test", "Rungs (successive halving on validation loss)",
+                            "Candidates (validation loss at the end of each rung)"}) {
+    EXPECT_EQ(plain.out.find(table), std::string::npos) << table << "\n" << plain.out;
+    EXPECT_NE(verbose.out.find(table), std::string::npos) << table << "\n" << verbose.out;
+  }
+  EXPECT_NE(plain.out.find("Per-epoch range-test suggestions: "), std::string::npos) << plain.out;
+}
+
 TEST(CliConsole, TrainOnATerminalEndsInOneLineNamingWhereTheRateCameFrom) {
   TempDir dir;
   const CliResult r = run_on_terminal(
@@ -234,7 +252,8 @@ TEST(CliConsole, QuietPrintsOnlyTheResults) {
   for (const char* progress :
        {"Range test (", "Range test of the search", "Search rung ", "Training ", "Searching ", "written to"})
     EXPECT_EQ(quiet.out.find(progress), std::string::npos) << progress << "\n" << quiet.out;
-  for (const char* result : {"Suggestions of the per-epoch range test",
-                             "Search interval:", "Tuned learning rate: ", "Default vs tuned learning rate"})
+  // run's range-test suggestions are one line beside the tuned rate; their table is --verbose's.
+  for (const char* result : {"Per-epoch range-test suggestions: ", "Search interval:", "Pick: learning rate ",
+                             "Tuned learning rate: ", "Default vs tuned learning rate"})
     EXPECT_NE(quiet.out.find(result), std::string::npos) << result << "\n" << quiet.out;
 }

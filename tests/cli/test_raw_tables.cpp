@@ -30,7 +30,8 @@ TEST(RawTables, APassengerListTrainsWithNoOtherFlagAndSaysWhatItLeftOut) {
   TempDir dir;
   RawTableCounts counts;
   write(dir.path() / "raw.csv", raw_passenger_table(300, &counts));
-  const CliResult r = run_cli(std::string("train raw.csv") + kTrain + " --out out", dir.path());
+  // --verbose: the table of columns (always in data_summary.txt) says what each column's missing values became.
+  const CliResult r = run_cli(std::string("train raw.csv") + kTrain + " --verbose --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const std::string all = r.out + r.err;
   // One warning naming the three identifier-like columns and the flag that keeps one.
@@ -50,7 +51,8 @@ TEST(RawTables, PerColumnRulesFillWhatTheyNameAndTheSummarySaysSo) {
   RawTableCounts counts;
   write(dir.path() / "raw.csv", raw_passenger_table(300, &counts));
   const CliResult r =
-      run_cli(std::string("train raw.csv") + kTrain + " --na Age=median,Embarked=most-frequent --out out", dir.path());
+      run_cli(std::string("train raw.csv") + kTrain + " --na Age=median,Embarked=most-frequent --verbose --out out",
+              dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_THAT(r.out + r.err, HasSubstr(fmt::format("feature, median: {} filled", counts.age_missing)));
   EXPECT_THAT(r.out + r.err, HasSubstr(fmt::format("feature, most_frequent: {} filled", counts.embarked_missing)));

@@ -18,8 +18,8 @@ struct ColumnSummary {
   std::string name;
   ColumnType type = ColumnType::numeric;
   Index missing = 0;
-  Index levels = 0;      // categorical: distinct non-missing values
-  double min = 0.0;      // numeric, over non-missing values (NaN when all missing)
+  Index levels = 0;  // categorical: distinct non-missing values
+  double min = 0.0;  // numeric, over non-missing values (NaN when all missing)
   double max = 0.0;
   double mean = 0.0;
   // What prepare() did with the column: "feature", "target", "not used" (drop_columns or not among
@@ -33,7 +33,7 @@ struct ColumnSummary {
 
 struct TargetSummary {
   std::string column;
-  std::string rule;                  // TargetRule::to_string()
+  std::string rule;  // TargetRule::to_string()
   TargetKind kind = TargetKind::binary;
   std::vector<std::string> classes;  // empty for regression
   std::vector<Index> all;            // class counts over the prepared rows
@@ -55,7 +55,12 @@ struct DataSummary {
   std::vector<ColumnSummary> columns;
   std::optional<TargetSummary> target;  // set by prepare()
 
+  // headline_text, then a table of the columns (type, missing, use and what was done, values)
+  // and the target's balance per split.
   std::string to_text() const;
+  // "wine.csv: 6497 rows, 13 columns, 34 rows with a missing value (38 cells)" and, when the
+  // missing-value step did anything, "missing values: 34 rows dropped, 0 cells filled".
+  std::string headline_text() const;
   nlohmann::json to_json() const;
 };
 
