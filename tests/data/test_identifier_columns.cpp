@@ -16,14 +16,8 @@ namespace {
 using namespace lrtune;
 using ::testing::HasSubstr;
 
-Table passengers() { return parse_csv(lrtune::testing::raw_passenger_table(300), {}, "raw.csv"); }
-
-PrepareOptions survived() {
-  PrepareOptions o;
-  o.target = "Survived";
-  o.target_rule = TargetRule::parse("==1");
-  return o;
-}
+Table passengers() { return lrtune::testing::raw_passengers(); }
+PrepareOptions survived() { return lrtune::testing::survived_options(); }
 
 // A table of `rows` rows with one text column of `distinct` values (cycled) and a 0/1 target.
 Table column_of(int rows, int distinct, int missing_every = 0) {

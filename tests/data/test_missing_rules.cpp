@@ -14,14 +14,8 @@ namespace {
 using namespace lrtune;
 using ::testing::HasSubstr;
 
-Table passengers() { return parse_csv(lrtune::testing::raw_passenger_table(300), {}, "raw.csv"); }
-
-PrepareOptions survived() {
-  PrepareOptions o;
-  o.target = "Survived";
-  o.target_rule = TargetRule::parse("==1");
-  return o;
-}
+Table passengers() { return lrtune::testing::raw_passengers(); }
+PrepareOptions survived() { return lrtune::testing::survived_options(); }
 
 const ColumnSummary& column(const PreparedData& d, const std::string& name) {
   for (const auto& c : d.summary.columns)

@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "lrtune/data/csv.hpp"
+#include "lrtune/data/preprocessing.hpp"
+
 namespace lrtune::testing {
 
 struct RawTableCounts {
@@ -57,6 +60,17 @@ inline std::string raw_passenger_table(int rows = 300, RawTableCounts* counts = 
   }
   if (counts != nullptr) *counts = c;
   return text;
+}
+
+// The 300-passenger table read as the library reads a file named raw.csv.
+inline Table raw_passengers() { return parse_csv(raw_passenger_table(300), {}, "raw.csv"); }
+
+// Prepare options for the passenger table: the target Survived, 1 the positive class.
+inline PrepareOptions survived_options() {
+  PrepareOptions o;
+  o.target = "Survived";
+  o.target_rule = TargetRule::parse("==1");
+  return o;
 }
 
 }  // namespace lrtune::testing
