@@ -120,6 +120,15 @@ const std::vector<BadInput>& cases() {
        },
        1,
        {"data.csv: target column \"y\" has 1001 distinct text values; at most 1000 classes are supported"}},
+      {"CategoricalWith1001LevelsThatIsNotAnIdentifier",  // each level twice: not identifier-like
+       [](const fs::path& d) {
+         std::string text = "a,code,y\n";
+         for (int i = 0; i < 2002; ++i) text += fmt::format("{},L{},{}\n", i % 7, i / 2, i % 2);
+         return with_csv(d, text, {{"--positive", "1"}});
+       },
+       1,
+       {"data.csv: column \"code\" has 1001 distinct text values in 2002 rows (e.g. ",
+        "at most 1000 levels can be one-hot encoded; leave it out with --drop code"}},
       {"RegressionTargetOfAllEqualNumbers",
        [](const fs::path& d) {
          return with_csv(d, "a,y\n1,5.5\n2,5.5\n3,5.5\n4,5.5\n", {{"--positive", ""}, {"--task", "regression"}});
