@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -73,9 +74,7 @@ void Flags::add_output_flags_to(CLI::App& app, bool with_out) {
   add(app, "--delimiter", &Settings::delimiter, "CSV delimiter: ',', ';' or '\\t' (default: detected)");
   add(app, "--na-values", &Settings::na_values, "Extra cell values read as missing, comma-separated");
   if (!with_out) {  // evaluate, predict: the file they score may have a title line or no header too
-    add(app, "--skip-rows", &Settings::skip_rows, "Lines to skip before the header (a title or row count; default 0)");
-    add(app, "--no-header", &Settings::no_header,
-        "The first row is data; columns are named 0, 1, 2, ... as when the model was trained with --no-header");
+    add_file_layout_flags_to(app, std::nullopt);
     hide_unread(app);  // add_to hides the rest for the commands that take every group
   }
 }
@@ -84,6 +83,17 @@ void Flags::hide_unread(CLI::App& app) {
   for (CLI::Option* option : app.get_options()) {
     if (option->get_lnames().empty()) continue;
     if (!command_reads(app.get_name(), "--" + option->get_lnames().front())) option->group("");
+  }
+}
+
+void Flags::add_file_layout_flags_to(CLI::App& app, const std::optional<std::string>& group) {
+  CLI::Option* skip = add(app, "--skip-rows", &Settings::skip_rows,
+                          "Lines to skip before the header (a title or row count; default 0)");
+  CLI::Option* no_header = add(app, "--no-header", &Settings::no_header,
+                               "The first row is data; columns are named 0, 1, 2, ... (pandas' header=None)");
+  if (group) {  // CLI11 hides an option whose group is empty, so no group is no call
+    skip->group(*group);
+    no_header->group(*group);
   }
 }
 
@@ -120,11 +130,7 @@ void Flags::add_data_flags_to(CLI::App& app) {
       "Missing values: a rule drop|mean|median|most-frequent for every column (default drop: the rows go) and/or "
       "COLUMN=RULE for one, comma-separated (median,port=most-frequent)")
       ->group(data);
-  add(app, "--skip-rows", &Settings::skip_rows, "Lines to skip before the header (a title or row count; default 0)")
-      ->group(data);
-  add(app, "--no-header", &Settings::no_header,
-      "The first row is data; columns are named 0, 1, 2, ... (pandas' header=None): --target 0")
-      ->group(data);
+  add_file_layout_flags_to(app, data);
   add(app, "--unknown-levels", &Settings::unknown_levels,
       "A level the train split lacks (test split, predict): ignore (all-zero encoding, a warning) or error")
       ->group(data);

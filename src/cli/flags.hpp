@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ class Flags {
   void add_model_flags_to(CLI::App& command);
   void add_range_test_flags_to(CLI::App& command);
   void add_search_flags_to(CLI::App& command);
+  // --skip-rows and --no-header: how the CSV is laid out (the data group; evaluate and predict too).
+  void add_file_layout_flags_to(CLI::App& command, const std::optional<std::string>& group);
   // Hides from `command`'s --help the flags it does not read (still parsed, so main can refuse
   // them with the reason instead of CLI11's "not expected").
   static void hide_unread(CLI::App& command);
@@ -42,7 +45,7 @@ class Flags {
 
   struct Bound {
     CLI::Option* option;
-    std::string flag;  // "--epochs"
+    std::string flag;                                      // "--epochs"
     std::function<void(Settings&, const Settings&)> copy;  // may throw UsageError naming the flag
   };
   std::shared_ptr<Settings> staged_ = std::make_shared<Settings>();
