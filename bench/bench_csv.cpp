@@ -5,9 +5,9 @@
 // plus preparing a wide table of 100,000 columns x 10 rows (linear since issue 11).
 #include <benchmark/benchmark.h>
 
+#include <fmt/format.h>
 #include <cstdlib>
 #include <filesystem>
-#include <fmt/format.h>
 #include <fstream>
 #include <random>
 #include <sstream>

@@ -16,14 +16,13 @@ namespace {
 constexpr lrtune::Index kBatch = 32;
 const std::vector<lrtune::Index> kWidths{12, 128, 256, 256, 1};
 
-lrtune::Matrix random_matrix(lrtune::Index rows, lrtune::Index cols) {
-  return lrtune::Matrix::Random(rows, cols);
-}
+lrtune::Matrix random_matrix(lrtune::Index rows, lrtune::Index cols) { return lrtune::Matrix::Random(rows, cols); }
 
 lrtune::Sequential recipe_model() {
-  return lrtune::Sequential(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
-                                 lrtune::Dense(1, "sigmoid")},
-                            42);
+  return lrtune::Sequential(
+      12,
+      {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+      42);
 }
 
 lrtune::Matrix binary_targets(lrtune::Index rows) {
@@ -41,7 +40,7 @@ static void BM_BareGemmChain(benchmark::State& state) {
   std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
   A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
   for (std::size_t l = 0; l < layers; ++l) {
-    W[l] = random_matrix(kWidths[l], kWidths[l + 1]);   // (in, out)
+    W[l] = random_matrix(kWidths[l], kWidths[l + 1]);    // (in, out)
     dW[l] = lrtune::Matrix(kWidths[l], kWidths[l + 1]);  // (in, out)
     A[l + 1] = lrtune::Matrix(kBatch, kWidths[l + 1]);   // (batch, out)
     dZ[l] = random_matrix(kBatch, kWidths[l + 1]);       // (batch, out)
@@ -93,9 +92,10 @@ struct RecipeData {
 };
 
 lrtune::History train_recipe(const RecipeData& data, int epochs, std::uint64_t seed) {
-  lrtune::Sequential model(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
-                                lrtune::Dense(1, "sigmoid")},
-                           seed);
+  lrtune::Sequential model(
+      12,
+      {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+      seed);
   lrtune::Adam adam;
   return lrtune::fit(model, adam, lrtune::Loss::binary_crossentropy, data.X, data.y,
                      {.epochs = epochs, .batch_size = 32, .seed = seed});

@@ -5,8 +5,8 @@
 // given and the single rung ends at max_epochs.
 #include <benchmark/benchmark.h>
 
-#include <ctime>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <string>
 
@@ -48,9 +48,10 @@ const WineTrain& wine() {
 }
 
 lrtune::Sequential recipe_model() {
-  return lrtune::Sequential(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
-                                 lrtune::Dense(1, "sigmoid")},
-                            0);
+  return lrtune::Sequential(
+      12,
+      {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+      0);
 }
 
 }  // namespace

@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
     const lrtune::Vector y_train = lrtune::to_float(data.y_train), y_test = lrtune::to_float(data.y_test);
 
     // 2. Model: Dense(128, relu) -> Dense(256, relu) -> Dense(256, relu) -> Dense(1, sigmoid).
-    const lrtune::Sequential model(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"),
-                                        lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+    const lrtune::Sequential model(12,
+                                   {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
+                                    lrtune::Dense(1, "sigmoid")},
                                    /*seed=*/0);
     const auto loss = lrtune::Loss::binary_crossentropy;
 

@@ -1,7 +1,7 @@
 // The generalisation study (../shared/docs/STUDY.md, docs/study.md): the ground truth of each
-// study set in its manifest task (binary, multiclass over all its classes, regression) (a log grid of rates trained the way lrtune trains, scored on outer test rows no
-// search ever sees) and the scores of lrtune's suggestions against it (regret, paired regret,
-// beats-or-ties Adam's 1e-3 within each set's noise, worst set, cost against the grid).
+// study set in its manifest task (binary, multiclass over all its classes, regression) (a log grid of rates trained the
+// way lrtune trains, scored on outer test rows no search ever sees) and the scores of lrtune's suggestions against it
+// (regret, paired regret, beats-or-ties Adam's 1e-3 within each set's noise, worst set, cost against the grid).
 //
 //   ./build/study truth --side development|evaluation [--sets a,b] [--out DIR]   # DIR/truth-<set>.json
 //   ./build/study score --side development|evaluation [--sets a,b] [--out DIR]   # tables; DIR/score-<side>.json
@@ -29,8 +29,8 @@
 #include <thread>
 #include <vector>
 
-#include <Eigen/Core>
 #include <fmt/format.h>
+#include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
 // The command's default settings (a header-only struct of defaults): the study trains and
@@ -104,9 +104,9 @@ struct StudySet {
   std::string name;  // the file's stem
   std::string path;
   std::string target;
-  std::string positive;  // binary: as a user passes it to --positive; empty otherwise
-  std::string task;      // the manifest's task: "binary", "multiclass" or "regression"
-  long long rows = 0;    // raw rows (the manifest's)
+  std::string positive;                              // binary: as a user passes it to --positive; empty otherwise
+  std::string task;                                  // the manifest's task: "binary", "multiclass" or "regression"
+  long long rows = 0;                                // raw rows (the manifest's)
   int seeds() const { return rows < 1000 ? 5 : 3; }  // STUDY.md: >= 5 seeds under 1,000 rows
   bool classifier() const { return task != "regression"; }
   // The rule a user passes for this task: --positive for binary, multiclass / regression else.
@@ -119,16 +119,24 @@ struct StudySet {
 
 // docs/study.md "The split rule" (do not change: the split was fixed before any design).
 const std::map<std::string, std::string>& sides() {
-  static const std::map<std::string, std::string> table = {
-      {"ionosphere", "development"},         {"sonar", "development"},
-      {"digits", "development"},             {"iris", "development"},
-      {"wine_recognition", "development"},   {"dna", "development"},
-      {"satellite", "development"},          {"diabetes", "development"},
-      {"winequalityN", "development"},       {"pima_indians_diabetes2", "evaluation"},
-      {"house_votes84", "evaluation"},       {"soybean", "evaluation"},
-      {"glass", "evaluation"},               {"vehicle", "evaluation"},
-      {"letter_recognition", "evaluation"},  {"shuttle", "evaluation"},
-      {"ozone", "evaluation"},               {"servo", "evaluation"}};
+  static const std::map<std::string, std::string> table = {{"ionosphere", "development"},
+                                                           {"sonar", "development"},
+                                                           {"digits", "development"},
+                                                           {"iris", "development"},
+                                                           {"wine_recognition", "development"},
+                                                           {"dna", "development"},
+                                                           {"satellite", "development"},
+                                                           {"diabetes", "development"},
+                                                           {"winequalityN", "development"},
+                                                           {"pima_indians_diabetes2", "evaluation"},
+                                                           {"house_votes84", "evaluation"},
+                                                           {"soybean", "evaluation"},
+                                                           {"glass", "evaluation"},
+                                                           {"vehicle", "evaluation"},
+                                                           {"letter_recognition", "evaluation"},
+                                                           {"shuttle", "evaluation"},
+                                                           {"ozone", "evaluation"},
+                                                           {"servo", "evaluation"}};
   return table;
 }
 
@@ -228,8 +236,8 @@ struct Run {
   // On the outer test rows: the loss in model units (binary or categorical cross-entropy, or MSE
   // on the standardised target); accuracy for classifiers, RMSE in target units for regression.
   double test_loss = NAN, test_accuracy = NAN, test_rmse = NAN;
-  double val_loss = NAN;                        // the inner best validation loss
-  int best_epoch = 0, epochs = 0;               // best epoch 1-based
+  double val_loss = NAN;           // the inner best validation loss
+  int best_epoch = 0, epochs = 0;  // best epoch 1-based
   double seconds = 0.0;
 };
 
@@ -239,7 +247,8 @@ struct Run {
 Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
   auto model = default_model(data, seed);
   auto optimizer = default_optimizer(learning_rate);
-  lrtune::EarlyStopping stopping({.monitor = kDefaults.monitor, .min_delta = kDefaults.min_delta,
+  lrtune::EarlyStopping stopping({.monitor = kDefaults.monitor,
+                                  .min_delta = kDefaults.min_delta,
                                   .patience = kDefaults.patience,
                                   .restore_best_weights = kDefaults.restore_best_weights});
   lrtune::FitOptions options;
@@ -259,7 +268,8 @@ Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
   run.test_loss = test.at("loss");
   if (classifier) run.test_accuracy = test.at("accuracy");
   // MSE on y / std: the RMSE in target units is its root times the std.
-  else run.test_rmse = std::sqrt(run.test_loss) * data.target_std;
+  else
+    run.test_rmse = std::sqrt(run.test_loss) * data.target_std;
   run.val_loss = stopping.best_value();
   run.best_epoch = stopping.best_epoch() + 1;
   run.epochs = static_cast<int>(history.size());
@@ -268,9 +278,15 @@ Run train_like_user(const OuterSplit& data, double learning_rate, int seed) {
 }
 
 Json to_json(const Run& r) {
-  return {{"learning_rate", r.learning_rate}, {"seed", r.seed}, {"test_loss", number(r.test_loss)},
-          {"test_accuracy", number(r.test_accuracy)}, {"test_rmse", number(r.test_rmse)}, {"val_loss", number(r.val_loss)},
-          {"best_epoch", r.best_epoch}, {"epochs", r.epochs}, {"seconds", r.seconds}};
+  return {{"learning_rate", r.learning_rate},
+          {"seed", r.seed},
+          {"test_loss", number(r.test_loss)},
+          {"test_accuracy", number(r.test_accuracy)},
+          {"test_rmse", number(r.test_rmse)},
+          {"val_loss", number(r.val_loss)},
+          {"best_epoch", r.best_epoch},
+          {"epochs", r.epochs},
+          {"seconds", r.seconds}};
 }
 
 Run run_from_json(const Json& j) {
@@ -297,8 +313,8 @@ std::vector<Run> train_all(const std::string& set, const std::vector<OuterSplit>
     jobs.emplace_back([&, i] {
       const auto [lr, seed] = pairs[i];
       runs[i] = train_like_user(splits[static_cast<std::size_t>(seed)], lr, seed);
-      progress(fmt::format("[{}] {}/{} lr {:.3g} seed {}: test loss {:.4f}, {} epochs (best {}), {:.1f} s", set,
-                           ++done, pairs.size(), lr, seed, runs[i].test_loss, runs[i].epochs, runs[i].best_epoch,
+      progress(fmt::format("[{}] {}/{} lr {:.3g} seed {}: test loss {:.4f}, {} epochs (best {}), {:.1f} s", set, ++done,
+                           pairs.size(), lr, seed, runs[i].test_loss, runs[i].epochs, runs[i].best_epoch,
                            runs[i].seconds));
     });
   run_jobs(jobs, threads);
@@ -363,7 +379,8 @@ GridTruth grid_truth(const std::vector<double>& rates, const std::vector<std::ve
     for (double x : losses) l.push_back(as_loss(x));
     g.mean_losses.push_back(mean(l));
   }
-  g.best = static_cast<std::size_t>(std::min_element(g.mean_losses.begin(), g.mean_losses.end()) - g.mean_losses.begin());
+  g.best =
+      static_cast<std::size_t>(std::min_element(g.mean_losses.begin(), g.mean_losses.end()) - g.mean_losses.begin());
   return g;
 }
 
@@ -438,7 +455,9 @@ std::vector<double> base_grid() {
   return grid;
 }
 
-std::vector<double> extension_below() { return {std::pow(10.0, -6.0), std::pow(10.0, -17.0 / 3.0), std::pow(10.0, -16.0 / 3.0)}; }
+std::vector<double> extension_below() {
+  return {std::pow(10.0, -6.0), std::pow(10.0, -17.0 / 3.0), std::pow(10.0, -16.0 / 3.0)};
+}
 std::vector<double> extension_above() { return {std::pow(10.0, -2.0 / 3.0), std::pow(10.0, -1.0 / 3.0), 1.0}; }
 
 std::vector<std::vector<double>> losses_by_rate(const std::vector<double>& rates, const std::vector<Run>& runs,
@@ -473,12 +492,21 @@ Json truth_for_set(const StudySet& set, int threads) {
     const auto more = train_all(set.name, splits, rate_seed_pairs(extension, seeds), threads);
     runs.insert(runs.end(), more.begin(), more.end());
   }
-  Json j{{"set", set.name},     {"file", set.path},   {"target", set.target}, {"positive", set.positive},
-         {"task", set.task},    {"side", sides().at(set.name)}, {"rows", set.rows}, {"seeds", seeds},
-         {"grid", base_grid()}, {"extension", extension}, {"outer_split", Json::array()}, {"runs", Json::array()}};
+  Json j{{"set", set.name},
+         {"file", set.path},
+         {"target", set.target},
+         {"positive", set.positive},
+         {"task", set.task},
+         {"side", sides().at(set.name)},
+         {"rows", set.rows},
+         {"seeds", seeds},
+         {"grid", base_grid()},
+         {"extension", extension},
+         {"outer_split", Json::array()},
+         {"runs", Json::array()}};
   for (const auto& split : splits)
-    j["outer_split"].push_back({{"train_rows", split.x_train.rows()}, {"test_rows", split.x_test.rows()},
-                                {"features", split.x_train.cols()}});
+    j["outer_split"].push_back(
+        {{"train_rows", split.x_train.rows()}, {"test_rows", split.x_test.rows()}, {"features", split.x_train.cols()}});
   for (const auto& r : runs) j["runs"].push_back(to_json(r));
   j["seconds"] = seconds_since(t0);
   return j;
@@ -542,8 +570,7 @@ lrtune::TunerOptions default_tuner_options(int seed) {
 void run_tuner(const OuterSplit& data, int seed, Searches& out) {
   const auto prototype = default_model(data, seed);
   const auto optimizer = default_optimizer(std::nullopt);
-  lrtune::Tuner tuner(prototype, *optimizer, data.task.loss, data.x_train, data.y_train,
-                      default_tuner_options(seed));
+  lrtune::Tuner tuner(prototype, *optimizer, data.task.loss, data.x_train, data.y_train, default_tuner_options(seed));
   const auto result = tuner.run();
   out.rates["tuner"] = result.learning_rate;
   out.tuner_epochs = result.epochs_cost;
@@ -662,7 +689,8 @@ SetResult score_set(const StudySet& set, const std::string& out, int threads) {
   const auto splits = outer_splits(set);
   for (std::size_t s = 0; s < splits.size(); ++s)
     if (truth.json.at("outer_split").at(s).at("test_rows").get<Index>() != splits[s].x_test.rows())
-      throw std::runtime_error(fmt::format("{}: the outer split of seed {} differs from the truth file's", set.name, s));
+      throw std::runtime_error(
+          fmt::format("{}: the outer split of seed {} differs from the truth file's", set.name, s));
   SetResult result;
   result.name = set.name;
   result.seeds = set.seeds();
@@ -708,7 +736,8 @@ SetResult score_set(const StudySet& set, const std::string& out, int threads) {
       result.rates[method].push_back(it == rates.end() ? NAN : it->second);
       result.losses[method].push_back(it == rates.end() ? NAN : as_loss(runs.at({it->second, s}).test_loss));
     }
-    result.scores[method] = score_method(result.losses[method], best_losses, default_losses, result.grid.l_star(), result.noise);
+    result.scores[method] =
+        score_method(result.losses[method], best_losses, default_losses, result.grid.l_star(), result.noise);
   }
 
   // The cost: the tuner against the 13 base grid rates trained the same way, per seed (mean).
@@ -753,7 +782,9 @@ void print_summary_table(const std::string& command, const std::vector<SetResult
     separable_names += s.name;
   }
   fmt::print("## Summary over {} sets\n\n`{}`\n\n", sets.size(), command);
-  fmt::print("| method | median regret | median paired regret | beats or ties 1e-3 (paired runs) | beats | worst set | no answer |\n");
+  fmt::print(
+      "| method | median regret | median paired regret | beats or ties 1e-3 (paired runs) | beats | worst set | no "
+      "answer |\n");
   fmt::print("| --- | --- | --- | --- | --- | --- | --- |\n");
   for (const auto& method : method_names()) {
     std::vector<MethodScore> per_set;
@@ -773,8 +804,9 @@ void print_summary_table(const std::string& command, const std::vector<SetResult
 
 void print_set_table(const std::string& command, const std::vector<SetResult>& sets) {
   fmt::print("## Per set: the truth, 1e-3 and the tuner\n\n`{}`\n\n", command);
-  fmt::print("| set | train rows | seeds | noise line | L* | best grid rate | 1e-3 regret | tuner regret | tuner paired | "
-             "tuner's own model | tuner rates |\n");
+  fmt::print(
+      "| set | train rows | seeds | noise line | L* | best grid rate | 1e-3 regret | tuner regret | tuner paired | "
+      "tuner's own model | tuner rates |\n");
   fmt::print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
   for (const auto& s : sets) {
     const auto& d = s.scores.at("Adam default 1e-3");
@@ -810,7 +842,9 @@ void print_method_by_set_table(const std::string& command, const std::vector<Set
 
 void print_cost_table(const std::string& command, const std::vector<SetResult>& sets) {
   fmt::print("## Cost: the tuner against the 13-rate grid (per seed, mean over seeds)\n\n`{}`\n\n", command);
-  fmt::print("| set | tuner epochs | grid epochs | ratio | tuner s | grid s | ratio |\n| --- | --- | --- | --- | --- | --- | --- |\n");
+  fmt::print(
+      "| set | tuner epochs | grid epochs | ratio | tuner s | grid s | ratio |\n| --- | --- | --- | --- | --- | --- | "
+      "--- |\n");
   std::vector<double> epoch_ratios, second_ratios;
   for (const auto& s : sets) {
     epoch_ratios.push_back(s.tuner_epochs / s.grid_epochs);
@@ -822,17 +856,26 @@ void print_cost_table(const std::string& command, const std::vector<SetResult>& 
 }
 
 Json score_json(const MethodScore& m) {
-  return {{"regret", number(m.regret)}, {"paired_regret", number(m.paired_regret)}, {"beats", m.beats},
-          {"ties", m.ties}, {"loses", m.loses}, {"answered", m.answered}};
+  return {{"regret", number(m.regret)}, {"paired_regret", number(m.paired_regret)},
+          {"beats", m.beats},           {"ties", m.ties},
+          {"loses", m.loses},           {"answered", m.answered}};
 }
 
 Json set_json(const SetResult& s) {
-  Json j{{"set", s.name}, {"train_rows", s.rows_train}, {"seeds", s.seeds}, {"noise_line", s.noise},
+  Json j{{"set", s.name},
+         {"train_rows", s.rows_train},
+         {"seeds", s.seeds},
+         {"noise_line", s.noise},
          {"separable", s.separable()},
-         {"l_star", s.grid.l_star()}, {"best_grid_rate", s.grid.rates[s.grid.best]}, {"grid_rates", s.grid.rates},
+         {"l_star", s.grid.l_star()},
+         {"best_grid_rate", s.grid.rates[s.grid.best]},
+         {"grid_rates", s.grid.rates},
          {"grid_mean_test_loss", s.grid.mean_losses},
-         {"cost", {{"tuner_epochs", s.tuner_epochs}, {"tuner_seconds", s.tuner_seconds},
-                   {"grid_epochs", s.grid_epochs}, {"grid_seconds", s.grid_seconds}}}};
+         {"cost",
+          {{"tuner_epochs", s.tuner_epochs},
+           {"tuner_seconds", s.tuner_seconds},
+           {"grid_epochs", s.grid_epochs},
+           {"grid_seconds", s.grid_seconds}}}};
   for (const auto& method : method_names()) {
     std::vector<Json> rates, losses;
     for (double r : s.rates.at(method)) rates.push_back(number(r));
@@ -842,8 +885,11 @@ Json set_json(const SetResult& s) {
     j["methods"][method]["test_losses"] = losses;
   }
   for (const auto& search : s.searches)
-    j["tuner_runs"].push_back({{"pick", search.rates.at("tuner")}, {"low", search.tuner_low}, {"high", search.tuner_high},
-                               {"best_epoch", search.tuner_best_epoch}, {"epochs", search.tuner_epochs},
+    j["tuner_runs"].push_back({{"pick", search.rates.at("tuner")},
+                               {"low", search.tuner_low},
+                               {"high", search.tuner_high},
+                               {"best_epoch", search.tuner_best_epoch},
+                               {"epochs", search.tuner_epochs},
                                {"seconds", search.tuner_seconds},
                                {"tuner_model_test_loss", number(search.tuner_model_test_loss)}});
   return j;
@@ -870,8 +916,12 @@ int command_score(const std::string& side, const std::vector<std::string>& only,
   for (const auto& [method, m] : summaries)
     j["summary"][method] = {{"median_regret", number(m.median_regret)},
                             {"median_paired_regret", number(m.median_paired_regret)},
-                            {"beats", m.beats}, {"ties", m.ties}, {"pairs", m.pairs}, {"no_answer", m.no_answer},
-                            {"worst_set", m.worst_set}, {"worst_regret", number(m.worst_regret)}};
+                            {"beats", m.beats},
+                            {"ties", m.ties},
+                            {"pairs", m.pairs},
+                            {"no_answer", m.no_answer},
+                            {"worst_set", m.worst_set},
+                            {"worst_regret", number(m.worst_regret)}};
   write_json(out + "/score-" + side + ".json", j);
   progress(fmt::format("score: {:.0f} s in all; wrote {}/score-{}.json", seconds_since(t0), out, side));
   return 0;
@@ -931,10 +981,14 @@ Args parse_args(int argc, char** argv) {
     const std::string flag = argv[i];
     if (i + 1 >= argc) throw std::invalid_argument(flag + " needs a value");
     const std::string value = argv[++i];
-    if (flag == "--side") a.side = value;
-    else if (flag == "--sets") a.sets = split_list(value);
-    else if (flag == "--out") a.out = value;
-    else throw std::invalid_argument("unknown flag " + flag);
+    if (flag == "--side")
+      a.side = value;
+    else if (flag == "--sets")
+      a.sets = split_list(value);
+    else if (flag == "--out")
+      a.out = value;
+    else
+      throw std::invalid_argument("unknown flag " + flag);
   }
   if (a.command != "selftest" && a.side != "development" && a.side != "evaluation")
     throw std::invalid_argument("--side development|evaluation");
@@ -958,8 +1012,10 @@ int main(int argc, char** argv) {
     if (args.command == "score") return command_score(args.side, args.sets, args.out, command_line(argc, argv));
     throw std::invalid_argument("unknown command " + args.command);
   } catch (const std::invalid_argument& e) {
-    std::fprintf(stderr, "study: %s\nusage: study truth|score --side development|evaluation [--sets a,b] [--out DIR]\n"
-                         "       study selftest\n", e.what());
+    std::fprintf(stderr,
+                 "study: %s\nusage: study truth|score --side development|evaluation [--sets a,b] [--out DIR]\n"
+                 "       study selftest\n",
+                 e.what());
     return 2;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "study: error: %s\n", e.what());

@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include <Eigen/Core>
 #include <fmt/format.h>
+#include <Eigen/Core>
 #include <nlohmann/json.hpp>
 
 #include "lrtune/core/split.hpp"
@@ -190,8 +190,8 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
 
   const lrtune::Sequential prototype = recipe_model(0);
   const lrtune::Adam adam;
-  const lrtune::RepeatOptions repeat{.runs = static_cast<std::size_t>(seeds), .first_seed = 0,
-                                     .workers = static_cast<std::size_t>(threads)};
+  const lrtune::RepeatOptions repeat{
+      .runs = static_cast<std::size_t>(seeds), .first_seed = 0, .workers = static_cast<std::size_t>(threads)};
   auto t0 = Clock::now();
   const auto per_epoch = lrtune::run_repeated_lr_finder(prototype, adam, lrtune::Loss::binary_crossentropy, d.x_train,
                                                         d.y_train, lrtune::LRFinderOptions::recipe_per_epoch(), repeat);
@@ -202,8 +202,9 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
   const double per_step_wall = seconds_since(t0);
 
   fmt::print("## per-epoch curve key points (lr = 1e-3 * 10^(e/30), 100 epochs, Adam, batch 32)\n\n");
-  fmt::print("| seed | epoch 1 loss / acc | min epoch (1-based) | lr at min | min loss | floor (within 0.02) | "
-             "acc < 0.65 from epoch | final loss / acc | sweep s |\n|---|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| seed | epoch 1 loss / acc | min epoch (1-based) | lr at min | min loss | floor (within 0.02) | "
+      "acc < 0.65 from epoch | final loss / acc | sweep s |\n|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t r = 0; r < per_epoch.runs.size(); ++r) {
     const auto& c = per_epoch.runs[r];
     const auto& acc = c.metrics.at("accuracy");
@@ -218,20 +219,29 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
     }
     int collapse = -1;
     for (std::size_t i = 0; i < c.size(); ++i)
-      if (acc[i] < 0.65) { collapse = static_cast<int>(i) + 1; break; }
-    fmt::print("| {} | {:.4f} / {:.4f} | {} | {:.4f} | {:.4f} | {:.4f}..{:.4f} | {} (lr {:.3f}) | {:.4f} / {:.4f} | {:.1f} |\n",
-               per_epoch.seeds[r], c.losses[0], acc[0], k + 1, c.learning_rates[k], *min_it, floor_lo, floor_hi,
-               collapse, collapse > 0 ? c.learning_rates[static_cast<std::size_t>(collapse - 1)] : NAN,
-               c.losses.back(), acc.back(), c.total_seconds);
-    out["per_epoch"]["runs"].push_back({{"seed", per_epoch.seeds[r]}, {"learning_rates", c.learning_rates},
-                                        {"losses", c.losses}, {"accuracy", acc},
+      if (acc[i] < 0.65) {
+        collapse = static_cast<int>(i) + 1;
+        break;
+      }
+    fmt::print(
+        "| {} | {:.4f} / {:.4f} | {} | {:.4f} | {:.4f} | {:.4f}..{:.4f} | {} (lr {:.3f}) | {:.4f} / {:.4f} | {:.1f} "
+        "|\n",
+        per_epoch.seeds[r], c.losses[0], acc[0], k + 1, c.learning_rates[k], *min_it, floor_lo, floor_hi, collapse,
+        collapse > 0 ? c.learning_rates[static_cast<std::size_t>(collapse - 1)] : NAN, c.losses.back(), acc.back(),
+        c.total_seconds);
+    out["per_epoch"]["runs"].push_back({{"seed", per_epoch.seeds[r]},
+                                        {"learning_rates", c.learning_rates},
+                                        {"losses", c.losses},
+                                        {"accuracy", acc},
                                         {"suggestions", suggestions_json(c.suggestions)},
                                         {"seconds", c.total_seconds}});
   }
   auto spread_table = [&](const lrtune::RepeatedRangeTest& rt, const char* title, double wall) {
     fmt::print("\n## {} suggestions over {} seeds (wall {:.1f} s for all runs on {} threads)\n\n", title,
                rt.runs.size(), wall, threads);
-    fmt::print("| rule | found | median | min | max | q1..q3 | geometric std | per seed |\n|---|---|---|---|---|---|---|---|\n");
+    fmt::print(
+        "| rule | found | median | min | max | q1..q3 | geometric std | per seed "
+        "|\n|---|---|---|---|---|---|---|---|\n");
     for (const auto& s : rt.spreads) {
       std::string values;
       for (double v : s.values) values += fmt::format("{:.4g} ", v);
@@ -251,8 +261,10 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
   out["per_epoch"]["mean_seconds"] = epoch_seconds;
   out["per_step"]["mean_seconds"] = step_seconds;
   for (const auto& c : per_step.runs)
-    out["per_step"]["runs"].push_back({{"learning_rates", c.learning_rates}, {"losses", c.losses},
-                                       {"smoothed", c.smoothed_losses}, {"suggestions", suggestions_json(c.suggestions)},
+    out["per_step"]["runs"].push_back({{"learning_rates", c.learning_rates},
+                                       {"losses", c.losses},
+                                       {"smoothed", c.smoothed_losses},
+                                       {"suggestions", suggestions_json(c.suggestions)},
                                        {"stop", std::string(lrtune::stop_reason_name(c.stop_reason))}});
 
   // The honest comparison: the per-epoch default rule's median against 1e-3.
@@ -264,7 +276,13 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
       {"per-step valley", per_step.find("valley")->median},
       {"Adam default", 1e-3}};
   const int epochs = env_int("STUDY_MAX_EPOCHS", 100);
-  struct Cell { std::string who; double lr; bool early; std::uint64_t seed; TrainResult r; };
+  struct Cell {
+    std::string who;
+    double lr;
+    bool early;
+    std::uint64_t seed;
+    TrainResult r;
+  };
   std::vector<Cell> cells;
   for (const auto& [who, lr] : rates)
     for (bool early : {false, true})
@@ -286,8 +304,9 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
   t0 = Clock::now();
   run_jobs(jobs, threads);
   fmt::print("\n## honest comparison: suggested rates vs 0.001, {} seeds ({:.0f} s)\n\n", seeds, seconds_since(t0));
-  fmt::print("| rate | protocol | test accuracy | test loss | epochs (best) | final train accuracy | per seed test acc |\n"
-             "|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| rate | protocol | test accuracy | test loss | epochs (best) | final train accuracy | per seed test acc |\n"
+      "|---|---|---|---|---|---|---|\n");
   for (const auto& [who, lr] : rates) {
     for (bool early : {false, true}) {
       std::vector<double> acc, loss, ep, best, tacc;
@@ -300,9 +319,14 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
         best.push_back(c.r.best_epoch + 1);
         tacc.push_back(c.r.train_accuracy);
         per_seed += fmt::format("{:.3f} ", c.r.test_accuracy);
-        out["comparison"].push_back({{"rule", who}, {"lr", lr}, {"early_stopping", early}, {"seed", c.seed},
-                                     {"test_accuracy", c.r.test_accuracy}, {"test_loss", c.r.test_loss},
-                                     {"epochs", c.r.epochs_run}, {"best_epoch", c.r.best_epoch},
+        out["comparison"].push_back({{"rule", who},
+                                     {"lr", lr},
+                                     {"early_stopping", early},
+                                     {"seed", c.seed},
+                                     {"test_accuracy", c.r.test_accuracy},
+                                     {"test_loss", c.r.test_loss},
+                                     {"epochs", c.r.epochs_run},
+                                     {"best_epoch", c.r.best_epoch},
                                      {"train_accuracy", c.r.train_accuracy}});
       }
       const auto [am, as] = mean_std(acc);
@@ -311,8 +335,8 @@ int recipe(const std::string& data_dir, const std::string& out_path) {
       const auto [bm, bs] = mean_std(best);
       const auto [tm, ts] = mean_std(tacc);
       fmt::print("| {} {:.4g} | {} | {:.4f} ± {:.4f} | {:.3f} ± {:.3f} | {:.1f} ± {:.1f}{} | {:.3f} ± {:.3f} | {}|\n",
-                 who, lr, early ? "early stopping (val 0.2, patience 10)" : fmt::format("{} epochs", epochs), am, as, lm, ls, em,
-                 es, early ? fmt::format(" ({:.1f})", bm) : std::string(), tm, ts, per_seed);
+                 who, lr, early ? "early stopping (val 0.2, patience 10)" : fmt::format("{} epochs", epochs), am, as,
+                 lm, ls, em, es, early ? fmt::format(" ({:.1f})", bm) : std::string(), tm, ts, per_seed);
     }
   }
   if (!out_path.empty()) std::ofstream(out_path) << out.dump(1) << '\n';
@@ -410,11 +434,13 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
   // candidate name -> per data set -> per seed excess
   std::map<std::string, std::vector<std::vector<double>>> excess;
   std::map<std::string, std::vector<std::vector<double>>> rates;
-  std::map<std::string, std::vector<int>> beats_default;  // paired wins against 1e-3
+  std::map<std::string, std::vector<int>> beats_default;     // paired wins against 1e-3
   std::map<std::string, std::vector<double>> test_accuracy;  // candidate -> per set mean test accuracy
   std::map<std::string, std::vector<double>> cost_ratio;     // tuner -> per (set, seed) epochs / grid epochs
-  fmt::print("# rules study: {} seeds, grid 1e-4..1e-1 (13 rates), early stopping (val 0.2, patience 10, best "
-             "weights), max {} epochs, {} threads\n\n", seeds, max_epochs, threads);
+  fmt::print(
+      "# rules study: {} seeds, grid 1e-4..1e-1 (13 rates), early stopping (val 0.2, patience 10, best "
+      "weights), max {} epochs, {} threads\n\n",
+      seeds, max_epochs, threads);
 
   for (std::size_t ds = 0; ds < sets.size(); ++ds) {
     const Dataset& d = sets[ds];
@@ -432,14 +458,22 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
         jobs.emplace_back([&, m, s] {
           auto model = recipe_model(static_cast<std::uint64_t>(s));
           lrtune::Adam adam;
-          auto options = m == 0 ? lrtune::LRFinderOptions::recipe_per_epoch() : lrtune::LRFinderOptions::fastai_per_step();
+          auto options =
+              m == 0 ? lrtune::LRFinderOptions::recipe_per_epoch() : lrtune::LRFinderOptions::fastai_per_step();
           options.seed = static_cast<std::uint64_t>(s);
           curves[m][s] = lrtune::LRFinder(model, adam, lrtune::Loss::binary_crossentropy, xt, yt, options).run();
         });
     run_jobs(jobs, threads);
 
     // Trainings: the grid, and every found suggestion (seed s trains at run s's suggestion).
-    struct Job { std::string who; double lr; int seed; double val = NAN; int epochs = 0; double test_accuracy = NAN; };
+    struct Job {
+      std::string who;
+      double lr;
+      int seed;
+      double val = NAN;
+      int epochs = 0;
+      double test_accuracy = NAN;
+    };
     std::vector<Job> trainings;
     for (double lr : grid)
       for (int s = 0; s < seeds; ++s) trainings.push_back({fmt::format("grid {:.3g}", lr), lr, s});
@@ -453,8 +487,8 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
     for (auto& job : trainings) {
       if (!std::isfinite(job.lr)) continue;
       jobs.emplace_back([&job, &xt, &yt, &xv, &yv, &d, max_epochs] {
-        const auto r = train_at(job.lr, static_cast<std::uint64_t>(job.seed), xt, yt, &xv, &yv, d.x_test, d.y_test,
-                                max_epochs);
+        const auto r =
+            train_at(job.lr, static_cast<std::uint64_t>(job.seed), xt, yt, &xv, &yv, d.x_test, d.y_test, max_epochs);
         job.val = r.val_loss;
         job.epochs = r.epochs_run;
         job.test_accuracy = r.test_accuracy;
@@ -466,7 +500,8 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
                                              std::vector<TunerRun>(static_cast<std::size_t>(seeds)));
     for (std::size_t g = 0; g < tuned.size(); ++g)
       for (int s = 0; s < seeds; ++s)
-        jobs.emplace_back([&, g, s] { tuned[g][s] = run_tuner(d, xt, yt, xv, yv, s, max_epochs, tuner_variants()[g]); });
+        jobs.emplace_back(
+            [&, g, s] { tuned[g][s] = run_tuner(d, xt, yt, xv, yv, s, max_epochs, tuner_variants()[g]); });
     run_jobs(jobs, threads);
 
     // Ground truth: the grid's best mean validation loss.
@@ -474,7 +509,8 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
     for (const auto& job : trainings)
       for (std::size_t g = 0; g < grid.size(); ++g)
         if (job.who == fmt::format("grid {:.3g}", grid[g])) grid_mean[g] += job.val / seeds;
-    const std::size_t gbest = static_cast<std::size_t>(std::min_element(grid_mean.begin(), grid_mean.end()) - grid_mean.begin());
+    const std::size_t gbest =
+        static_cast<std::size_t>(std::min_element(grid_mean.begin(), grid_mean.end()) - grid_mean.begin());
     const double l_best = grid_mean[gbest];
     std::map<std::string, std::vector<double>> set_excess, set_rates, set_test_accuracy;
     for (const auto& job : trainings) {
@@ -491,11 +527,14 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
     const std::string adam_default = fmt::format("grid {:.3g}", 1e-3);
     const std::string grid_best = fmt::format("grid {:.3g}", grid[gbest]);
 
-    fmt::print("## {} ({} train, {} validation rows; {:.0f} s)\n\n", d.name, xt.rows(), xv.rows(), seconds_since(t_set));
+    fmt::print("## {} ({} train, {} validation rows; {:.0f} s)\n\n", d.name, xt.rows(), xv.rows(),
+               seconds_since(t_set));
     fmt::print("grid mean validation loss: ");
     for (std::size_t g = 0; g < grid.size(); ++g) fmt::print("{:.3g}:{:.4f} ", grid[g], grid_mean[g]);
     fmt::print("\nbest grid rate {:.3g}, L_best {:.4f}\n\n", grid[gbest], l_best);
-    fmt::print("| candidate | rates (per seed) | excess val loss (per seed) | median | beats 1e-3 (paired) | test accuracy (mean) |\n|---|---|---|---|---|---|\n");
+    fmt::print(
+        "| candidate | rates (per seed) | excess val loss (per seed) | median | beats 1e-3 (paired) | test accuracy "
+        "(mean) |\n|---|---|---|---|---|---|\n");
     // (row name, training name): the grid's best and 1e-3 may be the same trainings.
     std::vector<std::pair<std::string, std::string>> candidates = {{"grid best", grid_best},
                                                                    {"Adam default 1e-3", adam_default}};
@@ -512,7 +551,10 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
       for (std::size_t s = 0; s < ex.size(); ++s) {
         rs += std::isfinite(lr[s]) ? fmt::format("{:.3g} ", lr[s]) : std::string("none ");
         es += std::isfinite(ex[s]) ? fmt::format("{:+.1f}% ", 100 * ex[s]) : std::string("- ");
-        if (std::isfinite(ex[s])) { ++pairs; wins += ex[s] < ref[s] ? 1 : 0; }
+        if (std::isfinite(ex[s])) {
+          ++pairs;
+          wins += ex[s] < ref[s] ? 1 : 0;
+        }
       }
       excess[key].resize(sets.size());
       rates[key].resize(sets.size());
@@ -524,7 +566,8 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
       bd[2 * ds + 1] = pairs;
       const auto& acc = set_test_accuracy[who];
       std::vector<double> found_acc;
-      for (double a : acc) if (std::isfinite(a)) found_acc.push_back(a);
+      for (double a : acc)
+        if (std::isfinite(a)) found_acc.push_back(a);
       const double mean_acc = found_acc.empty() ? NAN : mean_std(found_acc).first;
       fmt::print("| {} | {}| {}| {:+.1f}% | {}/{} | {:.4f} |\n", key, rs, es, 100 * median(ex), wins, pairs, mean_acc);
       jset["candidates"][key] = {{"rates", lr}, {"excess", ex}, {"test_accuracy", acc}};
@@ -541,11 +584,11 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
         const auto& t = tuned[g][static_cast<std::size_t>(s)];
         const double ratio = t.epochs / grid_epochs[static_cast<std::size_t>(s)];
         cost_ratio[tuner_names[g]].push_back(ratio);
-        fmt::print("[seed {}: interval {:.3g}..{:.3g}, pick {:.3g} (best epoch {}), {} rungs, slowest candidate {} the "
-                   "first cut, {:.0f} epochs = {:.2f} of the grid's {:.0f} ({:.2f} of 13 x {} epochs), {:.1f} s] ",
-                   s, t.low, t.high, t.lr, t.best_epoch, t.rungs, t.lowest_kept_at_first_cut ? "survived" : "cut at",
-                   t.epochs, ratio, grid_epochs[static_cast<std::size_t>(s)], t.epochs / (13.0 * max_epochs), max_epochs,
-                   t.seconds);
+        fmt::print(
+            "[seed {}: interval {:.3g}..{:.3g}, pick {:.3g} (best epoch {}), {} rungs, slowest candidate {} the "
+            "first cut, {:.0f} epochs = {:.2f} of the grid's {:.0f} ({:.2f} of 13 x {} epochs), {:.1f} s] ",
+            s, t.low, t.high, t.lr, t.best_epoch, t.rungs, t.lowest_kept_at_first_cut ? "survived" : "cut at", t.epochs,
+            ratio, grid_epochs[static_cast<std::size_t>(s)], t.epochs / (13.0 * max_epochs), max_epochs, t.seconds);
         jset["tuner_runs"][tuner_names[g]].push_back(t.result);
       }
       fmt::print("\n\n");
@@ -556,26 +599,38 @@ int rules(const std::string& data_dir, const std::string& out_path, bool with_tu
   }
 
   fmt::print("## summary over {} data sets ({:.0f} s in all)\n\n", sets.size(), seconds_since(t_all));
-  fmt::print("| candidate | median excess over all (set, seed) | median of per-set medians | worst set median | "
-             "beats 1e-3 (paired) | no answer | mean test accuracy over sets |\n|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| candidate | median excess over all (set, seed) | median of per-set medians | worst set median | "
+      "beats 1e-3 (paired) | no answer | mean test accuracy over sets |\n|---|---|---|---|---|---|---|\n");
   for (const auto& [key, per_set] : excess) {
     std::vector<double> all, medians;
     int missing = 0;
     for (const auto& v : per_set) {
-      for (double x : v) { all.push_back(x); missing += std::isfinite(x) ? 0 : 1; }
+      for (double x : v) {
+        all.push_back(x);
+        missing += std::isfinite(x) ? 0 : 1;
+      }
       medians.push_back(median(v));
     }
     int wins = 0, pairs = 0;
     const auto& bd = beats_default[key];
-    for (std::size_t i = 0; i < bd.size(); i += 2) { wins += bd[i]; pairs += bd[i + 1]; }
-    const double worst = *std::max_element(medians.begin(), medians.end(),
-                                           [](double a, double b) { return (std::isnan(a) ? -1e9 : a) < (std::isnan(b) ? -1e9 : b); });
+    for (std::size_t i = 0; i < bd.size(); i += 2) {
+      wins += bd[i];
+      pairs += bd[i + 1];
+    }
+    const double worst = *std::max_element(medians.begin(), medians.end(), [](double a, double b) {
+      return (std::isnan(a) ? -1e9 : a) < (std::isnan(b) ? -1e9 : b);
+    });
     std::vector<double> accs;
-    for (double a : test_accuracy[key]) if (std::isfinite(a)) accs.push_back(a);
+    for (double a : test_accuracy[key])
+      if (std::isfinite(a)) accs.push_back(a);
     fmt::print("| {} | {:+.1f}% | {:+.1f}% | {:+.1f}% | {}/{} | {} | {:.4f} |\n", key, 100 * median(all),
                100 * median(medians), 100 * worst, wins, pairs, missing, accs.empty() ? NAN : mean_std(accs).first);
-    out["summary"][key] = {{"median_all", median(all)}, {"median_of_medians", median(medians)}, {"wins", wins},
-                           {"pairs", pairs}, {"missing", missing}};
+    out["summary"][key] = {{"median_all", median(all)},
+                           {"median_of_medians", median(medians)},
+                           {"wins", wins},
+                           {"pairs", pairs},
+                           {"missing", missing}};
   }
   for (const auto& [name, ratios] : cost_ratio) {
     fmt::print("\n{}: epochs / the early-stopped grid's epochs over (set, seed): median {:.3f}, max {:.3f}\n", name,

@@ -48,9 +48,10 @@ int main(int argc, char** argv) {
   const lrtune::Matrix X_train = rows(X, split.train), y_train = rows(y, split.train);
   const lrtune::Matrix X_test = rows(X, split.test), y_test = rows(y, split.test);
 
-  lrtune::Sequential model(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
-                                lrtune::Dense(1, "sigmoid")},
-                           /*seed=*/42);
+  lrtune::Sequential model(
+      12,
+      {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+      /*seed=*/42);
   std::cout << model.summary() << '\n';
 
   lrtune::Adam adam;  // Keras defaults: lr 0.001, beta 0.9/0.999, epsilon 1e-7
@@ -59,7 +60,8 @@ int main(int argc, char** argv) {
       lrtune::fit(model, adam, lrtune::Loss::binary_crossentropy, X_train, y_train,
                   {.epochs = epochs, .batch_size = 32, .seed = 0, .validation_split = 0.2, .callbacks = {&logger}});
 
-  const lrtune::Logs test = lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, X_test, y_test, {"accuracy", "auc"});
+  const lrtune::Logs test =
+      lrtune::evaluate(model, lrtune::Loss::binary_crossentropy, X_test, y_test, {"accuracy", "auc"});
   fmt::print("\ntest: loss {:.4f}, accuracy {:.4f}, ROC AUC {:.4f} ({} rows); trained in {:.2f} s\n", test.at("loss"),
              test.at("accuracy"), test.at("auc"), X_test.rows(), history.train_seconds);
   return 0;

@@ -20,10 +20,11 @@ class Progress final : public lrtune::TunerCallback {
     std::printf("interval [%.3g, %.3g]\n  %s\n  %s\n", r.low, r.high, r.high_reason.c_str(), r.low_reason.c_str());
   }
   void on_rung_end(const lrtune::TuningRung& rung, const lrtune::TuningResult& r) override {
-    std::printf("rung %zu: %d epochs, %zu candidates, %zu promoted, %zu kept improving, cut-off %.4f, %g epochs, "
-                "%.1f s\n",
-                r.rungs.size() - 1, rung.epochs, rung.candidates.size(), rung.promoted.size(),
-                rung.kept_improving.size(), rung.cutoff_score, rung.epochs_cost, rung.seconds);
+    std::printf(
+        "rung %zu: %d epochs, %zu candidates, %zu promoted, %zu kept improving, cut-off %.4f, %g epochs, "
+        "%.1f s\n",
+        r.rungs.size() - 1, rung.epochs, rung.candidates.size(), rung.promoted.size(), rung.kept_improving.size(),
+        rung.cutoff_score, rung.epochs_cost, rung.seconds);
   }
 };
 
@@ -38,8 +39,9 @@ int main(int argc, char** argv) {
     const lrtune::Matrix X_train = lrtune::to_float(data.x_train), X_test = lrtune::to_float(data.x_test);
     const lrtune::Vector y_train = lrtune::to_float(data.y_train), y_test = lrtune::to_float(data.y_test);
 
-    const lrtune::Sequential model(12, {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"),
-                                        lrtune::Dense(256, "relu"), lrtune::Dense(1, "sigmoid")},
+    const lrtune::Sequential model(12,
+                                   {lrtune::Dense(128, "relu"), lrtune::Dense(256, "relu"), lrtune::Dense(256, "relu"),
+                                    lrtune::Dense(1, "sigmoid")},
                                    0);
     const lrtune::Adam adam;
     const auto loss = lrtune::Loss::binary_crossentropy;

@@ -24,8 +24,7 @@ int fuzz_experiment_file(const std::uint8_t* data, std::size_t size) {
   expect(cli::to_toml(again) == printed, "printed settings load as different settings:\n" + printed);
   try {
     cli::validate(settings, "run");
-  } catch (const UsageError&) {
-  }
+  } catch (const UsageError&) {}
   return 0;
 }
 

@@ -112,22 +112,81 @@ constexpr std::string_view kMinusInfinity = "\x01-inf";
 constexpr std::string_view kNaN = "\x01nan";
 
 const std::vector<json>& numbers() {
-  static const std::vector<json> kNumbers = {
-      0, -0.0, 1, -1, 2, 3, 0.5, 1e-310, std::numeric_limits<double>::min(), 1e-300, 1e300,
-      std::numeric_limits<double>::max(), 1e6, std::int64_t{2147483648}, std::int64_t{9007199254740993},
-      std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::uint64_t>::max(), 6, 1024, 16777217,
-      json(kInfinity), json(kMinusInfinity), json(kNaN)};
+  static const std::vector<json> kNumbers = {0,
+                                             -0.0,
+                                             1,
+                                             -1,
+                                             2,
+                                             3,
+                                             0.5,
+                                             1e-310,
+                                             std::numeric_limits<double>::min(),
+                                             1e-300,
+                                             1e300,
+                                             std::numeric_limits<double>::max(),
+                                             1e6,
+                                             std::int64_t{2147483648},
+                                             std::int64_t{9007199254740993},
+                                             std::numeric_limits<std::int64_t>::min(),
+                                             std::numeric_limits<std::uint64_t>::max(),
+                                             6,
+                                             1024,
+                                             16777217,
+                                             json(kInfinity),
+                                             json(kMinusInfinity),
+                                             json(kNaN)};
   return kNumbers;
 }
 
 const std::vector<std::string>& strings() {
-  static const std::vector<std::string> kStrings = {
-      "", "a", "b", "kind", "flag", "y", "blue", "green", "red", "no", "yes", "kind_red", "flag_yes", "numeric",
-      "categorical", "binary", "multiclass", "regression", "standard", "minmax", "none", "error", "all_zero",
-      "impute", "drop_rows", "mean", "median", "most_frequent", "constant", "dense", "dropout", "relu", "sigmoid",
-      "linear", "softmax", "tanh", ">=", "=~", "lrtune.preprocessing", "lrtune.model", "1", "2",
-      "binary_crossentropy", "categorical_crossentropy", "mean_squared_error", std::string("a\0b", 3), "\xff",
-      std::string(kInfinity)};
+  static const std::vector<std::string> kStrings = {"",
+                                                    "a",
+                                                    "b",
+                                                    "kind",
+                                                    "flag",
+                                                    "y",
+                                                    "blue",
+                                                    "green",
+                                                    "red",
+                                                    "no",
+                                                    "yes",
+                                                    "kind_red",
+                                                    "flag_yes",
+                                                    "numeric",
+                                                    "categorical",
+                                                    "binary",
+                                                    "multiclass",
+                                                    "regression",
+                                                    "standard",
+                                                    "minmax",
+                                                    "none",
+                                                    "error",
+                                                    "all_zero",
+                                                    "impute",
+                                                    "drop_rows",
+                                                    "mean",
+                                                    "median",
+                                                    "most_frequent",
+                                                    "constant",
+                                                    "dense",
+                                                    "dropout",
+                                                    "relu",
+                                                    "sigmoid",
+                                                    "linear",
+                                                    "softmax",
+                                                    "tanh",
+                                                    ">=",
+                                                    "=~",
+                                                    "lrtune.preprocessing",
+                                                    "lrtune.model",
+                                                    "1",
+                                                    "2",
+                                                    "binary_crossentropy",
+                                                    "categorical_crossentropy",
+                                                    "mean_squared_error",
+                                                    std::string("a\0b", 3),
+                                                    "\xff",
+                                                    std::string(kInfinity)};
   return kStrings;
 }
 
@@ -180,8 +239,10 @@ void apply_op(json& doc, json& node, std::uint8_t what, std::uint8_t arg) {
       break;
     }
     case 3:  // remove an entry
-      if (node.is_array() && size > 0) node.erase(arg % size);
-      else if (node.is_object() && size > 0) node.erase(std::next(node.begin(), arg % size).key());
+      if (node.is_array() && size > 0)
+        node.erase(arg % size);
+      else if (node.is_object() && size > 0)
+        node.erase(std::next(node.begin(), arg % size).key());
       break;
     case 4:  // repeat an entry
       if (node.is_array() && size > 0 && room_for(doc, node[arg % size]) > 0) node.push_back(json(node[arg % size]));
@@ -205,9 +266,12 @@ void apply_op(json& doc, json& node, std::uint8_t what, std::uint8_t arg) {
       }
       break;
     case 8:  // nudge: scale a number by 2^(arg - 128), flip a bool, extend a string
-      if (node.is_number()) node = std::ldexp(node.get<double>(), static_cast<int>(arg) - 128) * ((arg & 1) ? -1 : 1);
-      else if (node.is_boolean()) node = !node.get<bool>();
-      else if (node.is_string()) node = node.get<std::string>() + static_cast<char>("_~ aZ\t"[arg % 6]);
+      if (node.is_number())
+        node = std::ldexp(node.get<double>(), static_cast<int>(arg) - 128) * ((arg & 1) ? -1 : 1);
+      else if (node.is_boolean())
+        node = !node.get<bool>();
+      else if (node.is_string())
+        node = node.get<std::string>() + static_cast<char>("_~ aZ\t"[arg % 6]);
       break;
     default: {  // copy another field here (an encoding over another, a column entry over a name)
       std::vector<json*> all;
@@ -259,8 +323,7 @@ void check_loaded(const SavedModel& saved) {
   try {
     const Table table = parse_csv(kTable, saved.preprocessing.csv_options(), "<base>");
     applied.emplace(saved.preprocessing.apply(table));
-  } catch (const DataError&) {
-  }
+  } catch (const DataError&) {}
   if (applied) {
     expect(applied->x.cols() == saved.model.input_dim(),
            fmt::format("the loaded preprocessing makes {} features, the model reads {}", applied->x.cols(),

@@ -45,21 +45,20 @@ PrepareOptions options_from(std::uint8_t a, std::uint8_t b, const Table& table) 
   }
   if (a & 8) {
     o.missing = MissingPolicy::impute;
-    constexpr ImputeStrategy kNumeric[] = {ImputeStrategy::mean, ImputeStrategy::median,
-                                           ImputeStrategy::most_frequent, ImputeStrategy::constant};
+    constexpr ImputeStrategy kNumeric[] = {ImputeStrategy::mean, ImputeStrategy::median, ImputeStrategy::most_frequent,
+                                           ImputeStrategy::constant};
     o.impute.numeric = kNumeric[(a >> 4) & 3];
     o.impute.categorical = (a & 64) ? ImputeStrategy::constant : ImputeStrategy::most_frequent;
   }
   o.stratify = (a & 128) != 0;
   o.test_size = (b & 16) ? 0.5 : 0.2;
   o.validation_size = (b & 32) ? 0.25 : 0.0;
-  constexpr ScalerKind kScalers[] = {ScalerKind::standard, ScalerKind::min_max, ScalerKind::none,
-                                     ScalerKind::standard};
+  constexpr ScalerKind kScalers[] = {ScalerKind::standard, ScalerKind::min_max, ScalerKind::none, ScalerKind::standard};
   o.scaler = kScalers[(b >> 6) & 3];
   o.encoder.unknown = (b & 8) ? UnknownLevel::all_zero : UnknownLevel::error;
   if ((b & 4) && table.columns.size() > 2) {
-    const std::string& dropped = table.columns[(static_cast<std::size_t>(b % table.columns.size()) + 1) %
-                                               table.columns.size()].name;
+    const std::string& dropped =
+        table.columns[(static_cast<std::size_t>(b % table.columns.size()) + 1) % table.columns.size()].name;
     if (dropped != o.target) o.drop_columns = {dropped};
   }
   return o;

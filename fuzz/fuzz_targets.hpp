@@ -34,7 +34,5 @@ std::string model_metadata_after_edits(const std::uint8_t* data, std::size_t siz
 }  // namespace lrtune::fuzz
 
 // libFuzzer's entry point, forwarding to one body (each target's file defines it once).
-#define LRTUNE_FUZZ_ENTRY(body)                                                 \
-  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { \
-    return body(data, size);                                                    \
-  }
+#define LRTUNE_FUZZ_ENTRY(body) \
+  extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) { return body(data, size); }

@@ -10,10 +10,10 @@
 #include "lrtune/data/error.hpp"
 #include "lrtune/experiment/task_spec.hpp"
 #include "lrtune/experiment/test_metrics.hpp"
-#include "lrtune/train/fit.hpp"
 #include "lrtune/io/atomic_file.hpp"
 #include "lrtune/io/model_file.hpp"
 #include "lrtune/io/predictions.hpp"
+#include "lrtune/train/fit.hpp"
 
 namespace lrtune::cli {
 namespace {
@@ -42,8 +42,8 @@ int command_evaluate(CommandContext& c, const std::string& model_path, const std
   Scored scored = score(c, model_path, data_path);
   const auto& unscored = scored.applied.unscored;
   if (scored.applied.x.rows() == 0)
-    throw DataError(fmt::format("{}: none of the {} rows can be scored ({})", data_path, scored.rows,
-                                describe_unscored(unscored)));
+    throw DataError(
+        fmt::format("{}: none of the {} rows can be scored ({})", data_path, scored.rows, describe_unscored(unscored)));
   if (!scored.applied.y)
     throw DataError(fmt::format("{}: evaluate needs the target column '{}' without missing values", data_path,
                                 scored.loaded.preprocessing.target));
@@ -79,12 +79,13 @@ int command_predict(CommandContext& c, const std::string& model_path, const std:
   const PredictionInputs inputs{preprocessing, scored.loaded.model.output_activation(), applied, scored.probabilities};
   const std::string csv = predictions_csv(inputs);
   if (!applied.unscored.empty())
-    c.console.warning(fmt::format("{}: {} of {} rows have no prediction ({}); they are written with {} and the "
-                                  "reason\n",
-                                  data_path, applied.unscored.size(), scored.rows, describe_unscored(applied.unscored),
-                                  task == TargetKind::binary       ? "an empty probability and class"
-                                  : task == TargetKind::multiclass ? "empty probabilities and class"
-                                                                   : "an empty value"));
+    c.console.warning(
+        fmt::format("{}: {} of {} rows have no prediction ({}); they are written with {} and the "
+                    "reason\n",
+                    data_path, applied.unscored.size(), scored.rows, describe_unscored(applied.unscored),
+                    task == TargetKind::binary       ? "an empty probability and class"
+                    : task == TargetKind::multiclass ? "empty probabilities and class"
+                                                     : "an empty value"));
   if (output_csv.empty()) {
     if (!c.settings.json) fmt::print("{}", csv);
   } else {
@@ -97,8 +98,10 @@ int command_predict(CommandContext& c, const std::string& model_path, const std:
                               {"rows", scored.rows},
                               {"rows_not_scored", applied.unscored.size()}};
     if (task == TargetKind::multiclass) summary["classes"] = preprocessing.target_classes;
-    if (!output_csv.empty()) summary["output"] = output_csv;
-    else summary["predictions"] = predictions_json(inputs);
+    if (!output_csv.empty())
+      summary["output"] = output_csv;
+    else
+      summary["predictions"] = predictions_json(inputs);
     fmt::print("{}\n", summary.dump(2));
   }
   return kExitOk;

@@ -65,8 +65,8 @@ void ProgressDisplay::on_batch_end(std::int64_t step, const Logs& logs, Training
 
 void ProgressDisplay::on_epoch_end(int epoch, const Logs& logs, TrainingContext& context) {
   if (live_) fmt::print(stream_, "\r\033[K");
-  fmt::print(stream_, "{}{} - {:.1f}s\n", title_, format_epoch_line(epoch, context.epochs, context.steps_per_epoch, logs),
-             now_seconds() - epoch_start_);
+  fmt::print(stream_, "{}{} - {:.1f}s\n", title_,
+             format_epoch_line(epoch, context.epochs, context.steps_per_epoch, logs), now_seconds() - epoch_start_);
   std::fflush(stream_);
 }
 

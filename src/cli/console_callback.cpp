@@ -167,7 +167,8 @@ void ConsoleCallback::on_epoch_begin(const TrainingSpec& t, int epoch, TrainingC
   p.loss_sum = p.rows = 0.0;
 }
 
-void ConsoleCallback::on_batch_end(const TrainingSpec& t, std::int64_t step, const Logs& logs, TrainingContext& context) {
+void ConsoleCallback::on_batch_end(const TrainingSpec& t, std::int64_t step, const Logs& logs,
+                                   TrainingContext& context) {
   if (style_ == Style::none || style_ == Style::summary) return;
   TrainingProgress& p = progress(t);
   if (p.verbose) return p.verbose->on_batch_end(step, logs, context);

@@ -41,7 +41,8 @@ class ConsoleCallback : public ExperimentCallback {
   void on_search_rung_progress(std::size_t done, std::size_t total) override;
   void on_search_rung(const TuningRung& rung, const TuningResult& so_far) override;
   void on_epoch_begin(const TrainingSpec& training, int epoch, TrainingContext& context) override;
-  void on_batch_end(const TrainingSpec& training, std::int64_t step, const Logs& logs, TrainingContext& context) override;
+  void on_batch_end(const TrainingSpec& training, std::int64_t step, const Logs& logs,
+                    TrainingContext& context) override;
   void on_epoch_end(const TrainingSpec& training, int epoch, const Logs& logs, TrainingContext& context) override;
   void on_training_end(const TrainingSpec& training, const Training& result) override;
 

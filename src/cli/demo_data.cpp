@@ -44,7 +44,8 @@ std::string demo_csv() {
     const bool churned = uniform(rng) < 1.0 / (1.0 + std::exp(-z));
     // About 2 % of the usage, satisfaction and plan cells are missing.
     const bool miss_usage = rng() % 50 == 0, miss_satisfaction = rng() % 50 == 0, miss_plan = rng() % 60 == 0;
-    csv += fmt::format("{},{},{:.2f},{},{},{},{},{}\n", age, tenure, fee, calls, miss_usage ? std::string() : fmt::format("{:.1f}", usage),
+    csv += fmt::format("{},{},{:.2f},{},{},{},{},{}\n", age, tenure, fee, calls,
+                       miss_usage ? std::string() : fmt::format("{:.1f}", usage),
                        miss_satisfaction ? std::string() : fmt::format("{:.1f}", satisfaction),
                        miss_plan ? "" : plans[plan], churned ? "yes" : "no");
   }

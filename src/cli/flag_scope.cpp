@@ -148,9 +148,10 @@ std::optional<std::string> refusal_for_settings(std::string_view command, std::s
   // The search's own range test is fastai's per mini-batch one unless --schedule step sets its points.
   const bool searches_only = command == "tune" || (command == "train" && s.lr == "auto" && s.pick == "tuner");
   if (searches_only && flag == "--schedule" && s.schedule == "epoch")
-    return fmt::format("--schedule {}: {}'s search bounds its interval with fastai's per-mini-batch range test "
-                       "(--schedule step sets its points); the per-epoch range test is find's and run's",
-                       s.schedule, command);
+    return fmt::format(
+        "--schedule {}: {}'s search bounds its interval with fastai's per-mini-batch range test "
+        "(--schedule step sets its points); the per-epoch range test is find's and run's",
+        s.schedule, command);
   if (searches_only && s.schedule == "epoch" && flag != "--rule" && range_test_flag(flag))
     return fmt::format(
         "{} applies to {}'s range test with --schedule step only: the search bounds its interval with "

@@ -1,9 +1,9 @@
 // The lrtune command: CLI11 subcommands over the library. Parses flags into Settings, runs
 // one command, and turns every error into one line "lrtune: error: ..." and an exit code
 // (exit_codes.hpp). What each command does lives in command_*.cpp.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <CLI/CLI.hpp>
 
 #include <sys/stat.h>
 
@@ -58,8 +58,8 @@ void refuse_output_over_inputs(const std::string& output, const std::vector<std:
   for (const std::string& input : inputs) {
     struct stat read {};
     if (::stat(input.c_str(), &read) == 0 && read.st_dev == written.st_dev && read.st_ino == written.st_ino) {
-      throw UsageError(fmt::format("-o {}: is the same file as the input {}; write the predictions to another file",
-                                   output, input));
+      throw UsageError(
+          fmt::format("-o {}: is the same file as the input {}; write the predictions to another file", output, input));
     }
   }
 }
@@ -112,18 +112,28 @@ struct Arguments {
 // The subcommands, their positional arguments and flags, in the order --help lists them.
 void add_commands(CLI::App& app, Flags& flags, Arguments& args) {
   auto* find = app.add_subcommand("find", "Run the learning-rate range test and print the suggestions");
-  auto* train = app.add_subcommand("train", "Train at --lr (a number, or auto: the range test's suggestion) and save the model");
-  auto* tune = app.add_subcommand("tune", "Search learning rates (range test, then successive halving on validation loss) and save the pick's model");
+  auto* train =
+      app.add_subcommand("train", "Train at --lr (a number, or auto: the range test's suggestion) and save the model");
+  auto* tune = app.add_subcommand(
+      "tune",
+      "Search learning rates (range test, then successive halving on validation loss) and save the pick's model");
   auto* run = app.add_subcommand("run", "The whole recipe: range test, default vs tuned training, comparison, report");
   auto* demo = app.add_subcommand("demo", "'run' on a built-in example data set (no data of your own needed)");
-  auto* config = app.add_subcommand("config", "Print the effective settings (defaults < --config file < flags) as TOML");
+  auto* config =
+      app.add_subcommand("config", "Print the effective settings (defaults < --config file < flags) as TOML");
   auto* evaluate = app.add_subcommand("evaluate", "Score a saved model on a CSV that has the target column");
-  auto* predict = app.add_subcommand("predict", "Write probabilities and classes of a saved model for the rows of a CSV");
-  for (auto* command : {find, train, tune, run}) command->add_option("DATA", args.data_path, "CSV file")->required()->check(CLI::ExistingFile);
+  auto* predict =
+      app.add_subcommand("predict", "Write probabilities and classes of a saved model for the rows of a CSV");
+  for (auto* command : {find, train, tune, run})
+    command->add_option("DATA", args.data_path, "CSV file")->required()->check(CLI::ExistingFile);
   for (auto* command : {find, train, tune, run, demo, config}) flags.add_to(*command);
   for (auto* command : {evaluate, predict}) {
-    command->add_option("MODEL", args.model_path, "Model file written by train or run (model.safetensors)")->required()->check(CLI::ExistingFile);
-    command->add_option("DATA", args.data_path, "CSV file with the model's feature columns")->required()->check(CLI::ExistingFile);
+    command->add_option("MODEL", args.model_path, "Model file written by train or run (model.safetensors)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    command->add_option("DATA", args.data_path, "CSV file with the model's feature columns")
+        ->required()
+        ->check(CLI::ExistingFile);
     flags.add_output_flags_to(*command, false);
   }
   predict->add_option("-o,--output", args.predict_out, "CSV file to write (default: stdout)");
@@ -182,7 +192,8 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
     refuse_flags(flags.typed(), never, none);
     throw;
   }
-  refuse_flags(flags.typed(), never, [&](const std::string& flag) { return refusal_for_settings(name, flag, settings); });
+  refuse_flags(flags.typed(), never,
+               [&](const std::string& flag) { return refusal_for_settings(name, flag, settings); });
   if (name == "demo") demo_target_for_task(settings);
   validate(settings, name == "demo" ? "run" : name);
   if (name == "config") {
@@ -197,8 +208,11 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
   const bool stopped_early = code == kExitInterrupted;
   if (stopped_early) code = interrupted_exit_code();
   if (writes_folder(name)) {
-    const RunStatus status = stopped_early ? RunStatus::interrupted : code == kExitOk ? RunStatus::complete : RunStatus::incomplete;
-    out->commit(status, command_line, code, stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "");
+    const RunStatus status = stopped_early     ? RunStatus::interrupted
+                             : code == kExitOk ? RunStatus::complete
+                                               : RunStatus::incomplete;
+    out->commit(status, command_line, code,
+                stopped_early ? fmt::format("interrupted by {}", interrupting_signal_name()) : "");
   }
   return stopped_early ? interrupted_exit() : code;
 }
@@ -206,8 +220,9 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
-               "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};
+  CLI::App app{
+      "lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
+      "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};
   app.set_version_flag("--version", std::string("lrtune ") + LRTUNE_VERSION);
   app.require_subcommand(0, 1);
   Flags flags;
@@ -243,10 +258,11 @@ int main(int argc, char** argv) {
     return error(e.what(), exit_code(e));
   } catch (const std::bad_alloc&) {  // the size checks' estimate fell short: one line, no bare "std::bad_alloc"
     if (out) out->discard();
-    return error(fmt::format("out of memory while running {}; lower the settings that size it (--candidates, --repeats, "
-                             "--layers, --batch-size) or free memory",
-                             name),
-                 kExitError);
+    return error(
+        fmt::format("out of memory while running {}; lower the settings that size it (--candidates, --repeats, "
+                    "--layers, --batch-size) or free memory",
+                    name),
+        kExitError);
   } catch (const std::exception& e) {
     if (out) out->discard();
     if (interrupted()) return interrupted_exit();

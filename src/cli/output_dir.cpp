@@ -86,9 +86,10 @@ void OutputDir::claim(bool overwrite, const std::vector<fs::path>& inputs) {
   const fs::path& target = target_;
   std::error_code error;
   if (is_within(resolved(fs::current_path()), target) || target == target.root_path()) {
-    throw UsageError(fmt::format("--out {}: this is the folder lrtune runs in, or one above it; results replace their "
-                                 "folder as a whole, so name a new sub-folder (e.g. --out results)",
-                                 shown));
+    throw UsageError(
+        fmt::format("--out {}: this is the folder lrtune runs in, or one above it; results replace their "
+                    "folder as a whole, so name a new sub-folder (e.g. --out results)",
+                    shown));
   }
   const fs::file_status status = fs::status(target, error);
   if (fs::exists(status) && !fs::is_directory(status)) {
@@ -96,15 +97,17 @@ void OutputDir::claim(bool overwrite, const std::vector<fs::path>& inputs) {
   }
   for (const fs::path& input : inputs) {
     if (!input.empty() && is_within(resolved(input), target)) {
-      throw UsageError(fmt::format("--out {}: holds the input {}; results replace their folder as a whole, so choose "
-                                   "another --out",
-                                   shown, input.string()));
+      throw UsageError(
+          fmt::format("--out {}: holds the input {}; results replace their folder as a whole, so choose "
+                      "another --out",
+                      shown, input.string()));
     }
   }
   if (fs::is_directory(status) && !fs::is_empty(target, error) && !is_lrtune_run_folder(target) && !overwrite) {
-    throw UsageError(fmt::format("--out {}: holds files that are not an lrtune run ('{}', ...); choose a new or empty "
-                                 "folder, or add --overwrite to replace it (its files are deleted)",
-                                 shown, first_entry(target)));
+    throw UsageError(
+        fmt::format("--out {}: holds files that are not an lrtune run ('{}', ...); choose a new or empty "
+                    "folder, or add --overwrite to replace it (its files are deleted)",
+                    shown, first_entry(target)));
   }
 
   fs::path missing;  // the highest folder above the target that does not exist yet
@@ -120,9 +123,10 @@ void OutputDir::claim(bool overwrite, const std::vector<fs::path>& inputs) {
   lock_ = FolderLock::try_lock(target);
   if (!lock_) {
     discard();
-    throw UsageError(fmt::format("--out {}: another lrtune is writing to this folder; wait for it to finish or "
-                                 "choose another --out",
-                                 shown));
+    throw UsageError(
+        fmt::format("--out {}: another lrtune is writing to this folder; wait for it to finish or "
+                    "choose another --out",
+                    shown));
   }
   remove_stale_staging(target);
   staging_ = make_staging_folder(target);

@@ -139,8 +139,8 @@ void check_choices(const Settings& s) {
   const auto choose = [&](const std::string& value, const std::string& flag, const std::vector<std::string>& choices) {
     for (const auto& c : choices)
       if (value == c) return;
-    const std::string valid = choices.size() == 2 ? choices[0] + " or " + choices[1]
-                                                  : fmt::format("one of {}", fmt::join(choices, ", "));
+    const std::string valid =
+        choices.size() == 2 ? choices[0] + " or " + choices[1] : fmt::format("one of {}", fmt::join(choices, ", "));
     fail(fmt::format("{} must be {}, got {}", name_of(s, flag), valid, shown(value)));
   };
   (void)parse_na_rules(s);
@@ -159,11 +159,13 @@ void check_choices(const Settings& s) {
     try {
       (void)metric_from_name(metric);
     } catch (const UsageError&) {
-      fail(fmt::format("{} must name metrics among {}, got {}", name_of(s, "--metrics"), metric_names(), shown(metric)));
+      fail(
+          fmt::format("{} must name metrics among {}, got {}", name_of(s, "--metrics"), metric_names(), shown(metric)));
     }
   }
   if (!s.delimiter.empty() && s.delimiter != "," && s.delimiter != ";" && s.delimiter != "\\t" && s.delimiter != "\t")
-    fail(fmt::format("{} must be one of ',', ';', '\\t' (a tab), got {}", name_of(s, "--delimiter"), shown(s.delimiter)));
+    fail(fmt::format("{} must be one of ',', ';', '\\t' (a tab), got {}", name_of(s, "--delimiter"),
+                     shown(s.delimiter)));
   {
     std::string names = activation_names();
     std::vector<std::string> list;
@@ -199,7 +201,8 @@ void check_integers(const Settings& s) {
           if constexpr (std::is_integral_v<V> && !std::is_same_v<V, bool>) {
             check_range(static_cast<std::int64_t>(value), f.range, name);
           } else if constexpr (std::is_same_v<V, std::vector<int>>) {
-            if (value.empty()) fail(fmt::format("{} must be a comma-separated list of layer widths, got nothing", name));
+            if (value.empty())
+              fail(fmt::format("{} must be a comma-separated list of layer widths, got nothing", name));
             if (static_cast<std::int64_t>(value.size()) > kMaxHiddenLayers)
               fail(fmt::format("{} has {} layers; at most {} (with the output layer, the {} a model file holds)", name,
                                value.size(), kMaxHiddenLayers, limits::kMaxLayers));
@@ -214,9 +217,10 @@ void check_integers(const Settings& s) {
   for (std::size_t i = 0; i < s.layers.size(); ++i)
     hidden += static_cast<double>(s.layers[i]) * (i + 1 < s.layers.size() ? s.layers[i + 1] : 1) + s.layers[i];
   if (hidden > static_cast<double>(limits::kMaxParameters))
-    fail(fmt::format("{} gives a model of more than {} parameters (about {:.3g} between the hidden layers alone), "
-                     "the most a model file holds; use fewer or narrower layers",
-                     name_of(s, "--layers"), limits::kMaxParameters, hidden));
+    fail(
+        fmt::format("{} gives a model of more than {} parameters (about {:.3g} between the hidden layers alone), "
+                    "the most a model file holds; use fewer or narrower layers",
+                    name_of(s, "--layers"), limits::kMaxParameters, hidden));
 }
 
 // shown() without the quotes: for names inside brackets ("[data]").
@@ -224,12 +228,18 @@ std::string escaped(std::string_view text, std::size_t max_bytes = 60) {
   std::string out;
   for (std::size_t i = 0; i < text.size() && i < max_bytes; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
-    if (c == '\0') out += "\\0";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else if (c == '\t') out += "\\t";
-    else if (c < 0x20 || c == 0x7f) out += fmt::format("\\x{:02x}", c);
-    else out += static_cast<char>(c);
+    if (c == '\0')
+      out += "\\0";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c < 0x20 || c == 0x7f)
+      out += fmt::format("\\x{:02x}", c);
+    else
+      out += static_cast<char>(c);
   }
   if (text.size() > max_bytes) out += "...";
   return out;
@@ -277,7 +287,7 @@ std::int64_t parse_integer(std::string_view text, const std::string& name, IntRa
   constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
   if (error != std::errc{} || magnitude > kMax + (negative ? 1 : 0))  // past 64 bits: past every range
     fail(fmt::format("{} must be in [{}, {}], got {}", name, range.min, range.max, text));
-  const std::int64_t value = !negative ? static_cast<std::int64_t>(magnitude)
+  const std::int64_t value = !negative               ? static_cast<std::int64_t>(magnitude)
                              : magnitude == kMax + 1 ? std::numeric_limits<std::int64_t>::min()
                                                      : -static_cast<std::int64_t>(magnitude);
   check_range(value, range, name);
@@ -290,9 +300,10 @@ NaRules parse_na_rules(const Settings& s) {
   static const std::vector<std::string> kRules = {"drop", "mean", "median", "most-frequent"};
   const std::string name = name_of(s, "--na");
   const auto bad = [&](std::string_view why) {
-    fail(fmt::format("{} {}; expected a rule (drop, mean, median, most-frequent) and/or COLUMN=RULE items separated "
-                     "by commas, e.g. --na median,age=drop, got {}",
-                     name, why, shown(s.na)));
+    fail(
+        fmt::format("{} {}; expected a rule (drop, mean, median, most-frequent) and/or COLUMN=RULE items separated "
+                    "by commas, e.g. --na median,age=drop, got {}",
+                    name, why, shown(s.na)));
   };
   const auto check_rule = [&](const std::string& rule) {
     if (std::find(kRules.begin(), kRules.end(), rule) == kRules.end())
@@ -355,17 +366,19 @@ void validate(const Settings& s, const std::string& command) {
                      name_of(s, "--momentum"), name_of(s, "--optimizer"), name_of(s, "--optimizer"), s.optimizer));
   require(s, s.finder_start >= 0.0, "--finder-start", "> 0 (or 0 for the schedule's default)", s.finder_start);
   if (s.schedule == "step") {
-    const std::string first = s.finder_start > 0.0 ? fmt::format("{} ({})", name_of(s, "--finder-start"), s.finder_start)
-                                                   : fmt::format("the first learning rate ({})", s.effective_finder_start());
+    const std::string first = s.finder_start > 0.0
+                                  ? fmt::format("{} ({})", name_of(s, "--finder-start"), s.finder_start)
+                                  : fmt::format("the first learning rate ({})", s.effective_finder_start());
     require(s, s.finder_end > s.effective_finder_start(), "--finder-end", "> " + first, s.finder_end);
   } else {
     // The recipe's schedule rises tenfold every 30 points: its last rate must stay a number.
     const double decades = std::log10(std::numeric_limits<double>::max()) - std::log10(s.effective_finder_start());
     const auto most = static_cast<std::int64_t>(std::floor(30.0 * decades));
     if (s.finder_points > most)
-      fail(fmt::format("{} must be at most {} with --schedule epoch from {} (the rate grows tenfold every 30 points "
-                       "and would pass the largest number), got {}",
-                       name_of(s, "--finder-points"), most, s.effective_finder_start(), s.finder_points));
+      fail(
+          fmt::format("{} must be at most {} with --schedule epoch from {} (the rate grows tenfold every 30 points "
+                      "and would pass the largest number), got {}",
+                      name_of(s, "--finder-points"), most, s.effective_finder_start(), s.finder_points));
   }
   require(s, s.max_epochs >= s.first_rung_epochs, "--max-epochs",
           fmt::format(">= {} ({})", name_of(s, "--first-rung-epochs"), s.first_rung_epochs), s.max_epochs);
@@ -457,7 +470,8 @@ V toml_value(const toml::node& node, const std::string& place, IntRange range, b
   };
   if constexpr (std::is_same_v<V, std::string>) {
     if (number_as_string && (node.is_integer() || node.is_floating_point())) {
-      const double value = node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
+      const double value =
+          node.is_integer() ? static_cast<double>(node.as_integer()->get()) : node.as_floating_point()->get();
       std::string text = fmt::format("{}", value);
       (void)parse_real(text, place);  // inf, nan and subnormal numbers are refused as a flag's are
       return text;
@@ -465,7 +479,8 @@ V toml_value(const toml::node& node, const std::string& place, IntRange range, b
     if (!node.is_string()) wrong(number_as_string ? "a number or 'auto'" : "a string");
     const std::string& text = node.as_string()->get();
     // No column name, path or choice holds a NUL, and C strings (exception texts) end at one.
-    if (text.find('\0') != std::string::npos) fail(fmt::format("{} must not contain a NUL character, got {}", place, shown(text)));
+    if (text.find('\0') != std::string::npos)
+      fail(fmt::format("{} must not contain a NUL character, got {}", place, shown(text)));
     return text;
   } else if constexpr (std::is_same_v<V, bool>) {
     if (!node.is_boolean()) wrong("true or false");
@@ -487,15 +502,18 @@ void apply_toml_table(Settings& s, const toml::table& root) {
   for (auto&& [section_key, section_node] : root) {
     const toml::table* section = section_node.as_table();
     if (!section)
-      fail(fmt::format("{}: {} must be a table such as [data]", where(section_node.source()), shown(section_key.str())));
+      fail(
+          fmt::format("{}: {} must be a table such as [data]", where(section_node.source()), shown(section_key.str())));
     for (auto&& [key, key_node] : *section) {
       const toml::node& node = key_node;  // a plain reference: clang 14 cannot capture structured bindings
       const Field* field = nullptr;
       for (const Field& f : fields())
         if (section_key.str() == f.section && key.str() == f.key) field = &f;
       if (!field)
-        fail(fmt::format("{}: unknown setting [{}] {}", where(node.source()), escaped(section_key.str()), escaped(key.str())));
-      const std::string place = fmt::format("{}: [{}] {} ({})", where(node.source()), field->section, field->key, flag_of(*field));
+        fail(fmt::format("{}: unknown setting [{}] {}", where(node.source()), escaped(section_key.str()),
+                         escaped(key.str())));
+      const std::string place =
+          fmt::format("{}: [{}] {} ({})", where(node.source()), field->section, field->key, flag_of(*field));
       std::visit(
           [&](auto member) {
             auto& value = s.*member;
@@ -505,8 +523,9 @@ void apply_toml_table(Settings& s, const toml::table& root) {
               if (!array) fail(fmt::format("{} must be an array, got {}", place, toml_type(node)));
               value.clear();
               for (const toml::node& item : *array) {
-                const std::string item_place = fmt::format("{}: [{}] {} item {} ({})", where(item.source()), field->section,
-                                                           field->key, value.size() + 1, flag_of(*field));
+                const std::string item_place =
+                    fmt::format("{}: [{}] {} item {} ({})", where(item.source()), field->section, field->key,
+                                value.size() + 1, flag_of(*field));
                 value.push_back(toml_value<typename V::value_type>(item, item_place, field->range));
               }
             } else if constexpr (std::is_same_v<V, std::string>) {
@@ -579,10 +598,11 @@ void apply_command_defaults(Settings& s, const std::string& command,
   // and then it is refused rather than silently cutting the cycle short.
   if (s.lr_schedule == "one-cycle") {
     if (given("--early-stopping") && s.early_stopping)
-      fail(fmt::format("{} cannot go with {} one-cycle: the cycle trains every epoch asked (as fastai's "
-                       "fit_one_cycle); drop it, or give --validation-fraction F for validation columns without "
-                       "stopping",
-                       name_of(s, "--early-stopping"), name_of(s, "--lr-schedule")));
+      fail(
+          fmt::format("{} cannot go with {} one-cycle: the cycle trains every epoch asked (as fastai's "
+                      "fit_one_cycle); drop it, or give --validation-fraction F for validation columns without "
+                      "stopping",
+                      name_of(s, "--early-stopping"), name_of(s, "--lr-schedule")));
     set("--early-stopping", &Settings::early_stopping, false);
   }
   s.hold_out_validation = given("--validation-fraction");

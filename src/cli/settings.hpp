@@ -21,22 +21,22 @@ namespace lrtune::cli {
 
 struct Settings {
   // ---- data ----
-  std::string target;                  // --target
-  std::string positive;                // --positive: ">=6", "white"
-  std::string task;                    // --task binary|multiclass|regression ("" = from the target's values)
-  std::string class_weight = "none";   // --class-weight none|balanced
-  std::vector<std::string> drop;       // --drop
-  std::vector<std::string> keep;       // --keep: features kept even when identifier-like
+  std::string target;                 // --target
+  std::string positive;               // --positive: ">=6", "white"
+  std::string task;                   // --task binary|multiclass|regression ("" = from the target's values)
+  std::string class_weight = "none";  // --class-weight none|balanced
+  std::vector<std::string> drop;      // --drop
+  std::vector<std::string> keep;      // --keep: features kept even when identifier-like
   // --na: the default rule (drop|mean|median|most-frequent) and COLUMN=RULE items, comma-separated
   // ("median,age=drop"); parse_na_rules reads it.
   std::string na = "drop";
-  std::string delimiter;               // --delimiter ("" = detect)
-  int skip_rows = 0;                   // --skip-rows: lines before the header
-  bool no_header = false;              // --no-header: columns named 0, 1, 2, ...
-  std::vector<std::string> na_values;  // --na-values (added to the default tokens)
+  std::string delimiter;                  // --delimiter ("" = detect)
+  int skip_rows = 0;                      // --skip-rows: lines before the header
+  bool no_header = false;                 // --no-header: columns named 0, 1, 2, ...
+  std::vector<std::string> na_values;     // --na-values (added to the default tokens)
   std::string unknown_levels = "ignore";  // --unknown-levels ignore|error: a level not seen in training
-  double test_size = 0.2;              // --test-size
-  std::uint32_t split_seed = 42;       // --split-seed
+  double test_size = 0.2;                 // --test-size
+  std::uint32_t split_seed = 42;          // --split-seed
   // ---- model ----
   std::vector<int> layers = {128, 256, 256};  // --layers
   std::string activation = "relu";            // --activation
@@ -44,53 +44,53 @@ struct Settings {
   std::string loss;                           // --loss ("" = the task's default)
   std::vector<std::string> metrics;           // --metrics: shown per epoch besides the task's
   // ---- training ----
-  std::string optimizer = "adam";      // --optimizer
-  std::string update_form = "keras";   // --update-form keras|pytorch
-  double momentum = 0.0;               // --momentum: SGD's (optimizer sgd only)
+  std::string optimizer = "adam";        // --optimizer
+  std::string update_form = "keras";     // --update-form keras|pytorch
+  double momentum = 0.0;                 // --momentum: SGD's (optimizer sgd only)
   std::string lr_schedule = "constant";  // --lr-schedule constant|one-cycle|cosine: the trainings' rate over steps
-  std::string lr = "auto";             // --lr: a number or "auto" (train), ignored by find/run
-  int batch_size = 32;                 // --batch-size
-  int epochs = 100;                    // --epochs
-  std::uint64_t seed = 42;             // --seed: initial weights, batch order, validation split
+  std::string lr = "auto";               // --lr: a number or "auto" (train), ignored by find/run
+  int batch_size = 32;                   // --batch-size
+  int epochs = 100;                      // --epochs
+  std::uint64_t seed = 42;               // --seed: initial weights, batch order, validation split
   // --early-stopping: unset (neither flag nor file) it is on for run, demo and train --lr auto
   // (the model a careful user trains) and off for train --lr X and with --recipe; see
   // apply_command_defaults.
   bool early_stopping = false;
-  double validation_fraction = 0.2;    // --validation-fraction
+  double validation_fraction = 0.2;  // --validation-fraction
   // Not a setting: --validation-fraction was given (flag or file), so the trainings hold out a
   // validation part even without early stopping (Keras' validation_split); apply_command_defaults.
   bool hold_out_validation = false;
-  std::string monitor = "val_loss";    // --monitor
-  int patience = 10;                   // --patience
-  double min_delta = 0.0;              // --min-delta
-  bool restore_best_weights = true;    // --restore-best-weights
+  std::string monitor = "val_loss";  // --monitor
+  int patience = 10;                 // --patience
+  double min_delta = 0.0;            // --min-delta
+  bool restore_best_weights = true;  // --restore-best-weights
   // ---- range test ----
-  std::string schedule = "epoch";      // --schedule epoch|step
-  int finder_points = 100;             // --finder-points: epochs (epoch) or mini-batches (step)
-  double finder_start = 0.0;           // --finder-start; 0 = 1e-3 (epoch) / 1e-7 (step)
-  double finder_end = 10.0;            // --finder-end (step schedule only)
-  std::string rule;                    // --rule: suggestion rule; "" = the finder's default
+  std::string schedule = "epoch";  // --schedule epoch|step
+  int finder_points = 100;         // --finder-points: epochs (epoch) or mini-batches (step)
+  double finder_start = 0.0;       // --finder-start; 0 = 1e-3 (epoch) / 1e-7 (step)
+  double finder_end = 10.0;        // --finder-end (step schedule only)
+  std::string rule;                // --rule: suggestion rule; "" = the finder's default
   // ---- comparison ----
-  int repeats = 1;                     // --repeats (tune: seeds per candidate)
-  std::string pick = "tuner";          // --pick tuner|finder: where run's (and train --lr auto's) rate comes from
+  int repeats = 1;             // --repeats (tune: seeds per candidate)
+  std::string pick = "tuner";  // --pick tuner|finder: where run's (and train --lr auto's) rate comes from
   // --recipe: the seed's recipe exactly, wherever a flag or the file does not say otherwise: the
   // per-epoch range test read by stable-minimum (--pick finder), 100 epochs, no early stopping.
   bool recipe = false;
   // ---- learning-rate search (tune, and run with --pick tuner) ----
-  int candidates = 10;                 // --candidates: log-spaced rates in the interval, >= 2
-  int max_epochs = 100;                // --max-epochs: no candidate trains longer
-  int first_rung_epochs = 4;           // --first-rung-epochs: epochs before the first cut
-  double lr_low = 0.0;                 // --lr-low (or --lr-range LOW HIGH); 0 = from the range test
-  double lr_high = 0.0;                // --lr-high
-  bool refit = false;                  // --refit: final model retrained on train + validation rows
+  int candidates = 10;        // --candidates: log-spaced rates in the interval, >= 2
+  int max_epochs = 100;       // --max-epochs: no candidate trains longer
+  int first_rung_epochs = 4;  // --first-rung-epochs: epochs before the first cut
+  double lr_low = 0.0;        // --lr-low (or --lr-range LOW HIGH); 0 = from the range test
+  double lr_high = 0.0;       // --lr-high
+  bool refit = false;         // --refit: final model retrained on train + validation rows
   // ---- output ----
-  std::string out;                     // --out ("" = lrtune-out/<command>-<timestamp>)
-  bool overwrite = false;              // --overwrite: replace a non-empty --out folder that is not an lrtune run
-  bool quiet = false;                  // --quiet
-  bool verbose = false;                // --verbose: Keras' line per epoch and every range-test point (--quiet wins)
-  bool json = false;                   // --json
-  int threads = 0;                     // --threads (0 = library default)
-  std::string config_file;             // --config (not written back)
+  std::string out;          // --out ("" = lrtune-out/<command>-<timestamp>)
+  bool overwrite = false;   // --overwrite: replace a non-empty --out folder that is not an lrtune run
+  bool quiet = false;       // --quiet
+  bool verbose = false;     // --verbose: Keras' line per epoch and every range-test point (--quiet wins)
+  bool json = false;        // --json
+  int threads = 0;          // --threads (0 = library default)
+  std::string config_file;  // --config (not written back)
   // Not a setting: for each value the --config file set and no flag overrode, the flag and where
   // the file set it ("--epochs" -> "exp.toml:3:10: [training] epochs (--epochs)"), so that
   // validate() names what the user wrote. to_toml leaves it out.

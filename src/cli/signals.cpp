@@ -1,8 +1,8 @@
 // Signal handlers raising lock-free atomic flags.
 #include "signals.hpp"
 
-#include <csignal>
 #include <unistd.h>
+#include <csignal>
 
 namespace lrtune::cli {
 namespace {

@@ -87,9 +87,10 @@ std::optional<double> address_space_room() {
 void check_parameters(const Settings& s, Index features) {
   const double parameters = parameter_count(model_shape(s, features));
   if (parameters > static_cast<double>(limits::kMaxParameters))
-    throw UsageError(fmt::format("{} on the data's {} features gives a model of {:.0f} parameters; at most {} (the "
-                                 "most a model file holds): use fewer or narrower layers",
-                                 setting_name(s, "--layers"), features, parameters, limits::kMaxParameters));
+    throw UsageError(
+        fmt::format("{} on the data's {} features gives a model of {:.0f} parameters; at most {} (the "
+                    "most a model file holds): use fewer or narrower layers",
+                    setting_name(s, "--layers"), features, parameters, limits::kMaxParameters));
 }
 
 // scikit-learn's sizes (core/split.hpp): ceil(f * n) validation rows, floor((1 - f) * n) training rows.
@@ -100,15 +101,17 @@ void check_validation_split(const Settings& s, Index rows) {
   if (validation >= 1 && training >= 1) return;
   const std::string valid = rows >= 2 ? fmt::format("use at most {:.4g}", 1.0 - 1.0 / static_cast<double>(rows))
                                       : std::string("the data needs more rows");
-  throw UsageError(fmt::format("{} {} of the {} training rows leaves {} to train on and {} for validation; each needs "
-                               "at least one row ({})",
-                               setting_name(s, "--validation-fraction"), f, rows, training, validation, valid));
+  throw UsageError(
+      fmt::format("{} {} of the {} training rows leaves {} to train on and {} for validation; each needs "
+                  "at least one row ({})",
+                  setting_name(s, "--validation-fraction"), f, rows, training, validation, valid));
 }
 
 std::string flags_to_lower(const Settings& s, const std::string& command) {
   if (command == "tune") return "--candidates, --repeats, --layers or --batch-size";
   if (command == "run")
-    return s.pick == "tuner" ? "--candidates, --repeats, --layers or --batch-size" : "--repeats, --layers or --batch-size";
+    return s.pick == "tuner" ? "--candidates, --repeats, --layers or --batch-size"
+                             : "--repeats, --layers or --batch-size";
   return "--layers or --batch-size";
 }
 
@@ -148,14 +151,16 @@ MemoryNeed memory_need(const Settings& s, const std::string& command, Index trai
   const bool holds_out = s.early_stopping || s.hold_out_validation;
   const Index fit_rows = holds_out ? train_rows - validation : train_rows;
   const TrainingMemory one = training_memory(shape, slots, s.batch_size, fit_rows, std::max(validation, test_rows));
-  const double split_copies = holds_out ? std::max(1, std::min(s.threads, trainings)) * static_cast<double>(train_rows) *
-                                                     (static_cast<double>(features) + 1.0) * 4.0
-                                               : 0.0;
+  const double split_copies = holds_out
+                                  ? std::max(1, std::min(s.threads, trainings)) * static_cast<double>(train_rows) *
+                                        (static_cast<double>(features) + 1.0) * 4.0
+                                  : 0.0;
   const double comparison = trainings * one.total() + split_copies;
   if (comparison > need.bytes) {
     need.bytes = comparison;
-    need.detail = trainings == 1 ? "one training of " + parts(one)
-                                 : fmt::format("{} trainings (default and tuned x {} seeds), {}", trainings, s.repeats, each(one));
+    need.detail = trainings == 1
+                      ? "one training of " + parts(one)
+                      : fmt::format("{} trainings (default and tuned x {} seeds), {}", trainings, s.repeats, each(one));
   }
   return need;
 }

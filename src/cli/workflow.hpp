@@ -28,7 +28,8 @@ ExperimentOptions experiment_options(const Settings& settings, ExperimentCallbac
 CsvOptions csv_options(const Settings& settings);
 // Reads `path` (or parses `csv_text` when given, naming it `source`) and prepares it; the data's
 // errors reworded with the flags the user wrote (--test-size, --positive).
-Dataset load_dataset(const Settings& settings, const std::string& path, const std::optional<std::string>& csv_text = {});
+Dataset load_dataset(const Settings& settings, const std::string& path,
+                     const std::optional<std::string>& csv_text = {});
 
 // The data's summary (its first line; the whole with --verbose) and its task ("Task: quality: 7 distinct integer
 // values, treated as 7 classes;

@@ -6,10 +6,8 @@
 namespace lrtune {
 
 namespace {
-constexpr NameTable<ErrorKind, 4> kErrorKinds{{{"usage", ErrorKind::usage},
-                                               {"data", ErrorKind::data},
-                                               {"io", ErrorKind::io},
-                                               {"numeric", ErrorKind::numeric}}};
+constexpr NameTable<ErrorKind, 4> kErrorKinds{
+    {{"usage", ErrorKind::usage}, {"data", ErrorKind::data}, {"io", ErrorKind::io}, {"numeric", ErrorKind::numeric}}};
 }  // namespace
 
 std::string_view error_kind_name(ErrorKind kind) { return name_of_value(kErrorKinds, kind, "error kind"); }

@@ -1,10 +1,10 @@
 // Index splits that match scikit-learn's ShuffleSplit-based train_test_split.
 #include "lrtune/core/split.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
 #include <map>
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"
@@ -26,9 +26,9 @@ SplitSizes split_sizes(Index n, double test_size) {
   }
   const SplitSizes sizes = planned_split_sizes(n, test_size);
   if (sizes.train <= 0 || sizes.test <= 0) {
-    throw UsageError(fmt::format(
-        "a split of {} rows with test_size {} leaves {} train and {} test rows; both need at least one",
-        n, test_size, sizes.train, sizes.test));
+    throw UsageError(
+        fmt::format("a split of {} rows with test_size {} leaves {} train and {} test rows; both need at least one", n,
+                    test_size, sizes.train, sizes.test));
   }
   return sizes;
 }
@@ -51,13 +51,13 @@ SplitIndices stratified_train_test_split_indices(const std::vector<Index>& label
   const auto classes = static_cast<Index>(members.size());
   for (const auto& [label, rows] : members) {
     if (rows.size() < 2) {
-      throw UsageError(fmt::format(
-          "stratified split: class {} has only {} row; every class needs at least 2", label, rows.size()));
+      throw UsageError(
+          fmt::format("stratified split: class {} has only {} row; every class needs at least 2", label, rows.size()));
     }
   }
   if (sizes.test < classes || sizes.train < classes) {
-    throw UsageError(fmt::format(
-        "stratified split: {} train and {} test rows cannot hold all {} classes", sizes.train, sizes.test, classes));
+    throw UsageError(fmt::format("stratified split: {} train and {} test rows cannot hold all {} classes", sizes.train,
+                                 sizes.test, classes));
   }
   // Largest-remainder allocation of the test rows to the classes.
   std::vector<Index> quota;
@@ -70,7 +70,8 @@ SplitIndices stratified_train_test_split_indices(const std::vector<Index>& label
     quota.push_back(whole);
     allocated += whole;
   }
-  std::stable_sort(remainders.begin(), remainders.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(remainders.begin(), remainders.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t k = 0; allocated < sizes.test; ++k, ++allocated) ++quota[remainders[k % remainders.size()].second];
   // Every class keeps at least one row on each side: move rows from the largest quotas.
   std::size_t c = 0;

@@ -40,9 +40,12 @@ std::string quote_for_message(std::string_view s) {
   constexpr std::size_t kMax = 40;
   std::string out;
   for (char c : s.substr(0, kMax)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   if (s.size() > kMax) out += "...";
   return "\"" + out + "\"";
@@ -83,7 +86,11 @@ struct Field {
 class Tokenizer {
  public:
   Tokenizer(std::string_view text, char delimiter, const std::string& source, long first_line)
-      : p_(text.data()), begin_(text.data()), end_(text.data() + text.size()), delim_(delimiter), source_(source),
+      : p_(text.data()),
+        begin_(text.data()),
+        end_(text.data() + text.size()),
+        delim_(delimiter),
+        source_(source),
         line_(first_line) {
     stop_[static_cast<unsigned char>(delimiter)] = true;
 #ifdef __SSE2__
@@ -154,9 +161,10 @@ class Tokenizer {
       const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<std::size_t>(end_ - p)));
       if (q == nullptr) {
         line_ += std::count(p, end_, '\n');
-        throw DataError(fmt::format("{}:{}: column {}: unterminated quoted field; expected a closing '\"' before the "
-                                    "end of the file",
-                                    source_, open_line, column + 1));
+        throw DataError(
+            fmt::format("{}:{}: column {}: unterminated quoted field; expected a closing '\"' before the "
+                        "end of the file",
+                        source_, open_line, column + 1));
       }
       line_ += std::count(p, q, '\n');
       if (q + 1 < end_ && q[1] == '"') {
@@ -180,9 +188,10 @@ class Tokenizer {
     field.quoted = true;
     p_ = p + 1;
     if (p_ < end_ && *p_ != delim_ && *p_ != '\n' && *p_ != '\r') {
-      throw DataError(fmt::format("{}:{}: column {}: expected a delimiter or the end of the line after the closing "
-                                  "quote, found '{}'",
-                                  source_, line_, column + 1, *p_));
+      throw DataError(
+          fmt::format("{}:{}: column {}: expected a delimiter or the end of the line after the closing "
+                      "quote, found '{}'",
+                      source_, line_, column + 1, *p_));
     }
     return finish_field();
   }
@@ -281,10 +290,14 @@ std::size_t invalid_utf8_at(std::string_view s) {
     }
     std::size_t len = 0;
     unsigned lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-    if (c >= 0xC2 && c <= 0xDF) len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
-    else if (c >= 0xF0 && c <= 0xF4) len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
-    else return i;
+    if (c >= 0xC2 && c <= 0xDF)
+      len = 2;
+    else if (c >= 0xE0 && c <= 0xEF)
+      len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4)
+      len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else
+      return i;
     if (i + len > n || b[i + 1] < lo || b[i + 1] > hi) return i;
     for (std::size_t k = 2; k < len; ++k)
       if (b[i + k] < 0x80 || b[i + k] > 0xBF) return i;
@@ -300,9 +313,10 @@ void refuse_binary(std::string_view text, const std::string& source) {
   const std::string_view head = text.substr(0, kInputCheckBytes);
   if (const std::size_t nul = head.find('\0'); nul != std::string_view::npos) {
     const auto line = 1 + std::count(head.begin(), head.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
-    throw DataError(fmt::format("{}:{}: a NUL byte (file offset {}): this looks like a binary or compressed file; "
-                                "expected CSV text",
-                                source, line, nul));
+    throw DataError(
+        fmt::format("{}:{}: a NUL byte (file offset {}): this looks like a binary or compressed file; "
+                    "expected CSV text",
+                    source, line, nul));
   }
 }
 
@@ -345,8 +359,8 @@ class Reader {
     skip_lines();
     delim_ = options_.delimiter != '\0' ? options_.delimiter : detect_delimiter(text_);
     if (delim_ != ',' && delim_ != ';' && delim_ != '\t') {
-      throw DataError(fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_,
-                                  delimiter_name(delim_)));
+      throw DataError(
+          fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_, delimiter_name(delim_)));
     }
     read_header();
     for (int pass = 0; pass < 2; ++pass) {
@@ -377,9 +391,10 @@ class Reader {
       at = end + (text_[end] == '\r' && end + 1 < text_.size() && text_[end + 1] == '\n' ? 2 : 1);
     }
     if (at == std::string_view::npos || trim_all(text_.substr(at)).empty()) {
-      throw DataError(fmt::format("{}: skip_rows {} (--skip-rows) leaves nothing to read; expected {} after the "
-                                  "skipped lines",
-                                  source_, skip, options_.header ? "a header row" : "data rows"));
+      throw DataError(
+          fmt::format("{}: skip_rows {} (--skip-rows) leaves nothing to read; expected {} after the "
+                      "skipped lines",
+                      source_, skip, options_.header ? "a header row" : "data rows"));
     }
     text_.remove_prefix(at);
     first_line_ = static_cast<long>(skip) + 1;
@@ -392,8 +407,7 @@ class Reader {
 
   void read_header() {
     Tokenizer tok(text_, delim_, source_, first_line_);
-    while (!tok.at_end() && tok.skip_blank_line()) {
-    }
+    while (!tok.at_end() && tok.skip_blank_line()) {}
     header_line_ = tok.line();
     if (!options_.header) {
       name_columns_by_position(tok);
@@ -408,16 +422,16 @@ class Reader {
       }
       end = tok.next(field, static_cast<Index>(names_.size()));
       if (const std::size_t bad = invalid_utf8_at(field.text); bad != std::string_view::npos) {
-        throw DataError(fmt::format("{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
-                                    "the cell); expected column names in UTF-8",
-                                    source_, header_line_, names_.size() + 1,
-                                    static_cast<unsigned char>(field.text[bad]), bad));
+        throw DataError(
+            fmt::format("{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
+                        "the cell); expected column names in UTF-8",
+                        source_, header_line_, names_.size() + 1, static_cast<unsigned char>(field.text[bad]), bad));
       }
       std::string name(field.text);
       if (name.empty()) name = fmt::format("Unnamed: {}", names_.size());  // as pandas names it
       if (!position.try_emplace(name, names_.size()).second) {
-        throw DataError(fmt::format("{}:{}: column {}: duplicate column name \"{}\"; expected unique names",
-                                    source_, header_line_, names_.size() + 1, name));
+        throw DataError(fmt::format("{}:{}: column {}: duplicate column name \"{}\"; expected unique names", source_,
+                                    header_line_, names_.size() + 1, name));
       }
       names_.push_back(std::move(name));
       if (tok.offset() > kMaxCsvLineBytes) line_too_long(header_line_);
@@ -459,8 +473,8 @@ class Reader {
       const auto it = position.find(name);
       if (it == position.end()) {
         if (options_.column_types_may_be_absent) continue;
-        throw DataError(fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header",
-                                    source_, name));
+        throw DataError(
+            fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header", source_, name));
       }
       auto& plan = plan_[it->second];
       plan.type = type;
@@ -510,8 +524,9 @@ class Reader {
         "separators, '.' as the decimal point){}",
         source_, c + 1, names_[c], numbers, numbers + text.count, text.count, text.count == 1 ? "is" : "are",
         fmt::join(cells, ", "),
-        suggested.empty() ? std::string()
-                          : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
+        suggested.empty()
+            ? std::string()
+            : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
   }
 
   // The first data row is wider than the header: most often the header line is a title or a row
@@ -545,7 +560,8 @@ class Reader {
     } else {
       const auto sampled = static_cast<std::size_t>(std::count(body.begin(), body.begin() + kSample, '\n')) + 1;
       lines = static_cast<std::size_t>(static_cast<double>(sampled) * static_cast<double>(body.size()) /
-                                       static_cast<double>(kSample) * 1.1) + 16;
+                                       static_cast<double>(kSample) * 1.1) +
+              16;
     }
     for (std::size_t c = 0; c < ncols; ++c) {
       if (plan_[c].type == ColumnType::numeric) {
@@ -580,24 +596,23 @@ class Reader {
       ++rows_;
     }
     if (rows_ == 0) {
-      throw DataError(fmt::format("{}: header only; expected at least one data row after line {}", source_,
-                                  header_line_));
+      throw DataError(
+          fmt::format("{}: header only; expected at least one data row after line {}", source_, header_line_));
     }
   }
 
-  void store(Column& column, const ColumnPlan& plan, TextCells& text, const Field& field, long line,
-             std::size_t c) {
+  void store(Column& column, const ColumnPlan& plan, TextCells& text, const Field& field, long line, std::size_t c) {
     const std::string_view trimmed = trim(field.text);
     const bool missing = missing_.contains(trimmed);
     if (plan.type == ColumnType::categorical) {
       // Text values become category names in JSON files: UTF-8 only (pandas' default too).
       if (const std::size_t bad = missing ? std::string_view::npos : invalid_utf8_at(field.text);
           bad != std::string_view::npos) {
-        throw DataError(fmt::format("{}:{}: column {} (\"{}\"): the value is not UTF-8 (byte 0x{:02X} at offset {} "
-                                    "of the cell); expected UTF-8 text (convert the file, e.g. iconv -f latin1 -t "
-                                    "utf-8)",
-                                    source_, line, c + 1, column.name, static_cast<unsigned char>(field.text[bad]),
-                                    bad));
+        throw DataError(
+            fmt::format("{}:{}: column {} (\"{}\"): the value is not UTF-8 (byte 0x{:02X} at offset {} "
+                        "of the cell); expected UTF-8 text (convert the file, e.g. iconv -f latin1 -t "
+                        "utf-8)",
+                        source_, line, c + 1, column.name, static_cast<unsigned char>(field.text[bad]), bad));
       }
       column.strings.emplace_back(missing ? std::string_view{} : field.text);
       column.missing.push_back(missing ? 1 : 0);
@@ -612,9 +627,10 @@ class Reader {
       return;
     }
     if (plan.forced) {
-      throw DataError(fmt::format("{}:{}: column {} (\"{}\"): expected a number (the column is forced numeric), "
-                                  "found {}",
-                                  source_, line, c + 1, column.name, quote_for_message(field.text)));
+      throw DataError(
+          fmt::format("{}:{}: column {} (\"{}\"): expected a number (the column is forced numeric), "
+                      "found {}",
+                      source_, line, c + 1, column.name, quote_for_message(field.text)));
     }
     // Kept as NaN and counted: the end of the pass decides the column's type from the counts.
     column.numbers.push_back(std::numeric_limits<double>::quiet_NaN());

@@ -2,12 +2,12 @@
 // levels refused or encoded as all zeros and collected for the caller to report.
 #include "lrtune/data/encoder.hpp"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <algorithm>
 #include <functional>
 #include <limits>
 #include <set>
-#include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include "json_fields.hpp"
 #include "lrtune/data/error.hpp"
@@ -20,8 +20,8 @@ const Column& categorical_column(const Table& table, const ColumnIndex& index, c
                                  std::string_view option) {
   const Column& c = index.column(name, option);
   if (c.type != ColumnType::categorical) {
-    throw DataError(fmt::format("{}: column \"{}\" is numeric; the encoder expects a categorical column", table.source,
-                                name));
+    throw DataError(
+        fmt::format("{}: column \"{}\" is numeric; the encoder expects a categorical column", table.source, name));
   }
   return c;
 }
@@ -37,9 +37,12 @@ std::string shown(std::string_view level) {
   constexpr std::size_t kMax = 40;
   std::string out = "\"";
   for (char c : level.substr(0, kMax)) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out + (level.size() > kMax ? "...\"" : "\"");
 }
@@ -47,8 +50,10 @@ std::string shown(std::string_view level) {
 void note_unseen(UnseenLevels& met, const std::string& value) {
   ++met.rows;
   if (std::find(met.levels.begin(), met.levels.end(), value) != met.levels.end()) return;
-  if (met.levels.size() < kNamedLevels) met.levels.push_back(value);
-  else met.more_levels = true;
+  if (met.levels.size() < kNamedLevels)
+    met.levels.push_back(value);
+  else
+    met.more_levels = true;
 }
 
 [[noreturn]] void unseen_level_error(const Table& table, Index r, const CategoricalEncoding& e,
@@ -56,11 +61,11 @@ void note_unseen(UnseenLevels& met, const std::string& value) {
   const std::size_t listed = std::min(e.levels.size(), kListedFitLevels);
   std::vector<std::string> named;
   for (std::size_t i = 0; i < listed; ++i) named.push_back(shown(e.levels[i]));
-  throw DataError(fmt::format("{}: file data row {}, column \"{}\": level {} was not seen at fit time; "
-                              "expected one of {}{} (--unknown-levels ignore would encode it as all zeros)",
-                              table.source, table.row_labels[static_cast<std::size_t>(r)], e.column, shown(value),
-                              fmt::join(named, ", "),
-                              listed < e.levels.size() ? fmt::format(", ... ({} levels)", e.levels.size()) : ""));
+  throw DataError(fmt::format(
+      "{}: file data row {}, column \"{}\": level {} was not seen at fit time; "
+      "expected one of {}{} (--unknown-levels ignore would encode it as all zeros)",
+      table.source, table.row_labels[static_cast<std::size_t>(r)], e.column, shown(value), fmt::join(named, ", "),
+      listed < e.levels.size() ? fmt::format(", ... ({} levels)", e.levels.size()) : ""));
 }
 
 }  // namespace
@@ -101,30 +106,29 @@ CategoricalEncoder CategoricalEncoder::fit(const Table& train, const std::vector
         throw DataError(fmt::format("{}: positive level \"{}\" of column \"{}\" is not among its levels \"{}\"",
                                     train.source, e.positive_level, name, fmt::join(e.levels, "\", \"")));
       }
-      e.output_names = {binary_name != options.binary_name.end() ? binary_name->second
-                                                                 : name + "_" + e.positive_level};
+      e.output_names = {binary_name != options.binary_name.end() ? binary_name->second : name + "_" + e.positive_level};
     } else {
       if (positive != options.positive_level.end() || binary_name != options.binary_name.end()) {
-        throw DataError(fmt::format("{}: column \"{}\" has {} levels; positive_level and binary_name apply to "
-                                    "two-level columns only",
-                                    train.source, name, e.levels.size()));
+        throw DataError(
+            fmt::format("{}: column \"{}\" has {} levels; positive_level and binary_name apply to "
+                        "two-level columns only",
+                        train.source, name, e.levels.size()));
       }
       for (const auto& level : e.levels) e.output_names.push_back(fmt::format("{}_{}", name, level));
     }
-    details[name] = {{"levels", e.levels},
-                     {"encoding", e.binary ? "binary" : "one-hot"},
-                     {"outputs", e.output_names}};
+    details[name] = {{"levels", e.levels}, {"encoding", e.binary ? "binary" : "one-hot"}, {"outputs", e.output_names}};
     if (e.binary) details[name]["positive_level"] = e.positive_level;
     encoder.encodings_.push_back(std::move(e));
   }
   if (log != nullptr) {
     std::vector<std::string> parts;
     for (const auto& e : encoder.encodings_) {
-      parts.push_back(e.binary ? fmt::format("\"{}\" -> {} (1 for \"{}\")", e.column, e.output_names[0], e.positive_level)
-                               : fmt::format("\"{}\" -> {} one-hot columns", e.column, e.output_names.size()));
+      parts.push_back(e.binary
+                          ? fmt::format("\"{}\" -> {} (1 for \"{}\")", e.column, e.output_names[0], e.positive_level)
+                          : fmt::format("\"{}\" -> {} one-hot columns", e.column, e.output_names.size()));
     }
-    log->push_back({"encode_fit",
-                    parts.empty() ? "no categorical features" : fmt::format("{}", fmt::join(parts, "; ")), details});
+    log->push_back(
+        {"encode_fit", parts.empty() ? "no categorical features" : fmt::format("{}", fmt::join(parts, "; ")), details});
   }
   return encoder;
 }
@@ -150,9 +154,10 @@ MatrixD CategoricalEncoder::transform(const Table& table, std::vector<UnseenLeve
     UnseenLevels met{e.column, 0, {}, false};
     for (Index r = 0; r < table.rows(); ++r) {
       if (column.is_missing(r)) {
-        throw DataError(fmt::format("{}: row {} (file data row {}), column \"{}\": missing value; drop or impute it "
-                                    "before encoding",
-                                    table.source, r, table.row_labels[static_cast<std::size_t>(r)], e.column));
+        throw DataError(
+            fmt::format("{}: row {} (file data row {}), column \"{}\": missing value; drop or impute it "
+                        "before encoding",
+                        table.source, r, table.row_labels[static_cast<std::size_t>(r)], e.column));
       }
       const std::string& value = column.strings[static_cast<std::size_t>(r)];
       const auto it = std::lower_bound(e.levels.begin(), e.levels.end(), value);
@@ -184,8 +189,10 @@ void merge_unseen_levels(std::vector<UnseenLevels>& into, const std::vector<Unse
     it->more_levels = it->more_levels || m.more_levels;
     for (const auto& level : m.levels) {
       if (std::find(it->levels.begin(), it->levels.end(), level) != it->levels.end()) continue;
-      if (it->levels.size() < kNamedLevels) it->levels.push_back(level);
-      else it->more_levels = true;
+      if (it->levels.size() < kNamedLevels)
+        it->levels.push_back(level);
+      else
+        it->more_levels = true;
     }
   }
 }
@@ -246,7 +253,8 @@ CategoricalEncoding encoding_from_json(const nlohmann::json& j, const std::strin
   if (e.binary) {
     e.positive_level = json_name(json_member(j, "positive_level", path), path + ".positive_level", true);
     if (!std::binary_search(e.levels.begin(), e.levels.end(), e.positive_level)) {
-      throw DataError(fmt::format("{}.positive_level {} is not among its levels", path, json_excerpt(e.positive_level)));
+      throw DataError(
+          fmt::format("{}.positive_level {} is not among its levels", path, json_excerpt(e.positive_level)));
     }
   }
   return e;
@@ -265,8 +273,8 @@ CategoricalEncoder CategoricalEncoder::from_json(const nlohmann::json& json) {
     bad_json_field("encoder.unknown", json.at("unknown"), "\"error\" or \"all_zero\"");
   }
   encoder.unknown_ = unknown == "error" ? UnknownLevel::error : UnknownLevel::all_zero;
-  const auto& columns = json_array(json_member(json, "columns", "encoder"), "encoder.columns",
-                                   std::numeric_limits<std::size_t>::max());
+  const auto& columns =
+      json_array(json_member(json, "columns", "encoder"), "encoder.columns", std::numeric_limits<std::size_t>::max());
   std::set<std::string> seen;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     const std::string path = fmt::format("encoder.columns[{}]", i);

@@ -20,7 +20,8 @@
 namespace lrtune {
 
 InputBytes::InputBytes(InputBytes&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
+    : data_(std::exchange(other.data_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
       capacity_(std::exchange(other.capacity_, 0)) {}
 
 InputBytes& InputBytes::operator=(InputBytes&& other) noexcept {
@@ -99,9 +100,10 @@ class Input {
     if (::fstat(fd_, &now) != 0) fail_errno("cannot read the file");
     if (bytes.size() != size || grew || now.st_size != opened_.st_size ||
         now.st_mtim.tv_sec != opened_.st_mtim.tv_sec || now.st_mtim.tv_nsec != opened_.st_mtim.tv_nsec) {
-      throw DataError(fmt::format("{}: the file changed while it was read ({} bytes when opened, {} bytes now); "
-                                  "expected a file that nothing writes to while lrtune reads it",
-                                  path_, size, now.st_size));
+      throw DataError(
+          fmt::format("{}: the file changed while it was read ({} bytes when opened, {} bytes now); "
+                      "expected a file that nothing writes to while lrtune reads it",
+                      path_, size, now.st_size));
     }
     return bytes;
   }
@@ -112,8 +114,8 @@ class Input {
     bool checked = !options_.check_start;
     for (;;) {
       if (bytes.size() == bytes.capacity()) reserve(bytes, std::max<std::size_t>(2 * bytes.capacity(), 64 << 10));
-      const std::uint64_t room = std::min<std::uint64_t>(bytes.capacity() - bytes.size() - 1,
-                                                         options_.max_bytes - bytes.size()) + 1;
+      const std::uint64_t room =
+          std::min<std::uint64_t>(bytes.capacity() - bytes.size() - 1, options_.max_bytes - bytes.size()) + 1;
       const std::size_t got = read_some(bytes.tail(), static_cast<std::size_t>(room));
       bytes.extend(got);
       if (!checked && (got == 0 || bytes.size() >= kInputCheckBytes)) {
@@ -130,8 +132,8 @@ class Input {
 
   void reserve(InputBytes& bytes, std::size_t capacity) const {
     if (!bytes.reserve(capacity)) {
-      throw DataError(fmt::format("{}: cannot allocate {} bytes of memory to read it ({})", path_, capacity,
-                                  std::strerror(errno)));
+      throw DataError(
+          fmt::format("{}: cannot allocate {} bytes of memory to read it ({})", path_, capacity, std::strerror(errno)));
     }
   }
 
@@ -163,8 +165,8 @@ class Input {
   }
 
   [[noreturn]] void fail_errno(const char* what_failed) const {
-    throw DataError(fmt::format("{}: {} ({}); expected a readable {}", path_, what_failed, std::strerror(errno),
-                                options_.what));
+    throw DataError(
+        fmt::format("{}: {} ({}); expected a readable {}", path_, what_failed, std::strerror(errno), options_.what));
   }
 
   std::string path_;

@@ -28,7 +28,8 @@ inline std::string json_excerpt(const nlohmann::json& value) {
   return text;
 }
 
-[[noreturn]] inline void bad_json_field(const std::string& path, const nlohmann::json& value, std::string_view expected) {
+[[noreturn]] inline void bad_json_field(const std::string& path, const nlohmann::json& value,
+                                        std::string_view expected) {
   throw DataError(fmt::format("{} is {}; expected {}", path, json_excerpt(value), expected));
 }
 

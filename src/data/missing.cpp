@@ -1,10 +1,10 @@
 // dropna and SimpleImputer semantics over a Table.
 #include "lrtune/data/missing.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "lrtune/core/name_table.hpp"
@@ -36,7 +36,8 @@ Table drop_missing_rows(const Table& table, const std::vector<std::string>& colu
   }
   Index cells = 0;
   for (std::size_t k = 0; k < considered.size(); ++k) {
-    if (missing_cells[k] > 0) per_column[table.columns[static_cast<std::size_t>(considered[k])].name] = missing_cells[k];
+    if (missing_cells[k] > 0)
+      per_column[table.columns[static_cast<std::size_t>(considered[k])].name] = missing_cells[k];
     cells += missing_cells[k];
   }
   Table out = table.take(keep);
@@ -78,7 +79,8 @@ std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std
     missing.clear();
     infinite.clear();
     for (const Column* c : considered) {
-      if (c->is_missing(r)) missing.push_back(c->name);
+      if (c->is_missing(r))
+        missing.push_back(c->name);
       else if (c->type == ColumnType::numeric && std::isinf(c->numbers[static_cast<std::size_t>(r)]))
         infinite.push_back(c->name);
     }
@@ -93,9 +95,9 @@ std::vector<UnusableRow> unusable_rows(const Table& table, const std::vector<std
 
 namespace {
 constexpr NameTable<ImputeStrategy, 4> kImputeStrategies{{{"mean", ImputeStrategy::mean},
-                                                         {"median", ImputeStrategy::median},
-                                                         {"most_frequent", ImputeStrategy::most_frequent},
-                                                         {"constant", ImputeStrategy::constant}}};
+                                                          {"median", ImputeStrategy::median},
+                                                          {"most_frequent", ImputeStrategy::most_frequent},
+                                                          {"constant", ImputeStrategy::constant}}};
 }  // namespace
 
 std::string_view impute_strategy_name(ImputeStrategy strategy) {
@@ -119,17 +121,18 @@ ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy 
   }
   if (column.type == ColumnType::categorical) {
     if (strategy != ImputeStrategy::most_frequent) {
-      throw DataError(fmt::format("{}: column \"{}\" is categorical; impute strategy {} needs a numeric column "
-                                  "(expected most_frequent or constant)",
-                                  train.source, column.name, impute_strategy_name(strategy)));
+      throw DataError(
+          fmt::format("{}: column \"{}\" is categorical; impute strategy {} needs a numeric column "
+                      "(expected most_frequent or constant)",
+                      train.source, column.name, impute_strategy_name(strategy)));
     }
     std::map<std::string, Index> counts;
     for (Index r = 0; r < column.size(); ++r) {
       if (!column.is_missing(r)) ++counts[column.strings[static_cast<std::size_t>(r)]];
     }
     if (counts.empty()) {
-      throw DataError(fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source,
-                                  column.name));
+      throw DataError(
+          fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source, column.name));
     }
     // std::map is ordered, so the first maximum is the smallest value among ties.
     auto best = counts.begin();
@@ -145,8 +148,8 @@ ImputeValue fit_column(const Table& train, const Column& column, ImputeStrategy 
     if (!std::isnan(x)) values.push_back(x);
   }
   if (values.empty()) {
-    throw DataError(fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source,
-                                column.name));
+    throw DataError(
+        fmt::format("{}: column \"{}\" has no value in the train part to impute from", train.source, column.name));
   }
   switch (strategy) {
     case ImputeStrategy::mean: {
@@ -193,17 +196,17 @@ Imputer Imputer::fit(const Table& train, const ImputerOptions& options, StepLog*
     ImputeStrategy strategy = column.type == ColumnType::numeric ? options.numeric : options.categorical;
     if (auto it = options.per_column.find(column.name); it != options.per_column.end()) strategy = it->second;
     ImputeValue v = fit_column(train, column, strategy, options);
-    details[column.name] = {{"strategy", impute_strategy_name(strategy)},
-                            {"value", column.type == ColumnType::numeric ? nlohmann::json(v.number)
-                                                                          : nlohmann::json(v.text)},
-                            {"missing_in_train", column.missing_count()}};
+    details[column.name] = {
+        {"strategy", impute_strategy_name(strategy)},
+        {"value", column.type == ColumnType::numeric ? nlohmann::json(v.number) : nlohmann::json(v.text)},
+        {"missing_in_train", column.missing_count()}};
     imputer.values_.push_back(std::move(v));
   }
   if (log != nullptr) {
-    log->push_back({"impute_fit",
-                    fmt::format("fitted fill values of {} columns on {} train rows", imputer.values_.size(),
-                                train.rows()),
-                    details});
+    log->push_back(
+        {"impute_fit",
+         fmt::format("fitted fill values of {} columns on {} train rows", imputer.values_.size(), train.rows()),
+         details});
   }
   return imputer;
 }
@@ -239,7 +242,8 @@ Table Imputer::transform(const Table& table, StepLog* log) const {
     per_column[v.column] = filled - filled_before;
   }
   if (log != nullptr) {
-    log->push_back({"impute", fmt::format("filled {} missing cells in {} rows", filled, table.rows()),
+    log->push_back({"impute",
+                    fmt::format("filled {} missing cells in {} rows", filled, table.rows()),
                     {{"cells_filled", filled}, {"rows", table.rows()}, {"cells_filled_per_column", per_column}}});
   }
   return out;
@@ -248,7 +252,8 @@ Table Imputer::transform(const Table& table, StepLog* log) const {
 nlohmann::json Imputer::to_json() const {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& v : values_) {
-    nlohmann::json j = {{"column", v.column}, {"type", column_type_name(v.type)}, {"strategy", impute_strategy_name(v.strategy)}};
+    nlohmann::json j = {
+        {"column", v.column}, {"type", column_type_name(v.type)}, {"strategy", impute_strategy_name(v.strategy)}};
     if (v.type == ColumnType::numeric) {
       j["value"] = v.number;
     } else {

@@ -1,10 +1,10 @@
 // The pipeline behind prepare() and the fitted preprocessing's apply() and JSON form.
 #include "lrtune/data/preprocessing.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <stdexcept>
@@ -38,8 +38,8 @@ std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions&
                                   raw.source, name));
     }
     if (dropped.contains(name)) {
-      throw DataError(fmt::format("{}: column \"{}\" is named in both feature_columns and drop_columns", raw.source,
-                                  name));
+      throw DataError(
+          fmt::format("{}: column \"{}\" is named in both feature_columns and drop_columns", raw.source, name));
     }
     chosen.insert(name);
   }
@@ -66,10 +66,11 @@ MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric
     for (Index i = 0; i < rows; ++i) {
       const double v = c.numbers[static_cast<std::size_t>(i)];
       if (!std::isfinite(v)) {
-        throw DataError(fmt::format("{}: file data row {}, column \"{}\": {} value; expected a finite number (drop or "
-                                    "impute missing values first)",
-                                    table.source, table.row_labels[static_cast<std::size_t>(i)], c.name,
-                                    std::isnan(v) ? "missing" : "infinite"));
+        throw DataError(
+            fmt::format("{}: file data row {}, column \"{}\": {} value; expected a finite number (drop or "
+                        "impute missing values first)",
+                        table.source, table.row_labels[static_cast<std::size_t>(i)], c.name,
+                        std::isnan(v) ? "missing" : "infinite"));
       }
       x(i, j) = v;
     }
@@ -111,7 +112,6 @@ VectorD take(const VectorD& y, const std::vector<Index>& positions) {
   return out;
 }
 
-
 // The steps of prepare(Table), in its order; each logs what it did.
 
 // 1. The feature columns and the target, in file order; the other columns are logged as not used.
@@ -141,8 +141,8 @@ std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOp
   for (const auto& name : o.keep_columns) {
     (void)index.index_of(name, "keep_columns");
     if (std::find(o.drop_columns.begin(), o.drop_columns.end(), name) != o.drop_columns.end()) {
-      throw DataError(fmt::format("{}: column \"{}\" is named both to keep (--keep) and to drop (--drop)", raw.source,
-                                  name));
+      throw DataError(
+          fmt::format("{}: column \"{}\" is named both to keep (--keep) and to drop (--drop)", raw.source, name));
     }
   }
   std::vector<std::string> candidates;
@@ -155,7 +155,8 @@ std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOp
   std::vector<std::string> names;
   if (!ids.empty()) {
     for (const auto& id : ids) names.push_back(id.name);
-    std::erase_if(features, [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
+    std::erase_if(features,
+                  [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
     if (features.empty()) {
       throw DataError(fmt::format("{}: no feature columns left: {}", raw.source, describe_identifier_columns(ids)));
     }
@@ -174,14 +175,16 @@ MissingPlan plan_missing(const Table& raw, const std::vector<std::string>& featu
   const auto check = [&](const std::string& name) {
     (void)index.index_of(name, "missing-value rule (--na)");
     if (name == o.target) {
-      throw DataError(fmt::format("{}: missing-value rule for the target \"{}\": rows without a target value are "
-                                  "always dropped; expected a feature column",
-                                  raw.source, name));
+      throw DataError(
+          fmt::format("{}: missing-value rule for the target \"{}\": rows without a target value are "
+                      "always dropped; expected a feature column",
+                      raw.source, name));
     }
     if (!feature_set.contains(name)) {
-      throw DataError(fmt::format("{}: missing-value rule for column \"{}\", which is not a feature (left out by "
-                                  "--drop or as identifier-like; --keep {} uses it)",
-                                  raw.source, name, name));
+      throw DataError(
+          fmt::format("{}: missing-value rule for column \"{}\", which is not a feature (left out by "
+                      "--drop or as identifier-like; --keep {} uses it)",
+                      raw.source, name, name));
     }
   };
   for (const auto& [name, strategy] : o.impute.per_column) check(name);
@@ -195,8 +198,8 @@ MissingPlan plan_missing(const Table& raw, const std::vector<std::string>& featu
   const std::set<std::string> dropped(o.missing_drop_columns.begin(), o.missing_drop_columns.end());
   MissingPlan plan;
   for (const auto& name : features) {
-    const bool drop = dropped.contains(name) ||
-                      (o.missing == MissingPolicy::drop_rows && !o.impute.per_column.contains(name));
+    const bool drop =
+        dropped.contains(name) || (o.missing == MissingPolicy::drop_rows && !o.impute.per_column.contains(name));
     (drop ? plan.drop : plan.impute).push_back(name);
   }
   return plan;
@@ -215,16 +218,18 @@ Table drop_rows_before_split(const Table& table, const Table& raw, const Missing
     std::vector<std::string> counts;  // the drop step's missing cells per column
     for (const auto& [name, count] : log.back().details.at("missing_per_column").items())
       counts.push_back(fmt::format("\"{}\" {}", name, count.get<Index>()));
-    throw DataError(fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
-                                "(missing cells per column: {}); impute them or leave out the emptiest columns",
-                                raw.source, raw.rows(), fmt::join(counts, ", ")));
+    throw DataError(
+        fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
+                    "(missing cells per column: {}); impute them or leave out the emptiest columns",
+                    raw.source, raw.rows(), fmt::join(counts, ", ")));
   }
   return kept;
 }
 
 // 2b. Regression with drop_rows: rows whose target is infinite go as missing ones do, counted
 // in their own step and a warning (make_target names such a row as an error otherwise).
-Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log, std::vector<std::string>& warnings) {
+Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log,
+                            std::vector<std::string>& warnings) {
   if (o.target_rule.kind != TargetKind::regression || o.missing != MissingPolicy::drop_rows) return table;
   const Column& target = table.column(o.target);
   if (target.type != ColumnType::numeric) return table;  // make_target names the type
@@ -248,18 +253,21 @@ Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog
   if (dropped.empty()) return table;
   warnings.push_back(log.back().text + "; --na mean (or median, most-frequent) makes it an error instead");
   if (keep.empty()) {
-    throw DataError(fmt::format("{}: no rows left: target \"{}\" is infinite in all {} rows", table.source, o.target,
-                                table.rows()),
-                    DataErrorSubject::target);
+    throw DataError(
+        fmt::format("{}: no rows left: target \"{}\" is infinite in all {} rows", table.source, o.target, table.rows()),
+        DataErrorSubject::target);
   }
   return table.take(keep);
 }
 
 // 3. The target step's record: the rule and, for classes, their balance over the kept rows.
 void log_target(const Target& target, const PrepareOptions& o, Index rows, StepLog& log) {
-  nlohmann::json details = {{"column", o.target}, {"rule", o.target_rule.to_json()}, {"classes", target.classes},
+  nlohmann::json details = {{"column", o.target},
+                            {"rule", o.target_rule.to_json()},
+                            {"classes", target.classes},
                             {"counts", target.class_counts}};
-  std::string text = fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), target_kind_name(o.target_rule.kind));
+  std::string text =
+      fmt::format("\"{}\" {} ({})", o.target, o.target_rule.to_string(), target_kind_name(o.target_rule.kind));
   if (o.target_rule.kind == TargetKind::binary) {
     text += fmt::format(": {} positive, {} negative of {}", target.class_counts[1], target.class_counts[0], rows);
   } else if (o.target_rule.kind == TargetKind::multiclass) {
@@ -279,7 +287,8 @@ SplitIndices split_train_test(const Target& target, Index rows, const PrepareOpt
   // empty carries its numbers.
   if (o.test_size > 0.0 && o.test_size < 1.0) {
     const SplitSizes sizes = planned_split_sizes(rows, o.test_size);
-    if (sizes.train <= 0 || sizes.test <= 0) throw DataError(SplitShortfall{source, rows, o.test_size, sizes.train, sizes.test});
+    if (sizes.train <= 0 || sizes.test <= 0)
+      throw DataError(SplitShortfall{source, rows, o.test_size, sizes.train, sizes.test});
   }
   try {
     if (!o.stratify) return train_test_split_indices(rows, o.test_size, o.split_seed);
@@ -290,7 +299,8 @@ SplitIndices split_train_test(const Target& target, Index rows, const PrepareOpt
     for (Index i = 0; i < rows; ++i) labels[static_cast<std::size_t>(i)] = static_cast<Index>(target.values[i]);
     return stratified_train_test_split_indices(labels, o.test_size, o.split_seed);
   } catch (const UsageError& e) {
-    throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()), DataErrorSubject::split);
+    throw DataError(fmt::format("{}: split (test_size {}): {}", source, o.test_size, e.what()),
+                    DataErrorSubject::split);
   }
 }
 
@@ -305,17 +315,17 @@ PartPositions split_rows(const Target& target, Index rows, const PrepareOptions&
       parts.train = std::move(v.train);
       parts.validation = std::move(v.test);
     } catch (const UsageError& e) {
-      throw DataError(fmt::format("{}: validation split (validation_size {}): {}", source, o.validation_size,
-                                  e.what()));
+      throw DataError(
+          fmt::format("{}: validation split (validation_size {}): {}", source, o.validation_size, e.what()));
     }
   }
   log.push_back({"split",
                  fmt::format("{} train, {} validation, {} test rows ({}test_size {}, seed {}{})", parts.train.size(),
-                             parts.validation.size(), parts.test.size(), o.stratify ? "stratified, " : "",
-                             o.test_size, o.split_seed,
-                             o.validation_size > 0.0 ? fmt::format("; validation_size {}, seed {}", o.validation_size,
-                                                                   o.validation_seed)
-                                                     : ""),
+                             parts.validation.size(), parts.test.size(), o.stratify ? "stratified, " : "", o.test_size,
+                             o.split_seed,
+                             o.validation_size > 0.0
+                                 ? fmt::format("; validation_size {}, seed {}", o.validation_size, o.validation_seed)
+                                 : ""),
                  {{"train", parts.train.size()},
                   {"validation", parts.validation.size()},
                   {"test", parts.test.size()},
@@ -375,9 +385,10 @@ void build_part_matrices(const PartTables& parts, const std::string& source, Pre
                               : unseen_validation.empty() ? "test split"
                                                           : "validation and test splits";
     merge_unseen_levels(unseen_validation, unseen_test);
-    data.warnings.push_back(fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
-                                        "(--unknown-levels error refuses them): {}",
-                                        source, parts_named, describe_unseen_levels(unseen_validation)));
+    data.warnings.push_back(
+        fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
+                    "(--unknown-levels error refuses them): {}",
+                    source, parts_named, describe_unseen_levels(unseen_validation)));
   }
 }
 
@@ -403,12 +414,11 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
   if (!constant.empty()) {
     constexpr std::size_t kNamed = 5;
     const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
-    data.warnings.push_back(fmt::format("{} feature{} constant on the {} train rows, left unscaled (only shifted): "
-                                        "\"{}\"{}",
-                                        constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(),
-                                        fmt::join(named, "\", \""),
-                                        constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed)
-                                                                 : ""));
+    data.warnings.push_back(fmt::format(
+        "{} feature{} constant on the {} train rows, left unscaled (only shifted): "
+        "\"{}\"{}",
+        constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(), fmt::join(named, "\", \""),
+        constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed) : ""));
   }
 }
 
@@ -443,11 +453,12 @@ void warn_classes_missing_from_train(const Target& target, const PrepareOptions&
   constexpr std::size_t kNamed = 5;
   const std::vector<std::string> named(absent.begin(), absent.begin() + std::min(absent.size(), kNamed));
   const bool one = absent.size() == 1;
-  data.warnings.push_back(fmt::format("target \"{}\": {} {}{} {} no row in the train split; the model cannot learn "
-                                      "{} (a stratified split keeps every class in train)",
-                                      o.target, one ? "class" : "classes", fmt::join(named, ", "),
-                                      absent.size() > kNamed ? fmt::format(" and {} more", absent.size() - kNamed) : "",
-                                      one ? "has" : "have", one ? "it" : "them"));
+  data.warnings.push_back(
+      fmt::format("target \"{}\": {} {}{} {} no row in the train split; the model cannot learn "
+                  "{} (a stratified split keeps every class in train)",
+                  o.target, one ? "class" : "classes", fmt::join(named, ", "),
+                  absent.size() > kNamed ? fmt::format(" and {} more", absent.size() - kNamed) : "",
+                  one ? "has" : "have", one ? "it" : "them"));
 }
 
 // 9. The summary says what was done with each column: its use and, where values were missing, its
@@ -465,10 +476,12 @@ void summarize_handling(const Table& raw, const std::vector<std::string>& featur
   for (const auto& step : prepared.steps) {
     if (step.step == "drop_missing") {
       s.rows_dropped += step.details.at("rows_dropped").get<Index>();
-      for (const auto& [name, count] : step.details.at("missing_per_column").items()) dropped[name] += count.get<Index>();
+      for (const auto& [name, count] : step.details.at("missing_per_column").items())
+        dropped[name] += count.get<Index>();
     } else if (step.step == "impute") {
       s.cells_imputed += step.details.at("cells_filled").get<Index>();
-      for (const auto& [name, count] : step.details.at("cells_filled_per_column").items()) filled[name] += count.get<Index>();
+      for (const auto& [name, count] : step.details.at("cells_filled_per_column").items())
+        filled[name] += count.get<Index>();
     }
   }
   std::map<std::string, std::string> strategy;
@@ -479,9 +492,10 @@ void summarize_handling(const Table& raw, const std::vector<std::string>& featur
   const std::set<std::string> feature_set(features.begin(), features.end());
   const std::set<std::string> id_set(identifiers.begin(), identifiers.end());
   for (auto& c : s.columns) {
-    c.use = c.name == target ? "target" : feature_set.contains(c.name) ? "feature"
-                                      : id_set.contains(c.name)        ? "identifier"
-                                                                       : "not used";
+    c.use = c.name == target               ? "target"
+            : feature_set.contains(c.name) ? "feature"
+            : id_set.contains(c.name)      ? "identifier"
+                                           : "not used";
     if (c.use == "not used" || c.use == "identifier") ++s.unused_columns;
     if (c.missing == 0 || c.use == "not used" || c.use == "identifier") continue;
     if (const auto it = strategy.find(c.name); it != strategy.end()) {
@@ -516,9 +530,9 @@ TargetSummary target_summary(const Target& target, const PrepareOptions& o, cons
 PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
   const Table raw = read_csv(csv, csv_options);
   PreparedData data = prepare(raw, options);
-  data.steps.insert(data.steps.begin(),
-                    {"read_csv", fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
-                     {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
+  data.steps.insert(data.steps.begin(), {"read_csv",
+                                         fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                                         {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
   return data;
 }
 
@@ -557,9 +571,10 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   scale_matrices(o, data);
   scale_target(o, data);
   if (data.x_train.cols() > data.x_train.rows()) {
-    data.warnings.push_back(fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
-                                        "exactly, so judge it on the test split",
-                                        data.x_train.cols(), data.x_train.rows()));
+    data.warnings.push_back(
+        fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
+                    "exactly, so judge it on the test split",
+                    data.x_train.cols(), data.x_train.rows()));
   }
 
   fitted.target = o.target;
@@ -591,7 +606,8 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
       problems.push_back(fmt::format("missing column \"{}\"", c.name));
     } else if (raw.columns[static_cast<std::size_t>(*i)].type != c.type) {
       problems.push_back(fmt::format("column \"{}\" is {}, expected {}{}", c.name,
-                                     column_type_name(raw.columns[static_cast<std::size_t>(*i)].type), column_type_name(c.type),
+                                     column_type_name(raw.columns[static_cast<std::size_t>(*i)].type),
+                                     column_type_name(c.type),
                                      c.type == ColumnType::categorical ? " (read the file with csv_options())" : ""));
     }
   }
@@ -601,10 +617,9 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
     if (c.name != target && !known.contains(c.name)) extra.push_back(c.name);
   }
   if (!problems.empty()) {
-    throw DataError(fmt::format("{}: the table does not match the fitted preprocessing: {}{}", raw.source,
-                                fmt::join(problems, "; "),
-                                extra.empty() ? "" : fmt::format("; columns it does not use: \"{}\"",
-                                                                 fmt::join(extra, "\", \""))));
+    throw DataError(fmt::format(
+        "{}: the table does not match the fitted preprocessing: {}{}", raw.source, fmt::join(problems, "; "),
+        extra.empty() ? "" : fmt::format("; columns it does not use: \"{}\"", fmt::join(extra, "\", \""))));
   }
   out.steps.push_back({"check_columns",
                        fmt::format("{} feature columns found{}", names.size(),
@@ -621,23 +636,25 @@ AppliedData FittedPreprocessing::apply(const Table& raw) const {
   out.x = build_matrix(table, numeric_features, encoder, &unseen);
   scaler.transform_in_place(out.x);
   if (!unseen.empty()) {
-    out.warnings.push_back(fmt::format("{}: levels not seen in training, encoded as all zeros (the model was trained "
-                                       "with --unknown-levels ignore): {}",
-                                       raw.source, describe_unseen_levels(unseen)));
+    out.warnings.push_back(
+        fmt::format("{}: levels not seen in training, encoded as all zeros (the model was trained "
+                    "with --unknown-levels ignore): {}",
+                    raw.source, describe_unseen_levels(unseen)));
   }
   if (has_target && table.rows() > 0) {
     const Column& t = table.column(target);
     const bool infinite = target_rule.kind == TargetKind::regression && t.type == ColumnType::numeric &&
                           std::any_of(t.numbers.begin(), t.numbers.end(), [](double v) { return std::isinf(v); });
     if (infinite) {  // as a missing value: x is still scored; y (for metrics) is not computed
-      out.steps.push_back({"target", fmt::format("target \"{}\" has an infinite value; y not computed", target),
-                           {{"infinite", true}}});
+      out.steps.push_back(
+          {"target", fmt::format("target \"{}\" has an infinite value; y not computed", target), {{"infinite", true}}});
     } else if (t.missing_count() == 0) {
       out.y = make_target(t, target_rule, raw.source, table.row_labels).values;
     } else {
-      out.steps.push_back({"target", fmt::format("target \"{}\" has {} missing values; y not computed", target,
-                                                 t.missing_count()),
-                           {{"missing", t.missing_count()}}});
+      out.steps.push_back(
+          {"target",
+           fmt::format("target \"{}\" has {} missing values; y not computed", target, t.missing_count()),
+           {{"missing", t.missing_count()}}});
     }
   }
   return out;

@@ -34,9 +34,10 @@ void check_roles(const FittedPreprocessing& p) {
     }
   }
   if (types.contains(p.target)) {
-    throw DataError(fmt::format("target.column {} is also a source column; expected the target apart from the "
-                                "features",
-                                json_excerpt(p.target)));
+    throw DataError(
+        fmt::format("target.column {} is also a source column; expected the target apart from the "
+                    "features",
+                    json_excerpt(p.target)));
   }
   std::set<std::string> placed;
   const auto place = [&](const std::string& name, ColumnType type, const std::string& where) {
@@ -48,11 +49,11 @@ void check_roles(const FittedPreprocessing& p) {
       throw DataError(fmt::format("{} {} is a {} source column; expected {}", where, json_excerpt(name),
                                   column_type_name(it->second),
                                   type == ColumnType::numeric ? "numeric_features to name numeric columns only"
-                                                               : "the encoder to encode categorical columns only"));
+                                                              : "the encoder to encode categorical columns only"));
     }
     if (!placed.insert(name).second) {
-      throw DataError(fmt::format("{} {} already has a role; expected each column in exactly one", where,
-                                  json_excerpt(name)));
+      throw DataError(
+          fmt::format("{} {} already has a role; expected each column in exactly one", where, json_excerpt(name)));
     }
   };
   for (std::size_t i = 0; i < p.numeric_features.size(); ++i) {
@@ -74,16 +75,17 @@ void check_features(const FittedPreprocessing& p) {
   std::vector<std::string> expected = p.numeric_features;
   for (const auto& name : p.encoder.output_names()) expected.push_back(name);
   if (p.feature_names.size() != expected.size()) {
-    throw DataError(fmt::format("feature_names has {} names; expected {} (the {} numeric features, then the {} "
-                                "encoder outputs)",
-                                p.feature_names.size(), expected.size(), p.numeric_features.size(),
-                                p.encoder.output_count()));
+    throw DataError(
+        fmt::format("feature_names has {} names; expected {} (the {} numeric features, then the {} "
+                    "encoder outputs)",
+                    p.feature_names.size(), expected.size(), p.numeric_features.size(), p.encoder.output_count()));
   }
   const auto [got, want] = std::mismatch(p.feature_names.begin(), p.feature_names.end(), expected.begin());
   if (got != p.feature_names.end()) {
-    throw DataError(fmt::format("feature_names[{}] is {}; expected {} (the numeric features, then the "
-                                "encoder outputs, in order)",
-                                got - p.feature_names.begin(), json_excerpt(*got), json_excerpt(*want)));
+    throw DataError(
+        fmt::format("feature_names[{}] is {}; expected {} (the numeric features, then the "
+                    "encoder outputs, in order)",
+                    got - p.feature_names.begin(), json_excerpt(*got), json_excerpt(*want)));
   }
   if (p.scaler.offset().size() != static_cast<Index>(expected.size())) {
     throw DataError(fmt::format("scaler has {} offsets and scales; expected one per feature ({})",
@@ -131,16 +133,15 @@ void check_imputer(const FittedPreprocessing& p) {
 void check_target(const FittedPreprocessing& p) {
   const std::size_t n = p.target_classes.size();
   const TargetKind kind = p.target_rule.kind;
-  const bool ok = kind == TargetKind::binary       ? n == 2
-                  : kind == TargetKind::multiclass ? n >= 2 && std::set<std::string>(p.target_classes.begin(),
-                                                                                       p.target_classes.end())
-                                                                            .size() == n
-                                                    : n == 0;
+  const bool ok = kind == TargetKind::binary ? n == 2
+                  : kind == TargetKind::multiclass
+                      ? n >= 2 && std::set<std::string>(p.target_classes.begin(), p.target_classes.end()).size() == n
+                      : n == 0;
   if (!ok) {
     throw DataError(fmt::format("target.classes has {} entries; expected {} for a {} target", n,
                                 kind == TargetKind::binary       ? "2"
                                 : kind == TargetKind::multiclass ? "at least 2, distinct,"
-                                                                  : "none",
+                                                                 : "none",
                                 target_kind_name(kind)));
   }
   if (p.target_scaler.scaled() && kind != TargetKind::regression) {
@@ -189,11 +190,12 @@ FittedPreprocessing FittedPreprocessing::from_json(const nlohmann::json& j) {
     }
     const auto& version = json_member(j, "version", root);
     if (!version.is_number_integer() || version.get<std::int64_t>() != kPreprocessingFormatVersion) {
-      bad_json_field("version", version, fmt::format("{} (the version this lrtune reads)", kPreprocessingFormatVersion));
+      bad_json_field("version", version,
+                     fmt::format("{} (the version this lrtune reads)", kPreprocessingFormatVersion));
     }
     FittedPreprocessing p;
-    const auto& sources = json_array(json_member(j, "source_columns", root), "source_columns",
-                                     static_cast<std::size_t>(kMaxCsvColumns));
+    const auto& sources =
+        json_array(json_member(j, "source_columns", root), "source_columns", static_cast<std::size_t>(kMaxCsvColumns));
     if (sources.empty()) throw DataError("source_columns is empty; expected at least one feature column");
     for (std::size_t i = 0; i < sources.size(); ++i) {
       const std::string path = fmt::format("source_columns[{}]", i);

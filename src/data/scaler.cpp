@@ -1,9 +1,9 @@
 // StandardScaler and MinMaxScaler statistics with scikit-learn's constant-column rules.
 #include "lrtune/data/scaler.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <limits>
 #include <vector>
 
@@ -62,9 +62,8 @@ constexpr double kFloatMax = std::numeric_limits<float>::max();
 }  // namespace
 
 namespace {
-constexpr NameTable<ScalerKind, 3> kScalerKinds{{{"none", ScalerKind::none},
-                                                {"standard", ScalerKind::standard},
-                                                {"minmax", ScalerKind::min_max}}};
+constexpr NameTable<ScalerKind, 3> kScalerKinds{
+    {{"none", ScalerKind::none}, {"standard", ScalerKind::standard}, {"minmax", ScalerKind::min_max}}};
 }  // namespace
 
 std::string_view scaler_kind_name(ScalerKind kind) { return name_of_value(kScalerKinds, kind, "scaler"); }
@@ -109,8 +108,8 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
         squares[i] = column[i] * column[i];
       }
       const double correction = pairwise_sum(column.data(), count);
-      const double var =
-          (pairwise_sum(squares.data(), count) - correction * correction / static_cast<double>(n)) / static_cast<double>(n);
+      const double var = (pairwise_sum(squares.data(), count) - correction * correction / static_cast<double>(n)) /
+                         static_cast<double>(n);
       // scikit-learn's _is_constant_feature: var within its rounding error of zero (both sides
       // scaled by 4^e, so the comparison is that of the unscaled values).
       const double rows = static_cast<double>(n);
@@ -130,11 +129,12 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
       if (range < 10.0 * kEps) s.constant_.push_back(j);
     }
     if (!std::isfinite(s.offset_[j]) || !std::isfinite(s.scale_[j])) {
-      throw DataError(fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
-                                  "expected values whose spread fits in a double",
-                                  scaler_kind_name(kind), feature_label(names, j),
-                                  kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)",
-                                  x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
+      throw DataError(
+          fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
+                      "expected values whose spread fits in a double",
+                      scaler_kind_name(kind), feature_label(names, j),
+                      kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)",
+                      x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
     }
   }
   return s;

@@ -1,10 +1,10 @@
 // Typed columns and row/column selection of a parsed table.
 #include "lrtune/data/table.hpp"
 
-#include <algorithm>
-#include <cmath>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <algorithm>
+#include <cmath>
 #include <set>
 #include <unordered_set>
 
@@ -14,8 +14,8 @@
 namespace lrtune {
 
 namespace {
-constexpr NameTable<ColumnType, 2> kColumnTypes{{{"numeric", ColumnType::numeric},
-                                                {"categorical", ColumnType::categorical}}};
+constexpr NameTable<ColumnType, 2> kColumnTypes{
+    {{"numeric", ColumnType::numeric}, {"categorical", ColumnType::categorical}}};
 }  // namespace
 
 std::string_view column_type_name(ColumnType type) { return name_of_value(kColumnTypes, type, "column type"); }
@@ -25,9 +25,7 @@ ColumnType column_type_from_name(std::string_view text) {
   throw DataError(fmt::format("column type \"{}\": expected \"numeric\" or \"categorical\"", text));
 }
 
-Index Column::size() const {
-  return static_cast<Index>(type == ColumnType::numeric ? numbers.size() : strings.size());
-}
+Index Column::size() const { return static_cast<Index>(type == ColumnType::numeric ? numbers.size() : strings.size()); }
 
 bool Column::is_missing(Index row) const {
   const auto r = static_cast<std::size_t>(row);
@@ -139,7 +137,8 @@ Table Table::take(const std::vector<Index>& positions) const {
 
 ColumnIndex::ColumnIndex(const Table& table) : table_(&table) {
   positions_.reserve(table.columns.size());
-  for (std::size_t i = 0; i < table.columns.size(); ++i) positions_.try_emplace(table.columns[i].name, static_cast<Index>(i));
+  for (std::size_t i = 0; i < table.columns.size(); ++i)
+    positions_.try_emplace(table.columns[i].name, static_cast<Index>(i));
 }
 
 std::optional<Index> ColumnIndex::find(std::string_view name) const {

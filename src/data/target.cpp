@@ -1,28 +1,27 @@
 // Target rules: parsing, their text/JSON forms, and applying them to a column.
 #include "lrtune/data/target.hpp"
 
+#include <fmt/format.h>
 #include <algorithm>
 #include <cmath>
-#include <fmt/format.h>
 #include <map>
 
-#include "lrtune/data/csv.hpp"
-#include "lrtune/core/name_table.hpp"
 #include "lrtune/core/error.hpp"
+#include "lrtune/core/name_table.hpp"
+#include "lrtune/data/csv.hpp"
 #include "lrtune/data/error.hpp"
 
 namespace lrtune {
 
 namespace {
-constexpr NameTable<TargetKind, 3> kTargetKinds{{{"binary", TargetKind::binary},
-                                                {"multiclass", TargetKind::multiclass},
-                                                {"regression", TargetKind::regression}}};
+constexpr NameTable<TargetKind, 3> kTargetKinds{
+    {{"binary", TargetKind::binary}, {"multiclass", TargetKind::multiclass}, {"regression", TargetKind::regression}}};
 constexpr NameTable<CompareOp, 6> kCompareOps{{{">=", CompareOp::greater_equal},
-                                              {">", CompareOp::greater},
-                                              {"<=", CompareOp::less_equal},
-                                              {"<", CompareOp::less},
-                                              {"==", CompareOp::equal},
-                                              {"!=", CompareOp::not_equal}}};
+                                               {">", CompareOp::greater},
+                                               {"<=", CompareOp::less_equal},
+                                               {"<", CompareOp::less},
+                                               {"==", CompareOp::equal},
+                                               {"!=", CompareOp::not_equal}}};
 }  // namespace
 
 std::string_view target_kind_name(TargetKind kind) { return name_of_value(kTargetKinds, kind, "target kind"); }
@@ -87,7 +86,7 @@ TargetRule TargetRule::parse(std::string_view spec) {
   if (s == "regression") return regression();
   static constexpr std::pair<std::string_view, CompareOp> kOps[] = {
       {">=", CompareOp::greater_equal}, {"<=", CompareOp::less_equal}, {"==", CompareOp::equal},
-      {"!=", CompareOp::not_equal},     {">", CompareOp::greater},    {"<", CompareOp::less}};
+      {"!=", CompareOp::not_equal},     {">", CompareOp::greater},     {"<", CompareOp::less}};
   for (const auto& [text, op] : kOps) {
     if (!s.starts_with(text)) continue;
     const std::string_view rest = trim_spaces(s.substr(text.size()));
@@ -120,7 +119,8 @@ TargetRule TargetRule::from_json(const nlohmann::json& j) {
   const auto kind = j.at("kind").get<std::string>();
   if (kind == "multiclass") return multiclass();
   if (kind == "regression") return regression();
-  if (kind != "binary") throw DataError(fmt::format("target rule kind \"{}\": expected binary, multiclass or regression", kind));
+  if (kind != "binary")
+    throw DataError(fmt::format("target rule kind \"{}\": expected binary, multiclass or regression", kind));
   if (j.contains("op")) {
     const TargetRule parsed = parse(j.at("op").get<std::string>() + "0");
     return compare(*parsed.op, j.at("threshold").get<double>());
@@ -136,8 +136,8 @@ namespace {
 void regression_values(const Column& column, const std::string& where, const std::vector<Index>& row_labels,
                        Target& target) {
   if (column.type != ColumnType::numeric) {
-    throw DataError(fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where,
-                                column.name));
+    throw DataError(
+        fmt::format("{}target column \"{}\" is categorical; a regression target must be numeric", where, column.name));
   }
   for (Index i = 0; i < column.size(); ++i) {
     const double v = column.numbers[static_cast<std::size_t>(i)];
@@ -146,8 +146,8 @@ void regression_values(const Column& column, const std::string& where, const std
       const auto k = static_cast<std::size_t>(i);
       throw DataError(fmt::format("{}{} {}, target \"{}\": {}; expected a finite number for a regression target "
                                   "(--na drop drops such rows)",
-                                  where, row_labels.size() > k ? "file data row" : "row", row_labels.size() > k ? row_labels[k] : i,
-                                  column.name, v),
+                                  where, row_labels.size() > k ? "file data row" : "row",
+                                  row_labels.size() > k ? row_labels[k] : i, column.name, v),
                       DataErrorSubject::target);
     }
     target.values[i] = v;
@@ -181,7 +181,8 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
     }
     number_classes(column.numbers, number_text, target);
   } else {
-    number_classes(column.strings, [](const std::string& s) { return s; }, target);
+    number_classes(
+        column.strings, [](const std::string& s) { return s; }, target);
   }
   if (static_cast<Index>(target.classes.size()) > kMaxClasses) {
     throw DataError(fmt::format("{}target column \"{}\" has {} classes; at most {} are supported", where, column.name,
@@ -190,20 +191,20 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
   }
   // As a binary rule that gives one class: nothing to learn, and no model file could hold it.
   if (target.classes.size() < 2) {
-    throw DataError(fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2",
-                                where, column.name,
-                                target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())),
-                    DataErrorSubject::target);
+    throw DataError(
+        fmt::format("{}target column \"{}\" holds a single class{}; a multiclass target needs at least 2", where,
+                    column.name, target.classes.empty() ? "" : fmt::format(" (\"{}\")", target.classes.front())),
+        DataErrorSubject::target);
   }
 }
 
 // Binary by comparison: 1 where `value op threshold` holds. Returns the positive class's name.
 std::string mark_comparison(const Column& column, const TargetRule& rule, const std::string& where, VectorD& values) {
   if (column.type != ColumnType::numeric) {
-    throw DataError(fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
-                                "a class name such as \"{}\"",
-                                where, rule.to_string(), column.name,
-                                column.levels().empty() ? "" : column.levels().front()));
+    throw DataError(
+        fmt::format("{}target rule \"{}\" compares numbers, but column \"{}\" is categorical; expected "
+                    "a class name such as \"{}\"",
+                    where, rule.to_string(), column.name, column.levels().empty() ? "" : column.levels().front()));
   }
   for (Index i = 0; i < column.size(); ++i) {
     values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
@@ -234,8 +235,8 @@ std::string mark_positive_class(const Column& column, const TargetRule& rule, co
     }
   }
   if (!found) {
-    throw DataError(fmt::format("{}target class \"{}\" does not occur in column \"{}\"", where, rule.positive_class,
-                                column.name));
+    throw DataError(
+        fmt::format("{}target class \"{}\" does not occur in column \"{}\"", where, rule.positive_class, column.name));
   }
   return fmt::format("{} == {}", column.name, rule.positive_class);
 }
@@ -249,7 +250,8 @@ void binary_values(const Column& column, const TargetRule& rule, const std::stri
   if (positives == 0 || positives == n) {
     throw DataError(fmt::format("{}target rule \"{}\" on column \"{}\" gives a single class ({} of {} rows "
                                 "positive); expected both classes",
-                                where, rule.to_string(), column.name, positives, n), DataErrorSubject::target);
+                                where, rule.to_string(), column.name, positives, n),
+                    DataErrorSubject::target);
   }
   target.classes = {"not (" + positive_name + ")", positive_name};
   target.class_counts = {n - positives, positives};
@@ -284,8 +286,8 @@ Matrix one_hot(const VectorD& labels, Index classes) {
   for (Index i = 0; i < labels.size(); ++i) {
     const double label = labels[i];
     if (!(label >= 0 && label < static_cast<double>(classes)) || label != std::floor(label)) {
-      throw UsageError(fmt::format("one_hot: label {} at position {} is not a class number in [0, {})", label, i,
-                                   classes));
+      throw UsageError(
+          fmt::format("one_hot: label {} at position {} is not a class number in [0, {})", label, i, classes));
     }
     y(i, static_cast<Index>(label)) = 1.0F;
   }

@@ -55,9 +55,10 @@ VectorD TargetScaler::to_target_units(const VectorD& z) const {
 
 VectorD TargetScaler::to_target_units(const Matrix& predictions) const {
   if (predictions.cols() != 1) {
-    throw UsageError(fmt::format("TargetScaler::to_target_units: predictions have {} columns; expected 1 "
-                                            "(one regression output)",
-                                            predictions.cols()));
+    throw UsageError(
+        fmt::format("TargetScaler::to_target_units: predictions have {} columns; expected 1 "
+                    "(one regression output)",
+                    predictions.cols()));
   }
   return to_target_units(VectorD(predictions.col(0).cast<double>()));
 }

@@ -20,8 +20,8 @@ namespace {
 // bytes (std::string compares as unsigned chars, as Python compares UTF-8 code points).
 struct DistinctValues {
   bool numeric = true;
-  std::vector<double> numbers;       // numeric column
-  std::vector<std::string> levels;   // text column
+  std::vector<double> numbers;        // numeric column
+  std::vector<std::string> levels;    // text column
   std::optional<double> non_integer;  // numeric: the smallest value that is not a finite integer
 
   Index size() const { return static_cast<Index>(numeric ? numbers.size() : levels.size()); }
@@ -58,8 +58,9 @@ DistinctValues distinct_values(const Column& column) {
 
 // As a shell word for a hint: bare when plain, else in single quotes.
 std::string shell_word(const std::string& text) {
-  const bool plain = !text.empty() && text.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                             "0123456789._-+") == std::string::npos;
+  const bool plain = !text.empty() && text.find_first_not_of(
+                                          "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                          "0123456789._-+") == std::string::npos;
   return plain ? text : "'" + text + "'";
 }
 
@@ -83,9 +84,10 @@ void require_two_values(const Column& column, const DistinctValues& values, cons
 
 TaskChoice from_positive(const Column& column, const TargetRule& positive, std::optional<TargetKind> task) {
   if (positive.kind != TargetKind::binary) {
-    throw UsageError(fmt::format("--positive '{}' is not a binary rule; for a {} target give --task {} without "
-                                 "--positive",
-                                 positive.to_string(), target_kind_name(positive.kind), target_kind_name(positive.kind)));
+    throw UsageError(
+        fmt::format("--positive '{}' is not a binary rule; for a {} target give --task {} without "
+                    "--positive",
+                    positive.to_string(), target_kind_name(positive.kind), target_kind_name(positive.kind)));
   }
   if (task && *task != TargetKind::binary) {
     throw UsageError(fmt::format("--positive '{}' makes the target binary, but --task is {}; give one of them",
@@ -112,7 +114,8 @@ TaskChoice binary_choice(const Column& column, const DistinctValues& values, con
   choice.explanation = fmt::format(
       "{}: 2 distinct values ({}, {}), treated as binary with positive class {} (the second in sorted order{}); "
       "--positive {} to make {} the positive class",
-      column.name, values.shown(0), values.shown(1), values.shown(1), flag, shell_word(values.text(0)), values.shown(0));
+      column.name, values.shown(0), values.shown(1), values.shown(1), flag, shell_word(values.text(0)),
+      values.shown(0));
   return choice;
 }
 
@@ -134,9 +137,9 @@ TaskChoice multiclass_choice(const Column& column, const DistinctValues& values,
   }
   const Index n = values.size();
   TaskChoice choice{TargetRule::multiclass(), "", n};
-  const std::string how = values.numeric ? "--task regression to predict the number"
-                                         : fmt::format("--positive {} for one class against the rest",
-                                                       shell_word(values.text(n - 1)));
+  const std::string how =
+      values.numeric ? "--task regression to predict the number"
+                     : fmt::format("--positive {} for one class against the rest", shell_word(values.text(n - 1)));
   choice.explanation = fmt::format("{}: {} distinct {} values, treated as {} classes{}; {}", column.name, n,
                                    values.kind_of_values(), n, flag, how);
   return choice;

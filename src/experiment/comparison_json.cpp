@@ -1,6 +1,6 @@
 // The comparison as JSON: comparison.json's format (the CLI adds "command" and "out").
-#include "lrtune/experiment/experiment.hpp"
 #include <vector>
+#include "lrtune/experiment/experiment.hpp"
 
 #include "lrtune/core/statistics.hpp"
 
@@ -27,16 +27,11 @@ nlohmann::json side_json(const ComparedRate& side) {
 }
 
 nlohmann::json search_summary(const TuningResult& t) {
-  return {{"learning_rate", t.learning_rate},
-          {"best_epoch", t.best_epoch},
-          {"validation_loss", t.validation_loss},
-          {"interval", {t.low, t.high}},
-          {"candidates", t.candidates.size()},
-          {"rungs", t.rungs.size()},
-          {"epochs_cost", t.epochs_cost},
-          {"grid_epochs_bound", t.grid_epochs_bound},
-          {"total_seconds", t.total_seconds},
-          {"explanation", t.explanation}};
+  return {{"learning_rate", t.learning_rate},     {"best_epoch", t.best_epoch},
+          {"validation_loss", t.validation_loss}, {"interval", {t.low, t.high}},
+          {"candidates", t.candidates.size()},    {"rungs", t.rungs.size()},
+          {"epochs_cost", t.epochs_cost},         {"grid_epochs_bound", t.grid_epochs_bound},
+          {"total_seconds", t.total_seconds},     {"explanation", t.explanation}};
 }
 
 }  // namespace

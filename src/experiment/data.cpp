@@ -48,16 +48,18 @@ ExperimentData load_data(const DataOptions& d) {
   const Table raw = read_table(d);
   const std::optional<TargetRule> positive =
       d.positive.empty() ? std::nullopt : std::optional<TargetRule>(TargetRule::parse(d.positive));
-  const TaskChoice choice = choose_task(raw.columns[static_cast<std::size_t>(raw.index_of(d.target, "target"))], positive, d.task, raw.source);
+  const TaskChoice choice = choose_task(raw.columns[static_cast<std::size_t>(raw.index_of(d.target, "target"))],
+                                        positive, d.task, raw.source);
   if (d.balanced_class_weight && choice.rule.kind == TargetKind::regression)
-    throw UsageError(fmt::format("--class-weight balanced: target {} is a regression; class weights need classes",
-                                 d.target));
+    throw UsageError(
+        fmt::format("--class-weight balanced: target {} is a regression; class weights need classes", d.target));
 
   ExperimentData data;
   data.prepared = prepare(raw, prepare_options(d, choice.rule));
   if (!d.csv_text) {
     data.prepared.steps.insert(data.prepared.steps.begin(),
-                               {"read_csv", fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                               {"read_csv",
+                                fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
                                 {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
   }
   const auto classes = static_cast<Index>(data.prepared.preprocessing.target_classes.size());

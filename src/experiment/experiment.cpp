@@ -42,9 +42,10 @@ bool pick_by_search(const ExperimentData& data, const ExperimentOptions& o, Expe
 
 void pick_by_range_test(ExperimentResult& r) {
   if (!r.suggested_rate)
-    throw DataError(fmt::format("the range test's {} rule found no learning rate to compare; try the search "
-                                "(RatePick::tuner), the per-step schedule, more points or another rule",
-                                r.rule));
+    throw DataError(
+        fmt::format("the range test's {} rule found no learning rate to compare; try the search "
+                    "(RatePick::tuner), the per-step schedule, more points or another rule",
+                    r.rule));
   r.tuned_side.learning_rate = *r.suggested_rate;
   r.tuned_side.source = "range test: " + r.rule;
 }
@@ -61,8 +62,9 @@ void train_both(const ExperimentData& data, const ExperimentOptions& o, Experime
     if (detail::cancelled(o)) return;
     ComparedRate& side = *sides[job % 2];
     const int repeat = static_cast<int>(job / 2);
-    const TrainingSpec spec{side.name, repeat, repeats, side.learning_rate,
-                            o.comparison.seed + static_cast<std::uint64_t>(repeat), workers};
+    const TrainingSpec spec{
+        side.name, repeat, repeats, side.learning_rate, o.comparison.seed + static_cast<std::uint64_t>(repeat),
+        workers};
     detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_training_begin(spec); });
     side.runs[static_cast<std::size_t>(repeat)] = train_and_evaluate(data, o, side.learning_rate, spec.seed, spec);
   });

@@ -15,9 +15,10 @@ std::unique_ptr<Optimizer> build_optimizer(const OptimizerOptions& options, std:
   if (learning_rate) hyper["learning_rate"] = *learning_rate;
   if (options.momentum != 0.0) {
     if (options.name != "sgd")
-      throw UsageError(fmt::format("momentum {} applies to the sgd optimizer only, not {} (Adam's beta_1 is its own "
-                                   "momentum)",
-                                   options.momentum, options.name));
+      throw UsageError(
+          fmt::format("momentum {} applies to the sgd optimizer only, not {} (Adam's beta_1 is its own "
+                      "momentum)",
+                      options.momentum, options.name));
     hyper["momentum"] = options.momentum;
   }
   return make_optimizer(options.name, options.update_form, hyper);

@@ -35,9 +35,7 @@ std::string losses_for(TargetKind kind) {
 TaskSpec task_spec(TargetKind kind, Index classes, std::optional<Loss> loss) {
   TaskSpec spec;
   switch (kind) {
-    case TargetKind::binary:
-      spec = {kind, 2, 1, "sigmoid", Loss::binary_crossentropy, {"accuracy"}};
-      break;
+    case TargetKind::binary: spec = {kind, 2, 1, "sigmoid", Loss::binary_crossentropy, {"accuracy"}}; break;
     case TargetKind::multiclass:
       if (classes < 2) throw UsageError(fmt::format("a multiclass task needs at least 2 classes, given {}", classes));
       spec = {kind, classes, classes, "softmax", Loss::categorical_crossentropy, {"accuracy"}};

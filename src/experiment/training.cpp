@@ -1,5 +1,6 @@
 // One training of the comparison: fit with its schedule and early stopping (or a plain validation
-// part) on a seeded validation part, then the test split's scores. The experiment's callbacks see fit's events through a small adapter callback.
+// part) on a seeded validation part, then the test split's scores. The experiment's callbacks see fit's events through
+// a small adapter callback.
 #include "lrtune/experiment/training.hpp"
 
 #include "lrtune/experiment/model_options.hpp"
@@ -38,8 +39,9 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
                             std::uint64_t seed, const TrainingSpec& spec) {
   const ComparisonOptions& c = o.comparison;
   if (c.early_stopping && c.schedule == TrainingSchedule::one_cycle)
-    throw UsageError("the one-cycle schedule trains every epoch asked (as fastai's fit_one_cycle); turn early "
-                     "stopping off, or hold out a validation part without it (hold_out_validation)");
+    throw UsageError(
+        "the one-cycle schedule trains every epoch asked (as fastai's fit_one_cycle); turn early "
+        "stopping off, or hold out a validation part without it (hold_out_validation)");
   Training result;
   result.learning_rate = learning_rate;
   result.seed = seed;
@@ -65,8 +67,8 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   if (c.early_stopping) options.callbacks.push_back(&stopping);
   result.history = fit(*result.model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   result.epochs_run = static_cast<int>(result.history.size());
-  result.test = test_metrics(*result.model, data.task, data.x_test, data.y_test,
-                             data.prepared.preprocessing.target_scaler);
+  result.test =
+      test_metrics(*result.model, data.task, data.x_test, data.y_test, data.prepared.preprocessing.target_scaler);
   detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_training_end(spec, result); });
   return result;
 }

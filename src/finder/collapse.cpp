@@ -25,8 +25,7 @@ void CollapseOptions::validate() const {
   if (!(accuracy_drop > 0.0 && accuracy_drop <= 1.0))
     throw UsageError(fmt::format("collapse.accuracy_drop = {} is out of range (0, 1]", accuracy_drop));
   if (!(validation_factor > 1.0 && std::isfinite(validation_factor)))
-    throw UsageError(
-        fmt::format("collapse.validation_factor = {} must be finite and above 1", validation_factor));
+    throw UsageError(fmt::format("collapse.validation_factor = {} must be finite and above 1", validation_factor));
 }
 
 namespace {
@@ -44,26 +43,28 @@ Collapse rising(std::span<const double> lrs, std::span<const double> losses, std
     const double lowest = losses[low];
     if (lowest > 0.0 && losses[i] > o.rise_factor * lowest)
       return at(i, fmt::format("the training loss rose to {:.4g} at lr {:.3g} (point {}), {:.1f}x its lowest {:.4g} "
-                    "(lr {:.3g}, point {}; more than {:g}x)",
-                    losses[i], lrs[i], i, losses[i] / lowest, lowest, lrs[low], low, o.rise_factor));
+                               "(lr {:.3g}, point {}; more than {:g}x)",
+                               losses[i], lrs[i], i, losses[i] / lowest, lowest, lrs[low], low, o.rise_factor));
     if (first > 0.0 && lowest <= (1.0 - o.fall_first) * first && losses[i] > first)
       return at(i, fmt::format("the training loss rose to {:.4g} at lr {:.3g} (point {}), above its first value "
-                    "{:.4g} after falling to {:.4g} (lr {:.3g}, point {})",
-                    losses[i], lrs[i], i, first, lowest, lrs[low], low));
+                               "{:.4g} after falling to {:.4g} (lr {:.3g}, point {})",
+                               losses[i], lrs[i], i, first, lowest, lrs[low], low));
     if (losses[i] < lowest) low = i;
   }
   return {};
 }
 
 // The loss vanished: at or below vanish_fraction x its first value.
-Collapse vanishing(std::span<const double> lrs, std::span<const double> losses, std::size_t n, const CollapseOptions& o) {
+Collapse vanishing(std::span<const double> lrs, std::span<const double> losses, std::size_t n,
+                   const CollapseOptions& o) {
   const double first = losses[0];
   if (!(first > 0.0)) return {};
   for (std::size_t i = 1; i < n; ++i)
     if (losses[i] <= o.vanish_fraction * first)
-      return at(i, fmt::format("the training loss fell to {:.3g} at lr {:.3g} (point {}), {:g}% of its first value "
-                    "{:.4g} or less: the model fits the training rows and the loss no longer measures the rate",
-                    losses[i], lrs[i], i, 100.0 * o.vanish_fraction, first));
+      return at(i,
+                fmt::format("the training loss fell to {:.3g} at lr {:.3g} (point {}), {:g}% of its first value "
+                            "{:.4g} or less: the model fits the training rows and the loss no longer measures the rate",
+                            losses[i], lrs[i], i, 100.0 * o.vanish_fraction, first));
   return {};
 }
 
@@ -71,10 +72,10 @@ Collapse vanishing(std::span<const double> lrs, std::span<const double> losses, 
 // share) every epoch, so equal accuracies on constant_points points in a row, well below
 // the best so far, mark the first of them.
 Collapse constant_model(std::span<const double> lrs, std::span<const double> accuracy, std::size_t n,
-             const CollapseOptions& o) {
+                        const CollapseOptions& o) {
   if (accuracy.empty()) return {};
   double best_before_run = -std::numeric_limits<double>::infinity();  // max over [0, run_start)
-  double best = -std::numeric_limits<double>::infinity();              // max over [0, i]
+  double best = -std::numeric_limits<double>::infinity();             // max over [0, i]
   std::size_t run_start = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const bool continues = i > 0 && std::isfinite(accuracy[i]) && std::isfinite(accuracy[i - 1]) &&
@@ -103,10 +104,11 @@ Collapse validation_explodes(std::span<const double> lrs, std::span<const double
     if (!std::isfinite(validation[i])) continue;
     if (low < n && validation[low] > 0.0 && validation[i] > o.validation_factor * validation[low] &&
         losses[i] < losses[low])
-      return at(i, fmt::format("the validation loss rose to {:.4g} at lr {:.3g} (point {}), {:.1f}x its lowest {:.4g} "
-                               "(lr {:.3g}, point {}; more than {:g}x), while the training loss fell from {:.4g} to {:.4g}",
-                               validation[i], lrs[i], i, validation[i] / validation[low], validation[low], lrs[low], low,
-                               o.validation_factor, losses[low], losses[i]));
+      return at(
+          i, fmt::format("the validation loss rose to {:.4g} at lr {:.3g} (point {}), {:.1f}x its lowest {:.4g} "
+                         "(lr {:.3g}, point {}; more than {:g}x), while the training loss fell from {:.4g} to {:.4g}",
+                         validation[i], lrs[i], i, validation[i] / validation[low], validation[low], lrs[low], low,
+                         o.validation_factor, losses[low], losses[i]));
     if (low == n || validation[i] < validation[low]) low = i;
   }
   return {};
@@ -124,8 +126,7 @@ Collapse detect_collapse(std::span<const double> lrs, std::span<const double> lo
                          const CollapseOptions& options) {
   options.validate();
   if (lrs.size() != losses.size())
-    throw UsageError(
-        fmt::format("collapse: the curve has {} learning rates but {} losses", lrs.size(), losses.size()));
+    throw UsageError(fmt::format("collapse: the curve has {} learning rates but {} losses", lrs.size(), losses.size()));
   check_length("validation losses", validation_losses, losses.size());
   check_length("accuracies", accuracy, losses.size());
   if (!options.enabled || losses.empty()) return {};
@@ -134,9 +135,9 @@ Collapse detect_collapse(std::span<const double> lrs, std::span<const double> lo
   if (n == 0) return {};
 
   Collapse earliest;
-  for (Collapse c : {rising(lrs, losses, n, options), vanishing(lrs, losses, n, options),
-                     constant_model(lrs, accuracy, n, options),
-                     validation_explodes(lrs, losses, validation_losses, n, options)})
+  for (Collapse c :
+       {rising(lrs, losses, n, options), vanishing(lrs, losses, n, options), constant_model(lrs, accuracy, n, options),
+        validation_explodes(lrs, losses, validation_losses, n, options)})
     if (c.found() && (!earliest.found() || c.index < earliest.index)) earliest = std::move(c);
   return earliest;
 }

@@ -15,8 +15,9 @@ bool RangeTestCurve::operator==(const RangeTestCurve& o) const {
     const auto it = o.metrics.find(name);
     if (it == o.metrics.end() || !detail::same_numbers(values, it->second)) return false;
   }
-  return mode == o.mode && planned_points == o.planned_points && detail::same_numbers(learning_rates, o.learning_rates) &&
-         detail::same_numbers(losses, o.losses) && detail::same_numbers(smoothed_losses, o.smoothed_losses) &&
+  return mode == o.mode && planned_points == o.planned_points &&
+         detail::same_numbers(learning_rates, o.learning_rates) && detail::same_numbers(losses, o.losses) &&
+         detail::same_numbers(smoothed_losses, o.smoothed_losses) &&
          detail::same_numbers(validation_losses, o.validation_losses) && smoothing_beta == o.smoothing_beta &&
          divergence == o.divergence && stop_reason == o.stop_reason && stop_index == o.stop_index &&
          collapse_index == o.collapse_index && collapse_reason == o.collapse_reason &&
@@ -83,8 +84,8 @@ SuggestionSet suggest_all(const RangeTestCurve& curve, const SuggestOptions& opt
 
   // The rules read the points before the collapse, in the curve's own indexing.
   const auto cut = static_cast<std::size_t>(collapse.index);
-  SuggestionSet set = suggest_all(std::span(curve.learning_rates).first(cut), std::span(curve.smoothed_losses).first(cut),
-                                  curve.mode, o);
+  SuggestionSet set = suggest_all(std::span(curve.learning_rates).first(cut),
+                                  std::span(curve.smoothed_losses).first(cut), curve.mode, o);
   for (Suggestion& s : set.suggestions)
     if (!s.found)
       s.explanation += fmt::format(" (the curve was cut at point {}, lr {:.3g}, where it collapsed)", cut,

@@ -19,11 +19,11 @@ namespace {
 // The names files carry (lower_snake, as train's stop reasons); the hyphenated forms of
 // earlier versions are read too.
 constexpr NameTable<RangeTestStop, 6> kStopReasons{{{"completed", RangeTestStop::completed},
-                                                   {"diverged", RangeTestStop::diverged},
-                                                   {"non_finite_loss", RangeTestStop::non_finite_loss},
-                                                   {"cancelled", RangeTestStop::cancelled},
-                                                   {"non-finite-loss", RangeTestStop::non_finite_loss},
-                                                   {"stopped-by-user", RangeTestStop::cancelled}}};
+                                                    {"diverged", RangeTestStop::diverged},
+                                                    {"non_finite_loss", RangeTestStop::non_finite_loss},
+                                                    {"cancelled", RangeTestStop::cancelled},
+                                                    {"non-finite-loss", RangeTestStop::non_finite_loss},
+                                                    {"stopped-by-user", RangeTestStop::cancelled}}};
 }  // namespace
 
 std::string_view stop_reason_name(RangeTestStop reason) { return name_of_value(kStopReasons, reason, "stop reason"); }

@@ -15,8 +15,7 @@
 
 namespace lrtune {
 
-Suggestion suggest_minimum(std::span<const double> lrs, std::span<const double> losses,
-                           const SuggestOptions& options) {
+Suggestion suggest_minimum(std::span<const double> lrs, std::span<const double> losses, const SuggestOptions& options) {
   constexpr std::string_view kName = "minimum";
   TrimmedCurve t;
   Suggestion refusal;
@@ -59,8 +58,7 @@ Suggestion suggest_steep(std::span<const double> lrs, std::span<const double> lo
                                    best_slope, lrs[best], lrs[best + 1], best, best + 1));
 }
 
-Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> losses,
-                          const SuggestOptions& options) {
+Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> losses, const SuggestOptions& options) {
   constexpr std::string_view kName = "valley";
   TrimmedCurve t;
   Suggestion refusal;
@@ -82,8 +80,7 @@ Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> l
       }
     }
   }
-  if (lds[max_end] < 2)
-    return detail::not_found(kName, "no decreasing pair of points: no valley");
+  if (lds[max_end] < 2) return detail::not_found(kName, "no decreasing pair of points: no valley");
   const double sections = static_cast<double>(max_end - max_start) / 3.0;
   std::ptrdiff_t idx = max_start + static_cast<std::ptrdiff_t>(sections) + static_cast<std::ptrdiff_t>(sections / 2.0);
   // fastai indexes a Python list with idx; -1 would silently mean the last point.
@@ -92,11 +89,12 @@ Suggestion suggest_valley(std::span<const double> lrs, std::span<const double> l
   const std::size_t at = t.begin + static_cast<std::size_t>(idx);
   const std::size_t start = t.begin + static_cast<std::size_t>(std::max<std::ptrdiff_t>(max_start, 0));
   const std::size_t end = t.begin + static_cast<std::size_t>(max_end);
-  return detail::found(kName, lrs, lrs[at], at, losses[at],
-                       fmt::format("longest decreasing subsequence: {} points falling from {:.4g} to {:.4g} over lr {:.3g}..{:.3g} "
-                                   "(points {}-{}); suggestion {:.3g} about half-way (point {}){}",
-                                   lds[static_cast<std::size_t>(max_end)], losses[start], losses[end], lrs[start],
-                                   lrs[end], start, end, lrs[at], at, clamped ? ", clamped to the first point" : ""));
+  return detail::found(
+      kName, lrs, lrs[at], at, losses[at],
+      fmt::format("longest decreasing subsequence: {} points falling from {:.4g} to {:.4g} over lr {:.3g}..{:.3g} "
+                  "(points {}-{}); suggestion {:.3g} about half-way (point {}){}",
+                  lds[static_cast<std::size_t>(max_end)], losses[start], losses[end], lrs[start], lrs[end], start, end,
+                  lrs[at], at, clamped ? ", clamped to the first point" : ""));
 }
 
 namespace {
@@ -162,11 +160,12 @@ Suggestion suggest_slide(std::span<const double> lrs, std::span<const double> lo
         nearest = t.begin + k;
       }
   }
-  return detail::found(kName, lrs, lr, nearest, loss,
-                       fmt::format("walking left from the end while the loss gradients {} points apart differ by more than "
-                                   "{:g} stops at lr {:.3g} (point {}){}",
-                                   o.lr_diff, o.thresh, lrs[at], at,
-                                   o.adjust_value != 1.0 ? fmt::format("; x {:g} = {:.3g}", o.adjust_value, lr) : ""));
+  return detail::found(
+      kName, lrs, lr, nearest, loss,
+      fmt::format("walking left from the end while the loss gradients {} points apart differ by more than "
+                  "{:g} stops at lr {:.3g} (point {}){}",
+                  o.lr_diff, o.thresh, lrs[at], at,
+                  o.adjust_value != 1.0 ? fmt::format("; x {:g} = {:.3g}", o.adjust_value, lr) : ""));
 }
 
 }  // namespace lrtune

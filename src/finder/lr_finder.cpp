@@ -41,7 +41,8 @@ RangeTestOptions LRFinderOptions::range_test_options() const {
   o.mode = mode;
   o.schedule = effective_schedule();
   o.smoothing_beta = smoothing_beta;
-  o.divergence = divergence.value_or(mode == CurveMode::per_epoch ? DivergenceRule{.enabled = false} : DivergenceRule{});
+  o.divergence =
+      divergence.value_or(mode == CurveMode::per_epoch ? DivergenceRule{.enabled = false} : DivergenceRule{});
   o.suggest = suggest;
   o.cancel = cancel;
   o.callbacks = callbacks;
@@ -132,9 +133,10 @@ void check_all(const Sequential& model, Loss loss, const Matrix& X, const Matrix
   if (options.x_val == nullptr && options.validation_split > 0.0) {
     const auto held_out = static_cast<Index>(std::ceil(options.validation_split * static_cast<double>(X.rows())));
     if (held_out < 1 || held_out >= X.rows()) {
-      throw UsageError(fmt::format("LRFinder: validation_split {} of {} rows leaves no training or no "
-                                   "validation rows",
-                                   options.validation_split, X.rows()));
+      throw UsageError(
+          fmt::format("LRFinder: validation_split {} of {} rows leaves no training or no "
+                      "validation rows",
+                      options.validation_split, X.rows()));
     }
   }
 }
@@ -149,7 +151,12 @@ LRFinder::LRFinder(Sequential& model, Optimizer& optimizer, Loss loss, const Mat
 
 LRFinder::LRFinder(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
                    LRFinderOptions options)
-    : model_(model), optimizer_(optimizer), loss_(loss), X_(X), y_owned_(as_column(y)), y_(y_owned_),
+    : model_(model),
+      optimizer_(optimizer),
+      loss_(loss),
+      X_(X),
+      y_owned_(as_column(y)),
+      y_(y_owned_),
       options_(std::move(options)) {
   check_all(model_, loss_, X_, y_, options_);
 }

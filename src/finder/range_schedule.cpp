@@ -44,14 +44,12 @@ void RangeSchedule::validate() const {
   if (kind == RangeScheduleKind::power10) {
     if (num_points < 1) throw UsageError("schedule.num_points = 0 must be >= 1");
     if (!(std::isfinite(points_per_decade) && points_per_decade > 0.0))
-      throw UsageError(
-          fmt::format("schedule.points_per_decade = {} must be finite and > 0", points_per_decade));
+      throw UsageError(fmt::format("schedule.points_per_decade = {} must be finite and > 0", points_per_decade));
     return;
   }
   if (!(std::isfinite(end) && end > start))
     throw UsageError(fmt::format("schedule.end = {} must be finite and > start ({})", end, start));
-  if (num_points < 2)
-    throw UsageError(fmt::format("schedule.num_points = {} must be >= 2", num_points));
+  if (num_points < 2) throw UsageError(fmt::format("schedule.num_points = {} must be >= 2", num_points));
 }
 
 double RangeSchedule::learning_rate(std::size_t i) const {
@@ -60,10 +58,8 @@ double RangeSchedule::learning_rate(std::size_t i) const {
     case RangeScheduleKind::exponential:
       // start * (end/start)^(i/(n-1)), computed in log space so that the last point is end.
       return std::exp(std::log(start) + (std::log(end) - std::log(start)) * x / static_cast<double>(num_points - 1));
-    case RangeScheduleKind::linear:
-      return start + (end - start) * x / static_cast<double>(num_points - 1);
-    case RangeScheduleKind::power10:
-      return start * std::pow(10.0, x / points_per_decade);
+    case RangeScheduleKind::linear: return start + (end - start) * x / static_cast<double>(num_points - 1);
+    case RangeScheduleKind::power10: return start * std::pow(10.0, x / points_per_decade);
   }
   throw std::logic_error("unknown RangeScheduleKind");
 }

@@ -134,8 +134,8 @@ RepeatedRangeTest run_repeated_range_test(const StepFnFactory& factory, const Re
     result.runs[i] = run_range_test(step, options.test);
   });
 
-  result.default_rule = std::string(
-      rule_name(options.test.suggest.default_rule.value_or(default_rule_for(options.test.mode))));
+  result.default_rule =
+      std::string(rule_name(options.test.suggest.default_rule.value_or(default_rule_for(options.test.mode))));
   for (auto rule : all_rules()) {
     const std::string name(rule_name(rule));
     std::vector<Suggestion> per_run;

@@ -48,8 +48,7 @@ inline Suggestion found(std::string_view name, std::span<const double> lrs, doub
 // Trims and checks; true when the rule may run on [t.begin, t.end). Otherwise `refusal`
 // holds the found=false answer.
 inline bool prepare_rule(std::string_view name, std::span<const double> lrs, std::span<const double> losses,
-                         const SuggestOptions& options, std::size_t min_points, TrimmedCurve& t,
-                         Suggestion& refusal) {
+                         const SuggestOptions& options, std::size_t min_points, TrimmedCurve& t, Suggestion& refusal) {
   options.validate();
   t = trim_curve(lrs, losses, options.trim);
   if (!t.problem.empty()) {
@@ -65,8 +64,8 @@ inline bool prepare_rule(std::string_view name, std::span<const double> lrs, std
   const auto [lo, hi] = std::minmax_element(w.begin(), w.end());
   const double scale = std::max(std::abs(*lo), std::abs(*hi));
   if (*hi - *lo <= options.flat_tolerance * scale) {
-    refusal = not_found(name, fmt::format("flat curve: losses between {:.4g} and {:.4g} over lr {:.3g}..{:.3g}",
-                                          *lo, *hi, lrs[t.begin], lrs[t.end - 1]));
+    refusal = not_found(name, fmt::format("flat curve: losses between {:.4g} and {:.4g} over lr {:.3g}..{:.3g}", *lo,
+                                          *hi, lrs[t.begin], lrs[t.end - 1]));
     return false;
   }
   bool decreases = false;

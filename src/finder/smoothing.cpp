@@ -13,8 +13,7 @@
 namespace lrtune {
 
 LossSmoother::LossSmoother(double beta) : beta_(beta) {
-  if (!(beta >= 0.0 && beta < 1.0))
-    throw UsageError(fmt::format("smoothing beta = {} is out of range [0, 1)", beta));
+  if (!(beta >= 0.0 && beta < 1.0)) throw UsageError(fmt::format("smoothing beta = {} is out of range [0, 1)", beta));
 }
 
 double LossSmoother::add(double loss) {

@@ -90,14 +90,15 @@ Suggestion suggest_stable_minimum(std::span<const double> lrs, std::span<const d
   std::size_t lowest = t.begin;
   for (std::size_t k = t.begin + 1; k < t.end; ++k)
     if (losses[k] < losses[lowest]) lowest = k;
-  const std::string fall = fmt::format("the loss went from {:.4g} (around lr {:.3g}) to its lowest {:.4g} (lr {:.3g}, "
-                                       "point {})",
-                                       start_level, lrs[first], losses[lowest], lrs[lowest], lowest);
+  const std::string fall = fmt::format(
+      "the loss went from {:.4g} (around lr {:.3g}) to its lowest {:.4g} (lr {:.3g}, "
+      "point {})",
+      start_level, lrs[first], losses[lowest], lrs[lowest], lowest);
   if (!any)
-    return detail::not_found(kName, fmt::format("no stable neighbourhood: the calmest +-{} window (lr {:.3g}) varies by "
-                                                "{:.1f}% of its loss, more than the {:.1f}% allowed; {}",
-                                                w, lrs[least_at], 100.0 * least_volatility, 100.0 * o.max_volatility,
-                                                fall));
+    return detail::not_found(kName,
+                             fmt::format("no stable neighbourhood: the calmest +-{} window (lr {:.3g}) varies by "
+                                         "{:.1f}% of its loss, more than the {:.1f}% allowed; {}",
+                                         w, lrs[least_at], 100.0 * least_volatility, 100.0 * o.max_volatility, fall));
   // The loss must have fallen: the best level below the first candidate's. When it did
   // not, say whether the loss itself never fell (by more than max_volatility, the noise the
   // rule tolerates) or fell where no neighbourhood was calm.
@@ -111,17 +112,18 @@ Suggestion suggest_stable_minimum(std::span<const double> lrs, std::span<const d
             ? fmt::format("the calmest +-{} window below the start's level (lr {:.3g}) varies by {:.1f}%", w,
                           lrs[least_below_at], 100.0 * least_below)
             : fmt::format("no +-{} window's mean is below the start's level", w);
-    return detail::not_found(kName, fmt::format("the loss fell, but not where it was stable: {}; {}, more than the "
-                                                "{:.1f}% allowed; the stable windows (lowest mean {:.4g} around lr "
-                                                "{:.3g}) lie no lower than the start",
-                                                fall, calmest_below, 100.0 * o.max_volatility, best_window.mean,
-                                                lrs[best]));
+    return detail::not_found(kName,
+                             fmt::format("the loss fell, but not where it was stable: {}; {}, more than the "
+                                         "{:.1f}% allowed; the stable windows (lowest mean {:.4g} around lr "
+                                         "{:.3g}) lie no lower than the start",
+                                         fall, calmest_below, 100.0 * o.max_volatility, best_window.mean, lrs[best]));
   }
-  return detail::found(kName, lrs, lrs[best], best, losses[best],
-                       fmt::format("lowest stable loss: mean {:.4g} over lr {:.3g}..{:.3g} (points {}-{}), which vary by "
-                                   "{:.1f}% (at most {:.1f}% allowed); suggestion = lr {:.3g} at its centre",
-                                   best_window.mean, lrs[best - w], lrs[best + w], best - w, best + w,
-                                   100.0 * best_window.volatility, 100.0 * o.max_volatility, lrs[best]));
+  return detail::found(
+      kName, lrs, lrs[best], best, losses[best],
+      fmt::format("lowest stable loss: mean {:.4g} over lr {:.3g}..{:.3g} (points {}-{}), which vary by "
+                  "{:.1f}% (at most {:.1f}% allowed); suggestion = lr {:.3g} at its centre",
+                  best_window.mean, lrs[best - w], lrs[best + w], best - w, best + w, 100.0 * best_window.volatility,
+                  100.0 * o.max_volatility, lrs[best]));
 }
 
 }  // namespace lrtune

@@ -15,15 +15,13 @@ void SuggestOptions::validate() const {
   collapse.validate();
   if (!(std::isfinite(minimum_divisor) && minimum_divisor > 0.0))
     throw UsageError(fmt::format("minimum_divisor = {} must be finite and > 0", minimum_divisor));
-  if (slide.lr_diff < 1)
-    throw UsageError(fmt::format("slide.lr_diff = {} must be >= 1", slide.lr_diff));
+  if (slide.lr_diff < 1) throw UsageError(fmt::format("slide.lr_diff = {} must be >= 1", slide.lr_diff));
   if (!(std::isfinite(slide.thresh) && slide.thresh >= 0.0))
     throw UsageError(fmt::format("slide.thresh = {} must be finite and >= 0", slide.thresh));
   if (!(std::isfinite(slide.adjust_value) && slide.adjust_value > 0.0))
     throw UsageError(fmt::format("slide.adjust_value = {} must be finite and > 0", slide.adjust_value));
   if (stable_minimum.half_window < 1)
-    throw UsageError(
-        fmt::format("stable_minimum.half_window = {} must be >= 1", stable_minimum.half_window));
+    throw UsageError(fmt::format("stable_minimum.half_window = {} must be >= 1", stable_minimum.half_window));
   if (!(std::isfinite(stable_minimum.max_volatility) && stable_minimum.max_volatility > 0.0))
     throw UsageError(
         fmt::format("stable_minimum.max_volatility = {} must be finite and > 0", stable_minimum.max_volatility));

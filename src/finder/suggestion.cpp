@@ -11,10 +11,10 @@ namespace lrtune {
 namespace {
 // The names users type after --rule (fastai's, and the recipe's own "stable-minimum").
 constexpr NameTable<SuggestionRule, 5> kRules{{{"minimum", SuggestionRule::minimum},
-                                              {"steep", SuggestionRule::steep},
-                                              {"valley", SuggestionRule::valley},
-                                              {"slide", SuggestionRule::slide},
-                                              {"stable-minimum", SuggestionRule::stable_minimum}}};
+                                               {"steep", SuggestionRule::steep},
+                                               {"valley", SuggestionRule::valley},
+                                               {"slide", SuggestionRule::slide},
+                                               {"stable-minimum", SuggestionRule::stable_minimum}}};
 }  // namespace
 
 std::string_view rule_name(SuggestionRule rule) { return name_of_value(kRules, rule, "suggestion rule"); }

@@ -13,16 +13,15 @@ namespace lrtune {
 
 void TrimOptions::validate() const {
   if (!(skip_start_fraction >= 0.0 && skip_start_fraction < 1.0))
-    throw UsageError(
-        fmt::format("trim.skip_start_fraction = {} is out of range [0, 1)", skip_start_fraction));
+    throw UsageError(fmt::format("trim.skip_start_fraction = {} is out of range [0, 1)", skip_start_fraction));
 }
 
 TrimmedCurve trim_curve(std::span<const double> learning_rates, std::span<const double> losses,
                         const TrimOptions& options) {
   options.validate();
   if (learning_rates.size() != losses.size())
-    throw UsageError(fmt::format("range-test curve has {} learning rates but {} losses",
-                                 learning_rates.size(), losses.size()));
+    throw UsageError(
+        fmt::format("range-test curve has {} learning rates but {} losses", learning_rates.size(), losses.size()));
   const std::size_t n = losses.size();
   for (std::size_t i = 0; i < n; ++i) {
     const double lr = learning_rates[i];
@@ -42,7 +41,8 @@ TrimmedCurve trim_curve(std::span<const double> learning_rates, std::span<const 
     }
   const std::size_t planned = options.planned_points == 0 ? n : options.planned_points;
   // floor(0.1 * planned): 0.1 is a little above 1/10 in binary, so exact tenths never round down.
-  const auto skip_start = static_cast<std::size_t>(std::floor(options.skip_start_fraction * static_cast<double>(planned)));
+  const auto skip_start =
+      static_cast<std::size_t>(std::floor(options.skip_start_fraction * static_cast<double>(planned)));
   const std::size_t usable = t.first_non_finite;
   t.begin = skip_start;
   t.end = usable > options.skip_end ? usable - options.skip_end : 0;

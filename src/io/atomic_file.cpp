@@ -54,8 +54,8 @@ std::string random_suffix() {
 void fsync_folder(const std::filesystem::path& folder, const std::filesystem::path& target) {
   const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
-    throw IoError(fmt::format("wrote {} but cannot open its folder to sync it: {}", target.string(),
-                              errno_text(errno)));
+    throw IoError(
+        fmt::format("wrote {} but cannot open its folder to sync it: {}", target.string(), errno_text(errno)));
   }
   // Some file systems do not support fsync on a folder (EINVAL); the rename has happened anyway.
   if (::fsync(fd) != 0 && errno != EINVAL && errno != ENOTSUP) {
@@ -77,8 +77,8 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
 
   const int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) {
-    throw IoError(fmt::format("cannot write {}: cannot create a temp file in {}: {}", path.string(),
-                              folder.string(), errno_text(errno)));
+    throw IoError(fmt::format("cannot write {}: cannot create a temp file in {}: {}", path.string(), folder.string(),
+                              errno_text(errno)));
   }
   TempFile file(fd, temp);
 
@@ -88,22 +88,20 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
     const ssize_t written = ::write(file.fd(), data, left);
     if (written < 0) {
       if (errno == EINTR) continue;
-      throw IoError(fmt::format("cannot write {}: writing the temp file failed: {}", path.string(),
-                                errno_text(errno)));
+      throw IoError(fmt::format("cannot write {}: writing the temp file failed: {}", path.string(), errno_text(errno)));
     }
     data += written;
     left -= static_cast<std::size_t>(written);
   }
   if (::fsync(file.fd()) != 0) {
-    throw IoError(fmt::format("cannot write {}: fsync of the temp file failed: {}", path.string(),
-                              errno_text(errno)));
+    throw IoError(fmt::format("cannot write {}: fsync of the temp file failed: {}", path.string(), errno_text(errno)));
   }
   if (const int error = file.close(); error != 0) {
     throw IoError(fmt::format("cannot write {}: closing the temp file failed: {}", path.string(), errno_text(error)));
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    throw IoError(fmt::format("cannot write {}: renaming the temp file over it failed: {}", path.string(),
-                              errno_text(errno)));
+    throw IoError(
+        fmt::format("cannot write {}: renaming the temp file over it failed: {}", path.string(), errno_text(errno)));
   }
   file.release();
   fsync_folder(folder, path);
@@ -118,7 +116,8 @@ std::filesystem::path create_temp_file(const std::filesystem::path& folder, cons
       return temp;
     }
     if (errno != EEXIST || attempt == 8) {
-      throw IoError(fmt::format("cannot create a temp file for {} in {}: {}", name, folder.string(), errno_text(errno)));
+      throw IoError(
+          fmt::format("cannot create a temp file for {} in {}: {}", name, folder.string(), errno_text(errno)));
     }
   }
 }
@@ -140,8 +139,8 @@ std::string read_file(const std::filesystem::path& path, std::uint64_t max_bytes
   if (!S_ISREG(info.st_mode)) throw IoError(fmt::format("cannot read {}: expected a regular file", path.string()));
   const auto size = static_cast<std::uint64_t>(info.st_size);
   if (size > max_bytes) {
-    throw IoError(fmt::format("cannot read {}: it has {} bytes, more than the {} expected at most", path.string(),
-                              size, max_bytes));
+    throw IoError(fmt::format("cannot read {}: it has {} bytes, more than the {} expected at most", path.string(), size,
+                              max_bytes));
   }
   std::string bytes(static_cast<std::size_t>(size), '\0');
   std::size_t done = 0;

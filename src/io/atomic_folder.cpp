@@ -53,14 +53,17 @@ std::optional<FolderLock> FolderLock::try_lock(const std::filesystem::path& targ
   // guards nothing, so it is checked against the name and taken again.
   for (int attempt = 0; attempt < 16; ++attempt) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0) throw IoError(fmt::format("cannot lock {}: cannot create {}: {}", target.string(), path.string(), errno_text(errno)));
+    if (fd < 0)
+      throw IoError(
+          fmt::format("cannot lock {}: cannot create {}: {}", target.string(), path.string(), errno_text(errno)));
     if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
       const int error = errno;
       ::close(fd);
       if (error == EWOULDBLOCK) return std::nullopt;
       throw IoError(fmt::format("cannot lock {}: {}", target.string(), errno_text(error)));
     }
-    struct stat held {}, named {};
+    struct stat held {
+    }, named{};
     if (::fstat(fd, &held) == 0 && ::stat(path.c_str(), &named) == 0 && held.st_ino == named.st_ino &&
         held.st_dev == named.st_dev) {
       return FolderLock(fd, path);
@@ -98,7 +101,8 @@ std::string staging_prefix(const std::filesystem::path& target) {
 std::filesystem::path make_staging_folder(const std::filesystem::path& target) {
   std::string pattern = (folder_of(target) / (staging_prefix(target) + "XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) {
-    throw IoError(fmt::format("cannot create a folder beside {} to build it in: {}", target.string(), errno_text(errno)));
+    throw IoError(
+        fmt::format("cannot create a folder beside {} to build it in: {}", target.string(), errno_text(errno)));
   }
   return pattern;
 }

@@ -45,8 +45,10 @@ std::int64_t positive_integer(const nlohmann::json& object, std::string_view key
                               std::int64_t max) {
   const auto& v = field(object, key, where);
   // Parsed text gives unsigned integers, a json built in memory signed ones: accept both.
-  const bool ok = (v.is_number_unsigned() && v.get<std::uint64_t>() >= 1 && v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) ||
-                  (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 1 && v.get<std::int64_t>() <= max);
+  const bool ok =
+      (v.is_number_unsigned() && v.get<std::uint64_t>() >= 1 &&
+       v.get<std::uint64_t>() <= static_cast<std::uint64_t>(max)) ||
+      (v.is_number_integer() && !v.is_number_unsigned() && v.get<std::int64_t>() >= 1 && v.get<std::int64_t>() <= max);
   if (!ok) {
     throw UsageError(fmt::format("{} \"{}\" is {}, expected an integer in [1, {}]", where, key, v.dump(), max));
   }
@@ -96,8 +98,7 @@ ArchitectureSpec parse_architecture(const nlohmann::json& j) {
     const bool equal = it->is_number_unsigned() ? it->get<std::uint64_t>() == static_cast<std::uint64_t>(count)
                                                 : it->is_number_integer() && it->get<std::int64_t>() == count;
     if (!equal) {
-      throw UsageError(fmt::format("architecture \"parameter_count\" is {} but its layers have {}",
-                                   it->dump(), count));
+      throw UsageError(fmt::format("architecture \"parameter_count\" is {} but its layers have {}", it->dump(), count));
     }
   }
   return spec;
@@ -131,28 +132,30 @@ void check_parts_agree(const Sequential& model, Loss loss, const FittedPreproces
   check_loss_output(loss, model.output_activation());
   const auto features = static_cast<Index>(preprocessing.feature_names.size());
   if (features != model.input_dim()) {
-    throw UsageError(fmt::format("the preprocessing makes {} features but the model reads {} "
-                                 "(architecture \"input_dim\")",
-                                 features, model.input_dim()));
+    throw UsageError(
+        fmt::format("the preprocessing makes {} features but the model reads {} "
+                    "(architecture \"input_dim\")",
+                    features, model.input_dim()));
   }
   const TargetKind kind = preprocessing.target_rule.kind;
-  const bool loss_fits = kind == TargetKind::binary       ? loss == Loss::binary_crossentropy
-                         : kind == TargetKind::multiclass ? loss == Loss::categorical_crossentropy
-                                                           : loss == Loss::mean_squared_error ||
-                                                                 loss == Loss::mean_absolute_error ||
-                                                                 loss == Loss::huber;
+  const bool loss_fits =
+      kind == TargetKind::binary ? loss == Loss::binary_crossentropy
+      : kind == TargetKind::multiclass
+          ? loss == Loss::categorical_crossentropy
+          : loss == Loss::mean_squared_error || loss == Loss::mean_absolute_error || loss == Loss::huber;
   if (!loss_fits) {
-    throw UsageError(fmt::format("loss \"{}\" does not fit the preprocessing's {} target; expected {}",
-                                 loss_name(loss), target_kind_name(kind),
-                                 kind == TargetKind::binary       ? "binary_crossentropy"
-                                 : kind == TargetKind::multiclass ? "categorical_crossentropy"
-                                                                   : "mean_squared_error, mean_absolute_error or huber"));
+    throw UsageError(fmt::format(
+        "loss \"{}\" does not fit the preprocessing's {} target; expected {}", loss_name(loss), target_kind_name(kind),
+        kind == TargetKind::binary       ? "binary_crossentropy"
+        : kind == TargetKind::multiclass ? "categorical_crossentropy"
+                                         : "mean_squared_error, mean_absolute_error or huber"));
   }
   const Index outputs = kind == TargetKind::multiclass ? static_cast<Index>(preprocessing.target_classes.size()) : 1;
   if (model.output_dim() != outputs) {
-    throw UsageError(fmt::format("the model's last layer has {} units but the preprocessing's {} target "
-                                 "needs {}",
-                                 model.output_dim(), target_kind_name(kind), outputs));
+    throw UsageError(
+        fmt::format("the model's last layer has {} units but the preprocessing's {} target "
+                    "needs {}",
+                    model.output_dim(), target_kind_name(kind), outputs));
   }
 }
 
@@ -206,11 +209,11 @@ void check_tensor_totals(const SafetensorsFile& file, const ArchitectureSpec& sp
     throw unusable(source, fmt::format("the architecture has {} parameters but the tensors hold {}",
                                        spec.parameter_count, file_values));
   }
-  const auto dense_layers = std::count_if(spec.layers.begin(), spec.layers.end(), [](const LayerSpec& l) {
-    return std::holds_alternative<Dense>(l);
-  });
+  const auto dense_layers = std::count_if(spec.layers.begin(), spec.layers.end(),
+                                          [](const LayerSpec& l) { return std::holds_alternative<Dense>(l); });
   if (file.tensors.size() != 2 * static_cast<std::size_t>(dense_layers)) {
-    throw unusable(source, fmt::format("{} tensors, expected a kernel and a bias per Dense layer", file.tensors.size()));
+    throw unusable(source,
+                   fmt::format("{} tensors, expected a kernel and a bias per Dense layer", file.tensors.size()));
   }
 }
 
@@ -329,9 +332,10 @@ void check_loads_back(std::string_view bytes, const Sequential& model, Loss loss
   }
   // Values JSON cannot carry (NaN, text that is not UTF-8) would load as something else.
   const auto differs = [&](std::string_view what) {
-    return ModelFileError(fmt::format("{}: not written: {} would differ once loaded back (a value JSON cannot carry, "
-                                      "such as NaN or text that is not UTF-8?)",
-                                      path, what));
+    return ModelFileError(
+        fmt::format("{}: not written: {} would differ once loaded back (a value JSON cannot carry, "
+                    "such as NaN or text that is not UTF-8?)",
+                    path, what));
   };
   if (back->loss != loss) throw differs("the loss");
   if (back->model.layers() != model.layers()) throw differs("the architecture");

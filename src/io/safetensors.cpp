@@ -43,9 +43,7 @@ std::optional<std::uint64_t> element_count(const std::vector<std::int64_t>& shap
   return count;
 }
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  return fmt::format("[{}]", fmt::join(shape, ", "));
-}
+std::string shape_text(const std::vector<std::int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 
 // decode_safetensors' checks, in the order it makes them.
 
@@ -109,7 +107,8 @@ void read_metadata(const nlohmann::json& value, std::string_view source, std::ma
 // A tensor's entry has exactly the keys dtype, shape and data_offsets, and dtype is "F32".
 void check_tensor_keys(const std::string& name, const nlohmann::json& value, std::string_view source) {
   if (name.empty()) fail(source, "a tensor has an empty name");
-  if (!value.is_object()) fail(source, fmt::format("tensor '{}': expected an object with dtype, shape, data_offsets", name));
+  if (!value.is_object())
+    fail(source, fmt::format("tensor '{}': expected an object with dtype, shape, data_offsets", name));
   for (const auto& [key, unused] : value.items()) {
     (void)unused;
     if (key != "dtype" && key != "shape" && key != "data_offsets") {
@@ -126,7 +125,8 @@ void check_tensor_keys(const std::string& name, const nlohmann::json& value, std
 }
 
 // "shape": at most 8 extents, each a non-negative integer that fits int64.
-std::vector<std::int64_t> read_shape(const std::string& name, const nlohmann::json& shape_json, std::string_view source) {
+std::vector<std::int64_t> read_shape(const std::string& name, const nlohmann::json& shape_json,
+                                     std::string_view source) {
   if (!shape_json.is_array() || shape_json.size() > 8) {
     fail(source, fmt::format("tensor '{}': shape must be an array of at most 8 non-negative integers", name));
   }
@@ -134,8 +134,8 @@ std::vector<std::int64_t> read_shape(const std::string& name, const nlohmann::js
   for (const auto& extent : shape_json) {
     if (!extent.is_number_unsigned() ||
         extent.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      fail(source, fmt::format("tensor '{}': shape {} is not an array of non-negative integers", name,
-                               shape_json.dump()));
+      fail(source,
+           fmt::format("tensor '{}': shape {} is not an array of non-negative integers", name, shape_json.dump()));
     }
     shape.push_back(static_cast<std::int64_t>(extent.get<std::uint64_t>()));
   }
@@ -161,8 +161,8 @@ Entry read_data_offsets(const SafetensorsTensor& tensor, const nlohmann::json& v
   const auto begin = offsets[0].get<std::uint64_t>();
   const auto end = offsets[1].get<std::uint64_t>();
   if (begin > end || end > data_size) {
-    fail(source, fmt::format("tensor '{}': data_offsets [{}, {}] outside the {} byte data section", name, begin,
-                             end, data_size));
+    fail(source, fmt::format("tensor '{}': data_offsets [{}, {}] outside the {} byte data section", name, begin, end,
+                             data_size));
   }
   const auto count = element_count(tensor.shape, data_size / 4 + 1);
   if (!count || *count * 4 != end - begin) {
@@ -175,11 +175,10 @@ Entry read_data_offsets(const SafetensorsTensor& tensor, const nlohmann::json& v
 
 // The data section must be covered exactly: sorted by offset (which `entries` is afterwards),
 // each tensor starts where the previous ended, the last ends at the end of the file.
-void check_coverage(std::vector<Entry>& entries, const std::vector<SafetensorsTensor>& tensors,
-                    std::uint64_t data_size, std::string_view source) {
-  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-  });
+void check_coverage(std::vector<Entry>& entries, const std::vector<SafetensorsTensor>& tensors, std::uint64_t data_size,
+                    std::string_view source) {
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
   std::uint64_t expected = 0;
   for (const auto& e : entries) {
     const auto& name = tensors[e.tensor].name;
@@ -203,7 +202,8 @@ std::vector<SafetensorsTensor> copy_values(const std::vector<Entry>& entries, st
   for (const auto& e : entries) {
     auto& t = tensors[e.tensor];
     t.values.resize(static_cast<std::size_t>((e.end - e.begin) / 4));
-    if (!t.values.empty()) std::memcpy(t.values.data(), data.data() + e.begin, static_cast<std::size_t>(e.end - e.begin));
+    if (!t.values.empty())
+      std::memcpy(t.values.data(), data.data() + e.begin, static_cast<std::size_t>(e.end - e.begin));
     ordered.push_back(std::move(t));
   }
   return ordered;
@@ -237,8 +237,8 @@ std::string encode_safetensors(const std::vector<SafetensorsTensor>& tensors,
     }
     const auto count = element_count(t.shape, std::numeric_limits<std::uint64_t>::max() / 4);
     if (!count || *count != t.values.size()) {
-      throw UsageError(fmt::format("safetensors: tensor '{}' has {} values but shape {}", t.name,
-                                   t.values.size(), shape_text(t.shape)));
+      throw UsageError(fmt::format("safetensors: tensor '{}' has {} values but shape {}", t.name, t.values.size(),
+                                   shape_text(t.shape)));
     }
     const std::uint64_t bytes = *count * 4;
     header[t.name] = {{"dtype", "F32"}, {"shape", t.shape}, {"data_offsets", {offset, offset + bytes}}};

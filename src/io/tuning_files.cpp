@@ -32,8 +32,10 @@ std::string tuning_candidates_to_csv(const TuningResult& result) {
     for (std::size_t k = 0; k < candidate.rung_scores.size(); ++k) {
       const int rung_epochs = k < result.rungs.size() ? result.rungs[k].epochs : 0;
       std::string outcome = "cut";
-      if (k < result.rungs.size() && contains(result.rungs[k].promoted, c)) outcome = "promoted";
-      else if (k < result.rungs.size() && contains(result.rungs[k].kept_improving, c)) outcome = "kept-improving";
+      if (k < result.rungs.size() && contains(result.rungs[k].promoted, c))
+        outcome = "promoted";
+      else if (k < result.rungs.size() && contains(result.rungs[k].kept_improving, c))
+        outcome = "kept-improving";
       else if (static_cast<int>(k) == candidate.last_rung && candidate.status != CandidateStatus::eliminated)
         outcome = candidate_status_name(candidate.status);
       out += fmt::format("{},{},{},{},{},{},{},{}\n", c, format_csv_number(candidate.learning_rate), k, rung_epochs,

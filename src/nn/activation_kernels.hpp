@@ -30,24 +30,16 @@ inline void activate(Activation activation, const ZExpr& Z, AExpr&& A) {
     case Activation::linear:
       if (static_cast<const void*>(A.data()) != static_cast<const void*>(Z.data())) A = Z;
       return;
-    case Activation::relu:
-      A.array() = Z.array().max(T(0));
-      return;
-    case Activation::sigmoid:
-      A.array() = Z.array().logistic();
-      return;
-    case Activation::tanh:
-      A.array() = Z.array().tanh();
-      return;
+    case Activation::relu: A.array() = Z.array().max(T(0)); return;
+    case Activation::sigmoid: A.array() = Z.array().logistic(); return;
+    case Activation::tanh: A.array() = Z.array().tanh(); return;
     case Activation::leaky_relu:
       A.array() = (Z.array() > T(0)).select(Z.array(), T(kLeakyReluSlope) * Z.array());
       return;
     case Activation::elu:
       A.array() = (Z.array() > T(0)).select(Z.array(), T(kEluAlpha) * (Z.array().exp() - T(1)));
       return;
-    case Activation::gelu:
-      A = Z.unaryExpr([](T z) { return gelu_value(z); });
-      return;
+    case Activation::gelu: A = Z.unaryExpr([](T z) { return gelu_value(z); }); return;
     case Activation::softmax:
       for (Index i = 0; i < Z.rows(); ++i) {
         const T max = Z.row(i).maxCoeff();
@@ -60,8 +52,7 @@ inline void activate(Activation activation, const ZExpr& Z, AExpr&& A) {
 
 // dZ = dA ⊙ f'(Z), computed from A where possible. dZ may be dA; Z may be A except for gelu.
 template <typename T, typename ZExpr, typename AExpr, typename DAExpr, typename DZExpr>
-inline void activate_backward(Activation activation, const ZExpr& Z, const AExpr& A, const DAExpr& dA,
-                              DZExpr&& dZ) {
+inline void activate_backward(Activation activation, const ZExpr& Z, const AExpr& A, const DAExpr& dA, DZExpr&& dZ) {
   switch (activation) {
     case Activation::linear:
       // dZ = dA

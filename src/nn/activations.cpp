@@ -1,7 +1,7 @@
 // Activation name lookup and the matrix forms of the activation kernels (activation_kernels.hpp).
 // Dense and the losses call the kernels directly; these entry points serve tests and users.
-#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/activations.hpp"
+#include "lrtune/core/name_table.hpp"
 
 #include <array>
 #include <stdexcept>
@@ -30,7 +30,9 @@ std::string activation_names() { return joined_names(kActivations); }
 
 Activation activation_from_name(std::string_view name) { return value_from_name(kActivations, name, "activation"); }
 
-std::string_view activation_name(Activation activation) { return name_of_value(kActivations, activation, "Activation"); }
+std::string_view activation_name(Activation activation) {
+  return name_of_value(kActivations, activation, "Activation");
+}
 
 template <typename T>
 void activation_forward(Activation activation, const Eigen::Ref<const MatrixT<T>>& Z, Eigen::Ref<MatrixT<T>> A) {
@@ -49,12 +51,13 @@ void activation_backward(Activation activation, const Eigen::Ref<const MatrixT<T
   detail::activate_backward<T>(activation, Z, A, dA, dZ);
 }
 
-template void activation_forward<float>(Activation, const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
+template void activation_forward<float>(Activation, const Eigen::Ref<const MatrixT<float>>&,
+                                        Eigen::Ref<MatrixT<float>>);
 template void activation_forward<double>(Activation, const Eigen::Ref<const MatrixT<double>>&,
                                          Eigen::Ref<MatrixT<double>>);
 template void activation_backward<float>(Activation, const Eigen::Ref<const MatrixT<float>>&,
-                                         const Eigen::Ref<const MatrixT<float>>&, const Eigen::Ref<const MatrixT<float>>&,
-                                         Eigen::Ref<MatrixT<float>>);
+                                         const Eigen::Ref<const MatrixT<float>>&,
+                                         const Eigen::Ref<const MatrixT<float>>&, Eigen::Ref<MatrixT<float>>);
 template void activation_backward<double>(Activation, const Eigen::Ref<const MatrixT<double>>&,
                                           const Eigen::Ref<const MatrixT<double>>&,
                                           const Eigen::Ref<const MatrixT<double>>&, Eigen::Ref<MatrixT<double>>);

@@ -24,8 +24,8 @@ class CallerBlocking : public Eigen::internal::level3_blocking<T, T> {
 // C (m, n) row-major += op(A) (m, k) * op(B) (k, n); A and B given by pointer, storage order
 // and outer stride. `scratch` grows to the packing space the blocking needs and never shrinks.
 template <typename T, int LhsOrder, int RhsOrder>
-void gemm_accumulate(Index m, Index n, Index k, const T* lhs, Index lhs_stride, const T* rhs, Index rhs_stride,
-                     T* res, Index res_stride, VectorT<T>& scratch) {
+void gemm_accumulate(Index m, Index n, Index k, const T* lhs, Index lhs_stride, const T* rhs, Index rhs_stride, T* res,
+                     Index res_stride, VectorT<T>& scratch) {
   // A row-major result is computed by Eigen as its transpose: mc runs over n, nc over m.
   Index kc = k, mc = n, nc = m;
   Eigen::internal::computeProductBlockingSizes<T, T, 1, Index>(kc, mc, nc, Index{1});
@@ -34,8 +34,9 @@ void gemm_accumulate(Index m, Index n, Index k, const T* lhs, Index lhs_stride, 
   const Index size_b = kc * nc;
   if (scratch.size() < size_a + size_b) scratch.resize(size_a + size_b);
   CallerBlocking<T> blocking(scratch.data(), scratch.data() + size_a, kc, mc, nc);
-  Eigen::internal::general_matrix_matrix_product<Index, T, LhsOrder, false, T, RhsOrder, false, Eigen::RowMajor, 1>::run(
-      m, n, k, lhs, lhs_stride, rhs, rhs_stride, res, 1, res_stride, T(1), blocking, nullptr);
+  Eigen::internal::general_matrix_matrix_product<Index, T, LhsOrder, false, T, RhsOrder, false, Eigen::RowMajor,
+                                                 1>::run(m, n, k, lhs, lhs_stride, rhs, rhs_stride, res, 1, res_stride,
+                                                         T(1), blocking, nullptr);
 }
 
 }  // namespace lrtune::detail

@@ -1,7 +1,7 @@
 // Keras' kernel initialisers on our own uniform and normal draws from std::mt19937_64 bits, so
 // that a seed gives the same weights with every standard library. Which stream a layer uses is Sequential's.
-#include "lrtune/core/name_table.hpp"
 #include "lrtune/nn/initializers.hpp"
+#include "lrtune/core/name_table.hpp"
 
 #include <array>
 #include <cmath>
@@ -30,17 +30,19 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 std::string initializer_names() { return joined_names(kInitializers); }
 
-Initializer initializer_from_name(std::string_view name) { return value_from_name(kInitializers, name, "kernel initializer"); }
+Initializer initializer_from_name(std::string_view name) {
+  return value_from_name(kInitializers, name, "kernel initializer");
+}
 
-std::string_view initializer_name(Initializer initializer) { return name_of_value(kInitializers, initializer, "Initializer"); }
+std::string_view initializer_name(Initializer initializer) {
+  return name_of_value(kInitializers, initializer, "Initializer");
+}
 
 std::uint64_t derive_seed(std::uint64_t seed, std::uint64_t stream) {
   return splitmix64(splitmix64(seed) ^ splitmix64(stream + 0x632be59bd9b4e019ULL));
 }
 
-double uniform01(InitGenerator& generator) {
-  return static_cast<double>(generator() >> 11) * 0x1.0p-53;
-}
+double uniform01(InitGenerator& generator) { return static_cast<double>(generator() >> 11) * 0x1.0p-53; }
 
 double standard_normal(InitGenerator& generator) {
   // Marsaglia's polar method: only +, *, log and sqrt (sqrt is exact in IEEE 754).
@@ -64,13 +66,11 @@ void initialize_kernel(Initializer initializer, Eigen::Ref<MatrixT<T>> W, InitGe
   const double fan_in = static_cast<double>(W.rows());
   const double fan_out = static_cast<double>(W.cols());
   switch (initializer) {
-    case Initializer::zeros:
-      W.setZero();
-      return;
+    case Initializer::zeros: W.setZero(); return;
     case Initializer::glorot_uniform:
     case Initializer::he_uniform: {
-      const double limit = initializer == Initializer::glorot_uniform ? std::sqrt(6.0 / (fan_in + fan_out))
-                                                                      : std::sqrt(6.0 / fan_in);
+      const double limit =
+          initializer == Initializer::glorot_uniform ? std::sqrt(6.0 / (fan_in + fan_out)) : std::sqrt(6.0 / fan_in);
       for (Index i = 0; i < W.rows(); ++i)
         for (Index j = 0; j < W.cols(); ++j) W(i, j) = static_cast<T>(limit * (2.0 * uniform01(generator) - 1.0));
       return;

@@ -20,8 +20,7 @@ Dense::Dense(Index units, Activation activation, Initializer kernel_initializer)
 }
 
 Dropout::Dropout(double rate) : rate(rate) {
-  if (!(rate >= 0.0 && rate < 1.0))
-    throw UsageError("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
+  if (!(rate >= 0.0 && rate < 1.0)) throw UsageError("Dropout: rate must be in [0, 1), got " + std::to_string(rate));
 }
 
 template <typename T>
@@ -32,9 +31,9 @@ void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const
   // the destination of a plain product anyway), so no separate bias pass is needed.
   Z.rowwise() = b.row(0);
   if (scratch != nullptr && Z.rows() > 1 && Z.cols() > 1)
-    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::RowMajor>(Z.rows(), Z.cols(), X.cols(), X.data(), X.outerStride(),
-                                                                 W.data(), W.outerStride(), Z.data(), Z.outerStride(),
-                                                                 *scratch);
+    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::RowMajor>(Z.rows(), Z.cols(), X.cols(), X.data(),
+                                                                 X.outerStride(), W.data(), W.outerStride(), Z.data(),
+                                                                 Z.outerStride(), *scratch);
   else
     Z.noalias() += X * W;
   // A = f(Z), one pass (A may be Z)
@@ -47,9 +46,9 @@ void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<cons
   // dW = X^T dZ
   if (scratch != nullptr && dW.rows() > 1 && dW.cols() > 1) {
     dW.setZero();
-    detail::gemm_accumulate<T, Eigen::ColMajor, Eigen::RowMajor>(dW.rows(), dW.cols(), X.rows(), X.data(), X.outerStride(),
-                                                                 dZ.data(), dZ.outerStride(), dW.data(), dW.outerStride(),
-                                                                 *scratch);
+    detail::gemm_accumulate<T, Eigen::ColMajor, Eigen::RowMajor>(dW.rows(), dW.cols(), X.rows(), X.data(),
+                                                                 X.outerStride(), dZ.data(), dZ.outerStride(),
+                                                                 dW.data(), dW.outerStride(), *scratch);
   } else {
     dW.noalias() = X.transpose() * dZ;
   }
@@ -63,9 +62,9 @@ void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Re
   if (scratch != nullptr && dZ.cols() > 1 && dX.rows() > 1 && dX.cols() > 1) {
     // dX = dZ W^T
     dX.setZero();
-    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::ColMajor>(dX.rows(), dX.cols(), dZ.cols(), dZ.data(), dZ.outerStride(),
-                                                                 W.data(), W.outerStride(), dX.data(), dX.outerStride(),
-                                                                 *scratch);
+    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::ColMajor>(dX.rows(), dX.cols(), dZ.cols(), dZ.data(),
+                                                                 dZ.outerStride(), W.data(), W.outerStride(), dX.data(),
+                                                                 dX.outerStride(), *scratch);
   } else if (dZ.cols() == 1) {
     // dX = dZ w^T (an outer product when the layer has one unit)
     dX.noalias() = dZ.col(0) * W.col(0).transpose();
@@ -106,15 +105,15 @@ using ConstMatrixRef = Eigen::Ref<const MatrixT<T>>;
 template <typename T>
 using MutableMatrixRef = Eigen::Ref<MatrixT<T>>;
 
-#define LRTUNE_INSTANTIATE_LAYERS(T)                                                                          \
-  template void dense_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, \
-                                 Activation, MutableMatrixRef<T>, MutableMatrixRef<T>, VectorT<T>*);          \
-  template void dense_backward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>,    \
-                                  MutableMatrixRef<T>, VectorT<T>*);                                          \
-  template void dense_input_gradient<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&,                   \
-                                        MutableMatrixRef<T>, VectorT<T>*);                                    \
-  template void dropout_mask<T>(double, DropoutGenerator&, MutableMatrixRef<T>);                              \
-  template void dropout_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>);  \
+#define LRTUNE_INSTANTIATE_LAYERS(T)                                                                             \
+  template void dense_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, const ConstMatrixRef<T>&,   \
+                                 Activation, MutableMatrixRef<T>, MutableMatrixRef<T>, VectorT<T>*);             \
+  template void dense_backward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>,       \
+                                  MutableMatrixRef<T>, VectorT<T>*);                                             \
+  template void dense_input_gradient<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>, \
+                                        VectorT<T>*);                                                            \
+  template void dropout_mask<T>(double, DropoutGenerator&, MutableMatrixRef<T>);                                 \
+  template void dropout_forward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>);     \
   template void dropout_backward<T>(const ConstMatrixRef<T>&, const ConstMatrixRef<T>&, MutableMatrixRef<T>);
 LRTUNE_INSTANTIATE_LAYERS(float)
 LRTUNE_INSTANTIATE_LAYERS(double)

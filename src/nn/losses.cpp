@@ -1,8 +1,8 @@
 // Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, MSE / MAE chained
 // through any output activation, Huber on a linear output. Each returns the batch mean and dL/dlogits.
+#include "lrtune/nn/losses.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
-#include "lrtune/nn/losses.hpp"
 
 #include <array>
 #include <cmath>
@@ -31,9 +31,8 @@ constexpr NameTable<Loss, 10> kLosses{{
 template <typename T>
 void check_shapes(const Eigen::Ref<const MatrixT<T>>& logits, const Eigen::Ref<const MatrixT<T>>& y_true) {
   if (logits.rows() != y_true.rows() || logits.cols() != y_true.cols())
-    throw UsageError("loss: y_true is (" + std::to_string(y_true.rows()) + ", " +
-                     std::to_string(y_true.cols()) + ") but the logits are (" +
-                     std::to_string(logits.rows()) + ", " + std::to_string(logits.cols()) +
+    throw UsageError("loss: y_true is (" + std::to_string(y_true.rows()) + ", " + std::to_string(y_true.cols()) +
+                     ") but the logits are (" + std::to_string(logits.rows()) + ", " + std::to_string(logits.cols()) +
                      "); they must have the same shape");
   if (logits.rows() == 0) throw UsageError("loss: the batch is empty");
 }
@@ -126,7 +125,8 @@ double loss_and_gradient(Loss loss, Activation output_activation, const Eigen::R
     case Loss::binary_crossentropy: {
       const auto z = logits.array();
       const double value =
-          static_cast<double>((z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>().sum()) /
+          static_cast<double>(
+              (z.max(T(0)) - z * y_true.array() + (-z.abs()).exp().log1p()).template cast<double>().sum()) /
           elements;
       // dL/dz = (sigmoid(z) - y) / N
       dlogits.array() = (z.logistic() - y_true.array()) * inv_elements;
@@ -223,8 +223,7 @@ double loss_value(Loss loss, Activation output_activation, const Eigen::Ref<cons
       const auto diff = (A - y_true).array().template cast<double>();
       return loss == Loss::mean_squared_error ? weighted_mean(diff.square()) : weighted_mean(diff.abs());
     }
-    case Loss::huber:
-      return weighted_mean((logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>());
+    case Loss::huber: return weighted_mean((logits - y_true).array().unaryExpr(HuberTerm<T>()).template cast<double>());
   }
   throw UsageError("loss_value: invalid Loss value");
 }

@@ -1,9 +1,8 @@
 // Metrics over y_true and predictions (after the output activation), and their streaming forms.
 // Pure functions; they never see logits, losses or models.
+#include "lrtune/nn/metrics.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
-#include "lrtune/core/error.hpp"
-#include "lrtune/nn/metrics.hpp"
 
 #include <algorithm>
 #include <array>
@@ -32,9 +31,9 @@ constexpr NameTable<Metric, 10> kMetrics{{
 template <typename T>
 void check_same_shape(const MatrixRef<T>& a, const MatrixRef<T>& b, const char* what) {
   if (a.rows() != b.rows() || a.cols() != b.cols())
-    throw UsageError(std::string(what) + ": y_true is (" + std::to_string(a.rows()) + ", " +
-                     std::to_string(a.cols()) + ") but y_pred is (" + std::to_string(b.rows()) + ", " +
-                     std::to_string(b.cols()) + "); they must match");
+    throw UsageError(std::string(what) + ": y_true is (" + std::to_string(a.rows()) + ", " + std::to_string(a.cols()) +
+                     ") but y_pred is (" + std::to_string(b.rows()) + ", " + std::to_string(b.cols()) +
+                     "); they must match");
   if (a.size() == 0) throw UsageError(std::string(what) + ": no samples");
 }
 
@@ -49,10 +48,14 @@ BinaryCounts binary_counts(const MatrixRef<T>& y_true, const MatrixRef<T>& y_pre
     for (Index j = 0; j < y_true.cols(); ++j) {
       const bool actual = y_true(i, j) > T(0.5);
       const bool predicted = static_cast<double>(y_pred(i, j)) > threshold;
-      if (actual && predicted) counts.tp += 1;
-      else if (!actual && predicted) counts.fp += 1;
-      else if (actual) counts.fn += 1;
-      else counts.tn += 1;
+      if (actual && predicted)
+        counts.tp += 1;
+      else if (!actual && predicted)
+        counts.fp += 1;
+      else if (actual)
+        counts.fn += 1;
+      else
+        counts.tn += 1;
     }
   return counts;
 }
@@ -322,9 +325,7 @@ void MetricAccumulator::update(const MatrixRef<T>& y_true, const MatrixRef<T>& y
       sum_ += (y_true - y_pred).template cast<double>().squaredNorm();
       count_ += elements;
       return;
-    case Metric::r2:
-      update_r2<T>(y_true, y_pred);
-      return;
+    case Metric::r2: update_r2<T>(y_true, y_pred); return;
     case Metric::macro_f1: {
       const ConfusionMatrix batch = confusion_matrix<T>(y_true, y_pred, threshold_);
       if (confusion_.size() == 0) confusion_ = ConfusionMatrix::Zero(batch.rows(), batch.cols());
@@ -396,23 +397,21 @@ void MetricAccumulator::reset() {
   y_squared_deviations_.clear();
 }
 
-double WeightedMean::result() const {
-  return weight_ > 0 ? sum_ / weight_ : std::numeric_limits<double>::quiet_NaN();
-}
+double WeightedMean::result() const { return weight_ > 0 ? sum_ / weight_ : std::numeric_limits<double>::quiet_NaN(); }
 
-#define LRTUNE_INSTANTIATE_METRICS(T)                                                                      \
-  template double binary_accuracy<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                    \
-  template double categorical_accuracy<T>(const MatrixRef<T>&, const MatrixRef<T>&);                       \
-  template double precision<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                          \
-  template double recall<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                             \
-  template double f1_score<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                           \
-  template double roc_auc<T>(const MatrixRef<T>&, const MatrixRef<T>&);                                    \
-  template double mean_absolute_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);                        \
-  template double root_mean_squared_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);                    \
-  template double r2_score<T>(const MatrixRef<T>&, const MatrixRef<T>&);                                   \
-  template double macro_f1_score<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                     \
-  template ConfusionMatrix confusion_matrix<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);          \
-  template double compute_metric<T>(Metric, const MatrixRef<T>&, const MatrixRef<T>&);                     \
+#define LRTUNE_INSTANTIATE_METRICS(T)                                                             \
+  template double binary_accuracy<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);           \
+  template double categorical_accuracy<T>(const MatrixRef<T>&, const MatrixRef<T>&);              \
+  template double precision<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                 \
+  template double recall<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                    \
+  template double f1_score<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);                  \
+  template double roc_auc<T>(const MatrixRef<T>&, const MatrixRef<T>&);                           \
+  template double mean_absolute_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);               \
+  template double root_mean_squared_error<T>(const MatrixRef<T>&, const MatrixRef<T>&);           \
+  template double r2_score<T>(const MatrixRef<T>&, const MatrixRef<T>&);                          \
+  template double macro_f1_score<T>(const MatrixRef<T>&, const MatrixRef<T>&, double);            \
+  template ConfusionMatrix confusion_matrix<T>(const MatrixRef<T>&, const MatrixRef<T>&, double); \
+  template double compute_metric<T>(Metric, const MatrixRef<T>&, const MatrixRef<T>&);            \
   template void MetricAccumulator::update<T>(const MatrixRef<T>&, const MatrixRef<T>&);
 LRTUNE_INSTANTIATE_METRICS(float)
 LRTUNE_INSTANTIATE_METRICS(double)

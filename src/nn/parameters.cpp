@@ -19,8 +19,7 @@ const ParameterBlock& ParameterLayout::add(std::string name, std::vector<Index> 
                      std::to_string(shape.size()));
   for (const Index extent : shape)
     if (extent < 1)
-      throw UsageError("parameter block '" + name + "': extents must be >= 1, got " +
-                       std::to_string(extent));
+      throw UsageError("parameter block '" + name + "': extents must be >= 1, got " + std::to_string(extent));
   for (const auto& block : blocks_)
     if (block.name == name) throw UsageError("parameter block '" + name + "' already exists");
   ParameterBlock block{std::move(name), size_, std::move(shape)};

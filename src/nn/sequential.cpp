@@ -57,16 +57,15 @@ BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> laye
   if (input_dim_ > limits::kMaxWidth)
     throw UsageError(fmt::format("Sequential: input_dim {} exceeds the limit of {}", input_dim_, limits::kMaxWidth));
   if (static_cast<std::int64_t>(specs_.size()) > limits::kMaxLayers)
-    throw UsageError(
-        fmt::format("Sequential: {} layers exceed the limit of {}", specs_.size(), limits::kMaxLayers));
+    throw UsageError(fmt::format("Sequential: {} layers exceed the limit of {}", specs_.size(), limits::kMaxLayers));
   {
     std::int64_t in = input_dim_, count = 0;
     for (std::size_t k = 0; k < specs_.size(); ++k) {
       const Dense* dense = as_dense(specs_[k]);
       if (dense == nullptr) continue;
       if (dense->units > limits::kMaxWidth)
-        throw UsageError(
-            fmt::format("Sequential: layer {} has {} units, above the limit of {}", k, dense->units, limits::kMaxWidth));
+        throw UsageError(fmt::format("Sequential: layer {} has {} units, above the limit of {}", k, dense->units,
+                                     limits::kMaxWidth));
       count += in * dense->units + dense->units;  // at most 2^48 + 2^24 per layer: no overflow
       if (count > limits::kMaxParameters)
         throw UsageError(fmt::format("Sequential: more than {} parameters", limits::kMaxParameters));
@@ -81,8 +80,8 @@ BasicSequential<T>::BasicSequential(Index input_dim, std::vector<LayerSpec> laye
     if (const Dense* dense = as_dense(specs_[k])) {
       const bool last = k + 1 == specs_.size();
       if (dense->activation == Activation::softmax && !last)
-        throw UsageError("Sequential: softmax is allowed only on the last layer, found on layer " +
-                         std::to_string(k) + " (use it for the output, another activation here)");
+        throw UsageError("Sequential: softmax is allowed only on the last layer, found on layer " + std::to_string(k) +
+                         " (use it for the output, another activation here)");
       const std::string name = dense_count == 0 ? "dense" : "dense_" + std::to_string(dense_count);
       ++dense_count;
       names_.push_back(name);
@@ -232,8 +231,7 @@ Eigen::Map<const MatrixT<T>> BasicSequential<T>::forward(const Eigen::Ref<const 
   if (rows.empty()) throw UsageError("forward: the batch has no rows");
   for (const Index row : rows)
     if (row < 0 || row >= X.rows())
-      throw UsageError("forward: row index " + std::to_string(row) + " outside X's 0.." +
-                       std::to_string(X.rows() - 1));
+      throw UsageError("forward: row index " + std::to_string(row) + " outside X's 0.." + std::to_string(X.rows() - 1));
   ensure_capacity(static_cast<Index>(rows.size()));
   batch_ = static_cast<Index>(rows.size());
   auto input = view(input_, input_dim_);  // (batch, input_dim)
@@ -299,9 +297,9 @@ template <typename T>
 void BasicSequential<T>::backward(const Eigen::Ref<const MatrixT<T>>& dlogits) {
   if (batch_ == 0) throw std::logic_error("backward: call forward first");
   if (dlogits.rows() != batch_ || dlogits.cols() != output_dim())
-    throw UsageError("backward: dlogits is (" + std::to_string(dlogits.rows()) + ", " +
-                     std::to_string(dlogits.cols()) + "), the last forward's logits are (" +
-                     std::to_string(batch_) + ", " + std::to_string(output_dim()) + ")");
+    throw UsageError("backward: dlogits is (" + std::to_string(dlogits.rows()) + ", " + std::to_string(dlogits.cols()) +
+                     "), the last forward's logits are (" + std::to_string(batch_) + ", " +
+                     std::to_string(output_dim()) + ")");
   const T* dz = dlogits.data();  // dL/dZ of the layer being processed, (batch, out) contiguous
   if (dlogits.outerStride() != dlogits.cols()) {
     view(dlogits_, output_dim()) = dlogits;
@@ -331,7 +329,7 @@ void BasicSequential<T>::backward(const Eigen::Ref<const MatrixT<T>>& dlogits) {
     const Eigen::Map<const MatrixT<T>> dZ(dz, batch_, work.out);  // (batch, out)
     dense_backward<T>(layer_output(k - 1), dZ, block_map(grads_.data(), blocks[work.kernel_block]),
                       block_map(grads_.data(), blocks[work.bias_block]), &gemm_scratch_);
-    if (k == first_dense_) break;  // no dX for the first layer
+    if (k == first_dense_) break;                              // no dX for the first layer
     Eigen::Map<MatrixT<T>> dX(next->data(), batch_, work.in);  // (batch, in)
     dense_input_gradient<T>(const_block_map(params_.data(), blocks[work.kernel_block]), dZ, dX, &gemm_scratch_);
     dz = next->data();
@@ -357,8 +355,8 @@ double BasicSequential<T>::forward_backward(const Eigen::Ref<const MatrixT<T>>& 
     throw UsageError("forward_backward: X has " + std::to_string(X.rows()) + " rows but y_true has " +
                      std::to_string(y_true.rows()));
   if (y_true.cols() != output_dim())
-    throw UsageError("forward_backward: y_true has " + std::to_string(y_true.cols()) +
-                     " columns, the model has " + std::to_string(output_dim()) + " outputs");
+    throw UsageError("forward_backward: y_true has " + std::to_string(y_true.cols()) + " columns, the model has " +
+                     std::to_string(output_dim()) + " outputs");
   const auto logits = forward(X, rows, training);
   auto targets = view(y_batch_, output_dim());  // (batch, outputs)
   for (Index i = 0; i < batch_; ++i) targets.row(i) = y_true.row(rows[i]);

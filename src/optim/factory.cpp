@@ -25,8 +25,7 @@ class Reader {
  public:
   Reader(std::string_view optimizer, const nlohmann::json& json) : optimizer_(optimizer), json_(json) {
     if (!json_.is_object()) {
-      throw UsageError(fmt::format("{}: hyper-parameters must be a JSON object, got {}", optimizer_,
-                                   json_.dump()));
+      throw UsageError(fmt::format("{}: hyper-parameters must be a JSON object, got {}", optimizer_, json_.dump()));
     }
   }
   void number(const char* key, double& field) {
@@ -47,18 +46,17 @@ class Reader {
   void finish(UpdateForm form) const {
     // config() carries name and update_form: accepted when they agree with the request.
     if (auto it = json_.find("name"); it != json_.end() && *it != optimizer_) {
-      throw UsageError(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_,
-                                   it->dump()));
+      throw UsageError(fmt::format("{}: hyper-parameters name another optimizer ({})", optimizer_, it->dump()));
     }
     if (auto it = json_.find("update_form"); it != json_.end() && *it != update_form_name(form)) {
-      throw UsageError(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for",
-                                   optimizer_, it->dump(), update_form_name(form)));
+      throw UsageError(fmt::format("{}: hyper-parameters say update_form {} but {} was asked for", optimizer_,
+                                   it->dump(), update_form_name(form)));
     }
     for (const auto& [key, value] : json_.items()) {
       if (key == "name" || key == "update_form") continue;
       if (std::find(known_.begin(), known_.end(), key) == known_.end()) {
-        throw UsageError(fmt::format("{}: unknown hyper-parameter '{}'; valid: {}", optimizer_, key,
-                                     fmt::join(known_, ", ")));
+        throw UsageError(
+            fmt::format("{}: unknown hyper-parameter '{}'; valid: {}", optimizer_, key, fmt::join(known_, ", ")));
       }
     }
   }
@@ -154,8 +152,7 @@ std::unique_ptr<Optimizer> make_optimizer(std::string_view name, UpdateForm form
   std::transform(key.begin(), key.end(), key.begin(), [](unsigned char c) { return std::tolower(c); });
   const auto it = makers().find(key);
   if (it == makers().end()) {
-    throw UsageError(
-        fmt::format("optimizer '{}' is unknown; valid: {}", name, fmt::join(optimizer_names(), ", ")));
+    throw UsageError(fmt::format("optimizer '{}' is unknown; valid: {}", name, fmt::join(optimizer_names(), ", ")));
   }
   return it->second(form, hyper_parameters);
 }

@@ -32,9 +32,10 @@ void Optimizer::set_learning_rate(double learning_rate) {
 }
 
 void Optimizer::set_momentum(double) {
-  throw UsageError(fmt::format("optimizer '{}' has no momentum to set; use sgd, adam, adamw or rmsprop "
-                               "to cycle momentum",
-                               name()));
+  throw UsageError(
+      fmt::format("optimizer '{}' has no momentum to set; use sgd, adam, adamw or rmsprop "
+                  "to cycle momentum",
+                  name()));
 }
 
 void Optimizer::check_sizes(std::size_t params, std::size_t grads) const {
@@ -44,9 +45,10 @@ void Optimizer::check_sizes(std::size_t params, std::size_t grads) const {
   }
   for (const auto& slot : slots_) {
     if (!slot.empty() && slot.size() != params) {
-      throw UsageError(fmt::format("{}: step() got {} parameters but the optimizer state holds {}; "
-                                   "use one optimizer per parameter buffer",
-                                   name(), params, slot.size()));
+      throw UsageError(
+          fmt::format("{}: step() got {} parameters but the optimizer state holds {}; "
+                      "use one optimizer per parameter buffer",
+                      name(), params, slot.size()));
     }
   }
 }
@@ -67,16 +69,16 @@ void Optimizer::load_state(const OptimizerState& state) {
         fmt::format("{}: cannot restore a state written by '{}'; restore into the same kind", name(), state.optimizer));
   }
   if (state.slots.size() != slots_.size()) {
-    throw UsageError(fmt::format("{}: state has {} slots, this optimizer keeps {}; restore into an "
-                                 "optimizer built with the same options",
-                                 name(), state.slots.size(), slots_.size()));
+    throw UsageError(
+        fmt::format("{}: state has {} slots, this optimizer keeps {}; restore into an "
+                    "optimizer built with the same options",
+                    name(), state.slots.size(), slots_.size()));
   }
   std::size_t size = 0;
   for (const auto& slot : state.slots) {
     if (slot.empty()) continue;
     if (size != 0 && slot.size() != size) {
-      throw UsageError(fmt::format("{}: state slots have different sizes ({} and {})", name(), size,
-                                   slot.size()));
+      throw UsageError(fmt::format("{}: state slots have different sizes ({} and {})", name(), size, slot.size()));
     }
     size = slot.size();
   }

@@ -128,8 +128,7 @@ void Rmsprop::step(std::span<float> params, std::span<const float> grads) {
     if (options_.centered) {
       momentum ? pytorch_update<true, true>(n, w, g, v, b, a, k) : pytorch_update<true, false>(n, w, g, v, b, a, k);
     } else {
-      momentum ? pytorch_update<false, true>(n, w, g, v, b, a, k)
-               : pytorch_update<false, false>(n, w, g, v, b, a, k);
+      momentum ? pytorch_update<false, true>(n, w, g, v, b, a, k) : pytorch_update<false, false>(n, w, g, v, b, a, k);
     }
   }
   ++iterations_;

@@ -22,8 +22,7 @@ void check_step(std::int64_t step) {
 
 void require_count(std::string_view owner, std::string_view option, std::int64_t value, std::int64_t minimum) {
   if (value < minimum) {
-    throw UsageError(
-        fmt::format("{}: {} = {} is invalid; it must be an integer >= {}", owner, option, value, minimum));
+    throw UsageError(fmt::format("{}: {} = {} is invalid; it must be an integer >= {}", owner, option, value, minimum));
   }
 }
 
@@ -167,8 +166,8 @@ void OneCycleSchedule::validate() const {
   const double end2 = three_phase ? 2.0 * pct_start * n - 2.0 : n - 1.0;
   if (!(pct_start > 0.0 && pct_start < 1.0) || !(end1 > 0.0) || !(end2 > end1) || !(n - 1.0 > end2 || !three_phase)) {
     detail::invalid("one-cycle schedule", "pct_start", pct_start,
-                    fmt::format("in (0, 1) with every phase at least one step long for total_steps = {}{}",
-                                total_steps, three_phase ? " (three phases: pct_start < 0.5)" : ""));
+                    fmt::format("in (0, 1) with every phase at least one step long for total_steps = {}{}", total_steps,
+                                three_phase ? " (three phases: pct_start < 0.5)" : ""));
   }
 }
 
@@ -241,8 +240,9 @@ struct Describe {
     return {{"name", "step_decay"}, {"initial", s.initial}, {"factor", s.factor}, {"step_size", s.step_size}};
   }
   nlohmann::json operator()(const WarmupCosineSchedule& s) const {
-    return {{"name", "warmup_cosine"}, {"peak", s.peak},           {"warmup_steps", s.warmup_steps},
-            {"total_steps", s.total_steps}, {"warmup_start", s.warmup_start}, {"final_rate", s.final_rate}};
+    return {{"name", "warmup_cosine"},        {"peak", s.peak},
+            {"warmup_steps", s.warmup_steps}, {"total_steps", s.total_steps},
+            {"warmup_start", s.warmup_start}, {"final_rate", s.final_rate}};
   }
   nlohmann::json operator()(const CyclicSchedule& s) const {
     return {{"name", "cyclic"},

@@ -15,8 +15,7 @@ void validate(const SgdOptions& o) {
     detail::invalid("sgd", "dampening", o.dampening, "0 in the Keras form (dampening is a PyTorch-form option)");
   }
   if (o.form == UpdateForm::pytorch && o.nesterov && (o.momentum <= 0.0 || o.dampening != 0.0)) {
-    detail::invalid("sgd", "momentum", o.momentum,
-                    "> 0 with dampening = 0 when nesterov is on in the PyTorch form");
+    detail::invalid("sgd", "momentum", o.momentum, "> 0 with dampening = 0 when nesterov is on in the PyTorch form");
   }
 }
 

@@ -57,13 +57,15 @@ class Chart {
         options_(options) {
     // The stem becomes file names and gnuplot string literals: keep it plain.
     if (stem_.empty() || stem_.front() == '.' ||
-        stem_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") != std::string::npos) {
-      throw UsageError(fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
+        stem_.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") !=
+            std::string::npos) {
+      throw UsageError(
+          fmt::format("chart stem \"{}\": expected letters, digits, '_', '-' or '.', not starting with '.'", stem_));
     }
     if (!gnuplot_available()) throw GnuplotNotFound();
     if (options.width < 100 || options.height < 100 || options.width > 10000 || options.height > 10000) {
-      throw UsageError(fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width,
-                                   options.height));
+      throw UsageError(
+          fmt::format("chart {}: size {}x{} outside 100..10000 pixels", stem_, options.width, options.height));
     }
     std::error_code error;
     std::filesystem::create_directories(folder_, error);
@@ -108,8 +110,7 @@ class Chart {
         "  set output\n"
         "}}\n",
         fmt::arg("title", title_), fmt::arg("version", LRTUNE_VERSION), fmt::arg("script", script_name),
-        fmt::arg("stem", stem_), fmt::arg("w", options_.width), fmt::arg("h", options_.height),
-        fmt::arg("body", body));
+        fmt::arg("stem", stem_), fmt::arg("w", options_.width), fmt::arg("h", options_.height), fmt::arg("body", body));
     write_text_atomically(folder_ / script_name, script);
     files_.script = folder_ / script_name;
     files_.title = title_;
@@ -224,7 +225,8 @@ void check_curve(const RangeTestCurve& curve, std::string_view what) {
     throw UsageError(fmt::format("{}: the curve's columns differ in length", what));
   }
   for (const auto& [name, values] : curve.metrics) {
-    if (values.size() != n) throw UsageError(fmt::format("{}: metric {} has {} values, expected {}", what, name, values.size(), n));
+    if (values.size() != n)
+      throw UsageError(fmt::format("{}: metric {} has {} values, expected {}", what, name, values.size(), n));
   }
 }
 
@@ -330,7 +332,8 @@ ChartFiles draw_range_test_epochs(const RangeTestCurve& curve, const std::filesy
     body += fmt::format("{} {} {} {}\n", i + 1, dat(curve.learning_rates[i]), dat(curve.losses[i]),
                         accuracy.empty() ? "nan" : dat(curve.metrics.at(accuracy)[i]));
   }
-  const std::string data = chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
+  const std::string data =
+      chart.data_file("", "epoch learning_rate loss " + (accuracy.empty() ? "accuracy" : accuracy), body);
   const auto [lo, hi] = finite_range({&curve.losses, accuracy.empty() ? &curve.losses : &curve.metrics.at(accuracy)});
 
   // Each suggestion at the epoch that ran at its rate (between two when it falls between), on the
@@ -412,7 +415,8 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   const std::string data = chart.data_file("", "lr loss smoothed_loss val_loss", body);
 
   // y range: from the lowest loss to a ceiling that keeps a diverged tail from flattening the rest.
-  auto [lo, hi] = finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
+  auto [lo, hi] =
+      finite_range({&curve.losses, &curve.smoothed_losses, has_val ? &curve.validation_losses : &curve.losses});
   const bool clipped = clip_diverged_tail(curve.smoothed_losses, lo, hi);
 
   // Every suggestion at its own rate on the smoothed curve (what the rules read); the x axis
@@ -458,11 +462,13 @@ ChartFiles draw_loss_vs_learning_rate(const RangeTestCurve& curve, const std::fi
   script += layer.script;
   std::vector<std::string> plots;
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 1 lc rgb '#a6c8e8' title 'loss (raw)'", data));
-  plots.push_back(fmt::format("'{}' using 1:3 with lines lw 2.5 lc rgb '{}' title {}", data, kColors[0],
-                              gnuplot_quote(curve.smoothing_beta > 0 ? fmt::format("loss (smoothed, beta {})", curve.smoothing_beta)
-                                                                     : std::string("loss"))));
+  plots.push_back(
+      fmt::format("'{}' using 1:3 with lines lw 2.5 lc rgb '{}' title {}", data, kColors[0],
+                  gnuplot_quote(curve.smoothing_beta > 0 ? fmt::format("loss (smoothed, beta {})", curve.smoothing_beta)
+                                                         : std::string("loss"))));
   if (has_val) {
-    plots.push_back(fmt::format("'{}' using 1:4 with lines lw 2 dt 2 lc rgb '{}' title 'validation loss'", data, kColors[1]));
+    plots.push_back(
+        fmt::format("'{}' using 1:4 with lines lw 2 dt 2 lc rgb '{}' title 'validation loss'", data, kColors[1]));
   }
   for (auto& plot : report_detail::mark_plots(drawn, marks_file)) plots.push_back(std::move(plot));
   return chart.draw(script + plot_command(plots));
@@ -507,7 +513,8 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   const MeanCurve& mc = repeated.mean_curve;
   const std::size_t n = mc.learning_rates.size();
   if (n == 0) throw UsageError("repeated range-test chart: the mean curve has no points");
-  if (mc.mean.size() != n || mc.std.size() != n) throw UsageError("repeated range-test chart: mean curve columns differ in length");
+  if (mc.mean.size() != n || mc.std.size() != n)
+    throw UsageError("repeated range-test chart: mean curve columns differ in length");
   Chart chart(folder, options, "range_test_repeated",
               fmt::format("Range test over {} seeds: mean loss +- 1 std, median suggestions", repeated.runs.size()));
   std::string body;
@@ -515,7 +522,8 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
   for (std::size_t i = 0; i < n; ++i) {
     if (!(mc.learning_rates[i] > 0)) continue;
     const double s = std::isfinite(mc.std[i]) ? mc.std[i] : 0.0;
-    body += fmt::format("{} {} {} {}\n", dat(mc.learning_rates[i]), dat(mc.mean[i]), dat(mc.mean[i] - s), dat(mc.mean[i] + s));
+    body += fmt::format("{} {} {} {}\n", dat(mc.learning_rates[i]), dat(mc.mean[i]), dat(mc.mean[i] - s),
+                        dat(mc.mean[i] + s));
     lower.push_back(mc.mean[i] - s);
     upper.push_back(mc.mean[i] + s);
   }
@@ -543,7 +551,8 @@ ChartFiles draw_repeated_range_test(const RepeatedRangeTest& repeated, const std
       gnuplot_quote(title), frame.margins(), log_xtics(x_lo / 1.25, x_hi * 1.25, frame.area_width()), num(x_lo / 1.25),
       num(x_hi * 1.25), range_text(lo, hi, 0.04), num(frame.right + 0.015), num(frame.top));
   std::vector<std::string> plots;
-  plots.push_back(fmt::format("'{}' using 1:3:4 with filledcurves lc rgb '{}' title 'mean +- 1 std'", data, kColors[0]));
+  plots.push_back(
+      fmt::format("'{}' using 1:3:4 with filledcurves lc rgb '{}' title 'mean +- 1 std'", data, kColors[0]));
   plots.push_back(fmt::format("'{}' using 1:2 with lines lw 2.5 lc rgb '{}' title 'mean loss'", data, kColors[0]));
   std::size_t color = 1;
   for (std::size_t k = 0; k < found.size(); ++k) {
@@ -590,7 +599,7 @@ std::string shared_metric(const std::vector<LabeledHistory>& runs) {
 // The runs' data files (epoch loss val_loss metric val_metric, NaN where a run lacks one) and
 // what the panels' axes need of them.
 struct RunFiles {
-  std::vector<std::string> files;  // per run
+  std::vector<std::string> files;                                 // per run
   std::vector<std::vector<double>> loss_columns, metric_columns;  // train and validation of every run
   std::size_t max_epochs = 0;
   bool any_val_loss = false, any_val_metric = false;
@@ -610,11 +619,14 @@ RunFiles write_run_files(const std::vector<LabeledHistory>& runs, const std::str
     out.any_val_metric = out.any_val_metric || (!metric.empty() && h.contains("val_" + metric));
     std::string body;
     for (std::size_t i = 0; i < h.size(); ++i) {
-      body += fmt::format("{} {} {} {} {}\n", h.epochs()[i] + 1, dat(loss[i]), dat(val_loss[i]), dat(m[i]), dat(val_m[i]));
+      body +=
+          fmt::format("{} {} {} {} {}\n", h.epochs()[i] + 1, dat(loss[i]), dat(val_loss[i]), dat(m[i]), dat(val_m[i]));
     }
-    out.files.push_back(chart.data_file(fmt::format("_{}", r), fmt::format("{}: epoch loss val_loss {} val_{}", runs[r].label,
-                                                                           metric.empty() ? "metric" : metric, metric.empty() ? "metric" : metric),
-                                        body));
+    out.files.push_back(
+        chart.data_file(fmt::format("_{}", r),
+                        fmt::format("{}: epoch loss val_loss {} val_{}", runs[r].label,
+                                    metric.empty() ? "metric" : metric, metric.empty() ? "metric" : metric),
+                        body));
     out.loss_columns.push_back(loss);
     out.loss_columns.push_back(val_loss);
     out.metric_columns.push_back(m);
@@ -627,7 +639,12 @@ RunFiles write_run_files(const std::vector<LabeledHistory>& runs, const std::str
 // [lo, hi] of the finite values of all columns, NaNs when there are none.
 std::pair<double, double> finite_range_of_columns(const std::vector<std::vector<double>>& columns) {
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-  for (const auto& c : columns) for (const double v : c) if (std::isfinite(v)) { lo = std::min(lo, v); hi = std::max(hi, v); }
+  for (const auto& c : columns)
+    for (const double v : c)
+      if (std::isfinite(v)) {
+        lo = std::min(lo, v);
+        hi = std::max(hi, v);
+      }
   return lo > hi ? std::pair{kNaN, kNaN} : std::pair{lo, hi};
 }
 
@@ -639,7 +656,8 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
     throw UsageError(fmt::format("training comparison chart: {} runs, expected 1 to 4", runs.size()));
   }
   for (const auto& r : runs) {
-    if (r.history.empty()) throw UsageError(fmt::format("training comparison chart: run \"{}\" has no epochs", r.label));
+    if (r.history.empty())
+      throw UsageError(fmt::format("training comparison chart: run \"{}\" has no epochs", r.label));
   }
   ChartOptions sized = options;
   if (options.width == ChartOptions{}.width && runs.size() > 2) sized.width = static_cast<int>(480 * runs.size());
@@ -650,26 +668,28 @@ ChartFiles draw_training_comparison(const std::vector<LabeledHistory>& runs, con
   const auto [loss_lo, loss_hi] = finite_range_of_columns(data.loss_columns);
   const auto [m_lo, m_hi] = finite_range_of_columns(data.metric_columns);
   const bool two_rows = !metric.empty();
-  std::string script = fmt::format("  set multiplot layout {},{} title {}\n",
-                                   two_rows ? 2 : 1, runs.size(), gnuplot_quote(chart.title()));
-  const auto panel = [&](std::size_t r, int value_col, int val_col, const std::string& name, double lo, double hi, bool has_val) {
+  std::string script = fmt::format("  set multiplot layout {},{} title {}\n", two_rows ? 2 : 1, runs.size(),
+                                   gnuplot_quote(chart.title()));
+  const auto panel = [&](std::size_t r, int value_col, int val_col, const std::string& name, double lo, double hi,
+                         bool has_val) {
     std::string s = fmt::format(
         "  set title {}\n  set xlabel 'epoch'\n  set ylabel {}\n  set xrange [1:{}]\n  set yrange {}\n"
         "  set key top center horizontal\n"
         "  plot '{}' using 1:{} with lines lw 2 lc rgb '{}' title {}",
         gnuplot_quote(runs[r].label), gnuplot_quote(name), std::max<std::size_t>(data.max_epochs, 2),
         // Headroom above the curves for the one-line key, so it never covers data.
-        std::isfinite(lo) && std::isfinite(hi) ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)),
-                                                             num(hi + 0.3 * std::max(hi - lo, 1e-3)))
-                                               : std::string("[*:*]"),
+        std::isfinite(lo) && std::isfinite(hi)
+            ? fmt::format("[{}:{}]", num(lo - 0.05 * std::max(hi - lo, 1e-3)), num(hi + 0.3 * std::max(hi - lo, 1e-3)))
+            : std::string("[*:*]"),
         data.files[r], value_col, kColors[0], gnuplot_quote("train"));
     if (has_val) {
-      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", data.files[r], val_col, kColors[1],
-                       gnuplot_quote("validation"));
+      s += fmt::format(", '{}' using 1:{} with lines lw 2 dt 2 lc rgb '{}' title {}", data.files[r], val_col,
+                       kColors[1], gnuplot_quote("validation"));
     }
     return s + "\n";
   };
-  for (std::size_t r = 0; r < runs.size(); ++r) script += panel(r, 2, 3, "loss", loss_lo, loss_hi, data.any_val_loss && runs[r].history.contains("val_loss"));
+  for (std::size_t r = 0; r < runs.size(); ++r)
+    script += panel(r, 2, 3, "loss", loss_lo, loss_hi, data.any_val_loss && runs[r].history.contains("val_loss"));
   if (two_rows) {
     for (std::size_t r = 0; r < runs.size(); ++r) {
       script += panel(r, 4, 5, metric, m_lo, m_hi, data.any_val_metric && runs[r].history.contains("val_" + metric));
@@ -702,11 +722,11 @@ std::string shortened(const std::string& name, std::size_t limit) {
 
 // The size of one heatmap: its cells, fonts and the longest axis label, from the class count.
 struct HeatmapLayout {
-  int cell = 0;              // pixels per cell
-  int count_font = 0;        // points, the counts in the cells
-  int tic_font = 0;          // points, the class names
+  int cell = 0;                // pixels per cell
+  int count_font = 0;          // points, the counts in the cells
+  int tic_font = 0;            // points, the class names
   std::size_t name_chars = 0;  // class names are shortened to this many characters
-  int panel = 0;             // pixels, width and height of one matrix with its labels and title
+  int panel = 0;               // pixels, width and height of one matrix with its labels and title
 };
 
 // `longest`: the longest class name, in characters.
@@ -783,10 +803,11 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
   const ChartOptions sized = confusion_chart_size(matrices, options, layout, default_title, across, down);
   Chart chart(folder, sized, "confusion_matrices", default_title);
   // Shade = the cell's share of its row, 0 to 1, the same scale in every matrix.
-  std::string script = fmt::format("  set multiplot layout {},{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
-                                   "  set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\n  unset colorbox\n"
-                                   "  set cbrange [0:1]\n  set tics scale 0\n",
-                                   down, across, gnuplot_quote(chart.title()));
+  std::string script = fmt::format(
+      "  set multiplot layout {},{} title {}\n  unset key\n  unset grid\n  set size ratio -1\n"
+      "  set palette defined (0 '#f7fbff', 1 '#6baed6', 2 '#08306b')\n  unset colorbox\n"
+      "  set cbrange [0:1]\n  set tics scale 0\n",
+      down, across, gnuplot_quote(chart.title()));
   for (std::size_t k = 0; k < matrices.size(); ++k) {
     const auto& m = matrices[k];
     const Index classes = m.matrix.rows();
@@ -827,8 +848,10 @@ ChartFiles draw_confusion_matrices(const std::vector<LabeledConfusion>& matrices
         "  set xrange [-0.5:{hi}]\n  set yrange [{hi}:-0.5]\n"
         "  set xtics ({tics}) font ',{tf}'{turn}\n  set ytics ({tics}) font ',{tf}'\n"
         "  plot '{file}' using 1:2:(0.5):(0.5):4 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
-        "       '{file}' using ($4 > 0.5 ? $1 : NaN):2:(sprintf('%d', int($3))) with labels font ',{cf}' textcolor rgb 'white', \\\n"
-        "       '{file}' using ($4 > 0.5 || $3 == 0 ? NaN : $1):2:(sprintf('%d', int($3))) with labels font ',{cf}' textcolor rgb '#222222', \\\n"
+        "       '{file}' using ($4 > 0.5 ? $1 : NaN):2:(sprintf('%d', int($3))) with labels font ',{cf}' textcolor rgb "
+        "'white', \\\n"
+        "       '{file}' using ($4 > 0.5 || $3 == 0 ? NaN : $1):2:(sprintf('%d', int($3))) with labels font ',{cf}' "
+        "textcolor rgb '#222222', \\\n"
         "       '{file}' using ($3 == 0 ? $1 : NaN):2:('0') with labels font ',{cf}' textcolor rgb '#9aa5b1'\n",
         fmt::arg("title", gnuplot_quote(subtitle)), fmt::arg("hi", num(classes - 0.5)), fmt::arg("tics", tics),
         fmt::arg("tf", layout.tic_font), fmt::arg("turn", turn ? " rotate by 45 right" : ""), fmt::arg("file", file),
@@ -892,7 +915,8 @@ ChartOptions regression_size(const ChartOptions& options, int width, int height)
 ChartFiles draw_predicted_vs_actual(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
                                     const ChartOptions& options) {
   check_predictions(models, "predicted vs actual");
-  Chart chart(folder, regression_size(options, 680, 640), "predicted_vs_actual", "Predicted against actual (test split)");
+  Chart chart(folder, regression_size(options, 680, 640), "predicted_vs_actual",
+              "Predicted against actual (test split)");
   const std::vector<std::string> files = write_prediction_files(models, chart);
   double lo = std::numeric_limits<double>::infinity(), hi = -lo;
   for (const auto& m : models) {
@@ -910,7 +934,8 @@ ChartFiles draw_predicted_vs_actual(const std::vector<LabeledPredictions>& model
       "  set xrange {r}\n  set yrange {r}\n  set key top left box opaque\n",
       gnuplot_quote(chart.title()), fmt::arg("r", range));
   std::vector<std::string> plots;
-  for (std::size_t k = 0; k < models.size(); ++k) plots.push_back(prediction_points(files[k], 1, 2, k, models[k].label));
+  for (std::size_t k = 0; k < models.size(); ++k)
+    plots.push_back(prediction_points(files[k], 1, 2, k, models[k].label));
   plots.push_back("x with lines dt 2 lw 1.5 lc rgb '#555555' title 'y = x'");
   return chart.draw(script + plot_command(plots));
 }
@@ -918,7 +943,8 @@ ChartFiles draw_predicted_vs_actual(const std::vector<LabeledPredictions>& model
 ChartFiles draw_residuals(const std::vector<LabeledPredictions>& models, const std::filesystem::path& folder,
                           const ChartOptions& options) {
   check_predictions(models, "residuals");
-  Chart chart(folder, regression_size(options, 960, 540), "residuals", "Residuals (predicted - actual) against predicted (test split)");
+  Chart chart(folder, regression_size(options, 960, 540), "residuals",
+              "Residuals (predicted - actual) against predicted (test split)");
   const std::vector<std::string> files = write_prediction_files(models, chart);
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, largest = 0.0;
   for (const auto& m : models) {
@@ -940,7 +966,8 @@ ChartFiles draw_residuals(const std::vector<LabeledPredictions>& models, const s
       "  set xrange {}\n  set yrange {}\n  set key top right box opaque\n",
       gnuplot_quote(chart.title()), range_text(x_lo, x_hi), y_range);
   std::vector<std::string> plots;
-  for (std::size_t k = 0; k < models.size(); ++k) plots.push_back(prediction_points(files[k], 2, 3, k, models[k].label));
+  for (std::size_t k = 0; k < models.size(); ++k)
+    plots.push_back(prediction_points(files[k], 2, 3, k, models[k].label));
   plots.push_back("0 with lines dt 2 lw 1.5 lc rgb '#555555' title 'zero'");
   return chart.draw(script + plot_command(plots));
 }
@@ -968,8 +995,9 @@ std::vector<std::string> write_rung_files(const TuningResult& result, Chart& cha
       scores.push_back(score);
       rates.push_back(candidate.learning_rate);
     }
-    rung_files.push_back(body.empty() ? std::string()
-                                      : chart.data_file(fmt::format("_rung_{}", k), "lr validation_loss candidate", body));
+    rung_files.push_back(body.empty()
+                             ? std::string()
+                             : chart.data_file(fmt::format("_rung_{}", k), "lr validation_loss candidate", body));
   }
   return rung_files;
 }
@@ -979,7 +1007,8 @@ std::vector<std::string> write_rung_files(const TuningResult& result, Chart& cha
 // that lowered `hi`.
 bool clip_scores_above_median(const std::vector<double>& scores, double lo, double& hi) {
   std::vector<double> finite;
-  for (const double v : scores) if (std::isfinite(v)) finite.push_back(v);
+  for (const double v : scores)
+    if (std::isfinite(v)) finite.push_back(v);
   if (finite.size() < 3) return false;
   std::nth_element(finite.begin(), finite.begin() + static_cast<std::ptrdiff_t>(finite.size() / 2), finite.end());
   const double median = finite[finite.size() / 2];
@@ -1036,9 +1065,10 @@ void add_rung_plots(const TuningResult& result, const std::vector<std::string>& 
   for (std::size_t k = 0; k < rung_files.size(); ++k) {
     if (rung_files[k].empty()) continue;
     const TuningRung& rung = result.rungs[k];
-    plots.push_back(fmt::format("'{}' using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '{}' title {}", rung_files[k],
-                                kRungBlues[std::min(k + (6 - std::min<std::size_t>(rung_files.size(), 6)), std::size_t{5})], gnuplot_quote(fmt::format("rung {}: {} epochs, {} candidates", k, rung.epochs,
-                                                                          rung.candidates.size()))));
+    plots.push_back(fmt::format(
+        "'{}' using 1:2 with linespoints lw 2 pt 7 ps 1.1 lc rgb '{}' title {}", rung_files[k],
+        kRungBlues[std::min(k + (6 - std::min<std::size_t>(rung_files.size(), 6)), std::size_t{5})],
+        gnuplot_quote(fmt::format("rung {}: {} epochs, {} candidates", k, rung.epochs, rung.candidates.size()))));
   }
 }
 
@@ -1055,7 +1085,8 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   const bool clipped = clip_scores_above_median(scores, lo, hi);
   const RangeTestCurve& curve = result.range_test;
   const RightAxis y2 = write_range_test_file(curve, chart, rates);
-  for (const double v : {result.low, result.high}) if (v > 0 && std::isfinite(v)) rates.push_back(v);
+  for (const double v : {result.low, result.high})
+    if (v > 0 && std::isfinite(v)) rates.push_back(v);
   const auto [x_lo, x_hi] = finite_range({&rates});
 
   const TuningCandidate& picked = result.candidates.at(result.pick);
@@ -1095,19 +1126,23 @@ ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& 
   }
   // The searched interval, shaded behind everything.
   if (result.low > 0 && result.high > result.low) {
-    script += fmt::format("  set object 1 rect from {}, graph 0 to {}, graph 1 behind fc rgb '#e8f0f8' fillstyle solid 1.0 noborder\n",
-                          num(result.low), num(result.high));
+    script += fmt::format(
+        "  set object 1 rect from {}, graph 0 to {}, graph 1 behind fc rgb '#e8f0f8' fillstyle solid 1.0 noborder\n",
+        num(result.low), num(result.high));
   }
   std::vector<std::string> plots;
-  plots.push_back(fmt::format("1/0 with boxes fc rgb '#e8f0f8' fillstyle solid 1.0 noborder title {}",
-                              gnuplot_quote(fmt::format("interval searched: {} to {}", rate_text(result.low), rate_text(result.high)))));
+  plots.push_back(fmt::format(
+      "1/0 with boxes fc rgb '#e8f0f8' fillstyle solid 1.0 noborder title {}",
+      gnuplot_quote(fmt::format("interval searched: {} to {}", rate_text(result.low), rate_text(result.high)))));
   if (!y2.file.empty()) {
-    plots.push_back(fmt::format("'{}' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#9aa5b1' title 'range test (right axis)'", y2.file));
+    plots.push_back(fmt::format(
+        "'{}' using 1:2 axes x1y2 with lines lw 1.5 lc rgb '#9aa5b1' title 'range test (right axis)'", y2.file));
   }
   add_suggestion_lines(curve, script, plots);
   add_rung_plots(result, rung_files, plots);
-  plots.push_back(fmt::format("'{}' using 1:2 with points pt 6 ps 3 lw 3 lc rgb '{}' title {}", pick_file, kHighlight,
-                              gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch + 1))));
+  plots.push_back(fmt::format(
+      "'{}' using 1:2 with points pt 6 ps 3 lw 3 lc rgb '{}' title {}", pick_file, kHighlight,
+      gnuplot_quote(fmt::format("pick: {} (best epoch {})", rate_text(result.learning_rate), result.best_epoch + 1))));
   return chart.draw(script + plot_command(plots));
 }
 

@@ -21,7 +21,8 @@ extern char** environ;
 
 namespace lrtune {
 
-GnuplotNotFound::GnuplotNotFound() : IoError(std::string("gnuplot not found on PATH; ") + std::string(kGnuplotInstallHint)) {}
+GnuplotNotFound::GnuplotNotFound()
+    : IoError(std::string("gnuplot not found on PATH; ") + std::string(kGnuplotInstallHint)) {}
 
 std::optional<std::filesystem::path> find_gnuplot() {
   const char* path_env = std::getenv("PATH");
@@ -113,7 +114,8 @@ std::string run_gnuplot(const std::filesystem::path& folder, const std::filesyst
   bool timed_out = false;
   char buffer[4096];
   while (true) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
@@ -130,14 +132,14 @@ std::string run_gnuplot(const std::filesystem::path& folder, const std::filesyst
   ::close(pipe_fds[0]);
   if (timed_out) ::kill(pid, SIGKILL);
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
   if (timed_out) {
-    throw GnuplotError(fmt::format("gnuplot on {} ran longer than {} s and was stopped", script.string(), timeout_seconds));
+    throw GnuplotError(
+        fmt::format("gnuplot on {} ran longer than {} s and was stopped", script.string(), timeout_seconds));
   }
   if (WIFSIGNALED(status)) {
-    throw GnuplotError(fmt::format("gnuplot on {} was killed by signal {}: {}", script.string(), WTERMSIG(status),
-                                   last_line(errors)));
+    throw GnuplotError(
+        fmt::format("gnuplot on {} was killed by signal {}: {}", script.string(), WTERMSIG(status), last_line(errors)));
   }
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw GnuplotError(fmt::format("gnuplot failed on {} (exit status {}): {}", script.string(),

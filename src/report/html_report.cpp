@@ -113,7 +113,8 @@ std::string fixed(double v, int digits) { return std::isfinite(v) ? fmt::format(
 // "0.791" or "0.791 ± 0.012" (sample std) over the runs that measured it; "–" when none did.
 std::string mean_std(const std::vector<double>& values, int digits) {
   std::vector<double> finite;
-  for (const double v : values) if (std::isfinite(v)) finite.push_back(v);
+  for (const double v : values)
+    if (std::isfinite(v)) finite.push_back(v);
   if (finite.empty()) return "–";
   const MeanStd s = mean_and_std(finite);
   if (finite.size() == 1) return fixed(s.mean, digits);
@@ -123,40 +124,48 @@ std::string mean_std(const std::vector<double>& values, int digits) {
 std::string embed(const EmbeddedChart& chart) {
   const auto ext = chart.file.extension().string();
   const std::string mime = ext == ".svg" ? "image/svg+xml" : ext == ".png" ? "image/png" : "";
-  if (mime.empty()) throw IoError(fmt::format("cannot embed chart {}: expected a .svg or .png file", chart.file.string()));
+  if (mime.empty())
+    throw IoError(fmt::format("cannot embed chart {}: expected a .svg or .png file", chart.file.string()));
   const std::string bytes = read_file(chart.file, std::uint64_t{64} << 20);
-  return fmt::format("<figure><img alt=\"{alt}\" src=\"data:{mime};base64,{data}\"><figcaption>{alt}</figcaption></figure>\n",
-                     fmt::arg("alt", esc(chart.caption)), fmt::arg("mime", mime), fmt::arg("data", base64(bytes)));
+  return fmt::format(
+      "<figure><img alt=\"{alt}\" src=\"data:{mime};base64,{data}\"><figcaption>{alt}</figcaption></figure>\n",
+      fmt::arg("alt", esc(chart.caption)), fmt::arg("mime", mime), fmt::arg("data", base64(bytes)));
 }
 
 std::string charts_of(const std::vector<EmbeddedChart>& charts, std::string_view section) {
   std::string out;
-  for (const auto& c : charts) if (c.section == section) out += embed(c);
+  for (const auto& c : charts)
+    if (c.section == section) out += embed(c);
   return out;
 }
 
 std::string class_name(const ReportInputs& inputs, Index c) {
-  return c < static_cast<Index>(inputs.class_names.size()) ? inputs.class_names[static_cast<std::size_t>(c)] : std::to_string(c);
+  return c < static_cast<Index>(inputs.class_names.size()) ? inputs.class_names[static_cast<std::size_t>(c)]
+                                                           : std::to_string(c);
 }
 
 std::string data_section(const ReportInputs& in) {
   std::string out = "<section id=\"data\"><h2>Data</h2>\n";
   if (in.data) {
     const DataSummary& d = *in.data;
-    out += fmt::format("<table><tr><th>source</th><td>{}</td></tr><tr><th>rows</th><td class=\"num\">{}</td></tr>"
-                       "<tr><th>columns</th><td class=\"num\">{}</td></tr><tr><th>rows with a missing value</th>"
-                       "<td class=\"num\">{}</td></tr><tr><th>missing cells</th><td class=\"num\">{}</td></tr></table>\n",
-                       esc(d.source), d.rows, d.cols, d.rows_with_missing, d.missing_cells);
+    out += fmt::format(
+        "<table><tr><th>source</th><td>{}</td></tr><tr><th>rows</th><td class=\"num\">{}</td></tr>"
+        "<tr><th>columns</th><td class=\"num\">{}</td></tr><tr><th>rows with a missing value</th>"
+        "<td class=\"num\">{}</td></tr><tr><th>missing cells</th><td class=\"num\">{}</td></tr></table>\n",
+        esc(d.source), d.rows, d.cols, d.rows_with_missing, d.missing_cells);
     if (d.target) {
       const TargetSummary& t = *d.target;
-      out += fmt::format("<h3>Target</h3><p><code>{}</code> {} ({})</p>\n", esc(t.column), esc(t.rule), esc(target_kind_name(t.kind)));
+      out += fmt::format("<h3>Target</h3><p><code>{}</code> {} ({})</p>\n", esc(t.column), esc(t.rule),
+                         esc(target_kind_name(t.kind)));
       if (!t.classes.empty()) {
         const bool has_validation = !t.validation.empty();
-        out += fmt::format("<table><tr><th>class</th><th class=\"num\">all</th><th class=\"num\">train</th>{}"
-                           "<th class=\"num\">test</th></tr>\n",
-                           has_validation ? "<th class=\"num\">validation</th>" : "");
+        out += fmt::format(
+            "<table><tr><th>class</th><th class=\"num\">all</th><th class=\"num\">train</th>{}"
+            "<th class=\"num\">test</th></tr>\n",
+            has_validation ? "<th class=\"num\">validation</th>" : "");
         const auto cell = [](const std::vector<Index>& counts, std::size_t i) {
-          return fmt::format("<td class=\"num\">{}</td>", i < counts.size() ? std::to_string(counts[i]) : std::string("–"));
+          return fmt::format("<td class=\"num\">{}</td>",
+                             i < counts.size() ? std::to_string(counts[i]) : std::string("–"));
         };
         for (std::size_t i = 0; i < t.classes.size(); ++i) {
           out += fmt::format("<tr><td>{}</td>{}{}{}{}</tr>\n", esc(t.classes[i]), cell(t.all, i), cell(t.train, i),
@@ -166,22 +175,26 @@ std::string data_section(const ReportInputs& in) {
       }
     }
     if (!d.columns.empty()) {
-      out += "<h3>Columns</h3><table><tr><th>column</th><th>type</th><th class=\"num\">missing</th>"
-             "<th class=\"num\">levels</th><th class=\"num\">min</th><th class=\"num\">mean</th><th class=\"num\">max</th></tr>\n";
+      out +=
+          "<h3>Columns</h3><table><tr><th>column</th><th>type</th><th class=\"num\">missing</th>"
+          "<th class=\"num\">levels</th><th class=\"num\">min</th><th class=\"num\">mean</th><th "
+          "class=\"num\">max</th></tr>\n";
       for (const auto& c : d.columns) {
         const bool numeric = c.type == ColumnType::numeric;
-        out += fmt::format("<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                           "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                           esc(c.name), esc(column_type_name(c.type)), c.missing, numeric ? "–" : std::to_string(c.levels),
-                           numeric ? fmt::format("{:.4g}", c.min) : "–", numeric ? fmt::format("{:.4g}", c.mean) : "–",
-                           numeric ? fmt::format("{:.4g}", c.max) : "–");
+        out += fmt::format(
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            esc(c.name), esc(column_type_name(c.type)), c.missing, numeric ? "–" : std::to_string(c.levels),
+            numeric ? fmt::format("{:.4g}", c.min) : "–", numeric ? fmt::format("{:.4g}", c.mean) : "–",
+            numeric ? fmt::format("{:.4g}", c.max) : "–");
       }
       out += "</table>\n";
     }
   }
   if (!in.preprocessing_steps.empty()) {
     out += "<h3>Preprocessing steps</h3><ol>\n";
-    for (const auto& s : in.preprocessing_steps) out += fmt::format("<li><code>{}</code> {}</li>\n", esc(s.step), esc(s.text));
+    for (const auto& s : in.preprocessing_steps)
+      out += fmt::format("<li><code>{}</code> {}</li>\n", esc(s.step), esc(s.text));
     out += "</ol>\n";
   }
   return out + "</section>\n";
@@ -193,17 +206,19 @@ std::string range_test_section(const ReportInputs& in, const std::vector<Embedde
     const RangeTestCurve& c = *in.range_test;
     out += fmt::format("<p class=\"muted\">{} points ({}), learning rate {} to {}, stop: {}, {:.1f} s.</p>\n", c.size(),
                        esc(curve_mode_name(c.mode)), rate(c.learning_rates.empty() ? NAN : c.learning_rates.front()),
-                       rate(c.learning_rates.empty() ? NAN : c.learning_rates.back()), esc(stop_reason_name(c.stop_reason)),
-                       c.total_seconds);
+                       rate(c.learning_rates.empty() ? NAN : c.learning_rates.back()),
+                       esc(stop_reason_name(c.stop_reason)), c.total_seconds);
   }
   out += charts_of(charts, "range_test");
   if (in.range_test && !in.range_test->suggestions.suggestions.empty()) {
     const SuggestionSet& set = in.range_test->suggestions;
-    out += "<h3>Suggestions</h3><table><tr><th>method</th><th class=\"num\">learning rate</th><th>explanation</th></tr>\n";
+    out +=
+        "<h3>Suggestions</h3><table><tr><th>method</th><th class=\"num\">learning rate</th><th>explanation</th></tr>\n";
     for (const auto& s : set.suggestions) {
       const bool chosen = s.name == set.default_rule;
-      out += fmt::format("<tr{}><td>{}{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n", chosen ? " class=\"chosen\"" : "",
-                         esc(s.name), chosen ? "<span class=\"badge\">default</span>" : "",
+      out += fmt::format("<tr{}><td>{}{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+                         chosen ? " class=\"chosen\"" : "", esc(s.name),
+                         chosen ? "<span class=\"badge\">default</span>" : "",
                          s.found ? rate(s.learning_rate) : "not found", esc(s.explanation));
     }
     out += "</table>\n";
@@ -211,14 +226,16 @@ std::string range_test_section(const ReportInputs& in, const std::vector<Embedde
   if (in.repeated_range_test) {
     const RepeatedRangeTest& r = *in.repeated_range_test;
     out += fmt::format("<h3>Repeated over {} seeds</h3>\n", r.runs.size());
-    out += "<table><tr><th>method</th><th class=\"num\">median</th><th class=\"num\">q1 – q3</th>"
-           "<th class=\"num\">spread (decades)</th><th class=\"num\">found</th></tr>\n";
+    out +=
+        "<table><tr><th>method</th><th class=\"num\">median</th><th class=\"num\">q1 – q3</th>"
+        "<th class=\"num\">spread (decades)</th><th class=\"num\">found</th></tr>\n";
     for (const auto& s : r.spreads) {
       const bool chosen = s.name == r.default_rule;
-      out += fmt::format("<tr{}><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td>"
-                         "<td class=\"num\">{}/{}</td></tr>\n",
-                         chosen ? " class=\"chosen\"" : "", esc(s.name), chosen ? "<span class=\"badge\">default</span>" : "",
-                         rate(s.median), rate(s.q1), rate(s.q3), fixed(s.iqr_decades, 2), s.found, s.runs);
+      out += fmt::format(
+          "<tr{}><td>{}{}</td><td class=\"num\">{}</td><td class=\"num\">{} – {}</td><td class=\"num\">{}</td>"
+          "<td class=\"num\">{}/{}</td></tr>\n",
+          chosen ? " class=\"chosen\"" : "", esc(s.name), chosen ? "<span class=\"badge\">default</span>" : "",
+          rate(s.median), rate(s.q1), rate(s.q3), fixed(s.iqr_decades, 2), s.found, s.runs);
     }
     out += "</table>\n";
   }
@@ -236,39 +253,50 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
   const TuningResult& t = *in.tuning;
   std::string out = "<section id=\"tuning\"><h2>Learning-rate tuning</h2>\n";
   if (!t.explanation.empty()) out += fmt::format("<p>{}</p>\n", esc(t.explanation));
-  if (t.cancelled) out += "<p class=\"note\">The search was stopped by the user; the pick is among what was trained.</p>\n";
+  if (t.cancelled)
+    out += "<p class=\"note\">The search was stopped by the user; the pick is among what was trained.</p>\n";
   out += charts_of(charts, "tuning");
   const bool repeated = t.repeats > 1;
   const auto with_std = [&](double mean, double sd) {
     return repeated ? fmt::format("{} ± {}", fixed(mean, 4), fixed(sd, 4)) : fixed(mean, 4);
   };
   const std::string final_model =
-      t.refit ? fmt::format("refit: a fresh model trained at the picked rate on training + validation rows ({} rows) for {} epochs",
-                            t.training_rows + t.validation_rows, t.model_epochs)
-              : fmt::format("the picked candidate's restored best weights (epoch {}{})",
-                            t.model_epochs,
-                            repeated ? ", first seed" : "");
+      t.refit
+          ? fmt::format(
+                "refit: a fresh model trained at the picked rate on training + validation rows ({} rows) for {} epochs",
+                t.training_rows + t.validation_rows, t.model_epochs)
+          : fmt::format("the picked candidate's restored best weights (epoch {}{})", t.model_epochs,
+                        repeated ? ", first seed" : "");
   out += "<table>\n";
   out += fmt::format("<tr><th>recommended learning rate</th><td class=\"num\">{}</td></tr>\n", rate(t.learning_rate));
-  out += fmt::format("<tr><th>best epoch{}</th><td class=\"num\">{}</td></tr>\n", repeated ? " (median over seeds)" : "", t.best_epoch + 1);
-  out += fmt::format("<tr><th>validation loss{}</th><td class=\"num\">{}</td></tr>\n", repeated ? fmt::format(" (mean ± std over {} seeds)", t.repeats) : "",
+  out += fmt::format("<tr><th>best epoch{}</th><td class=\"num\">{}</td></tr>\n",
+                     repeated ? " (median over seeds)" : "", t.best_epoch + 1);
+  out += fmt::format("<tr><th>validation loss{}</th><td class=\"num\">{}</td></tr>\n",
+                     repeated ? fmt::format(" (mean ± std over {} seeds)", t.repeats) : "",
                      with_std(t.validation_loss, t.validation_loss_std));
   out += fmt::format("<tr><th>final model</th><td>{}</td></tr>\n", esc(final_model));
-  out += fmt::format("<tr><th>interval searched</th><td>{} – {}<br><span class=\"muted\">low: {}<br>high: {}</span></td></tr>\n",
-                     rate(t.low), rate(t.high), esc(t.low_reason), esc(t.high_reason));
-  out += fmt::format("<tr><th>rows</th><td>{} training, {} validation (held out of the training split; the test split is "
-                     "not used for the search)</td></tr>\n",
-                     t.training_rows, t.validation_rows);
+  out += fmt::format(
+      "<tr><th>interval searched</th><td>{} – {}<br><span class=\"muted\">low: {}<br>high: {}</span></td></tr>\n",
+      rate(t.low), rate(t.high), esc(t.low_reason), esc(t.high_reason));
+  out += fmt::format(
+      "<tr><th>rows</th><td>{} training, {} validation (held out of the training split; the test split is "
+      "not used for the search)</td></tr>\n",
+      t.training_rows, t.validation_rows);
   out += "</table>\n";
 
   out += "<h3>Cost</h3><table>\n";
   const double share = t.grid_epochs_bound > 0 ? 100.0 * t.epochs_cost / t.grid_epochs_bound : NAN;
-  out += fmt::format("<tr><th>candidate epochs (summed over candidates and seeds)</th><td class=\"num\">{:.0f}</td></tr>\n", t.epochs_cost);
-  out += fmt::format("<tr><th>the same grid trained in full</th><td class=\"num\">{:.0f}{}</td></tr>\n", t.grid_epochs_bound,
-                     std::isfinite(share) ? fmt::format(" (the search used {:.0f} %)", share) : "");
-  out += fmt::format("<tr><th>time</th><td class=\"num\">range test {:.1f} s, search {:.1f} s{}, total {:.1f} s on {} thread{}</td></tr>\n",
-                     t.range_test_seconds, t.search_seconds, t.refit ? fmt::format(", refit {:.1f} s", t.refit_seconds) : "",
-                     t.total_seconds, t.threads, t.threads == 1 ? "" : "s");
+  out += fmt::format(
+      "<tr><th>candidate epochs (summed over candidates and seeds)</th><td class=\"num\">{:.0f}</td></tr>\n",
+      t.epochs_cost);
+  out +=
+      fmt::format("<tr><th>the same grid trained in full</th><td class=\"num\">{:.0f}{}</td></tr>\n",
+                  t.grid_epochs_bound, std::isfinite(share) ? fmt::format(" (the search used {:.0f} %)", share) : "");
+  out += fmt::format(
+      "<tr><th>time</th><td class=\"num\">range test {:.1f} s, search {:.1f} s{}, total {:.1f} s on {} "
+      "thread{}</td></tr>\n",
+      t.range_test_seconds, t.search_seconds, t.refit ? fmt::format(", refit {:.1f} s", t.refit_seconds) : "",
+      t.total_seconds, t.threads, t.threads == 1 ? "" : "s");
   out += "</table>\n";
 
   out += "<h3>Candidates</h3><table><tr><th class=\"num\">#</th><th class=\"num\">learning rate</th>";
@@ -278,18 +306,20 @@ std::string tuning_section(const ReportInputs& in, const std::vector<EmbeddedCha
   for (std::size_t c = 0; c < t.candidates.size(); ++c) {
     const TuningCandidate& cand = t.candidates[c];
     const bool chosen = c == t.pick;
-    out += fmt::format("<tr{}><td class=\"num\">{}</td><td class=\"num\">{}{}</td>", chosen ? " class=\"chosen\"" : "", c,
-                       rate(cand.learning_rate), chosen ? "<span class=\"badge\">pick</span>" : "");
+    out += fmt::format("<tr{}><td class=\"num\">{}</td><td class=\"num\">{}{}</td>", chosen ? " class=\"chosen\"" : "",
+                       c, rate(cand.learning_rate), chosen ? "<span class=\"badge\">pick</span>" : "");
     for (std::size_t k = 0; k < t.rungs.size(); ++k) {
       const bool last = k + 1 == cand.rung_scores.size();
       out += fmt::format("<td class=\"num\">{}</td>",
-                         k < cand.rung_scores.size() ? (last && repeated ? with_std(cand.rung_scores[k], cand.score_std) : fixed(cand.rung_scores[k], 4))
+                         k < cand.rung_scores.size() ? (last && repeated ? with_std(cand.rung_scores[k], cand.score_std)
+                                                                         : fixed(cand.rung_scores[k], 4))
                                                      : std::string("–"));
     }
     int epochs = 0;
     for (const int e : cand.epochs_trained) epochs = std::max(epochs, e);
-    out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n", median_of(cand.best_epochs) + 1,
-                       epochs, esc(candidate_status_name(cand.status)), esc(cand.reason));
+    out +=
+        fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
+                    median_of(cand.best_epochs) + 1, epochs, esc(candidate_status_name(cand.status)), esc(cand.reason));
   }
   out += "</table>\n";
   return out + "</section>\n";
@@ -314,10 +344,12 @@ std::string per_class_table(const ReportInputs& in) {
   }
   if (classes < 3) return {};
   const std::vector<const ReportModel*> models = models_with_classes(in, classes);
-  const bool repeated = std::any_of(models.begin(), models.end(), [](const ReportModel* m) { return m->runs.size() > 1; });
-  std::string out = fmt::format("<h3>Per class</h3>\n<p class=\"muted\">Precision, recall and F1 of each class on the test "
-                                "split{}; support is the class's test rows.</p>\n",
-                                repeated ? " (mean ± sample std over the seeds)" : "");
+  const bool repeated =
+      std::any_of(models.begin(), models.end(), [](const ReportModel* m) { return m->runs.size() > 1; });
+  std::string out = fmt::format(
+      "<h3>Per class</h3>\n<p class=\"muted\">Precision, recall and F1 of each class on the test "
+      "split{}; support is the class's test rows.</p>\n",
+      repeated ? " (mean ± sample std over the seeds)" : "");
   out += "<table class=\"per-class\"><tr><th rowspan=\"2\">class</th>";
   for (const auto* m : models) out += fmt::format("<th colspan=\"3\">{}</th>", esc(m->label));
   out += "<th class=\"num\" rowspan=\"2\">support</th></tr>\n<tr>";
@@ -334,7 +366,9 @@ std::string per_class_table(const ReportInputs& in) {
     out += fmt::format("<tr><td>{}</td>", esc(class_name(in, static_cast<Index>(c))));
     for (const auto* m : models) {
       // A run scored on other classes (it cannot happen in one experiment) counts as not measured.
-      const auto at = [c, classes](const std::vector<double>& v) { return v.size() == classes ? v[c] : ModelEvaluation::kNotMeasured; };
+      const auto at = [c, classes](const std::vector<double>& v) {
+        return v.size() == classes ? v[c] : ModelEvaluation::kNotMeasured;
+      };
       out += fmt::format("<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>",
                          over_runs(*m, [&](const ModelEvaluation& r) { return at(r.per_class.precision); }),
                          over_runs(*m, [&](const ModelEvaluation& r) { return at(r.per_class.recall); }),
@@ -346,7 +380,8 @@ std::string per_class_table(const ReportInputs& in) {
   }
   out += "<tr class=\"total\"><th>macro F1</th>";
   for (const auto* m : models) {
-    out += fmt::format("<td></td><td></td><td class=\"num\">{}</td>", over_runs(*m, [](const ModelEvaluation& r) { return r.macro_f1; }));
+    out += fmt::format("<td></td><td></td><td class=\"num\">{}</td>",
+                       over_runs(*m, [](const ModelEvaluation& r) { return r.macro_f1; }));
   }
   out += fmt::format("<td class=\"num\">{}</td></tr>\n</table>\n", total);
   return out;
@@ -390,7 +425,8 @@ std::string regression_section(const ReportInputs& in, const std::vector<Embedde
 std::string comparison_section(const ReportInputs& in, const std::vector<EmbeddedChart>& charts) {
   std::string out = "<section id=\"comparison\"><h2>Default vs tuned</h2>\n";
   const auto& models = in.models;
-  const bool repeated = std::any_of(models.begin(), models.end(), [](const ReportModel& m) { return m.runs.size() > 1; });
+  const bool repeated =
+      std::any_of(models.begin(), models.end(), [](const ReportModel& m) { return m.runs.size() > 1; });
   if (repeated) out += "<p class=\"muted\">Values are mean ± sample standard deviation over the seeds.</p>\n";
   out += "<table><tr><th></th>";
   for (const auto& m : models) out += fmt::format("<th class=\"num\">{}</th>", esc(m.label));
@@ -402,7 +438,8 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
   };
   row("learning rate", [](const ReportModel& m) { return rate(m.learning_rate); });
   if (std::any_of(models.begin(), models.end(), [](const ReportModel& m) { return !m.learning_rate_source.empty(); })) {
-    row("chosen by", [](const ReportModel& m) { return esc(m.learning_rate_source); }, false);
+    row(
+        "chosen by", [](const ReportModel& m) { return esc(m.learning_rate_source); }, false);
   }
   row("runs (seeds)", [](const ReportModel& m) { return std::to_string(m.runs.size()); });
   struct Metric {
@@ -410,12 +447,13 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
     double ModelEvaluation::*field;
     int digits;
   };
-  for (const Metric metric : {Metric{"accuracy", &ModelEvaluation::accuracy, 4}, Metric{"precision", &ModelEvaluation::precision, 4},
-                              Metric{"recall", &ModelEvaluation::recall, 4}, Metric{"F1", &ModelEvaluation::f1, 4},
-                              Metric{"ROC AUC", &ModelEvaluation::roc_auc, 4}, Metric{"macro F1", &ModelEvaluation::macro_f1, 4},
-                              Metric{"RMSE", &ModelEvaluation::rmse, 4}, Metric{"MAE", &ModelEvaluation::mae, 4},
-                              Metric{"R²", &ModelEvaluation::r2, 4}, Metric{"test loss", &ModelEvaluation::loss, 4},
-                              Metric{"training time (s)", &ModelEvaluation::train_seconds, 1}}) {
+  for (const Metric metric :
+       {Metric{"accuracy", &ModelEvaluation::accuracy, 4}, Metric{"precision", &ModelEvaluation::precision, 4},
+        Metric{"recall", &ModelEvaluation::recall, 4}, Metric{"F1", &ModelEvaluation::f1, 4},
+        Metric{"ROC AUC", &ModelEvaluation::roc_auc, 4}, Metric{"macro F1", &ModelEvaluation::macro_f1, 4},
+        Metric{"RMSE", &ModelEvaluation::rmse, 4}, Metric{"MAE", &ModelEvaluation::mae, 4},
+        Metric{"R²", &ModelEvaluation::r2, 4}, Metric{"test loss", &ModelEvaluation::loss, 4},
+        Metric{"training time (s)", &ModelEvaluation::train_seconds, 1}}) {
     const auto values = [&](const ReportModel& m) {
       std::vector<double> v;
       for (const auto& r : m.runs) v.push_back(r.*(metric.field));
@@ -451,7 +489,9 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
       too_many = std::max(too_many, k);
       continue;
     }
-    present.erase(std::remove_if(present.begin(), present.end(), [&](const ConfusionMatrix* c) { return c->rows() != k; }), present.end());
+    present.erase(
+        std::remove_if(present.begin(), present.end(), [&](const ConfusionMatrix* c) { return c->rows() != k; }),
+        present.end());
     // A wide matrix scrolls inside its own box instead of widening the page.
     matrices += fmt::format("<div{}><h3>{}{}</h3><table class=\"confusion\"><tr><th>true \\ predicted</th>",
                             k > 10 ? " style=\"max-width:100%;overflow-x:auto\"" : "", esc(m.label),
@@ -464,8 +504,9 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
         double sum = 0;
         for (const auto* p : present) sum += static_cast<double>((*p)(r, c));
         const double mean = sum / static_cast<double>(present.size());
-        matrices += fmt::format("<td{}>{}</td>", r == c ? " class=\"diag\"" : "",
-                                present.size() > 1 ? fmt::format("{:.1f}", mean) : fmt::format("{}", static_cast<std::int64_t>(sum)));
+        matrices += fmt::format(
+            "<td{}>{}</td>", r == c ? " class=\"diag\"" : "",
+            present.size() > 1 ? fmt::format("{:.1f}", mean) : fmt::format("{}", static_cast<std::int64_t>(sum)));
       }
       matrices += "</tr>\n";
     }
@@ -473,9 +514,10 @@ std::string comparison_section(const ReportInputs& in, const std::vector<Embedde
   }
   if (!matrices.empty()) out += "<div class=\"row\">" + matrices + "</div>\n";
   if (too_many > 0) {
-    out += fmt::format("<p class=\"note\">No confusion heatmap or matrix table: {} classes are more than the {} a "
-                       "heatmap shows readably. The per-class table above has every class.</p>\n",
-                       too_many, kMaxHeatmapClasses);
+    out += fmt::format(
+        "<p class=\"note\">No confusion heatmap or matrix table: {} classes are more than the {} a "
+        "heatmap shows readably. The per-class table above has every class.</p>\n",
+        too_many, kMaxHeatmapClasses);
   }
   out += charts_of(charts, "comparison");
   return out + "</section>\n";
@@ -491,7 +533,8 @@ std::string utc_now() {
 }
 
 // The standard charts; with `warnings` a failing chart is recorded there instead of thrown.
-std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs& in, const std::filesystem::path& folder,
+std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs& in,
+                                                              const std::filesystem::path& folder,
                                                               std::vector<std::string>* warnings) {
   std::vector<std::pair<EmbeddedChart, ChartFiles>> out;
   const auto attempt = [&](std::string_view section, std::string_view caption, const auto& draw) {
@@ -519,15 +562,19 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
             [&] { return draw_repeated_range_test(*in.repeated_range_test, folder); });
   }
   if (in.tuning && !in.tuning->candidates.empty() && !in.tuning->rungs.empty()) {
-    attempt("tuning", "Validation loss of each candidate at the end of each rung (the pick in red), over the range test and its suggestions",
+    attempt("tuning",
+            "Validation loss of each candidate at the end of each rung (the pick in red), over the range test and its "
+            "suggestions",
             [&] { return draw_tuning(*in.tuning, folder); });
   }
   std::vector<LabeledHistory> histories;
   std::vector<LabeledConfusion> confusions;
   for (const auto& m : in.models) {
-    const std::string label = std::isfinite(m.learning_rate) ? fmt::format("{} (lr {})", m.label, rate(m.learning_rate)) : m.label;
+    const std::string label =
+        std::isfinite(m.learning_rate) ? fmt::format("{} (lr {})", m.label, rate(m.learning_rate)) : m.label;
     if (m.history && !m.history->empty() && histories.size() < 4) histories.push_back({label, *m.history});
-    if (!m.runs.empty() && m.runs.front().confusion.rows() >= 2 && m.runs.front().confusion.rows() <= kMaxHeatmapClasses &&
+    if (!m.runs.empty() && m.runs.front().confusion.rows() >= 2 &&
+        m.runs.front().confusion.rows() <= kMaxHeatmapClasses &&
         m.runs.front().confusion.rows() == m.runs.front().confusion.cols() && confusions.size() < 4) {
       std::vector<std::string> names;
       const Index k = m.runs.front().confusion.rows();
@@ -536,11 +583,13 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
     }
   }
   if (!histories.empty()) {
-    attempt("comparison", "Training curves side by side (same axes)", [&] { return draw_training_comparison(histories, folder); });
+    attempt("comparison", "Training curves side by side (same axes)",
+            [&] { return draw_training_comparison(histories, folder); });
   }
   if (!confusions.empty()) {
     // The chart's own title says what the shade means; the caption is the one binary reports had.
-    attempt("comparison", "Confusion matrices on the test set", [&] { return draw_confusion_matrices(confusions, folder); });
+    attempt("comparison", "Confusion matrices on the test set",
+            [&] { return draw_confusion_matrices(confusions, folder); });
   }
   const auto regression = models_with_predictions(in);
   if (!regression.empty()) {
@@ -550,21 +599,28 @@ std::vector<std::pair<EmbeddedChart, ChartFiles>> draw_charts(const ReportInputs
     const std::size_t drawn = std::min(rows, kMaxDrawnPoints);
     std::vector<LabeledPredictions> points;
     for (const auto* m : regression) {
-      const std::string label = std::isfinite(m->learning_rate) ? fmt::format("{} (lr {})", m->label, rate(m->learning_rate)) : m->label;
-      points.push_back({label, std::vector<double>(in.test_actual.begin(), in.test_actual.begin() + static_cast<std::ptrdiff_t>(drawn)),
-                        std::vector<double>(m->test_predicted.begin(), m->test_predicted.begin() + static_cast<std::ptrdiff_t>(drawn))});
+      const std::string label =
+          std::isfinite(m->learning_rate) ? fmt::format("{} (lr {})", m->label, rate(m->learning_rate)) : m->label;
+      points.push_back(
+          {label,
+           std::vector<double>(in.test_actual.begin(), in.test_actual.begin() + static_cast<std::ptrdiff_t>(drawn)),
+           std::vector<double>(m->test_predicted.begin(),
+                               m->test_predicted.begin() + static_cast<std::ptrdiff_t>(drawn))});
     }
     const std::string target = target_name(in);
-    const std::string shown = drawn < rows ? fmt::format(", the first {} of {} rows drawn", drawn, rows) : fmt::format(", {} rows", rows);
+    const std::string shown =
+        drawn < rows ? fmt::format(", the first {} of {} rows drawn", drawn, rows) : fmt::format(", {} rows", rows);
     const std::string scores = regression_scores(regression);
     attempt("regression",
             fmt::format("Predicted against actual {} on the test split{} (dashed: y = x). {}", target, shown, scores),
             [&] {
-              return draw_predicted_vs_actual(points, folder, {.title = fmt::format("Predicted against actual {} (test split)", target)});
+              return draw_predicted_vs_actual(
+                  points, folder, {.title = fmt::format("Predicted against actual {} (test split)", target)});
             });
-    attempt("regression",
-            fmt::format("Residuals (predicted − actual) against predicted {}{} (dashed: zero). {}", target, shown, scores),
-            [&] { return draw_residuals(points, folder); });
+    attempt(
+        "regression",
+        fmt::format("Residuals (predicted − actual) against predicted {}{} (dashed: zero). {}", target, shown, scores),
+        [&] { return draw_residuals(points, folder); });
   }
   return out;
 }
@@ -581,10 +637,12 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src 'unsafe-inline'\">\n"
+      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; img-src data:; style-src "
+      "'unsafe-inline'\">\n"
       "<title>{title}</title>\n<style>{css}</style>\n</head>\n<body>\n<main>\n<header>\n<h1>{title}</h1>\n"
       "<p class=\"meta\">Generated by lrtune {version} on {date}.</p>\n",
-      fmt::arg("title", esc(in.title)), fmt::arg("css", kCss), fmt::arg("version", esc(LRTUNE_VERSION)), fmt::arg("date", utc_now()));
+      fmt::arg("title", esc(in.title)), fmt::arg("css", kCss), fmt::arg("version", esc(LRTUNE_VERSION)),
+      fmt::arg("date", utc_now()));
   if (!in.command_line.empty()) out += fmt::format("<pre class=\"cmd\">{}</pre>\n", esc(in.command_line));
   out += "</header>\n";
   for (const auto& note : in.notes) out += fmt::format("<p class=\"note\">{}</p>\n", esc(note));
@@ -615,20 +673,22 @@ std::string render_report_html(const ReportInputs& in, const std::vector<Embedde
   }
   out += "<footer>";
   if (!charts.empty()) {
-    out += "Charts were drawn with gnuplot; their data files and scripts are kept in the chart folder "
-           "(run <code>gnuplot &lt;chart&gt;.gp</code> there to restyle and redraw them). ";
+    out +=
+        "Charts were drawn with gnuplot; their data files and scripts are kept in the chart folder "
+        "(run <code>gnuplot &lt;chart&gt;.gp</code> there to restyle and redraw them). ";
   }
   out += fmt::format("lrtune {}.</footer>\n</main>\n</body>\n</html>\n", esc(LRTUNE_VERSION));
   return out;
 }
 
-ReportOutput write_report(const std::filesystem::path& html_path, const ReportInputs& inputs, const ReportOptions& options) {
+ReportOutput write_report(const std::filesystem::path& html_path, const ReportInputs& inputs,
+                          const ReportOptions& options) {
   ReportOutput output;
   output.html = html_path;
   std::vector<EmbeddedChart> embedded;
   ReportInputs shown = inputs;
   if (options.draw_charts) {
-    const std::filesystem::path folder = !options.chart_folder.empty() ? options.chart_folder
+    const std::filesystem::path folder = !options.chart_folder.empty()     ? options.chart_folder
                                          : html_path.parent_path().empty() ? std::filesystem::path("charts")
                                                                            : html_path.parent_path() / "charts";
     if (!gnuplot_available()) {

@@ -28,7 +28,8 @@ std::vector<double> class_weights_balanced(const std::vector<Index>& labels, Ind
   std::vector<double> counts(static_cast<std::size_t>(classes), 0.0);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= classes)
-      throw UsageError(fmt::format("class_weights_balanced: label {} at row {} outside 0..{}", labels[i], i, classes - 1));
+      throw UsageError(
+          fmt::format("class_weights_balanced: label {} at row {} outside 0..{}", labels[i], i, classes - 1));
     counts[static_cast<std::size_t>(labels[i])] += 1.0;
   }
   // w_k = n_samples / (n_classes * count_k)

@@ -1,9 +1,9 @@
 // EarlyStopping with Keras' improvement rule, patience and baseline semantics.
 #include "lrtune/train/early_stopping.hpp"
 
+#include <fmt/format.h>
 #include <array>
 #include <cmath>
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"
@@ -22,7 +22,8 @@ bool monitor_maximises(const std::string& monitor, MonitorMode mode) {
 
 EarlyStopping::EarlyStopping(EarlyStoppingOptions options)
     : options_(std::move(options)),
-      rule_(options_.patience, options_.min_delta, monitor_maximises(options_.monitor, options_.mode), options_.baseline) {
+      rule_(options_.patience, options_.min_delta, monitor_maximises(options_.monitor, options_.mode),
+            options_.baseline) {
   if (options_.start_from_epoch < 0) {
     throw UsageError(fmt::format("start_from_epoch must be >= 0, got {}", options_.start_from_epoch));
   }
@@ -41,9 +42,10 @@ void EarlyStopping::on_epoch_end(int epoch, const Logs& logs, TrainingContext& c
   if (!current) {
     std::string present;
     for (const auto& [name, value] : logs) present += (present.empty() ? "" : ", ") + name;
-    throw UsageError(fmt::format("EarlyStopping monitors '{}', which the logs do not have (they have: {}); "
-                                 "monitoring val_ values needs validation data",
-                                 options_.monitor, present));
+    throw UsageError(
+        fmt::format("EarlyStopping monitors '{}', which the logs do not have (they have: {}); "
+                    "monitoring val_ values needs validation data",
+                    options_.monitor, present));
   }
   if (epoch < options_.start_from_epoch) return;
   if (options_.restore_best_weights && !best_weights_) best_weights_ = context.model.state();
@@ -57,8 +59,9 @@ void EarlyStopping::on_epoch_end(int epoch, const Logs& logs, TrainingContext& c
     stopped_epoch_ = epoch;
     context.stop_training = true;
     context.stop_reason = StopReason::early_stopping;
-    context.stop_message = fmt::format("early stopping at epoch {}: {} did not improve on {:.6g} (epoch {}) for {} epochs",
-                                       epoch + 1, options_.monitor, rule_.best(), best_epoch_ + 1, rule_.wait());
+    context.stop_message =
+        fmt::format("early stopping at epoch {}: {} did not improve on {:.6g} (epoch {}) for {} epochs", epoch + 1,
+                    options_.monitor, rule_.best(), best_epoch_ + 1, rule_.wait());
     restore(context);
   }
 }

@@ -2,9 +2,9 @@
 // logs and stop rules (non-finite loss, callbacks' early stop, the caller's cancel flag).
 #include "lrtune/train/fit.hpp"
 
+#include <fmt/format.h>
 #include <chrono>
 #include <cmath>
-#include <fmt/format.h>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"
@@ -67,17 +67,19 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
       if (!std::isfinite(batch.loss) && options.terminate_on_nan) {
         context.stop_training = true;
         context.stop_reason = StopReason::non_finite_loss;
-        context.stop_message = fmt::format("batch loss became {} at epoch {}, step {} (learning rate {:.4g}); "
-                                           "training stopped, the update of that batch was not applied",
-                                           std::isnan(batch.loss) ? "nan" : fmt::format("{}", batch.loss), epoch + 1,
-                                           context.step, optimizer.learning_rate());  // "nan", never "-nan"
+        context.stop_message = fmt::format(
+            "batch loss became {} at epoch {}, step {} (learning rate {:.4g}); "
+            "training stopped, the update of that batch was not applied",
+            std::isnan(batch.loss) ? "nan" : fmt::format("{}", batch.loss), epoch + 1, context.step,
+            optimizer.learning_rate());  // "nan", never "-nan"
       }
       if (context.stop_training) break;
     }
     if (cancelled) {
       context.stop_training = true;
       context.stop_reason = StopReason::cancelled;
-      context.stop_message = fmt::format("cancelled during epoch {}; {} finished epochs kept", epoch + 1, history.size());
+      context.stop_message =
+          fmt::format("cancelled during epoch {}; {} finished epochs kept", epoch + 1, history.size());
       break;
     }
 

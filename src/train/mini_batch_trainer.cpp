@@ -1,8 +1,8 @@
 // Seeded mini-batches over a training set, shared by fit and the range test.
 #include "lrtune/train/mini_batch_trainer.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <numeric>
 #include <span>
 #include <stdexcept>
@@ -22,8 +22,7 @@ void validate_mini_batch_options(const MiniBatchOptions& options, std::string_vi
         fmt::format("{}validation_batch_size must be >= 1, got {}", prefix, options.validation_batch_size));
   }
   if (!(options.validation_split >= 0.0 && options.validation_split < 1.0)) {
-    throw UsageError(
-        fmt::format("{}validation_split must be in [0, 1), got {}", prefix, options.validation_split));
+    throw UsageError(fmt::format("{}validation_split must be in [0, 1), got {}", prefix, options.validation_split));
   }
   if ((options.x_val == nullptr) != (options.y_val == nullptr)) {
     throw UsageError(fmt::format("{}validation data needs both x_val and y_val", prefix));
@@ -35,8 +34,8 @@ namespace {
 // One finite, non-negative weight per row of X.
 void check_sample_weights(const Vector& weights, Index rows) {
   if (weights.size() != rows)
-    throw UsageError(fmt::format("sample_weights has {} weights for {} rows of X; give one weight per row",
-                                 weights.size(), rows));
+    throw UsageError(
+        fmt::format("sample_weights has {} weights for {} rows of X; give one weight per row", weights.size(), rows));
   for (Index i = 0; i < weights.size(); ++i)
     if (!(std::isfinite(weights(i)) && weights(i) >= 0.0f))
       throw UsageError(fmt::format("sample_weights[{}] is {}; weights must be finite and >= 0", i, weights(i)));
@@ -47,18 +46,21 @@ void check_sample_weights(const Vector& weights, Index rows) {
 void check_training_data(const Sequential& model, const Matrix& X, const Matrix& y, std::string_view what) {
   if (X.rows() == 0) throw UsageError(fmt::format("{}: no rows", what));
   if (X.cols() != model.input_dim()) {
-    throw UsageError(fmt::format("{}: X has {} columns but the model expects {} features", what,
-                                 X.cols(), model.input_dim()));
+    throw UsageError(
+        fmt::format("{}: X has {} columns but the model expects {} features", what, X.cols(), model.input_dim()));
   }
   if (y.rows() != X.rows() || y.cols() != model.output_dim()) {
-    throw UsageError(fmt::format("{}: y is ({}, {}) but must be ({}, {}) to match X and the model's outputs",
-                                 what, y.rows(), y.cols(), X.rows(), model.output_dim()));
+    throw UsageError(fmt::format("{}: y is ({}, {}) but must be ({}, {}) to match X and the model's outputs", what,
+                                 y.rows(), y.cols(), X.rows(), model.output_dim()));
   }
 }
 
 MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X, const Matrix& y,
                                    MiniBatchOptions options)
-    : model_(model), optimizer_(optimizer), loss_(loss), options_(std::move(options)),
+    : model_(model),
+      optimizer_(optimizer),
+      loss_(loss),
+      options_(std::move(options)),
       shuffle_rng_(static_cast<std::uint32_t>(options_.seed)) {
   validate_mini_batch_options(options_);
   check_training_data(model, X, y, "training data");
@@ -112,7 +114,8 @@ MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
   const auto y_batch = yb_.topRows(size);
   const auto output = model_.output();
   for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
-  if (std::isfinite(loss) || !options_.skip_non_finite_updates) optimizer_.step(model_.parameters(), model_.gradients());
+  if (std::isfinite(loss) || !options_.skip_non_finite_updates)
+    optimizer_.step(model_.parameters(), model_.gradients());
   return {loss, size};
 }
 

@@ -1,8 +1,8 @@
 // In-memory best-weights checkpointing.
 #include "lrtune/train/model_checkpoint.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"

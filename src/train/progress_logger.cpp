@@ -26,8 +26,10 @@ void ProgressLogger::on_epoch_end(int epoch, const Logs& logs, TrainingContext& 
 }
 
 void ProgressLogger::on_train_end(TrainingContext& context) {
-  if (!context.history.stop_message.empty()) out_ << context.history.stop_message << '\n';
-  else if (!context.stop_message.empty()) out_ << context.stop_message << '\n';
+  if (!context.history.stop_message.empty())
+    out_ << context.history.stop_message << '\n';
+  else if (!context.stop_message.empty())
+    out_ << context.stop_message << '\n';
 }
 
 }  // namespace lrtune

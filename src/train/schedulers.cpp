@@ -1,8 +1,8 @@
 // Learning-rate scheduling callbacks: epoch-level (Keras) and step-level.
 #include "lrtune/train/schedulers.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 #include <stdexcept>
 
 #include "lrtune/core/error.hpp"

@@ -1,8 +1,8 @@
 // Stops training after a batch whose loss is NaN or inf.
 #include "lrtune/train/terminate_on_nan.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+#include <cmath>
 
 namespace lrtune {
 

@@ -24,7 +24,8 @@ ValidationSplit split_for_validation(const Matrix& X, const Matrix& y, double fr
                       gather_rows(y, split.test), Vector()};
   if (sample_weights != nullptr) {
     out.w_train.resize(static_cast<Index>(split.train.size()));
-    for (std::size_t i = 0; i < split.train.size(); ++i) out.w_train(static_cast<Index>(i)) = (*sample_weights)(split.train[i]);
+    for (std::size_t i = 0; i < split.train.size(); ++i)
+      out.w_train(static_cast<Index>(i)) = (*sample_weights)(split.train[i]);
   }
   return out;
 }

@@ -16,9 +16,10 @@ namespace lrtune {
 
 std::vector<int> rung_epoch_targets(int first_rung_epochs, double rung_growth, int max_epochs) {
   if (first_rung_epochs < 1 || !(rung_growth > 1.0) || max_epochs < first_rung_epochs) {
-    throw UsageError(fmt::format("rung_epoch_targets: need first_rung_epochs >= 1 (got {}), rung_growth > 1 "
-                                 "(got {}) and max_epochs >= first_rung_epochs (got {})",
-                                 first_rung_epochs, rung_growth, max_epochs));
+    throw UsageError(
+        fmt::format("rung_epoch_targets: need first_rung_epochs >= 1 (got {}), rung_growth > 1 "
+                    "(got {}) and max_epochs >= first_rung_epochs (got {})",
+                    first_rung_epochs, rung_growth, max_epochs));
   }
   std::vector<int> targets;
   for (int k = 0;; ++k) {
@@ -85,13 +86,13 @@ HalvingCut cut_rung(const std::vector<RungEntry>& entries, const HalvingRule& ru
     }
     const double slope = e.rung_epochs > 0 ? (e.previous_score - e.score) / e.rung_epochs : 0.0;
     const double predicted = e.score - 0.5 * slope * rule.next_rung_epochs;
-    if (rule.keep_improving && e.improving && std::isfinite(e.score) && slope > 0.0 &&
-        predicted < cut.cutoff_score) {
+    if (rule.keep_improving && e.improving && std::isfinite(e.score) && slope > 0.0 && predicted < cut.cutoff_score) {
       cut.kept_improving.push_back(e.candidate);
       cut.continuing.push_back(e.candidate);
-      cut.reasons[i] = fmt::format("{}: outside the top {} but still improving ({:.3g} per epoch), extrapolated to "
-                                   "{:.4g} < cut-off {} after {} more epochs: kept",
-                                   place, keep, slope, predicted, cutoff, rule.next_rung_epochs);
+      cut.reasons[i] = fmt::format(
+          "{}: outside the top {} but still improving ({:.3g} per epoch), extrapolated to "
+          "{:.4g} < cut-off {} after {} more epochs: kept",
+          place, keep, slope, predicted, cutoff, rule.next_rung_epochs);
       continue;
     }
     cut.eliminated[i] = true;

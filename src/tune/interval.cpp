@@ -36,13 +36,15 @@ SearchInterval interval_from_range_test(const RangeTestCurve& curve, double deca
   out.high = lrs[best];
   if (best + 1 == end && end == lrs.size() && curve.stop_reason != RangeTestStop::diverged &&
       curve.stop_reason != RangeTestStop::non_finite_loss) {
-    out.high_reason = fmt::format("high = {:.3g}: the smoothed loss never rose up to the sweep's last rate ({:.4g} "
-                                  "at point {}), so the search stops there",
-                                  out.high, smoothed[best], best);
+    out.high_reason = fmt::format(
+        "high = {:.3g}: the smoothed loss never rose up to the sweep's last rate ({:.4g} "
+        "at point {}), so the search stops there",
+        out.high, smoothed[best], best);
   } else {
-    out.high_reason = fmt::format("high = {:.3g}: the smoothed loss was lowest there ({:.4g} at point {}) and rose "
-                                  "after it",
-                                  out.high, smoothed[best], best);
+    out.high_reason = fmt::format(
+        "high = {:.3g}: the smoothed loss was lowest there ({:.4g} at point {}) and rose "
+        "after it",
+        out.high, smoothed[best], best);
   }
   if ((curve.stop_reason == RangeTestStop::diverged || curve.stop_reason == RangeTestStop::non_finite_loss) &&
       curve.stop_index >= 0 && static_cast<std::size_t>(curve.stop_index) < lrs.size()) {

@@ -56,8 +56,8 @@ class TrainingUnit {
   bool running() const { return state_ == UnitState::running; }
   int epochs() const { return static_cast<int>(validation_losses_.size()); }
   const std::vector<double>& validation_losses() const { return validation_losses_; }  // (epochs,)
-  double best_validation_loss() const { return patience_.best(); }  // +inf before a finite one
-  int best_epoch() const { return best_epoch_; }          // 1-based; 0 before a finite one
+  double best_validation_loss() const { return patience_.best(); }                     // +inf before a finite one
+  int best_epoch() const { return best_epoch_; }                                       // 1-based; 0 before a finite one
   const Sequential& model() const { return model_; }
 
  private:

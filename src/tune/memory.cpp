@@ -8,8 +8,8 @@ namespace lrtune {
 
 namespace {
 
-constexpr double kFloat = 4.0;   // bytes of a float32
-constexpr double kIndex = 8.0;   // bytes of a row index
+constexpr double kFloat = 4.0;            // bytes of a float32
+constexpr double kIndex = 8.0;            // bytes of a row index
 constexpr Index kEvaluationBatch = 1024;  // MiniBatchOptions::validation_batch_size and predict's batch
 
 }  // namespace
@@ -39,8 +39,8 @@ TrainingMemory training_memory(const ModelShape& shape, std::size_t optimizer_sl
     layer_outputs += 2.0 * static_cast<double>(units);  // pre-activation and activation
   }
   const double outputs = shape.units.empty() ? 0.0 : static_cast<double>(shape.units.back());
-  const double per_row = static_cast<double>(shape.input_dim) + layer_outputs + 2.0 * static_cast<double>(widest) +
-                         2.0 * outputs;
+  const double per_row =
+      static_cast<double>(shape.input_dim) + layer_outputs + 2.0 * static_cast<double>(widest) + 2.0 * outputs;
   m.workspace = static_cast<double>(rows) * per_row * kFloat + static_cast<double>(training_rows) * kIndex;
   return m;
 }

@@ -24,11 +24,10 @@ std::string rate_text(double lr) { return fmt::format("{:.3g}", lr); }
 void check_candidates(std::span<const PickCandidate> candidates, const PickRule& rule) {
   if (candidates.empty()) throw UsageError("decide_pick: no candidates");
   if (rule.default_index >= candidates.size())
-    throw UsageError(fmt::format("decide_pick: default_index {} is not below the {} candidates",
-                                 rule.default_index, candidates.size()));
+    throw UsageError(fmt::format("decide_pick: default_index {} is not below the {} candidates", rule.default_index,
+                                 candidates.size()));
   if (!(rule.noise_margin >= 0.0) || !std::isfinite(rule.noise_margin))
-    throw UsageError(fmt::format("decide_pick: noise_margin = {}; valid: a finite number >= 0",
-                                 rule.noise_margin));
+    throw UsageError(fmt::format("decide_pick: noise_margin = {}; valid: a finite number >= 0", rule.noise_margin));
   for (std::size_t i = 0; i < candidates.size(); ++i) {
     const double lr = candidates[i].learning_rate;
     if (!(lr > 0.0) || !std::isfinite(lr) || (i > 0 && lr < candidates[i - 1].learning_rate))
@@ -48,15 +47,15 @@ std::size_t lowest(std::span<const double> values) {
 PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
                                    const std::vector<std::vector<double>>& baseline) {
   if (challenger.size() != baseline.size() || challenger.empty())
-    throw UsageError(fmt::format("paired_difference: {} and {} repeats do not pair up", challenger.size(),
-                                 baseline.size()));
+    throw UsageError(
+        fmt::format("paired_difference: {} and {} repeats do not pair up", challenger.size(), baseline.size()));
   std::vector<double> repeat_means;
   double row_variance = 0.0;  // sum over repeats of SE_r^2
   std::size_t rows = 0;
   for (std::size_t r = 0; r < challenger.size(); ++r) {
     if (challenger[r].size() != baseline[r].size() || challenger[r].empty())
-      throw UsageError(fmt::format("paired_difference: repeat {} has {} and {} rows", r,
-                                   challenger[r].size(), baseline[r].size()));
+      throw UsageError(
+          fmt::format("paired_difference: repeat {} has {} and {} rows", r, challenger[r].size(), baseline[r].size()));
     std::vector<double> d(challenger[r].size());
     for (std::size_t i = 0; i < d.size(); ++i) d[i] = challenger[r][i] - baseline[r][i];
     repeat_means.push_back(mean_of(d));
@@ -143,11 +142,11 @@ PickDecision decide_pick(std::span<const PickCandidate> candidates, const PickRu
   out.relative_difference = 100.0 * out.difference.mean / base;
   out.relative_noise = 100.0 * out.difference.standard_error / base;
   const double needed = rule.noise_margin * out.difference.standard_error;
-  const std::string numbers =
-      fmt::format("{} against the default {}: {:+.2f} % of the loss, noise (one standard error over {} paired "
-                  "validation rows) {:.2f} %, margin {} standard errors",
-                  rate_text(rates[c]), rate_text(def.learning_rate), out.relative_difference, out.difference.rows,
-                  out.relative_noise, rule.noise_margin);
+  const std::string numbers = fmt::format(
+      "{} against the default {}: {:+.2f} % of the loss, noise (one standard error over {} paired "
+      "validation rows) {:.2f} %, margin {} standard errors",
+      rate_text(rates[c]), rate_text(def.learning_rate), out.relative_difference, out.difference.rows,
+      out.relative_noise, rule.noise_margin);
   if (out.difference.mean < -needed) {
     out.pick = c;
     out.reason = fmt::format("{} beats the default by more than the noise ({}).", rate_text(rates[c]), numbers);

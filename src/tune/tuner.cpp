@@ -82,10 +82,10 @@ std::string interval_text(const TuningResult& r) {
 }
 
 std::string search_text(const TuningResult& r) {
-  const std::string parts =
-      r.validation_splits > 1 ? fmt::format("{} validation parts of about {} rows each (one per seed)",
-                                            r.validation_splits, r.validation_rows)
-                              : fmt::format("{} validation rows", r.validation_rows);
+  const std::string parts = r.validation_splits > 1
+                                ? fmt::format("{} validation parts of about {} rows each (one per seed)",
+                                              r.validation_splits, r.validation_rows)
+                                : fmt::format("{} validation rows", r.validation_rows);
   std::string text = fmt::format(
       "{} candidates (log-spaced, with the default rate {}){} trained in lockstep (same initial weights, same "
       "mini-batches) over {} rung{} of successive halving on the loss of {}, {} epochs in all against {} for the "
@@ -104,9 +104,10 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
   std::string text = interval_text(r) + search_text(r);
   if (r.cancelled) text += "The search was cancelled: the pick is among what was trained. ";
   if (!std::isfinite(pick.score)) {
-    text += r.cancelled ? fmt::format("No candidate has a finite validation loss; {} is returned untrained or "
-                                      "partly trained, only as the lowest rate tried.",
-                                      rate_text(pick.learning_rate))
+    text += r.cancelled ? fmt::format(
+                              "No candidate has a finite validation loss; {} is returned untrained or "
+                              "partly trained, only as the lowest rate tried.",
+                              rate_text(pick.learning_rate))
                         : fmt::format("Every candidate diverged; {} is returned only as the lowest rate tried.",
                                       rate_text(pick.learning_rate));
     return text;
@@ -116,9 +117,10 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
                       rate_text(pick.learning_rate), loss_text(pick, r.repeats), r.best_epoch + 1,
                       r.repeats > 1 ? "median over seeds; " : "", candidate_status_name(pick.status));
   if (r.refit) {
-    text += fmt::format("The returned model was retrained from seed {} at {} on all {} training and validation rows "
-                        "for {} epochs.",
-                        o.seed, rate_text(pick.learning_rate), r.training_rows + r.validation_rows, r.model_epochs);
+    text += fmt::format(
+        "The returned model was retrained from seed {} at {} on all {} training and validation rows "
+        "for {} epochs.",
+        o.seed, rate_text(pick.learning_rate), r.training_rows + r.validation_rows, r.model_epochs);
   } else {
     text += fmt::format("The returned model holds that candidate's best weights (seed {}, epoch {}).", o.seed,
                         r.model_epochs);
@@ -129,7 +131,7 @@ std::string explain(const TuningResult& r, const TunerOptions& o) {
 // The rows each repeat trains and validates on: the caller's validation rows, one split shared by
 // every repeat, or (small data) one split per repeat.
 struct RepeatData {
-  std::vector<ValidationSplit> splits;  // owned splits (empty with the caller's rows)
+  std::vector<ValidationSplit> splits;                        // owned splits (empty with the caller's rows)
   std::vector<const Matrix*> x_train, y_train, x_val, y_val;  // per repeat
 };
 
@@ -177,10 +179,18 @@ class Search {
  public:
   Search(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const TunerOptions& o,
          const RepeatData& data, std::size_t repeats, TuningResult& result)
-      : prototype_(prototype), optimizer_(optimizer), loss_(loss), o_(o), data_(data), repeats_(repeats),
+      : prototype_(prototype),
+        optimizer_(optimizer),
+        loss_(loss),
+        o_(o),
+        data_(data),
+        repeats_(repeats),
         result_(result),
-        rules_{.max_epochs = o.max_epochs, .patience = o.patience, .min_delta = o.min_delta,
-               .batch_size = o.batch_size, .metrics = o.metrics} {}
+        rules_{.max_epochs = o.max_epochs,
+               .patience = o.patience,
+               .min_delta = o.min_delta,
+               .batch_size = o.batch_size,
+               .metrics = o.metrics} {}
 
   // Inserts a candidate at position `at` (rates stay in increasing order); indices held in the
   // rungs and the default index shift past it.
@@ -291,7 +301,12 @@ Tuner::Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss,
 
 Tuner::Tuner(const Sequential& prototype, const Optimizer& optimizer, Loss loss, const Matrix& X, const Vector& y,
              TunerOptions options)
-    : prototype_(prototype), optimizer_(optimizer), loss_(loss), x_(X), y_owned_(as_column(y)), y_(y_owned_),
+    : prototype_(prototype),
+      optimizer_(optimizer),
+      loss_(loss),
+      x_(X),
+      y_owned_(as_column(y)),
+      y_(y_owned_),
       options_(std::move(options)) {
   check();
 }
@@ -304,17 +319,20 @@ void Tuner::check() const {
   } else {
     const SplitSizes sizes = split_sizes(x_.rows(), options_.validation_split);
     if (sizes.train < 1 || sizes.test < 1) {
-      throw UsageError(fmt::format("tuner: validation_split = {} of {} rows leaves no training or no "
-                                   "validation rows",
-                                   options_.validation_split, x_.rows()));
+      throw UsageError(
+          fmt::format("tuner: validation_split = {} of {} rows leaves no training or no "
+                      "validation rows",
+                      options_.validation_split, x_.rows()));
     }
   }
   check_loss_output(loss_, prototype_.output_activation());
 }
 
 const Sequential& Tuner::model() const {
-  if (!model_) throw std::logic_error("Tuner::model: no model (run() was not called, or it was cancelled before any "
-                                      "candidate trained)");
+  if (!model_)
+    throw std::logic_error(
+        "Tuner::model: no model (run() was not called, or it was cancelled before any "
+        "candidate trained)");
   return *model_;
 }
 
@@ -361,7 +379,8 @@ void mark_cancelled(Search& search, TuningResult& result, const std::vector<std:
     const bool stopped_by_user = std::find(states.begin(), states.end(), detail::UnitState::cancelled) != states.end();
     if (search.finished(c) && !stopped_by_user) {
       cand.status = finished_status(states);
-      cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled", candidate_status_name(cand.status), k);
+      cand.reason = fmt::format("finished ({}) in rung {} before the search was cancelled",
+                                candidate_status_name(cand.status), k);
     } else {
       cand.status = CandidateStatus::cancelled;
       cand.reason = fmt::format("the search was cancelled during rung {}", k);
@@ -492,8 +511,8 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
   while (decision.end != PickEnd::none && result.extensions < o.max_extensions && !result.cancelled) {
     const bool low = decision.end == PickEnd::low;
     const std::size_t at = low ? 0 : search.size();
-    const double rate = low ? result.candidates.front().learning_rate / step
-                            : result.candidates.back().learning_rate * step;
+    const double rate =
+        low ? result.candidates.front().learning_rate / step : result.candidates.back().learning_rate * step;
     if (!(rate > 0.0) || !std::isfinite(rate)) break;  // an interval already at the ends of double's range
     search.insert_candidate(at, rate);
     ++result.extensions;
@@ -510,10 +529,11 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
       cand.reason = "added beyond the interval's end; the search was cancelled while it trained";
     } else {
       cand.status = finished_status(search.states(at));
-      cand.reason = fmt::format("added one step beyond the {} end (the best rate lay there); {} after {} epochs, "
-                                "best at epoch {}",
-                                low ? "low" : "high", candidate_status_name(cand.status), median_epoch(cand.epochs_trained),
-                                median_best_epoch(cand.best_epochs) + 1);
+      cand.reason = fmt::format(
+          "added one step beyond the {} end (the best rate lay there); {} after {} epochs, "
+          "best at epoch {}",
+          low ? "low" : "high", candidate_status_name(cand.status), median_epoch(cand.epochs_trained),
+          median_best_epoch(cand.best_epochs) + 1);
     }
     decision = decide();
   }
@@ -618,7 +638,8 @@ TuningResult Tuner::search() {
   search.unit(result.pick, 0).restore_best();  // only the pick's first repeat becomes the model
   model_ = search.unit(result.pick, 0).model();
 
-  if (o.refit && !result.cancelled && result.best_epoch >= 0) refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);
+  if (o.refit && !result.cancelled && result.best_epoch >= 0)
+    refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);
   result.explanation = explain(result, o);
   result.total_seconds = seconds_since(t_total);
   return result;

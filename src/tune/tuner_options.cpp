@@ -21,10 +21,10 @@ namespace {
 
 namespace {
 constexpr NameTable<CandidateStatus, 5> kCandidateStatuses{{{"eliminated", CandidateStatus::eliminated},
-                                                           {"early_stopped", CandidateStatus::early_stopped},
-                                                           {"max_epochs", CandidateStatus::max_epochs},
-                                                           {"diverged", CandidateStatus::diverged},
-                                                           {"cancelled", CandidateStatus::cancelled}}};
+                                                            {"early_stopped", CandidateStatus::early_stopped},
+                                                            {"max_epochs", CandidateStatus::max_epochs},
+                                                            {"diverged", CandidateStatus::diverged},
+                                                            {"cancelled", CandidateStatus::cancelled}}};
 }  // namespace
 
 std::string_view candidate_status_name(CandidateStatus status) {
@@ -56,18 +56,21 @@ void TunerOptions::validate() const {
   if (!(rung_growth > 1.0) || !std::isfinite(rung_growth)) {
     fail(fmt::format("rung_growth = {} must be a finite number > 1", rung_growth));
   }
-  if (!(keep_fraction > 0.0 && keep_fraction < 1.0)) fail(fmt::format("keep_fraction = {} must be in (0, 1)", keep_fraction));
+  if (!(keep_fraction > 0.0 && keep_fraction < 1.0))
+    fail(fmt::format("keep_fraction = {} must be in (0, 1)", keep_fraction));
   if (max_epochs < first_rung_epochs) {
     fail(fmt::format("max_epochs = {} must be >= first_rung_epochs ({})", max_epochs, first_rung_epochs));
   }
   if (patience < 1) fail(fmt::format("patience = {} must be >= 1", patience));
-  if (!(min_delta >= 0.0) || !std::isfinite(min_delta)) fail(fmt::format("min_delta = {} must be a finite number >= 0", min_delta));
+  if (!(min_delta >= 0.0) || !std::isfinite(min_delta))
+    fail(fmt::format("min_delta = {} must be a finite number >= 0", min_delta));
   if ((x_val == nullptr) != (y_val == nullptr)) {
     fail("validation data needs both x_val and y_val (one of them is null)");
   }
   if (x_val == nullptr && !(validation_split > 0.0 && validation_split < 1.0)) {
-    fail(fmt::format("validation_split = {} must be in (0, 1) (the search needs validation rows; or give x_val and y_val)",
-                     validation_split));
+    fail(fmt::format(
+        "validation_split = {} must be in (0, 1) (the search needs validation rows; or give x_val and y_val)",
+        validation_split));
   }
   if (default_rate && !(*default_rate > 0.0 && std::isfinite(*default_rate)))
     fail(fmt::format("default_rate = {} must be a finite number > 0", *default_rate));

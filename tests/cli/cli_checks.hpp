@@ -47,12 +47,14 @@ inline std::string small_csv(int rows = 60) {
 // refuses a flag given twice, so a case changes the defaults instead of appending.
 inline std::string small_flags(const std::vector<std::pair<std::string, std::string>>& changes = {}) {
   std::vector<std::pair<std::string, std::string>> flags = {
-      {"--target", "y"},     {"--positive", "'==1'"},    {"--layers", "4"}, {"--epochs", "1"},
-      {"--batch-size", "16"}, {"--lr", "0.01"}, {"--out", "out"}};
+      {"--target", "y"},      {"--positive", "'==1'"}, {"--layers", "4"}, {"--epochs", "1"},
+      {"--batch-size", "16"}, {"--lr", "0.01"},        {"--out", "out"}};
   for (const auto& [flag, value] : changes) {
     auto it = std::find_if(flags.begin(), flags.end(), [&](const auto& f) { return f.first == flag; });
-    if (it == flags.end()) flags.emplace_back(flag, value);
-    else it->second = value;
+    if (it == flags.end())
+      flags.emplace_back(flag, value);
+    else
+      it->second = value;
   }
   std::string text;
   for (const auto& [flag, value] : flags)
@@ -73,7 +75,8 @@ inline void expect_one_error_line(const CliResult& r, int code, const std::vecto
 // A CSV file whose rows all have the header's number of fields (quotes not expected).
 inline ::testing::AssertionResult complete_csv(const std::filesystem::path& path) {
   const std::string text = read_text(path);
-  if (text.empty() || text.back() != '\n') return ::testing::AssertionFailure() << path << ": empty or no final newline";
+  if (text.empty() || text.back() != '\n')
+    return ::testing::AssertionFailure() << path << ": empty or no final newline";
   std::istringstream lines(text);
   std::string line;
   std::getline(lines, line);

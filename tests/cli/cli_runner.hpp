@@ -74,12 +74,14 @@ inline std::string wine() { return quote(data_file("winequalityN.csv").string())
 
 // Small, fast settings for the wine data: tiny network, 2 epochs, a short per-step range test, and
 // (run's default --pick tuner) a search of 3 candidates for at most 4 epochs.
-inline const char* kFast = "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 "
-                           "--candidates 3 --max-epochs 4 --first-rung-epochs 2 ";
+inline const char* kFast =
+    "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 "
+    "--candidates 3 --max-epochs 4 --first-rung-epochs 2 ";
 // The parts of kFast each command reads (a command refuses another's flags): train --lr NUMBER
 // runs no range test or search, --pick finder no search, find trains no epochs.
 inline const char* kFastTrain = "--target quality --positive '>=6' --layers 16,16 --epochs 2 ";
-inline const char* kFastFinder = "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 ";
+inline const char* kFastFinder =
+    "--target quality --positive '>=6' --layers 16,16 --epochs 2 --schedule step --finder-points 30 ";
 inline const char* kFastFind = "--target quality --positive '>=6' --layers 16,16 --schedule step --finder-points 30 ";
 
 }  // namespace lrtune::testing

@@ -25,9 +25,9 @@ struct Milestone {
 // writes while it runs: config.toml and the data summaries once the data is prepared; run writes
 // the range test's files when the range test ends. Nothing is written per epoch or per point.
 inline Milestone file_written(const std::string& out, const std::string& name) {
-  return {out + "/" + name + " written",
-          "for f in " + quote(out) + "/" + quote(name) + " ." + quote(out) + ".lrtune-tmp-*/" + quote(name) +
-              "; do [ -e \"$f\" ] && break; f=; done; [ -n \"$f\" ]"};
+  return {out + "/" + name + " written", "for f in " + quote(out) + "/" + quote(name) + " ." + quote(out) +
+                                             ".lrtune-tmp-*/" + quote(name) +
+                                             "; do [ -e \"$f\" ] && break; f=; done; [ -n \"$f\" ]"};
 }
 
 // The progress of a training, a range test or a search exists only as console lines while it runs
@@ -56,7 +56,8 @@ inline int finished_epoch_lines(const std::string& log) {
   std::istringstream lines(log);
   for (std::string line; std::getline(lines, line);) {
     const auto at = line.find("Epoch ");
-    count += at != std::string::npos && (at == 0 || line[at - 1] == ' ') && line.find(" - accuracy: ") != std::string::npos;
+    count +=
+        at != std::string::npos && (at == 0 || line[at - 1] == ' ') && line.find(" - accuracy: ") != std::string::npos;
   }
   return count;
 }
@@ -75,12 +76,10 @@ inline SignalRun run_and_signal(const std::filesystem::path& dir, const std::str
   const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
   const std::string command =
       "cd " + quote(dir.string()) + " && (" + quote(binary) + " " + args + " >log 2>&1 & pid=$!; reached=0;" +
-      " end=$(($(date +%s) + " + std::to_string(timeout_s) + "));" +
-      " while [ $(date +%s) -lt $end ]; do" +
-      " if { " + milestone.condition + "; } 2>/dev/null; then reached=1; break; fi;" +
+      " end=$(($(date +%s) + " + std::to_string(timeout_s) + "));" + " while [ $(date +%s) -lt $end ]; do" + " if { " +
+      milestone.condition + "; } 2>/dev/null; then reached=1; break; fi;" +
       // Ended (reaped by the shell, or a zombie): nothing left to wait for.
-      " { ! kill -0 $pid || grep -q '^State:.*Z' /proc/$pid/status; } 2>/dev/null && break;" +
-      " sleep 0.02; done;" +
+      " { ! kill -0 $pid || grep -q '^State:.*Z' /proc/$pid/status; } 2>/dev/null && break;" + " sleep 0.02; done;" +
       " kill -" + std::to_string(signal) + " $pid 2>/dev/null; wait $pid; echo $? $reached > .signal-status)";
   SignalRun run;
   if (std::system(command.c_str()) != 0) return run;

@@ -25,7 +25,8 @@ inline std::string edit_model_metadata(const std::string& bytes, const std::func
   }
   edit(m);
   file.metadata.clear();
-  for (const auto& [key, value] : m.items()) file.metadata[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  for (const auto& [key, value] : m.items())
+    file.metadata[key] = value.is_string() ? value.get<std::string>() : value.dump();
   return encode_safetensors(file.tensors, file.metadata);
 }
 

@@ -26,7 +26,9 @@ void PrintTo(const BadInput& c, std::ostream* os) { *os << c.name; }
 
 using Changes = std::vector<std::pair<std::string, std::string>>;
 
-std::string train(const std::string& file, const Changes& changes = {}) { return "train " + file + small_flags(changes); }
+std::string train(const std::string& file, const Changes& changes = {}) {
+  return "train " + file + small_flags(changes);
+}
 
 // A model trained once on small_csv() for the evaluate/predict cases.
 const fs::path& trained_model() {
@@ -73,10 +75,14 @@ const std::vector<BadInput>& cases() {
        2,
        {"DATA: File is actually a directory: folder.csv"}},
       {"EmptyFile", [](const fs::path& d) { return with_csv(d, ""); }, 1, {"data.csv: empty file"}},
-      {"HeaderOnly", [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n"); }, 1,
+      {"HeaderOnly",
+       [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n"); },
+       1,
        {"data.csv: header only; expected at least one data row after line 1"}},
       {"TruncatedGzip",  // the start of a gzip file: read as gzip (issue 15), and it ends early
-       [](const fs::path& d) { return with_csv(d, std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\xbd", 12)); },
+       [](const fs::path& d) {
+         return with_csv(d, std::string("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\xbd", 12));
+       },
        1,
        {"data.csv: the gzip stream ends early, after 12 compressed bytes"}},
       {"BinaryGarbage",  // a binary file that is not gzip
@@ -101,15 +107,23 @@ const std::vector<BadInput>& cases() {
        },
        1,
        {"data.csv:2: column 1 (\"a\"): expected a number (the column is forced numeric), found \"abc"}},
-      {"UnknownTargetColumn", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--target", "nope"}}); }, 1,
+      {"UnknownTargetColumn",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--target", "nope"}});
+       },
+       1,
        {"data.csv: unknown column \"nope\" named in target; expected one of: \"a\", \"b\", \"c\", \"kind\", \"y\""}},
       {"TargetWithOneClassAfterTheRule",
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--positive", "'>=5'"}}); },
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--positive", "'>=5'"}});
+       },
        1,
        {"data.csv: target rule \">=5\" on column \"y\" gives a single class (0 of 60 rows positive)", "--positive"}},
       // The target's task (issue 14): too few or too many classes, nothing to regress on, inf.
       {"TargetWithOneClass",
-       [](const fs::path& d) { return with_csv(d, "a,y\n1,x\n2,x\n3,x\n4,x\n", {{"--positive", ""}}); },
+       [](const fs::path& d) {
+         return with_csv(d, "a,y\n1,x\n2,x\n3,x\n4,x\n", {{"--positive", ""}});
+       },
        1,
        {"data.csv: target column \"y\": it holds a single class (\"x\"); expected at least 2 distinct values"}},
       {"TargetWith1001Classes",
@@ -153,7 +167,11 @@ const std::vector<BadInput>& cases() {
        1,
        {"data.csv:1: column 3: the header cell is not UTF-8 (byte 0xE9 at offset 3 of the cell)"}},
       {"NonUtf8TextValue",  // Latin-1 text, not in the issue's list but as common
-       [](const fs::path& d) { return with_csv(d, "a,b,c,kind,y\n1,2,3,red,0\n4,5,6,r\xe9" "d,1\n"); },
+       [](const fs::path& d) {
+         return with_csv(d,
+                         "a,b,c,kind,y\n1,2,3,red,0\n4,5,6,r\xe9"
+                         "d,1\n");
+       },
        1,
        {"data.csv:3: column 4 (\"kind\"): the value is not UTF-8 (byte 0xE9 at offset 1 of the cell)"}},
       {"HeaderWiderThanTheColumnLimit",  // 10^6 + 1 columns
@@ -173,15 +191,35 @@ const std::vector<BadInput>& cases() {
        },
        1,
        {"data.csv:3: record longer than 16777216 bytes; at most 16 MiB per line is supported"}},
-      {"NegativeLearningRate", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "-0.1"}}); }, 2,
+      {"NegativeLearningRate",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--lr", "-0.1"}});
+       },
+       2,
        {"--lr must be > 0, got -0.1"}},
-      {"ZeroLearningRate", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "0"}}); }, 2,
+      {"ZeroLearningRate",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--lr", "0"}});
+       },
+       2,
        {"--lr must be > 0, got 0"}},
-      {"ZeroEpochs", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--epochs", "0"}}); }, 2,
+      {"ZeroEpochs",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--epochs", "0"}});
+       },
+       2,
        {"--epochs must be in [1, 1000000], got 0"}},
-      {"UnknownActivation", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--activation", "relux"}}); }, 2,
+      {"UnknownActivation",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--activation", "relux"}});
+       },
+       2,
        {"--activation must be one of linear, relu,", "got 'relux'"}},
-      {"UnknownOptimizer", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--optimizer", "adamm"}}); }, 2,
+      {"UnknownOptimizer",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--optimizer", "adamm"}});
+       },
+       2,
        {"--optimizer must be one of", "got 'adamm'"}},
       {"MalformedToml",
        [](const fs::path& d) {
@@ -263,41 +301,70 @@ const std::vector<BadInput>& cases() {
        1,
        {"data.csv: file data row 60, column \"kind\": level \"purple\" was not seen at fit time; expected one of "
         "\"blue\", \"green\", \"red\""}},
-      {"UnknownLevelsValue", [](const fs::path& d) { return with_csv(d, small_csv(), {{"--unknown-levels", "skip"}}); },
-       2, {"--unknown-levels must be ignore or error, got 'skip'"}},
+      {"UnknownLevelsValue",
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--unknown-levels", "skip"}});
+       },
+       2,
+       {"--unknown-levels must be ignore or error, got 'skip'"}},
       // issue 11, limits:
       {"LearningRateTooSmallToBeNormal",  // was "stod", after config.toml was written
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "1e-320"}}); }, 2,
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--lr", "1e-320"}});
+       },
+       2,
        {"--lr 1e-320 is too small: a nonzero number must be at least 2.225e-308 in size"}},
       {"FinderEndInfinite",  // named the library's "schedule.end"
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--lr", "auto"}, {"--schedule", "step"}, {"--finder-end", "inf"}}); },
-       2, {"--finder-end must be a finite number, got 'inf'"}},
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--lr", "auto"}, {"--schedule", "step"}, {"--finder-end", "inf"}});
+       },
+       2,
+       {"--finder-end must be a finite number, got 'inf'"}},
       {"ValidationFractionLeavesNoTrainingRows",  // named the library's "test_size"
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--validation-fraction", "0.999"}}) + " --early-stopping"; }, 2,
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--validation-fraction", "0.999"}}) + " --early-stopping";
+       },
+       2,
        {"--validation-fraction 0.999 of the 48 training rows leaves 0 to train on and 48 for validation"}},
       {"TestSizeLeavesNoTrainingRows",
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--test-size", "0.999"}}); }, 1,
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--test-size", "0.999"}});
+       },
+       1,
        {"data.csv: --test-size 0.999: a split of 60 rows leaves 0 train and 60 test rows"}},
       {"ExperimentFileIntegerForABoolean",  // was taken as true
        [](const fs::path& d) {
          write_text(d / "exp.toml", "[training]\nearly_stopping = 1\n");
          return with_csv(d, small_csv(), {{"--config", "exp.toml"}});
        },
-       2, {"exp.toml:2:18: [training] early_stopping (--early-stopping) must be true or false, got an integer (1)"}},
+       2,
+       {"exp.toml:2:18: [training] early_stopping (--early-stopping) must be true or false, got an integer (1)"}},
       {"ExperimentFileNulEscape",  // cut the message short
        [](const fs::path& d) {
          write_text(d / "exp.toml", "[training]\noptimizer = \"adam\\u0000x\"\n");
          return with_csv(d, small_csv(), {{"--config", "exp.toml"}});
        },
-       2, {"[training] optimizer (--optimizer) must not contain a NUL character, got 'adam\\0x'"}},
+       2,
+       {"[training] optimizer (--optimizer) must not contain a NUL character, got 'adam\\0x'"}},
       {"CandidatesOverTheLimit",  // 3.9 GB, then a bare std::bad_alloc
-       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--candidates", "1000000"}}); },
-       2, {"--candidates must be in [2, 1000], got 1000000"}},
+       [](const fs::path& d) {
+         write_text(d / "data.csv", small_csv());
+         return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--candidates", "1000000"}});
+       },
+       2,
+       {"--candidates must be in [2, 1000], got 1000000"}},
       {"RepeatsOverTheLimit",
-       [](const fs::path& d) { write_text(d / "data.csv", small_csv()); return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--repeats", "1000000"}}); },
-       2, {"--repeats must be in [1, 1000], got 1000000"}},
+       [](const fs::path& d) {
+         write_text(d / "data.csv", small_csv());
+         return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--repeats", "1000000"}});
+       },
+       2,
+       {"--repeats must be in [1, 1000], got 1000000"}},
       {"LayerWidthOverTheLimit",
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--layers", "1000000000"}}); }, 2,
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--layers", "1000000000"}});
+       },
+       2,
        {"--layers width must be in [1, 16777216], got 1000000000"}},
       {"MoreLayersThanAModelFileHolds",  // 1,100 layers trained, then refused by predict
        [](const fs::path& d) {
@@ -305,16 +372,22 @@ const std::vector<BadInput>& cases() {
          for (int i = 1; i < 1100; ++i) layers += ",1";
          return with_csv(d, small_csv(), {{"--layers", layers}});
        },
-       2, {"--layers has 1100 layers; at most 1023 (with the output layer, the 1024 a model file holds)"}},
+       2,
+       {"--layers has 1100 layers; at most 1023 (with the output layer, the 1024 a model file holds)"}},
       {"SearchLargerThanTheMemory",
        [](const fs::path& d) {
          write_text(d / "data.csv", small_csv());
-         return "tune data.csv" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}});
+         return "tune data.csv" +
+                small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}});
        },
-       2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed", "lower --candidates, --repeats, --layers or --batch-size"}},
+       2,
+       {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed",
+        "lower --candidates, --repeats, --layers or --batch-size"}},
       // issue 11, streams:
       {"ConfigFromDevZero",  // an endless input stops at the experiment file's cap
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--config", "/dev/zero"}}); },
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--config", "/dev/zero"}});
+       },
        2,
        {"/dev/zero: more than 1048576 bytes, reading stopped there; the limit for experiment files is 1 MiB"}},
       {"ConfigOverTheSizeCap",
@@ -324,7 +397,9 @@ const std::vector<BadInput>& cases() {
        },
        2,
        {"big.toml: 1048577 bytes; the limit for experiment files is 1 MiB (1048576 bytes)"}},
-      {"CsvFromDevZero", [](const fs::path&) { return train("/dev/zero"); }, 1,
+      {"CsvFromDevZero",
+       [](const fs::path&) { return train("/dev/zero"); },
+       1,
        {"/dev/zero:1: a NUL byte (file offset 0): this looks like a binary or compressed file"}},
       {"PredictDataFromDevZero",
        [](const fs::path& d) {
@@ -380,17 +455,20 @@ const std::vector<BadInput>& cases() {
       // issue 11, modeltrust: the metadata inside a model file, validated field against field.
       {"ModelNumericFeatureThatIsCategorical",  // predict dereferenced a null column
        [](const fs::path& d) {
-         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["numeric_features"][0] = "kind"; }));
+         return tampered(d,
+                         metadata_edit([](nlohmann::json& m) { m["preprocessing"]["numeric_features"][0] = "kind"; }));
        },
        1,
        {"bad.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not a fitted preprocessing "
-        "(preprocessing JSON: numeric_features[0] \"kind\" is a categorical source column; expected numeric_features to "
+        "(preprocessing JSON: numeric_features[0] \"kind\" is a categorical source column; expected numeric_features "
+        "to "
         "name numeric columns only)"}},
       {"ModelEncoderWithOneOutputForThreeLevels",  // wrote past the matrix
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           m["preprocessing"]["encoder"]["columns"][0]["outputs"] = nlohmann::json::array({"kind_blue"});
-         }));
+                           m["preprocessing"]["encoder"]["columns"][0]["outputs"] =
+                               nlohmann::json::array({"kind_blue"});
+                         }));
        },
        1,
        {"(preprocessing JSON: encoder.columns[0] has 3 levels and 1 output; expected 3 outputs (one-hot: one per "
@@ -398,29 +476,29 @@ const std::vector<BadInput>& cases() {
       {"ModelEncoderWithAMillionLevels",  // wrote megabytes past the matrix
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           auto& levels = m["preprocessing"]["encoder"]["columns"][0]["levels"];
-           levels = nlohmann::json::array();
-           for (int i = 0; i < 1'000'000; ++i) levels.push_back(fmt::format("l{:07}", i));
-         }));
+                           auto& levels = m["preprocessing"]["encoder"]["columns"][0]["levels"];
+                           levels = nlohmann::json::array();
+                           for (int i = 0; i < 1'000'000; ++i) levels.push_back(fmt::format("l{:07}", i));
+                         }));
        },
        1,
        {"encoder.columns[0] has 1000000 levels and 3 outputs; expected 1000000 outputs (one-hot: one per level)"}},
       {"ModelBinaryEncodingWithThreeLevels",
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           auto& kind = m["preprocessing"]["encoder"]["columns"][0];
-           kind["binary"] = true;
-           kind["outputs"] = nlohmann::json::array({"kind_red"});
-           kind["positive_level"] = "red";
-         }));
+                           auto& kind = m["preprocessing"]["encoder"]["columns"][0];
+                           kind["binary"] = true;
+                           kind["outputs"] = nlohmann::json::array({"kind_red"});
+                           kind["positive_level"] = "red";
+                         }));
        },
        1,
        {"encoder.columns[0] is binary with 3 levels; expected a binary encoding to have exactly 2"}},
       {"ModelLevelsNotSorted",  // transform finds a level's column by its sorted position
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           m["preprocessing"]["encoder"]["columns"][0]["levels"] = {"red", "blue", "green"};
-         }));
+                           m["preprocessing"]["encoder"]["columns"][0]["levels"] = {"red", "blue", "green"};
+                         }));
        },
        1,
        {"encoder.columns[0].levels[1] is \"blue\" after \"red\"; expected the levels sorted and distinct"}},
@@ -439,22 +517,24 @@ const std::vector<BadInput>& cases() {
        {"scaler.scale[0] is -1.5; expected a number > 0 and not subnormal"}},
       {"ModelScaleSubnormal",
        [](const fs::path& d) {
-         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][2] = 5e-324; }));
+         return tampered(d,
+                         metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][2] = 5e-324; }));
        },
        1,
        {"scaler.scale[2] is 5e-324; expected a number > 0 and not subnormal"}},
       {"ModelScaleNull",  // what a NaN scale was written as
        [](const fs::path& d) {
-         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][0] = nullptr; }));
+         return tampered(d,
+                         metadata_edit([](nlohmann::json& m) { m["preprocessing"]["scaler"]["scale"][0] = nullptr; }));
        },
        1,
        {"scaler.scale[0] is null; expected a finite number"}},
       {"ModelOffsetBeyondTheLargestDouble",
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           m["preprocessing"]["scaler"]["offset"][0] = 123.25;
-           replace_in_preprocessing(m, "123.25", "1e999");
-         }));
+                           m["preprocessing"]["scaler"]["offset"][0] = 123.25;
+                           replace_in_preprocessing(m, "123.25", "1e999");
+                         }));
        },
        1,
        {"bad.safetensors: not a usable lrtune model file: metadata \"preprocessing\" is not valid JSON "
@@ -462,17 +542,17 @@ const std::vector<BadInput>& cases() {
       {"ModelEmptySourceColumns",
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           m["preprocessing"]["source_columns"] = nlohmann::json::array();
-         }));
+                           m["preprocessing"]["source_columns"] = nlohmann::json::array();
+                         }));
        },
        1,
        {"(preprocessing JSON: source_columns is empty; expected at least one feature column)"}},
       {"ModelSourceColumnTwice",
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           auto& sources = m["preprocessing"]["source_columns"];
-           sources.push_back(sources[0]);
-         }));
+                           auto& sources = m["preprocessing"]["source_columns"];
+                           sources.push_back(sources[0]);
+                         }));
        },
        1,
        {"source_columns[4] \"a\" is listed twice; expected each column once"}},
@@ -485,22 +565,22 @@ const std::vector<BadInput>& cases() {
       {"ModelFeatureNamesOutOfOrder",
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           auto& names = m["preprocessing"]["feature_names"];
-           std::swap(names[0], names[1]);
-         }));
+                           auto& names = m["preprocessing"]["feature_names"];
+                           std::swap(names[0], names[1]);
+                         }));
        },
        1,
        {"feature_names[0] is \"b\"; expected \"a\" (the numeric features, then the encoder outputs, in order)"}},
       {"ModelFewerFeaturesThanInputs",  // column c removed everywhere: valid, but 5 features for 6 inputs
        [](const fs::path& d) {
          return tampered(d, metadata_edit([](nlohmann::json& m) {
-           auto& p = m["preprocessing"];
-           p["source_columns"].erase(2);
-           p["numeric_features"].erase(2);
-           p["feature_names"].erase(2);
-           p["scaler"]["offset"].erase(2);
-           p["scaler"]["scale"].erase(2);
-         }));
+                           auto& p = m["preprocessing"];
+                           p["source_columns"].erase(2);
+                           p["numeric_features"].erase(2);
+                           p["feature_names"].erase(2);
+                           p["scaler"]["offset"].erase(2);
+                           p["scaler"]["scale"].erase(2);
+                         }));
        },
        1,
        {"bad.safetensors: not a usable lrtune model file: the preprocessing makes 5 features but the model reads 6 "
@@ -513,7 +593,8 @@ const std::vector<BadInput>& cases() {
        {"missing is \"impute\" but there is no imputer; expected one"}},
       {"ModelTargetRuleUnknownOperator",  // TargetRule::from_json dereferenced an empty operator
        [](const fs::path& d) {
-         return tampered(d, metadata_edit([](nlohmann::json& m) { m["preprocessing"]["target"]["rule"]["op"] = "=~"; }));
+         return tampered(d,
+                         metadata_edit([](nlohmann::json& m) { m["preprocessing"]["target"]["rule"]["op"] = "=~"; }));
        },
        1,
        {"target.rule.op is \"=~\"; expected one of >=, >, <=, <, ==, !="}},
@@ -526,7 +607,9 @@ const std::vector<BadInput>& cases() {
         "preprocessing's binary target; expected binary_crossentropy"}},
       // issue 13, errors: an option the library refuses (its UsageError) is a usage error, exit 2 (was 1).
       {"SoftmaxHiddenActivation",
-       [](const fs::path& d) { return with_csv(d, small_csv(), {{"--activation", "softmax"}}); },
+       [](const fs::path& d) {
+         return with_csv(d, small_csv(), {{"--activation", "softmax"}});
+       },
        2,
        {"softmax is allowed only on the last layer"}},
   };

@@ -111,7 +111,8 @@ TEST(CliConfig, ExperimentFileIntegerOutOfRangeIsRefused) {
   { std::ofstream(dir.path() / "big.toml") << "[training]\nepochs = 4294967297\n"; }
   const CliResult r = run_cli("config --config big.toml", dir.path());
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("[training] epochs (--epochs) must be in [1, 1000000], got 4294967297"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("[training] epochs (--epochs) must be in [1, 1000000], got 4294967297"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliConfig, InvalidFlagsAreOneLineNamingTheFlag) {

@@ -32,9 +32,10 @@ void write_wine_with_one_rose(const fs::path& path) {
 
 // Flags for a quick training on the wine data.
 std::string wine_flags(int split_seed) {
-  return fmt::format(" --target quality --positive '>=6' --layers 4 --epochs 1 --batch-size 256 --lr 0.01 "
-                     "--split-seed {} --out out{} --quiet",
-                     split_seed, split_seed);
+  return fmt::format(
+      " --target quality --positive '>=6' --layers 4 --epochs 1 --batch-size 256 --lr 0.01 "
+      "--split-seed {} --out out{} --quiet",
+      split_seed, split_seed);
 }
 
 TEST(CliDataRows, ARareLevelTrainsForEverySplitSeed) {
@@ -47,12 +48,14 @@ TEST(CliDataRows, ARareLevelTrainsForEverySplitSeed) {
     if (r.err.empty()) continue;  // the rosé is a train row: "type" becomes three one-hot columns
     ++warned;
     EXPECT_EQ(lines_of(r.err).size(), 1u) << r.err;
-    EXPECT_EQ(r.err, "lrtune: warning: wine.csv: levels the train split does not have, in the test split, encoded as "
-                     "all zeros (--unknown-levels error refuses them): column \"type\" in 1 row (\"rose\")\n");
+    EXPECT_EQ(r.err,
+              "lrtune: warning: wine.csv: levels the train split does not have, in the test split, encoded as "
+              "all zeros (--unknown-levels error refuses them): column \"type\" in 1 row (\"rose\")\n");
     // Strict: the same seed stops, naming the row, the column and the level.
     const CliResult strict = run_cli("train wine.csv" + wine_flags(seed) + " --unknown-levels error", dir.path());
-    expect_one_error_line(strict, 1, {"wine.csv: file data row 0, column \"type\": level \"rose\" was not seen at fit "
-                                      "time; expected one of \"red\", \"white\""});
+    expect_one_error_line(strict, 1,
+                          {"wine.csv: file data row 0, column \"type\": level \"rose\" was not seen at fit "
+                           "time; expected one of \"red\", \"white\""});
   }
   // Before the fix 2 of the 8 seeds put the row in the test split and failed.
   EXPECT_GE(warned, 1);
@@ -77,8 +80,9 @@ TEST(CliDataRows, PredictWithAnUnseenLevelWritesEveryRowAndWarnsOnce) {
   write_text(dir.path() / "new.csv", text);
   const CliResult r = run_cli("predict model/model.safetensors new.csv -o p.csv", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: levels not seen in training, encoded as all zeros (the model was trained "
-                   "with --unknown-levels ignore): column \"kind\" in 2 rows (\"purple\")\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: levels not seen in training, encoded as all zeros (the model was trained "
+            "with --unknown-levels ignore): column \"kind\" in 2 rows (\"purple\")\n");
   const auto lines = lines_of(read_text(dir.path() / "p.csv"));
   ASSERT_EQ(lines.size(), 9u);
   EXPECT_EQ(lines[0], "row,probability,class,reason");
@@ -102,7 +106,7 @@ TEST(CliDataRows, PredictWithAModelTrainedStrictRefusesAnUnseenLevel) {
 // 8 rows, 2 with a missing value (data rows 2 and 5).
 std::string eight_rows_two_missing() {
   std::vector<std::string> lines = lines_of(small_csv(8));
-  lines[3].replace(0, lines[3].find(','), "");    // a missing
+  lines[3].replace(0, lines[3].find(','), "");  // a missing
   lines[6].replace(lines[6].find(',') + 1, lines[6].find(',', lines[6].find(',') + 1) - lines[6].find(',') - 1, "NA");
   std::string text;
   for (const auto& l : lines) text += l + "\n";
@@ -115,9 +119,10 @@ TEST(CliDataRows, PredictKeepsRowsWithMissingValues) {
   train_small(dir.path());  // --na drop: no fill values
   CliResult r = run_cli("predict model/model.safetensors new.csv -o p.csv", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: 2 of 8 rows have no prediction (missing value in column \"a\": 1 row; "
-                   "missing value in column \"b\": 1 row); they are written with an empty probability and class and "
-                   "the reason\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: 2 of 8 rows have no prediction (missing value in column \"a\": 1 row; "
+            "missing value in column \"b\": 1 row); they are written with an empty probability and class and "
+            "the reason\n");
   auto lines = lines_of(read_text(dir.path() / "p.csv"));
   ASSERT_EQ(lines.size(), 9u);
   EXPECT_EQ(lines[3], "2,,,\"missing value in column \"\"a\"\"\"");
@@ -141,8 +146,9 @@ TEST(CliDataRows, PredictKeepsRowsWithMissingValues) {
   // evaluate scores the other 6 and says so.
   r = run_cli("evaluate model/model.safetensors new.csv --json", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(r.err, "lrtune: warning: new.csv: 2 of 8 rows not scored (missing value in column \"a\": 1 row; missing "
-                   "value in column \"b\": 1 row); the scores are over the other 6 rows\n");
+  EXPECT_EQ(r.err,
+            "lrtune: warning: new.csv: 2 of 8 rows not scored (missing value in column \"a\": 1 row; missing "
+            "value in column \"b\": 1 row); the scores are over the other 6 rows\n");
   summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary.at("rows"), 6);
   EXPECT_EQ(summary.at("rows_not_scored"), 2);

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_checks.hpp"
-#include "cli_signals.hpp"
 #include "cli_runner.hpp"
+#include "cli_signals.hpp"
 
 using namespace lrtune::testing;
 
@@ -14,10 +14,11 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   TempDir dir;
   const CliResult r = run_cli(std::string("find ") + wine() + " " + kFastFind + "--out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  for (const char* text : {"method", "learning rate", "explanation", "valley", "stable-minimum", "Suggested learning rate:"})
+  for (const char* text :
+       {"method", "learning rate", "explanation", "valley", "stable-minimum", "Suggested learning rate:"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
-  for (const char* file : {"range_test.csv", "range_test.json", "suggestion.json", "config.toml", "data_summary.txt", "data_summary.json",
-                           "data_steps.json"})
+  for (const char* file : {"range_test.csv", "range_test.json", "suggestion.json", "config.toml", "data_summary.txt",
+                           "data_summary.json", "data_steps.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto json = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));
   const std::size_t points = json.at("learning_rates").size();  // 30, or fewer when the loss diverged
@@ -27,7 +28,8 @@ TEST(CliFind, PerStepRangeTestWritesCurveAndSuggestions) {
   EXPECT_TRUE(suggestion.at("learning_rate").is_number());
   // The text chart's legend names the suggestion it marks: X on the curve, | off the sweep.
   const std::string rule = suggestion.at("rule").get<std::string>();
-  EXPECT_TRUE(r.out.find("X = " + rule + " ") != std::string::npos || r.out.find("| = " + rule + " ") != std::string::npos)
+  EXPECT_TRUE(r.out.find("X = " + rule + " ") != std::string::npos ||
+              r.out.find("| = " + rule + " ") != std::string::npos)
       << r.out;
   const std::string csv = read_text(dir.path() / "out" / "range_test.csv");
   EXPECT_EQ(csv.rfind("index,lr,loss,smoothed_loss", 0), 0u) << csv.substr(0, 80);
@@ -52,10 +54,11 @@ TEST(CliFind, PerEpochRecipeScheduleAndJsonSummary) {
 
 TEST(CliFind, CategoricalPositiveClassAndImputation) {
   TempDir dir;
-  const CliResult r = run_cli(std::string("find ") + wine() +
-                                  " --target type --positive white --drop quality --na median --layers 8 --schedule step"
-                                  " --finder-points 20 --quiet --out out",
-                              dir.path());
+  const CliResult r =
+      run_cli(std::string("find ") + wine() +
+                  " --target type --positive white --drop quality --na median --layers 8 --schedule step"
+                  " --finder-points 20 --quiet --out out",
+              dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string summary = read_text(dir.path() / "out" / "data_summary.txt");
   EXPECT_NE(summary.find("type"), std::string::npos) << summary;
@@ -82,8 +85,8 @@ TEST(CliFind, PerEpochSuggestionsStopBeforeTheCollapse) {
   std::string csv = "x,y\n";
   for (int i = 0; i < 64; ++i) csv += std::to_string(i - 32) + "," + (i < 32 ? "0" : "1") + "\n";
   write_text(dir.path() / "data.csv", csv);
-  const CliResult r = run_cli("find data.csv --target y --positive 1 --layers 16 --finder-points 100 --quiet --out out",
-                              dir.path());
+  const CliResult r =
+      run_cli("find data.csv --target y --positive 1 --layers 16 --finder-points 100 --quiet --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("where the curve collapsed: "), std::string::npos) << r.out;
   const auto curve = nlohmann::json::parse(read_text(dir.path() / "out" / "range_test.json"));

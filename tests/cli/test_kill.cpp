@@ -34,16 +34,23 @@ int check_every_file(const fs::path& out) {
     const std::string ext = entry.path().extension().string();
     const std::string text = read_text(entry.path());
     EXPECT_FALSE(text.empty());
-    if (ext == ".json") EXPECT_TRUE(complete_json(entry.path()));
-    else if (ext == ".csv") EXPECT_TRUE(complete_csv(entry.path()));
+    if (ext == ".json")
+      EXPECT_TRUE(complete_json(entry.path()));
+    else if (ext == ".csv")
+      EXPECT_TRUE(complete_csv(entry.path()));
     else if (ext == ".png") {
       EXPECT_EQ(text.rfind("\x89PNG\r\n\x1a\n", 0), 0u);
       EXPECT_TRUE(ends_with(text, std::string("IEND\xae\x42\x60\x82", 8)));
-    } else if (ext == ".svg") EXPECT_TRUE(ends_with(text, "</svg>\n") || ends_with(text, "</svg>\n\n"));
-    else if (ext == ".html") EXPECT_TRUE(ends_with(text, "</html>\n"));
-    else if (ext == ".safetensors") EXPECT_NO_THROW((void)lrtune::load_model(entry.path()));
-    else if (ext == ".txt" || ext == ".toml" || ext == ".gp" || ext == ".dat") EXPECT_TRUE(ends_with(text, "\n"));
-    else ADD_FAILURE() << "unexpected file kind";
+    } else if (ext == ".svg")
+      EXPECT_TRUE(ends_with(text, "</svg>\n") || ends_with(text, "</svg>\n\n"));
+    else if (ext == ".html")
+      EXPECT_TRUE(ends_with(text, "</html>\n"));
+    else if (ext == ".safetensors")
+      EXPECT_NO_THROW((void)lrtune::load_model(entry.path()));
+    else if (ext == ".txt" || ext == ".toml" || ext == ".gp" || ext == ".dat")
+      EXPECT_TRUE(ends_with(text, "\n"));
+    else
+      ADD_FAILURE() << "unexpected file kind";
     ++checked;
   }
   return checked;
@@ -85,7 +92,8 @@ std::map<std::string, std::string> snapshot(const fs::path& folder) {
 // replaced by the finished one; beside it at most the hidden folder being built, whose files are
 // each complete and which the next run removes.
 TEST(CliKill, SigkillLeavesTheEarlierFolderIntactOrTheWholeNewOne) {
-  for (const Milestone& moment : {range_test_points(3), epochs_finished(2, "[tuned] "), epochs_finished(300, "[tuned] ")}) {
+  for (const Milestone& moment :
+       {range_test_points(3), epochs_finished(2, "[tuned] "), epochs_finished(300, "[tuned] ")}) {
     SCOPED_TRACE(moment.name);
     TempDir dir;
     write_text(dir.path() / "data.csv", small_csv(2000));
@@ -147,7 +155,7 @@ TEST(CliKill, SigtermAndSighupCompleteTheFolderAsInterrupted) {
     EXPECT_EQ(run["exit_code"], 128 + signal);
     EXPECT_EQ(run["message"], "interrupted by " + name);
     EXPECT_EQ(read_text(out / "config.toml").find("seed = 7"), std::string::npos);  // the new run's, not the earlier
-    EXPECT_FALSE(fs::exists(out / "model.safetensors"));                           // the earlier run's model is gone
+    EXPECT_FALSE(fs::exists(out / "model.safetensors"));                            // the earlier run's model is gone
     const std::string history = read_text(out / "history.csv");
     EXPECT_EQ(std::count(history.begin(), history.end(), '\n'), finished_epoch_lines(log) + 1) << history;
     check_every_file(out);

@@ -16,7 +16,7 @@ struct Limit {
   const char* section;
   const char* key;
   long long min, max;
-  const char* context;  // other settings the edge needs ("" for none), as flags
+  const char* context;       // other settings the edge needs ("" for none), as flags
   const char* context_toml;  // the same as experiment-file lines
 };
 
@@ -55,8 +55,10 @@ CliResult config_with_key(const Limit& l, long long value, const fs::path& dir) 
   // The context's section first when it is the same as the key's: TOML allows a table once.
   std::string text = l.context_toml;
   const std::string header = fmt::format("[{}]\n", l.section);
-  if (text.rfind(header, 0) == 0) text += fmt::format("{} = {}\n", l.key, value);
-  else text += fmt::format("{}{} = {}\n", header, l.key, value);
+  if (text.rfind(header, 0) == 0)
+    text += fmt::format("{} = {}\n", l.key, value);
+  else
+    text += fmt::format("{}{} = {}\n", header, l.key, value);
   write_text(dir / "exp.toml", text);
   return run_cli("config --config exp.toml", dir);
 }
@@ -92,7 +94,7 @@ TEST(CliLimits, EveryIntegerSettingAtItsEdgesFromTheExperimentFile) {
       expect_one_error_line(config_with_key(l, l.max + 1, dir.path()), 2,
                             {"exp.toml:", fmt::format("{}, got {}", named, l.max + 1)});
     expect_one_error_line(config_with_key(l, l.min - 1, dir.path()), 2,
-                            {"exp.toml:", fmt::format("{}, got {}", named, l.min - 1)});
+                          {"exp.toml:", fmt::format("{}, got {}", named, l.min - 1)});
   }
 }
 
@@ -106,14 +108,16 @@ TEST(CliLimits, LayersCountAndWidthAtTheirEdges) {
   TempDir dir;
   // 1023 hidden layers and the output layer: the 1024 layers a model file holds.
   EXPECT_EQ(run_cli("config --layers " + widths(1023), dir.path()).code, 0);
-  expect_one_error_line(run_cli("config --layers " + widths(1024), dir.path()), 2,
-                        {"--layers has 1024 layers; at most 1023 (with the output layer, the 1024 a model file holds)"});
+  expect_one_error_line(
+      run_cli("config --layers " + widths(1024), dir.path()), 2,
+      {"--layers has 1024 layers; at most 1023 (with the output layer, the 1024 a model file holds)"});
   EXPECT_EQ(run_cli("config --layers 16777216", dir.path()).code, 0);
   expect_one_error_line(run_cli("config --layers 16777217", dir.path()), 2,
                         {"--layers width must be in [1, 16777216], got 16777217"});
   expect_one_error_line(run_cli("config --layers 1000000000", dir.path()), 2,
                         {"--layers width must be in [1, 16777216], got 1000000000"});
-  expect_one_error_line(run_cli("config --layers 4,0", dir.path()), 2, {"--layers width must be in [1, 16777216], got 0"});
+  expect_one_error_line(run_cli("config --layers 4,0", dir.path()), 2,
+                        {"--layers width must be in [1, 16777216], got 0"});
   // 50,000 entries (as many as one argument holds: 128 KiB) and a million in a file: refused at
   // once (a million ran past a minute).
   expect_one_error_line(run_cli("config --layers " + widths(50'000), dir.path()), 2,
@@ -141,8 +145,9 @@ TEST(CliLimits, ModelsOverTheParameterLimitAreRefusedBeforeTheData) {
   // Within it between the hidden layers, over it with the data's 5 inputs: refused after reading the data.
   write_text(dir.path() / "data.csv", small_csv());
   // (6 + 1) x 2^24 + (2^24 + 1) x 121 + 122 = 2^31 + 243.
-  expect_one_error_line(run_cli("train data.csv" + small_flags({{"--layers", "16777216,121"}}), dir.path()), 2,
-                        {"--layers on the data's 6 features gives a model of 2147483891 parameters; at most 2147483648"});
+  expect_one_error_line(
+      run_cli("train data.csv" + small_flags({{"--layers", "16777216,121"}}), dir.path()), 2,
+      {"--layers on the data's 6 features gives a model of 2147483891 parameters; at most 2147483648"});
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
@@ -161,10 +166,14 @@ TEST(CliLimits, ASearchTheMachineCannotHoldIsRefusedWithTheEstimate) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
   // 40,000 x 40,000 weights: 1.6e9 parameters, 30 GiB a candidate with Adam; 100 candidates: 2.9 TiB.
-  const CliResult r = run_cli("tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}}),
-                              dir.path());
-  expect_one_error_line(r, 2, {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed trained at once",
-                               "1600360001 parameters", "is available; lower --candidates, --repeats, --layers or --batch-size"});
+  const CliResult r =
+      run_cli("tune data.csv --quiet" +
+                  small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "40000,40000"}, {"--candidates", "100"}}),
+              dir.path());
+  expect_one_error_line(
+      r, 2,
+      {"tune needs about 2.9 TiB of memory (100 candidates x 1 seed trained at once", "1600360001 parameters",
+       "is available; lower --candidates, --repeats, --layers or --batch-size"});
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
@@ -190,7 +199,9 @@ TEST(CliLimits, TheAddressSpaceLimitCountsAsTheMachinesMemory) {
   TempDir dir;
   if (!starts_under(524288, dir.path())) GTEST_SKIP() << "lrtune does not start under ulimit -v (a sanitizer build?)";
   write_text(dir.path() / "data.csv", small_csv());
-  const CliResult r = run_limited(524288, "tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "4000,4000"}}), dir.path());
+  const CliResult r = run_limited(
+      524288, "tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--layers", "4000,4000"}}),
+      dir.path());
   EXPECT_EQ(r.code, 2) << r.err;
   EXPECT_EQ(r.err.rfind("lrtune: error: tune needs about 3.0 GiB of memory (10 candidates", 0), 0u) << r.err;
   EXPECT_NE(r.err.find("MiB is available"), std::string::npos) << r.err;
@@ -210,7 +221,8 @@ TEST(CliLimits, AnAllocationThatFailsIsOneOutOfMemoryLine) {
   int out_of_memory = 0;
   for (int kib = start; kib < start + 24 * 1024; kib += 1024) {
     const CliResult r = run_limited(
-        kib, "train " + wine() + " --target quality --positive '>=6' --quiet --epochs 1 --lr 0.01 --out out", dir.path());
+        kib, "train " + wine() + " --target quality --positive '>=6' --quiet --epochs 1 --lr 0.01 --out out",
+        dir.path());
     EXPECT_TRUE(r.code == 0 || r.code == 1 || r.code == 2) << kib << " KiB: exit " << r.code << ": " << r.err;
     EXPECT_EQ(r.err.find("bad_alloc"), std::string::npos) << kib << " KiB: " << r.err;
     if (r.err.find("lrtune: error: out of memory while running train; lower the settings that size it") !=

@@ -13,14 +13,15 @@ using Changes = std::vector<std::pair<std::string, std::string>>;
 
 // Quick settings every command of the sweep can run with on small_csv().
 // tune's quick search; small_flags' --lr and --epochs are train's (tune refuses them).
-const Changes kQuick = {{"--schedule", "step"},  {"--finder-points", "10"}, {"--candidates", "2"},
-                        {"--max-epochs", "2"},   {"--first-rung-epochs", "1"}, {"--lr", ""}, {"--epochs", ""}};
+const Changes kQuick = {{"--schedule", "step"}, {"--finder-points", "10"},    {"--candidates", "2"},
+                        {"--max-epochs", "2"},  {"--first-rung-epochs", "1"}, {"--lr", ""},
+                        {"--epochs", ""}};
 
 // Words of the library or the standard library that must never reach the user: the flag the user
 // typed is the name to use.
-const std::vector<std::string> kInternals = {"stod", "std::", "what():", "schedule.", "test_size", "validation_split",
-                                             "tuner:", "LRFinder", "Sequential", "batch_size", "num_points",
-                                             "EarlyStopping", "bad_alloc", "invalid_argument"};
+const std::vector<std::string> kInternals = {
+    "stod",     "std::",      "what():",    "schedule.",  "test_size",     "validation_split", "tuner:",
+    "LRFinder", "Sequential", "batch_size", "num_points", "EarlyStopping", "bad_alloc",        "invalid_argument"};
 
 void expect_named(const CliResult& r, const std::string& flag, const std::string& context) {
   if (r.code == 0) return;  // the value is valid for this flag
@@ -42,17 +43,52 @@ TEST(CliMessages, EveryFlagWithBadValuesNamesTheFlag) {
   const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
   ::setenv("PATH", "/nonexistent", 1);
   write_text(dir.path() / "data.csv", small_csv());
-  const std::vector<std::string> flags = {
-      "--test-size",  "--split-seed", "--layers",     "--epochs",          "--batch-size", "--seed",
-      "--validation-fraction",        "--patience",   "--min-delta",       "--finder-points", "--finder-start",
-      "--finder-end", "--repeats",    "--candidates", "--max-epochs",      "--first-rung-epochs", "--lr-low",
-      "--lr-high",    "--threads",    "--lr",         "--na",              "--delimiter",  "--activation",
-      "--optimizer",  "--update-form", "--monitor",   "--schedule",        "--rule",       "--pick"};
+  const std::vector<std::string> flags = {"--test-size",
+                                          "--split-seed",
+                                          "--layers",
+                                          "--epochs",
+                                          "--batch-size",
+                                          "--seed",
+                                          "--validation-fraction",
+                                          "--patience",
+                                          "--min-delta",
+                                          "--finder-points",
+                                          "--finder-start",
+                                          "--finder-end",
+                                          "--repeats",
+                                          "--candidates",
+                                          "--max-epochs",
+                                          "--first-rung-epochs",
+                                          "--lr-low",
+                                          "--lr-high",
+                                          "--threads",
+                                          "--lr",
+                                          "--na",
+                                          "--delimiter",
+                                          "--activation",
+                                          "--optimizer",
+                                          "--update-form",
+                                          "--monitor",
+                                          "--schedule",
+                                          "--rule",
+                                          "--pick"};
   // Flags the search reads beyond train's (tune runs them too).
-  const std::vector<std::string> search = {"--validation-fraction", "--patience", "--min-delta", "--finder-points",
-                                           "--finder-start", "--finder-end", "--repeats", "--candidates", "--max-epochs",
-                                           "--first-rung-epochs", "--lr-low", "--lr-high", "--threads", "--schedule",
-                                           "--rule", "--batch-size"};
+  const std::vector<std::string> search = {"--validation-fraction",
+                                           "--patience",
+                                           "--min-delta",
+                                           "--finder-points",
+                                           "--finder-start",
+                                           "--finder-end",
+                                           "--repeats",
+                                           "--candidates",
+                                           "--max-epochs",
+                                           "--first-rung-epochs",
+                                           "--lr-low",
+                                           "--lr-high",
+                                           "--threads",
+                                           "--schedule",
+                                           "--rule",
+                                           "--batch-size"};
   // (1.5, 1e3 and 0x10 for integers: NumbersAreParsedStrictly.)
   const std::vector<std::string> values = {"0",  "-1",  "inf", "nan", "1e-320", "1e308", "99999999999999999999",
                                            "''", "abc", "2x"};
@@ -104,7 +140,8 @@ TEST(CliMessages, NumbersAreParsedStrictly) {
       {"--seed -1", "--seed must be in [0, 9223372036854775807], got -1"},
       {"--lr 0.01abc", "--lr must be a number or 'auto', got '0.01abc'"},
   };
-  for (const auto& [flags, message] : cases) expect_one_error_line(run_cli("config " + flags, dir.path()), 2, {message});
+  for (const auto& [flags, message] : cases)
+    expect_one_error_line(run_cli("config " + flags, dir.path()), 2, {message});
   // Valid forms stay valid: a leading '+', an exponent, a bare fraction.
   const CliResult r = run_cli("config --test-size +0.25 --min-delta 1e-4 --finder-start .001 --epochs +7", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
@@ -116,12 +153,17 @@ TEST(CliMessages, NumbersAreParsedStrictly) {
 TEST(CliMessages, SplitsTheDataCannotMakeNameTheFlag) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
-  expect_one_error_line(run_cli("tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--validation-fraction", "0.999"}}), dir.path()), 2,
-                        {"--validation-fraction 0.999 of the 48 training rows leaves 0 to train on and 48 for validation",
-                         "use at most 0.9792"});
   expect_one_error_line(
-      run_cli("train data.csv --quiet --early-stopping" + small_flags({{"--validation-fraction", "0.999"}}), dir.path()), 2,
-      {"--validation-fraction 0.999 of the 48 training rows"});
+      run_cli(
+          "tune data.csv --quiet" + small_flags({{"--lr", ""}, {"--epochs", ""}, {"--validation-fraction", "0.999"}}),
+          dir.path()),
+      2,
+      {"--validation-fraction 0.999 of the 48 training rows leaves 0 to train on and 48 for validation",
+       "use at most 0.9792"});
+  expect_one_error_line(
+      run_cli("train data.csv --quiet --early-stopping" + small_flags({{"--validation-fraction", "0.999"}}),
+              dir.path()),
+      2, {"--validation-fraction 0.999 of the 48 training rows"});
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
 
@@ -140,7 +182,8 @@ TEST(CliMessages, ExperimentFileTypesAreStrict) {
       {"[data]\ntest_size = '0.2'\n", "exp.toml:2:13: [data] test_size (--test-size) must be a number, got a string"},
       {"[data]\ntarget = 5\n", "exp.toml:2:10: [data] target (--target) must be a string, got an integer (5)"},
       {"[data]\ndrop = 'a'\n", "exp.toml:2:8: [data] drop (--drop) must be an array, got a string"},
-      {"[model]\nlayers = [4, '8']\n", "exp.toml:2:14: [model] layers item 2 (--layers) must be an integer, got a string"},
+      {"[model]\nlayers = [4, '8']\n",
+       "exp.toml:2:14: [model] layers item 2 (--layers) must be an integer, got a string"},
       {"[training]\nlr = true\n", "exp.toml:2:6: [training] lr (--lr) must be a number or 'auto', got true"},
       {"[data]\ntest_size = inf\n", "exp.toml:2:13: [data] test_size (--test-size) must be a finite number, got 'inf'"},
       {"[data]\ntest_size = nan\n", "exp.toml:2:13: [data] test_size (--test-size) must be a finite number, got 'nan'"},
@@ -175,8 +218,9 @@ TEST(CliMessages, EachSideOfACrossCheckIsNamedAsWritten) {
                         {"--max-epochs must be in [1, 1000000], got 0"});
   EXPECT_EQ(run_cli("config --config exp.toml --max-epochs 8", dir.path()).code, 0);
   write_text(dir.path() / "exp.toml", "[tune]\nfirst_rung_epochs = 8\n");
-  expect_one_error_line(run_cli("config --config exp.toml --max-epochs 4", dir.path()), 2,
-                        {"--max-epochs must be >= exp.toml:2:21: [tune] first_rung_epochs (--first-rung-epochs) (8), got 4"});
+  expect_one_error_line(
+      run_cli("config --config exp.toml --max-epochs 4", dir.path()), 2,
+      {"--max-epochs must be >= exp.toml:2:21: [tune] first_rung_epochs (--first-rung-epochs) (8), got 4"});
   write_text(dir.path() / "exp.toml", "[finder]\nschedule = 'step'\nstart = 0.5\n");
   expect_one_error_line(run_cli("config --config exp.toml --finder-end 0.1", dir.path()), 2,
                         {"--finder-end must be > exp.toml:3:9: [finder] start (--finder-start) (0.5), got 0.1"});

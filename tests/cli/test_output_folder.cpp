@@ -53,8 +53,10 @@ TEST_F(OutputFolder, ANewFolderGetsRunJsonAndNoHiddenLeftovers) {
 TEST_F(OutputFolder, AnEarlierRunIsReplacedAsAWholeNotMixed) {
   ASSERT_EQ(lrtune("train data.csv" + small_flags({{"--seed", "1"}})).code, 0);
   ASSERT_TRUE(fs::exists(dir.path() / "out" / "model.safetensors"));
-  const CliResult r = lrtune("find data.csv" + small_flags({{"--seed", "2"}, {"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"},
-                                                              {"--finder-points", "20"}}));
+  const CliResult r =
+      lrtune("find data.csv" +
+             small_flags(
+                 {{"--seed", "2"}, {"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"}, {"--finder-points", "20"}}));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_FALSE(fs::exists(dir.path() / "out" / "model.safetensors"));  // train's file, not find's
   EXPECT_NE(read_text(dir.path() / "out" / "config.toml").find("seed = 2"), std::string::npos);
@@ -97,8 +99,8 @@ TEST_F(OutputFolder, AFolderThatIsNotARunIsRefusedUnlessOverwrite) {
   fs::create_directory(dir.path() / "results");
   write_text(dir.path() / "results" / "notes.txt", "keep me");
   const CliResult refused = lrtune("train data.csv" + small_flags({{"--out", "results"}}));
-  expect_one_error_line(refused, 2, {"--out results: holds files that are not an lrtune run ('notes.txt', ...)",
-                                     "--overwrite"});
+  expect_one_error_line(refused, 2,
+                        {"--out results: holds files that are not an lrtune run ('notes.txt', ...)", "--overwrite"});
   EXPECT_EQ(read_text(dir.path() / "results" / "notes.txt"), "keep me");
   const CliResult replaced = lrtune("train data.csv" + small_flags({{"--out", "results"}, {"--overwrite", " "}}));
   ASSERT_EQ(replaced.code, 0) << replaced.err;
@@ -134,7 +136,8 @@ TEST_F(OutputFolder, ALockedFolderIsRefused) {
                              " train data.csv" + small_flags() + "; echo $? > code) 9>&-";
   ASSERT_EQ(std::system(("cd " + quote(dir.path().string()) + " && bash -c " + quote(holder) + " 2>err").c_str()), 0);
   EXPECT_EQ(read_text(dir.path() / "code"), "2\n");
-  EXPECT_NE(read_text(dir.path() / "err").find("--out out: another lrtune is writing to this folder"), std::string::npos)
+  EXPECT_NE(read_text(dir.path() / "err").find("--out out: another lrtune is writing to this folder"),
+            std::string::npos)
       << read_text(dir.path() / "err");
   EXPECT_FALSE(fs::exists(dir.path() / "out"));
 }
@@ -152,7 +155,8 @@ TEST_F(OutputFolder, DefaultFoldersOfTheSameSecondDoNotCollide) {
   ASSERT_EQ(lrtune("train data.csv" + flags).code, 0);
   ASSERT_EQ(lrtune("train data.csv" + flags).code, 0);
   int runs = 0;
-  for (const auto& entry : fs::directory_iterator(dir.path() / "lrtune-out")) runs += fs::exists(entry.path() / "run.json");
+  for (const auto& entry : fs::directory_iterator(dir.path() / "lrtune-out"))
+    runs += fs::exists(entry.path() / "run.json");
   EXPECT_EQ(runs, 3);
 }
 
@@ -161,7 +165,8 @@ TEST_F(OutputFolder, PredictNeverWritesOverItsInputs) {
   fs::create_hard_link(dir.path() / "data.csv", dir.path() / "linked.csv");
   const std::string model = read_text(dir.path() / "out" / "model.safetensors");
   const std::string data = read_text(dir.path() / "data.csv");
-  for (const char* output : {"data.csv", "./data.csv", "linked.csv", "out/model.safetensors", "out/../out/model.safetensors"}) {
+  for (const char* output :
+       {"data.csv", "./data.csv", "linked.csv", "out/model.safetensors", "out/../out/model.safetensors"}) {
     SCOPED_TRACE(output);
     const CliResult r = lrtune(std::string("predict out/model.safetensors data.csv -o ") + output);
     expect_one_error_line(r, 2, {fmt::format("-o {}: is the same file as the input", output)});

@@ -14,8 +14,8 @@ TEST(CliRun, ComparesDefaultAndTunedAndWritesTheReport) {
   for (const char* text : {"default", "tuned", "test accuracy", "confusion", "0.001"})
     EXPECT_NE(r.out.find(text), std::string::npos) << text << "\n" << r.out;
   for (const char* file : {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv",
-                           "history_default.json", "history_tuned.json", "comparison.json", "model.safetensors", "report.html",
-                           "config.toml", "data_summary.json"})
+                           "history_default.json", "history_tuned.json", "comparison.json", "model.safetensors",
+                           "report.html", "config.toml", "data_summary.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
   EXPECT_DOUBLE_EQ(comparison.at("default_learning_rate").get<double>(), 0.001);
@@ -68,9 +68,9 @@ TEST(CliRun, RecipeWithPickFinderTrainsAtTheRangeTestSuggestion) {
 
 TEST(CliRun, RepeatsAndEarlyStoppingReportMeanStdAndEpochs) {
   TempDir dir;
-  const CliResult r = run_cli(std::string("run ") + wine() + " " + kFast +
-                                  "--repeats 2 --early-stopping --patience 1 --threads 2 --out out",
-                              dir.path());
+  const CliResult r = run_cli(
+      std::string("run ") + wine() + " " + kFast + "--repeats 2 --early-stopping --patience 1 --threads 2 --out out",
+      dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("over 2 seeds (42..43)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("±"), std::string::npos) << r.out;
@@ -96,8 +96,10 @@ TEST(CliRun, BothRatesTrainWithEarlyStoppingByDefault) {
   EXPECT_NE(table.out.find("epochs run"), std::string::npos) << table.out;
   EXPECT_NE(table.out.find("best epoch"), std::string::npos) << table.out;
   // --early-stopping=false trains every epoch, as before.
-  ASSERT_EQ(run_cli(std::string("run ") + wine() + " " + kFast + "--early-stopping=false --quiet --out out3", dir.path()).code,
-            0);
+  ASSERT_EQ(
+      run_cli(std::string("run ") + wine() + " " + kFast + "--early-stopping=false --quiet --out out3", dir.path())
+          .code,
+      0);
   EXPECT_EQ(read_text(dir.path() / "out3" / "history_tuned.csv").find("val_loss"), std::string::npos);
 }
 
@@ -126,8 +128,8 @@ TEST(CliRun, RecipeSetsTheSeedsStepsAndFlagsStillWin) {
 
 TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   TempDir dir;
-  const CliResult r = run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --max-epochs 4 --out out",
-                              dir.path());
+  const CliResult r =
+      run_cli("demo --epochs 2 --layers 16,16 --schedule step --finder-points 40 --max-epochs 4 --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("churned"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("test accuracy"), std::string::npos) << r.out;
@@ -135,7 +137,10 @@ TEST(CliDemo, RunsOnTheBuiltInDataSet) {
   EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / "report.html"));
   // The data set is the same bytes every time.
   TempDir again;
-  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --pick finder --quiet --out out", again.path()).code, 0);
+  ASSERT_EQ(run_cli("demo --epochs 1 --layers 4 --schedule step --finder-points 40 --pick finder --quiet --out out",
+                    again.path())
+                .code,
+            0);
   EXPECT_EQ(read_text(dir.path() / "out" / "demo_data.csv"), read_text(again.path() / "out" / "demo_data.csv"));
 }
 
@@ -146,9 +151,10 @@ bool has_gnuplot() { return std::system("command -v gnuplot >/dev/null 2>&1") ==
 TEST(CliRun, ChartsArePngAndSvgAndTheReportEmbedsThem) {
   if (!has_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
   TempDir dir;
-  const CliResult r = run_cli(std::string("run ") + wine() +
-                                  " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 --pick finder --out out",
-                              dir.path());
+  const CliResult r = run_cli(
+      std::string("run ") + wine() +
+          " --target quality --positive '>=6' --layers 16,16 --epochs 2 --finder-points 20 --pick finder --out out",
+      dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const auto charts = dir.path() / "out" / "charts";
   for (const char* stem : {"range_test_epochs", "range_test_lr", "training_comparison", "confusion_matrices"}) {

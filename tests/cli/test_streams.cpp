@@ -11,13 +11,15 @@ namespace fs = std::filesystem;
 namespace {
 
 using Changes = std::vector<std::pair<std::string, std::string>>;
-std::string train(const std::string& file, const Changes& changes = {}) { return "train " + file + small_flags(changes); }
+std::string train(const std::string& file, const Changes& changes = {}) {
+  return "train " + file + small_flags(changes);
+}
 
 // `script` run by bash in `cwd` ($LRTUNE is the binary): exit code and the two output streams.
 CliResult run_bash(const std::string& script, const fs::path& cwd) {
   const std::string binary = LRTUNE_BINARY_DIR "/lrtune";
-  const std::string command = "cd " + quote(cwd.string()) + " && LRTUNE=" + quote(binary) + " bash -c " +
-                              quote(script) + " >.stdout 2>.stderr";
+  const std::string command =
+      "cd " + quote(cwd.string()) + " && LRTUNE=" + quote(binary) + " bash -c " + quote(script) + " >.stdout 2>.stderr";
   const int status = std::system(command.c_str());
   CliResult result;
   result.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -45,10 +47,10 @@ TEST(CliStreams, TrainReadsAProcessSubstitution) {
 TEST(CliStreams, FindReadsAFifoWithAWriter) {
   TempDir dir;
   write_text(dir.path() / "data.csv", small_csv());
-  const CliResult r = run_bash("mkfifo fifo.csv && { cat data.csv > fifo.csv & } && \"$LRTUNE\" find fifo.csv" +
-                                   small_flags({{"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"}, {"--finder-points", "10"}}) +
-                                   " --quiet",
-                               dir.path());
+  const CliResult r = run_bash(
+      "mkfifo fifo.csv && { cat data.csv > fifo.csv & } && \"$LRTUNE\" find fifo.csv" +
+          small_flags({{"--lr", ""}, {"--epochs", ""}, {"--schedule", "step"}, {"--finder-points", "10"}}) + " --quiet",
+      dir.path());
   EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "range_test.csv")) << r.err;
 }
@@ -69,8 +71,10 @@ TEST(CliStreams, ConfigAndPredictDataFromPipes) {
 TEST(CliStreams, AnEndlessConfigPipeStopsAtTheCap) {
   TempDir dir;
   const CliResult r = run_bash("\"$LRTUNE\" config --config <(yes 'a = 1')", dir.path());
-  expect_one_error_line(r, 2, {"/dev/fd/", ": more than 1048576 bytes, reading stopped there; the limit for experiment "
-                                           "files is 1 MiB"});
+  expect_one_error_line(r, 2,
+                        {"/dev/fd/",
+                         ": more than 1048576 bytes, reading stopped there; the limit for experiment "
+                         "files is 1 MiB"});
 }
 
 // lrtune started in the background in `dir`; once it waits in the kernel on a FIFO (its wchan
@@ -122,14 +126,16 @@ TEST(CliStreams, CtrlCWhileWaitingOnAFifoExits130) {
 TEST(CliStreams, ACsvTruncatedWhileReadIsOneErrorLineNotSigbus) {
   TempDir dir;
   std::string text = "a,b,c,y\n";
-  for (int i = 0; text.size() < 28'000'000; ++i) text += fmt::format("{},{}.125,{},{}\n", i % 99991, i % 977, i % 10, i % 2);
+  for (int i = 0; text.size() < 28'000'000; ++i)
+    text += fmt::format("{},{}.125,{},{}\n", i % 99991, i % 977, i % 10, i % 2);
   for (const char* delay : {"0.01", "0.05", "0.2"}) {
     SCOPED_TRACE(delay);
     write_text(dir.path() / "big.csv", text);
-    const CliResult r = run_bash(std::string("\"$LRTUNE\" find big.csv --target y --positive '==1' --layers 2 --schedule "
-                                             "step --finder-points 5 --quiet --out out & pid=$!; sleep ") +
-                                     delay + "; truncate -s 1000 big.csv; wait $pid",
-                                 dir.path());
+    const CliResult r =
+        run_bash(std::string("\"$LRTUNE\" find big.csv --target y --positive '==1' --layers 2 --schedule "
+                             "step --finder-points 5 --quiet --out out & pid=$!; sleep ") +
+                     delay + "; truncate -s 1000 big.csv; wait $pid",
+                 dir.path());
     if (r.code != 0) expect_one_error_line(r, 1, {"big.csv:"});
     fs::remove_all(dir.path() / "out");
   }

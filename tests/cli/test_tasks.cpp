@@ -22,13 +22,14 @@ namespace {
 
 std::string study(const std::string& name) { return quote(data_file("study/" + name).string()); }
 
-constexpr const char* kSmall = " --layers 16 --epochs 3 --schedule step --finder-points 30 --candidates 2 --max-epochs 4 "
-                               "--first-rung-epochs 2 --out out";
+constexpr const char* kSmall =
+    " --layers 16 --epochs 3 --schedule step --finder-points 30 --candidates 2 --max-epochs 4 "
+    "--first-rung-epochs 2 --out out";
 
 void expect_files(const fs::path& out) {
-  for (const char* file : {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv",
-                           "comparison.json", "model.safetensors", "report.html", "config.toml", "data_summary.json",
-                           "data_steps.json", "tuning.json"})
+  for (const char* file :
+       {"range_test.csv", "range_test.json", "history_default.csv", "history_tuned.csv", "comparison.json",
+        "model.safetensors", "report.html", "config.toml", "data_summary.json", "data_steps.json", "tuning.json"})
     EXPECT_TRUE(fs::exists(out / file)) << file;
 }
 
@@ -97,12 +98,13 @@ TEST(CliTasks, RunOnARegressionSetReportsErrorsInTheTargetsUnits) {
   EXPECT_EQ(report.find("per-class"), std::string::npos);
   if (!lrtune::gnuplot_available()) GTEST_SKIP() << "gnuplot is not installed: no charts to check";
   const fs::path charts = dir.path() / "out" / "charts";
-  for (const char* file : {"predicted_vs_actual.svg", "residuals.svg", "predicted_vs_actual_0.dat", "predicted_vs_actual_1.dat",
-                           "residuals_0.dat", "residuals_1.dat"})
+  for (const char* file : {"predicted_vs_actual.svg", "residuals.svg", "predicted_vs_actual_0.dat",
+                           "predicted_vs_actual_1.dat", "residuals_0.dat", "residuals_1.dat"})
     EXPECT_TRUE(fs::exists(charts / file)) << file;
   EXPECT_EQ(chart_rows(charts / "predicted_vs_actual_1.dat").size(), 89u);  // 442 rows, test size 0.2
   EXPECT_EQ(occurrences(report, "<figcaption>Predicted against actual progression on the test split, 89 rows"), 1u);
-  EXPECT_EQ(occurrences(report, "<figcaption>Residuals (predicted − actual) against predicted progression, 89 rows"), 1u);
+  EXPECT_EQ(occurrences(report, "<figcaption>Residuals (predicted − actual) against predicted progression, 89 rows"),
+            1u);
   EXPECT_FALSE(fs::exists(charts / "confusion_matrices.svg"));
 }
 
@@ -129,14 +131,16 @@ TEST(CliTasks, RunOnIrisReportsEachClassAndDrawsThreeByThreeHeatmaps) {
   // The counts are the tuned model's confusion matrix in comparison.json, row by row.
   const auto comparison = nlohmann::json::parse(read_text(dir.path() / "out" / "comparison.json"));
   const auto& confusion = comparison.at("tuned").at("runs").at(0).at("confusion");
-  for (std::size_t i = 0; i < 9; ++i) EXPECT_EQ(std::stoll(cells[i][2]), confusion.at(i / 3).at(i % 3).get<long long>()) << i;
+  for (std::size_t i = 0; i < 9; ++i)
+    EXPECT_EQ(std::stoll(cells[i][2]), confusion.at(i / 3).at(i % 3).get<long long>()) << i;
   EXPECT_FALSE(fs::exists(charts / "predicted_vs_actual.svg"));
 }
 
 TEST(CliTasks, TrainWritesPerClassProbabilitiesAndEvaluateScoresTheModelAlike) {
   TempDir dir;
   const std::string data = study("iris.csv");
-  const CliResult r = run_cli("train " + data + " --target species --layers 8 --epochs 20 --lr 0.01 --out out", dir.path());
+  const CliResult r =
+      run_cli("train " + data + " --target species --layers 8 --epochs 20 --lr 0.01 --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const std::string predictions = read_text(dir.path() / "out" / "test_predictions.csv");
   EXPECT_EQ(first_line(predictions), "row,p_0,p_1,p_2,class,reason");
@@ -165,8 +169,8 @@ TEST(CliTasks, TrainWritesPerClassProbabilitiesAndEvaluateScoresTheModelAlike) {
 
 TEST(CliTasks, ARegressionModelPredictsInTheTargetsUnits) {
   TempDir dir;
-  const CliResult r = run_cli("train " + study("diabetes.csv") + " --target progression --layers 8 --epochs 5 --lr 0.01 --out out",
-                              dir.path());
+  const CliResult r = run_cli(
+      "train " + study("diabetes.csv") + " --target progression --layers 8 --epochs 5 --lr 0.01 --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   const std::string predictions = read_text(dir.path() / "out" / "test_predictions.csv");
   EXPECT_EQ(first_line(predictions), "row,value,reason");
@@ -190,8 +194,8 @@ TEST(CliTasks, ARegressionModelPredictsInTheTargetsUnits) {
 TEST(CliTasks, TheTaskCanBeToldAndTheNewFlagsRefuseWhatCannotWork) {
   TempDir dir;
   const std::string iris = study("iris.csv");
-  const CliResult told = run_cli("train " + iris + " --target species --task regression --layers 4 --epochs 1 --lr 0.01 --out out",
-                                 dir.path());
+  const CliResult told = run_cli(
+      "train " + iris + " --target species --task regression --layers 4 --epochs 1 --lr 0.01 --out out", dir.path());
   ASSERT_EQ(told.code, 0) << told.err;
   EXPECT_NE(told.out.find("(--task regression), treated as regression"), std::string::npos) << told.out;
   struct Refused {
@@ -199,22 +203,27 @@ TEST(CliTasks, TheTaskCanBeToldAndTheNewFlagsRefuseWhatCannotWork) {
     std::string message;
   };
   for (const Refused& c : std::vector<Refused>{
-           {"--target species --loss mse", "--loss mean_squared_error: a multiclass target trains with categorical_crossentropy"},
+           {"--target species --loss mse",
+            "--loss mean_squared_error: a multiclass target trains with categorical_crossentropy"},
            {"--target species --task bogus", "--task must be one of binary, multiclass, regression, got 'bogus'"},
-           {"--target species --loss bogus", "--loss must be one of binary_crossentropy, categorical_crossentropy, mse, mae, huber"},
+           {"--target species --loss bogus",
+            "--loss must be one of binary_crossentropy, categorical_crossentropy, mse, mae, huber"},
            {"--target species --dropout 1", "--dropout must be in [0, 1), got 1"},
            {"--target species --metrics bogus", "--metrics must name metrics among accuracy"},
            {"--target species --class-weight auto", "--class-weight must be none or balanced, got 'auto'"}}) {
-    const CliResult r = run_cli("train " + iris + " " + c.flags + " --layers 4 --epochs 1 --lr 0.01 --out refused", dir.path());
+    const CliResult r =
+        run_cli("train " + iris + " " + c.flags + " --layers 4 --epochs 1 --lr 0.01 --out refused", dir.path());
     EXPECT_EQ(r.code, 2) << c.flags << "\n" << r.err;
     EXPECT_NE(r.err.find("lrtune: error: " + c.message), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir.path() / "refused")) << c.flags;
   }
-  const CliResult weighted = run_cli("train " + study("diabetes.csv") +
-                                         " --target progression --class-weight balanced --layers 4 --epochs 1 --lr 0.01 --out refused",
-                                     dir.path());
+  const CliResult weighted =
+      run_cli("train " + study("diabetes.csv") +
+                  " --target progression --class-weight balanced --layers 4 --epochs 1 --lr 0.01 --out refused",
+              dir.path());
   EXPECT_EQ(weighted.code, 2) << weighted.err;
-  EXPECT_NE(weighted.err.find("--class-weight balanced: target progression is a regression"), std::string::npos) << weighted.err;
+  EXPECT_NE(weighted.err.find("--class-weight balanced: target progression is a regression"), std::string::npos)
+      << weighted.err;
 }
 
 TEST(CliTasks, BalancedClassWeightsAndDropoutTrain) {
@@ -233,13 +242,13 @@ TEST(CliTasks, BalancedClassWeightsAndDropoutTrain) {
 
 TEST(CliTasks, TheDemoTakesATask) {
   TempDir dir;
-  const CliResult r = run_cli("demo --task regression --epochs 2 --finder-points 20 --candidates 2 --max-epochs 4 --out out",
-                              dir.path());
+  const CliResult r = run_cli(
+      "demo --task regression --epochs 2 --finder-points 20 --candidates 2 --max-epochs 4 --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
   EXPECT_NE(r.out.find("Task: monthly_fee:"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("test RMSE"), std::string::npos) << r.out;
-  const CliResult m = run_cli("demo --task multiclass --epochs 2 --finder-points 20 --candidates 2 --max-epochs 4 --out out2",
-                              dir.path());
+  const CliResult m = run_cli(
+      "demo --task multiclass --epochs 2 --finder-points 20 --candidates 2 --max-epochs 4 --out out2", dir.path());
   ASSERT_EQ(m.code, 0) << m.err << m.out;
   EXPECT_NE(m.out.find("Task: plan: 3 distinct text values"), std::string::npos) << m.out;
 }

@@ -51,7 +51,8 @@ const std::string kTuneFast =
 nlohmann::json without_timings(nlohmann::json j) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end();) {
-      if (it.key().find("seconds") != std::string::npos) it = j.erase(it);
+      if (it.key().find("seconds") != std::string::npos)
+        it = j.erase(it);
       else {
         it.value() = without_timings(it.value());
         ++it;
@@ -70,8 +71,8 @@ TEST(CliTune, WritesTheFilesAndAJsonSummaryWithPickRungsAndCosts) {
   write_csv(dir.path() / "data.csv");
   const CliResult r = run_cli("tune data.csv " + kTuneFast + "--json --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err << r.out;
-  for (const char* file : {"tuning.json", "tuning_candidates.csv", "range_test.csv", "range_test.json", "model.safetensors",
-                           "report.html", "config.toml", "data_summary.json"})
+  for (const char* file : {"tuning.json", "tuning_candidates.csv", "range_test.csv", "range_test.json",
+                           "model.safetensors", "report.html", "config.toml", "data_summary.json"})
     EXPECT_TRUE(std::filesystem::exists(dir.path() / "out" / file)) << file;
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary.at("command"), "tune");
@@ -108,8 +109,8 @@ TEST(CliTune, WritesTheFilesAndAJsonSummaryWithPickRungsAndCosts) {
   // Text output (without --json): the interval, rungs, candidates, the pick and the costs.
   const CliResult text = run_cli("tune data.csv " + kTuneFast + "--out out2", dir.path());
   ASSERT_EQ(text.code, 0) << text.err;
-  for (const char* part : {"Search interval:", "Rungs", "Candidates", "Pick: learning rate", "Final model:", "Cost:",
-                           "Test split"})
+  for (const char* part :
+       {"Search interval:", "Rungs", "Candidates", "Pick: learning rate", "Final model:", "Cost:", "Test split"})
     EXPECT_NE(text.out.find(part), std::string::npos) << part << "\n" << text.out;
 }
 
@@ -121,7 +122,8 @@ TEST(CliTune, SameSeedSameResult) {
   const auto a = nlohmann::json::parse(read_text(dir.path() / "a" / "tuning.json"));
   const auto b = nlohmann::json::parse(read_text(dir.path() / "b" / "tuning.json"));
   EXPECT_EQ(without_timings(a), without_timings(b));
-  EXPECT_EQ(read_text(dir.path() / "a" / "tuning_candidates.csv"), read_text(dir.path() / "b" / "tuning_candidates.csv"));
+  EXPECT_EQ(read_text(dir.path() / "a" / "tuning_candidates.csv"),
+            read_text(dir.path() / "b" / "tuning_candidates.csv"));
 }
 
 TEST(CliTune, TheTestSplitIsNeverUsedForSelection) {
@@ -148,7 +150,8 @@ TEST(CliTune, TheTestSplitIsNeverUsedForSelection) {
 TEST(CliTune, RefitIsSaidInTheJsonAndTheReport) {
   TempDir dir;
   write_csv(dir.path() / "data.csv");
-  const CliResult r = run_cli("tune data.csv " + kTuneFast + "--lr-range 1e-3 3e-2 --refit --json --out out", dir.path());
+  const CliResult r =
+      run_cli("tune data.csv " + kTuneFast + "--lr-range 1e-3 3e-2 --refit --json --out out", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   const auto summary = nlohmann::json::parse(r.out);
   EXPECT_EQ(summary.at("final_model"), "refit");
@@ -190,9 +193,10 @@ TEST(CliTune, BadSearchFlagsAreOneLineErrors) {
 
 TEST(CliTune, SettingsRoundTripThroughTheExperimentFile) {
   TempDir dir;
-  const CliResult r = run_cli("config --candidates 6 --max-epochs 30 --first-rung-epochs 3 --lr-range 1e-4 0.1 --refit "
-                              "--pick finder",
-                              dir.path());
+  const CliResult r = run_cli(
+      "config --candidates 6 --max-epochs 30 --first-rung-epochs 3 --lr-range 1e-4 0.1 --refit "
+      "--pick finder",
+      dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   for (const char* line : {"[tune]", "candidates = 6", "max_epochs = 30", "first_rung_epochs = 3", "lr_low = 0.0001",
                            "lr_high = 0.1", "refit = true", "pick = 'finder'"})
@@ -208,10 +212,12 @@ TEST(CliTune, SettingsRoundTripThroughTheExperimentFile) {
 // trained, tuning.json says cancelled.
 TEST(CliTune, CtrlCStopsTheSearchAndExits130) {
   TempDir dir;
-  const SignalRun run = run_and_signal(dir.path(),
-                                       "tune " + wine() + " --target quality --positive '>=6' --candidates 4 "
-                                       "--first-rung-epochs 1 --max-epochs 1000 --patience 1000 --threads 1 --out out",
-                                       search_rungs_finished(1), SIGINT);
+  const SignalRun run =
+      run_and_signal(dir.path(),
+                     "tune " + wine() +
+                         " --target quality --positive '>=6' --candidates 4 "
+                         "--first-rung-epochs 1 --max-epochs 1000 --patience 1000 --threads 1 --out out",
+                     search_rungs_finished(1), SIGINT);
   EXPECT_TRUE(run.reached) << run.log;
   EXPECT_EQ(run.code, 130) << run.log;
   const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));
@@ -226,9 +232,9 @@ TEST(CliTune, CtrlCStopsTheSearchAndExits130) {
 // or at the very start of the search: still exit 130 with tuning.json saying cancelled.
 TEST(CliTune, CtrlCBeforeAnyEpochExits130) {
   TempDir dir;
-  const SignalRun run = run_and_signal(dir.path(),
-                                       "tune " + wine() + " --target quality --positive '>=6' --threads 1 --out out",
-                                       file_written("out", "data_summary.json"), SIGINT);
+  const SignalRun run =
+      run_and_signal(dir.path(), "tune " + wine() + " --target quality --positive '>=6' --threads 1 --out out",
+                     file_written("out", "data_summary.json"), SIGINT);
   EXPECT_TRUE(run.reached) << run.log;
   EXPECT_EQ(run.code, 130) << run.log;
   const auto tuning = nlohmann::json::parse(read_text(dir.path() / "out" / "tuning.json"));

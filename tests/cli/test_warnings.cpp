@@ -27,8 +27,9 @@ TEST(CliWarnings, ZeroVarianceFeatureIsLeftUnscaled) {
   write_text(dir.path() / "data.csv", text);
   const CliResult r = run_cli("train data.csv" + small_flags() + " --quiet", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 1 feature is constant on the 48 train rows, left unscaled (only "
-                              "shifted): \"c\""),
+  EXPECT_EQ(lines_with(r.err,
+                       "lrtune: warning: 1 feature is constant on the 48 train rows, left unscaled (only "
+                       "shifted): \"c\""),
             1)
       << r.err;
   const auto steps = nlohmann::json::parse(read_text(dir.path() / "out" / "data_steps.json"));
@@ -60,8 +61,9 @@ TEST(CliWarnings, BatchSizeLargerThanTheDataGivesOneFullBatchPerEpoch) {
   const CliResult r =
       run_cli("train data.csv" + small_flags({{"--batch-size", "64"}, {"--epochs", "2"}}) + " --verbose", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(lines_with(r.err, "lrtune: warning: --batch-size 64 is larger than the 16 train rows; each epoch is one "
-                              "batch of all 16 rows (as Keras does)"),
+  EXPECT_EQ(lines_with(r.err,
+                       "lrtune: warning: --batch-size 64 is larger than the 16 train rows; each epoch is one "
+                       "batch of all 16 rows (as Keras does)"),
             1)
       << r.err;
   EXPECT_NE(r.out.find("Epoch 2/2 - 1/1 -"), std::string::npos) << r.out;  // one step per epoch
@@ -75,7 +77,8 @@ TEST(CliWarnings, AClassOnlyInTheTestSplitIsNamed) {
   for (int i = 0; i < 40; ++i) text += fmt::format("{},{}\n", i, i == 39 ? "rare" : (i % 2 ? "p" : "q"));
   write_text(dir.path() / "data.csv", text);
   // Split seed 1 puts the one "rare" row in the test split.
-  const CliResult r = run_cli("train data.csv" + small_flags({{"--positive", ""}, {"--split-seed", "1"}}) + " --quiet", dir.path());
+  const CliResult r =
+      run_cli("train data.csv" + small_flags({{"--positive", ""}, {"--split-seed", "1"}}) + " --quiet", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(lines_with(r.err, "lrtune: warning: target \"y\": class \"rare\" (1 row) has no row in the train split"), 1)
       << r.err;
@@ -84,10 +87,12 @@ TEST(CliWarnings, AClassOnlyInTheTestSplitIsNamed) {
 TEST(CliWarnings, InfiniteRegressionTargetsAreDroppedAndCounted) {
   TempDir dir;
   std::string text = "a,y\n";
-  for (int i = 0; i < 40; ++i) text += fmt::format("{},{}\n", i, i == 6 ? "inf" : (i == 9 ? "-inf" : fmt::format("{}.5", i)));
+  for (int i = 0; i < 40; ++i)
+    text += fmt::format("{},{}\n", i, i == 6 ? "inf" : (i == 9 ? "-inf" : fmt::format("{}.5", i)));
   write_text(dir.path() / "data.csv", text);
   const CliResult r = run_cli("train data.csv" + small_flags({{"--positive", ""}}) + " --quiet", dir.path());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 2 of 40 rows dropped: target \"y\" is infinite (file data rows 6, 9)"), 1)
+  EXPECT_EQ(lines_with(r.err, "lrtune: warning: 2 of 40 rows dropped: target \"y\" is infinite (file data rows 6, 9)"),
+            1)
       << r.err;
 }

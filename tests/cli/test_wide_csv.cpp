@@ -15,7 +15,8 @@ std::string wide_csv() {
   std::string lines[4] = {"y", "0", "1", "1"};
   for (int c = 0; c < kColumns; ++c) {
     lines[0] += fmt::format(",f{}", c);
-    for (int r = 1; r <= 3; ++r) lines[r] += c % 1000 == 0 ? std::string(",a") : fmt::format(",{}", (c * 7 + r * 3) % 10);
+    for (int r = 1; r <= 3; ++r)
+      lines[r] += c % 1000 == 0 ? std::string(",a") : fmt::format(",{}", (c * 7 + r * 3) % 10);
   }
   return lines[0] + "\n" + lines[1] + "\n" + lines[2] + "\n" + lines[3] + "\n";
 }

@@ -61,8 +61,7 @@ TEST(StratifiedSplit, DeterministicPerSeedAndShuffled) {
 
 TEST(StratifiedSplit, RejectsTinyClassesAndParts) {
   EXPECT_THROW(lrtune::stratified_train_test_split_indices({0, 0, 0, 1}, 0.5, 0), lrtune::UsageError);
-  EXPECT_THROW(lrtune::stratified_train_test_split_indices({0, 0, 1, 1, 2, 2, 0, 0, 0, 0}, 0.1, 0),
-               lrtune::UsageError);
+  EXPECT_THROW(lrtune::stratified_train_test_split_indices({0, 0, 1, 1, 2, 2, 0, 0, 0, 0}, 0.1, 0), lrtune::UsageError);
 }
 
 TEST(ValidationSplit, IsScikitLearnsSplitOfTheTrainPart) {

@@ -1,15 +1,15 @@
 // The CSV reader: every RFC 4180 case, type inference, number syntax, limits and every
 // error path (each message must name the file, the line and the column or option).
-#include <cmath>
-#include <cstring>
-#include <limits>
-#include <filesystem>
-#include <fstream>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <chrono>
-#include <thread>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
 #include <random>
+#include <thread>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -85,7 +85,9 @@ TEST(Csv, LineNumbersCountNewlinesInsideQuotes) {
 
 TEST(Csv, CrlfAndBomGiveTheSameTableAsLf) {
   const std::string lf = "a,b,c\n1,\"x\ny\",2\n3,z,\n";
-  std::string crlf = "\xEF\xBB\xBF" "a,b,c\r\n1,\"x\ny\",2\r\n3,z,\r\n";
+  std::string crlf =
+      "\xEF\xBB\xBF"
+      "a,b,c\r\n1,\"x\ny\",2\r\n3,z,\r\n";
   const auto t1 = parse_csv(lf);
   const auto t2 = parse_csv(crlf);
   ASSERT_EQ(t1.column_names(), t2.column_names());
@@ -173,9 +175,9 @@ TEST(Csv, NumberSyntaxChoices) {
   EXPECT_EQ(parse_number("1E-3"), 1e-3);
   EXPECT_EQ(parse_number("inf"), std::numeric_limits<double>::infinity());
   EXPECT_EQ(parse_number("-Infinity"), -std::numeric_limits<double>::infinity());
-  EXPECT_FALSE(parse_number("1,000"));   // no thousands separator
-  EXPECT_FALSE(parse_number("3,5"));     // no decimal comma
-  EXPECT_FALSE(parse_number("0x1A"));    // no hex
+  EXPECT_FALSE(parse_number("1,000"));  // no thousands separator
+  EXPECT_FALSE(parse_number("3,5"));    // no decimal comma
+  EXPECT_FALSE(parse_number("0x1A"));   // no hex
   EXPECT_FALSE(parse_number("1 000"));
   EXPECT_FALSE(parse_number("+-1"));
   EXPECT_FALSE(parse_number("++1"));
@@ -226,9 +228,10 @@ TEST(CsvErrors, MostlyNumericColumnNamesTheCellsThatAreNotNumbers) {
     const std::string a = i == 3 ? "abc" : i == 7 ? "\"1,234\"" : i == 9 ? "NA" : fmt::format("{}.5", i);
     text += fmt::format("{},{},x{}\n", i, a, i);  // data row i is on line i + 2
   }
-  EXPECT_EQ(error_of(text), "t.csv: column 2 (\"a\"): 27 of 29 values are numbers but 2 are not: line 5 \"abc\", "
-                            "line 9 \"1,234\"; expected a number (no thousands separators, '.' as the decimal point), "
-                            "or read such cells as missing with --na-values abc");
+  EXPECT_EQ(error_of(text),
+            "t.csv: column 2 (\"a\"): 27 of 29 values are numbers but 2 are not: line 5 \"abc\", "
+            "line 9 \"1,234\"; expected a number (no thousands separators, '.' as the decimal point), "
+            "or read such cells as missing with --na-values abc");
   // Named as missing, they are missing; the column stays numeric.
   CsvOptions options;
   options.missing_tokens.push_back("abc");
@@ -262,7 +265,8 @@ TEST(CsvErrors, MostlyNumericNamesTheFirstThreeCells) {
 TEST(Csv, MostlyNumericThresholdIsNineInTen) {
   std::string nine = "a\nx\n";
   for (int i = 0; i < 9; ++i) nine += fmt::format("{}\n", i);
-  EXPECT_THAT(error_of(nine), HasSubstr("t.csv: column 1 (\"a\"): 9 of 10 values are numbers but 1 is not: line 2 \"x\""));
+  EXPECT_THAT(error_of(nine),
+              HasSubstr("t.csv: column 1 (\"a\"): 9 of 10 values are numbers but 1 is not: line 2 \"x\""));
   std::string eight = "a\nx\n";
   for (int i = 0; i < 8; ++i) eight += fmt::format("{}\n", i);
   EXPECT_EQ(parse_csv(eight).columns[0].type, ColumnType::categorical);
@@ -297,7 +301,8 @@ TEST(CsvErrors, TextAfterClosingQuote) {
 
 TEST(CsvErrors, RaggedRowsAreNeverPaddedOrTruncated) {
   EXPECT_THAT(error_of("a,b,c\n1,2,3\n4,5\n"), HasSubstr("t.csv:3: expected 3 fields as in the header, found 2"));
-  EXPECT_THAT(error_of("a,b,c\n1,2,3,4\n"), HasSubstr("t.csv:2: column 4: expected 3 fields as in the header, found more"));
+  EXPECT_THAT(error_of("a,b,c\n1,2,3,4\n"),
+              HasSubstr("t.csv:2: column 4: expected 3 fields as in the header, found more"));
   EXPECT_THAT(error_of("a,b\n1,2\n3\n"), HasSubstr("t.csv:3: expected 2 fields"));
 }
 
@@ -359,7 +364,8 @@ TEST(CsvErrors, HeaderCellNotUtf8) {
 }
 
 TEST(CsvErrors, TextValueNotUtf8) {
-  EXPECT_THAT(error_of("a,b\n1,red\n2,r\xe9" "d\n"),
+  EXPECT_THAT(error_of("a,b\n1,red\n2,r\xe9"
+                       "d\n"),
               HasSubstr("t.csv:3: column 2 (\"b\"): the value is not UTF-8 (byte 0xE9 at offset 1 of the cell)"));
   // Found in the second pass too (the column turned categorical after line 2).
   EXPECT_THAT(error_of("a,b\n1,caf\xe9\n2,x\n"), HasSubstr("t.csv:2: column 2 (\"b\"): the value is not UTF-8"));
@@ -370,13 +376,12 @@ TEST(CsvErrors, BinaryFile) {
   using namespace std::string_literals;
   // The start of a gzip file is read as gzip (test_gzip.cpp); other binary bytes are refused.
   EXPECT_THAT(error_of("\x1f\x8b\x08\x00\x00\x00"s), HasSubstr("t.csv: the gzip stream ends early"));
-  EXPECT_THAT(error_of("PK\x03\x04\x00\x00"s), HasSubstr("t.csv:1: a NUL byte (file offset 4): this looks like a binary"));
+  EXPECT_THAT(error_of("PK\x03\x04\x00\x00"s),
+              HasSubstr("t.csv:1: a NUL byte (file offset 4): this looks like a binary"));
   EXPECT_THAT(error_of("a,b\n1,2\n3,\x00\n"s), HasSubstr("t.csv:3: a NUL byte (file offset 10)"));
 }
 
-TEST(CsvErrors, MissingFile) {
-  EXPECT_THROW(lrtune::read_csv("/nonexistent/x.csv"), DataError);
-}
+TEST(CsvErrors, MissingFile) { EXPECT_THROW(lrtune::read_csv("/nonexistent/x.csv"), DataError); }
 
 TEST(Csv, ReadsTheWineTable) {
   const auto t = lrtune::read_csv(lrtune::testing::data_file("winequalityN.csv"));

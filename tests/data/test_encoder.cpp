@@ -68,10 +68,10 @@ TEST(Encoder, UnseenLevelsAreCountedPerColumnForTheWarning) {
   std::vector<UnseenLevels> unseen;
   const MatrixD x = e.transform(other, &unseen);
   EXPECT_EQ(x, (MatrixD(6, 4) << 0, 0, 0, 0,  //
-                1, 0, 0, 1,                     //
-                0, 0, 0, 0,                     //
-                0, 0, 0, 0,                     //
-                0, 0, 0, 0,                     //
+                1, 0, 0, 1,                   //
+                0, 0, 0, 0,                   //
+                0, 0, 0, 0,                   //
+                0, 0, 0, 0,                   //
                 0, 0, 0, 0)
                    .finished());
   ASSERT_EQ(unseen.size(), 2u);
@@ -89,8 +89,9 @@ TEST(Encoder, UnseenLevelsAreCountedPerColumnForTheWarning) {
   // Two parts (validation and test) merged into one line.
   std::vector<UnseenLevels> more = {{"type", 1, {"rose", "blush"}, false}, {"z", 1, {"q"}, false}};
   merge_unseen_levels(unseen, more);
-  EXPECT_EQ(describe_unseen_levels(unseen), "column \"c\" in 5 rows (\"d\", \"e\", \"f\", ...); column \"type\" in "
-                                            "3 rows (\"rose\", \"blush\"); column \"z\" in 1 row (\"q\")");
+  EXPECT_EQ(describe_unseen_levels(unseen),
+            "column \"c\" in 5 rows (\"d\", \"e\", \"f\", ...); column \"type\" in "
+            "3 rows (\"rose\", \"blush\"); column \"z\" in 1 row (\"q\")");
   // A level with a line break stays on one line.
   EXPECT_EQ(describe_unseen_levels({{"c", 1, {"a\nb"}, false}}), "column \"c\" in 1 row (\"a\\nb\")");
 }
@@ -112,14 +113,38 @@ TEST(Encoder, AnUnseenLevelErrorListsAtMostTenLevels) {
 
 TEST(Encoder, Errors) {
   const Table t = parse_csv("c,n,m\na,1,x\nb,2,\nc,3,y\n", {}, "t.csv");
-  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"n"}); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("column \"n\" is numeric"));
-  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"m"}); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("column \"m\" has 1 missing values; drop or impute them before encoding"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)CategoricalEncoder::fit(t, {"n"});
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("column \"n\" is numeric"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)CategoricalEncoder::fit(t, {"m"});
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("column \"m\" has 1 missing values; drop or impute them before encoding"));
   EncoderOptions bad_level;
   bad_level.positive_level["c"] = "a";
-  EXPECT_THAT([&] { try { (void)CategoricalEncoder::fit(t, {"c"}, bad_level); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("apply to two-level columns only"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)CategoricalEncoder::fit(t, {"c"}, bad_level);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("apply to two-level columns only"));
   EncoderOptions unknown_column;
   unknown_column.binary_name["zz"] = "x";
   EXPECT_THROW((void)CategoricalEncoder::fit(t, {"c"}, unknown_column), DataError);
@@ -175,11 +200,15 @@ TEST(Encoder, FromJsonRefusesInconsistentEncodings) {
             "encoder.columns[0].levels[1] is \"blue\" after \"red\"; expected the levels sorted and distinct");
   EXPECT_EQ(error(edited("levels", {"blue", "blue", "red"})),
             "encoder.columns[0].levels[1] is \"blue\" after \"blue\"; expected the levels sorted and distinct");
-  EXPECT_EQ(error(edited("levels", nlohmann::json::array())), "encoder.columns[0].levels is empty; expected at least one level");
+  EXPECT_EQ(error(edited("levels", nlohmann::json::array())),
+            "encoder.columns[0].levels is empty; expected at least one level");
   EXPECT_EQ(error(edited("levels", {"blue", 3, "red"})), "encoder.columns[0].levels[1] is 3; expected a string");
   EXPECT_EQ(error(edited("column", "")), "encoder.columns[0].column is \"\"; expected a non-empty name without NUL");
   EXPECT_EQ(error(edited("binary", "no")), "encoder.columns[0].binary is \"no\"; expected true or false");
-  nlohmann::json binary = {{"column", "flag"}, {"levels", {"no", "yes"}}, {"binary", true}, {"outputs", nlohmann::json::array({"flag_yes"})},
+  nlohmann::json binary = {{"column", "flag"},
+                           {"levels", {"no", "yes"}},
+                           {"binary", true},
+                           {"outputs", nlohmann::json::array({"flag_yes"})},
                            {"positive_level", "yes"}};
   EXPECT_EQ(error(binary), "no error");
   binary["positive_level"] = "maybe";
@@ -201,14 +230,17 @@ TEST(Encoder, FromJsonRefusesInconsistentEncodings) {
 TEST(Encoder, FromJsonRefusesAMillionLevelsForThreeOutputs) {
   nlohmann::json levels = nlohmann::json::array();
   for (int i = 0; i < 1'000'000; ++i) levels.push_back(fmt::format("l{:07}", i));
-  const nlohmann::json column = {{"column", "kind"}, {"levels", std::move(levels)}, {"binary", false},
+  const nlohmann::json column = {{"column", "kind"},
+                                 {"levels", std::move(levels)},
+                                 {"binary", false},
                                  {"outputs", {"kind_blue", "kind_green", "kind_red"}}};
   try {
     (void)CategoricalEncoder::from_json({{"unknown", "error"}, {"columns", nlohmann::json::array({column})}});
     ADD_FAILURE() << "no error";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "encoder.columns[0] has 1000000 levels and 3 outputs; expected 1000000 outputs (one-hot: "
-                           "one per level)");
+    EXPECT_STREQ(e.what(),
+                 "encoder.columns[0] has 1000000 levels and 3 outputs; expected 1000000 outputs (one-hot: "
+                 "one per level)");
   }
 }
 

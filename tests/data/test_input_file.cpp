@@ -39,9 +39,7 @@ class TempDir {
   fs::path path_;
 };
 
-void write_file(const fs::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+void write_file(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 std::string error_of(const fs::path& path, const InputOptions& options) {
   try {

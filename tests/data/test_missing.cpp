@@ -89,11 +89,27 @@ TEST(Imputer, Errors) {
   const Table t = parse_csv("a,b\n1,x\n,y\n", {}, "t.csv");
   ImputerOptions o;
   o.categorical = ImputeStrategy::mean;
-  EXPECT_THAT([&] { try { (void)Imputer::fit(t, o); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("column \"b\" is categorical; impute strategy mean needs a numeric column"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)Imputer::fit(t, o);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("column \"b\" is categorical; impute strategy mean needs a numeric column"));
   const Table empty = parse_csv("a,b\n,x\nNA,y\n", {}, "t.csv");
-  EXPECT_THAT([&] { try { (void)Imputer::fit(empty); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("column \"a\" has no value in the train part"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)Imputer::fit(empty);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("column \"a\" has no value in the train part"));
   ImputerOptions unknown;
   unknown.per_column = {{"zz", ImputeStrategy::median}};
   EXPECT_THROW((void)Imputer::fit(t, unknown), DataError);

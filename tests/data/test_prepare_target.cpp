@@ -61,8 +61,9 @@ TEST(PrepareTarget, AnInfiniteRegressionValueIsAnErrorNamingItsRowOtherwise) {
     (void)prepare(table_with_infinite_targets(), o);
     FAIL() << "no error";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "p.csv: file data row 4, target \"price\": inf; expected a finite number for a regression "
-                           "target (--na drop drops such rows)");
+    EXPECT_STREQ(e.what(),
+                 "p.csv: file data row 4, target \"price\": inf; expected a finite number for a regression "
+                 "target (--na drop drops such rows)");
     EXPECT_EQ(e.subject(), DataErrorSubject::target);
   }
 }

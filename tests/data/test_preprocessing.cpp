@@ -97,9 +97,10 @@ TEST(WineRecipe, FirstTrainRowsRawAndScaled) {
   // Raw rows: undo the scaling.
   const MatrixD raw = d.preprocessing.scaler.inverse_transform(d.x_train.topRows(5));
   for (Index i = 0; i < 5; ++i) {
-    for (Index j = 0; j < 12; ++j) EXPECT_NEAR(raw(i, j), g["train_raw_head"][i][j].get<double>(), 1e-9) << i << "," << j;
+    for (Index j = 0; j < 12; ++j)
+      EXPECT_NEAR(raw(i, j), g["train_raw_head"][i][j].get<double>(), 1e-9) << i << "," << j;
   }
-  const double seed_md[12] = {-0.86265684, 0.56588915, 0.22079121, 0.75048207, 0.07674805, 2.9415276,
+  const double seed_md[12] = {-0.86265684, 0.56588915, 0.22079121, 0.75048207,  0.07674805,  2.9415276,
                               2.35882933,  0.788386,   0.94784355, -0.20357893, -1.66472797, 0.57094748};
   for (Index j = 0; j < 12; ++j) {
     EXPECT_NEAR(d.x_train(0, j), seed_md[j], 1e-6) << j;
@@ -216,8 +217,8 @@ TEST(FittedPreprocessing, ApplyKeepsRowsItCannotScoreAsideWithTheirReason) {
       "type,fixed acidity,volatile acidity,citric acid,residual sugar,chlorides,free sulfur dioxide,"
       "total sulfur dioxide,density,pH,sulphates,alcohol\n";
   const std::string row = ",6.1,0.43,0.35,9.1,0.059,83,249,0.9971,3.37,0.5,8.5\n";
-  const Table raw = parse_csv(header + "red" + row + "white,6.1,0.43,0.35,9.1,0.059,83,249,0.9971,,0.5,8.5\n" +
-                                  "red" + row + ",6.1,0.43,0.35,9.1,0.059,83,249,0.9971,NA,0.5,inf\n" + "white" + row,
+  const Table raw = parse_csv(header + "red" + row + "white,6.1,0.43,0.35,9.1,0.059,83,249,0.9971,,0.5,8.5\n" + "red" +
+                                  row + ",6.1,0.43,0.35,9.1,0.059,83,249,0.9971,NA,0.5,inf\n" + "white" + row,
                               p.csv_options(), "new.csv");
   const AppliedData a = p.apply(raw);
   EXPECT_EQ(a.row_labels, (std::vector<Index>{0, 2, 4}));
@@ -295,7 +296,8 @@ TEST(FittedPreprocessing, UnseenLevelIsAnErrorOrAllZero) {
     (void)strict.preprocessing.apply(raw);
     FAIL();
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("new.csv: file data row 0, column \"type\": level \"rose\" was not seen at fit time"));
+    EXPECT_THAT(e.what(),
+                HasSubstr("new.csv: file data row 0, column \"type\": level \"rose\" was not seen at fit time"));
   }
   // The default (scikit-learn's handle_unknown="ignore"): all zeros, i.e. the binary column's 0 level, and a warning.
   const auto& lenient = d;
@@ -323,8 +325,9 @@ TEST(Prepare, ALevelOnlyTheTestSplitHasIsAWarningOrAnError) {
   const PreparedData d = prepare(raw, o);
   EXPECT_EQ(d.x_test.rows(), base.x_test.rows());
   ASSERT_EQ(d.warnings.size(), 1u);
-  EXPECT_EQ(d.warnings[0], "t.csv: levels the train split does not have, in the test split, encoded as all zeros "
-                           "(--unknown-levels error refuses them): column \"c\" in 1 row (\"rose\")");
+  EXPECT_EQ(d.warnings[0],
+            "t.csv: levels the train split does not have, in the test split, encoded as all zeros "
+            "(--unknown-levels error refuses them): column \"c\" in 1 row (\"rose\")");
   o.encoder.unknown = UnknownLevel::error;
   try {
     (void)prepare(raw, o);
@@ -348,20 +351,44 @@ TEST(Prepare, OptionErrorsNameTheOption) {
   const Table t = parse_csv("a,b,c\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n", {}, "t.csv");
   PrepareOptions o;
   o.target = "zz";
-  EXPECT_THAT([&] { try { (void)prepare(t, o); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("unknown column \"zz\" named in target"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)prepare(t, o);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("unknown column \"zz\" named in target"));
   o.target = "a";
   o.target_rule = TargetRule::parse(">=3");
   o.drop_columns = {"nope"};
-  EXPECT_THAT([&] { try { (void)prepare(t, o); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("named in drop_columns"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)prepare(t, o);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("named in drop_columns"));
   o.drop_columns = {};
   o.feature_columns = {"a"};
   EXPECT_THROW((void)prepare(t, o), DataError);
   o.feature_columns = {"b"};
   o.test_size = 1.5;
-  EXPECT_THAT([&] { try { (void)prepare(t, o); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
-              HasSubstr("test_size must be in (0, 1)"));
+  EXPECT_THAT(
+      [&] {
+        try {
+          (void)prepare(t, o);
+        } catch (const DataError& e) {
+          return std::string(e.what());
+        }
+        return std::string();
+      }(),
+      HasSubstr("test_size must be in (0, 1)"));
 }
 
 TEST(Prepare, OneHotColumnsGoLastInFileOrder) {
@@ -471,7 +498,8 @@ TEST(PrepareSplit, AnEmptyPartIsADataErrorWithTheSplitsNumbers) {
     EXPECT_EQ(s.test_size, 0.99);
     EXPECT_EQ(s.train, 0);  // floor(0.01 * 4)
     EXPECT_EQ(s.test, 4);   // ceil(0.99 * 4)
-    EXPECT_STREQ(e.what(), "tiny.csv: split (test_size 0.99): a split of 4 rows with test_size 0.99 leaves 0 train and "
-                           "4 test rows; both need at least one");
+    EXPECT_STREQ(e.what(),
+                 "tiny.csv: split (test_size 0.99): a split of 4 rows with test_size 0.99 leaves 0 train and "
+                 "4 test rows; both need at least one");
   }
 }

@@ -158,16 +158,21 @@ TEST(Scaler, FromJsonRefusesBadValues) {
             "scaler.scale[0] is -2; expected a number > 0 and not subnormal (at least 2.2250738585072014e-308)");
   EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({1e-310}))),
             "scaler.scale[0] is 1e-310; expected a number > 0 and not subnormal (at least 2.2250738585072014e-308)");
-  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({nullptr}))), "scaler.scale[0] is null; expected a finite number");
+  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({nullptr}))),
+            "scaler.scale[0] is null; expected a finite number");
   EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({std::numeric_limits<double>::infinity()}))),
             "scaler.scale[0] is null; expected a finite number");  // inf dumps as null
-  EXPECT_EQ(error(scaler(nlohmann::json::array({-std::numeric_limits<double>::infinity()}), nlohmann::json::array({1}))),
-            "scaler.offset[0] is null; expected a finite number");
-  EXPECT_EQ(error(scaler({0, 0}, nlohmann::json::array({1}))), "scaler.offset has 2 values but scaler.scale 1; expected one of each per feature");
-  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({2}), "none")), "scaler.offset[0] and scaler.scale[0] are 0 and 2; expected 0 and 1 (kind none)");
+  EXPECT_EQ(
+      error(scaler(nlohmann::json::array({-std::numeric_limits<double>::infinity()}), nlohmann::json::array({1}))),
+      "scaler.offset[0] is null; expected a finite number");
+  EXPECT_EQ(error(scaler({0, 0}, nlohmann::json::array({1}))),
+            "scaler.offset has 2 values but scaler.scale 1; expected one of each per feature");
+  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({2}), "none")),
+            "scaler.offset[0] and scaler.scale[0] are 0 and 2; expected 0 and 1 (kind none)");
   EXPECT_EQ(error(scaler("x", nlohmann::json::array({1}))), "scaler.offset is \"x\"; expected an array");
   EXPECT_EQ(error({{"kind", "standard"}, {"offset", nlohmann::json::array({0})}}), "scaler lacks \"scale\"");
-  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({1}), "robust")), "scaler \"robust\": expected none, standard or minmax");
+  EXPECT_EQ(error(scaler(nlohmann::json::array({0}), nlohmann::json::array({1}), "robust")),
+            "scaler \"robust\": expected none, standard or minmax");
   const Scaler fine = Scaler::from_json(scaler({-1e300, 0.5}, {1e300, std::numeric_limits<double>::min()}));
   EXPECT_EQ(fine.scale()[1], std::numeric_limits<double>::min());
 }

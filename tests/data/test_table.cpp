@@ -28,7 +28,8 @@ TEST(ColumnIndex, UnknownNameSaysWhereAndWhatThereIs) {
     (void)ColumnIndex(t).index_of("z", "drop_columns");
     FAIL() << "no error";
   } catch (const DataError& e) {
-    EXPECT_EQ(std::string(e.what()), "t.csv: unknown column \"z\" named in drop_columns; expected one of: \"a\", \"b\"");
+    EXPECT_EQ(std::string(e.what()),
+              "t.csv: unknown column \"z\" named in drop_columns; expected one of: \"a\", \"b\"");
   }
 }
 

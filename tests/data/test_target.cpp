@@ -67,10 +67,13 @@ TEST(Target, BinaryFromAComparison) {
   EXPECT_EQ(t.class_counts, (std::vector<Index>{2, 3}));
   EXPECT_EQ(t.classes[1], "q >= 6");
   EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("<6")).values, (VectorD(5) << 1, 0, 0, 1, 0).finished());
-  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("==6")).values, (VectorD(5) << 0, 1, 0, 0, 1).finished());
-  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("!=6")).values, (VectorD(5) << 1, 0, 1, 1, 0).finished());
+  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("==6")).values,
+            (VectorD(5) << 0, 1, 0, 0, 1).finished());
+  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("!=6")).values,
+            (VectorD(5) << 1, 0, 1, 1, 0).finished());
   EXPECT_EQ(make_target(table().column("q"), TargetRule::parse(">6")).values, (VectorD(5) << 0, 0, 1, 0, 0).finished());
-  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("<=5")).values, (VectorD(5) << 1, 0, 0, 1, 0).finished());
+  EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("<=5")).values,
+            (VectorD(5) << 1, 0, 0, 1, 0).finished());
   EXPECT_EQ(make_target(table().column("q"), TargetRule::parse("6")).values, (VectorD(5) << 0, 1, 0, 0, 1).finished());
 }
 
@@ -114,8 +117,9 @@ TEST(Target, AnInfiniteRegressionValueNamesItsFileRow) {
     (void)make_target(t.column("y"), TargetRule::regression(), "r.csv", {10, 11, 12, 13});
     FAIL() << "no error";
   } catch (const DataError& e) {
-    EXPECT_STREQ(e.what(), "r.csv: file data row 12, target \"y\": -inf; expected a finite number for a regression "
-                           "target (--na drop drops such rows)");
+    EXPECT_STREQ(e.what(),
+                 "r.csv: file data row 12, target \"y\": -inf; expected a finite number for a regression "
+                 "target (--na drop drops such rows)");
     EXPECT_EQ(e.subject(), DataErrorSubject::target);
   }
   // Without row labels the position is named.

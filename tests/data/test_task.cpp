@@ -62,8 +62,9 @@ TEST(ChooseTask, TwoValuesAreBinaryWithTheSecondSortedPositive) {
   const auto zero_one = choose_task(column_of({"1", "0", "0", "", "1"}));
   EXPECT_EQ(zero_one.rule.kind, TargetKind::binary);
   EXPECT_EQ(zero_one.rule.positive_class, "1");
-  EXPECT_EQ(zero_one.explanation, "y: 2 distinct values (0, 1), treated as binary with positive class 1 (the second in "
-                                  "sorted order); --positive 0 to make 0 the positive class");
+  EXPECT_EQ(zero_one.explanation,
+            "y: 2 distinct values (0, 1), treated as binary with positive class 1 (the second in "
+            "sorted order); --positive 0 to make 0 the positive class");
   // Numbers sort by value (10 after 9, as LabelEncoder), not as text.
   EXPECT_EQ(choose_task(column_of({"10", "9", "10"})).rule.positive_class, "10");
   EXPECT_EQ(choose_task(column_of({"-1.5", "2.25"})).rule.positive_class, "2.25");
@@ -100,12 +101,14 @@ TEST(ChooseTask, IntegersWithThreeToTwentyValuesAreClasses) {
 
 TEST(ChooseTask, OtherNumbersAreRegression) {
   const auto many = choose_task(counting_column(21));
-  EXPECT_EQ(many.explanation, "y: 21 distinct integer values (more than 20), treated as regression (predicting the "
-                              "number); --task multiclass to treat them as classes");
+  EXPECT_EQ(many.explanation,
+            "y: 21 distinct integer values (more than 20), treated as regression (predicting the "
+            "number); --task multiclass to treat them as classes");
   const auto real = choose_task(column_of({"0.5", "1.5", "2.5", "-1"}));
   EXPECT_EQ(real.rule.kind, TargetKind::regression);
-  EXPECT_EQ(real.explanation, "y: 4 distinct numeric values, treated as regression (predicting the number); "
-                              "--positive '>=1.5' for a binary target");
+  EXPECT_EQ(real.explanation,
+            "y: 4 distinct numeric values, treated as regression (predicting the number); "
+            "--positive '>=1.5' for a binary target");
   // An infinite value is not an integer: regression, whose own check names the row.
   EXPECT_EQ(choose_task(column_of({"1", "2", "inf"})).rule.kind, TargetKind::regression);
   // More integer values than classes allowed: the hint is not --task multiclass.
@@ -116,8 +119,9 @@ TEST(ChooseTask, TaskOverrides) {
   const Column codes = column_of({"1", "2", "3", "2"});
   const auto r = choose_task(codes, std::nullopt, TargetKind::regression);
   EXPECT_EQ(r.rule.kind, TargetKind::regression);
-  EXPECT_EQ(r.explanation, "y: 3 distinct integer values (--task regression), treated as regression (predicting the "
-                           "number); --task multiclass to treat them as classes");
+  EXPECT_EQ(r.explanation,
+            "y: 3 distinct integer values (--task regression), treated as regression (predicting the "
+            "number); --task multiclass to treat them as classes");
   const auto m = choose_task(counting_column(50), std::nullopt, TargetKind::multiclass);
   EXPECT_EQ(m.rule.kind, TargetKind::multiclass);
   EXPECT_EQ(m.explanation,
@@ -154,8 +158,7 @@ TEST(ChooseTask, LimitsOnClasses) {
   EXPECT_EQ(error_of(column_of({"4", "4", "", "4"})),
             "t.csv: target column \"y\": all target values are equal (4); expected at least 2 distinct values (choose "
             "another --target)");
-  EXPECT_EQ(error_of(column_of({"4", "4"}), std::nullopt, TargetKind::regression),
-            error_of(column_of({"4", "4"})));
+  EXPECT_EQ(error_of(column_of({"4", "4"}), std::nullopt, TargetKind::regression), error_of(column_of({"4", "4"})));
   EXPECT_EQ(error_of(column_of({"red", "red"})),
             "t.csv: target column \"y\": it holds a single class (\"red\"); expected at least 2 distinct values "
             "(choose another --target)");

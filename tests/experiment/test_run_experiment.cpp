@@ -80,7 +80,9 @@ class CountingCallback : public lrtune::ExperimentCallback {
     log("training " + t.name);
     stop_at("training");
   }
-  void on_epoch_end(const lrtune::TrainingSpec&, int, const lrtune::Logs&, lrtune::TrainingContext&) override { ++epochs; }
+  void on_epoch_end(const lrtune::TrainingSpec&, int, const lrtune::Logs&, lrtune::TrainingContext&) override {
+    ++epochs;
+  }
   // After the test split's scores, with the finished training (a console's summary line).
   void on_training_end(const lrtune::TrainingSpec& t, const lrtune::Training& result) override {
     log("training end " + t.name + " " + std::to_string(result.epochs_run) +
@@ -121,8 +123,8 @@ TEST(RunExperiment, TheExampleReproducesLrtuneRunsComparisonBitForBit) {
   EXPECT_EQ(from_cli.at("command"), "run");
   EXPECT_FALSE(from_example.contains("command"));
   // json's == compares the numbers exactly (both printed with round-trip precision).
-  EXPECT_EQ(without_timings(from_cli), without_timings(from_example))
-      << without_timings(from_cli).dump(1) << "\n---\n" << without_timings(from_example).dump(1);
+  EXPECT_EQ(without_timings(from_cli), without_timings(from_example)) << without_timings(from_cli).dump(1) << "\n---\n"
+                                                                      << without_timings(from_example).dump(1);
   EXPECT_EQ(from_example.at("pick"), "tuner");
   EXPECT_EQ(from_example.at("default").at("runs").size(), 1u);
 }

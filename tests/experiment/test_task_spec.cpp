@@ -83,7 +83,8 @@ TEST(TaskSpec, BuildModelEndsInTheTasksOutputLayerWithDropoutAfterEachHiddenLaye
   EXPECT_TRUE(std::holds_alternative<lrtune::Dropout>(dropped.layers()[3]));
   EXPECT_EQ(std::get<lrtune::Dropout>(dropped.layers()[1]).rate, 0.25);
 
-  const lrtune::Sequential regression = lrtune::build_model(options, 3, lrtune::task_spec(TargetKind::regression, 0), 1);
+  const lrtune::Sequential regression =
+      lrtune::build_model(options, 3, lrtune::task_spec(TargetKind::regression, 0), 1);
   EXPECT_EQ(regression.output_dim(), 1);
   EXPECT_EQ(regression.output_activation(), lrtune::Activation::linear);
 }

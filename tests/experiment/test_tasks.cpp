@@ -155,7 +155,8 @@ TEST(Tasks, BalancedClassWeightsAreScikitLearnsAndRefusedForARegression) {
   for (Index i = 0; i < data.y_train.rows(); ++i) {
     Index k = 0;
     data.y_train.row(i).maxCoeff(&k);
-    const double expected = static_cast<double>(data.y_train.rows()) / (3.0 * static_cast<double>(counts[static_cast<std::size_t>(k)]));
+    const double expected =
+        static_cast<double>(data.y_train.rows()) / (3.0 * static_cast<double>(counts[static_cast<std::size_t>(k)]));
     EXPECT_NEAR(data.train_weights(i), expected, 1e-6) << i;
   }
   // Weighted trainings differ from unweighted ones (the weights reach fit).

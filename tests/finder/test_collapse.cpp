@@ -166,8 +166,8 @@ TEST(Collapse, HealthyCurvesAreLeftWhole) {
   c.metrics["accuracy"] = acc;
   c.validation_losses = val;
   EXPECT_FALSE(lrtune::detect_collapse(c).found()) << lrtune::detect_collapse(c).reason;
-  EXPECT_EQ(lrtune::suggest_all(c), lrtune::suggest_all(c.learning_rates, c.losses, CurveMode::per_epoch,
-                                                        {.trim = {.planned_points = 100}}));
+  EXPECT_EQ(lrtune::suggest_all(c),
+            lrtune::suggest_all(c.learning_rates, c.losses, CurveMode::per_epoch, {.trim = {.planned_points = 100}}));
   // The recipe-like curve before its rise, noise and all.
   for (unsigned seed = 1; seed <= 10; ++seed) {
     auto r = lrtune::testing::recipe_like_curve(seed);

@@ -48,13 +48,15 @@ TEST(DivergenceRule, RejectsFactorNotAboveOne) {
 }
 
 TEST(RangeTestStop, NamesRoundTrip) {
-  for (auto r : {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::cancelled})
+  for (auto r :
+       {RangeTestStop::completed, RangeTestStop::diverged, RangeTestStop::non_finite_loss, RangeTestStop::cancelled})
     EXPECT_EQ(lrtune::range_test_stop_from_name(lrtune::stop_reason_name(r)), r);
   EXPECT_THROW(lrtune::range_test_stop_from_name("exploded"), lrtune::UsageError);
   // One spelling with training's stop reasons; the hyphenated names of earlier files still read.
   EXPECT_EQ(lrtune::stop_reason_name(RangeTestStop::non_finite_loss),
             lrtune::stop_reason_name(lrtune::StopReason::non_finite_loss));
-  EXPECT_EQ(lrtune::stop_reason_name(RangeTestStop::cancelled), lrtune::stop_reason_name(lrtune::StopReason::cancelled));
+  EXPECT_EQ(lrtune::stop_reason_name(RangeTestStop::cancelled),
+            lrtune::stop_reason_name(lrtune::StopReason::cancelled));
   EXPECT_EQ(lrtune::range_test_stop_from_name("non-finite-loss"), RangeTestStop::non_finite_loss);
   EXPECT_EQ(lrtune::range_test_stop_from_name("stopped-by-user"), RangeTestStop::cancelled);
 }

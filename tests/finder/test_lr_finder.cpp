@@ -73,9 +73,9 @@ TEST(LRFinder, PerEpochPointsEqualFitWithALearningRateScheduler) {
   Sequential fitted = small_model(3);
   lrtune::Adam fit_adam;
   lrtune::LearningRateScheduler scheduler([&](int epoch, double) { return schedule.learning_rate(epoch); });
-  const auto history = lrtune::fit(fitted, fit_adam, Loss::binary_crossentropy, data.X, data.y,
-                                   {.epochs = 8, .batch_size = 32, .seed = 9, .validation_split = 0.2,
-                                    .callbacks = {&scheduler}});
+  const auto history =
+      lrtune::fit(fitted, fit_adam, Loss::binary_crossentropy, data.X, data.y,
+                  {.epochs = 8, .batch_size = 32, .seed = 9, .validation_split = 0.2, .callbacks = {&scheduler}});
 
   Sequential model = small_model(3);
   lrtune::Adam adam;
@@ -124,8 +124,8 @@ void expect_restored(const Trained& t, const lrtune::TrainingSnapshot& before) {
 TEST(LRFinder, RestoresModelAndOptimizerBitForBitAfterACompletedSweep) {
   Trained t;
   const auto before = take_snapshot(t.model, t.adam);
-  for (auto options : {LRFinderOptions::fastai_per_step(20), LRFinderOptions{.mode = CurveMode::per_epoch,
-                                                                             .schedule = short_power10(4)}}) {
+  for (auto options : {LRFinderOptions::fastai_per_step(20),
+                       LRFinderOptions{.mode = CurveMode::per_epoch, .schedule = short_power10(4)}}) {
     const auto curve = LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options).run();
     EXPECT_GT(curve.size(), 0u);
     expect_restored(t, before);
@@ -157,9 +157,10 @@ TEST(LRFinder, PerEpochDivergesOnlyOnANonFiniteLossByDefault) {
   Sequential model(5, {Dense(1, "sigmoid")}, 2);
   lrtune::Sgd sgd({.learning_rate = 0.01});
   const auto before = take_snapshot(model, sgd);
-  LRFinderOptions options{.mode = CurveMode::per_epoch,
-                          .schedule = RangeSchedule{.kind = RangeScheduleKind::power10, .start = 1e-2,
-                                                    .num_points = 40, .points_per_decade = 0.25}};
+  LRFinderOptions options{
+      .mode = CurveMode::per_epoch,
+      .schedule = RangeSchedule{
+          .kind = RangeScheduleKind::power10, .start = 1e-2, .num_points = 40, .points_per_decade = 0.25}};
   const auto curve = LRFinder(model, sgd, Loss::binary_crossentropy, data.X, data.y, options).run();
   EXPECT_FALSE(curve.divergence.enabled);
   EXPECT_EQ(curve.stop_reason, lrtune::RangeTestStop::non_finite_loss);
@@ -225,8 +226,7 @@ TEST(LRFinder, ValidationLossIsRecordedAtEveryPoint) {
   options.validation_split = 0.0;
   options.x_val = &held_out.X;
   options.y_val = &held_out.y;
-  const auto explicit_curve =
-      LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options).run();
+  const auto explicit_curve = LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, options).run();
   EXPECT_EQ(explicit_curve.validation_losses.size(), explicit_curve.size());
 }
 
@@ -238,8 +238,8 @@ TEST(LRFinder, RepeatsAreIdenticalForAnyWorkerCountAndLeaveThePrototypeAlone) {
   const auto options = LRFinderOptions::fastai_per_step(25);
   const auto one = lrtune::run_repeated_lr_finder(prototype, adam, Loss::binary_crossentropy, data.X, data.y, options,
                                                   {.runs = 3, .first_seed = 5, .workers = 1});
-  const auto three = lrtune::run_repeated_lr_finder(prototype, adam, Loss::binary_crossentropy, data.X, data.y,
-                                                    options, {.runs = 3, .first_seed = 5, .workers = 3});
+  const auto three = lrtune::run_repeated_lr_finder(prototype, adam, Loss::binary_crossentropy, data.X, data.y, options,
+                                                    {.runs = 3, .first_seed = 5, .workers = 3});
   ASSERT_EQ(one.runs.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_EQ(one.runs[i].losses, three.runs[i].losses) << i;
@@ -263,8 +263,7 @@ TEST(LRFinder, RejectsBadOptionsWithActionableMessages) {
   Trained t;
   LRFinderOptions bad_batch;
   bad_batch.batch_size = 0;
-  EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, bad_batch),
-               lrtune::UsageError);
+  EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, bad_batch), lrtune::UsageError);
   LRFinderOptions half_validation;
   half_validation.x_val = &t.data.X;
   EXPECT_THROW(LRFinder(t.model, t.adam, Loss::binary_crossentropy, t.data.X, t.data.y, half_validation),

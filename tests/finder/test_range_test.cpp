@@ -17,8 +17,8 @@ namespace {
 
 using lrtune::CurveMode;
 using lrtune::RangeTestOptions;
-using lrtune::StepResult;
 using lrtune::RangeTestStop;
+using lrtune::StepResult;
 
 // Logs "<name> begin|point i|end n" (n: points in the context's curve) into a log shared by
 // several recorders; keeps what each point reported; stops the sweep after `stop_after` points.
@@ -31,7 +31,9 @@ class Recorder final : public lrtune::RangeTestCallback {
   };
   Recorder(std::string name, std::vector<std::string>* log, std::size_t stop_after = 0)
       : name_(std::move(name)), log_(log), stop_after_(stop_after) {}
-  void on_test_begin(lrtune::RangeTestContext& c) override { log_->push_back(name_ + " begin " + std::to_string(c.curve.size())); }
+  void on_test_begin(lrtune::RangeTestContext& c) override {
+    log_->push_back(name_ + " begin " + std::to_string(c.curve.size()));
+  }
   void on_point(std::size_t index, double lr, double loss, double smoothed, lrtune::RangeTestContext& c) override {
     log_->push_back(name_ + " point " + std::to_string(index));
     points.push_back({index, lr, loss, smoothed, c.curve.size()});
@@ -58,7 +60,7 @@ StepResult parabola_step(double lr) {
 
 TEST(RangeTest, VisitsTheScheduleAndFindsTheKnownMinimum) {
   RangeTestOptions o;
-  o.mode = CurveMode::per_epoch;  // no smoothing: the rules read the function itself
+  o.mode = CurveMode::per_epoch;                               // no smoothing: the rules read the function itself
   o.schedule = {.start = 1e-6, .end = 1.0, .num_points = 61};  // 10 per decade, 1e-3 is point 30
   std::vector<double> seen;
   const auto curve = lrtune::run_range_test(
@@ -129,10 +131,7 @@ TEST(RangeTest, NonFiniteLossStopsAndIsRecorded) {
   RangeTestOptions o;
   o.divergence.enabled = false;
   const auto curve = lrtune::run_range_test(
-      [&](double) {
-        return StepResult{.loss = ++calls == 8 ? std::numeric_limits<double>::quiet_NaN() : 1.0};
-      },
-      o);
+      [&](double) { return StepResult{.loss = ++calls == 8 ? std::numeric_limits<double>::quiet_NaN() : 1.0}; }, o);
   EXPECT_EQ(curve.stop_reason, RangeTestStop::non_finite_loss);
   EXPECT_EQ(curve.stop_index, 7);
   ASSERT_EQ(curve.size(), 8u);

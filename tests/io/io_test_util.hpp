@@ -23,7 +23,8 @@ struct IoTempFolder {
     std::filesystem::remove_all(path, ignored);
   }
   std::size_t entries() const {
-    return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path), std::filesystem::directory_iterator()));
+    return static_cast<std::size_t>(
+        std::distance(std::filesystem::directory_iterator(path), std::filesystem::directory_iterator()));
   }
 };
 

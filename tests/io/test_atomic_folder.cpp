@@ -51,9 +51,9 @@ TEST(AtomicFolder, TheReplacedFolderGetsTheUsualMode) {
   const mode_t mask = ::umask(0022);
   replace_folder(staged_with(dir.path / "out", "x"), dir.path / "out");
   ::umask(mask);
-  EXPECT_EQ(fs::status(dir.path / "out").permissions(),
-            fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
-                fs::perms::others_exec);
+  EXPECT_EQ(fs::status(dir.path / "out").permissions(), fs::perms::owner_all | fs::perms::group_read |
+                                                            fs::perms::group_exec | fs::perms::others_read |
+                                                            fs::perms::others_exec);
 }
 
 TEST(AtomicFolder, TheTwoRenameFallbackReplacesWholeToo) {

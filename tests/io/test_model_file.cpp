@@ -29,23 +29,26 @@ Sequential sample_model(std::uint64_t seed = 3) {
 }
 
 nlohmann::json sample_preprocessing_json() {
-  nlohmann::json j = {{"format", "lrtune.preprocessing"},
-                      {"version", 1},
-                      {"source_columns", nlohmann::json::array()},
-                      {"numeric_features", {"a", "b", "c", "d", "e"}},
-                      {"target", {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 6.0}}}, {"classes", {"0", "1"}}}},
-                      {"missing", "drop_rows"},
-                      {"encoder", {{"columns", nlohmann::json::array()}, {"unknown", "error"}}},
-                      {"scaler", {{"kind", "standard"}, {"offset", {1, 2, 3, 4, 5}}, {"scale", {1, 1, 2, 2, 3}}}},
-                      {"feature_names", {"a", "b", "c", "d", "e"}}};
-  for (const char* name : {"a", "b", "c", "d", "e"}) j["source_columns"].push_back({{"name", name}, {"type", "numeric"}});
+  nlohmann::json j = {
+      {"format", "lrtune.preprocessing"},
+      {"version", 1},
+      {"source_columns", nlohmann::json::array()},
+      {"numeric_features", {"a", "b", "c", "d", "e"}},
+      {"target",
+       {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 6.0}}}, {"classes", {"0", "1"}}}},
+      {"missing", "drop_rows"},
+      {"encoder", {{"columns", nlohmann::json::array()}, {"unknown", "error"}}},
+      {"scaler", {{"kind", "standard"}, {"offset", {1, 2, 3, 4, 5}}, {"scale", {1, 1, 2, 2, 3}}}},
+      {"feature_names", {"a", "b", "c", "d", "e"}}};
+  for (const char* name : {"a", "b", "c", "d", "e"})
+    j["source_columns"].push_back({{"name", name}, {"type", "numeric"}});
   return j;
 }
 
 FittedPreprocessing sample_preprocessing() { return FittedPreprocessing::from_json(sample_preprocessing_json()); }
 
-const nlohmann::json kSettings = {{"optimizer", {{"name", "adam"}, {"learning_rate", 0.007}}}, {"epochs", 100}, {"batch_size", 32},
-                                  {"seed", 0}};
+const nlohmann::json kSettings = {
+    {"optimizer", {{"name", "adam"}, {"learning_rate", 0.007}}}, {"epochs", 100}, {"batch_size", 32}, {"seed", 0}};
 
 Matrix sample_inputs(Index rows = 17) {
   std::mt19937 rng(5);
@@ -82,7 +85,8 @@ TEST(ModelFile, ReloadsWithBitIdenticalPredictions) {
   EXPECT_EQ(saved.model.layers(), model.layers());
   EXPECT_EQ(saved.model.layout(), model.layout());
   ASSERT_EQ(saved.model.parameter_count(), model.parameter_count());
-  EXPECT_EQ(std::memcmp(saved.model.parameters().data(), model.parameters().data(), model.parameters().size_bytes()), 0);
+  EXPECT_EQ(std::memcmp(saved.model.parameters().data(), model.parameters().data(), model.parameters().size_bytes()),
+            0);
   const Matrix x = sample_inputs();
   const Matrix expected = model.predict(x);
   const Matrix got = saved.model.predict(x);
@@ -96,11 +100,12 @@ TEST(ModelFile, ReloadsWithBitIdenticalPredictions) {
 
 TEST(ModelFile, TensorsAndMetadataAreNamedForOtherTools) {
   Sequential model = sample_model();
-  const auto file = decode_safetensors(encode_model(model, Loss::binary_crossentropy, sample_preprocessing(), kSettings));
+  const auto file =
+      decode_safetensors(encode_model(model, Loss::binary_crossentropy, sample_preprocessing(), kSettings));
   std::vector<std::string> names;
   for (const auto& t : file.tensors) names.push_back(t.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias", "dense_2/kernel",
-                                             "dense_2/bias"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"dense/kernel", "dense/bias", "dense_1/kernel", "dense_1/bias",
+                                             "dense_2/kernel", "dense_2/bias"}));
   EXPECT_EQ(file.find("dense/kernel")->shape, (std::vector<std::int64_t>{5, 8}));
   EXPECT_EQ(file.find("dense/bias")->shape, (std::vector<std::int64_t>{8}));
   // Row-major (in, out): element (i, j) of the kernel is values[i * out + j].
@@ -165,9 +170,11 @@ TEST(ModelFile, LoadsAFileWrittenByPython) {
   EXPECT_EQ(saved.settings.at("optimizer").at("learning_rate"), 0.007);
   const auto kernel = expected.at("dense/kernel").get<std::vector<std::vector<double>>>();
   for (Index i = 0; i < 3; ++i) {
-    for (Index j = 0; j < 4; ++j) EXPECT_EQ(saved.model.parameter("dense/kernel")(i, j), static_cast<float>(kernel[i][j]));
+    for (Index j = 0; j < 4; ++j)
+      EXPECT_EQ(saved.model.parameter("dense/kernel")(i, j), static_cast<float>(kernel[i][j]));
   }
-  EXPECT_EQ(saved.model.parameter("dense_1/bias")(0, 0), static_cast<float>(expected.at("dense_1/bias")[0].get<double>()));
+  EXPECT_EQ(saved.model.parameter("dense_1/bias")(0, 0),
+            static_cast<float>(expected.at("dense_1/bias")[0].get<double>()));
   const auto rows = expected.at("x").get<std::vector<std::vector<double>>>();
   Matrix x(static_cast<Index>(rows.size()), 3);
   for (Index i = 0; i < x.rows(); ++i) {
@@ -183,13 +190,15 @@ TEST(ModelFile, TruncatedFileNamesTheFile) {
   IoTempFolder dir("model_truncated");
   const std::string bytes = encode_model(sample_model(), Loss::binary_crossentropy, sample_preprocessing(), kSettings);
   const auto path = dir.path / "cut.safetensors";
-  for (const std::size_t size : {std::size_t{0}, std::size_t{5}, std::size_t{8}, std::size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
+  for (const std::size_t size :
+       {std::size_t{0}, std::size_t{5}, std::size_t{8}, std::size_t{100}, bytes.size() / 2, bytes.size() - 1}) {
     write_text_atomically(path, std::string_view(bytes).substr(0, size));
     const std::string message = model_error([&] { load_model(path); });
     EXPECT_NE(message.find(path.string()), std::string::npos) << message;
     EXPECT_EQ(message.find('\n'), std::string::npos) << message;
   }
-  EXPECT_NE(model_error([&] { load_model(dir.path / "missing.safetensors"); }).find("missing.safetensors"), std::string::npos);
+  EXPECT_NE(model_error([&] { load_model(dir.path / "missing.safetensors"); }).find("missing.safetensors"),
+            std::string::npos);
 }
 
 TEST(ModelFile, TamperedHeaderIsAnError) {
@@ -250,9 +259,10 @@ TEST(ModelFile, ForeignFilesAreRejected) {
   const std::string newer = reencode(bytes, [](SafetensorsFile& f) { f.metadata["format_version"] = "2"; });
   EXPECT_NE(model_error([&] { decode_model(newer, "m"); }).find("version"), std::string::npos);
   // Another architecture's weights: the metadata of a wider model over these tensors.
-  const std::string wider =
-      encode_model(Sequential(5, {Dense(9, "relu"), Dense(1, "sigmoid")}), Loss::binary_crossentropy, sample_preprocessing());
-  const std::string mixed = reencode(bytes, [&](SafetensorsFile& f) { f.metadata = decode_safetensors(wider).metadata; });
+  const std::string wider = encode_model(Sequential(5, {Dense(9, "relu"), Dense(1, "sigmoid")}),
+                                         Loss::binary_crossentropy, sample_preprocessing());
+  const std::string mixed =
+      reencode(bytes, [&](SafetensorsFile& f) { f.metadata = decode_safetensors(wider).metadata; });
   EXPECT_NE(model_error([&] { decode_model(mixed, "m"); }).find("parameters"), std::string::npos);
   // Same parameter count, different layout: Dense(4)->Dense(1) on 5 inputs vs 4 tensors of other shapes.
   const std::string swapped = reencode(encode_model(Sequential(5, {Dense(4, "relu"), Dense(1, "sigmoid")}),
@@ -272,27 +282,31 @@ TEST(ModelFile, HostileArchitectureIsRejectedBeforeAllocating) {
   const auto with_arch = [&](const nlohmann::json& arch) {
     return reencode(bytes, [&](SafetensorsFile& f) { f.metadata["architecture"] = arch.dump(); });
   };
-  const nlohmann::json huge = {{"input_dim", 1 << 24},
-                               {"layers", {{{"type", "dense"}, {"units", 1 << 24}, {"activation", "sigmoid"}, {"kernel_initializer", "zeros"}}}}};
+  const nlohmann::json huge = {
+      {"input_dim", 1 << 24},
+      {"layers",
+       {{{"type", "dense"}, {"units", 1 << 24}, {"activation", "sigmoid"}, {"kernel_initializer", "zeros"}}}}};
   EXPECT_NE(model_error([&] { decode_model(with_arch(huge), "m"); }).find("more than"), std::string::npos);
   const nlohmann::json negative = {{"input_dim", -5}, {"layers", nlohmann::json::array()}};
   EXPECT_NE(model_error([&] { decode_model(with_arch(negative), "m"); }).find("input_dim"), std::string::npos);
   const nlohmann::json wrong_type = {{"input_dim", "5"}, {"layers", 3}};
   EXPECT_NE(model_error([&] { decode_model(with_arch(wrong_type), "m"); }).find("input_dim"), std::string::npos);
-  const nlohmann::json bad_activation = {{"input_dim", 5},
-                                         {"layers", {{{"type", "dense"}, {"units", 1}, {"activation", "swish!"}, {"kernel_initializer", "zeros"}}}}};
+  const nlohmann::json bad_activation = {
+      {"input_dim", 5},
+      {"layers", {{{"type", "dense"}, {"units", 1}, {"activation", "swish!"}, {"kernel_initializer", "zeros"}}}}};
   EXPECT_NO_FATAL_FAILURE(model_error([&] { decode_model(with_arch(bad_activation), "m"); }));
   const std::string not_json = reencode(bytes, [](SafetensorsFile& f) { f.metadata["settings"] = "{oops"; });
   EXPECT_NE(model_error([&] { decode_model(not_json, "m"); }).find("settings"), std::string::npos);
   const std::string bad_loss = reencode(bytes, [](SafetensorsFile& f) { f.metadata["loss"] = "hinge"; });
   EXPECT_NO_FATAL_FAILURE(model_error([&] { decode_model(bad_loss, "m"); }));
-  const std::string bad_pre = reencode(bytes, [](SafetensorsFile& f) { f.metadata["preprocessing"] = "{\"format\": 3}"; });
+  const std::string bad_pre =
+      reencode(bytes, [](SafetensorsFile& f) { f.metadata["preprocessing"] = "{\"format\": 3}"; });
   EXPECT_NE(model_error([&] { decode_model(bad_pre, "m"); }).find("preprocessing"), std::string::npos);
 }
 
 TEST(ModelFile, RandomMutationsNeverCrash) {
-  const std::string original = encode_model(Sequential(5, {Dense(2, "relu"), Dense(1, "sigmoid")}), Loss::binary_crossentropy,
-                                            sample_preprocessing(), kSettings);
+  const std::string original = encode_model(Sequential(5, {Dense(2, "relu"), Dense(1, "sigmoid")}),
+                                            Loss::binary_crossentropy, sample_preprocessing(), kSettings);
   std::mt19937 rng(99);
   int loaded = 0;
   for (int trial = 0; trial < 3000; ++trial) {

@@ -28,15 +28,17 @@ TEST(ModelLimits, TheLoaderTakesWhatSequentialBuilds) {
 
 // A fitted preprocessing of three numeric features, as a model file must hold one.
 FittedPreprocessing three_features() {
-  nlohmann::json j = {{"format", "lrtune.preprocessing"},
-                      {"version", 1},
-                      {"source_columns", nlohmann::json::array()},
-                      {"numeric_features", {"a", "b", "c"}},
-                      {"target", {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 1.0}}}, {"classes", {"0", "1"}}}},
-                      {"missing", "drop_rows"},
-                      {"encoder", {{"columns", nlohmann::json::array()}, {"unknown", "error"}}},
-                      {"scaler", {{"kind", "standard"}, {"offset", {0, 0, 0}}, {"scale", {1, 1, 1}}}},
-                      {"feature_names", {"a", "b", "c"}}};
+  nlohmann::json j = {
+      {"format", "lrtune.preprocessing"},
+      {"version", 1},
+      {"source_columns", nlohmann::json::array()},
+      {"numeric_features", {"a", "b", "c"}},
+      {"target",
+       {{"column", "y"}, {"rule", {{"kind", "binary"}, {"op", ">="}, {"threshold", 1.0}}}, {"classes", {"0", "1"}}}},
+      {"missing", "drop_rows"},
+      {"encoder", {{"columns", nlohmann::json::array()}, {"unknown", "error"}}},
+      {"scaler", {{"kind", "standard"}, {"offset", {0, 0, 0}}, {"scale", {1, 1, 1}}}},
+      {"feature_names", {"a", "b", "c"}}};
   for (const char* name : {"a", "b", "c"}) j["source_columns"].push_back({{"name", name}, {"type", "numeric"}});
   return FittedPreprocessing::from_json(j);
 }

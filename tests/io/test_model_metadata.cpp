@@ -70,7 +70,9 @@ TEST(ModelMetadata, EachColumnInExactlyOneRole) {
   EXPECT_EQ(error_after([](json& j) { j["encoder"]["columns"][0]["column"] = "a"; }),
             "preprocessing JSON: encoder.columns[0].column \"a\" is a numeric source column; expected the encoder to "
             "encode categorical columns only");
-  EXPECT_EQ(error_after([](json& j) { j["source_columns"].push_back({{"name", "c"}, {"type", "numeric"}}); }),
+  EXPECT_EQ(error_after([](json& j) {
+              j["source_columns"].push_back({{"name", "c"}, {"type", "numeric"}});
+            }),
             "preprocessing JSON: source column \"c\" has no role; expected it in numeric_features or the encoder");
   EXPECT_EQ(error_after([](json& j) { j["source_columns"].push_back(j["source_columns"][0]); }),
             "preprocessing JSON: source_columns[4] \"a\" is listed twice; expected each column once");
@@ -113,7 +115,10 @@ TEST(ModelMetadata, ImputerFillsSourceColumnsWithTheirType) {
   // Per-column rules (issue 15) fill some columns; filling none is still wrong.
   EXPECT_EQ(error_after([](json& j) { j["imputer"] = json::array(); }),
             "preprocessing JSON: imputer fills no column; expected at least one source column");
-  EXPECT_EQ(error_after([](json& j) { j["imputer"][1]["type"] = "numeric"; j["imputer"][1]["value"] = 0; }),
+  EXPECT_EQ(error_after([](json& j) {
+              j["imputer"][1]["type"] = "numeric";
+              j["imputer"][1]["value"] = 0;
+            }),
             "preprocessing JSON: imputer[1] (column \"kind\") is numeric; expected categorical as the source column");
   EXPECT_EQ(error_after([](json& j) { j["imputer"][1]["strategy"] = "mean"; }),
             "preprocessing JSON: imputer[1] (column \"kind\") has strategy mean on a categorical column; expected "
@@ -127,8 +132,7 @@ TEST(ModelMetadata, ImputerFillsSourceColumnsWithTheirType) {
 TEST(ModelMetadata, TargetRuleAndClasses) {
   EXPECT_EQ(error_after([](json& j) { j["target"]["classes"] = json::array({"0"}); }),
             "preprocessing JSON: target.classes has 1 entries; expected 2 for a binary target");
-  EXPECT_EQ(error_after([](json& j) { j["target"]["rule"] = {{"kind", "multiclass"}}; }),
-            "no error");
+  EXPECT_EQ(error_after([](json& j) { j["target"]["rule"] = {{"kind", "multiclass"}}; }), "no error");
   EXPECT_EQ(error_after([](json& j) {
               j["target"]["rule"] = {{"kind", "multiclass"}};
               j["target"]["classes"] = {"x", "x"};
@@ -203,8 +207,8 @@ TEST(ModelMetadata, PartsAgreeWithEachOther) {
   } catch (const lrtune::UsageError& e) {
     EXPECT_STREQ(e.what(), "the model's last layer has 2 units but the preprocessing's multiclass target needs 3");
   }
-  EXPECT_NO_THROW((void)decode_model(encode_model(Sequential(6, {Dense(3, "softmax")}, 1),
-                                                  Loss::categorical_crossentropy, multiclass)));
+  EXPECT_NO_THROW((void)decode_model(
+      encode_model(Sequential(6, {Dense(3, "softmax")}, 1), Loss::categorical_crossentropy, multiclass)));
 }
 
 // Whatever a hostile file holds, the error is one line: echoed names with line breaks are escaped.

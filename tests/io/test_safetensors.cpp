@@ -27,7 +27,9 @@ std::string le64(std::uint64_t n) {
 }
 
 // A file from a header we write by hand (for tampering tests).
-std::string file_with_header(const std::string& header, const std::string& data) { return le64(header.size()) + header + data; }
+std::string file_with_header(const std::string& header, const std::string& data) {
+  return le64(header.size()) + header + data;
+}
 
 std::string floats(std::initializer_list<float> values) {
   std::string out(values.size() * 4, '\0');
@@ -101,7 +103,8 @@ TEST(Safetensors, EncoderRejectsBadTensors) {
 TEST(Safetensors, AcceptsAnyTensorOrderAndNoMetadata) {
   const std::string data = floats({1, 2, 3});
   const auto file = decode_safetensors(file_with_header(
-      R"({"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", data));
+      R"({"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+      data));
   ASSERT_EQ(file.tensors.size(), 2u);
   EXPECT_EQ(file.tensors[0].name, "a");  // data order
   EXPECT_EQ(file.tensors[1].values, (std::vector<float>{2, 3}));
@@ -138,24 +141,44 @@ TEST(Safetensors, TamperedFilesGiveClearErrors) {
       {"not an object", file_with_header("[1,2]   ", ""), "start with"},
       {"not JSON", file_with_header("{\"a\":", ""), "not valid JSON"},
       {"bad UTF-8", file_with_header("{\"\xff\":1}", ""), "not valid JSON"},
-      {"dtype F16", file_with_header(R"({"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", one), "expected \"F32\""},
-      {"shape vs bytes", file_with_header(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", one), "needs 8 bytes"},
-      {"negative shape", file_with_header(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", one), "non-negative"},
-      {"float shape", file_with_header(R"({"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}})", one), "non-negative"},
-      {"shape overflow", file_with_header(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", one), "too many"},
-      {"offsets past the data", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", one), "outside"},
-      {"reversed offsets", file_with_header(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}})", one), "outside"},
-      {"overlap", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", one), "overlaps"},
+      {"dtype F16", file_with_header(R"({"a":{"dtype":"F16","shape":[2],"data_offsets":[0,4]}})", one),
+       "expected \"F32\""},
+      {"shape vs bytes", file_with_header(R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})", one),
+       "needs 8 bytes"},
+      {"negative shape", file_with_header(R"({"a":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}})", one),
+       "non-negative"},
+      {"float shape", file_with_header(R"({"a":{"dtype":"F32","shape":[1.0],"data_offsets":[0,4]}})", one),
+       "non-negative"},
+      {"shape overflow",
+       file_with_header(R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,4]}})", one),
+       "too many"},
+      {"offsets past the data", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", one),
+       "outside"},
+      {"reversed offsets", file_with_header(R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[4,0]}})", one),
+       "outside"},
+      {"overlap",
+       file_with_header(
+           R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+           one),
+       "overlaps"},
       {"gap", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}})", floats({1, 2})), "gap"},
-      {"trailing bytes", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", floats({1, 2})), "trailing"},
-      {"duplicate tensor", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", one), "duplicate"},
-      {"duplicate field", file_with_header(R"({"a":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}})", one), "duplicate"},
-      {"extra field", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}})", one), "unexpected key"},
+      {"trailing bytes", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", floats({1, 2})),
+       "trailing"},
+      {"duplicate tensor",
+       file_with_header(
+           R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})",
+           one),
+       "duplicate"},
+      {"duplicate field",
+       file_with_header(R"({"a":{"dtype":"F32","dtype":"F32","shape":[1],"data_offsets":[0,4]}})", one), "duplicate"},
+      {"extra field", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4],"x":1}})", one),
+       "unexpected key"},
       {"missing field", file_with_header(R"({"a":{"dtype":"F32","shape":[1]}})", one), "lacks"},
       {"metadata not strings", file_with_header(R"({"__metadata__":{"a":1}})", ""), "not a string"},
       {"metadata not object", file_with_header(R"({"__metadata__":[]})", ""), "not an object"},
       {"deep nesting", file_with_header(deep_json(100000), ""), "deeper"},
-      {"offsets not integers", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,"4"]}})", one), "data_offsets"},
+      {"offsets not integers", file_with_header(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,"4"]}})", one),
+       "data_offsets"},
   };
   for (const auto& c : cases) {
     try {
@@ -173,7 +196,8 @@ TEST(Safetensors, TamperedFilesGiveClearErrors) {
 // Random byte changes: the decoder either accepts the bytes or throws SafetensorsError; it never
 // crashes, hangs or throws anything else (run under ASan/UBSan with LRTUNE_SANITIZE=ON).
 TEST(Safetensors, RandomMutationsNeverCrash) {
-  const std::string original = encode_safetensors(sample_tensors(), {{"format", "lrtune.model"}, {"x", "{\"a\":[1,2]}"}});
+  const std::string original =
+      encode_safetensors(sample_tensors(), {{"format", "lrtune.model"}, {"x", "{\"a\":[1,2]}"}});
   std::mt19937 rng(2024);
   for (int trial = 0; trial < 5000; ++trial) {
     std::string bytes = original;

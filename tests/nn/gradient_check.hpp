@@ -37,8 +37,8 @@ inline double max_relative_error(const std::function<double()>& f, MatrixD& x, c
 }
 
 // Uniform values in [low, high] whose magnitude is at least `gap` (away from the kinks at 0).
-inline MatrixD random_away_from_zero(Index rows, Index cols, std::mt19937_64& rng, double low = -2.0,
-                                     double high = 2.0, double gap = 0.1) {
+inline MatrixD random_away_from_zero(Index rows, Index cols, std::mt19937_64& rng, double low = -2.0, double high = 2.0,
+                                     double gap = 0.1) {
   std::uniform_real_distribution<double> uniform(low, high);
   MatrixD m(rows, cols);
   for (Index i = 0; i < m.size(); ++i) {

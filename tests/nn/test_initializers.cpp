@@ -69,8 +69,8 @@ TEST(Initializers, TruncatedNormalsHaveKerasScaleAndCut) {
 TEST(Initializers, ZerosAreZero) { EXPECT_TRUE(draw(Initializer::zeros, 3, 4).isZero(0.0)); }
 
 TEST(Initializers, SameSeedIsBitIdenticalAndDifferentSeedsDiffer) {
-  for (const Initializer init : {Initializer::glorot_uniform, Initializer::glorot_normal, Initializer::he_uniform,
-                                 Initializer::he_normal}) {
+  for (const Initializer init :
+       {Initializer::glorot_uniform, Initializer::glorot_normal, Initializer::he_uniform, Initializer::he_normal}) {
     EXPECT_TRUE((draw(init, 7, 5, 3).array() == draw(init, 7, 5, 3).array()).all());
     EXPECT_FALSE((draw(init, 7, 5, 3).array() == draw(init, 7, 5, 4).array()).all());
   }

@@ -46,8 +46,7 @@ TEST(Losses, HuberHandComputedValuesAndGradient) {
       1.0, 0.0;
   y << 0.0, 0.0,  //
       0.0, -3.0;
-  EXPECT_NEAR(lrtune::loss_value<double>(Loss::huber, Activation::linear, z, y), (0.125 + 1.5 + 0.5 + 2.5) / 4,
-              1e-15);
+  EXPECT_NEAR(lrtune::loss_value<double>(Loss::huber, Activation::linear, z, y), (0.125 + 1.5 + 0.5 + 2.5) / 4, 1e-15);
   dz.setConstant(std::nan(""));
   const double value = lrtune::loss_and_gradient<double>(Loss::huber, Activation::linear, z, y, dz);
   EXPECT_NEAR(value, 4.625 / 4, 1e-15);
@@ -224,24 +223,23 @@ TEST(Losses, SampleWeightsMustMatchTheBatch) {
                lrtune::UsageError);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllLossesAndOutputs, LossGradient,
-    ::testing::Values(LossCase{Loss::binary_crossentropy, Activation::sigmoid},
-                      LossCase{Loss::binary_crossentropy, Activation::linear},
-                      LossCase{Loss::categorical_crossentropy, Activation::softmax},
-                      LossCase{Loss::categorical_crossentropy, Activation::linear},
-                      LossCase{Loss::mean_squared_error, Activation::linear},
-                      LossCase{Loss::mean_squared_error, Activation::sigmoid},
-                      LossCase{Loss::mean_squared_error, Activation::tanh},
-                      LossCase{Loss::mean_squared_error, Activation::relu},
-                      LossCase{Loss::mean_squared_error, Activation::softmax},
-                      LossCase{Loss::mean_absolute_error, Activation::linear},
-                      LossCase{Loss::mean_absolute_error, Activation::sigmoid},
-                      LossCase{Loss::mean_absolute_error, Activation::elu},
-                      LossCase{Loss::huber, Activation::linear}),
-    [](const auto& info) {
-      return std::string(lrtune::loss_name(info.param.loss)) + "_" +
-             std::string(lrtune::activation_name(info.param.output));
-    });
+INSTANTIATE_TEST_SUITE_P(AllLossesAndOutputs, LossGradient,
+                         ::testing::Values(LossCase{Loss::binary_crossentropy, Activation::sigmoid},
+                                           LossCase{Loss::binary_crossentropy, Activation::linear},
+                                           LossCase{Loss::categorical_crossentropy, Activation::softmax},
+                                           LossCase{Loss::categorical_crossentropy, Activation::linear},
+                                           LossCase{Loss::mean_squared_error, Activation::linear},
+                                           LossCase{Loss::mean_squared_error, Activation::sigmoid},
+                                           LossCase{Loss::mean_squared_error, Activation::tanh},
+                                           LossCase{Loss::mean_squared_error, Activation::relu},
+                                           LossCase{Loss::mean_squared_error, Activation::softmax},
+                                           LossCase{Loss::mean_absolute_error, Activation::linear},
+                                           LossCase{Loss::mean_absolute_error, Activation::sigmoid},
+                                           LossCase{Loss::mean_absolute_error, Activation::elu},
+                                           LossCase{Loss::huber, Activation::linear}),
+                         [](const auto& info) {
+                           return std::string(lrtune::loss_name(info.param.loss)) + "_" +
+                                  std::string(lrtune::activation_name(info.param.output));
+                         });
 
 }  // namespace

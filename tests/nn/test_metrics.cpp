@@ -9,8 +9,8 @@
 
 namespace {
 
-using lrtune::Metric;
 using lrtune::MatrixD;
+using lrtune::Metric;
 
 // 6 samples: p > 0.5 predicts 1, 0, 0 for 0.9, 0.6 / 0.4, 0.5 (0.5 is not > 0.5).
 // TP = 1 (0.9), FP = 1 (0.6), FN = 2 (0.4, 0.5), TN = 2 (0.2, 0.5).
@@ -26,7 +26,7 @@ TEST_F(Binary, AccuracyPrecisionRecallF1) {
   EXPECT_DOUBLE_EQ(lrtune::binary_accuracy<double>(y, p), 3.0 / 6.0);
   EXPECT_DOUBLE_EQ(lrtune::precision<double>(y, p), 0.5);
   EXPECT_DOUBLE_EQ(lrtune::recall<double>(y, p), 1.0 / 3.0);
-  EXPECT_DOUBLE_EQ(lrtune::f1_score<double>(y, p), 2.0 / 5.0);  // 2 TP / (2 TP + FP + FN)
+  EXPECT_DOUBLE_EQ(lrtune::f1_score<double>(y, p), 2.0 / 5.0);               // 2 TP / (2 TP + FP + FN)
   EXPECT_DOUBLE_EQ(lrtune::binary_accuracy<double>(y, p, 0.35), 4.0 / 6.0);  // 0.4 and both 0.5s now positive
 }
 

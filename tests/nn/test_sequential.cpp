@@ -150,8 +150,8 @@ TEST(Sequential, WholeModelGradientMatchesCentralDifferences) {
 }
 
 TEST(Sequential, WholeModelGradientWithDropoutAndSoftmax) {
-  lrtune::SequentialD model(3, {Dropout(0.2), Dense(8, "gelu"), Dropout(0.5), Dense(6, "leaky_relu"), Dense(3, "softmax")},
-                            9);
+  lrtune::SequentialD model(
+      3, {Dropout(0.2), Dense(8, "gelu"), Dropout(0.5), Dense(6, "leaky_relu"), Dense(3, "softmax")}, 9);
   std::mt19937_64 rng(6);
   const MatrixD X = lrtune::testing::random_matrix(5, 3, rng);
   MatrixD y = MatrixD::Zero(5, 3);
@@ -225,7 +225,8 @@ TEST(Sequential, OneBatchOfNEqualsTheMeanOfNBatchesOfOne) {
   MatrixD y(4, 1);
   y << 1, 0, 1, 0;
   const double batch_loss = model.forward_backward(X, y, Loss::binary_crossentropy);
-  const lrtune::VectorD batch_gradient = Eigen::Map<const lrtune::VectorD>(model.gradients().data(), model.parameter_count());
+  const lrtune::VectorD batch_gradient =
+      Eigen::Map<const lrtune::VectorD>(model.gradients().data(), model.parameter_count());
   lrtune::VectorD summed = lrtune::VectorD::Zero(model.parameter_count());
   double summed_loss = 0.0;
   for (lrtune::Index i = 0; i < 4; ++i) {
@@ -298,7 +299,7 @@ TEST(Sequential, SnapshotRestoresWeightsAndDropoutMasks) {
   const lrtune::ModelState<float> snapshot = model.state();
   const Matrix first = model.forward(X, true);
   for (float& w : model.parameters()) w *= 0.5f;  // "training"
-  model.forward(X, true);                          // advances the dropout RNG
+  model.forward(X, true);                         // advances the dropout RNG
   EXPECT_FALSE(model.state() == snapshot);
   model.load_state(snapshot);
   EXPECT_TRUE(model.state() == snapshot);
@@ -409,7 +410,8 @@ TEST(Sequential, BinaryCrossEntropyStaysFiniteWhenTheModelSaturates) {
   y << 0, 1;  // both confidently wrong
   const double loss = model.forward_backward(X, y, Loss::binary_crossentropy);
   EXPECT_NEAR(loss, 1e4, 1.0);
-  EXPECT_TRUE(std::all_of(model.gradients().begin(), model.gradients().end(), [](float g) { return std::isfinite(g); }));
+  EXPECT_TRUE(
+      std::all_of(model.gradients().begin(), model.gradients().end(), [](float g) { return std::isfinite(g); }));
   EXPECT_NEAR(model.gradient("dense/kernel")(0, 0), 1.0f, 1e-6f);  // ((1 - 0) * 1 + (0 - 1) * -1) / 2
 }
 

@@ -2,9 +2,9 @@
 // formulas, torch.optim itself for the PyTorch forms), plus state, clone, counter and
 // option checks. Every optimizer runs on the flat buffer of a two-layer model.
 #include <bit>
-#include <set>
 #include <cmath>
 #include <fstream>
+#include <set>
 #include <stdexcept>
 
 #include <gmock/gmock.h>
@@ -244,9 +244,13 @@ TEST(OptimizerStep, ZeroLearningRateLeavesParametersButAdvancesState) {
 }
 
 TEST(OptimizerOptions, DefaultsAreKerasAndPyTorchDefaults) {
-  EXPECT_EQ(lrtune::Adam().config(), (nlohmann::json{{"name", "adam"}, {"update_form", "keras"},
-                                                     {"learning_rate", 0.001}, {"beta_1", 0.9}, {"beta_2", 0.999},
-                                                     {"epsilon", 1e-7}, {"amsgrad", false}}));
+  EXPECT_EQ(lrtune::Adam().config(), (nlohmann::json{{"name", "adam"},
+                                                     {"update_form", "keras"},
+                                                     {"learning_rate", 0.001},
+                                                     {"beta_1", 0.9},
+                                                     {"beta_2", 0.999},
+                                                     {"epsilon", 1e-7},
+                                                     {"amsgrad", false}}));
   EXPECT_EQ(lrtune::make_optimizer("adam", UpdateForm::pytorch)->config()["epsilon"], 1e-8);
   EXPECT_EQ(lrtune::AdamW().config()["weight_decay"], 0.004);
   EXPECT_EQ(lrtune::make_optimizer("adamw", UpdateForm::pytorch)->config()["weight_decay"], 0.01);
@@ -292,12 +296,21 @@ TEST(OptimizerOptions, ConstructorsRejectInvalidValuesNamingTheOption) {
 TEST(OptimizerFactory, UnknownNamesAndKeysListTheValidOnes) {
   EXPECT_THAT([] { lrtune::make_optimizer("adamax"); },
               ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("adagrad, adam, adamw, rmsprop, sgd")));
-  EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"beta1", 0.9}}); },
-              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("valid: learning_rate, beta_1")));
-  EXPECT_THAT([] { lrtune::make_optimizer("sgd", UpdateForm::keras, {{"dampening", 0.1}}); },
-              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("unknown hyper-parameter 'dampening'")));
-  EXPECT_THAT([] { lrtune::make_optimizer("adam", UpdateForm::keras, {{"amsgrad", 1}}); },
-              ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("true or false")));
+  EXPECT_THAT(
+      [] {
+        lrtune::make_optimizer("adam", UpdateForm::keras, {{"beta1", 0.9}});
+      },
+      ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("valid: learning_rate, beta_1")));
+  EXPECT_THAT(
+      [] {
+        lrtune::make_optimizer("sgd", UpdateForm::keras, {{"dampening", 0.1}});
+      },
+      ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("unknown hyper-parameter 'dampening'")));
+  EXPECT_THAT(
+      [] {
+        lrtune::make_optimizer("adam", UpdateForm::keras, {{"amsgrad", 1}});
+      },
+      ::testing::ThrowsMessage<lrtune::UsageError>(HasSubstr("true or false")));
   EXPECT_THROW(lrtune::update_form_from_name("tf"), lrtune::UsageError);
   EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"update_form", "pytorch"}}), lrtune::UsageError);
   EXPECT_THROW(lrtune::make_optimizer("adam", UpdateForm::keras, {{"name", "sgd"}}), lrtune::UsageError);

@@ -137,9 +137,9 @@ TEST(Schedules, HandComputedValues) {
 
 TEST(Schedules, RecipeRangeTestRateIsStartTimesTenToTheEpochOverThirty) {
   const auto scheduler = range_test_scheduler();
-  EXPECT_EQ(scheduler(0, 0.5), 1e-3);                       // the current rate is ignored
+  EXPECT_EQ(scheduler(0, 0.5), 1e-3);                         // the current rate is ignored
   EXPECT_EQ(scheduler(30, 0.0), 1e-3 * std::pow(10.0, 1.0));  // the recipe's own arithmetic
-  EXPECT_EQ(scheduler(99, 0.0), 1.9952623149688788);  // Python: 1e-3 * 10 ** (99 / 30), bit for bit
+  EXPECT_EQ(scheduler(99, 0.0), 1.9952623149688788);          // Python: 1e-3 * 10 ** (99 / 30), bit for bit
   EXPECT_EQ(scheduler(60, 0.0), 0.1);
   const Schedule decade = DecadeSchedule{};
   EXPECT_EQ(decade.learning_rate(45), scheduler(45, 0.0));
@@ -154,13 +154,10 @@ TEST(Schedules, ValidationNamesTheParameter) {
   throws_with([] { Schedule(ExponentialSchedule{1e-7, 1.0, 0}); }, "steps = 0");
   throws_with([] { Schedule(DecadeSchedule{1e-3, 0.0}); }, "steps_per_decade");
   throws_with([] { Schedule(StepDecaySchedule{1.0, 0.5, 0}); }, "step_size");
-  throws_with([] { Schedule(WarmupCosineSchedule{.peak = 1.0, .warmup_steps = 10, .total_steps = 5}); },
-              "total_steps");
+  throws_with([] { Schedule(WarmupCosineSchedule{.peak = 1.0, .warmup_steps = 10, .total_steps = 5}); }, "total_steps");
   throws_with([] { Schedule(CyclicSchedule{.step_size_up = 0}); }, "step_size_up");
-  throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 100, .pct_start = 1.2}); },
-              "pct_start");
-  throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 3, .pct_start = 0.3}); },
-              "pct_start");
+  throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 100, .pct_start = 1.2}); }, "pct_start");
+  throws_with([] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 3, .pct_start = 0.3}); }, "pct_start");
   throws_with(
       [] { Schedule(OneCycleSchedule{.max_rate = 0.1, .total_steps = 100, .pct_start = 0.6, .three_phase = true}); },
       "pct_start");

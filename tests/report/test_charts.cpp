@@ -73,8 +73,8 @@ TEST_F(Charts, TuningRungsOverTheRangeTestWithSuggestionsAndPick) {
   EXPECT_EQ(files.png.filename(), "tuning.png");
   EXPECT_EQ(files.data.size(), 4u);  // two rungs, the range test, the pick
   const std::string svg = slurp(files.svg);
-  for (const char* text : {"rung 0: 4 epochs, 4 candidates", "rung 1: 8 epochs, 2 candidates", "pick: 0.001 (best epoch 5)",
-                           "interval searched", "range test (right axis)"})
+  for (const char* text : {"rung 0: 4 epochs, 4 candidates", "rung 1: 8 epochs, 2 candidates",
+                           "pick: 0.001 (best epoch 5)", "interval searched", "range test (right axis)"})
     EXPECT_NE(svg.find(text), std::string::npos) << text;
   for (const auto& s : result.range_test.suggestions.suggestions) {
     if (s.found) {
@@ -118,7 +118,8 @@ TEST_F(Charts, RepeatedRangeTestBandAndMedians) {
 TEST_F(Charts, TrainingComparisonSideBySide) {
   TempFolder dir("chart_training");
   const auto files = draw_training_comparison(
-      {{"default lr 0.001", test::training_history(0.3)}, {"tuned lr 0.007", test::training_history(0.1, 30, false)}}, dir.path);
+      {{"default lr 0.001", test::training_history(0.3)}, {"tuned lr 0.007", test::training_history(0.1, 30, false)}},
+      dir.path);
   expect_valid_chart(files);
   EXPECT_EQ(files.data.size(), 2u);
   const std::string svg = slurp(files.svg);
@@ -134,7 +135,8 @@ TEST_F(Charts, ConfusionMatrices) {
   const auto files = draw_confusion_matrices({{"tuned", a, {"bad", "good"}}, {"default", b, {}}}, dir.path);
   expect_valid_chart(files);
   const std::string svg = slurp(files.svg);
-  for (const char* count : {"348", "134", "135", "676", "383", "597"}) EXPECT_NE(svg.find(count), std::string::npos) << count;
+  for (const char* count : {"348", "134", "135", "676", "383", "597"})
+    EXPECT_NE(svg.find(count), std::string::npos) << count;
 }
 
 // How often `what` occurs in `text`.
@@ -166,12 +168,14 @@ TEST_F(Charts, ConfusionHeatmapOfThreeClassesHasNineVectorCellsAndShortenedNames
   TempFolder dir("chart_heatmap3");
   ConfusionMatrix m(3, 3);
   m << 50, 3, 7, 2, 61, 4, 9, 8, 70;
-  const auto files = draw_confusion_matrices({{"tuned", m, {"setosa", "versicolor", "virginica-with-a-long-name"}}}, dir.path);
+  const auto files =
+      draw_confusion_matrices({{"tuned", m, {"setosa", "versicolor", "virginica-with-a-long-name"}}}, dir.path);
   expect_valid_chart(files);
   expect_heatmap(files, m);
   const std::string svg = slurp(files.svg);
   EXPECT_NE(svg.find("<text>versicolor</text>"), std::string::npos);
-  EXPECT_NE(svg.find("<text>virginica-with-a-long-n\u2026</text>"), std::string::npos);  // 24 characters, the last an ellipsis
+  EXPECT_NE(svg.find("<text>virginica-with-a-long-n\u2026</text>"),
+            std::string::npos);  // 24 characters, the last an ellipsis
   EXPECT_EQ(svg.find("virginica-with-a-long-name"), std::string::npos);
 }
 
@@ -181,10 +185,11 @@ TEST_F(Charts, ConfusionHeatmapShadesEachCellByItsShareOfTheRow) {
   m << 900, 100, 0, 1, 2, 1, 0, 0, 0;  // a big class, a rare one, and one absent from the test rows
   const auto files = draw_confusion_matrices({{"tuned", m, {}}}, dir.path);
   ASSERT_EQ(files.data.size(), 1u);
-  EXPECT_EQ(slurp(files.data[0]), "# tuned: predicted true count row_share\n"
-                                  "0 0 900 0.9\n1 0 100 0.1\n2 0 0 0\n"
-                                  "0 1 1 0.25\n1 1 2 0.5\n2 1 1 0.25\n"
-                                  "0 2 0 0\n1 2 0 0\n2 2 0 0\n");
+  EXPECT_EQ(slurp(files.data[0]),
+            "# tuned: predicted true count row_share\n"
+            "0 0 900 0.9\n1 0 100 0.1\n2 0 0 0\n"
+            "0 1 1 0.25\n1 1 2 0.5\n2 1 1 0.25\n"
+            "0 2 0 0\n1 2 0 0\n2 2 0 0\n");
 }
 
 TEST_F(Charts, ConfusionHeatmapOfTwentySixClassesHoldsEveryCellAndCount) {
@@ -293,12 +298,14 @@ TEST_F(Charts, PredictedVsActualHoldsExactlyThePointsGiven) {
   ASSERT_EQ(files.data.size(), 2u);
   for (std::size_t k = 0; k < 2; ++k) expect_points(files.data[k], models[k]);
   const std::string svg = slurp(files.svg);
-  for (const char* text : {"default", "tuned", "y = x", "actual", "predicted"}) EXPECT_NE(svg.find(text), std::string::npos) << text;
+  for (const char* text : {"default", "tuned", "y = x", "actual", "predicted"})
+    EXPECT_NE(svg.find(text), std::string::npos) << text;
   // Equal axes: the same range on x and y.
   const std::string script = slurp(files.script);
   const auto range_of = [&](const std::string& axis) {
     const auto at = script.find("set " + axis + " ");
-    return at == std::string::npos ? std::string() : script.substr(at + 5 + axis.size(), script.find('\n', at) - at - 5 - axis.size());
+    return at == std::string::npos ? std::string()
+                                   : script.substr(at + 5 + axis.size(), script.find('\n', at) - at - 5 - axis.size());
   };
   EXPECT_FALSE(range_of("xrange").empty());
   EXPECT_EQ(range_of("xrange"), range_of("yrange"));
@@ -325,7 +332,8 @@ TEST_F(Charts, RegressionChartsRefuseMismatchedOrEmptyInput) {
 
 TEST_F(Charts, HostileLabelsAreQuotedForGnuplot) {
   TempFolder dir("chart_quotes");
-  const auto files = draw_training_comparison({{"it's \"odd\"\n<script>alert(1)</script>", test::training_history(0.2)}}, dir.path);
+  const auto files =
+      draw_training_comparison({{"it's \"odd\"\n<script>alert(1)</script>", test::training_history(0.2)}}, dir.path);
   expect_valid_chart(files);
   EXPECT_EQ(slurp(files.svg).find("<script>"), std::string::npos);
 }
@@ -363,7 +371,7 @@ TEST(ChartsWithFailingGnuplot, LeaveNoHalfWrittenChart) {
   ::setenv("PATH", saved.c_str(), 1);
   EXPECT_FALSE(std::filesystem::exists(dir.path / "range_test_epochs.png"));
   EXPECT_TRUE(std::filesystem::exists(dir.path / "range_test_epochs.gp"));  // kept so the user can debug it
-  for (const auto& entry : std::filesystem::directory_iterator(dir.path))  // no temp file either
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path))   // no temp file either
     EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
 }
 

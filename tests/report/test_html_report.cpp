@@ -21,7 +21,8 @@ using test::slurp;
 using test::TempFolder;
 
 TEST(HtmlEscape, EscapesTheFiveCharacters) {
-  EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"), "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
+  EXPECT_EQ(html_escape("<a href=\"x\">Tom & Jerry's</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;");
 }
 
 TEST(HtmlReport, EscapesUserStringsEverywhere) {
@@ -198,16 +199,22 @@ TEST(HtmlReport, MulticlassHasAPerClassTableWithOneRowPerClass) {
   for (std::size_t c = 0; c < 4; ++c) {
     const std::string row = fmt::format(
         "<tr><td>{}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td>"
-        "<td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{}</td></tr>",
-        html_escape(in.class_names[c]), d.precision[c], d.recall[c], d.f1[c], t.precision[c], t.recall[c], t.f1[c], t.support[c]);
+        "<td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td class=\"num\">{:.4f}</td><td "
+        "class=\"num\">{}</td></tr>",
+        html_escape(in.class_names[c]), d.precision[c], d.recall[c], d.f1[c], t.precision[c], t.recall[c], t.f1[c],
+        t.support[c]);
     EXPECT_NE(table.find(row), std::string::npos) << row << "\n" << table;
   }
   // By hand: dog (column 1) is predicted 15 times by the default model, 7 of them right (precision
   // 7/15), 9 times by the tuned one (7/9); both find 7 of its 10 rows (recall 0.7).
-  EXPECT_NE(table.find("<tr><td>dog</td><td class=\"num\">0.4667</td><td class=\"num\">0.7000</td><td class=\"num\">0.5600</td>"
-                       "<td class=\"num\">0.7778</td><td class=\"num\">0.7000</td><td class=\"num\">0.7368</td><td class=\"num\">10</td></tr>"),
-            std::string::npos);
-  EXPECT_NE(table.find(fmt::format("<td class=\"num\">{:.4f}</td><td class=\"num\">{}</td></tr>", macro_f1(tuned), tuned.sum())),
+  EXPECT_NE(
+      table.find(
+          "<tr><td>dog</td><td class=\"num\">0.4667</td><td class=\"num\">0.7000</td><td class=\"num\">0.5600</td>"
+          "<td class=\"num\">0.7778</td><td class=\"num\">0.7000</td><td class=\"num\">0.7368</td><td "
+          "class=\"num\">10</td></tr>"),
+      std::string::npos);
+  EXPECT_NE(table.find(fmt::format("<td class=\"num\">{:.4f}</td><td class=\"num\">{}</td></tr>", macro_f1(tuned),
+                                   tuned.sum())),
             std::string::npos);
   // The comparison's metric rows stay.
   EXPECT_NE(html.find("<tr><th>macro F1</th>"), std::string::npos);
@@ -297,11 +304,13 @@ TEST(HtmlReport, RegressionHasAPredictionsSectionStatingEachModelsErrors) {
 }
 
 TEST(HtmlReport, NoRegressionInputsNoRegressionSection) {
-  for (const ReportInputs& in : {full_report_inputs(), [] {
+  for (const ReportInputs& in : {full_report_inputs(),
+                                 [] {
                                    ReportInputs r = regression_inputs();
                                    r.test_actual.clear();  // predictions without the actual values
                                    return r;
-                                 }(), [] {
+                                 }(),
+                                 [] {
                                    ReportInputs r = regression_inputs();
                                    for (auto& m : r.models) m.test_predicted.pop_back();  // rows that do not match
                                    return r;
@@ -322,8 +331,9 @@ TEST(HtmlReport, RegressionChartsAreEmbeddedWithTheErrorsInTheirCaptions) {
   EXPECT_EQ(out.charts[1].svg.filename(), "residuals.svg");
   const std::string html = slurp(dir.path / "report.html");
   EXPECT_EQ(occurrences(html, "src=\"data:image/svg+xml;base64,"), 2u);
-  EXPECT_EQ(occurrences(html, "<figcaption>Predicted against actual progression on the test split, 5 rows (dashed: y = x). "
-                              "default: RMSE 12.5000"),
+  EXPECT_EQ(occurrences(html,
+                        "<figcaption>Predicted against actual progression on the test split, 5 rows (dashed: y = x). "
+                        "default: RMSE 12.5000"),
             1u);
   EXPECT_EQ(occurrences(html, "<figcaption>Residuals (predicted − actual) against predicted progression, 5 rows"), 1u);
   EXPECT_EQ(slurp(dir.path / "charts" / "predicted_vs_actual_1.dat"),
@@ -346,8 +356,10 @@ TEST(HtmlReport, TuningSectionExplainsThePickWithCandidatesAndCosts) {
   EXPECT_NE(html.find("cut at rung 0"), std::string::npos);
   in.tuning->refit = true;
   html = render_report_html(in);
-  EXPECT_NE(html.find("refit: a fresh model trained at the picked rate on training + validation rows (1000 rows) for 5 epochs"),
-            std::string::npos);
+  EXPECT_NE(
+      html.find(
+          "refit: a fresh model trained at the picked rate on training + validation rows (1000 rows) for 5 epochs"),
+      std::string::npos);
   EXPECT_EQ(html.find("restored best weights"), std::string::npos);
 }
 

@@ -18,7 +18,8 @@ inline RangeTestCurve small_per_step_curve() {
   for (int i = 0; i < 60; ++i) {
     const double lr = 1e-6 * std::pow(10.0, i / 10.0);  // 1e-6 .. ~8e-1
     const double x = std::log10(lr / 3e-3);
-    const double loss = 0.69 - 0.25 / (1.0 + std::exp(-2.5 * (x + 1.5))) + (lr > 0.03 ? 0.8 * std::log10(lr / 0.03) : 0.0);
+    const double loss =
+        0.69 - 0.25 / (1.0 + std::exp(-2.5 * (x + 1.5))) + (lr > 0.03 ? 0.8 * std::log10(lr / 0.03) : 0.0);
     curve.learning_rates.push_back(lr);
     curve.losses.push_back(loss + 0.01 * std::sin(i));
     curve.smoothed_losses.push_back(loss);
@@ -58,11 +59,12 @@ inline TuningResult small_tuning_result() {
   r.low_reason = "the minimum suggestion 1e-3 divided by 100";
   r.high_reason = "where the smoothed loss rose to 4x its minimum";
   r.candidates = {
-      candidate(1e-5, {0.69, 0.68, 0.67, 0.66}, CandidateStatus::eliminated, 0, {0.66}, "cut at rung 0: 0.66 > cut-off 0.52"),
+      candidate(1e-5, {0.69, 0.68, 0.67, 0.66}, CandidateStatus::eliminated, 0, {0.66},
+                "cut at rung 0: 0.66 > cut-off 0.52"),
       candidate(1e-4, {0.60, 0.55, 0.52, 0.51, 0.50, 0.49, 0.485, 0.48}, CandidateStatus::max_epochs, 1, {0.51, 0.48},
                 "promoted at rung 0; trained to max epochs"),
-      candidate(1e-3, {0.55, 0.48, 0.46, 0.45, 0.44, 0.445, 0.45, 0.46}, CandidateStatus::early_stopped, 1, {0.45, 0.44},
-                "promoted at rung 0; lowest validation loss at rung 1"),
+      candidate(1e-3, {0.55, 0.48, 0.46, 0.45, 0.44, 0.445, 0.45, 0.46}, CandidateStatus::early_stopped, 1,
+                {0.45, 0.44}, "promoted at rung 0; lowest validation loss at rung 1"),
       candidate(1e-1, {0.9, nan}, CandidateStatus::diverged, 0, {0.9}, "diverged at epoch 2"),
   };
   TuningRung r0;

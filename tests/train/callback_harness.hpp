@@ -49,7 +49,9 @@ struct CallbackHarness {
     for (Callback* c : callbacks) c->on_train_end(context);
     return played;
   }
-  int play(Callback& callback, const std::vector<Logs>& epochs) { return play(std::vector<Callback*>{&callback}, epochs); }
+  int play(Callback& callback, const std::vector<Logs>& epochs) {
+    return play(std::vector<Callback*>{&callback}, epochs);
+  }
 
   float weight() const { return model.parameters()[0]; }
 };

@@ -1,8 +1,8 @@
 // The Callback contract as fit keeps it: which hook runs when, with which epoch and step, what the
 // context says meanwhile (epochs, steps per epoch, current epoch and step), what each hook's logs
 // hold, and that stop_training ends fit after the current batch with the partial epoch logged.
-#include <gtest/gtest.h>
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include "lrtune/optim/sgd.hpp"
 #include "lrtune/train/fit.hpp"
@@ -40,7 +40,8 @@ struct Recorder final : lrtune::Callback {
     calls.push_back(fmt::format("epoch_end {} logs={} history={}", epoch, names(logs), c.history.size()));
   }
   void on_train_end(TrainingContext& c) override {
-    calls.push_back(fmt::format("train_end history={} stop={}", c.history.size(), lrtune::stop_reason_name(c.history.stop_reason)));
+    calls.push_back(
+        fmt::format("train_end history={} stop={}", c.history.size(), lrtune::stop_reason_name(c.history.stop_reason)));
   }
 };
 
@@ -85,9 +86,9 @@ TEST(Callback, StopTrainingEndsFitAfterTheCurrentBatch) {
   recorder.stop_at_step = 3;  // the first batch of epoch 1
   const auto history = fit_five_rows(recorder, 5);
   const std::vector<std::string> tail(recorder.calls.end() - 4, recorder.calls.end());
-  EXPECT_EQ(tail, (std::vector<std::string>{"batch_begin 3 (context step 3, epoch 1)", "batch_end 3 size=2 logs=loss,size",
-                                            "epoch_end 1 logs=loss,accuracy,lr history=2",
-                                            "train_end history=2 stop=early_stopping"}));
+  EXPECT_EQ(tail, (std::vector<std::string>{
+                      "batch_begin 3 (context step 3, epoch 1)", "batch_end 3 size=2 logs=loss,size",
+                      "epoch_end 1 logs=loss,accuracy,lr history=2", "train_end history=2 stop=early_stopping"}));
   EXPECT_EQ(history.size(), 2u);
   EXPECT_EQ(history.stop_reason, lrtune::StopReason::early_stopping);
 }

@@ -33,14 +33,15 @@ TEST(EarlyStopping, StopsWhenPatienceRunsOutAndReportsTheEpochs) {
   EXPECT_EQ(stopping.best_value(), 0.8);
   EXPECT_EQ(stopping.stopped_epoch(), 3);
   EXPECT_EQ(h.history.stop_reason, StopReason::early_stopping);
-  EXPECT_EQ(h.history.stop_message, "early stopping at epoch 4: val_loss did not improve on 0.8 (epoch 2) for 2 epochs");
+  EXPECT_EQ(h.history.stop_message,
+            "early stopping at epoch 4: val_loss did not improve on 0.8 (epoch 2) for 2 epochs");
   EXPECT_EQ(h.history.best_epoch, -1);  // nothing restored
   EXPECT_EQ(h.weight(), CallbackHarness::marker(3));
 }
 
 TEST(EarlyStopping, PatienceZeroStopsAtTheFirstEpochWithoutImprovement) {
   CallbackHarness h;
-  EarlyStopping stopping;  // Keras' defaults: val_loss, patience 0
+  EarlyStopping stopping;                                                     // Keras' defaults: val_loss, patience 0
   EXPECT_EQ(h.play(stopping, logs_of("val_loss", {1.0, 0.5, 0.5, 0.1})), 3);  // an equal value is no improvement
   EXPECT_EQ(stopping.best_epoch(), 1);
   EXPECT_EQ(stopping.stopped_epoch(), 2);
@@ -86,7 +87,8 @@ TEST(EarlyStopping, MaximisesAccuracyByNameAndFollowsAnExplicitMode) {
 
   for (const char* name : {"accuracy", "val_acc", "val_auc", "precision", "recall", "val_f1"})
     EXPECT_TRUE(lrtune::monitor_maximises(name, MonitorMode::automatic)) << name;
-  for (const char* name : {"loss", "val_loss", "lr"}) EXPECT_FALSE(lrtune::monitor_maximises(name, MonitorMode::automatic)) << name;
+  for (const char* name : {"loss", "val_loss", "lr"})
+    EXPECT_FALSE(lrtune::monitor_maximises(name, MonitorMode::automatic)) << name;
   EXPECT_TRUE(lrtune::monitor_maximises("val_loss", MonitorMode::max));
   EXPECT_FALSE(lrtune::monitor_maximises("accuracy", MonitorMode::min));
 }
@@ -188,8 +190,9 @@ TEST(EarlyStopping, InsideFitEndsTrainingAfterTheStoppingEpoch) {
   EXPECT_EQ(history.stop_reason, StopReason::early_stopping);
   EXPECT_EQ(stopping.stopped_epoch(), 1);
   EXPECT_EQ(history.best_epoch, 0);
-  EXPECT_EQ(history.stop_message, fmt::format("early stopping at epoch 2: loss did not improve on {:.6g} (epoch 1) for 1 epochs",
-                                              history.values("loss")[0]));
+  EXPECT_EQ(history.stop_message,
+            fmt::format("early stopping at epoch 2: loss did not improve on {:.6g} (epoch 1) for 1 epochs",
+                        history.values("loss")[0]));
 }
 
 }  // namespace

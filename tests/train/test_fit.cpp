@@ -41,8 +41,8 @@ TEST(Fit, AgreesWithAHandWrittenLoop) {
   Sequential fitted = small_model(3);
   Sequential manual = fitted;
   lrtune::Adam fit_adam, manual_adam;
-  const auto history =
-      lrtune::fit(fitted, fit_adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 3, .batch_size = 32, .seed = 9});
+  const auto history = lrtune::fit(fitted, fit_adam, Loss::binary_crossentropy, data.X, data.y,
+                                   {.epochs = 3, .batch_size = 32, .seed = 9});
 
   // The same computation spelled out: numpy's shuffle each epoch, batches of 32, the last partial.
   lrtune::Mt19937 rng(9u);
@@ -105,7 +105,8 @@ TEST(Fit, ValidationSplitIsSeededAndReported) {
   const auto history = lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y,
                                    {.epochs = 2, .batch_size = 100, .validation_split = 0.2, .callbacks = {&recorder}});
   EXPECT_EQ(recorder.sizes[0], 80.0);  // ceil(0.2 * 100) rows held out
-  for (const char* name : {"loss", "accuracy", "val_loss", "val_accuracy", "lr"}) EXPECT_TRUE(history.contains(name)) << name;
+  for (const char* name : {"loss", "accuracy", "val_loss", "val_accuracy", "lr"})
+    EXPECT_TRUE(history.contains(name)) << name;
   EXPECT_EQ(history.names().front(), "loss");
 }
 
@@ -149,7 +150,8 @@ TEST(Fit, WeightTwoDoublesTheLossAndTheStepButNotTheValidationLoss) {
   lrtune::Sgd sgd_reference({.learning_rate = 0.2});
   options.sample_weights = nullptr;
   options.callbacks = {};
-  const auto reference_history = lrtune::fit(reference, sgd_reference, Loss::binary_crossentropy, data.X, data.y, options);
+  const auto reference_history =
+      lrtune::fit(reference, sgd_reference, Loss::binary_crossentropy, data.X, data.y, options);
   EXPECT_EQ(weighted_history.values("val_loss"), reference_history.values("val_loss"));
 }
 
@@ -170,7 +172,8 @@ TEST(Fit, SampleWeightsFollowTheirRowsThroughTheValidationSplitAndShuffles) {
   explicit_options.x_val = &split.x_val;
   explicit_options.y_val = &split.y_val;
   explicit_options.sample_weights = &split.w_train;
-  const auto outside = lrtune::fit(b, adam_b, Loss::binary_crossentropy, split.x_train, split.y_train, explicit_options);
+  const auto outside =
+      lrtune::fit(b, adam_b, Loss::binary_crossentropy, split.x_train, split.y_train, explicit_options);
   EXPECT_EQ(inside.values("loss"), outside.values("loss"));
   EXPECT_EQ(inside.values("val_loss"), outside.values("val_loss"));
   EXPECT_EQ(a.state(), b.state());
@@ -273,8 +276,8 @@ TEST(Evaluate, MatchesTheMetricOverAllRows) {
     for (Index i = 0; i < 300; ++i) z(i, 0) = std::log(p(i, 0) / (1 - p(i, 0)));
     return z;
   }();
-  EXPECT_NEAR(logs.at("loss"), lrtune::loss_value<float>(Loss::binary_crossentropy, lrtune::Activation::sigmoid, logits, data.y),
-              1e-4);
+  EXPECT_NEAR(logs.at("loss"),
+              lrtune::loss_value<float>(Loss::binary_crossentropy, lrtune::Activation::sigmoid, logits, data.y), 1e-4);
 }
 
 }  // namespace

@@ -109,7 +109,8 @@ TEST(MiniBatchTrainer, ShufflesWithNumpysPermutationOfTheSeed) {
 }
 
 // Every batch loss of `epochs` epochs, and the final weights.
-std::pair<std::vector<double>, lrtune::ModelState<float>> train_epochs(const TenRows& d, std::uint64_t seed, int epochs) {
+std::pair<std::vector<double>, lrtune::ModelState<float>> train_epochs(const TenRows& d, std::uint64_t seed,
+                                                                       int epochs) {
   Sequential model = tiny_model();
   lrtune::Sgd sgd;
   MiniBatchTrainer trainer(model, sgd, kLoss, d.X, d.y, {.batch_size = 3, .seed = seed});
@@ -129,7 +130,8 @@ TEST(MiniBatchTrainer, TheSameSeedGivesTheSameBatchesEveryEpoch) {
   EXPECT_EQ(a.second, b.second);
   EXPECT_NE(a.first, other.first);
   // Each epoch reshuffles: epoch 2's batches are not epoch 1's again.
-  EXPECT_NE(std::vector<double>(a.first.begin(), a.first.begin() + 4), std::vector<double>(a.first.begin() + 4, a.first.begin() + 8));
+  EXPECT_NE(std::vector<double>(a.first.begin(), a.first.begin() + 4),
+            std::vector<double>(a.first.begin() + 4, a.first.begin() + 8));
 }
 
 TEST(MiniBatchTrainer, RunningMeansWeighBatchesByTheirRows) {
@@ -180,7 +182,8 @@ TEST(MiniBatchTrainer, HoldsOutTheSeededValidationSplit) {
   const TenRows d;
   for (const MiniBatchOptions& options :
        {MiniBatchOptions{.batch_size = 3, .shuffle = false, .seed = 0, .validation_split = 0.2},
-        MiniBatchOptions{.batch_size = 3, .shuffle = false, .seed = 5, .validation_split = 0.2, .validation_seed = 0}}) {
+        MiniBatchOptions{
+            .batch_size = 3, .shuffle = false, .seed = 5, .validation_split = 0.2, .validation_seed = 0}}) {
     Sequential model = tiny_model();
     lrtune::Sgd sgd;
     MiniBatchTrainer trainer(model, sgd, kLoss, d.X, d.y, options);
@@ -243,14 +246,22 @@ TEST(MiniBatchTrainer, NamesWhatIsWrong) {
     MiniBatchTrainer trainer(model, sgd, kLoss, d.X, Matrix(9, 1), {});
     ADD_FAILURE() << "9 labels for 10 rows must throw";
   } catch (const lrtune::UsageError& error) {
-    EXPECT_EQ(std::string(error.what()), "training data: y is (9, 1) but must be (10, 1) to match X and the model's outputs");
+    EXPECT_EQ(std::string(error.what()),
+              "training data: y is (9, 1) but must be (10, 1) to match X and the model's outputs");
   }
 }
 
 TEST(MiniBatchTrainer, TakesItsFieldsFromAnyOptionsStruct) {
   const Matrix x_val(2, 2), y_val(2, 1);
-  const lrtune::FitOptions fit{.batch_size = 7, .shuffle = false, .seed = 3, .validation_split = 0.25, .validation_seed = 9,
-                               .x_val = &x_val, .y_val = &y_val, .validation_batch_size = 5, .metrics = {"auc"}};
+  const lrtune::FitOptions fit{.batch_size = 7,
+                               .shuffle = false,
+                               .seed = 3,
+                               .validation_split = 0.25,
+                               .validation_seed = 9,
+                               .x_val = &x_val,
+                               .y_val = &y_val,
+                               .validation_batch_size = 5,
+                               .metrics = {"auc"}};
   const MiniBatchOptions m = lrtune::mini_batch_options(fit, false);
   EXPECT_EQ(m.batch_size, 7);
   EXPECT_FALSE(m.shuffle);

@@ -37,8 +37,8 @@ TEST(LearningRateScheduler, SetsTheRateAtEachEpochStart) {
   Sequential model = small_model(2);
   lrtune::Adam adam;
   lrtune::LearningRateScheduler scheduler([](int epoch, double) { return 1e-3 * std::pow(10.0, epoch / 30.0); });
-  const auto history = lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y,
-                                   {.epochs = 3, .callbacks = {&scheduler}});
+  const auto history =
+      lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 3, .callbacks = {&scheduler}});
   const auto lrs = history.values("lr");
   for (int e = 0; e < 3; ++e) EXPECT_DOUBLE_EQ(lrs[e], 1e-3 * std::pow(10.0, e / 30.0));
 }
@@ -53,8 +53,8 @@ TEST(LearningRateScheduler, ReceivesTheCurrentRate) {
     calls.emplace_back(epoch, lr);
     return lr / 2;
   });
-  const auto history = lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y,
-                                   {.epochs = 3, .callbacks = {&halve}});
+  const auto history =
+      lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.epochs = 3, .callbacks = {&halve}});
   EXPECT_EQ(calls, (std::vector<std::pair<int, double>>{{0, 0.001}, {1, 0.0005}, {2, 0.00025}}));
   EXPECT_EQ(history.values("lr"), (std::vector<double>{0.0005, 0.00025, 0.000125}));
 }
@@ -101,7 +101,8 @@ TEST(Schedulers, RefuseARateThatCannotWork) {
       lrtune::fit(model, adam, Loss::binary_crossentropy, data.X, data.y, {.callbacks = {&epoch_level}});
       ADD_FAILURE() << "must throw";
     } catch (const lrtune::UsageError& error) {
-      EXPECT_EQ(std::string(error.what()).rfind("LearningRateScheduler returned learning rate ", 0), 0u) << error.what();
+      EXPECT_EQ(std::string(error.what()).rfind("LearningRateScheduler returned learning rate ", 0), 0u)
+          << error.what();
       EXPECT_NE(std::string(error.what()).find("; it must be finite and > 0"), std::string::npos) << error.what();
     }
     lrtune::StepScheduler step_level([bad](std::int64_t) { return bad; });

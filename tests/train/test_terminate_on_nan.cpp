@@ -39,8 +39,9 @@ TEST(TerminateOnNaN, ANonFiniteLossStopsAndSaysWhere) {
     double loss;
     const char* spelled;
   };
-  for (const Case c : {Case{std::numeric_limits<double>::quiet_NaN(), "nan"}, Case{-std::numeric_limits<double>::quiet_NaN(), "nan"},
-                       Case{std::numeric_limits<double>::infinity(), "inf"}, Case{-std::numeric_limits<double>::infinity(), "-inf"}}) {
+  for (const Case c :
+       {Case{std::numeric_limits<double>::quiet_NaN(), "nan"}, Case{-std::numeric_limits<double>::quiet_NaN(), "nan"},
+        Case{std::numeric_limits<double>::infinity(), "inf"}, Case{-std::numeric_limits<double>::infinity(), "-inf"}}) {
     SCOPED_TRACE(c.spelled);
     CallbackHarness h;
     h.context.epoch = 2;  // the third epoch
@@ -48,7 +49,8 @@ TEST(TerminateOnNaN, ANonFiniteLossStopsAndSaysWhere) {
     terminate.on_batch_end(9, batch_loss(c.loss), h.context);  // the tenth step of the fit
     EXPECT_TRUE(h.context.stop_training);
     EXPECT_EQ(h.context.stop_reason, StopReason::non_finite_loss);
-    EXPECT_EQ(h.context.stop_message, fmt::format("epoch 3, step 10: invalid loss {}, terminating training", c.spelled));
+    EXPECT_EQ(h.context.stop_message,
+              fmt::format("epoch 3, step 10: invalid loss {}, terminating training", c.spelled));
   }
 }
 
@@ -68,9 +70,9 @@ TEST(TerminateOnNaN, InFitStopsAtTheFirstNonFiniteBatch) {
   PoisonAtStep poison;
   poison.step = 6;
   TerminateOnNaN terminate;
-  const auto history = lrtune::fit(model, sgd, lrtune::Loss::binary_crossentropy, data.X, data.y,
-                                   {.epochs = 10, .batch_size = 16, .callbacks = {&poison, &terminate},
-                                    .terminate_on_nan = false});
+  const auto history =
+      lrtune::fit(model, sgd, lrtune::Loss::binary_crossentropy, data.X, data.y,
+                  {.epochs = 10, .batch_size = 16, .callbacks = {&poison, &terminate}, .terminate_on_nan = false});
   EXPECT_EQ(history.stop_reason, StopReason::non_finite_loss);
   EXPECT_EQ(history.stop_message, "epoch 2, step 7: invalid loss nan, terminating training");
   ASSERT_EQ(history.size(), 2u);  // epoch 0 and the partial epoch 1, logged as Keras does

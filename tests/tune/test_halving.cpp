@@ -12,15 +12,19 @@ namespace {
 
 using lrtune::cut_rung;
 using lrtune::HalvingRule;
-using lrtune::RungEntry;
 using lrtune::rung_epoch_targets;
+using lrtune::RungEntry;
 using Indices = std::vector<std::size_t>;
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 RungEntry entry(std::size_t candidate, double score, bool finished = false) {
-  return RungEntry{.candidate = candidate, .score = score, .finished = finished, .improving = false,
-                   .previous_score = score, .rung_epochs = 4};
+  return RungEntry{.candidate = candidate,
+                   .score = score,
+                   .finished = finished,
+                   .improving = false,
+                   .previous_score = score,
+                   .rung_epochs = 4};
 }
 
 TEST(RungEpochTargets, GrowGeometricallyUpToMaxEpochs) {
@@ -89,11 +93,11 @@ TEST(CutRung, SlowStarterGuardKeepsAnImprovingCandidateAndCutsAFlatOne) {
   std::vector<RungEntry> entries{entry(0, 0.30), entry(1, 0.31), entry(2, 0.32)};
   // Steady: 0.50 -> 0.35 over 4 epochs, slope 0.0375/epoch, best in its last epochs:
   // predicted 0.35 - 0.5 * 0.0375 * 8 = 0.20 < 0.32 -> kept.
-  entries.push_back(RungEntry{.candidate = 3, .score = 0.35, .finished = false, .improving = true,
-                              .previous_score = 0.50, .rung_epochs = 4});
+  entries.push_back(RungEntry{
+      .candidate = 3, .score = 0.35, .finished = false, .improving = true, .previous_score = 0.50, .rung_epochs = 4});
   // Flat: no new best in its last 2 epochs -> cut, even though it fell over the rung.
-  entries.push_back(RungEntry{.candidate = 4, .score = 0.34, .finished = false, .improving = false,
-                              .previous_score = 0.50, .rung_epochs = 4});
+  entries.push_back(RungEntry{
+      .candidate = 4, .score = 0.34, .finished = false, .improving = false, .previous_score = 0.50, .rung_epochs = 4});
   const HalvingRule rule{.keep_fraction = 0.5, .keep_improving = true, .next_rung_epochs = 8};
   const auto cut = cut_rung(entries, rule);
   EXPECT_EQ(cut.promoted, (Indices{0, 1, 2}));
@@ -104,8 +108,8 @@ TEST(CutRung, SlowStarterGuardKeepsAnImprovingCandidateAndCutsAFlatOne) {
   EXPECT_NE(cut.reasons[4].find("no new best"), std::string::npos) << cut.reasons[4];
 
   // Improving, but too slowly to reach the cut-off: 0.345 -> 0.34, predicted 0.335 > 0.32.
-  entries[4] = RungEntry{.candidate = 4, .score = 0.34, .finished = false, .improving = true,
-                         .previous_score = 0.345, .rung_epochs = 4};
+  entries[4] = RungEntry{
+      .candidate = 4, .score = 0.34, .finished = false, .improving = true, .previous_score = 0.345, .rung_epochs = 4};
   const auto slow = cut_rung(entries, rule);
   EXPECT_EQ(slow.kept_improving, (Indices{3}));
   EXPECT_TRUE(slow.eliminated[4]);

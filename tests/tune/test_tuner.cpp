@@ -213,8 +213,11 @@ TEST_F(TunerTest, EachUnitEqualsFitWithItsSeed) {
       m.initialize(o.seed + static_cast<std::uint64_t>(rep));
       lrtune::Adam a({.learning_rate = c.learning_rate});
       const auto history = lrtune::fit(m, a, kLoss, data.X, data.y,
-                                       {.epochs = 4, .batch_size = o.batch_size, .seed = o.seed + static_cast<std::uint64_t>(rep),
-                                        .validation_split = o.validation_split, .validation_seed = o.seed});
+                                       {.epochs = 4,
+                                        .batch_size = o.batch_size,
+                                        .seed = o.seed + static_cast<std::uint64_t>(rep),
+                                        .validation_split = o.validation_split,
+                                        .validation_seed = o.seed});
       EXPECT_EQ(c.validation_losses[static_cast<std::size_t>(rep)], history.values("val_loss"))
           << "rate " << c.learning_rate << " repeat " << rep;
     }
@@ -244,7 +247,8 @@ TEST_F(TunerTest, ReturnedModelHoldsThePicksBestWeights) {
   const TuningResult again = tuner.run();
   ASSERT_EQ(without_timings(r), without_timings(again));
   // The validation rows the tuner held out: fit's split for the seed.
-  const auto split = lrtune::train_test_split_indices(data.X.rows(), o.validation_split, static_cast<std::uint32_t>(o.seed));
+  const auto split =
+      lrtune::train_test_split_indices(data.X.rows(), o.validation_split, static_cast<std::uint32_t>(o.seed));
   const Matrix x_val = rows_of(data.X, split.test), y_val = rows_of(data.y, split.test);
   Sequential returned = tuner.model();
   const double loss = lrtune::evaluate(returned, kLoss, x_val, y_val, {}).at("loss");
@@ -266,7 +270,8 @@ TEST_F(TunerTest, ExplicitValidationRowsEqualTheSplit) {
   o.max_epochs = 4;
   const TuningResult split = Tuner(model, adam, kLoss, data.X, data.y, o).run();
 
-  const auto idx = lrtune::train_test_split_indices(data.X.rows(), o.validation_split, static_cast<std::uint32_t>(o.seed));
+  const auto idx =
+      lrtune::train_test_split_indices(data.X.rows(), o.validation_split, static_cast<std::uint32_t>(o.seed));
   const Matrix x_train = rows_of(data.X, idx.train), y_train = rows_of(data.y, idx.train);
   const Matrix x_val = rows_of(data.X, idx.test), y_val = rows_of(data.y, idx.test);
   TunerOptions explicit_rows = o;
@@ -303,8 +308,8 @@ TEST_F(TunerTest, RefitTrainsTheBestEpochCountOnAllRows) {
   Sequential expected = model;
   expected.initialize(o.seed);
   lrtune::Adam a({.learning_rate = r.learning_rate});
-  const auto history =
-      lrtune::fit(expected, a, kLoss, data.X, data.y, {.epochs = r.model_epochs, .batch_size = o.batch_size, .seed = o.seed});
+  const auto history = lrtune::fit(expected, a, kLoss, data.X, data.y,
+                                   {.epochs = r.model_epochs, .batch_size = o.batch_size, .seed = o.seed});
   EXPECT_EQ(history.size(), static_cast<std::size_t>(r.best_epoch + 1));
   const auto got = tuner.model().parameters();
   const auto want = expected.parameters();
@@ -460,7 +465,7 @@ TEST_F(TunerTest, ABestRateAtAnEndExtendsTheInterval) {
     EXPECT_LT(r.candidates[c - 1].learning_rate, r.candidates[c].learning_rate);
   EXPECT_DOUBLE_EQ(r.grid_epochs_bound, static_cast<double>(r.candidates.size()) * o.max_epochs);
   EXPECT_NE(r.explanation.find(fmt::format("so {} candidate{} beyond it {} added.", r.extensions,
-                                            r.extensions == 1 ? "" : "s", r.extensions == 1 ? "was" : "were")),
+                                           r.extensions == 1 ? "" : "s", r.extensions == 1 ? "was" : "were")),
             std::string::npos)
       << r.explanation;
 }
@@ -483,8 +488,11 @@ TEST_F(TunerTest, SmallDataAveragesSeveralValidationSplits) {
     m.initialize(s);
     lrtune::Adam a({.learning_rate = c.learning_rate});
     const auto history = lrtune::fit(m, a, kLoss, data.X, data.y,
-                                     {.epochs = 4, .batch_size = o.batch_size, .seed = s,
-                                      .validation_split = o.validation_split, .validation_seed = s});
+                                     {.epochs = 4,
+                                      .batch_size = o.batch_size,
+                                      .seed = s,
+                                      .validation_split = o.validation_split,
+                                      .validation_seed = s});
     EXPECT_EQ(c.validation_losses[static_cast<std::size_t>(rep)], history.values("val_loss")) << "repeat " << rep;
   }
   o.small_data_rows = 400;  // exactly 400 rows is not small
@@ -521,11 +529,14 @@ TEST_F(TunerTest, OptionsAndShapesAreCheckedWithOneLineMessages) {
   EXPECT_NE(msg(with([](auto& o) { o.validation_split = 0.0; })).find("validation_split = 0"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.repeats = 0; })).find("repeats = 0"), std::string::npos);
   // The limits of core/limits.hpp, checked before any unit is allocated.
-  EXPECT_NE(msg(with([](auto& o) { o.candidates = 1001; })).find("candidates = 1001 must be at most 1000"), std::string::npos);
-  EXPECT_NE(msg(with([](auto& o) { o.repeats = 1001; })).find("repeats = 1001 must be at most 1000"), std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.candidates = 1001; })).find("candidates = 1001 must be at most 1000"),
+            std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.repeats = 1001; })).find("repeats = 1001 must be at most 1000"),
+            std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.max_epochs = 1000001; })).find("max_epochs = 1000001 must be at most 1000000"),
             std::string::npos);
-  EXPECT_NE(msg(with([](auto& o) { o.threads = 1025; })).find("threads = 1025 must be at most 1024"), std::string::npos);
+  EXPECT_NE(msg(with([](auto& o) { o.threads = 1025; })).find("threads = 1025 must be at most 1024"),
+            std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.metrics = {"nope"}; })).find("metrics"), std::string::npos);
   EXPECT_NE(msg(with([](auto& o) { o.decades_below_minimum = 0.5; })).find("decades_below_minimum = 0.5"),
             std::string::npos);

@@ -18,7 +18,7 @@
 namespace lrtune {
 
 enum class UnknownLevel {
-  error,    // a level not seen at fit time is a DataError naming row, column and level
+  error,     // a level not seen at fit time is a DataError naming row, column and level
   all_zero,  // ... encodes as all zeros (for a two-level column: as the 0 level, the one not positive)
 };
 

@@ -21,8 +21,8 @@ enum class DataErrorSubject {
 // The numbers of a train/test split that leaves a part empty, so that a caller can say it in its
 // own words (the CLI names --test-size) without reading the message.
 struct SplitShortfall {
-  std::string source;   // the file
-  Index rows = 0;       // rows to split
+  std::string source;  // the file
+  Index rows = 0;      // rows to split
   double test_size = 0.0;
   Index train = 0, test = 0;  // what the split would leave
 };

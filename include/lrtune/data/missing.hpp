@@ -36,9 +36,9 @@ ImputeStrategy impute_strategy_from_name(std::string_view text);  // "mean", "me
 struct ImputerOptions {
   ImputeStrategy numeric = ImputeStrategy::mean;
   ImputeStrategy categorical = ImputeStrategy::most_frequent;  // mean/median are errors here
-  std::map<std::string, ImputeStrategy> per_column;           // overrides by column name
-  double fill_number = 0.0;                                   // constant, numeric columns
-  std::string fill_text = "missing_value";                    // constant, categorical (scikit-learn's default)
+  std::map<std::string, ImputeStrategy> per_column;            // overrides by column name
+  double fill_number = 0.0;                                    // constant, numeric columns
+  std::string fill_text = "missing_value";                     // constant, categorical (scikit-learn's default)
 };
 
 // One column's fitted fill value.

@@ -27,7 +27,7 @@ namespace lrtune {
 
 enum class MissingPolicy {
   drop_rows,  // pandas' dropna over the used columns, on the whole table, before the split
-  impute,    // SimpleImputer fitted on the train part; rows without a target value are dropped
+  impute,     // SimpleImputer fitted on the train part; rows without a target value are dropped
 };
 
 struct PrepareOptions {
@@ -48,9 +48,9 @@ struct PrepareOptions {
   ImputerOptions impute;
   std::vector<std::string> missing_drop_columns;
   double test_size = 0.2;
-  std::uint32_t split_seed = 42;             // the split's own seed, not the training seed
-  bool stratify = false;                     // stratified by the target (binary / multiclass)
-  double validation_size = 0.0;              // > 0: a validation part drawn from the train part
+  std::uint32_t split_seed = 42;  // the split's own seed, not the training seed
+  bool stratify = false;          // stratified by the target (binary / multiclass)
+  double validation_size = 0.0;   // > 0: a validation part drawn from the train part
   std::uint32_t validation_seed = 0;
   EncoderOptions encoder;
   ScalerKind scaler = ScalerKind::standard;
@@ -68,9 +68,9 @@ struct UnscoredRow {
 // What the fitted preprocessing makes of a new raw table. Every raw row is either a row of x
 // or an unscored row; both lists are in file order.
 struct AppliedData {
-  MatrixD x;                       // (rows, features), scaled
-  std::optional<VectorD> y;        // (rows,), when the table has the target column without missing values
-  std::vector<Index> row_labels;   // file data-row numbers of the rows of x
+  MatrixD x;                      // (rows, features), scaled
+  std::optional<VectorD> y;       // (rows,), when the table has the target column without missing values
+  std::vector<Index> row_labels;  // file data-row numbers of the rows of x
   std::vector<UnscoredRow> unscored;
   StepLog steps;
   // What the caller should tell the user, one line each, without a trailing newline: levels
@@ -89,8 +89,8 @@ struct FittedPreprocessing {
     std::string name;
     ColumnType type = ColumnType::numeric;
   };
-  std::vector<SourceColumn> source_columns;  // the feature columns a raw table must have, file order
-  std::vector<std::string> numeric_features; // in file order; they come first in x
+  std::vector<SourceColumn> source_columns;   // the feature columns a raw table must have, file order
+  std::vector<std::string> numeric_features;  // in file order; they come first in x
   std::string target;
   TargetRule target_rule;
   std::vector<std::string> target_classes;
@@ -100,10 +100,10 @@ struct FittedPreprocessing {
   // impute when some feature was filled: the imputer fills those columns (all of them or some); a
   // missing value in another feature leaves its row unscored in apply().
   MissingPolicy missing = MissingPolicy::drop_rows;
-  std::optional<Imputer> imputer;            // with MissingPolicy::impute
-  CategoricalEncoder encoder;                // encoded columns come last in x, in file order
+  std::optional<Imputer> imputer;  // with MissingPolicy::impute
+  CategoricalEncoder encoder;      // encoded columns come last in x, in file order
   Scaler scaler;
-  std::vector<std::string> feature_names;    // the columns of x
+  std::vector<std::string> feature_names;  // the columns of x
 
   // Read options that force each source column to its fitted type (a categorical code
   // column that looks numeric in a new file would otherwise be inferred numeric).

@@ -14,7 +14,7 @@
 namespace lrtune {
 
 enum class ScalerKind { none, standard, min_max };
-std::string_view scaler_kind_name(ScalerKind kind);       // "none", "standard", "minmax"
+std::string_view scaler_kind_name(ScalerKind kind);  // "none", "standard", "minmax"
 ScalerKind scaler_kind_from_name(std::string_view text);
 
 // x_scaled = (x - offset) / scale, per column.
@@ -30,7 +30,7 @@ class Scaler {
   // computed on each column divided by a power of two near its largest magnitude, so columns
   // around 1e300 or 1e-300 get finite, exact-as-usual means and scales.
   static Scaler fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names = {});
-  void transform_in_place(MatrixD& x) const;                   // x: (rows, features)
+  void transform_in_place(MatrixD& x) const;  // x: (rows, features)
   MatrixD transform(const MatrixD& x) const;
   MatrixD inverse_transform(const MatrixD& x) const;
 

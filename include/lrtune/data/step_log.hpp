@@ -10,9 +10,9 @@
 namespace lrtune {
 
 struct StepRecord {
-  std::string step;         // "read_csv", "drop_missing", "impute", "target", "split", "encode", "scale", ...
-  std::string text;         // one line for a person
-  nlohmann::json details;   // the numbers behind it
+  std::string step;        // "read_csv", "drop_missing", "impute", "target", "split", "encode", "scale", ...
+  std::string text;        // one line for a person
+  nlohmann::json details;  // the numbers behind it
 };
 
 using StepLog = std::vector<StepRecord>;

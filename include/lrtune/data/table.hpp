@@ -23,9 +23,9 @@ ColumnType column_type_from_name(std::string_view text);
 struct Column {
   std::string name;
   ColumnType type = ColumnType::numeric;
-  std::vector<double> numbers;         // numeric: one per row, NaN where missing
-  std::vector<std::string> strings;    // categorical: one per row ("" where missing)
-  std::vector<std::uint8_t> missing;   // categorical: 1 where missing
+  std::vector<double> numbers;        // numeric: one per row, NaN where missing
+  std::vector<std::string> strings;   // categorical: one per row ("" where missing)
+  std::vector<std::uint8_t> missing;  // categorical: 1 where missing
 
   Index size() const;
   bool is_missing(Index row) const;
@@ -35,9 +35,9 @@ struct Column {
 };
 
 struct Table {
-  std::string source;              // file name (or "<string>") for messages
-  std::vector<Column> columns;     // in file order
-  std::vector<Index> row_labels;   // 0-based data-row number in the file (pandas' index label)
+  std::string source;             // file name (or "<string>") for messages
+  std::vector<Column> columns;    // in file order
+  std::vector<Index> row_labels;  // 0-based data-row number in the file (pandas' index label)
 
   Index rows() const { return static_cast<Index>(row_labels.size()); }
   Index cols() const { return static_cast<Index>(columns.size()); }

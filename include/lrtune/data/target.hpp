@@ -30,7 +30,7 @@ struct TargetRule {
   TargetKind kind = TargetKind::binary;
   std::optional<CompareOp> op;  // binary by comparison: positive when `value op threshold`
   double threshold = 0.0;
-  std::string positive_class;   // binary by class: positive when the value equals it
+  std::string positive_class;  // binary by class: positive when the value equals it
 
   // ">=6", "> 5.5", "<3", "==1", "!=0" (comparison on a numeric column); "==white" or
   // "white" (a positive class; on a numeric column the class is read as a number);

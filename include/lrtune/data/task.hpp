@@ -17,8 +17,8 @@ namespace lrtune {
 inline constexpr Index kMaxInferredIntegerClasses = 20;
 
 struct TaskChoice {
-  TargetRule rule;          // make_target's rule: binary (a comparison or a positive class), multiclass, regression
-  std::string explanation;  // one line for people, naming the flag that changes the choice
+  TargetRule rule;            // make_target's rule: binary (a comparison or a positive class), multiclass, regression
+  std::string explanation;    // one line for people, naming the flag that changes the choice
   Index distinct_values = 0;  // non-missing distinct values of the column (classes when classifying)
 };
 

@@ -19,12 +19,12 @@ struct Training;
 
 // Which training of the comparison an event is about.
 struct TrainingSpec {
-  std::string name;           // "default" or "tuned"
-  int repeat = 0;             // 0 .. repeats - 1
+  std::string name;  // "default" or "tuned"
+  int repeat = 0;    // 0 .. repeats - 1
   int repeats = 1;
   double learning_rate = 0.0;
-  std::uint64_t seed = 0;     // comparison seed + repeat
-  std::size_t workers = 1;    // trainings running at once (1: one after another on the calling thread)
+  std::uint64_t seed = 0;   // comparison seed + repeat
+  std::size_t workers = 1;  // trainings running at once (1: one after another on the calling thread)
 };
 
 class ExperimentCallback {

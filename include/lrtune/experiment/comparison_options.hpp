@@ -15,7 +15,7 @@ namespace lrtune {
 
 // Where the tuned rate comes from: the validated search (tune/) or the range test's suggestion.
 enum class RatePick { tuner, finder };
-std::string_view rate_pick_name(RatePick pick);  // "tuner", "finder"
+std::string_view rate_pick_name(RatePick pick);   // "tuner", "finder"
 RatePick parse_rate_pick(std::string_view name);  // throws UsageError listing the names
 
 // How a training's rate moves over its steps (training_schedule.hpp); the search always trains
@@ -26,8 +26,8 @@ RatePick parse_rate_pick(std::string_view name);  // throws UsageError listing t
 //              Adam's beta_1) cycled 0.95 -> 0.85 -> 0.95; no early stopping.
 //   cosine:    PyTorch's CosineAnnealingLR per step: from the rate towards 0 over every step.
 enum class TrainingSchedule { constant, one_cycle, cosine };
-std::string_view training_schedule_name(TrainingSchedule schedule);        // "constant", "one-cycle", "cosine"
-TrainingSchedule parse_training_schedule(std::string_view name);           // throws UsageError listing the names
+std::string_view training_schedule_name(TrainingSchedule schedule);  // "constant", "one-cycle", "cosine"
+TrainingSchedule parse_training_schedule(std::string_view name);     // throws UsageError listing the names
 
 struct ComparisonOptions {
   RatePick pick = RatePick::tuner;
@@ -43,8 +43,9 @@ struct ComparisonOptions {
   // (Keras' validation_split).
   bool hold_out_validation = false;
   TrainingSchedule schedule = TrainingSchedule::constant;
-  EarlyStoppingOptions stopping = {.monitor = "val_loss", .min_delta = 0.0, .patience = 10, .restore_best_weights = true};
-  int repeats = 1;         // seeds per side: seed, seed + 1, ...
+  EarlyStoppingOptions stopping = {
+      .monitor = "val_loss", .min_delta = 0.0, .patience = 10, .restore_best_weights = true};
+  int repeats = 1;          // seeds per side: seed, seed + 1, ...
   std::uint64_t seed = 42;  // initial weights, batch order, validation split (and the range test's, the search's)
   // Worker threads for the 2 x repeats trainings (at most that many); 0 or 1: one after another on
   // the calling thread (the only way a progress display can redraw one bar).

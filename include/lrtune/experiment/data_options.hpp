@@ -27,13 +27,13 @@ struct DataOptions {
   // The binary rule: a comparison on a numeric target (">=6") or the positive class ("white").
   // Empty: the task is inferred from the target's values (data/task.hpp's choose_task).
   std::string positive;
-  std::optional<TargetKind> task;       // overrides the inferred task (--task)
-  std::optional<Loss> loss;             // nullopt: the task's default (task_spec.hpp)
+  std::optional<TargetKind> task;  // overrides the inferred task (--task)
+  std::optional<Loss> loss;        // nullopt: the task's default (task_spec.hpp)
   // Balanced class weights (scikit-learn's n_samples / (classes * count)) for the classifiers'
   // trainings; the range test and the search train unweighted.
   bool balanced_class_weight = false;
-  std::vector<std::string> drop;        // columns not used (a few non-numbers in them are no error)
-  std::vector<std::string> keep;        // features kept even when identifier-like (names, tickets, ids)
+  std::vector<std::string> drop;  // columns not used (a few non-numbers in them are no error)
+  std::vector<std::string> keep;  // features kept even when identifier-like (names, tickets, ids)
   // Missing values (preprocessing.hpp's PrepareOptions): the default rule for every feature (`missing`,
   // with impute.numeric / impute.categorical), per-column fills (impute.per_column) and per-column
   // row drops (missing_drop_columns).
@@ -41,9 +41,9 @@ struct DataOptions {
   ImputerOptions impute;
   std::vector<std::string> missing_drop_columns;
   UnknownLevel unknown_levels = UnknownLevel::all_zero;  // a level the train part has not seen
-  double test_size = 0.2;               // share of the rows held out as the test split
-  std::uint32_t split_seed = 42;        // the split's own seed
-  CsvOptions csv;                       // delimiter, missing tokens, skip_rows, header, cancel, ...
+  double test_size = 0.2;                                // share of the rows held out as the test split
+  std::uint32_t split_seed = 42;                         // the split's own seed
+  CsvOptions csv;                                        // delimiter, missing tokens, skip_rows, header, cancel, ...
 };
 
 // The prepared data in float32, the target in model units.

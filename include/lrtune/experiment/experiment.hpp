@@ -16,8 +16,8 @@
 
 #include "lrtune/data/preprocessing.hpp"
 #include "lrtune/data/summary.hpp"
-#include "lrtune/experiment/experiment_options.hpp"
 #include "lrtune/experiment/callback.hpp"
+#include "lrtune/experiment/experiment_options.hpp"
 #include "lrtune/experiment/range_test.hpp"
 #include "lrtune/experiment/search.hpp"
 #include "lrtune/experiment/training.hpp"
@@ -28,7 +28,7 @@ namespace lrtune {
 
 // One side of the comparison: a rate and its trainings, one per seed.
 struct ComparedRate {
-  std::string name;            // "default" or "tuned"
+  std::string name;  // "default" or "tuned"
   double learning_rate = 0.0;
   std::string source;          // "adam default", "tuner pick (best epoch 7)", "range test: valley"
   std::vector<Training> runs;  // per repeat (seed = comparison seed + repeat); empty until the trainings begin
@@ -37,27 +37,27 @@ struct ComparedRate {
 struct ExperimentResult {
   // ---- the data ----
   TargetKind task = TargetKind::binary;
-  std::string task_explanation;         // which task and why, naming the flag that changes it
-  DataSummary data;                     // of the raw table, with the target's balance per part
-  std::vector<std::string> class_names; // the target's classes, class 0 first (classifiers)
+  std::string task_explanation;          // which task and why, naming the flag that changes it
+  DataSummary data;                      // of the raw table, with the target's balance per part
+  std::vector<std::string> class_names;  // the target's classes, class 0 first (classifiers)
   // Regression: the target's scaling (model units = (y - mean) / std); the test metrics are
   // already in the target's units. Unset for classifiers and an unscaled target.
   struct TargetScaling {
     double mean = 0.0, std = 1.0;
   };
   std::optional<TargetScaling> target_scaling;
-  FittedPreprocessing preprocessing;    // what a saved model needs to score new raw rows
+  FittedPreprocessing preprocessing;  // what a saved model needs to score new raw rows
   Index test_rows = 0;
 
   // ---- the range test ----
-  RangeTestCurve range_test;            // with every rule's suggestion
-  std::string rule;                     // the rule read (comparison.rule, else the curve's default)
-  std::optional<double> suggested_rate; // that rule's rate; nullopt when it found none
+  RangeTestCurve range_test;             // with every rule's suggestion
+  std::string rule;                      // the rule read (comparison.rule, else the curve's default)
+  std::optional<double> suggested_rate;  // that rule's rate; nullopt when it found none
 
   // ---- the tuned rate ----
   RatePick pick = RatePick::tuner;
-  std::optional<TuningResult> search;   // with RatePick::tuner
-  int repeats = 1;                      // seeds per side (the comparison's)
+  std::optional<TuningResult> search;  // with RatePick::tuner
+  int repeats = 1;                     // seeds per side (the comparison's)
   ComparedRate default_side{"default", 0.0, "", {}};
   ComparedRate tuned_side{"tuned", 0.0, "", {}};
 

@@ -11,7 +11,7 @@
 namespace lrtune {
 
 struct OptimizerOptions {
-  std::string name = "adam";              // make_optimizer's names: adagrad, adam, adamw, rmsprop, sgd
+  std::string name = "adam";  // make_optimizer's names: adagrad, adam, adamw, rmsprop, sgd
   UpdateForm update_form = UpdateForm::keras;
   // SGD's momentum in [0, 1] (Keras' and PyTorch's SGD default 0); only sgd takes it, another
   // optimizer with a nonzero momentum is a UsageError.

@@ -18,8 +18,8 @@ namespace lrtune {
 
 struct TaskSpec {
   TargetKind kind = TargetKind::binary;
-  Index classes = 2;                    // classes of a classifier; 0 for regression
-  Index outputs = 1;                    // units of the output layer: K for multiclass, else 1
+  Index classes = 2;                          // classes of a classifier; 0 for regression
+  Index outputs = 1;                          // units of the output layer: K for multiclass, else 1
   std::string output_activation = "sigmoid";  // "sigmoid", "softmax" or "linear"
   Loss loss = Loss::binary_crossentropy;
   std::vector<std::string> metrics = {"accuracy"};  // fit's and evaluate's names, per epoch

@@ -22,10 +22,10 @@ namespace lrtune {
 
 struct TestMetrics {
   TargetKind task = TargetKind::binary;
-  Index rows = 0;              // test rows scored
-  Logs values;                 // "loss" first, then the task's metrics (above)
-  ConfusionMatrix confusion;   // (classes, classes), rows = true class, columns = predicted; empty for regression
-  ClassScores per_class;       // of the confusion matrix; empty for regression
+  Index rows = 0;             // test rows scored
+  Logs values;                // "loss" first, then the task's metrics (above)
+  ConfusionMatrix confusion;  // (classes, classes), rows = true class, columns = predicted; empty for regression
+  ClassScores per_class;      // of the confusion matrix; empty for regression
 
   double at(std::string_view name) const { return values.at(name); }  // throws std::out_of_range naming it
   // The figure that sums a run up: accuracy for classifiers, RMSE for regression.

@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "lrtune/experiment/experiment_options.hpp"
 #include "lrtune/experiment/callback.hpp"
+#include "lrtune/experiment/experiment_options.hpp"
 #include "lrtune/experiment/test_metrics.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/train/history.hpp"

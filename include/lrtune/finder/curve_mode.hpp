@@ -10,7 +10,7 @@ namespace lrtune {
 
 enum class CurveMode { per_step, per_epoch };
 
-std::string_view curve_mode_name(CurveMode mode);   // "per_step", "per_epoch"
+std::string_view curve_mode_name(CurveMode mode);       // "per_step", "per_epoch"
 CurveMode curve_mode_from_name(std::string_view name);  // throws UsageError
 
 }  // namespace lrtune

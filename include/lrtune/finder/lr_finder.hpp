@@ -27,9 +27,9 @@ struct LRFinderOptions {
   CurveMode mode = CurveMode::per_step;
   // Unset: per_step exponential 1e-7 -> 10 over 100 points; per_epoch the recipe's 1e-3 * 10^(e/30), 100 epochs.
   std::optional<RangeSchedule> schedule{};
-  Index batch_size = 32;       // >= 1; the last batch of an epoch may be partial
-  bool shuffle = true;         // reshuffle every epoch, numpy's permutation stream from `seed` (as fit)
-  std::uint64_t seed = 0;      // batch order and, unless validation_seed is set, the validation split
+  Index batch_size = 32;   // >= 1; the last batch of an epoch may be partial
+  bool shuffle = true;     // reshuffle every epoch, numpy's permutation stream from `seed` (as fit)
+  std::uint64_t seed = 0;  // batch order and, unless validation_seed is set, the validation split
 
   // Validation loss per point (after each step or epoch), recorded as the curve's validation_losses.
   // Either explicit data (both or neither) or a seeded fraction of the training rows (as fit).

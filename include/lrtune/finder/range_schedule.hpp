@@ -16,9 +16,9 @@ enum class RangeScheduleKind { exponential, linear, power10 };
 
 struct RangeSchedule {
   RangeScheduleKind kind = RangeScheduleKind::exponential;
-  double start = 1e-7;          // lr at point 0
-  double end = 10.0;            // lr at point num_points-1 (exponential, linear)
-  std::size_t num_points = 100; // fastai's num_it
+  double start = 1e-7;              // lr at point 0
+  double end = 10.0;                // lr at point num_points-1 (exponential, linear)
+  std::size_t num_points = 100;     // fastai's num_it
   double points_per_decade = 30.0;  // power10 only: lr_i = start * 10^(i / points_per_decade)
 
   // The recipe's schedule: 1e-3 * 10^(e/30) for e = 0..99.

@@ -23,8 +23,8 @@ class RangeTestCallback {
   virtual void on_test_begin(RangeTestContext& /*context*/) {}
   // After every recorded point, before the divergence rule reads it: its index, rate, raw and
   // smoothed loss. For progress displays; the finder itself never prints.
-  virtual void on_point(std::size_t /*index*/, double /*learning_rate*/, double /*loss*/,
-                        double /*smoothed_loss*/, RangeTestContext& /*context*/) {}
+  virtual void on_point(std::size_t /*index*/, double /*learning_rate*/, double /*loss*/, double /*smoothed_loss*/,
+                        RangeTestContext& /*context*/) {}
   // The finished curve, suggestions included (not called when the step function throws).
   virtual void on_test_end(RangeTestContext& /*context*/) {}
 };

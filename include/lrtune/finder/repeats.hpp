@@ -38,31 +38,31 @@ struct RepeatOptions {
 // One rule's suggestions over the runs that found one, summarised in log space.
 struct RuleSpread {
   std::string name;
-  std::size_t found = 0;            // runs with an answer
-  std::size_t runs = 0;             // runs in total
-  double median = 0.0;              // exp(median of ln lr) (NaN when found == 0)
+  std::size_t found = 0;  // runs with an answer
+  std::size_t runs = 0;   // runs in total
+  double median = 0.0;    // exp(median of ln lr) (NaN when found == 0)
   double min = 0.0, max = 0.0;
-  double q1 = 0.0, q3 = 0.0;        // exp of the 25th/75th percentiles of ln lr (numpy's linear method)
-  double iqr_decades = 0.0;         // log10(q3 / q1)
-  double geometric_std = 0.0;       // exp(sample std of ln lr); 1 = no spread; NaN when found < 2
-  std::vector<double> values;       // the found rates, in run order
+  double q1 = 0.0, q3 = 0.0;                 // exp of the 25th/75th percentiles of ln lr (numpy's linear method)
+  double iqr_decades = 0.0;                  // log10(q3 / q1)
+  double geometric_std = 0.0;                // exp(sample std of ln lr); 1 = no spread; NaN when found < 2
+  std::vector<double> values;                // the found rates, in run order
   bool operator==(const RuleSpread&) const;  // NaN equals NaN
 };
 
 // The loss the rules read (smoothed_losses) at each point index over the runs that reached it.
 struct MeanCurve {
-  std::vector<double> learning_rates;  // (m,) m = the longest run's length
-  std::vector<double> mean;            // (m,)
-  std::vector<double> std;             // (m,) sample std (n-1); 0 where one run reached the point
-  std::vector<std::size_t> count;      // (m,) runs with a finite loss at that point
+  std::vector<double> learning_rates;       // (m,) m = the longest run's length
+  std::vector<double> mean;                 // (m,)
+  std::vector<double> std;                  // (m,) sample std (n-1); 0 where one run reached the point
+  std::vector<std::size_t> count;           // (m,) runs with a finite loss at that point
   bool operator==(const MeanCurve&) const;  // NaN equals NaN
 };
 
 struct RepeatedRangeTest {
-  std::vector<std::uint64_t> seeds;       // (runs,)
-  std::vector<RangeTestCurve> runs;       // (runs,) in seed order, whatever the worker count
-  std::vector<RuleSpread> spreads;        // one per rule, all_rules() order
-  std::string default_rule;               // the reported suggestion is this rule's median
+  std::vector<std::uint64_t> seeds;  // (runs,)
+  std::vector<RangeTestCurve> runs;  // (runs,) in seed order, whatever the worker count
+  std::vector<RuleSpread> spreads;   // one per rule, all_rules() order
+  std::string default_rule;          // the reported suggestion is this rule's median
   MeanCurve mean_curve;
   double total_seconds = 0.0;
 

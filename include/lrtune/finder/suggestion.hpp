@@ -28,15 +28,15 @@ const std::vector<SuggestionRule>& all_rules();
 // The answer of one rule. When found is false there is no number: learning_rate is NaN,
 // index is -1, and explanation says why (curve too short, flat, never decreasing...).
 struct Suggestion {
-  std::string name;                 // rule_name() of the rule that made it
+  std::string name;  // rule_name() of the rule that made it
   bool found = false;
-  double learning_rate = 0.0;       // the suggested rate (may differ from the curve's lr at index, e.g. minimum's lr/10)
-  std::int64_t index = -1;          // the curve point the rule read, in the caller's (untrimmed) indexing
-  double loss = 0.0;                // the loss the rule read at that point (for marking it on a chart)
+  double learning_rate = 0.0;  // the suggested rate (may differ from the curve's lr at index, e.g. minimum's lr/10)
+  std::int64_t index = -1;     // the curve point the rule read, in the caller's (untrimmed) indexing
+  double loss = 0.0;           // the loss the rule read at that point (for marking it on a chart)
   // The rate lies below the curve's first (lowest swept) rate, e.g. minimum's lr/10 near the
   // start: nothing at that rate was measured. The explanation says so too.
   bool below_range = false;
-  std::string explanation;          // one line, with the numbers behind the answer
+  std::string explanation;  // one line, with the numbers behind the answer
 
   // Value equality in which NaN equals NaN (a not-found suggestion equals its copy).
   bool operator==(const Suggestion&) const;

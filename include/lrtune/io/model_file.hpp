@@ -19,20 +19,20 @@
 namespace lrtune {
 
 inline constexpr std::string_view kModelFormatName = "lrtune.model";  // metadata "format"
-inline constexpr int kModelFormatVersion = 1;                          // metadata "format_version"
+inline constexpr int kModelFormatVersion = 1;                         // metadata "format_version"
 // Caps applied to the architecture read from a file, before anything is allocated: the model
 // limits of core/limits.hpp, which Sequential and the command line enforce too, so every model
 // lrtune trains and saves loads back.
 inline constexpr std::int64_t kModelMaxLayers = limits::kMaxLayers;
-inline constexpr std::int64_t kModelMaxWidth = limits::kMaxWidth;  // input dim and units
+inline constexpr std::int64_t kModelMaxWidth = limits::kMaxWidth;            // input dim and units
 inline constexpr std::int64_t kModelMaxParameters = limits::kMaxParameters;  // 8 GiB of float32
 
 struct SavedModel {
-  Sequential model;                     // weights loaded; dropout RNG seeded with 0
+  Sequential model;  // weights loaded; dropout RNG seeded with 0
   Loss loss = Loss::binary_crossentropy;
-  FittedPreprocessing preprocessing;    // turns a raw table with the training columns into inputs
-  nlohmann::json settings;              // what the caller saved (optimizer config, epochs, seeds, ...)
-  std::string lrtune_version;           // the version that wrote the file
+  FittedPreprocessing preprocessing;  // turns a raw table with the training columns into inputs
+  nlohmann::json settings;            // what the caller saved (optimizer config, epochs, seeds, ...)
+  std::string lrtune_version;         // the version that wrote the file
 };
 
 // The architecture as stored in the metadata: {"input_dim": 12, "layers": [{"type": "dense",
@@ -60,8 +60,7 @@ std::string encode_model(const Sequential& model, Loss loss, const FittedPreproc
 // a ModelFileError and no file. settings: a JSON object the caller chooses, e.g.
 // {"optimizer": optimizer.config(), "epochs": 100, "batch_size": 32, "seed": 0, "learning_rate": 0.007}.
 void save_model(const std::filesystem::path& path, const Sequential& model, Loss loss,
-                const FittedPreprocessing& preprocessing,
-                const nlohmann::json& settings = nlohmann::json::object());
+                const FittedPreprocessing& preprocessing, const nlohmann::json& settings = nlohmann::json::object());
 
 // Decodes `bytes` (what encode_model gave for these parts) with decode_model and compares what
 // loaded with the parts: loss, layers, every weight bit, the preprocessing's JSON (settings are

@@ -30,8 +30,8 @@ struct SafetensorsTensor {
 };
 
 struct SafetensorsFile {
-  std::vector<SafetensorsTensor> tensors;        // in data order (ascending data_offsets)
-  std::map<std::string, std::string> metadata;   // "__metadata__"; empty when absent
+  std::vector<SafetensorsTensor> tensors;                      // in data order (ascending data_offsets)
+  std::map<std::string, std::string> metadata;                 // "__metadata__"; empty when absent
   const SafetensorsTensor* find(std::string_view name) const;  // nullptr when absent
 };
 

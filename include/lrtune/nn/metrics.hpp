@@ -114,7 +114,7 @@ class MetricAccumulator {
   double count_ = 0.0;  // elements (or rows) seen
   double true_positives_ = 0.0, false_positives_ = 0.0, false_negatives_ = 0.0;
   std::vector<double> labels_, scores_;  // AUC only
-  ConfusionMatrix confusion_;             // macro F1 only
+  ConfusionMatrix confusion_;            // macro F1 only
   // R^2 only, one entry per output: squared residuals, mean of y_true, squared deviations from it
   std::vector<double> squared_residuals_, y_means_, y_squared_deviations_;
   template <typename T>
@@ -124,9 +124,15 @@ class MetricAccumulator {
 // A batch-size-weighted running mean (epoch loss as Keras logs it).
 class WeightedMean {
  public:
-  void add(double value, double weight) { sum_ += value * weight; weight_ += weight; }
+  void add(double value, double weight) {
+    sum_ += value * weight;
+    weight_ += weight;
+  }
   double result() const;  // NaN before the first add
-  void reset() { sum_ = 0.0; weight_ = 0.0; }
+  void reset() {
+    sum_ = 0.0;
+    weight_ = 0.0;
+  }
 
  private:
   double sum_ = 0.0;

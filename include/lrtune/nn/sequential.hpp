@@ -98,8 +98,8 @@ class BasicSequential {
   // One training step's gradients: forward(X, training), the loss against y_true (batch, outputs),
   // backward; overwrites the gradient buffer and returns the batch's mean loss. Keeps its dlogits
   // workspace, so steady training allocates nothing. output() is valid afterwards (for metrics).
-  double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true,
-                          Loss loss, bool training = true);
+  double forward_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& y_true, Loss loss,
+                          bool training = true);
   // The same for the batch of rows `rows` of X and y_true (gathered into workspaces, no allocation).
   // sample_weights, when given, holds one weight per row of X (X.rows(),); the batch's rows of it
   // weight the loss as loss_and_gradient's weighted form does. nullptr: the unweighted path.
@@ -123,11 +123,11 @@ class BasicSequential {
 
   // Per-layer workspaces, (capacity_, width) row-major, viewed as (batch_, width) from the start.
   struct Work {
-    Index in = 0, out = 0;                       // input and output widths
+    Index in = 0, out = 0;                         // input and output widths
     std::size_t kernel_block = 0, bias_block = 0;  // Dense: positions in layout_.blocks()
-    bool separate_z = false;                     // Dense: Z kept apart from A (gelu, last layer)
-    VectorT<T> z, a;                             // Dense: pre-activation, activation; Dropout: a = output
-    VectorT<T> mask;                             // Dropout
+    bool separate_z = false;                       // Dense: Z kept apart from A (gelu, last layer)
+    VectorT<T> z, a;                               // Dense: pre-activation, activation; Dropout: a = output
+    VectorT<T> mask;                               // Dropout
   };
 
   void ensure_capacity(Index rows);
@@ -144,16 +144,16 @@ class BasicSequential {
   DropoutGenerator dropout_rng_;
 
   std::vector<Work> work_;
-  VectorT<T> input_;              // (capacity_, input_dim): the last forward's X
-  VectorT<T> grad_a_, grad_b_;    // (capacity_, widest layer): backward ping-pong
-  VectorT<T> dlogits_;            // (capacity_, outputs): forward_backward's loss gradient
-  VectorT<T> y_batch_;            // (capacity_, outputs): gathered targets of forward_backward(rows)
-  VectorT<T> gemm_scratch_;       // GEMM packing space, grown once (see layers.hpp)
+  VectorT<T> input_;                // (capacity_, input_dim): the last forward's X
+  VectorT<T> grad_a_, grad_b_;      // (capacity_, widest layer): backward ping-pong
+  VectorT<T> dlogits_;              // (capacity_, outputs): forward_backward's loss gradient
+  VectorT<T> y_batch_;              // (capacity_, outputs): gathered targets of forward_backward(rows)
+  VectorT<T> gemm_scratch_;         // GEMM packing space, grown once (see layers.hpp)
   std::ptrdiff_t first_dense_ = 0;  // backward computes no dX below it
-  Index capacity_ = 0;            // rows the workspaces hold
-  Index batch_ = 0;               // rows of the last forward (0: none yet)
-  bool training_ = false;         // the last forward's mode
-  bool output_ready_ = false;     // output() computed for the last forward
+  Index capacity_ = 0;              // rows the workspaces hold
+  Index batch_ = 0;                 // rows of the last forward (0: none yet)
+  bool training_ = false;           // the last forward's mode
+  bool output_ready_ = false;       // output() computed for the last forward
 };
 
 using Sequential = BasicSequential<float>;

@@ -9,10 +9,10 @@ namespace lrtune {
 struct AdamOptions {
   UpdateForm form = UpdateForm::keras;
   double learning_rate = 0.001;
-  double beta_1 = 0.9;     // [0, 1)
-  double beta_2 = 0.999;   // [0, 1)
-  double epsilon = 1e-7;   // >= 0; Keras 1e-7, PyTorch 1e-8
-  bool amsgrad = false;    // Reddi et al. (2018), each form's own variant
+  double beta_1 = 0.9;    // [0, 1)
+  double beta_2 = 0.999;  // [0, 1)
+  double epsilon = 1e-7;  // >= 0; Keras 1e-7, PyTorch 1e-8
+  bool amsgrad = false;   // Reddi et al. (2018), each form's own variant
   static AdamOptions defaults(UpdateForm form);
 };
 

@@ -145,13 +145,13 @@ struct OneCycleSchedule {
 // Any of the above, validated once, copyable, asked once per step (or epoch).
 class Schedule {
  public:
-  using Variant = std::variant<ConstantSchedule, ExponentialSchedule, DecadeSchedule, LinearSchedule,
-                               StepDecaySchedule, WarmupCosineSchedule, CyclicSchedule, OneCycleSchedule>;
+  using Variant = std::variant<ConstantSchedule, ExponentialSchedule, DecadeSchedule, LinearSchedule, StepDecaySchedule,
+                               WarmupCosineSchedule, CyclicSchedule, OneCycleSchedule>;
 
   // Throws UsageError naming the parameter when one is out of range.
   template <typename T>
-    requires std::is_constructible_v<Variant, T>
-  Schedule(T schedule) : schedule_(std::move(schedule)) {  // NOLINT: implicit on purpose
+  requires std::is_constructible_v<Variant, T> Schedule(T schedule)
+      : schedule_(std::move(schedule)) {  // NOLINT: implicit on purpose
     std::visit([](const auto& s) { s.validate(); }, schedule_);
   }
 

@@ -19,9 +19,9 @@
 namespace lrtune {
 
 struct ChartOptions {
-  std::string stem;           // file stem; empty: the chart's default ("range_test_epochs", ...)
-  std::string title;          // empty: the chart's default title
-  int width = 960;            // pixels of the PNG (the SVG uses the same size)
+  std::string stem;   // file stem; empty: the chart's default ("range_test_epochs", ...)
+  std::string title;  // empty: the chart's default title
+  int width = 960;    // pixels of the PNG (the SVG uses the same size)
   int height = 540;
   double timeout_seconds = 60.0;
 };
@@ -109,6 +109,7 @@ ChartFiles draw_residuals(const std::vector<LabeledPredictions>& models, const s
 // (smoothed loss) on a second y axis with each found suggestion as a dotted vertical line listed in
 // the key, and the searched interval [low, high] shaded. Files "<stem>_rung_<k>.dat",
 // "<stem>_range_test.dat", "<stem>_pick.dat". Default stem "tuning".
-ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder, const ChartOptions& options = {});
+ChartFiles draw_tuning(const TuningResult& result, const std::filesystem::path& folder,
+                       const ChartOptions& options = {});
 
 }  // namespace lrtune

@@ -35,12 +35,12 @@ bool gnuplot_available();
 
 // The files of one chart, all in one folder and named after one stem.
 struct ChartFiles {
-  std::filesystem::path png;                 // "<stem>.png" (pngcairo, or png where cairo is absent)
-  std::filesystem::path svg;                 // "<stem>.svg"
-  std::filesystem::path script;              // "<stem>.gp": `cd <folder> && gnuplot <stem>.gp` redraws both
-  std::vector<std::filesystem::path> data;   // "<stem>*.dat": whitespace-separated columns, "#" header
-  std::vector<std::string> warnings;         // gnuplot's stderr lines when it succeeded anyway
-  std::string title;                         // the chart's title, for captions
+  std::filesystem::path png;                // "<stem>.png" (pngcairo, or png where cairo is absent)
+  std::filesystem::path svg;                // "<stem>.svg"
+  std::filesystem::path script;             // "<stem>.gp": `cd <folder> && gnuplot <stem>.gp` redraws both
+  std::vector<std::filesystem::path> data;  // "<stem>*.dat": whitespace-separated columns, "#" header
+  std::vector<std::string> warnings;        // gnuplot's stderr lines when it succeeded anyway
+  std::string title;                        // the chart's title, for captions
 };
 
 // Runs `gnuplot -e "<preamble>" <script>` in `folder` with stdin from /dev/null. preamble may set

@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
-#include <utility>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -34,24 +34,24 @@ struct ModelEvaluation {
   double recall = kNotMeasured;
   double f1 = kNotMeasured;
   double roc_auc = kNotMeasured;
-  double macro_f1 = kNotMeasured;        // multiclass
-  double rmse = kNotMeasured;            // regression, in the target's units
+  double macro_f1 = kNotMeasured;  // multiclass
+  double rmse = kNotMeasured;      // regression, in the target's units
   double mae = kNotMeasured;
   double r2 = kNotMeasured;
-  double loss = kNotMeasured;            // test loss
-  ConfusionMatrix confusion;             // (classes, classes); empty when not a classifier
-  ClassScores per_class;                 // of `confusion`; the report shows them from 3 classes on
-  int epochs = 0;                        // epochs actually trained (early stopping may cut them)
+  double loss = kNotMeasured;  // test loss
+  ConfusionMatrix confusion;   // (classes, classes); empty when not a classifier
+  ClassScores per_class;       // of `confusion`; the report shows them from 3 classes on
+  int epochs = 0;              // epochs actually trained (early stopping may cut them)
   double train_seconds = kNotMeasured;
 };
 
 // One column of the comparison, e.g. "default" at 0.001 and "tuned" at 0.007.
 struct ReportModel {
-  std::string label;                       // "default", "tuned"
+  std::string label;  // "default", "tuned"
   double learning_rate = ModelEvaluation::kNotMeasured;
-  std::string learning_rate_source;        // e.g. "Keras default", "range test: valley"
-  std::vector<ModelEvaluation> runs;       // one per seed; mean ± sample std shown when > 1
-  std::optional<History> history;          // one run's training curves, for the side-by-side chart
+  std::string learning_rate_source;   // e.g. "Keras default", "range test: valley"
+  std::vector<ModelEvaluation> runs;  // one per seed; mean ± sample std shown when > 1
+  std::optional<History> history;     // one run's training curves, for the side-by-side chart
   // Regression: the first run's predictions on the test split, (rows,) in the target's units, in
   // the order of ReportInputs::test_actual; empty otherwise.
   std::vector<double> test_predicted;
@@ -60,24 +60,24 @@ struct ReportModel {
 // What the report shows; every optional part may be absent, and its section is then left out.
 struct ReportInputs {
   std::string title = "lrtune report";
-  std::string command_line;                      // shown verbatim (escaped) under the title
-  std::optional<DataSummary> data;               // "Data" section
-  StepLog preprocessing_steps;                   // listed in "Data"
-  std::optional<RangeTestCurve> range_test;      // "Range test" section
+  std::string command_line;                              // shown verbatim (escaped) under the title
+  std::optional<DataSummary> data;                       // "Data" section
+  StepLog preprocessing_steps;                           // listed in "Data"
+  std::optional<RangeTestCurve> range_test;              // "Range test" section
   std::optional<RepeatedRangeTest> repeated_range_test;  // shown in "Range test" as spreads
-  std::optional<TuningResult> tuning;            // "Learning-rate tuning" section
-  std::vector<ReportModel> models;               // "Default vs tuned" section (usually two)
-  std::vector<std::string> class_names;          // confusion matrix labels; empty: "0", "1", ...
+  std::optional<TuningResult> tuning;                    // "Learning-rate tuning" section
+  std::vector<ReportModel> models;                       // "Default vs tuned" section (usually two)
+  std::vector<std::string> class_names;                  // confusion matrix labels; empty: "0", "1", ...
   // Regression: the test split's target, (rows,) in the target's units. With a model's
   // test_predicted of the same length it makes the "Predictions" section; empty: no section.
   std::vector<double> test_actual;
-  nlohmann::json configuration;                  // "Configuration" section; null: absent
-  std::vector<std::string> notes;                // warnings or remarks, shown at the top
+  nlohmann::json configuration;    // "Configuration" section; null: absent
+  std::vector<std::string> notes;  // warnings or remarks, shown at the top
 };
 
 // A chart placed in the report: its SVG (preferred) or PNG file, and a caption.
 struct EmbeddedChart {
-  std::string section;   // "range_test", "tuning", "comparison", "regression": where it goes
+  std::string section;  // "range_test", "tuning", "comparison", "regression": where it goes
   std::string caption;
   std::filesystem::path file;  // .svg or .png
 };
@@ -90,9 +90,9 @@ struct ReportOptions {
 
 struct ReportOutput {
   std::filesystem::path html;
-  std::vector<ChartFiles> charts;        // the charts drawn
-  bool gnuplot_missing = false;          // charts skipped because gnuplot is absent (the report says so)
-  std::vector<std::string> warnings;     // charts that failed (the report is written without them)
+  std::vector<ChartFiles> charts;     // the charts drawn
+  bool gnuplot_missing = false;       // charts skipped because gnuplot is absent (the report says so)
+  std::vector<std::string> warnings;  // charts that failed (the report is written without them)
 };
 
 // The standard charts for these inputs (range test per epoch when the curve is per-epoch, loss vs

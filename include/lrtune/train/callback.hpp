@@ -17,10 +17,10 @@ struct TrainingContext {
   Sequential& model;
   Optimizer& optimizer;
   History& history;
-  int epochs = 0;                 // epochs requested
+  int epochs = 0;  // epochs requested
   std::int64_t steps_per_epoch = 0;
-  int epoch = 0;                  // current epoch, 0-based
-  std::int64_t step = 0;          // optimizer steps taken in this fit, 0-based index of the current one
+  int epoch = 0;          // current epoch, 0-based
+  std::int64_t step = 0;  // optimizer steps taken in this fit, 0-based index of the current one
   // Set by a callback: fit stops after the current batch (from an epoch hook: after that epoch);
   // a partial epoch is logged, as Keras does.
   bool stop_training = false;

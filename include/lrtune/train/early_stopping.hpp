@@ -18,8 +18,8 @@ bool monitor_maximises(const std::string& monitor, MonitorMode mode);
 
 struct EarlyStoppingOptions {
   std::string monitor = "val_loss";
-  double min_delta = 0.0;    // an improvement must beat the best by more than this
-  int patience = 0;          // epochs without improvement before stopping (Keras default 0)
+  double min_delta = 0.0;  // an improvement must beat the best by more than this
+  int patience = 0;        // epochs without improvement before stopping (Keras default 0)
   MonitorMode mode = MonitorMode::automatic;
   std::optional<double> baseline;  // stop unless the monitored value beats it within patience
   bool restore_best_weights = false;
@@ -37,7 +37,7 @@ class EarlyStopping final : public Callback {
   void on_epoch_end(int epoch, const Logs& logs, TrainingContext& context) override;
   void on_train_end(TrainingContext& context) override;
 
-  int best_epoch() const { return best_epoch_; }        // -1 before any tracked epoch
+  int best_epoch() const { return best_epoch_; }  // -1 before any tracked epoch
   double best_value() const { return rule_.best(); }
   int stopped_epoch() const { return stopped_epoch_; }  // -1 when it did not stop training
 

@@ -21,10 +21,10 @@
 namespace lrtune {
 
 struct FitOptions {
-  int epochs = 1;                 // >= 1
-  Index batch_size = 32;          // >= 1; a larger value than the data gives one full batch per epoch
-  bool shuffle = true;            // reshuffle the rows every epoch (numpy's permutation from `seed`)
-  std::uint64_t seed = 0;         // batch order and, unless validation_seed is set, the validation split
+  int epochs = 1;          // >= 1
+  Index batch_size = 32;   // >= 1; a larger value than the data gives one full batch per epoch
+  bool shuffle = true;     // reshuffle the rows every epoch (numpy's permutation from `seed`)
+  std::uint64_t seed = 0;  // batch order and, unless validation_seed is set, the validation split
   // Fraction of the training rows held out for validation, taken at random with the seed as
   // scikit-learn's train_test_split would (not Keras' last-rows slice). 0 = none.
   double validation_split = 0.0;
@@ -39,7 +39,7 @@ struct FitOptions {
   // Keras does for class_weight. Not owned. nullptr: unweighted.
   const Vector* sample_weights = nullptr;
   std::vector<std::string> metrics = {"accuracy"};  // names as nn's metric_from_name takes them
-  std::vector<Callback*> callbacks;  // not owned; called in order
+  std::vector<Callback*> callbacks;                 // not owned; called in order
   // Stop at the first non-finite batch loss without applying that batch's update (Keras'
   // TerminateOnNaN, made safe: the weights stay those of the last finite step).
   bool terminate_on_nan = true;

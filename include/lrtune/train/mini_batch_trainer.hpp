@@ -23,9 +23,9 @@
 namespace lrtune {
 
 struct MiniBatchOptions {
-  Index batch_size = 32;       // >= 1; capped at the number of training rows
+  Index batch_size = 32;  // >= 1; capped at the number of training rows
   bool shuffle = true;
-  std::uint64_t seed = 0;      // batch order and, unless validation_seed is set, the validation split
+  std::uint64_t seed = 0;         // batch order and, unless validation_seed is set, the validation split
   double validation_split = 0.0;  // in [0, 1): held out at random with scikit-learn's split
   std::optional<std::uint64_t> validation_seed;
   const Matrix* x_val = nullptr;  // explicit validation data (both or neither), overrides the split

@@ -41,7 +41,7 @@ struct HalvingCut {
   double cutoff_score = 0.0;                // the last promoted candidate's score
   // Per entry, in the order given: one line saying why it continues, stops or is cut.
   std::vector<std::string> reasons;
-  std::vector<bool> eliminated;             // per entry: unfinished and neither promoted nor kept
+  std::vector<bool> eliminated;  // per entry: unfinished and neither promoted nor kept
 };
 
 // The cut over the candidates that trained in a rung. A candidate outside the promoted share is

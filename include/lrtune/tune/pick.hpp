@@ -57,7 +57,7 @@ struct PickDecision {
   std::size_t pick = 0;        // the recommended candidate
   std::size_t challenger = 0;  // the lowest smoothed score (ties: the lower rate)
   std::vector<double> smoothed_scores;
-  bool kept_default = false;   // the default was kept (it is the challenger, or the challenger was within the noise)
+  bool kept_default = false;    // the default was kept (it is the challenger, or the challenger was within the noise)
   PairedDifference difference;  // challenger - default (zeros when they are the same candidate or one diverged)
   // difference and standard error relative to the default's score, in percent (NaN when not compared)
   double relative_difference = 0.0, relative_noise = 0.0;

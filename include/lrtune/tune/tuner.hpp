@@ -40,12 +40,12 @@ struct TunerOptions {
   LRFinderOptions range_test = LRFinderOptions::fastai_per_step();
 
   // --- successive halving ---
-  int first_rung_epochs = 4;      // epochs every candidate trains before the first cut; >= 1
-  double rung_growth = 2.0;       // rung k ends at first_rung_epochs * rung_growth^k epochs; > 1
-  double keep_fraction = 0.5;     // share of a rung's candidates promoted (rounded up, >= 1); (0, 1)
-  int max_epochs = 100;           // no candidate trains longer; >= first_rung_epochs
-  int patience = 10;              // early stopping on validation loss, best weights restored; >= 1
-  double min_delta = 0.0;         // an improvement smaller than this does not reset patience
+  int first_rung_epochs = 4;   // epochs every candidate trains before the first cut; >= 1
+  double rung_growth = 2.0;    // rung k ends at first_rung_epochs * rung_growth^k epochs; > 1
+  double keep_fraction = 0.5;  // share of a rung's candidates promoted (rounded up, >= 1); (0, 1)
+  int max_epochs = 100;        // no candidate trains longer; >= first_rung_epochs
+  int patience = 10;           // early stopping on validation loss, best weights restored; >= 1
+  double min_delta = 0.0;      // an improvement smaller than this does not reset patience
   // Slow starters: a candidate outside the promoted share stays when its validation loss is
   // still falling and, extrapolated over the next rung, would reach the promotion cut-off.
   bool keep_improving = true;
@@ -62,17 +62,17 @@ struct TunerOptions {
   // Small data: when fewer than small_data_rows rows are given (and no x_val), the search runs at
   // least small_data_splits repeats and repeat r holds out its own validation split (seed
   // validation_seed + r), so the scores average several validation parts. 1 turns this off.
-  int small_data_splits = 3;      // >= 1
-  Index small_data_rows = 2000;   // >= 0
+  int small_data_splits = 3;     // >= 1
+  Index small_data_rows = 2000;  // >= 0
 
   // --- data and training ---
-  double validation_split = 0.2;  // of the rows given, held out at random (scikit-learn's split)
+  double validation_split = 0.2;                 // of the rows given, held out at random (scikit-learn's split)
   std::optional<std::uint64_t> validation_seed;  // default: seed
-  const Matrix* x_val = nullptr;  // explicit validation rows (both or neither) instead of the split
+  const Matrix* x_val = nullptr;                 // explicit validation rows (both or neither) instead of the split
   const Matrix* y_val = nullptr;
   Index batch_size = 32;
-  std::uint64_t seed = 0;  // repeat r draws weights and batch order from seed + r
-  int repeats = 1;         // seeds per candidate; candidates are ranked on the mean over seeds
+  std::uint64_t seed = 0;   // repeat r draws weights and batch order from seed + r
+  int repeats = 1;          // seeds per candidate; candidates are ranked on the mean over seeds
   std::size_t threads = 0;  // worker threads for the lockstep training; 0 = hardware concurrency
   std::vector<std::string> metrics = {"accuracy"};
 
@@ -113,57 +113,57 @@ struct TuningCandidate {
   // Mean of best_validation_losses: what halving and the pick compare; +inf when a repeat diverged
   // (a rate that blows up in one seed is not recommended, whatever its other seeds reached).
   double score = 0.0;
-  double score_std = 0.0;   // sample std over repeats (0 with one repeat, NaN when score is not finite)
+  double score_std = 0.0;  // sample std over repeats (0 with one repeat, NaN when score is not finite)
   // Score at the end of each rung the candidate took part in (index = rung).
   std::vector<double> rung_scores;
   CandidateStatus status = CandidateStatus::eliminated;
   double smoothed_score = 0.0;  // the score smoothed across log rate (what the pick ranks; +inf when diverged)
   bool is_default = false;      // the optimizer's default rate
   bool extension = false;       // added beyond an end of the interval after the halving
-  int last_rung = 0;        // the last rung it trained in (-1: an extension, trained outside the rungs)
-  std::string reason;       // one line: why it was promoted, kept or cut
+  int last_rung = 0;            // the last rung it trained in (-1: an extension, trained outside the rungs)
+  std::string reason;           // one line: why it was promoted, kept or cut
 };
 
 struct TuningRung {
-  int epochs = 0;                          // every candidate of the rung trains up to this many epochs
-  std::vector<std::size_t> candidates;     // indices into TuningResult::candidates
-  std::vector<std::size_t> promoted;       // in the top keep_fraction
-  std::vector<std::size_t> kept_improving; // outside it but still improving (slow starters)
-  double cutoff_score = 0.0;               // the last promoted candidate's score (NaN: cancelled before the cut)
-  double epochs_cost = 0.0;                // epochs trained in this rung, summed over candidates and repeats
+  int epochs = 0;                           // every candidate of the rung trains up to this many epochs
+  std::vector<std::size_t> candidates;      // indices into TuningResult::candidates
+  std::vector<std::size_t> promoted;        // in the top keep_fraction
+  std::vector<std::size_t> kept_improving;  // outside it but still improving (slow starters)
+  double cutoff_score = 0.0;                // the last promoted candidate's score (NaN: cancelled before the cut)
+  double epochs_cost = 0.0;                 // epochs trained in this rung, summed over candidates and repeats
   double seconds = 0.0;
 };
 
 struct TuningResult {
   RangeTestCurve range_test;  // empty when the interval was given
   double low = 0.0, high = 0.0;
-  std::string low_reason, high_reason;  // how each end was found
+  std::string low_reason, high_reason;      // how each end was found
   std::vector<TuningCandidate> candidates;  // in rate order
   std::vector<TuningRung> rungs;
-  std::size_t pick = 0;                 // index of the recommended candidate
-  std::size_t default_candidate = 0;    // index of the optimizer's default rate
-  std::size_t challenger = 0;           // the lowest smoothed score: the rate tested against the default
-  bool kept_default = false;            // the default was kept (the challenger, or within the noise)
-  double difference_percent = 0.0;      // challenger - default, % of the default's loss (NaN when not compared)
-  double noise_percent = 0.0;           // one standard error of that difference, % (NaN when not compared)
-  double noise_margin = 0.0;            // the standard errors required
-  std::string decision;                 // the pick's reason: the noise, the margin and the decision
-  int extensions = 0;                   // candidates added beyond an end of the interval
-  int validation_splits = 1;            // distinct validation parts the repeats used
-  double learning_rate = 0.0;           // its rate
-  int best_epoch = -1;                  // epoch of its best validation loss (0-based, as History; median over
-                                        // repeats; -1 if none is finite). Printed lines say best_epoch + 1.
-  int model_epochs = 0;                 // epochs the returned model was trained for: best_epoch + 1 when refit,
-                                        // else repeat 0's best epoch + 1, whose weights it holds (0: untrained)
-  double validation_loss = 0.0;         // its score
+  std::size_t pick = 0;               // index of the recommended candidate
+  std::size_t default_candidate = 0;  // index of the optimizer's default rate
+  std::size_t challenger = 0;         // the lowest smoothed score: the rate tested against the default
+  bool kept_default = false;          // the default was kept (the challenger, or within the noise)
+  double difference_percent = 0.0;    // challenger - default, % of the default's loss (NaN when not compared)
+  double noise_percent = 0.0;         // one standard error of that difference, % (NaN when not compared)
+  double noise_margin = 0.0;          // the standard errors required
+  std::string decision;               // the pick's reason: the noise, the margin and the decision
+  int extensions = 0;                 // candidates added beyond an end of the interval
+  int validation_splits = 1;          // distinct validation parts the repeats used
+  double learning_rate = 0.0;         // its rate
+  int best_epoch = -1;                // epoch of its best validation loss (0-based, as History; median over
+                                      // repeats; -1 if none is finite). Printed lines say best_epoch + 1.
+  int model_epochs = 0;               // epochs the returned model was trained for: best_epoch + 1 when refit,
+                                      // else repeat 0's best epoch + 1, whose weights it holds (0: untrained)
+  double validation_loss = 0.0;       // its score
   double validation_loss_std = 0.0;
-  std::string explanation;              // one paragraph for people: the pick and why
-  bool refit = false;                   // the final model was retrained on training + validation rows
+  std::string explanation;  // one paragraph for people: the pick and why
+  bool refit = false;       // the final model was retrained on training + validation rows
   bool cancelled = false;
   int repeats = 1;
   Index training_rows = 0, validation_rows = 0;  // of repeat 0's split
-  double epochs_cost = 0.0;             // all candidate epochs (range test excluded), summed over repeats
-  double grid_epochs_bound = 0.0;       // candidates * repeats * max_epochs: the same grid trained in full
+  double epochs_cost = 0.0;                      // all candidate epochs (range test excluded), summed over repeats
+  double grid_epochs_bound = 0.0;                // candidates * repeats * max_epochs: the same grid trained in full
   double range_test_seconds = 0.0;
   double search_seconds = 0.0;
   double refit_seconds = 0.0;
@@ -197,7 +197,7 @@ class Tuner {
   const Sequential& model() const;
 
  private:
-  void check() const;  // the constructors' validation
+  void check() const;     // the constructors' validation
   TuningResult search();  // run() without the begin and end hooks
 
   const Sequential& prototype_;
