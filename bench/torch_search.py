@@ -108,22 +108,17 @@ def check_against_lrtune(d, lrtune_out, tuning, x_fit, x_val):
                  f"validated on {tuning['validation_rows']}, this script {len(x_fit)}/{len(x_val)}")
     notes.append(f"rows: train {split['train']}, test {split['test']}, search {len(x_fit)} + "
                  f"validation {len(x_val)} (as lrtune's)")
-    scaler = None
-    for s in steps:
-        det = s.get("details", {})
-        if isinstance(det, dict) and "mean" in det:
-            scaler = det
-        elif isinstance(det, dict) and isinstance(det.get("scaler"), dict) and "mean" in det["scaler"]:
-            scaler = det["scaler"]
-    if scaler is not None and len(scaler["mean"]) == len(d["mean"]):
-        ours = np.sort(d["mean"])
-        theirs = np.sort(np.asarray(scaler["mean"], dtype=np.float64))
+    scaler = by_name.get("scale", {})
+    if "offset" in scaler and len(scaler["offset"]) == len(d["mean"]):
+        # feature order may differ (where a text column's 0/1 column goes): compare sorted values
+        ours, theirs = np.sort(d["mean"]), np.sort(np.asarray(scaler["offset"], dtype=np.float64))
         err = float(np.max(np.abs(ours - theirs) / np.maximum(1.0, np.abs(theirs))))
         if err > 1e-6:
             sys.exit(f"torch_search: scaler means differ from lrtune's (max relative {err:.2e})")
         notes.append(f"scaler means equal to lrtune's (max rel. diff {err:.1e}, {len(ours)} features)")
     else:
-        notes.append("scaler means not compared (not found in data_steps.json or feature count differs)")
+        notes.append("scaler means NOT compared (no scale step in data_steps.json or feature count differs: "
+                     f"{len(scaler.get('offset', []))} vs {len(d['mean'])})")
     return "; ".join(notes)
 
 
@@ -309,6 +304,8 @@ def main():
     ap.add_argument("--min-delta", type=float, default=0.0)
     ap.add_argument("--validation-fraction", type=float, default=0.2)
     ap.add_argument("--out", help="JSON with the timings and the epochs trained per unit")
+    ap.add_argument("--rungs", type=int, help="replay only the first N rungs (no extensions, no pick): "
+                    "to compare with the sum of lrtune's rung seconds when the whole search is too long")
     ap.add_argument("--quiet", action="store_true")
     a = ap.parse_args()
     say = (lambda *x: None) if a.quiet else (lambda *x: print(*x, flush=True))
@@ -349,7 +346,8 @@ def main():
             for out in pool.imap_unordered(train_task, jobs, chunksize=1):
                 states[(out["c"], out["r"])] = out
 
-        for k, rung in enumerate(tuning["rungs"]):
+        rungs = tuning["rungs"] if a.rungs is None else tuning["rungs"][:a.rungs]
+        for k, rung in enumerate(rungs):
             t = time.perf_counter()
             jobs = []
             for c in rung["candidates"]:
@@ -361,13 +359,13 @@ def main():
             rung_seconds.append(time.perf_counter() - t)
             say(f"  rung {k}: {len(jobs)} units to {rung['epochs']} epochs, {rung_seconds[-1]:.1f} s")
         for c, cand in enumerate(cands):  # extensions, one at a time, as lrtune adds them
-            if cand.get("extension"):
+            if cand.get("extension") and a.rungs is None:
                 t = time.perf_counter()
                 run([(states[(c, r)], cand["epochs_trained"][r], a.batch_size) for r in range(repeats)])
                 say(f"  extension lr {cand['learning_rate']:.3g}: {time.perf_counter() - t:.1f} s")
         t = time.perf_counter()
         finite = [c for c, cand in enumerate(cands) if isinstance(cand["score"], (int, float))
-                  and math.isfinite(cand["score"])]
+                  and math.isfinite(cand["score"]) and a.rungs is None]
         list(pool.map(row_losses_task, [states[(c, r)] for c in finite for r in range(repeats)], chunksize=1))
         timings["pick_row_losses_s"] = time.perf_counter() - t
         timings["search_s"] = time.perf_counter() - t_search
@@ -393,7 +391,16 @@ def main():
 
     # Same work? Epochs per unit against lrtune's epochs_trained.
     ours = {f"{c}/{r}": s["epochs"] for (c, r), s in states.items()}
-    theirs = {f"{c}/{r}": cands[c]["epochs_trained"][r] for c in range(len(cands)) for r in range(repeats)}
+    if a.rungs is None:
+        theirs = {f"{c}/{r}": cands[c]["epochs_trained"][r] for c in range(len(cands)) for r in range(repeats)}
+    else:  # epochs at the end of rung N: min(rung target, epochs trained) for the rungs' members
+        theirs = {f"{c}/{r}": 0 for c in range(len(cands)) for r in range(repeats)}
+        for rung in rungs:
+            for c in rung["candidates"]:
+                for r in range(repeats):
+                    theirs[f"{c}/{r}"] = min(rung["epochs"], cands[c]["epochs_trained"][r])
+        timings["lrtune_rungs_s"] = sum(rung["seconds"] for rung in rungs)
+        timings["lrtune_rungs_cost"] = sum(rung["epochs_cost"] for rung in rungs)
     same = ours == theirs
     total = sum(ours.values())
     own_stops = {f"{c}/{r}": s["own_stop"] for (c, r), s in states.items()}
