@@ -7,7 +7,8 @@
     /usr/bin/python3 bench/perf_groups.py self.txt children.txt
 
 Self time per symbol is put into one group by the first pattern it matches (GEMM, activations,
-optimizer, loss, validation/prediction, data/bookkeeping, other); inclusive (children) time is
+optimizer, loss, data/bookkeeping; validation is not a symbol of its own: its forward passes run the same GEMM
+kernels); inclusive (children) time is
 printed for the functions that mark a phase (validation, best-weight copies, range test), which
 include the GEMMs they call.
 """
@@ -15,18 +16,26 @@ import re
 import sys
 
 GROUPS = [
-    ("GEMM (Eigen gebp/gemm kernels, packing)", r"gebp|gemm|gemv|general_matrix|pack_lhs|pack_rhs|"
-     r"triangular|blas|GeneralProduct|product_evaluator|lazyproduct|matmul|outer"),
-    ("activations (bias + ReLU, softmax, their gradients)", r"relu|activation|bias|softmax|sigmoid|tanh|dropout"),
-    ("optimizer (Adam)", r"adam|optim|Adam|momentum|rmsprop|adagrad"),
-    ("loss", r"loss|cross_?entropy|bce|Loss|logsumexp"),
-    ("validation/prediction", r"validate|predict|evaluate|row_losses|inference"),
-    ("data/bookkeeping (batch gather, shuffle, copies, malloc, metrics)",
-     r"gather|shuffle|permut|memcpy|memmove|memset|malloc|free|new|delete|state|copy|assign|"
-     r"metric|accuracy|MiniBatch|batch|random|mt19937|Patience|TrainingUnit|"
-     r"csv|parse|json|prepare|split|Table|Column|fmt|string|std::"),
-    ("kernel (page faults, scheduling, syscalls)", r"\[k\]|kernel"),
+    ("kernel (interrupts, page faults, scheduling)", r"\[k\]"),
+    ("GEMM (Eigen gebp kernel, packing, blocking)", r"gebp|gemm|gemv|general_matrix|pack_lhs|pack_rhs|"
+     r"BlockingSizes|triangular|GeneralProduct|product_evaluator"),
+    ("optimizer (Adam)", r"adam|Optimizer::|momentum|rmsprop|adagrad|pow"),
+    ("activations and bias (ReLU and its gradient, bias add, bias gradient)",
+     r"activat|relu|dense_forward|dense_backward|dense_input_gradient|bias|dropout"),
+    ("loss (softmax cross-entropy / BCE and its gradient)", r"loss|cross_?entropy|bce|log_sum_exp|expf|logf|xflowf"),
+    ("data/bookkeeping (gradient zeroing, batch gather, shuffle, metrics, layer glue, CSV, files)",
+     r"."),
 ]
+
+
+def short(sym):
+    """The symbol without its template arguments (innermost first), e.g. BasicSequential<>::forward."""
+    sym = sym.split("] ", 1)[-1].strip()
+    while True:
+        shorter = re.sub(r"<[^<>]*>", "<>", sym)
+        if shorter == sym:
+            return sym
+        sym = shorter.replace("<<>>", "<>")
 
 
 def parse(path):
@@ -36,7 +45,7 @@ def parse(path):
         if not m or line.lstrip().startswith("#"):
             continue
         pct = float(m.group(1))
-        rest = m.group(3).strip()
+        rest = re.sub(r"(\s+-)+\s*$", "", m.group(3)).strip()  # perf's empty trailing columns
         rows.append((pct, float(m.group(2)) if m.group(2) else None, rest))
     return rows
 
@@ -48,13 +57,13 @@ def main():
     top = {name: [] for name in totals}
     for pct, _, sym in self_rows:
         for name, pattern in GROUPS:
-            if re.search(pattern, sym, re.IGNORECASE if "kernel" not in name else 0):
+            if re.search(pattern, sym):
                 break
         else:
             name = "other"
         totals[name] += pct
         if len(top[name]) < 4:
-            top[name].append(f"{sym[-90:]} {pct:.1f}%")
+            top[name].append(f"`{short(sym)}` {pct:.1f} %")
     print("| group (self time) | share of samples | largest symbols |")
     print("| --- | --- | --- |")
     for name, total in totals.items():
@@ -66,7 +75,7 @@ def main():
             if re.search(r"validate|best_row_losses|restore_best|LRFinder::run|train_batch|end_epoch|"
                          r"train_to|write_report|prepare|read_csv|Tuner::search|fit\b|Adam.*step|"
                          r"forward|backward|main$", sym):
-                print(f"  {pct:5.1f} %  {sym[-120:]}")
+                print(f"  {pct:5.1f} %  {short(sym)}")
 
 
 if __name__ == "__main__":
