@@ -10,6 +10,7 @@ packages=(
   libfast-float-dev libtomlplusplus-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  libopenmpi-dev openmpi-bin
   "$@"
 )
 

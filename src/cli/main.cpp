@@ -17,6 +17,7 @@
 #include "flag_scope.hpp"
 #include "flags.hpp"
 #include "lrtune/data/error.hpp"
+#include "ranks.hpp"
 #include "signals.hpp"
 #include "unknown_flags.hpp"
 
@@ -64,9 +65,10 @@ void refuse_output_over_inputs(const std::string& output, const std::vector<std:
   }
 }
 
+// Under mpirun the failing rank says it (the others may not know) and ends every rank.
 int error(const std::string& message, int code) {
-  fmt::print(stderr, "lrtune: error: {}\n", one_line(message));
-  return code;
+  fmt::print(error_stream(), "lrtune: error: {}\n", one_line(message));
+  return end_ranks_on_error(code);
 }
 
 // The exit code of a library error, by its kind (never its text or C++ type): a flag, option or
@@ -201,13 +203,19 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
     return kExitOk;
   }
   if (name == "predict") refuse_output_over_inputs(args.predict_out, {args.model_path, args.data_path});
-  out.emplace(settings.out, name);
-  if (writes_folder(name)) out->claim(settings.overwrite, {args.data_path, settings.config_file});
+  // Under mpirun only rank 0 writes --out; the others build their copy in a private scratch folder
+  // that is removed afterwards (their files would be rank 0's, bit for bit).
+  const bool scratch = writes_folder(name) && !writes_results();
+  out.emplace(scratch ? scratch_out().string() : settings.out, name);
+  if (writes_folder(name)) out->claim(settings.overwrite || scratch, {args.data_path, settings.config_file});
   CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
   int code = dispatch(name, context, args);
   const bool stopped_early = code == kExitInterrupted;
   if (stopped_early) code = interrupted_exit_code();
-  if (writes_folder(name)) {
+  if (scratch) {
+    out->discard();
+    remove_scratch();
+  } else if (writes_folder(name)) {
     const RunStatus status = stopped_early     ? RunStatus::interrupted
                              : code == kExitOk ? RunStatus::complete
                                                : RunStatus::incomplete;
@@ -220,6 +228,7 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
 }  // namespace
 
 int main(int argc, char** argv) {
+  start_ranks(argc, argv);  // first: MPI_Init may take its own arguments out of argv
   CLI::App app{
       "lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
       "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};

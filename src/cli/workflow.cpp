@@ -12,6 +12,7 @@
 #include "lrtune/data/error.hpp"
 #include "lrtune/finder/suggestion.hpp"
 #include "phase_lines.hpp"
+#include "ranks.hpp"
 #include "signals.hpp"
 
 namespace lrtune::cli {
@@ -106,6 +107,7 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.range_test.start = s.finder_start;
   o.range_test.end = s.finder_end;
   o.search = search_settings(s);
+  o.search.communicator = &world();  // under mpirun the search's units spread over the ranks
   o.comparison = comparison_settings(s);
   o.cancel = &cancel_flag();  // Ctrl-C
   return o;

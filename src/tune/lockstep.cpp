@@ -6,7 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <span>
 
 namespace lrtune::detail {
 
@@ -68,7 +70,16 @@ void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel, 
   }
 }
 
-void TrainingUnit::end_epoch(double validation_loss) {
+void TrainingUnit::adopt(UnitState state, const std::vector<double>& validation_losses) {
+  patience_.reset();
+  validation_losses_.clear();
+  best_epoch_ = 0;
+  state_ = UnitState::running;
+  for (double loss : validation_losses) end_epoch(loss, /*keep_weights=*/false);
+  state_ = state;  // a training batch's divergence or a cancel is not in the losses
+}
+
+void TrainingUnit::end_epoch(double validation_loss, bool keep_weights) {
   validation_losses_.push_back(validation_loss);
   if (!std::isfinite(validation_loss)) {
     state_ = UnitState::diverged;
@@ -78,7 +89,7 @@ void TrainingUnit::end_epoch(double validation_loss) {
   const PatienceVerdict verdict = patience_.observe(validation_loss);
   if (verdict == PatienceVerdict::improved) {
     best_epoch_ = epochs();
-    best_state_ = model_.state();
+    if (keep_weights) best_state_ = model_.state();
   } else if (verdict == PatienceVerdict::exhausted) {
     state_ = UnitState::early_stopped;
     return;
@@ -105,6 +116,35 @@ std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int targe
                               const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
   return parallel_for(units.size(), threads,
                       [&](std::size_t i) { units[i]->train_to(target_epochs, cancel, on_epoch); });
+}
+
+bool train_spread(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
+                  const std::atomic<bool>* cancel, const Communicator& communicator,
+                  const std::function<void()>* on_epoch) {
+  std::vector<TrainingUnit*> mine;
+  for (TrainingUnit* u : units)
+    if (u->owner() == communicator.rank()) mine.push_back(u);
+  train_in_lockstep(mine, target_epochs, threads, cancel, on_epoch);
+  const bool cancelled_here = cancel != nullptr && cancel->load();
+  if (communicator.size() == 1) return cancelled_here;
+  // Each rank's records in the order of `units`, so a reader per rank reads them back in order.
+  ByteWriter w;
+  w.put<std::uint8_t>(cancelled_here ? 1 : 0);
+  for (const TrainingUnit* u : mine) {
+    w.put<std::int32_t>(static_cast<std::int32_t>(u->state()));
+    w.put_span(std::span<const double>(u->validation_losses()));
+  }
+  const std::vector<Bytes> all = communicator.allgather(w.take());
+  std::vector<ByteReader> readers(all.begin(), all.end());
+  bool cancelled_anywhere = false;
+  for (ByteReader& r : readers) cancelled_anywhere = r.get<std::uint8_t>() != 0 || cancelled_anywhere;
+  for (TrainingUnit* u : units) {
+    ByteReader& r = readers.at(static_cast<std::size_t>(u->owner()));
+    const auto state = static_cast<UnitState>(r.get<std::int32_t>());
+    const std::vector<double> losses = r.get_vector<double>();
+    if (u->owner() != communicator.rank()) u->adopt(state, losses);
+  }
+  return cancelled_anywhere;
 }
 
 }  // namespace lrtune::detail

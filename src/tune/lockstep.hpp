@@ -1,6 +1,7 @@
 // Private to tune: one training unit (a candidate rate x a repeat seed) with its own model,
 // optimizer and batch stream, early stopping on validation loss and best weights kept; and the
-// worker pool that trains a rung's units to an epoch target. Ranking and cutting is halving's job.
+// worker pool that trains a rung's units to an epoch target, spread over the communicator's ranks
+// (each unit trains on its owner rank only). Ranking and cutting is halving's job.
 #pragma once
 
 #include <atomic>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/losses.hpp"
 #include "lrtune/nn/sequential.hpp"
@@ -52,6 +54,14 @@ class TrainingUnit {
   // noise-aware pick pairs these between candidates); empty when no epoch had a finite loss.
   std::vector<double> best_row_losses();
 
+  // The rank that trains this unit (the others hold its records only, through adopt()).
+  int owner() const { return owner_; }
+  void set_owner(int rank) { owner_ = rank; }
+  // A unit trained on another rank: takes its state and validation losses and replays the
+  // patience rule over them, so best_epoch() and best_validation_loss() are the owner's. The
+  // weights stay the initial ones (the owner keeps the trained ones).
+  void adopt(UnitState state, const std::vector<double>& validation_losses);
+
   UnitState state() const { return state_; }
   bool running() const { return state_ == UnitState::running; }
   int epochs() const { return static_cast<int>(validation_losses_.size()); }
@@ -61,7 +71,7 @@ class TrainingUnit {
   const Sequential& model() const { return model_; }
 
  private:
-  void end_epoch(double validation_loss);
+  void end_epoch(double validation_loss, bool keep_weights = true);
 
   UnitRules rules_;
   Loss loss_;
@@ -75,6 +85,7 @@ class TrainingUnit {
   int best_epoch_ = 0;
   ModelState<float> best_state_;
   UnitState state_ = UnitState::running;
+  int owner_ = 0;
 };
 
 // Trains each unit to `target_epochs` on core's parallel_for (0 threads = one per core). The units
@@ -82,5 +93,13 @@ class TrainingUnit {
 // `on_epoch` (may be null) is called from the workers after each unit's epoch, concurrently.
 std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
                               const std::atomic<bool>* cancel, const std::function<void()>* on_epoch = nullptr);
+
+// train_in_lockstep over the units this rank owns, then every rank adopts the others' records
+// (one allgather), so all ranks hold the same states and losses and make the same decisions.
+// Returns whether the search was cancelled on any rank (with one rank: *cancel). `on_epoch` counts
+// this rank's epochs only.
+bool train_spread(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
+                  const std::atomic<bool>* cancel, const Communicator& communicator,
+                  const std::function<void()>* on_epoch = nullptr);
 
 }  // namespace lrtune::detail

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <numeric>
 #include <optional>
+#include <span>
+#include <sstream>
 #include <stdexcept>
 #include <utility>
 
@@ -41,6 +43,15 @@ using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
 bool cancelled(const std::atomic<bool>* cancel) { return cancel != nullptr && cancel->load(); }
+
+// Whether `flag` holds on any rank: a cancel seen by one rank must stop all of them at the same
+// point, or the others would wait in the next collective.
+bool on_any_rank(const Communicator& communicator, bool flag) {
+  if (communicator.size() == 1) return flag;
+  double count = flag ? 1.0 : 0.0;
+  communicator.allreduce_sum(std::span<double>(&count, 1));
+  return count > 0.0;
+}
 
 CandidateStatus finished_status(const std::vector<detail::UnitState>& states) {
   std::size_t early = 0;
@@ -186,6 +197,7 @@ class Search {
         data_(data),
         repeats_(repeats),
         result_(result),
+        communicator_(o.communicator != nullptr ? *o.communicator : single_process()),
         rules_{.max_epochs = o.max_epochs,
                .patience = o.patience,
                .min_delta = o.min_delta,
@@ -207,6 +219,8 @@ class Search {
       units.push_back(std::make_unique<detail::TrainingUnit>(prototype_, optimizer_, rate, loss_, *data_.x_train[r],
                                                              *data_.y_train[r], *data_.x_val[r], *data_.y_val[r],
                                                              o_.seed + r, rules_));
+    // Ownership follows the creation order, which every rank shares (extensions come last).
+    for (auto& u : units) u->set_owner(static_cast<int>(next_unit_++ % static_cast<std::size_t>(communicator_.size())));
     units_.insert(units_.begin() + static_cast<std::ptrdiff_t>(at), std::move(units));
     row_losses_.insert(row_losses_.begin() + static_cast<std::ptrdiff_t>(at), std::nullopt);
     auto shift = [at](std::vector<std::size_t>& v) {
@@ -218,6 +232,7 @@ class Search {
   }
 
   std::size_t size() const { return units_.size(); }
+  const Communicator& communicator() const { return communicator_; }
   detail::TrainingUnit& unit(std::size_t c, std::size_t r) { return *units_[c][r]; }
 
   std::vector<detail::TrainingUnit*> running_units(const std::vector<std::size_t>& candidates) {
@@ -259,23 +274,32 @@ class Search {
     cand.score_std = std::isfinite(cand.score) ? score.std : (repeats_ > 1 ? kNaN : 0.0);
   }
 
-  // What the pick reads: scores, and each repeat's per-row validation losses at its best weights
-  // (computed once per candidate: its units train no more after the halving).
+  // What the pick reads: scores, and each repeat's per-row validation losses at its best weights.
   std::vector<PickCandidate> pick_candidates() {
+    gather_row_losses();
     std::vector<PickCandidate> out;
     for (std::size_t c = 0; c < units_.size(); ++c) {
       const TuningCandidate& cand = result_.candidates[c];
       PickCandidate p{.learning_rate = cand.learning_rate, .score = cand.score, .row_losses = {}};
-      if (std::isfinite(cand.score)) {
-        if (!row_losses_[c]) {
-          row_losses_[c].emplace();
-          for (auto& u : units_[c]) row_losses_[c]->push_back(u->best_row_losses());
-        }
-        p.row_losses = *row_losses_[c];
-      }
+      if (std::isfinite(cand.score)) p.row_losses = *row_losses_[c];
       out.push_back(std::move(p));
     }
     return out;
+  }
+
+  // Candidate c's repeat 0 at its best weights, on every rank: the owner's weights are broadcast.
+  Sequential best_model(std::size_t c) {
+    detail::TrainingUnit& unit = *units_[c][0];
+    Bytes bytes;
+    if (unit.owner() == communicator_.rank()) {
+      unit.restore_best();
+      if (communicator_.size() == 1) return unit.model();
+      bytes = pack_state(unit.model().state());
+    }
+    communicator_.broadcast(bytes, unit.owner());
+    Sequential model = unit.model();
+    model.load_state(unpack_state(bytes));
+    return model;
   }
 
  private:
@@ -285,7 +309,46 @@ class Search {
   const TunerOptions& o_;
   const RepeatData& data_;
   std::size_t repeats_;
+  // The per-row losses of each finite candidate that lacks them, computed once (its units train no
+  // more after the halving) by each unit's owner and gathered in one collective.
+  void gather_row_losses() {
+    std::vector<std::size_t> missing;
+    for (std::size_t c = 0; c < units_.size(); ++c)
+      if (std::isfinite(result_.candidates[c].score) && !row_losses_[c]) missing.push_back(c);
+    ByteWriter w;
+    for (std::size_t c : missing)
+      for (auto& u : units_[c])
+        if (u->owner() == communicator_.rank()) w.put_span(std::span<const double>(u->best_row_losses()));
+    const std::vector<Bytes> all = communicator_.allgather(w.take());
+    std::vector<ByteReader> readers(all.begin(), all.end());
+    for (std::size_t c : missing) {
+      row_losses_[c].emplace();
+      for (auto& u : units_[c])
+        row_losses_[c]->push_back(readers.at(static_cast<std::size_t>(u->owner())).get_vector<double>());
+    }
+  }
+
+  static Bytes pack_state(const ModelState<float>& state) {
+    ByteWriter w;
+    w.put_span(std::span<const float>(state.parameters.data(), static_cast<std::size_t>(state.parameters.size())));
+    std::ostringstream rng;
+    rng << state.dropout_rng;
+    w.put_string(rng.str());
+    return w.take();
+  }
+  static ModelState<float> unpack_state(const Bytes& bytes) {
+    ByteReader r(bytes);
+    const std::vector<float> parameters = r.get_vector<float>();
+    ModelState<float> state;
+    state.parameters = Eigen::Map<const VectorT<float>>(parameters.data(), static_cast<Index>(parameters.size()));
+    std::istringstream rng(r.get_string());
+    rng >> state.dropout_rng;
+    return state;
+  }
+
   TuningResult& result_;
+  const Communicator& communicator_;
+  std::size_t next_unit_ = 0;  // units created so far: the next one's ownership index
   detail::UnitRules rules_;
   std::vector<std::vector<std::unique_ptr<detail::TrainingUnit>>> units_;
   std::vector<std::optional<std::vector<std::vector<double>>>> row_losses_;
@@ -439,12 +502,15 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
 }
 
 // Trains a rung's running units to `target` epochs, telling the callbacks when it starts and after
-// each candidate epoch (counted under a lock: the units train on worker threads).
-void train_rung(Search& search, const std::vector<std::size_t>& active, int target, const TuningRung& rung,
+// each candidate epoch (counted under a lock: the units train on worker threads; with several
+// ranks, this rank's units). Returns whether the search was cancelled (on any rank).
+bool train_rung(Search& search, const std::vector<std::size_t>& active, int target, const TuningRung& rung,
                 const TuningResult& result, const TunerOptions& o) {
   const std::vector<detail::TrainingUnit*> units = search.running_units(active);
   std::size_t total = 0;
-  for (const detail::TrainingUnit* u : units) total += static_cast<std::size_t>(std::max(0, target - u->epochs()));
+  for (const detail::TrainingUnit* u : units)
+    if (u->owner() == search.communicator().rank())
+      total += static_cast<std::size_t>(std::max(0, target - u->epochs()));
   for (TunerCallback* callback : o.callbacks) callback->on_rung_begin(rung, result);
   std::mutex mutex;
   std::size_t done = 0;
@@ -453,7 +519,8 @@ void train_rung(Search& search, const std::vector<std::size_t>& active, int targ
     ++done;
     for (TunerCallback* callback : o.callbacks) callback->on_rung_progress(done, total);
   };
-  detail::train_in_lockstep(units, target, o.threads, o.cancel, o.callbacks.empty() ? nullptr : &on_epoch);
+  return detail::train_spread(units, target, o.threads, o.cancel, search.communicator(),
+                              o.callbacks.empty() ? nullptr : &on_epoch);
 }
 
 // Successive halving over every candidate. Sets result.cancelled when the user stops it.
@@ -467,7 +534,7 @@ void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std:
     rung.epochs = targets[k];
     rung.candidates = active;
     const double epochs_before = search.epochs_of(active);
-    train_rung(search, active, targets[k], rung, result, o);
+    const bool stopped = train_rung(search, active, targets[k], rung, result, o);
     for (std::size_t c : active) {
       search.record(c);
       result.candidates[c].rung_scores.push_back(result.candidates[c].score);
@@ -475,7 +542,7 @@ void run_rungs(Search& search, TuningResult& result, const TunerOptions& o, std:
     }
     rung.epochs_cost = search.epochs_of(active) - epochs_before;
     result.epochs_cost += rung.epochs_cost;
-    if (cancelled(o.cancel)) {
+    if (stopped) {
       result.cancelled = true;
       rung.cutoff_score = kNaN;
       mark_cancelled(search, result, active, k);
@@ -517,13 +584,14 @@ PickDecision pick_with_extensions(Search& search, TuningResult& result, const Tu
     search.insert_candidate(at, rate);
     ++result.extensions;
     const double epochs_before = search.epochs_of({at});
-    detail::train_in_lockstep(search.running_units({at}), o.max_epochs, o.threads, o.cancel);
+    const bool stopped =
+        detail::train_spread(search.running_units({at}), o.max_epochs, o.threads, o.cancel, search.communicator());
     search.record(at);
     result.epochs_cost += search.epochs_of({at}) - epochs_before;
     TuningCandidate& cand = result.candidates[at];
     cand.extension = true;
     cand.last_rung = -1;
-    if (cancelled(o.cancel)) {
+    if (stopped) {
       result.cancelled = true;
       cand.status = CandidateStatus::cancelled;
       cand.reason = "added beyond the interval's end; the search was cancelled while it trained";
@@ -616,7 +684,9 @@ TuningResult Tuner::search() {
   result.training_rows = data.x_train[0]->rows();
   result.validation_rows = data.x_val[0]->rows();
 
-  if (!bound_interval(result, prototype_, optimizer_, loss_, *data.x_train[0], *data.y_train[0], o)) {
+  // Every rank runs the range test itself (the same arithmetic): cheaper to repeat than to send.
+  const bool bounded = bound_interval(result, prototype_, optimizer_, loss_, *data.x_train[0], *data.y_train[0], o);
+  if (on_any_rank(o.communicator != nullptr ? *o.communicator : single_process(), !bounded)) {
     result.cancelled = true;
     result.explanation = "The search was cancelled during the range test: nothing was trained.";
     result.total_seconds = seconds_since(t_total);
@@ -635,8 +705,7 @@ TuningResult Tuner::search() {
   record_decision(result, pick_with_extensions(search, result, o), o);
   result.search_seconds = seconds_since(t_search);
   result.grid_epochs_bound = static_cast<double>(result.candidates.size() * repeats) * o.max_epochs;
-  search.unit(result.pick, 0).restore_best();  // only the pick's first repeat becomes the model
-  model_ = search.unit(result.pick, 0).model();
+  model_ = search.best_model(result.pick);  // only the pick's first repeat becomes the model
 
   if (o.refit && !result.cancelled && result.best_epoch >= 0)
     refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/finder/curve.hpp"
@@ -74,6 +75,11 @@ struct TunerOptions {
   std::uint64_t seed = 0;   // repeat r draws weights and batch order from seed + r
   int repeats = 1;          // seeds per candidate; candidates are ranked on the mean over seeds
   std::size_t threads = 0;  // worker threads for the lockstep training; 0 = hardware concurrency
+  // The processes to spread the training units over (not owned; null: this process alone). Every
+  // rank must run the same search with the same options and data: each trains the units it owns
+  // (unit i of the order they were created in: rank i % size), the records are gathered, and every
+  // rank takes the same decisions, so the result is the single-process one bit for bit.
+  const Communicator* communicator = nullptr;
   std::vector<std::string> metrics = {"accuracy"};
 
   // --- after the search ---

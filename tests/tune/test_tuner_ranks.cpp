@@ -1,0 +1,185 @@
+// The search spread over ranks (TunerOptions::communicator) without MPI: N threads, each a rank of
+// an in-process communicator, each running the whole search. Every rank's result and model must
+// be the single-process ones bit for bit, whatever N, with the given interval and extensions, and
+// with the range test, small-data splits and the refit; and the ranks must split the epochs.
+#include <gtest/gtest.h>
+
+#include <barrier>
+#include <cstdlib>
+#include <memory>
+#include <span>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lrtune/core/communicator.hpp"
+#include "lrtune/optim/adam.hpp"
+#include "lrtune/tune/tuner.hpp"
+#include "support/synthetic.hpp"
+
+namespace {
+
+using lrtune::Bytes;
+using lrtune::Communicator;
+using lrtune::Sequential;
+using lrtune::Tuner;
+using lrtune::TunerOptions;
+using lrtune::TuningResult;
+
+// What the ranks share: one slot per rank and a barrier; each collective is write, wait, read, wait.
+struct SharedRanks {
+  explicit SharedRanks(int n) : size(n), slots(static_cast<std::size_t>(n)), sync(n) {}
+  int size;
+  std::vector<Bytes> slots;
+  std::barrier<> sync;
+};
+
+class ThreadRank final : public Communicator {
+ public:
+  ThreadRank(SharedRanks& shared, int rank) : shared_(shared), rank_(rank) {}
+  int rank() const override { return rank_; }
+  int size() const override { return shared_.size; }
+  std::vector<Bytes> allgather(const Bytes& mine) const override {
+    shared_.slots[static_cast<std::size_t>(rank_)] = mine;
+    shared_.sync.arrive_and_wait();
+    std::vector<Bytes> all = shared_.slots;
+    shared_.sync.arrive_and_wait();  // nobody overwrites a slot before everyone has read it
+    return all;
+  }
+  void broadcast(Bytes& bytes, int root) const override { bytes = allgather(bytes)[static_cast<std::size_t>(root)]; }
+  void allreduce_sum(std::span<double> values) const override { sum(values); }
+  void allreduce_sum(std::span<float> values) const override { sum(values); }
+  [[noreturn]] void abort(int /*code*/) const override { std::abort(); }  // a test failure: nothing may abort
+
+ private:
+  template <typename T>
+  void sum(std::span<T> values) const {
+    lrtune::ByteWriter w;
+    w.put_span(std::span<const T>(values.data(), values.size()));
+    const std::vector<Bytes> all = allgather(w.take());
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = T{0};
+    for (const Bytes& bytes : all) {
+      lrtune::ByteReader r(bytes);
+      const std::vector<T> part = r.get_vector<T>();
+      for (std::size_t i = 0; i < values.size(); ++i) values[i] += part[i];
+    }
+  }
+  SharedRanks& shared_;
+  int rank_;
+};
+
+// The epochs each rank trained in rung 0 (on_rung_progress's total counts the rank's own units).
+class FirstRungEpochs final : public lrtune::TunerCallback {
+ public:
+  void on_rung_progress(std::size_t /*done*/, std::size_t total) override {
+    if (rungs_ended_ == 0) total_ = total;
+  }
+  void on_rung_end(const lrtune::TuningRung& /*rung*/, const TuningResult& /*so_far*/) override { ++rungs_ended_; }
+  std::size_t total() const { return total_; }
+
+ private:
+  int rungs_ended_ = 0;
+  std::size_t total_ = 0;
+};
+
+struct Outcome {
+  nlohmann::json result;  // without wall times
+  lrtune::ModelState<float> model;
+  std::size_t first_rung_epochs = 0;
+};
+
+nlohmann::json without_timings(const TuningResult& r) {
+  nlohmann::json j = r;
+  for (const char* key : {"range_test_seconds", "search_seconds", "refit_seconds", "total_seconds"}) j.erase(key);
+  for (auto& rung : j["rungs"]) rung.erase("seconds");
+  if (j["range_test"].is_object()) {
+    j["range_test"].erase("step_seconds");
+    j["range_test"].erase("total_seconds");
+  }
+  return j;
+}
+
+Outcome search(const lrtune::testing::Dataset& data, TunerOptions o, const Communicator* communicator) {
+  const Sequential model(6, {lrtune::Dense(16, "relu"), lrtune::Dense(1, "sigmoid")}, 0);
+  const lrtune::Adam adam;
+  FirstRungEpochs epochs;
+  o.communicator = communicator;
+  o.callbacks = {&epochs};
+  Tuner tuner(model, adam, lrtune::Loss::binary_crossentropy, data.X, data.y, o);
+  const TuningResult r = tuner.run();
+  return {without_timings(r), tuner.model().state(), epochs.total()};
+}
+
+// Each of n ranks on its own thread, as mpirun would start n processes.
+std::vector<Outcome> search_on_ranks(const lrtune::testing::Dataset& data, const TunerOptions& o, int n) {
+  SharedRanks shared(n);
+  std::vector<std::unique_ptr<ThreadRank>> ranks;
+  for (int r = 0; r < n; ++r) ranks.push_back(std::make_unique<ThreadRank>(shared, r));
+  std::vector<Outcome> outcomes(static_cast<std::size_t>(n));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < n; ++r)
+    threads.emplace_back(
+        [&, r] { outcomes[static_cast<std::size_t>(r)] = search(data, o, ranks[static_cast<std::size_t>(r)].get()); });
+  for (auto& t : threads) t.join();
+  return outcomes;
+}
+
+lrtune::testing::Dataset noisy_data(lrtune::Index n) {
+  auto data = lrtune::testing::separable_binary(n, 6, 11);
+  for (lrtune::Index i = 0; i < n; i += 6) data.y(i, 0) = 1.0f - data.y(i, 0);
+  return data;
+}
+
+// Returns the single-process result, for the caller to check that its case was exercised.
+nlohmann::json expect_same_on_every_rank(const lrtune::testing::Dataset& data, const TunerOptions& o) {
+  const Outcome one = search(data, o, nullptr);
+  for (int n : {2, 3}) {
+    const std::vector<Outcome> spread = search_on_ranks(data, o, n);
+    std::size_t epochs = 0;
+    for (int r = 0; r < n; ++r) {
+      const Outcome& got = spread[static_cast<std::size_t>(r)];
+      EXPECT_EQ(got.result, one.result) << n << " ranks, rank " << r;
+      EXPECT_TRUE(got.model == one.model) << n << " ranks, rank " << r << ": the model's weights differ";
+      EXPECT_LT(got.first_rung_epochs, one.first_rung_epochs) << n << " ranks, rank " << r << " trained every unit";
+      epochs += got.first_rung_epochs;
+    }
+    EXPECT_EQ(epochs, one.first_rung_epochs) << n << " ranks: each unit's epochs are trained once";
+  }
+  return one.result;
+}
+
+TEST(TunerRanks, GivenIntervalWithExtensionsEqualsOneProcess) {
+  TunerOptions o;
+  o.small_data_splits = 1;
+  o.candidates = 4;
+  o.repeats = 2;
+  o.low = 1e-5;  // the best rate lies above: extensions beyond the high end
+  o.high = 1e-4;
+  o.first_rung_epochs = 2;
+  o.max_epochs = 8;
+  o.patience = 2;
+  o.seed = 5;
+  o.threads = 1;
+  const nlohmann::json one = expect_same_on_every_rank(noisy_data(400), o);
+  EXPECT_GT(one.at("extensions").get<int>(), 0);
+  EXPECT_GE(one.at("rungs").size(), 2U);
+}
+
+TEST(TunerRanks, RangeTestSmallDataSplitsAndRefitEqualOneProcess) {
+  TunerOptions o;
+  o.candidates = 3;
+  o.first_rung_epochs = 2;
+  o.max_epochs = 6;
+  o.patience = 2;
+  o.seed = 9;
+  o.threads = 1;
+  o.refit = true;
+  o.range_test = lrtune::LRFinderOptions::fastai_per_step(30);
+  const nlohmann::json one = expect_same_on_every_rank(noisy_data(300), o);  // under small_data_rows: 3 splits
+  EXPECT_EQ(one.at("validation_splits").get<int>(), 3);
+  EXPECT_TRUE(one.at("refit").get<bool>());
+  EXPECT_TRUE(one.at("range_test").is_object());
+}
+
+}  // namespace
