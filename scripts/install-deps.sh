@@ -10,6 +10,7 @@ packages=(
   libfast-float-dev libtomlplusplus-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
+  pybind11-dev python3-dev python3-venv python3-setuptools python3-wheel python3-pytest python3-numpy
   "$@"
 )
 
