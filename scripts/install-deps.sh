@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox
   libopenmpi-dev openmpi-bin
+  pybind11-dev python3-dev python3-venv python3-setuptools python3-wheel python3-pytest python3-numpy
   "$@"
 )
 
