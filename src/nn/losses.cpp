@@ -1,7 +1,6 @@
 // Keras losses from the logits: fused stable BCE + sigmoid and CCE + softmax, MSE / MAE chained
 // through any output activation, Huber on a linear output. Each returns the batch mean and dL/dlogits.
 #include "lrtune/nn/losses.hpp"
-#include "lrtune/core/error.hpp"
 #include "lrtune/core/name_table.hpp"
 
 #include <array>

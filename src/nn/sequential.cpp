@@ -3,8 +3,6 @@
 // Explicitly instantiated for float (training) and double (gradient checks).
 #include "lrtune/nn/sequential.hpp"
 
-#include "lrtune/core/error.hpp"
-
 #include <algorithm>
 #include <cstdio>
 #include <stdexcept>

@@ -4,8 +4,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fmt/format.h>
-
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/encoder.hpp"
 #include "lrtune/data/error.hpp"
