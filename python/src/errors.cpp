@@ -29,7 +29,8 @@ void bind_errors(py::module_& m) {
   static PyObject* data = new_error(m, "DataError", base, PyExc_ValueError);
   static PyObject* io = new_error(m, "IoError", base, PyExc_OSError);
   static PyObject* numeric = new_error(m, "NumericError", base, PyExc_ArithmeticError);
-  py::register_exception_translator([](std::exception_ptr error) {
+  // By value: pybind11's translator is a `void (*)(std::exception_ptr)`.
+  py::register_exception_translator([](std::exception_ptr error) {  // NOLINT(performance-unnecessary-value-param)
     try {
       if (error) std::rethrow_exception(error);
     } catch (const Error& e) {
