@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "adam_loops.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/train/fit.hpp"
@@ -84,6 +85,35 @@ static void BM_TrainingStep(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TrainingStep);
+
+// BM_TrainingStep with the update done by a bare loop of adam_loops.hpp over the model's buffers
+// (arg 0: the exact Keras form, as the library's; 1: the approximate-reciprocal form on AVX-512;
+// 2: the memory floor, no sqrt or division). Issue 16's experiment: does a cheaper reciprocal
+// square root shorten the step, all in one binary and one run?
+static void BM_TrainingStepWithBareAdam(benchmark::State& state) {
+  using Loop = void (*)(std::size_t, float*, const float*, float*, float*);
+#if defined(__AVX512F__)
+  const Loop loops[] = {bench::adam_exact, bench::adam_rsqrt14, bench::adam_memory_floor};
+#else
+  const Loop loops[] = {bench::adam_exact, nullptr, bench::adam_memory_floor};  // arg 1 not registered
+#endif
+  const Loop loop = loops[state.range(0)];
+  lrtune::Sequential model = recipe_model();
+  const std::size_t n = model.parameters().size();
+  std::vector<float> m(n), v(n);  // (parameter_count): Adam's moments
+  const lrtune::Matrix X = random_matrix(kBatch, 12);
+  const lrtune::Matrix y = binary_targets(kBatch);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(model.forward_backward(X, y, lrtune::Loss::binary_crossentropy));
+    loop(n, model.parameters().data(), model.gradients().data(), m.data(), v.data());
+    benchmark::ClobberMemory();
+  }
+}
+#if defined(__AVX512F__)
+BENCHMARK(BM_TrainingStepWithBareAdam)->Arg(0)->Arg(1)->Arg(2);
+#else
+BENCHMARK(BM_TrainingStepWithBareAdam)->Arg(0)->Arg(2);
+#endif
 
 // The recipe's data shape: 5,170 rows of 12 features (generated; the cost does not depend on the values).
 struct RecipeData {
