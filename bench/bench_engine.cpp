@@ -60,6 +60,34 @@ static void BM_BareGemmChain(benchmark::State& state) {
 }
 BENCHMARK(BM_BareGemmChain);
 
+// BM_BareGemmChain with every product accumulated (+=) into its destination's old values, so that
+// Eigen skips the zeroing pass it runs before a plain `=` GEMM (the engine's backward zeroes dW and
+// dX the same way before its accumulating kernel). Timing only (the values grow without meaning):
+// the difference to BM_BareGemmChain bounds what an overwriting first write could save (issue 16).
+static void BM_BareGemmChainWithoutZeroing(benchmark::State& state) {
+  const std::size_t layers = kWidths.size() - 1;
+  std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
+  A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
+  for (std::size_t l = 0; l < layers; ++l) {
+    W[l] = random_matrix(kWidths[l], kWidths[l + 1]) * 1e-3f;  // (in, out)
+    dW[l] = lrtune::Matrix::Zero(kWidths[l], kWidths[l + 1]);  // (in, out)
+    A[l + 1] = lrtune::Matrix::Zero(kBatch, kWidths[l + 1]);   // (batch, out)
+    dZ[l] = random_matrix(kBatch, kWidths[l + 1]) * 1e-3f;     // (batch, out)
+    dA[l] = lrtune::Matrix::Zero(kBatch, kWidths[l]);          // (batch, in)
+  }
+  for (auto _ : state) {
+    for (std::size_t l = 0; l < layers; ++l) A[l + 1].noalias() += A[l] * W[l];
+    for (std::size_t l = layers; l-- > 0;) {
+      dW[l].noalias() += A[l].transpose() * dZ[l];
+      if (l > 0) dA[l].noalias() += dZ[l] * W[l].transpose();
+    }
+    benchmark::DoNotOptimize(dW[0].data());
+    benchmark::DoNotOptimize(dA[1].data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_BareGemmChainWithoutZeroing);
+
 // The model's forward + binary cross-entropy + backward (gradients overwritten).
 static void BM_ForwardBackward(benchmark::State& state) {
   lrtune::Sequential model = recipe_model();
