@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adam_loops.hpp"
+#include "lrtune/nn/layers.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/train/fit.hpp"
@@ -192,5 +193,99 @@ static void BM_Predict(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(model.predict(X, 32).data());
 }
 BENCHMARK(BM_Predict)->Unit(benchmark::kMicrosecond);
+
+// ---- Shared first-layer work across lockstep candidates (issue 16), measurement only ----
+// K candidates of the search see the same mini-batch X (batch, in). Their first layers can run as
+// K products X W1_k (in, 128) or as one X [W1_1 ... W1_K] (in, K*128); the weight gradients as K
+// products X^T dZ1_k or one X^T [dZ1_1 ... dZ1_K]. Both go through the engine's kernels
+// (dense_forward, dense_backward with a caller-kept packing space). Input widths: wine 11,
+// letter_recognition 16, satellite 36; width 128 is the recipe's first hidden layer.
+
+constexpr int kCandidates = 11;
+constexpr lrtune::Index kFirstWidth = 128;
+
+struct FirstLayers {
+  lrtune::Matrix X;                   // (batch, in): the shared mini-batch
+  std::vector<lrtune::Matrix> W, dZ;  // per candidate: (in, 128), (batch, 128)
+  lrtune::Matrix W_stacked;           // (in, K*128): [W1_1 ... W1_K]
+  lrtune::Matrix dZ_stacked;          // (batch, K*128): [dZ1_1 ... dZ1_K]
+  explicit FirstLayers(lrtune::Index in) : X(random_matrix(kBatch, in)) {
+    W_stacked.resize(in, kCandidates * kFirstWidth);
+    dZ_stacked.resize(kBatch, kCandidates * kFirstWidth);
+    for (int k = 0; k < kCandidates; ++k) {
+      W.push_back(random_matrix(in, kFirstWidth));
+      dZ.push_back(random_matrix(kBatch, kFirstWidth));
+    }
+    stack_weights();
+    for (int k = 0; k < kCandidates; ++k) dZ_stacked.middleCols(k * kFirstWidth, kFirstWidth) = dZ[k];
+  }
+  // The copy a stacked step would need: each candidate's W1 lives in its own model's flat buffer.
+  void stack_weights() {
+    for (int k = 0; k < kCandidates; ++k) W_stacked.middleCols(k * kFirstWidth, kFirstWidth) = W[k];
+  }
+};
+
+// K separate products, forward (Z = X W + b) and the weight gradient (dW = X^T dZ, db).
+static void BM_FirstLayerSeparate(benchmark::State& state) {
+  FirstLayers f(state.range(0));
+  const lrtune::Matrix b = lrtune::Matrix::Zero(1, kFirstWidth);  // (1, 128)
+  lrtune::Matrix Z(kBatch, kFirstWidth), dW(f.X.cols(), kFirstWidth), db(1, kFirstWidth);
+  lrtune::Vector scratch;
+  for (auto _ : state) {
+    for (int k = 0; k < kCandidates; ++k) {
+      lrtune::dense_forward<float>(f.X, f.W[k], b, lrtune::Activation::linear, Z, Z, &scratch);
+      lrtune::dense_backward<float>(f.X, f.dZ[k], dW, db, &scratch);
+      benchmark::DoNotOptimize(Z.data());
+      benchmark::DoNotOptimize(dW.data());
+      benchmark::ClobberMemory();
+    }
+  }
+}
+BENCHMARK(BM_FirstLayerSeparate)->Arg(11)->Arg(16)->Arg(36);
+
+// One stacked product each way. Counter bit_identical: 1 when every candidate's block of the
+// stacked Z, dW and db equals its separate product bit for bit (the search's results must not
+// depend on which candidates share a product); identical_Z/dW/db count the candidates that do.
+// Second argument 1: also time stacking the K weight matrices and giving each candidate its dW
+// block back, as a stacked step would have to.
+static void BM_FirstLayerStacked(benchmark::State& state) {
+  FirstLayers f(state.range(0));
+  const bool with_copies = state.range(1) != 0;
+  const lrtune::Index wide = kCandidates * kFirstWidth;
+  const lrtune::Matrix b = lrtune::Matrix::Zero(1, wide);  // (1, K*128)
+  lrtune::Matrix Z(kBatch, wide), dW(f.X.cols(), wide), db(1, wide);
+  std::vector<lrtune::Matrix> dW_k(kCandidates, lrtune::Matrix(f.X.cols(), kFirstWidth));
+  lrtune::Vector scratch;
+
+  lrtune::dense_forward<float>(f.X, f.W_stacked, b, lrtune::Activation::linear, Z, Z, &scratch);
+  lrtune::dense_backward<float>(f.X, f.dZ_stacked, dW, db, &scratch);
+  // Candidates whose block of the stacked product equals their own product.
+  int same_Z = 0, same_dW = 0, same_db = 0;
+  lrtune::Matrix Z_k(kBatch, kFirstWidth), dW_single(f.X.cols(), kFirstWidth), db_k(1, kFirstWidth);
+  const lrtune::Matrix b_k = lrtune::Matrix::Zero(1, kFirstWidth);
+  for (int k = 0; k < kCandidates; ++k) {
+    lrtune::dense_forward<float>(f.X, f.W[k], b_k, lrtune::Activation::linear, Z_k, Z_k, &scratch);
+    lrtune::dense_backward<float>(f.X, f.dZ[k], dW_single, db_k, &scratch);
+    same_Z += Z.middleCols(k * kFirstWidth, kFirstWidth) == Z_k;
+    same_dW += dW.middleCols(k * kFirstWidth, kFirstWidth) == dW_single;
+    same_db += db.middleCols(k * kFirstWidth, kFirstWidth) == db_k;
+  }
+  state.counters["bit_identical"] = same_Z + same_dW + same_db == 3 * kCandidates ? 1.0 : 0.0;
+  state.counters["identical_Z"] = same_Z;  // out of kCandidates
+  state.counters["identical_dW"] = same_dW;
+  state.counters["identical_db"] = same_db;
+
+  for (auto _ : state) {
+    if (with_copies) f.stack_weights();
+    lrtune::dense_forward<float>(f.X, f.W_stacked, b, lrtune::Activation::linear, Z, Z, &scratch);
+    lrtune::dense_backward<float>(f.X, f.dZ_stacked, dW, db, &scratch);
+    if (with_copies)
+      for (int k = 0; k < kCandidates; ++k) dW_k[k] = dW.middleCols(k * kFirstWidth, kFirstWidth);
+    benchmark::DoNotOptimize(Z.data());
+    benchmark::DoNotOptimize(dW_k[0].data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_FirstLayerStacked)->ArgsProduct({{11, 16, 36}, {0, 1}});
 
 BENCHMARK_MAIN();
