@@ -194,6 +194,15 @@ static void BM_Predict(benchmark::State& state) {
 }
 BENCHMARK(BM_Predict)->Unit(benchmark::kMicrosecond);
 
+// The same rows in batches of 1024, the validation batch of fit and the search (MiniBatchOptions),
+// reusing the model's workspaces (one allocation per call: the result).
+static void BM_PredictInBatchesOf1024(benchmark::State& state) {
+  lrtune::Sequential model = recipe_model();
+  const lrtune::Matrix X = random_matrix(5170, 12);
+  for (auto _ : state) benchmark::DoNotOptimize(model.predict(X, 1024).data());
+}
+BENCHMARK(BM_PredictInBatchesOf1024)->Unit(benchmark::kMicrosecond);
+
 // ---- Shared first-layer work across lockstep candidates (issue 16), measurement only ----
 // K candidates of the search see the same mini-batch X (batch, in). Their first layers can run as
 // K products X W1_k (in, 128) or as one X [W1_1 ... W1_K] (in, K*128); the weight gradients as K
