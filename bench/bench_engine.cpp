@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include "adam_loops.hpp"
+#include "lrtune/nn/layers.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/train/fit.hpp"
@@ -59,6 +61,34 @@ static void BM_BareGemmChain(benchmark::State& state) {
 }
 BENCHMARK(BM_BareGemmChain);
 
+// BM_BareGemmChain with every product accumulated (+=) into its destination's old values, so that
+// Eigen skips the zeroing pass it runs before a plain `=` GEMM (the engine's backward zeroes dW and
+// dX the same way before its accumulating kernel). Timing only (the values grow without meaning):
+// the difference to BM_BareGemmChain bounds what an overwriting first write could save (issue 16).
+static void BM_BareGemmChainWithoutZeroing(benchmark::State& state) {
+  const std::size_t layers = kWidths.size() - 1;
+  std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
+  A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
+  for (std::size_t l = 0; l < layers; ++l) {
+    W[l] = random_matrix(kWidths[l], kWidths[l + 1]) * 1e-3f;  // (in, out)
+    dW[l] = lrtune::Matrix::Zero(kWidths[l], kWidths[l + 1]);  // (in, out)
+    A[l + 1] = lrtune::Matrix::Zero(kBatch, kWidths[l + 1]);   // (batch, out)
+    dZ[l] = random_matrix(kBatch, kWidths[l + 1]) * 1e-3f;     // (batch, out)
+    dA[l] = lrtune::Matrix::Zero(kBatch, kWidths[l]);          // (batch, in)
+  }
+  for (auto _ : state) {
+    for (std::size_t l = 0; l < layers; ++l) A[l + 1].noalias() += A[l] * W[l];
+    for (std::size_t l = layers; l-- > 0;) {
+      dW[l].noalias() += A[l].transpose() * dZ[l];
+      if (l > 0) dA[l].noalias() += dZ[l] * W[l].transpose();
+    }
+    benchmark::DoNotOptimize(dW[0].data());
+    benchmark::DoNotOptimize(dA[1].data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_BareGemmChainWithoutZeroing);
+
 // The model's forward + binary cross-entropy + backward (gradients overwritten).
 static void BM_ForwardBackward(benchmark::State& state) {
   lrtune::Sequential model = recipe_model();
@@ -84,6 +114,35 @@ static void BM_TrainingStep(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_TrainingStep);
+
+// BM_TrainingStep with the update done by a bare loop of adam_loops.hpp over the model's buffers
+// (arg 0: the exact Keras form, as the library's; 1: the approximate-reciprocal form on AVX-512;
+// 2: the memory floor, no sqrt or division). Issue 16's experiment: does a cheaper reciprocal
+// square root shorten the step, all in one binary and one run?
+static void BM_TrainingStepWithBareAdam(benchmark::State& state) {
+  using Loop = void (*)(std::size_t, float*, const float*, float*, float*);
+#if defined(__AVX512F__)
+  const Loop loops[] = {bench::adam_exact, bench::adam_rsqrt14, bench::adam_memory_floor};
+#else
+  const Loop loops[] = {bench::adam_exact, nullptr, bench::adam_memory_floor};  // arg 1 not registered
+#endif
+  const Loop loop = loops[state.range(0)];
+  lrtune::Sequential model = recipe_model();
+  const std::size_t n = model.parameters().size();
+  std::vector<float> m(n), v(n);  // (parameter_count): Adam's moments
+  const lrtune::Matrix X = random_matrix(kBatch, 12);
+  const lrtune::Matrix y = binary_targets(kBatch);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(model.forward_backward(X, y, lrtune::Loss::binary_crossentropy));
+    loop(n, model.parameters().data(), model.gradients().data(), m.data(), v.data());
+    benchmark::ClobberMemory();
+  }
+}
+#if defined(__AVX512F__)
+BENCHMARK(BM_TrainingStepWithBareAdam)->Arg(0)->Arg(1)->Arg(2);
+#else
+BENCHMARK(BM_TrainingStepWithBareAdam)->Arg(0)->Arg(2);
+#endif
 
 // The recipe's data shape: 5,170 rows of 12 features (generated; the cost does not depend on the values).
 struct RecipeData {
@@ -134,5 +193,108 @@ static void BM_Predict(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(model.predict(X, 32).data());
 }
 BENCHMARK(BM_Predict)->Unit(benchmark::kMicrosecond);
+
+// The same rows in batches of 1024, the validation batch of fit and the search (MiniBatchOptions),
+// reusing the model's workspaces (one allocation per call: the result).
+static void BM_PredictInBatchesOf1024(benchmark::State& state) {
+  lrtune::Sequential model = recipe_model();
+  const lrtune::Matrix X = random_matrix(5170, 12);
+  for (auto _ : state) benchmark::DoNotOptimize(model.predict(X, 1024).data());
+}
+BENCHMARK(BM_PredictInBatchesOf1024)->Unit(benchmark::kMicrosecond);
+
+// ---- Shared first-layer work across lockstep candidates (issue 16), measurement only ----
+// K candidates of the search see the same mini-batch X (batch, in). Their first layers can run as
+// K products X W1_k (in, 128) or as one X [W1_1 ... W1_K] (in, K*128); the weight gradients as K
+// products X^T dZ1_k or one X^T [dZ1_1 ... dZ1_K]. Both go through the engine's kernels
+// (dense_forward, dense_backward with a caller-kept packing space). Input widths: wine 11,
+// letter_recognition 16, satellite 36; width 128 is the recipe's first hidden layer.
+
+constexpr int kCandidates = 11;
+constexpr lrtune::Index kFirstWidth = 128;
+
+struct FirstLayers {
+  lrtune::Matrix X;                   // (batch, in): the shared mini-batch
+  std::vector<lrtune::Matrix> W, dZ;  // per candidate: (in, 128), (batch, 128)
+  lrtune::Matrix W_stacked;           // (in, K*128): [W1_1 ... W1_K]
+  lrtune::Matrix dZ_stacked;          // (batch, K*128): [dZ1_1 ... dZ1_K]
+  explicit FirstLayers(lrtune::Index in) : X(random_matrix(kBatch, in)) {
+    W_stacked.resize(in, kCandidates * kFirstWidth);
+    dZ_stacked.resize(kBatch, kCandidates * kFirstWidth);
+    for (int k = 0; k < kCandidates; ++k) {
+      W.push_back(random_matrix(in, kFirstWidth));
+      dZ.push_back(random_matrix(kBatch, kFirstWidth));
+    }
+    stack_weights();
+    for (int k = 0; k < kCandidates; ++k) dZ_stacked.middleCols(k * kFirstWidth, kFirstWidth) = dZ[k];
+  }
+  // The copy a stacked step would need: each candidate's W1 lives in its own model's flat buffer.
+  void stack_weights() {
+    for (int k = 0; k < kCandidates; ++k) W_stacked.middleCols(k * kFirstWidth, kFirstWidth) = W[k];
+  }
+};
+
+// K separate products, forward (Z = X W + b) and the weight gradient (dW = X^T dZ, db).
+static void BM_FirstLayerSeparate(benchmark::State& state) {
+  FirstLayers f(state.range(0));
+  const lrtune::Matrix b = lrtune::Matrix::Zero(1, kFirstWidth);  // (1, 128)
+  lrtune::Matrix Z(kBatch, kFirstWidth), dW(f.X.cols(), kFirstWidth), db(1, kFirstWidth);
+  lrtune::Vector scratch;
+  for (auto _ : state) {
+    for (int k = 0; k < kCandidates; ++k) {
+      lrtune::dense_forward<float>(f.X, f.W[k], b, lrtune::Activation::linear, Z, Z, &scratch);
+      lrtune::dense_backward<float>(f.X, f.dZ[k], dW, db, &scratch);
+      benchmark::DoNotOptimize(Z.data());
+      benchmark::DoNotOptimize(dW.data());
+      benchmark::ClobberMemory();
+    }
+  }
+}
+BENCHMARK(BM_FirstLayerSeparate)->Arg(11)->Arg(16)->Arg(36);
+
+// One stacked product each way. Counter bit_identical: 1 when every candidate's block of the
+// stacked Z, dW and db equals its separate product bit for bit (the search's results must not
+// depend on which candidates share a product); identical_Z/dW/db count the candidates that do.
+// Second argument 1: also time stacking the K weight matrices and giving each candidate its dW
+// block back, as a stacked step would have to.
+static void BM_FirstLayerStacked(benchmark::State& state) {
+  FirstLayers f(state.range(0));
+  const bool with_copies = state.range(1) != 0;
+  const lrtune::Index wide = kCandidates * kFirstWidth;
+  const lrtune::Matrix b = lrtune::Matrix::Zero(1, wide);  // (1, K*128)
+  lrtune::Matrix Z(kBatch, wide), dW(f.X.cols(), wide), db(1, wide);
+  std::vector<lrtune::Matrix> dW_k(kCandidates, lrtune::Matrix(f.X.cols(), kFirstWidth));
+  lrtune::Vector scratch;
+
+  lrtune::dense_forward<float>(f.X, f.W_stacked, b, lrtune::Activation::linear, Z, Z, &scratch);
+  lrtune::dense_backward<float>(f.X, f.dZ_stacked, dW, db, &scratch);
+  // Candidates whose block of the stacked product equals their own product.
+  int same_Z = 0, same_dW = 0, same_db = 0;
+  lrtune::Matrix Z_k(kBatch, kFirstWidth), dW_single(f.X.cols(), kFirstWidth), db_k(1, kFirstWidth);
+  const lrtune::Matrix b_k = lrtune::Matrix::Zero(1, kFirstWidth);
+  for (int k = 0; k < kCandidates; ++k) {
+    lrtune::dense_forward<float>(f.X, f.W[k], b_k, lrtune::Activation::linear, Z_k, Z_k, &scratch);
+    lrtune::dense_backward<float>(f.X, f.dZ[k], dW_single, db_k, &scratch);
+    same_Z += Z.middleCols(k * kFirstWidth, kFirstWidth) == Z_k;
+    same_dW += dW.middleCols(k * kFirstWidth, kFirstWidth) == dW_single;
+    same_db += db.middleCols(k * kFirstWidth, kFirstWidth) == db_k;
+  }
+  state.counters["bit_identical"] = same_Z + same_dW + same_db == 3 * kCandidates ? 1.0 : 0.0;
+  state.counters["identical_Z"] = same_Z;  // out of kCandidates
+  state.counters["identical_dW"] = same_dW;
+  state.counters["identical_db"] = same_db;
+
+  for (auto _ : state) {
+    if (with_copies) f.stack_weights();
+    lrtune::dense_forward<float>(f.X, f.W_stacked, b, lrtune::Activation::linear, Z, Z, &scratch);
+    lrtune::dense_backward<float>(f.X, f.dZ_stacked, dW, db, &scratch);
+    if (with_copies)
+      for (int k = 0; k < kCandidates; ++k) dW_k[k] = dW.middleCols(k * kFirstWidth, kFirstWidth);
+    benchmark::DoNotOptimize(Z.data());
+    benchmark::DoNotOptimize(dW_k[0].data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_FirstLayerStacked)->ArgsProduct({{11, 16, 36}, {0, 1}});
 
 BENCHMARK_MAIN();

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "adam_loops.hpp"
 #include "lrtune/optim/factory.hpp"
 
 namespace {
@@ -26,25 +27,18 @@ void run(benchmark::State& state, const char* name, lrtune::UpdateForm form, con
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRecipeParameters));
 }
 
-// The floor to compare against, side by side: the bare fused Keras-form Adam loop of
-// BASELINES.md, inlined here with no optimizer object around it.
-void bare_adam_loop(benchmark::State& state) {
+using AdamLoop = void (*)(std::size_t, float*, const float*, float*, float*);
+
+// A bare Keras-form Adam loop (adam_loops.hpp), inlined with no optimizer object around it:
+// adam_exact is BASELINES.md's floor to compare the library against, side by side.
+void bare_adam(benchmark::State& state, AdamLoop loop) {
   std::vector<float> w(kRecipeParameters), g(kRecipeParameters), m(kRecipeParameters), v(kRecipeParameters);
   for (std::size_t i = 0; i < w.size(); ++i) {
     w[i] = 0.05f * std::sin(0.37f * static_cast<float>(i));
     g[i] = 0.01f * std::cos(0.11f * static_cast<float>(i));
   }
-  const float b1 = 0.9f, c1 = 0.1f, b2 = 0.999f, c2 = 0.001f, eps = 1e-7f, lr_t = 1e-3f;
   for (auto _ : state) {
-    float* __restrict pw = w.data();
-    float* __restrict pm = m.data();
-    float* __restrict pv = v.data();
-    const float* __restrict pg = g.data();
-    for (std::size_t i = 0; i < kRecipeParameters; ++i) {
-      pm[i] = b1 * pm[i] + c1 * pg[i];
-      pv[i] = b2 * pv[i] + c2 * pg[i] * pg[i];
-      pw[i] -= lr_t * pm[i] / (std::sqrt(pv[i]) + eps);
-    }
+    loop(kRecipeParameters, w.data(), g.data(), m.data(), v.data());
     benchmark::DoNotOptimize(w.data());
     benchmark::ClobberMemory();
   }
@@ -56,7 +50,11 @@ const nlohmann::json kNone = nlohmann::json::object();
 
 }  // namespace
 
-BENCHMARK(bare_adam_loop);
+BENCHMARK_CAPTURE(bare_adam, loop, bench::adam_exact);
+BENCHMARK_CAPTURE(bare_adam, memory_floor, bench::adam_memory_floor);
+#if defined(__AVX512F__)
+BENCHMARK_CAPTURE(bare_adam, rsqrt14, bench::adam_rsqrt14);
+#endif
 BENCHMARK_CAPTURE(run, adam_keras, "adam", UpdateForm::keras, kNone);
 BENCHMARK_CAPTURE(run, adam_pytorch, "adam", UpdateForm::pytorch, kNone);
 BENCHMARK_CAPTURE(run, adamw_keras, "adamw", UpdateForm::keras, kNone);

@@ -8,21 +8,7 @@
 #include "lrtune/core/error.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "nn/gradient_check.hpp"
-
-// Counts heap allocations in a window (the whole test binary's malloc goes through here), to prove
-// that steady training allocates nothing. Left out under sanitizers, which own malloc.
-#if !defined(__SANITIZE_ADDRESS__)
-#define LRTUNE_COUNT_MALLOC 1
-extern "C" void* __libc_malloc(std::size_t size);
-namespace {
-long g_malloc_count = 0;
-bool g_counting = false;
-}  // namespace
-extern "C" void* malloc(std::size_t size) {
-  if (g_counting) ++g_malloc_count;
-  return __libc_malloc(size);
-}
-#endif
+#include "support/malloc_counter.hpp"
 
 namespace {
 
@@ -387,17 +373,26 @@ TEST(Sequential, SteadyTrainingStepsDoNotAllocate) {
   const Matrix tail = X.topRows(18), tail_y = y.topRows(18);
   const std::vector<lrtune::Index> rows{5, 1, 9, 2};
   model.forward_backward(X, y, Loss::binary_crossentropy);  // first batch: workspaces grow
-  g_malloc_count = 0;
-  g_counting = true;
-  for (int step = 0; step < 3; ++step) {
+  const long mallocs = lrtune::testing::mallocs_during([&] {
+    for (int step = 0; step < 3; ++step) {
+      model.forward_backward(X, y, Loss::binary_crossentropy);
+      model.output();
+    }
+    model.forward_backward(tail, tail_y, Loss::binary_crossentropy);  // the partial last batch
     model.forward_backward(X, y, Loss::binary_crossentropy);
-    model.output();
-  }
-  model.forward_backward(tail, tail_y, Loss::binary_crossentropy);  // the partial last batch
-  model.forward_backward(X, y, Loss::binary_crossentropy);
-  model.forward_backward(X, y, rows, Loss::binary_crossentropy);  // a shuffled batch by row indices
-  g_counting = false;
-  EXPECT_EQ(g_malloc_count, 0);
+    model.forward_backward(X, y, rows, Loss::binary_crossentropy);  // a shuffled batch by row indices
+  });
+  EXPECT_EQ(mallocs, 0);
+}
+
+TEST(Sequential, PredictAllocatesItsResultOnlyWhateverTheBatchCount) {
+  lrtune::Sequential model = recipe_model();
+  const Matrix X = random_batch(10 * 1024 + 100, 12, 9);
+  model.predict(X.topRows(1024), 1024);  // the first large batch: workspaces grow
+  const long one_batch = lrtune::testing::mallocs_during([&] { model.predict(X.topRows(1024), 1024); });
+  const long eleven_batches = lrtune::testing::mallocs_during([&] { model.predict(X, 1024); });
+  EXPECT_EQ(one_batch, 1);  // the (rows, outputs) result
+  EXPECT_EQ(eleven_batches, 1);
 }
 #endif
 

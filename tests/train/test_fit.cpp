@@ -15,6 +15,7 @@
 #include "lrtune/optim/sgd.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/validation_split.hpp"
+#include "support/malloc_counter.hpp"
 #include "support/synthetic.hpp"
 
 namespace {
@@ -279,5 +280,24 @@ TEST(Evaluate, MatchesTheMetricOverAllRows) {
   EXPECT_NEAR(logs.at("loss"),
               lrtune::loss_value<float>(Loss::binary_crossentropy, lrtune::Activation::sigmoid, logits, data.y), 1e-4);
 }
+
+#ifdef LRTUNE_COUNT_MALLOC
+TEST(Evaluate, AllocatesNothingPerBatch) {
+  // Validation in large batches reuses the model's workspaces: ten batches cost the same
+  // allocations as one (the metric accumulators, made once per call). AUC is left out: it keeps
+  // every score by design, in vectors that grow by doubling (amortised, not per batch).
+  constexpr Index kBatch = 256;
+  const auto data = lrtune::testing::separable_binary(10 * kBatch, 5, 13);
+  Sequential model = small_model(5);
+  const Matrix X_one = data.X.topRows(kBatch), y_one = data.y.topRows(kBatch);
+  const std::vector<std::string> metrics{"accuracy", "precision", "recall"};
+  lrtune::evaluate(model, Loss::binary_crossentropy, data.X, data.y, metrics, kBatch);  // workspaces grow
+  const long one_batch = lrtune::testing::mallocs_during(
+      [&] { lrtune::evaluate(model, Loss::binary_crossentropy, X_one, y_one, metrics, kBatch); });
+  const long ten_batches = lrtune::testing::mallocs_during(
+      [&] { lrtune::evaluate(model, Loss::binary_crossentropy, data.X, data.y, metrics, kBatch); });
+  EXPECT_EQ(ten_batches, one_batch);
+}
+#endif
 
 }  // namespace
