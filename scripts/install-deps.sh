@@ -12,6 +12,7 @@ packages=(
   gnuplot-nox
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-venv python3-setuptools python3-wheel python3-pytest python3-numpy
+  python3-pandas python3-matplotlib
   "$@"
 )
 

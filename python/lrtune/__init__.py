@@ -6,6 +6,7 @@ learning-rate search, on NumPy arrays, pandas DataFrames, CSV files and your own
     curve = lrtune.find(data, finder_points=30)
     print(curve)                      # the suggestions, with explanations
     search = lrtune.tune(data)        # the validated search; search.model predicts and saves
+    lrtune.plot(curve)                # a matplotlib figure of the evidence (matplotlib optional)
 
 Keyword arguments are the CLI's flags in snake_case with the CLI's defaults (docs/python.md).
 Errors: lrtune.UsageError and lrtune.DataError are ValueErrors, lrtune.IoError an OSError.
@@ -15,9 +16,10 @@ import os
 
 from . import _lrtune
 from ._lrtune import DataError, Error, IoError, NumericError, UsageError, __version__
+from ._plot import plot
 from ._results import Curve, Experiment, History, Model, SearchResult, Suggestion, Suggestions, Training
 
-__all__ = ["prepare", "find", "tune", "fit", "run", "range_test", "suggest", "Dataset", "Curve", "Experiment",
+__all__ = ["prepare", "find", "tune", "fit", "run", "range_test", "suggest", "plot", "Dataset", "Curve", "Experiment",
            "History", "Model", "SearchResult", "Suggestion", "Suggestions", "Training", "Error", "UsageError",
            "DataError", "IoError", "NumericError", "__version__"]
 

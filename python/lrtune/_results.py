@@ -102,8 +102,9 @@ class History(_Result):
     def __init__(self, data):
         super().__init__(data)
         records = data["records"]
-        names = [k for r in records for k in r]
-        self.columns = list(dict.fromkeys(names))
+        # The logged order (loss, metrics, val_*, lr) when the library gives it; else first seen.
+        names = ["epoch", *data.get("columns", [])] + [k for r in records for k in r]
+        self.columns = [n for n in dict.fromkeys(names) if any(n in r for r in records)]
         self._columns = {n: _array([r.get(n) for r in records]) for n in self.columns}
 
     def __getitem__(self, name):

@@ -86,9 +86,12 @@ py::object find(const Dataset& dataset, const py::dict& kwargs) {
   return to_python(nlohmann::json(curve));
 }
 
-// {"records": one dict per epoch, "summary": how it ended}: the history's two JSON files.
+// {"records": one dict per epoch, "summary": how it ended}: the history's two JSON files, and
+// "columns": the names in the order the training logged them (loss, metrics, val_*, lr, as Keras),
+// which the records lose (a JSON object's keys come back sorted).
 py::dict history_dict(const History& history) {
   py::dict dict;
+  dict["columns"] = history.names();
   dict["records"] = to_python(history.records_json());
   dict["summary"] = to_python(history.summary_json());
   return dict;

@@ -67,8 +67,10 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   if (c.early_stopping) options.callbacks.push_back(&stopping);
   result.history = fit(*result.model, *optimizer, data.task.loss, data.x_train, data.y_train, options);
   result.epochs_run = static_cast<int>(result.history.size());
-  result.test =
-      test_metrics(*result.model, data.task, data.x_test, data.y_test, data.prepared.preprocessing.target_scaler);
+  // Data without a test split (arrays given without X_test, from C++ or Python) train all the same.
+  if (data.x_test.rows() > 0)
+    result.test =
+        test_metrics(*result.model, data.task, data.x_test, data.y_test, data.prepared.preprocessing.target_scaler);
   detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_training_end(spec, result); });
   return result;
 }

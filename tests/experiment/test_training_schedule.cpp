@@ -1,6 +1,6 @@
 // One training's schedule, momentum and validation part (ComparisonOptions, OptimizerOptions):
 // the rates the optimizer is given at every step under one-cycle and cosine, SGD's momentum
-// changing the result reproducibly, and val_ columns without early stopping.
+// changing the result reproducibly, val_ columns without early stopping, and data without test rows.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -147,4 +147,18 @@ TEST(TrainingValidation, HoldOutGivesValidationColumnsWithoutEarlyStopping) {
   EXPECT_EQ(with.training.history.values("val_loss").size(), 6u);
   EXPECT_EQ(with.training.history.values("val_accuracy").size(), 6u);
   EXPECT_EQ(with.rates.size(), 6u * 8u);  // 120 of the 160 rows train: 8 batches of 16 per epoch (the last 8 rows)
+}
+
+TEST(TrainingWithoutTestRows, TrainsAndScoresNothing) {
+  const lrtune::ExperimentOptions o = options(lrtune::TrainingSchedule::constant);
+  lrtune::ExperimentData data = lrtune::load_data(o.data);
+  const Trained with_test = train(o, 0.01);
+  data.x_test.resize(0, data.x_test.cols());  // as arrays given without a test split
+  data.y_test.resize(0, data.y_test.cols());
+  const lrtune::Training training = lrtune::train_and_evaluate(data, o, 0.01, 42);
+  EXPECT_EQ(training.epochs_run, 6);
+  EXPECT_EQ(training.test.rows, 0);
+  EXPECT_TRUE(training.test.values.empty());
+  // The training itself is the one with a test split: the test rows take no part in it.
+  EXPECT_EQ(training.history.values("loss"), with_test.training.history.values("loss"));
 }

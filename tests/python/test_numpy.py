@@ -41,3 +41,14 @@ def test_find_tune_fit_on_arrays():
     training = lrtune.fit(X[:300], y[:300], X[300:], y[300:], lr=0.01, layers=[8], epochs=3)
     assert training.history["loss"].shape == (3,)
     assert training.model.predict(X[300:]).shape == (100,)
+
+
+def test_fit_without_test_rows_and_history_order():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 4))
+    y = (X[:, 0] > 0).astype(int)
+    training = lrtune.fit(X, y, lr=0.01, layers=[8], epochs=2, validation_fraction=0.2)
+    assert training.test == {} and len(training.history) == 2
+    # Keras's order: the training's columns, then validation's (the records alone would sort them).
+    columns = training.history.columns
+    assert columns.index("loss") < columns.index("accuracy") < columns.index("val_loss")

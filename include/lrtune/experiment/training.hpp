@@ -18,9 +18,9 @@ namespace lrtune {
 struct Training {
   double learning_rate = 0.0;
   std::uint64_t seed = 0;
-  History history;     // its best_epoch is the epoch the returned model holds (0-based, -1: the last)
-  int epochs_run = 0;  // epochs in the history
-  TestMetrics test;
+  History history;                  // its best_epoch is the epoch the returned model holds (0-based, -1: the last)
+  int epochs_run = 0;               // epochs in the history
+  TestMetrics test;                 // empty (no rows, no values) when the data has no test rows
   std::optional<Sequential> model;  // none: never started (the experiment was cancelled first)
 
   bool started() const { return model.has_value(); }
