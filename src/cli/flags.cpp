@@ -165,6 +165,11 @@ void Flags::add_model_flags_to(CLI::App& app) {
   add(app, "--epochs", &Settings::epochs, "Training epochs (default 100)")->group(model);
   add(app, "--seed", &Settings::seed, "Seed of initial weights, batch order and validation split (default 42)")
       ->group(model);
+  add(app, "--data-parallel", &Settings::data_parallel,
+      "Under mpirun the ranks share each mini-batch of the final training (gradients summed over the ranks; "
+      "docs/scale.md). Every rank reads the whole CSV in this version; no --dropout; without mpirun the usual "
+      "training")
+      ->group(model);
   add(app, "--early-stopping", &Settings::early_stopping,
       "Hold out --validation-fraction of the training rows and stop when the validation loss stops improving "
       "(default: on for run, demo and train --lr auto; off for train --lr NUMBER, --recipe and --lr-schedule "

@@ -84,6 +84,7 @@ const std::vector<Field>& fields() {
       {"training", "patience", &Settings::patience, {0, limits::kMaxEpochs}},
       {"training", "min_delta", &Settings::min_delta},
       {"training", "restore_best_weights", &Settings::restore_best_weights},
+      {"training", "data_parallel", &Settings::data_parallel},
       {"finder", "schedule", &Settings::schedule},
       {"finder", "points", &Settings::finder_points, {5, limits::kMaxFinderPoints}},
       {"finder", "start", &Settings::finder_start},
@@ -360,6 +361,10 @@ void validate(const Settings& s, const std::string& command) {
           s.validation_fraction);
   require(s, s.min_delta >= 0.0, "--min-delta", ">= 0", s.min_delta);
   require(s, s.dropout >= 0.0 && s.dropout < 1.0, "--dropout", "in [0, 1)", s.dropout);
+  // Each rank would draw its own dropout masks, not the ones one process draws (train/data_parallel.hpp).
+  if (s.data_parallel && s.dropout > 0.0)
+    fail(fmt::format("{} does not support {} yet (got {}); train without dropout, or without {}",
+                     name_of(s, "--data-parallel"), name_of(s, "--dropout"), s.dropout, name_of(s, "--data-parallel")));
   require(s, s.momentum >= 0.0 && s.momentum <= 1.0, "--momentum", "in [0, 1]", s.momentum);
   if (s.momentum != 0.0 && s.optimizer != "sgd")
     fail(fmt::format("{} applies to {} sgd only, got {} {} (Adam's and AdamW's momentum is their beta_1)",

@@ -64,6 +64,7 @@ struct Settings {
   int patience = 10;                 // --patience
   double min_delta = 0.0;            // --min-delta
   bool restore_best_weights = true;  // --restore-best-weights
+  bool data_parallel = false;        // --data-parallel: under mpirun the ranks share each mini-batch
   // ---- range test ----
   std::string schedule = "epoch";  // --schedule epoch|step
   int finder_points = 100;         // --finder-points: epochs (epoch) or mini-batches (step)

@@ -109,7 +109,8 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.search = search_settings(s);
   o.search.communicator = &world();  // under mpirun the search's units spread over the ranks
   o.comparison = comparison_settings(s);
-  o.cancel = &cancel_flag();  // Ctrl-C
+  if (s.data_parallel) o.comparison.data_parallel = &world();  // under mpirun the ranks share each batch
+  o.cancel = &cancel_flag();                                   // Ctrl-C
   return o;
 }
 

@@ -83,6 +83,10 @@ ExperimentResult run_experiment(const ExperimentOptions& options) {
 }
 
 ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOptions& o) {
+  if (o.comparison.data_parallel != nullptr)
+    throw UsageError(
+        "run_experiment: comparison.data_parallel is not supported (its trainings run side by side); train "
+        "data-parallel with train_and_evaluate");
   ExperimentResult r = describe(data, o);
   r.range_test = run_range_test(data, o);
   r.suggested_rate = suggested_rate(r.range_test, o.comparison.rule, &r.rule);

@@ -56,6 +56,7 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   if (data.train_weights.size() > 0) options.sample_weights = &data.train_weights;
   TrainingForwarder forward(o.callbacks, spec);
   options.cancel = o.cancel;
+  options.data_parallel = c.data_parallel;
   // The scheduler first: the forwarder and early stopping then see this step's rate.
   TrainingScheduler scheduler(c.schedule, learning_rate);
   options.callbacks.push_back(&scheduler);

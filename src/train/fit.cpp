@@ -53,7 +53,7 @@ History fit(Sequential& model, Optimizer& optimizer, Loss loss, const Matrix& X,
     trainer.start_epoch();
     bool cancelled = false;
     while (!trainer.epoch_finished()) {
-      if (options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed)) {
+      if (trainer.any_rank(options.cancel != nullptr && options.cancel->load(std::memory_order_relaxed))) {
         cancelled = true;
         break;
       }

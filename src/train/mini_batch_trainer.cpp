@@ -89,6 +89,8 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
   position_ = x_train_->rows();
   yb_.resize(batch_size_, y_train_->cols());
   for (const auto& name : options_.metrics) accumulators_.emplace_back(metric_from_name(name, model.output_dim()));
+  if (options_.data_parallel != nullptr && options_.data_parallel->size() > 1)
+    data_parallel_.emplace(*options_.data_parallel, model, x_train_->rows());
 }
 
 void MiniBatchTrainer::start_epoch() {
@@ -108,15 +110,28 @@ MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
   const std::span<const Index> rows(order_.data() + position_, static_cast<std::size_t>(size));
   position_ += size;
   for (Index i = 0; i < size; ++i) yb_.row(i) = y_train_->row(rows[static_cast<std::size_t>(i)]);
-  const double loss = model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true, w_train_);
+  const double loss = data_parallel_
+                          ? data_parallel_->forward_backward(model_, *x_train_, *y_train_, rows, loss_, w_train_)
+                          : model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true, w_train_);
   running_loss_.add(loss, static_cast<double>(size));
-  // Metrics of the predictions made before this batch's update, as Keras logs them.
-  const auto y_batch = yb_.topRows(size);
-  const auto output = model_.output();
-  for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
+  update_metrics(rows);
   if (std::isfinite(loss) || !options_.skip_non_finite_updates)
     optimizer_.step(model_.parameters(), model_.gradients());
   return {loss, size};
+}
+
+// Metrics of the predictions made before this batch's update, as Keras logs them; data-parallel,
+// of every rank's rows (gathered: the metrics then see the batch one process sees).
+void MiniBatchTrainer::update_metrics(std::span<const Index> rows) {
+  if (accumulators_.empty()) return;
+  const auto y_batch = yb_.topRows(static_cast<Index>(rows.size()));
+  if (data_parallel_) {
+    const Matrix& output = data_parallel_->gathered_output(model_, rows);
+    for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
+    return;
+  }
+  const auto output = model_.output();
+  for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
 }
 
 Logs MiniBatchTrainer::running_logs() const {

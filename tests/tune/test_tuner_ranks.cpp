@@ -4,11 +4,6 @@
 // with the range test, small-data splits and the refit; and the ranks must split the epochs.
 #include <gtest/gtest.h>
 
-#include <barrier>
-#include <cstdlib>
-#include <memory>
-#include <span>
-#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,57 +12,15 @@
 #include "lrtune/optim/adam.hpp"
 #include "lrtune/tune/tuner.hpp"
 #include "support/synthetic.hpp"
+#include "support/thread_ranks.hpp"
 
 namespace {
 
-using lrtune::Bytes;
 using lrtune::Communicator;
 using lrtune::Sequential;
 using lrtune::Tuner;
 using lrtune::TunerOptions;
 using lrtune::TuningResult;
-
-// What the ranks share: one slot per rank and a barrier; each collective is write, wait, read, wait.
-struct SharedRanks {
-  explicit SharedRanks(int n) : size(n), slots(static_cast<std::size_t>(n)), sync(n) {}
-  int size;
-  std::vector<Bytes> slots;
-  std::barrier<> sync;
-};
-
-class ThreadRank final : public Communicator {
- public:
-  ThreadRank(SharedRanks& shared, int rank) : shared_(shared), rank_(rank) {}
-  int rank() const override { return rank_; }
-  int size() const override { return shared_.size; }
-  std::vector<Bytes> allgather(const Bytes& mine) const override {
-    shared_.slots[static_cast<std::size_t>(rank_)] = mine;
-    shared_.sync.arrive_and_wait();
-    std::vector<Bytes> all = shared_.slots;
-    shared_.sync.arrive_and_wait();  // nobody overwrites a slot before everyone has read it
-    return all;
-  }
-  void broadcast(Bytes& bytes, int root) const override { bytes = allgather(bytes)[static_cast<std::size_t>(root)]; }
-  void allreduce_sum(std::span<double> values) const override { sum(values); }
-  void allreduce_sum(std::span<float> values) const override { sum(values); }
-  [[noreturn]] void abort(int /*code*/) const override { std::abort(); }  // a test failure: nothing may abort
-
- private:
-  template <typename T>
-  void sum(std::span<T> values) const {
-    lrtune::ByteWriter w;
-    w.put_span(std::span<const T>(values.data(), values.size()));
-    const std::vector<Bytes> all = allgather(w.take());
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = T{0};
-    for (const Bytes& bytes : all) {
-      lrtune::ByteReader r(bytes);
-      const std::vector<T> part = r.get_vector<T>();
-      for (std::size_t i = 0; i < values.size(); ++i) values[i] += part[i];
-    }
-  }
-  SharedRanks& shared_;
-  int rank_;
-};
 
 // The epochs each rank trained in rung 0 (on_rung_progress's total counts the rank's own units).
 class FirstRungEpochs final : public lrtune::TunerCallback {
@@ -113,16 +66,7 @@ Outcome search(const lrtune::testing::Dataset& data, TunerOptions o, const Commu
 
 // Each of n ranks on its own thread, as mpirun would start n processes.
 std::vector<Outcome> search_on_ranks(const lrtune::testing::Dataset& data, const TunerOptions& o, int n) {
-  SharedRanks shared(n);
-  std::vector<std::unique_ptr<ThreadRank>> ranks;
-  for (int r = 0; r < n; ++r) ranks.push_back(std::make_unique<ThreadRank>(shared, r));
-  std::vector<Outcome> outcomes(static_cast<std::size_t>(n));
-  std::vector<std::thread> threads;
-  for (int r = 0; r < n; ++r)
-    threads.emplace_back(
-        [&, r] { outcomes[static_cast<std::size_t>(r)] = search(data, o, ranks[static_cast<std::size_t>(r)].get()); });
-  for (auto& t : threads) t.join();
-  return outcomes;
+  return lrtune::testing::on_thread_ranks<Outcome>(n, [&](const Communicator& c) { return search(data, o, &c); });
 }
 
 lrtune::testing::Dataset noisy_data(lrtune::Index n) {

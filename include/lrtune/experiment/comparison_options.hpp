@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/train/early_stopping.hpp"
@@ -50,6 +51,10 @@ struct ComparisonOptions {
   // Worker threads for the 2 x repeats trainings (at most that many); 0 or 1: one after another on
   // the calling thread (the only way a progress display can redraw one bar).
   int threads = 0;
+  // train_and_evaluate's training data-parallel over these ranks (train/data_parallel.hpp; every
+  // rank calls it alike); nullptr: in this process. run_experiment refuses it (its trainings run
+  // side by side and may be skipped on cancel, which would split the ranks).
+  const Communicator* data_parallel = nullptr;
 };
 
 }  // namespace lrtune

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/nn/losses.hpp"
@@ -46,6 +47,13 @@ struct FitOptions {
   // Raised by the caller (e.g. on Ctrl-C): fit stops after the current step; the unfinished
   // epoch is not recorded.
   const std::atomic<bool>* cancel = nullptr;
+  // Data-parallel training (train/data_parallel.hpp): every rank of this communicator calls fit
+  // with the same model, data and options, computes on its shard of each batch's rows, and all
+  // take the same steps; the weights then agree on every rank, and with one process's up to float
+  // summation order. Validation runs whole on every rank (same weights, same numbers, no
+  // communication); a cancel request is agreed over the ranks at each step. nullptr or one rank:
+  // this process alone, bit for bit as without it. Callbacks run on every rank.
+  const Communicator* data_parallel = nullptr;
 };
 
 // Trains model with optimizer on X (samples, features), y (samples, outputs). Throws

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/random.hpp"
 #include "lrtune/core/types.hpp"
@@ -17,6 +18,7 @@
 #include "lrtune/nn/metrics.hpp"
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
+#include "lrtune/train/data_parallel.hpp"
 #include "lrtune/train/logs.hpp"
 #include "lrtune/train/validation_split.hpp"
 
@@ -34,6 +36,9 @@ struct MiniBatchOptions {
   const Vector* sample_weights = nullptr;  // (X.rows(),) or nullptr; see FitOptions::sample_weights
   std::vector<std::string> metrics = {"accuracy"};
   bool skip_non_finite_updates = true;  // a batch with a NaN/inf loss updates nothing
+  // The ranks that share each batch (train/data_parallel.hpp), every one constructing the trainer
+  // with the same data and options; nullptr or a one-rank communicator: this process alone.
+  const Communicator* data_parallel = nullptr;
 };
 
 // The batching part of any options struct that spells these fields as MiniBatchOptions does
@@ -42,6 +47,8 @@ template <typename Options>
 MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite_updates) {
   const Vector* sample_weights = nullptr;
   if constexpr (requires { options.sample_weights; }) sample_weights = options.sample_weights;
+  const Communicator* data_parallel = nullptr;
+  if constexpr (requires { options.data_parallel; }) data_parallel = options.data_parallel;
   return {.batch_size = options.batch_size,
           .shuffle = options.shuffle,
           .seed = options.seed,
@@ -52,7 +59,8 @@ MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite
           .validation_batch_size = options.validation_batch_size,
           .sample_weights = sample_weights,
           .metrics = options.metrics,
-          .skip_non_finite_updates = skip_non_finite_updates};
+          .skip_non_finite_updates = skip_non_finite_updates,
+          .data_parallel = data_parallel};
 }
 
 // Throws UsageError naming the option, its value and the valid range; `prefix`
@@ -84,8 +92,13 @@ class MiniBatchTrainer {
     double loss = 0.0;  // the batch's mean loss
     Index size = 0;     // its rows
   };
-  // The next batch of the epoch: forward, loss, backward, metrics, optimizer step.
+  // The next batch of the epoch: forward, loss, backward, metrics, optimizer step. Data-parallel:
+  // the whole batch's loss and gradient, combined over the ranks (a collective).
   Batch train_batch();
+
+  // `mine`, agreed over the data-parallel ranks: true on every rank when any rank passes true (a
+  // collective there); otherwise `mine` itself. For stop requests that must not split the ranks.
+  bool any_rank(bool mine) const { return data_parallel_ ? data_parallel_->any_rank(mine) : mine; }
 
   // The running means since start_epoch() or reset_running_means(): "loss" and each metric.
   Logs running_logs() const;
@@ -113,6 +126,9 @@ class MiniBatchTrainer {
   Matrix yb_;           // (batch, outputs): the batch's targets, for the metrics
   WeightedMean running_loss_;
   std::vector<MetricAccumulator> accumulators_;
+  std::optional<DataParallelBatch> data_parallel_;  // set when more than one rank shares the batches
+
+  void update_metrics(std::span<const Index> rows);
 };
 
 }  // namespace lrtune
