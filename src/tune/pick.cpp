@@ -1,5 +1,5 @@
 // The noise-aware pick: smoothing across log rate, the paired standard error against the default
-// rate, and the decision with its reason. The Tuner supplies the numbers (tuner.cpp).
+// rate, and the decision with its reason. The search supplies the numbers (search_core.cpp).
 #include "lrtune/tune/pick.hpp"
 
 #include <algorithm>

@@ -7,11 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <functional>
-#include <limits>
 #include <memory>
-#include <mutex>
-#include <numeric>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -22,15 +18,11 @@
 
 #include "lockstep.hpp"
 #include "lrtune/core/error.hpp"
-#include "lrtune/core/parallel.hpp"
 #include "lrtune/core/split.hpp"
-#include "lrtune/core/statistics.hpp"
 #include "lrtune/train/fit.hpp"
 #include "lrtune/train/mini_batch_trainer.hpp"
 #include "lrtune/train/validation_split.hpp"
-#include "lrtune/tune/halving.hpp"
 #include "lrtune/tune/interval.hpp"
-#include "lrtune/tune/pick.hpp"
 #include "search_core.hpp"
 
 namespace lrtune {
