@@ -153,3 +153,10 @@ def test_a_bad_answer_from_train_epoch_is_a_value_error():
 
     with pytest.raises(ValueError, match="without a train_epoch"):
         lrtune.search(lambda lr, seed, fold: object(), **QUICK)
+
+
+def test_threads_take_turns_at_the_gil_and_give_the_same_search():
+    one = lrtune.search(LogisticTrainer, **QUICK)
+    three = lrtune.search(LogisticTrainer, **{**QUICK, "threads": 3})
+    assert three.threads == 3
+    assert {**_without_timings(three.to_dict()), "threads": 1} == _without_timings(one.to_dict())

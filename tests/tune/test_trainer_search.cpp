@@ -226,6 +226,34 @@ TEST(TrainerSearch, SequentialTrainerEqualsTheTunerBitForBit) {
   EXPECT_GT(expected.rungs.size(), 1u);  // the comparison covers cuts, not just one rung
 }
 
+// Records the hooks in order.
+class Recorder final : public lrtune::TunerCallback {
+ public:
+  void on_search_begin(const lrtune::TunerOptions& o) override {
+    events.push_back("begin " + std::to_string(o.candidates));
+  }
+  void on_interval(const TuningResult& r) override { events.push_back("interval " + r.low_reason); }
+  void on_rung_begin(const lrtune::TuningRung& rung, const TuningResult&) override {
+    events.push_back("rung " + std::to_string(rung.epochs));
+  }
+  void on_rung_end(const lrtune::TuningRung& rung, const TuningResult&) override {
+    events.push_back("cut " + std::to_string(rung.promoted.size()));
+  }
+  void on_search_end(const TuningResult& r) override { events.push_back("end " + std::to_string(r.pick)); }
+  std::vector<std::string> events;
+};
+
+TEST(TrainerSearch, CallbacksSeeTheSearchInOrder) {
+  Recorder recorder;
+  SearchOptions o = quadratic_options();
+  o.callbacks = {&recorder};
+  (void)lrtune::search_trainers(quadratic_factory(false), o);
+  // The rungs and cuts of AnalyticTrainerCutsStopsAndPicksAsComputedByHand.
+  const std::vector<std::string> expected{
+      "begin 3", "interval low = 0.01: given", "rung 2", "cut 2", "rung 4", "cut 2", "rung 8", "cut 2", "end 3"};
+  EXPECT_EQ(recorder.events, expected);
+}
+
 TEST(TrainerSearch, OptionErrorsNameTheOptionAndRange) {
   auto message = [](const SearchOptions& o) {
     try {
