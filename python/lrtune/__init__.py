@@ -6,6 +6,7 @@ learning-rate search, on NumPy arrays, pandas DataFrames, CSV files and your own
     curve = lrtune.find(data, finder_points=30)
     print(curve)                      # the suggestions, with explanations
     search = lrtune.tune(data)        # the validated search; search.model predicts and saves
+    result = lrtune.search(make_trainer, low=1e-4, high=1e-1, default_rate=1e-3)  # over your own trainer
     lrtune.plot(curve)                # a matplotlib figure of the evidence (matplotlib optional)
 
 Keyword arguments are the CLI's flags in snake_case with the CLI's defaults (docs/python.md).
@@ -19,8 +20,8 @@ from ._lrtune import DataError, Error, IoError, NumericError, UsageError, __vers
 from ._plot import plot
 from ._results import Curve, Experiment, History, Model, SearchResult, Suggestion, Suggestions, Training
 
-__all__ = ["prepare", "find", "tune", "fit", "run", "range_test", "suggest", "plot", "Dataset", "Curve", "Experiment",
-           "History", "Model", "SearchResult", "Suggestion", "Suggestions", "Training", "Error", "UsageError",
+__all__ = ["prepare", "find", "tune", "fit", "run", "range_test", "suggest", "search", "plot", "Dataset", "Curve",
+           "Experiment", "History", "Model", "SearchResult", "Suggestion", "Suggestions", "Training", "Error", "UsageError",
            "DataError", "IoError", "NumericError", "__version__"]
 
 # The CLI's defaults, one place: each public function takes these as keyword arguments.
@@ -184,3 +185,31 @@ def suggest(learning_rates, losses, rule=None, mode="step"):
     import numpy as np
     return Suggestions(_lrtune.suggest(np.asarray(learning_rates, dtype=float).tolist(),
                                        np.asarray(losses, dtype=float).tolist(), mode, rule or ""))
+
+
+def search(make_trainer, low=None, high=None, default_rate=None, range_test=None, candidates=10,
+           first_rung_epochs=4, rung_growth=2.0, keep_fraction=0.5, keep_improving=True, max_epochs=100, patience=10,
+           min_delta=0.0, noise_margin=2.0, max_extensions=2, decades_below_minimum=2.0, repeats=1, folds=1, seed=0,
+           threads=1):
+    """The validated search (the Tuner's rungs, halving, early stopping and noise-aware pick) over
+    your own trainer. ``make_trainer(lr, seed, fold)`` returns a fresh model's trainer; its
+    ``train_epoch()`` trains one more epoch and returns the validation loss, or ``(loss, row_losses)``
+    with the loss of every validation row (a 1-D array; it lets the pick measure its noise).
+    The interval: ``low`` and ``high``, or ``range_test`` (a Curve of ``lrtune.range_test``).
+    ``default_rate`` (required) is the rate you would train at without a search. Each candidate
+    trains ``repeats`` x ``folds`` units (seed + r, fold f). Early stopping and the best epoch are
+    lrtune's (``result.best_epoch``); keeping the best weights is your trainer's. With threads > 1
+    calls overlap only where your code releases the GIL (torch kernels do). Ctrl-C stops the
+    search after the current epoch and raises KeyboardInterrupt; an exception in your code
+    propagates unchanged. Returns a SearchResult (its model and test are None)."""
+    options = dict(low=low, high=high, default_rate=default_rate, candidates=candidates,
+                   first_rung_epochs=first_rung_epochs, rung_growth=rung_growth, keep_fraction=keep_fraction,
+                   keep_improving=keep_improving, max_epochs=max_epochs, patience=patience, min_delta=min_delta,
+                   noise_margin=noise_margin, max_extensions=max_extensions,
+                   decades_below_minimum=decades_below_minimum, repeats=repeats, folds=folds, seed=seed,
+                   threads=threads)
+    if range_test is not None:
+        import json
+        curve = range_test.to_dict() if hasattr(range_test, "to_dict") else range_test
+        options["range_test"] = json.dumps(curve)
+    return SearchResult(_lrtune.search(make_trainer, options), None, None)

@@ -22,6 +22,7 @@ void bind_errors(py::module_& m);
 void bind_finder(py::module_& m);
 void bind_experiment(py::module_& m);
 void bind_model(py::module_& m);
+void bind_search(py::module_& m);
 
 // A JSON value as Python objects (dict, list, str, float, int, bool, None).
 py::object to_python(const nlohmann::json& json);

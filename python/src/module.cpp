@@ -14,4 +14,5 @@ PYBIND11_MODULE(_lrtune, m) {
   lrtune::python::bind_finder(m);
   lrtune::python::bind_experiment(m);
   lrtune::python::bind_model(m);
+  lrtune::python::bind_search(m);
 }

@@ -1,5 +1,6 @@
-// Training units (rate x seed) epoch by epoch with early stopping and best weights, spread over
-// worker threads a rung at a time. Which units train, and how long, is the Tuner's decision.
+// Search units (rate x seed) epoch by epoch with early stopping, the Sequential unit with its best
+// weights, and the units spread over worker threads a rung at a time. Which units train, and how
+// long, is the search's decision (search_core.cpp).
 #include "lockstep.hpp"
 
 #include "lrtune/core/parallel.hpp"
@@ -39,47 +40,30 @@ std::unique_ptr<Optimizer> at_rate(const Optimizer& optimizer, double learning_r
 
 }  // namespace
 
-TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimizer, double learning_rate, Loss loss,
-                           const Matrix& X, const Matrix& y, const Matrix& x_val, const Matrix& y_val,
-                           std::uint64_t seed, const UnitRules& rules)
-    : rules_(rules),
-      loss_(loss),
-      x_val_(x_val),
-      y_val_(y_val),
-      model_(initialized(prototype, seed)),
-      optimizer_(at_rate(optimizer, learning_rate)),
-      trainer_(model_, *optimizer_, loss, X, y, unit_batching(rules, x_val, y_val, seed)),
-      patience_(rules.patience, rules.min_delta),
-      best_state_(model_.state()) {}
+SearchUnit::SearchUnit(const UnitRules& rules) : rules_(rules), patience_(rules.patience, rules.min_delta) {}
 
-void TrainingUnit::train_to(int target_epochs, const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
+void SearchUnit::train_to(int target_epochs, const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
   while (running() && epochs() < target_epochs) {
-    trainer_.start_epoch();
-    while (!trainer_.epoch_finished()) {
-      if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
-        state_ = UnitState::cancelled;
-        return;
-      }
-      if (!std::isfinite(trainer_.train_batch().loss)) {
-        state_ = UnitState::diverged;
-        return;
-      }
+    const EpochEnd epoch = run_epoch(cancel);
+    if (epoch.stopped != UnitState::running) {
+      state_ = epoch.stopped;
+      return;
     }
-    end_epoch(trainer_.validate().at("loss"));
+    end_epoch(epoch.validation_loss);
     if (on_epoch != nullptr) (*on_epoch)();
   }
 }
 
-void TrainingUnit::adopt(UnitState state, const std::vector<double>& validation_losses) {
+void SearchUnit::adopt(UnitState state, const std::vector<double>& validation_losses) {
   patience_.reset();
   validation_losses_.clear();
   best_epoch_ = 0;
   state_ = UnitState::running;
-  for (double loss : validation_losses) end_epoch(loss, /*keep_weights=*/false);
+  for (double loss : validation_losses) end_epoch(loss, /*keep=*/false);
   state_ = state;  // a training batch's divergence or a cancel is not in the losses
 }
 
-void TrainingUnit::end_epoch(double validation_loss, bool keep_weights) {
+void SearchUnit::end_epoch(double validation_loss, bool keep) {
   validation_losses_.push_back(validation_loss);
   if (!std::isfinite(validation_loss)) {
     state_ = UnitState::diverged;
@@ -89,7 +73,7 @@ void TrainingUnit::end_epoch(double validation_loss, bool keep_weights) {
   const PatienceVerdict verdict = patience_.observe(validation_loss);
   if (verdict == PatienceVerdict::improved) {
     best_epoch_ = epochs();
-    if (keep_weights) best_state_ = model_.state();
+    if (keep) keep_best();
   } else if (verdict == PatienceVerdict::exhausted) {
     state_ = UnitState::early_stopped;
     return;
@@ -97,8 +81,29 @@ void TrainingUnit::end_epoch(double validation_loss, bool keep_weights) {
   if (epochs() >= rules_.max_epochs) state_ = UnitState::max_epochs;
 }
 
+TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimizer, double learning_rate, Loss loss,
+                           const Matrix& X, const Matrix& y, const Matrix& x_val, const Matrix& y_val,
+                           std::uint64_t seed, const UnitRules& rules)
+    : SearchUnit(rules),
+      loss_(loss),
+      x_val_(x_val),
+      y_val_(y_val),
+      model_(initialized(prototype, seed)),
+      optimizer_(at_rate(optimizer, learning_rate)),
+      trainer_(model_, *optimizer_, loss, X, y, unit_batching(rules, x_val, y_val, seed)),
+      best_state_(model_.state()) {}
+
+SearchUnit::EpochEnd TrainingUnit::run_epoch(const std::atomic<bool>* cancel) {
+  trainer_.start_epoch();
+  while (!trainer_.epoch_finished()) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) return {.stopped = UnitState::cancelled};
+    if (!std::isfinite(trainer_.train_batch().loss)) return {.stopped = UnitState::diverged};
+  }
+  return {.validation_loss = trainer_.validate().at("loss")};
+}
+
 std::vector<double> TrainingUnit::best_row_losses() {
-  if (best_epoch_ == 0) return {};
+  if (best_epoch() == 0) return {};
   restore_best();
   std::vector<double> rows;
   rows.reserve(static_cast<std::size_t>(x_val_.rows()));
@@ -112,17 +117,17 @@ std::vector<double> TrainingUnit::best_row_losses() {
   return rows;
 }
 
-std::size_t train_in_lockstep(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
+std::size_t train_in_lockstep(const std::vector<SearchUnit*>& units, int target_epochs, std::size_t threads,
                               const std::atomic<bool>* cancel, const std::function<void()>* on_epoch) {
   return parallel_for(units.size(), threads,
                       [&](std::size_t i) { units[i]->train_to(target_epochs, cancel, on_epoch); });
 }
 
-bool train_spread(const std::vector<TrainingUnit*>& units, int target_epochs, std::size_t threads,
+bool train_spread(const std::vector<SearchUnit*>& units, int target_epochs, std::size_t threads,
                   const std::atomic<bool>* cancel, const Communicator& communicator,
                   const std::function<void()>* on_epoch) {
-  std::vector<TrainingUnit*> mine;
-  for (TrainingUnit* u : units)
+  std::vector<SearchUnit*> mine;
+  for (SearchUnit* u : units)
     if (u->owner() == communicator.rank()) mine.push_back(u);
   train_in_lockstep(mine, target_epochs, threads, cancel, on_epoch);
   const bool cancelled_here = cancel != nullptr && cancel->load();
@@ -130,7 +135,7 @@ bool train_spread(const std::vector<TrainingUnit*>& units, int target_epochs, st
   // Each rank's records in the order of `units`, so a reader per rank reads them back in order.
   ByteWriter w;
   w.put<std::uint8_t>(cancelled_here ? 1 : 0);
-  for (const TrainingUnit* u : mine) {
+  for (const SearchUnit* u : mine) {
     w.put<std::int32_t>(static_cast<std::int32_t>(u->state()));
     w.put_span(std::span<const double>(u->validation_losses()));
   }
@@ -138,7 +143,7 @@ bool train_spread(const std::vector<TrainingUnit*>& units, int target_epochs, st
   std::vector<ByteReader> readers(all.begin(), all.end());
   bool cancelled_anywhere = false;
   for (ByteReader& r : readers) cancelled_anywhere = r.get<std::uint8_t>() != 0 || cancelled_anywhere;
-  for (TrainingUnit* u : units) {
+  for (SearchUnit* u : units) {
     ByteReader& r = readers.at(static_cast<std::size_t>(u->owner()));
     const auto state = static_cast<UnitState>(r.get<std::int32_t>());
     const std::vector<double> losses = r.get_vector<double>();

@@ -1,5 +1,5 @@
 // The noise-aware pick: smoothing across log rate, the paired standard error against the default
-// rate, and the decision with its reason. The Tuner supplies the numbers (tuner.cpp).
+// rate, and the decision with its reason. The search supplies the numbers (search_core.cpp).
 #include "lrtune/tune/pick.hpp"
 
 #include <algorithm>
@@ -42,6 +42,26 @@ std::size_t lowest(std::span<const double> values) {
   return best;
 }
 
+// Whether every repeat of the candidate has per-row losses (the paired rows noise can be measured).
+bool has_rows(const PickCandidate& candidate) {
+  return !candidate.row_losses.empty() && std::none_of(candidate.row_losses.begin(), candidate.row_losses.end(),
+                                                       [](const std::vector<double>& rows) { return rows.empty(); });
+}
+
+// One unit per candidate and no per-row losses: nothing measures the noise, so the rule is plain:
+// the challenger wins on any improvement, and the reason says the pick is unguarded.
+void decide_without_noise(PickDecision& out, std::size_t default_index, double challenger_rate, double default_rate) {
+  const bool better = out.difference.mean < 0.0;
+  out.pick = better ? out.challenger : default_index;
+  out.kept_default = !better;
+  const std::string numbers = fmt::format(
+      "{} against the default {}: {:+.2f} % of the loss; no noise estimate exists (one seed and fold "
+      "per candidate and no per-row validation losses), so any improvement counts",
+      rate_text(challenger_rate), rate_text(default_rate), out.relative_difference);
+  out.reason = better ? fmt::format("{} beats the default ({}).", rate_text(challenger_rate), numbers)
+                      : fmt::format("The default rate {} was kept ({}).", rate_text(default_rate), numbers);
+}
+
 }  // namespace
 
 PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
@@ -67,6 +87,17 @@ PairedDifference paired_difference(const std::vector<std::vector<double>>& chall
   const double row_se = std::sqrt(row_variance) / repeats;
   const double repeat_se = challenger.size() >= 2 ? sample_std(repeat_means) / std::sqrt(repeats) : 0.0;
   return {.mean = mean_of(repeat_means), .standard_error = std::max(row_se, repeat_se), .rows = rows};
+}
+
+PairedDifference repeat_difference(const std::vector<double>& challenger, const std::vector<double>& baseline) {
+  if (challenger.size() != baseline.size() || challenger.empty())
+    throw UsageError(
+        fmt::format("repeat_difference: {} and {} repeats do not pair up", challenger.size(), baseline.size()));
+  std::vector<double> d(challenger.size());
+  for (std::size_t r = 0; r < d.size(); ++r) d[r] = challenger[r] - baseline[r];
+  const auto repeats = static_cast<double>(d.size());
+  const double se = d.size() >= 2 ? sample_std(d) / std::sqrt(repeats) : kNaN;
+  return {.mean = mean_of(d), .standard_error = se, .rows = 0};
 }
 
 std::vector<double> smooth_over_log_rate(std::span<const double> learning_rates, std::span<const double> scores) {
@@ -137,16 +168,25 @@ PickDecision decide_pick(std::span<const PickCandidate> candidates, const PickRu
                              rate_text(def.learning_rate), rate_text(rates[c]), out.smoothed_scores[c]);
     return out;
   }
-  out.difference = paired_difference(candidates[c].row_losses, def.row_losses);
+  const bool rows = has_rows(candidates[c]) && has_rows(def);
+  out.difference = rows ? paired_difference(candidates[c].row_losses, def.row_losses)
+                        : repeat_difference(candidates[c].repeat_scores, def.repeat_scores);
   const double base = def.score > 0.0 ? def.score : 1.0;  // a zero loss: report absolute numbers
   out.relative_difference = 100.0 * out.difference.mean / base;
   out.relative_noise = 100.0 * out.difference.standard_error / base;
+  if (std::isnan(out.difference.standard_error)) {
+    decide_without_noise(out, d, rates[c], def.learning_rate);
+    return out;
+  }
   const double needed = rule.noise_margin * out.difference.standard_error;
+  const std::string over =
+      rows ? fmt::format("{} paired validation rows", out.difference.rows)
+           : fmt::format("{} paired seeds and folds, as no per-row losses were reported", def.repeat_scores.size());
   const std::string numbers = fmt::format(
-      "{} against the default {}: {:+.2f} % of the loss, noise (one standard error over {} paired "
-      "validation rows) {:.2f} %, margin {} standard errors",
-      rate_text(rates[c]), rate_text(def.learning_rate), out.relative_difference, out.difference.rows,
-      out.relative_noise, rule.noise_margin);
+      "{} against the default {}: {:+.2f} % of the loss, noise (one standard error over {}) {:.2f} %, margin {} "
+      "standard errors",
+      rate_text(rates[c]), rate_text(def.learning_rate), out.relative_difference, over, out.relative_noise,
+      rule.noise_margin);
   if (out.difference.mean < -needed) {
     out.pick = c;
     out.reason = fmt::format("{} beats the default by more than the noise ({}).", rate_text(rates[c]), numbers);

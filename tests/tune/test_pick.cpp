@@ -60,6 +60,51 @@ TEST(PairedDifference, RowsThatDoNotPairUpAreRefused) {
   EXPECT_THROW(paired_difference({{}}, {{}}), lrtune::UsageError);
 }
 
+TEST(RepeatDifference, MatchesAHandComputation) {
+  // D = (0.1, -0.3): mean -0.1, sd = sqrt((0.2^2 + 0.2^2) / 1) = 0.2828, SE = 0.2828 / sqrt(2) = 0.2.
+  const PairedDifference d = repeat_difference({1.0, 0.6}, {0.9, 0.9});
+  EXPECT_NEAR(d.mean, -0.1, 1e-12);
+  EXPECT_NEAR(d.standard_error, 0.2, 1e-12);
+  EXPECT_EQ(d.rows, 0u);
+  EXPECT_TRUE(std::isnan(repeat_difference({1.0}, {2.0}).standard_error));  // one repeat: no estimate
+  EXPECT_THROW(repeat_difference({1.0}, {1.0, 2.0}), lrtune::UsageError);
+}
+
+// Two candidates without per-row losses: the challenger (rate 1) has repeat scores {1.0, 0.6}
+// (mean 0.8), the default (rate 10) {0.9, 0.9}; smoothed 0.833 against 0.867, so rate 1 challenges.
+std::vector<PickCandidate> without_rows() {
+  return {PickCandidate{.learning_rate = 1.0, .score = 0.8, .row_losses = {{}, {}}, .repeat_scores = {1.0, 0.6}},
+          PickCandidate{.learning_rate = 10.0, .score = 0.9, .row_losses = {{}, {}}, .repeat_scores = {0.9, 0.9}}};
+}
+
+TEST(DecidePick, WithoutRowsTheRepeatsSetTheNoise) {
+  // The difference -0.1 against SE 0.2: margin 2 needs < -0.4, so the default stays; margin 0.4
+  // needs < -0.08, so the challenger wins.
+  const PickDecision kept = decide_pick(without_rows(), {.default_index = 1, .noise_margin = 2.0});
+  EXPECT_EQ(kept.challenger, 0u);
+  EXPECT_EQ(kept.pick, 1u);
+  EXPECT_TRUE(kept.kept_default);
+  EXPECT_NEAR(kept.relative_noise, 100.0 * 0.2 / 0.9, 1e-9);
+  EXPECT_NE(kept.reason.find("2 paired seeds and folds"), std::string::npos) << kept.reason;
+  const PickDecision moved = decide_pick(without_rows(), {.default_index = 1, .noise_margin = 0.4});
+  EXPECT_EQ(moved.pick, 0u);
+  EXPECT_FALSE(moved.kept_default);
+}
+
+TEST(DecidePick, OneRepeatWithoutRowsHasNoNoiseEstimateAndSaysSo) {
+  std::vector<PickCandidate> one = without_rows();
+  for (auto& c : one) c.row_losses = {{}}, c.repeat_scores = {c.score};
+  const PickDecision better = decide_pick(one, {.default_index = 1, .noise_margin = 2.0});
+  EXPECT_EQ(better.pick, 0u);  // any improvement wins
+  EXPECT_TRUE(std::isnan(better.relative_noise));
+  EXPECT_NE(better.reason.find("no noise estimate exists"), std::string::npos) << better.reason;
+  // The challenger's own score is not lower than the default's (the smoothing chose it): kept.
+  one[0].repeat_scores = {0.95};
+  const PickDecision worse = decide_pick(one, {.default_index = 1, .noise_margin = 2.0});
+  EXPECT_EQ(worse.pick, 1u);
+  EXPECT_TRUE(worse.kept_default);
+}
+
 TEST(SmoothOverLogRate, IsAOneTwoOneAverageOnAnEvenGridAndSkipsDiverged) {
   const std::vector<double> rates = {1e-4, 1e-3, 1e-2, 1e-1, 1.0};
   const std::vector<double> scores = {4.0, 2.0, 4.0, 8.0, kInf};

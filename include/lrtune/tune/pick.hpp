@@ -20,8 +20,11 @@ struct PickCandidate {
   double score = 0.0;          // mean best validation loss over repeats; +inf when a repeat diverged
   // Per repeat, the loss of every validation row at the repeat's best weights (the rows of that
   // repeat's validation part: the same rows for every candidate in that repeat). Empty when the
-  // score is not finite.
+  // score is not finite; a repeat's rows may be empty when its trainer reports none
+  // (search_trainers).
   std::vector<std::vector<double>> row_losses;
+  // Per repeat, its best validation loss: the pick's noise when rows are missing (repeat_difference).
+  std::vector<double> repeat_scores;
 };
 
 struct PickRule {
@@ -44,6 +47,11 @@ struct PairedDifference {
 // their rows do not pair up, or a repeat has no rows.
 PairedDifference paired_difference(const std::vector<std::vector<double>>& challenger,
                                    const std::vector<std::vector<double>>& baseline);
+
+// Without per-row losses: D_r = challenger_r - baseline_r over the repeats' best validation losses,
+// the mean of the D_r, and the standard error sd(D_r) / sqrt(R) with R >= 2 repeats (NaN with one:
+// then there is no noise estimate). rows = 0. Throws UsageError when the repeats do not pair up.
+PairedDifference repeat_difference(const std::vector<double>& challenger, const std::vector<double>& baseline);
 
 // The scores smoothed across log10 learning rate with a Gaussian kernel whose bandwidth makes the
 // neighbours at the median log spacing weigh half the centre (so a 1-2-1 average on an even grid):
@@ -68,7 +76,10 @@ struct PickDecision {
 // The decision. The challenger is the smoothed minimum among the candidates with a finite score.
 // When it is the default, or the default diverged, there is nothing to test. Otherwise the
 // challenger is picked only when its paired difference to the default is below
-// -noise_margin * standard error; else the default is kept. When no candidate has a finite
+// -noise_margin * standard error; else the default is kept. The standard error is paired_difference's
+// when every repeat of both has per-row losses, else repeat_difference's; when that is NaN (one
+// repeat, no rows) there is no noise estimate, the challenger is picked when its loss is lower at
+// all, and the reason says so. When no candidate has a finite
 // score the pick is the lowest rate. Throws UsageError on an empty list, rates not
 // increasing, or default_index out of range.
 PickDecision decide_pick(std::span<const PickCandidate> candidates, const PickRule& rule);
