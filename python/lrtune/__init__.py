@@ -18,6 +18,7 @@ import os
 from . import _lrtune
 from ._lrtune import DataError, Error, IoError, NumericError, UsageError, __version__
 from ._plot import plot
+from ._scope import refuse_unread
 from ._results import Curve, Experiment, History, Model, SearchResult, Suggestion, Suggestions, Training
 
 __all__ = ["prepare", "find", "tune", "fit", "run", "range_test", "suggest", "search", "plot", "Dataset", "Curve",
@@ -133,6 +134,7 @@ def tune(data, y=None, X_test=None, y_test=None, **kwargs):
     """The validated learning-rate search (``lrtune tune``) on the training rows. Returns a
     SearchResult: the pick, the candidates, the rungs, the model and its test scores."""
     options = _options(kwargs, _DATA, _MODEL, _FINDER, _TRAINING, _SEARCH)
+    refuse_unread("tune", kwargs, dict(options, lr="auto"))
     result, model, test = _lrtune.tune(_dataset(data, y, X_test, y_test, options), options)
     return SearchResult(result, model, test)
 
@@ -144,6 +146,7 @@ def fit(data, y=None, X_test=None, y_test=None, lr="auto", **kwargs):
     options = _options(kwargs, _DATA, _MODEL, _FINDER, _TRAINING, _SEARCH)
     if options["early_stopping"] is None:
         options["early_stopping"] = lr == "auto"
+    refuse_unread("fit", kwargs, dict(options, lr=lr))
     dataset = _dataset(data, y, X_test, y_test, options)
     if lr == "auto":
         if options["pick"] == "finder":
@@ -165,6 +168,7 @@ def run(data, **kwargs):
     options = _options(kwargs, _DATA, _MODEL, _FINDER, _TRAINING, _SEARCH)
     if options["early_stopping"] is None:
         options["early_stopping"] = True
+    refuse_unread("run", kwargs, dict(options, lr="auto"))
     return Experiment(_lrtune.run(_dataset(data, None, None, None, options), options))
 
 

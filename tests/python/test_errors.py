@@ -75,3 +75,35 @@ def test_keyboard_interrupt_during_cpp_training():
             lrtune.find(X, y, layers=[32], finder_points=500)
     finally:
         timer.cancel()
+
+
+
+@pytest.mark.parametrize("call, kwargs, refused, fragment", [
+    ("tune", dict(epochs=5), "epochs", "max_epochs"),
+    ("tune", dict(finder_points=20), "finder_points", "schedule='step'"),
+    ("tune", dict(lr_schedule="cosine"), "lr_schedule", "constant rate"),
+    ("fit", dict(lr=0.01, candidates=3), "candidates", "was given its rate"),
+    ("fit", dict(lr=0.01, finder_points=20), "finder_points", "was given its rate"),
+    ("fit", dict(lr=0.01, patience=3), "patience", "early stopping is off"),
+    ("fit", dict(lr="auto", pick="finder", candidates=3), "candidates", "does not search"),
+    ("run", dict(refit=True), "refit", "its own model"),
+])
+def test_unread_keywords_are_refused(call, kwargs, refused, fragment):
+    # A setting the call would not read is an error naming it and why, never silently ignored.
+    X = np.zeros((20, 2))
+    y = np.arange(20) % 2
+    with pytest.raises(lrtune.UsageError, match=fragment) as raised:
+        if call == "run":
+            lrtune.run("unused.csv", target="y", **kwargs)
+        else:
+            getattr(lrtune, call)(X, y, layers=[4], **kwargs)
+    assert str(raised.value).startswith(f"{call}: {refused}= is not used here")
+
+
+def test_read_keywords_pass():
+    X = np.random.default_rng(0).normal(size=(60, 2))
+    y = (X[:, 0] > 0).astype(int)
+    # The same names where the call reads them: a per-step search reads finder_points, a training
+    # with early stopping reads patience.
+    lrtune.tune(X, y, layers=[4], candidates=2, max_epochs=1, first_rung_epochs=1, schedule="step", finder_points=10)
+    lrtune.fit(X, y, lr=0.01, layers=[4], epochs=1, early_stopping=True, patience=3)
