@@ -7,23 +7,10 @@
 # catches a hang).
 # Usage: mpi_train_data_parallel.sh LRTUNE_BINARY WINE_CSV WORK_DIR
 set -euo pipefail
-lrtune=$1 data=$2 work=$3
-[ -n "${LRTUNE_DATA_DIR:-}" ] && data="$LRTUNE_DATA_DIR/winequalityN.csv"  # as the other tests
-rm -rf "$work"
-mkdir -p "$work/tmp"
-cd "$work"
-export TMPDIR="$work/tmp"  # where ranks other than 0 build their scratch copy; empty afterwards
-as_root=()
-[ "$(id -u)" -eq 0 ] && as_root=(--allow-run-as-root)  # CI containers run as root
-launch=(mpirun -np 2 --oversubscribe "${as_root[@]}")
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # 4 epochs of about 130 steps, early stopping on a validation part (validation every epoch).
 fast=(--target quality --positive '>=6' --layers 16,8 --lr 0.003 --epochs 4 --batch-size 32 --early-stopping
   --patience 2 --metrics auc --seed 7 --quiet)
-failures=0
-fail() {
-  echo "mpi_train_data_parallel: FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # Two runs' metrics.json and history.csv: the same keys and columns, every number within the
 # tolerance. Float summation order is all that differs (docs/scale.md): 1e-5 relative on losses

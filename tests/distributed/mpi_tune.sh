@@ -6,24 +6,10 @@
 # hang (CTest's TIMEOUT catches a hang).
 # Usage: mpi_tune.sh LRTUNE_BINARY WINE_CSV WORK_DIR
 set -euo pipefail
-lrtune=$1 data=$2 work=$3
-[ -n "${LRTUNE_DATA_DIR:-}" ] && data="$LRTUNE_DATA_DIR/winequalityN.csv"  # as the other tests
-rm -rf "$work"
-mkdir -p "$work/tmp"
-cd "$work"
-# TMPDIR: where the ranks other than 0 build their scratch copy; it must be empty afterwards.
-export TMPDIR="$work/tmp"
-as_root=()
-[ "$(id -u)" -eq 0 ] && as_root=(--allow-run-as-root)  # CI containers run as root
-launch=(mpirun -np 2 --oversubscribe "${as_root[@]}")
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 # Small and fast: 3 rates + the default, 3 rungs, one thread per rank (tune: 2 seeds each, 8 units).
 fast=(--target quality --positive '>=6' --layers 8 --candidates 3 --max-epochs 6 --first-rung-epochs 2
   --patience 2 --schedule step --finder-points 30 --threads 1 --seed 7 --quiet)
-failures=0
-fail() {
-  echo "mpi_tune: FAIL: $*" >&2
-  failures=$((failures + 1))
-}
 
 # Every result file of two runs: CSVs byte for byte, JSON (run.json aside: it records the run)
 # without keys holding wall times, the model's weights byte for byte and its metadata likewise.
