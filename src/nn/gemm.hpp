@@ -4,11 +4,6 @@
 #pragma once
 
 #include <Eigen/Core>
-#if defined(LRTUNE_BLAS)
-#include <cblas.h>
-
-#include <type_traits>
-#endif
 
 #include "lrtune/core/types.hpp"
 
@@ -31,17 +26,6 @@ class CallerBlocking : public Eigen::internal::level3_blocking<T, T> {
 template <typename T, int LhsOrder, int RhsOrder>
 void gemm_accumulate(Index m, Index n, Index k, const T* lhs, Index lhs_stride, const T* rhs, Index rhs_stride, T* res,
                      Index res_stride, VectorT<T>& scratch) {
-#if defined(LRTUNE_BLAS)
-  // Issue 16's experiment (-DLRTUNE_BLAS=ON, off by default): the same product by OpenBLAS's
-  // cblas_sgemm, single-threaded (bench/README.md, "GEMM backends", has why it was dropped).
-  if constexpr (std::is_same_v<T, float>) {
-    const auto trans = [](int order) { return order == Eigen::RowMajor ? CblasNoTrans : CblasTrans; };
-    cblas_sgemm(CblasRowMajor, trans(LhsOrder), trans(RhsOrder), static_cast<int>(m), static_cast<int>(n),
-                static_cast<int>(k), 1.0F, lhs, static_cast<int>(lhs_stride), rhs, static_cast<int>(rhs_stride), 1.0F,
-                res, static_cast<int>(res_stride));
-    return;
-  }
-#endif
   // A row-major result is computed by Eigen as its transpose: mc runs over n, nc over m.
   Index kc = k, mc = n, nc = m;
   Eigen::internal::computeProductBlockingSizes<T, T, 1, Index>(kc, mc, nc, Index{1});
