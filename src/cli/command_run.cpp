@@ -16,6 +16,7 @@
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "phase_lines.hpp"
+#include "ranks.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -206,6 +207,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   RunCallback progress(c);
   const ExperimentResult result = run_experiment(data, experiment_options(s, progress));
   if (result.cancelled && result.tuned_side.runs.empty()) return kExitInterrupted;  // before the trainings
+  if (!writes_results()) return kExitOk;  // a rank other than 0: its share (the search) is done
 
   write_histories(c, result);
   if (interrupted()) {
