@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # lrtune under mpirun (issue 18), registered by tests/CMakeLists.txt when LRTUNE_MPI is ON:
-# `mpirun -np 2 lrtune tune|run [--repeats 2]` gives the single-process results bit for bit (every
+# `mpirun -np 2 lrtune tune|run [--repeats 2]|train --lr auto` gives the single-process results bit for bit (every
 # file, wall times aside); only rank 0 writes (the out folder once, no scratch or staging left
 # behind); a rank that fails ends both ranks with one error line and a non-zero exit instead of a
 # hang (CTest's TIMEOUT catches a hang).
@@ -51,11 +51,13 @@ PY
 }
 
 # 1. The same command in one process and over two ranks, each into a folder named `out` (the model
-# file keeps the settings, --out included): tune, run and run --repeats.
+# file keeps the settings, --out included): tune, run and run --repeats (whose comparison only
+# rank 0 trains), train --lr auto (whose training only rank 0 runs).
 runs=(
   "tune ${fast[*]} --repeats 2"
   "run ${fast[*]} --epochs 3"
   "run ${fast[*]} --epochs 3 --repeats 2"
+  "train ${fast[*]} --lr auto --epochs 3"
 )
 for i in "${!runs[@]}"; do
   read -r -a command <<<"${runs[$i]}"
