@@ -9,9 +9,9 @@
 #include <memory>
 #include <optional>
 #include <span>
-#include <vector>
 #include <stdexcept>
 #include <system_error>
+#include <vector>
 
 #include <fmt/format.h>
 

@@ -128,8 +128,8 @@ std::string format_bytes(double bytes) {
   return unit == 0 ? fmt::format("{:.0f} bytes", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
-MemoryNeed memory_need(const Settings& s, const std::string& command, Index train_rows, Index test_rows,
-                       Index features, int ranks) {
+MemoryNeed memory_need(const Settings& s, const std::string& command, Index train_rows, Index test_rows, Index features,
+                       int ranks) {
   const ModelShape shape = model_shape(s, features);
   const std::size_t slots = build_optimizer(s, std::nullopt)->state().slots.size();
   const auto validation = static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(train_rows)));
@@ -147,8 +147,8 @@ MemoryNeed memory_need(const Settings& s, const std::string& command, Index trai
         search_memory(unit, static_cast<std::size_t>(s.candidates), repeats, s.refit, train_rows, features, ranks);
     // Under mpirun each rank builds only the units it trains.
     const std::string spread =
-        ranks > 1 ? fmt::format(" over {} ranks, up to {} on each",
-                                ranks, units_per_rank(static_cast<std::size_t>(s.candidates) * repeats, ranks))
+        ranks > 1 ? fmt::format(" over {} ranks, up to {} on each", ranks,
+                                units_per_rank(static_cast<std::size_t>(s.candidates) * repeats, ranks))
                   : std::string{};
     need.detail = fmt::format("{} candidates x {} seed{}{} trained at once{}, {}", s.candidates, repeats,
                               repeats == 1 ? "" : "s", s.refit ? " and a refit" : "", spread, each(unit));

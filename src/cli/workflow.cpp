@@ -113,7 +113,7 @@ ExperimentOptions experiment_options(const Settings& s) {
   // The comparison's trainings are rank 0's alone (its results are the ones written): the other
   // ranks stop after the search they share.
   o.train_comparison = writes_results();
-  o.cancel = &cancel_flag();                                   // Ctrl-C
+  o.cancel = &cancel_flag();  // Ctrl-C
   return o;
 }
 

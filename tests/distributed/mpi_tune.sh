@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # lrtune under mpirun (issue 18), registered by tests/CMakeLists.txt when LRTUNE_MPI is ON:
-# `mpirun -np 2 lrtune tune|run [--repeats 2]|train --lr auto` gives the single-process results bit for bit (every
-# file, wall times aside); only rank 0 writes (the out folder once, no scratch or staging left
-# behind); a rank that fails ends both ranks with one error line and a non-zero exit instead of a
-# hang (CTest's TIMEOUT catches a hang).
+# `mpirun -np 2 lrtune tune|run [--repeats 2]|train --lr auto` gives the single-process results
+# bit for bit (every file, wall times aside); only rank 0 writes (the out folder once, no scratch
+# or staging left behind); a rank that fails ends both ranks with one error line and a non-zero
+# exit instead of a hang (CTest's TIMEOUT catches a hang), and ranks failing alike print one line.
 # Usage: mpi_tune.sh LRTUNE_BINARY WINE_CSV WORK_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"

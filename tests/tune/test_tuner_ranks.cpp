@@ -67,7 +67,7 @@ struct Outcome {
   std::size_t first_rung_epochs = 0;  // this rank's own epochs in rung 0
   std::size_t first_rung_shown = 0;   // rung 0's last progress: every rank's epochs
   std::size_t first_rung_total = 0;   // rung 0's last progress: every rank's total
-  std::size_t units_built = 0;  // optimizer clones less the range test's and the refit's
+  std::size_t units_built = 0;        // optimizer clones less the range test's and the refit's
 };
 
 nlohmann::json without_timings(const TuningResult& r) {
@@ -91,8 +91,12 @@ Outcome search(const lrtune::testing::Dataset& data, TunerOptions o, const Commu
   Tuner tuner(model, adam, lrtune::Loss::binary_crossentropy, data.X, data.y, o);
   const TuningResult r = tuner.run();
   const std::size_t others = (o.low ? 0U : 1U) + (r.refit ? 1U : 0U);
-  return {without_timings(r), tuner.model().state(), epochs.own(), epochs.last_done(), epochs.total(),
-          clones.load() - others};
+  return {.result = without_timings(r),
+          .model = tuner.model().state(),
+          .first_rung_epochs = epochs.own(),
+          .first_rung_shown = epochs.last_done(),
+          .first_rung_total = epochs.total(),
+          .units_built = clones.load() - others};
 }
 
 // Each of n ranks on its own thread, as mpirun would start n processes.
@@ -123,7 +127,9 @@ nlohmann::json expect_same_on_every_rank(const lrtune::testing::Dataset& data, c
       EXPECT_EQ(got.first_rung_shown, one.first_rung_epochs) << n << " ranks, rank " << r;
       EXPECT_EQ(got.first_rung_total, one.first_rung_total) << n << " ranks, rank " << r;
       // Units are dealt out in turn: a rank builds ceil or floor of units / n, never all of them.
-      EXPECT_LE(got.units_built, (one.units_built + static_cast<std::size_t>(n) - 1) / static_cast<std::size_t>(n)) << n << " ranks, rank " << r << " built others' units";
+      const auto ranks = static_cast<std::size_t>(n);
+      EXPECT_LE(got.units_built, (one.units_built + ranks - 1) / ranks)
+          << n << " ranks, rank " << r << " built others' units";
       epochs += got.first_rung_epochs;
       units += got.units_built;
     }
