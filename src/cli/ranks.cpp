@@ -70,10 +70,7 @@ class MeetingWorld final : public Communicator {
   const Communicator& inner() const { return inner_; }
 
  private:
-  void meet_first() const {
-    if (g_met) return;
-    if (auto failure = meet(inner_, std::nullopt)) throw OtherRankFailed(std::move(*failure));
-  }
+  void meet_first() const { meet_ranks_ready(); }
   const Communicator& inner_;
 };
 
@@ -152,6 +149,12 @@ int end_ranks_on_error(int code) {
 }
 
 bool ranks_met() { return g_met; }
+
+void meet_ranks_ready() {
+  if (g_met) return;
+  if (auto failure = meet(g_meeting ? g_meeting->inner() : *g_world, std::nullopt))
+    throw OtherRankFailed(std::move(*failure));
+}
 
 RankFailure meet_ranks_failed(int code, const std::string& message) {
   const RankFailure mine{g_world->rank(), code, message};

@@ -31,12 +31,13 @@ void remove_scratch() noexcept;
 // `code` (the others may be waiting for this one in a collective); with one, returns `code`.
 int end_ranks_on_error(int code);
 
-// One error line for the ranks, not one per rank. Before the first collective of world() every
-// rank says whether it got there: a rank that fails earlier (flags, data, the size checks: where
-// all ranks usually fail alike) joins that exchange from its error handler, and a rank that never
-// calls a collective joins it when the command ends. Rank 0 then prints the first failing rank's
-// line and every rank returns its code, without an abort. A failure after the first collective
-// is end_ranks_on_error's (that rank's line, then the abort).
+// One error line for the ranks, not one per rank. Once a command has read and checked its data
+// (meet_ranks_ready), or at world()'s first collective if that comes first, every rank says
+// whether it got there: a rank that fails earlier (flags, data, the size checks: where all ranks
+// usually fail alike) joins that exchange from its error handler, and a command that has neither
+// joins it when it ends. Rank 0 then prints the first failing rank's line and every rank returns
+// its code, without an abort. A failure after the exchange is end_ranks_on_error's (that rank's
+// line, then the abort).
 struct RankFailure {
   int rank = 0;
   int code = 0;
@@ -54,6 +55,9 @@ class OtherRankFailed : public std::exception {
 };
 // Whether the ranks have met (always true with one): after that, a failure is one rank's alone.
 bool ranks_met();
+// The command's data is read and checked, its long work not started: the ranks meet here (if they
+// have not), so an earlier failure on any rank ends every rank now. Throws OtherRankFailed then.
+void meet_ranks_ready();
 // This rank failed before the ranks met: meets them and returns the first failure (lowest rank).
 RankFailure meet_ranks_failed(int code, const std::string& message);
 // The command ended on this rank: meets the ranks if they have not met; returns the first failure,

@@ -112,8 +112,8 @@ lines=$(grep -c '^lrtune: error:' failed.log || true)
 [ "$lines" = 1 ] || fail "every rank failed alike: $lines 'lrtune: error:' lines, want 1: $(cat failed.log)"
 grep -q 'no_such_table.csv' failed.log || fail "the error line does not name the file: $(cat failed.log)"
 
-# 5. A command without collectives (train at a given rate) whose rank 1 fails: rank 0 finishes,
-# meets rank 1 at the end and says rank 1's line; no hang, a non-zero exit.
+# 5. A command without collectives (train at a given rate) whose rank 1 fails: rank 0 meets it
+# once its data is read and checked, says rank 1's line and trains nothing; no hang, a non-zero exit.
 train=(--target quality --positive '>=6' --layers 8 --lr 0.001 --epochs 1 --seed 7 --quiet --out trained)
 set +e
 mpirun -np 1 --oversubscribe "${as_root[@]}" "$lrtune" train "$data" "${train[@]}" : \
@@ -124,6 +124,7 @@ set -e
 lines=$(grep -c '^lrtune: error: rank 1 of 2: ' failed.log || true)
 [ "$lines" = 1 ] || fail "train: rank 1 failed: want its one line, got: $(cat failed.log)"
 [ ! -e trained/run.json ] || fail "train: rank 1 failed but rank 0 committed its out folder"
+! grep -q 'Test split' failed.log || fail "train: rank 1 failed but rank 0 trained: $(cat failed.log)"
 rm -rf trained
 
 if [ "$failures" -gt 0 ]; then
