@@ -7,6 +7,7 @@
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/report/text_chart.hpp"
 #include "phase_lines.hpp"
+#include "ranks.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -46,6 +47,7 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
 int command_find(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   check_sizes(c.settings, c.command, data);
+  meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(c.settings, data, c.console);
   const RangeTestCurve curve = run_finder(c.settings, data, c.console);
   write_data_files(c, data);

@@ -16,6 +16,7 @@
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
 #include "phase_lines.hpp"
+#include "ranks.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -200,12 +201,14 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path, csv_text);
   check_sizes(s, "run", data);  // demo too
+  meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);
   write_data_files(c, data);
   if (csv_text) c.out.write("demo_data.csv", *csv_text);
   RunCallback progress(c);
   const ExperimentResult result = run_experiment(data, experiment_options(s, progress));
   if (result.cancelled && result.tuned_side.runs.empty()) return kExitInterrupted;  // before the trainings
+  if (!writes_results()) return kExitOk;  // a rank other than 0: its share (the search) is done
 
   write_histories(c, result);
   if (interrupted()) {

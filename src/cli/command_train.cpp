@@ -10,6 +10,7 @@
 #include "lrtune/io/predictions.hpp"
 #include "lrtune/io/result_files.hpp"
 #include "lrtune/io/tuning_files.hpp"
+#include "ranks.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -156,12 +157,16 @@ void write_test_predictions(CommandContext& c, const Dataset& data, Sequential& 
 int command_train(CommandContext& c, const std::string& data_path) {
   const Dataset data = load_dataset(c.settings, data_path);
   check_sizes(c.settings, c.command, data);
+  meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(c.settings, data, c.console);
   write_data_files(c, data);
   ReportInputs inputs = report_inputs(c, data);
   const std::optional<ChosenRate> chosen = choose_rate(c, data, inputs);
   if (!chosen) return kExitInterrupted;
   const double rate = chosen->rate;
+  // Under mpirun, a training that is not data-parallel is rank 0's alone (its files are the ones
+  // written): the other ranks' share was the search.
+  if (!writes_results() && !c.settings.data_parallel) return kExitOk;
   // Keras prints what it trains before the epoch lines; otherwise the training's one line says it.
   if (c.settings.verbose) c.console.message(training_announcement(c.settings, rate));
   TrainResult result = train_and_evaluate(c.settings, data, rate, c.settings.seed, c.console, chosen->short_source);

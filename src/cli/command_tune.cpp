@@ -14,6 +14,7 @@
 #include "lrtune/io/tuning_files.hpp"
 #include "lrtune/train/fit.hpp"
 #include "phase_lines.hpp"
+#include "ranks.hpp"
 #include "report_output.hpp"
 #include "signals.hpp"
 #include "size_checks.hpp"
@@ -211,6 +212,7 @@ int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path);
   check_sizes(s, c.command, data);
+  meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);
   write_data_files(c, data);
   c.console.message(fmt::format("\nSearching {} learning rates and the default on {} training rows ({} held out){}\n",

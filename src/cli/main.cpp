@@ -65,8 +65,11 @@ void refuse_output_over_inputs(const std::string& output, const std::vector<std:
   }
 }
 
-// Under mpirun the failing rank says it (the others may not know) and ends every rank.
+// Under mpirun, before the ranks have met, the failing rank tells the others at the meeting and
+// rank 0 prints the first failure's line (ranks that fail alike print one line, not one each);
+// after it, the failing rank says it (the others may not know) and ends every rank.
 int error(const std::string& message, int code) {
+  if (!ranks_met()) return report_rank_failure(meet_ranks_failed(code, one_line(message)));
   fmt::print(error_stream(), "lrtune: error: {}\n", one_line(message));
   return end_ranks_on_error(code);
 }
@@ -210,6 +213,12 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
   if (writes_folder(name)) out->claim(settings.overwrite || scratch, {args.data_path, settings.config_file});
   CommandContext context{name, command_line, settings, Console{settings.quiet, settings.json}, *out};
   int code = dispatch(name, context, args);
+  // A command without collectives meets the other ranks here, before its folder is committed: one
+  // of them may have failed and be waiting to say so.
+  if (const auto failure = meet_ranks_done()) {
+    out->discard();
+    return report_rank_failure(*failure);
+  }
   const bool stopped_early = code == kExitInterrupted;
   if (stopped_early) code = interrupted_exit_code();
   if (scratch) {
@@ -227,8 +236,8 @@ int execute(const std::string& name, const Flags& flags, const Arguments& args, 
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  start_ranks(argc, argv);  // first: MPI_Init may take its own arguments out of argv
+// The command line parsed and the command run, with every error turned into its line and code.
+int run_command(int argc, char** argv) {
   CLI::App app{
       "lrtune: find a good learning rate with a range test, train with it, show the evidence.\n"
       "Try 'lrtune demo' first; 'lrtune <command> --help' lists a command's flags."};
@@ -260,6 +269,9 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) command_line += std::string(" ") + argv[i];
   try {
     return execute(name, flags, args, command_line, out);
+  } catch (const OtherRankFailed& e) {  // this rank got to the first collective; another did not
+    if (out) out->discard();
+    return report_rank_failure(e.failure());
   } catch (const lrtune::Error& e) {
     if (e.kind() == ErrorKind::numeric) return diverged_exit(e.what(), out, command_line);
     if (out) out->discard();
@@ -277,4 +289,12 @@ int main(int argc, char** argv) {
     if (interrupted()) return interrupted_exit();
     return error(e.what(), kExitError);
   }
+}
+
+int main(int argc, char** argv) {
+  start_ranks(argc, argv);  // first: MPI_Init may take its own arguments out of argv
+  const int code = run_command(argc, argv);
+  // What ended before execute()'s meeting (config, --help) still meets the other ranks.
+  if (const auto failure = meet_ranks_done()) return report_rank_failure(*failure);
+  return code;
 }

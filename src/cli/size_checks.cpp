@@ -16,6 +16,7 @@
 #include "lrtune/core/limits.hpp"
 #include "lrtune/core/split.hpp"
 #include "lrtune/tune/memory.hpp"
+#include "ranks.hpp"
 
 namespace lrtune::cli {
 namespace {
@@ -127,8 +128,8 @@ std::string format_bytes(double bytes) {
   return unit == 0 ? fmt::format("{:.0f} bytes", bytes) : fmt::format("{:.1f} {}", bytes, kUnits[unit]);
 }
 
-MemoryNeed memory_need(const Settings& s, const std::string& command, Index train_rows, Index test_rows,
-                       Index features) {
+MemoryNeed memory_need(const Settings& s, const std::string& command, Index train_rows, Index test_rows, Index features,
+                       int ranks) {
   const ModelShape shape = model_shape(s, features);
   const std::size_t slots = build_optimizer(s, std::nullopt)->state().slots.size();
   const auto validation = static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(train_rows)));
@@ -142,9 +143,15 @@ MemoryNeed memory_need(const Settings& s, const std::string& command, Index trai
   if (searches(s, command)) {  // the candidates' units are alive together until the pick
     const int repeats = command == "tune" ? s.repeats : 1;
     const TrainingMemory unit = training_memory(shape, slots, s.batch_size, train_rows - validation, validation);
-    need.bytes = search_memory(unit, static_cast<std::size_t>(s.candidates), repeats, s.refit, train_rows, features);
-    need.detail = fmt::format("{} candidates x {} seed{}{} trained at once, {}", s.candidates, repeats,
-                              repeats == 1 ? "" : "s", s.refit ? " and a refit" : "", each(unit));
+    need.bytes =
+        search_memory(unit, static_cast<std::size_t>(s.candidates), repeats, s.refit, train_rows, features, ranks);
+    // Under mpirun each rank builds only the units it trains.
+    const std::string spread =
+        ranks > 1 ? fmt::format(" over {} ranks, up to {} on each", ranks,
+                                units_per_rank(static_cast<std::size_t>(s.candidates) * repeats, ranks))
+                  : std::string{};
+    need.detail = fmt::format("{} candidates x {} seed{}{} trained at once{}, {}", s.candidates, repeats,
+                              repeats == 1 ? "" : "s", s.refit ? " and a refit" : "", spread, each(unit));
   }
   // One training (find, train), or run's comparison: default and tuned x repeats, all kept for the report.
   const int trainings = command == "run" ? 2 * s.repeats : 1;
@@ -181,7 +188,7 @@ void check_sizes(const Settings& s, const std::string& command, const Dataset& d
   check_parameters(s, features);
   const bool holds_out = s.early_stopping || s.hold_out_validation;
   if (searches(s, command) || (holds_out && (command == "train" || command == "run"))) check_validation_split(s, rows);
-  const MemoryNeed need = memory_need(s, command, rows, data.x_test.rows(), features);
+  const MemoryNeed need = memory_need(s, command, rows, data.x_test.rows(), features, world().size());
   const auto available = available_memory();
   if (available && need.bytes > *available)
     throw UsageError(fmt::format("{} needs about {} of memory ({}) but {} is available; lower {}", command,

@@ -15,13 +15,14 @@ namespace lrtune::cli {
 // validate() takes it ("run" for demo).
 void check_sizes(const Settings& settings, const std::string& command, const Dataset& data);
 
-// The memory a command will need at its peak, in bytes, with what it is made of (for the message).
+// The memory a command will need at its peak on one rank of `ranks` (mpirun spreads the search's
+// units), in bytes, with what it is made of (for the message).
 struct MemoryNeed {
   double bytes = 0.0;
   std::string detail;
 };
 MemoryNeed memory_need(const Settings& settings, const std::string& command, Index train_rows, Index test_rows,
-                       Index features);
+                       Index features, int ranks = 1);
 
 // Bytes this process may still allocate: the least of the memory available (MemAvailable of
 // /proc/meminfo, else the physical memory), its cgroup's memory.max less the memory in use, and

@@ -110,7 +110,10 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.search.communicator = &world();  // under mpirun the search's units spread over the ranks
   o.comparison = comparison_settings(s);
   if (s.data_parallel) o.comparison.data_parallel = &world();  // under mpirun the ranks share each batch
-  o.cancel = &cancel_flag();                                   // Ctrl-C
+  // The comparison's trainings are rank 0's alone (its results are the ones written): the other
+  // ranks stop after the search they share.
+  o.train_comparison = writes_results();
+  o.cancel = &cancel_flag();  // Ctrl-C
   return o;
 }
 

@@ -102,6 +102,7 @@ ExperimentResult run_experiment(const ExperimentData& data, const ExperimentOpti
   r.default_side.learning_rate = build_optimizer(o.optimizer)->learning_rate();
   r.default_side.source = o.optimizer.name + " default";
   detail::notify(o.callbacks, [&](ExperimentCallback& c) { c.on_rates_chosen(r); });
+  if (!o.train_comparison) return r;
   train_both(data, o, r);
   r.cancelled = detail::cancelled(o);
   return r;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <span>
+#include <stdexcept>
 
 namespace lrtune::detail {
 
@@ -79,6 +80,10 @@ void SearchUnit::end_epoch(double validation_loss, bool keep) {
     return;
   }
   if (epochs() >= rules_.max_epochs) state_ = UnitState::max_epochs;
+}
+
+SearchUnit::EpochEnd RecordUnit::run_epoch(const std::atomic<bool>* /*cancel*/) {
+  throw std::logic_error("RecordUnit: a unit owned by another rank was asked to train here");
 }
 
 TrainingUnit::TrainingUnit(const Sequential& prototype, const Optimizer& optimizer, double learning_rate, Loss loss,

@@ -88,6 +88,19 @@ class SearchUnit {
   int owner_ = 0;
 };
 
+// A unit another rank trains: it holds the records adopt() gives it and nothing of a training (no
+// model, optimizer or data), so a rank's memory grows with the units it owns, not with the search.
+// Training it here is a logic error.
+class RecordUnit final : public SearchUnit {
+ public:
+  explicit RecordUnit(const UnitRules& rules) : SearchUnit(rules) {}
+  std::vector<double> best_row_losses() override { return {}; }  // the owner's are gathered
+
+ private:
+  EpochEnd run_epoch(const std::atomic<bool>* cancel) override;
+  void keep_best() override {}
+};
+
 // The Tuner's unit: a Sequential with its own optimizer and batch stream, the best weights kept.
 // Not movable (the trainer holds references to the model and optimizer): keep it in a unique_ptr.
 class TrainingUnit final : public SearchUnit {

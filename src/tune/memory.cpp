@@ -45,9 +45,15 @@ TrainingMemory training_memory(const ModelShape& shape, std::size_t optimizer_sl
   return m;
 }
 
+std::size_t units_per_rank(std::size_t units, int ranks) {
+  const auto n = static_cast<std::size_t>(std::max(ranks, 1));
+  return (units + n - 1) / n;
+}
+
 double search_memory(const TrainingMemory& unit, std::size_t candidates, int repeats, bool refit, Index rows,
-                     Index features) {
-  const double trainings = static_cast<double>(candidates) * static_cast<double>(repeats) + (refit ? 1.0 : 0.0);
+                     Index features, int ranks) {
+  const std::size_t units = candidates * static_cast<std::size_t>(std::max(repeats, 0));
+  const double trainings = static_cast<double>(units_per_rank(units, ranks)) + (refit ? 1.0 : 0.0);
   const double split = static_cast<double>(rows) * (static_cast<double>(features) + 1.0) * kFloat;
   return trainings * unit.total() + split;
 }

@@ -73,8 +73,13 @@ std::pair<std::vector<double>, std::size_t> candidate_rates(double low, double h
 
 }  // namespace
 
-Search::Search(UnitFactory make_unit, std::size_t repeats, const Communicator& communicator, TuningResult& result)
-    : make_unit_(std::move(make_unit)), repeats_(repeats), result_(result), communicator_(communicator) {}
+Search::Search(UnitFactory make_unit, const UnitRules& rules, std::size_t repeats, const Communicator& communicator,
+               TuningResult& result)
+    : make_unit_(std::move(make_unit)),
+      rules_(rules),
+      repeats_(repeats),
+      result_(result),
+      communicator_(communicator) {}
 
 void Search::insert_candidate(std::size_t at, double rate) {
   TuningCandidate candidate;
@@ -84,10 +89,15 @@ void Search::insert_candidate(std::size_t at, double rate) {
   candidate.best_epochs.assign(repeats_, -1);
   candidate.epochs_trained.assign(repeats_, 0);
   result_.candidates.insert(result_.candidates.begin() + static_cast<std::ptrdiff_t>(at), std::move(candidate));
+  // Ownership follows the creation order, which every rank shares (extensions come last). Only the
+  // owner builds the unit's training (model, optimizer, batches); a unit's arithmetic depends on
+  // its rate and repeat alone, so where it is built changes no bit of it.
   std::vector<std::unique_ptr<SearchUnit>> units;
-  for (std::size_t r = 0; r < repeats_; ++r) units.push_back(make_unit_(rate, r));
-  // Ownership follows the creation order, which every rank shares (extensions come last).
-  for (auto& u : units) u->set_owner(static_cast<int>(next_unit_++ % static_cast<std::size_t>(communicator_.size())));
+  for (std::size_t r = 0; r < repeats_; ++r) {
+    const int owner = static_cast<int>(next_unit_++ % static_cast<std::size_t>(communicator_.size()));
+    units.push_back(owner == communicator_.rank() ? make_unit_(rate, r) : std::make_unique<RecordUnit>(rules_));
+    units.back()->set_owner(owner);
+  }
   units_.insert(units_.begin() + static_cast<std::ptrdiff_t>(at), std::move(units));
   row_losses_.insert(row_losses_.begin() + static_cast<std::ptrdiff_t>(at), std::nullopt);
   auto shift = [at](std::vector<std::size_t>& v) {
@@ -243,15 +253,20 @@ std::vector<std::size_t> apply_cut(Search& search, TuningResult& result, const s
 }
 
 // Trains a rung's running units to `target` epochs, telling the callbacks when it starts and after
-// each candidate epoch (counted under a lock: the units train on worker threads; with several
-// ranks, this rank's units). Returns whether the search was cancelled (on any rank).
+// each candidate epoch (counted under a lock: the units train on worker threads). With several
+// ranks those calls count this rank's epochs of this rank's units (the others' are not seen until
+// the gather; the units are dealt out evenly, so the fraction and a time estimate hold), and one
+// last call at the rung's end gives every rank's epochs of the whole rung, gathered. Returns
+// whether the search was cancelled (on any rank).
 bool train_rung(Search& search, const std::vector<std::size_t>& active, int target, const TuningRung& rung,
                 const TuningResult& result, const TunerOptions& o) {
   const std::vector<SearchUnit*> units = search.running_units(active);
-  std::size_t total = 0;
-  for (const SearchUnit* u : units)
-    if (u->owner() == search.communicator().rank())
-      total += static_cast<std::size_t>(std::max(0, target - u->epochs()));
+  std::size_t total = 0, total_all = 0;
+  for (const SearchUnit* u : units) {
+    const auto left = static_cast<std::size_t>(std::max(0, target - u->epochs()));
+    total_all += left;
+    if (u->owner() == search.communicator().rank()) total += left;
+  }
   for (TunerCallback* callback : o.callbacks) callback->on_rung_begin(rung, result);
   std::mutex mutex;
   std::size_t done = 0;
@@ -260,8 +275,14 @@ bool train_rung(Search& search, const std::vector<std::size_t>& active, int targ
     ++done;
     for (TunerCallback* callback : o.callbacks) callback->on_rung_progress(done, total);
   };
-  return train_spread(units, target, o.threads, o.cancel, search.communicator(),
-                      o.callbacks.empty() ? nullptr : &on_epoch);
+  const double before = search.epochs_of(active);
+  const bool stopped = train_spread(units, target, o.threads, o.cancel, search.communicator(),
+                                    o.callbacks.empty() ? nullptr : &on_epoch);
+  if (search.communicator().size() > 1) {
+    const auto all = static_cast<std::size_t>(search.epochs_of(active) - before);  // gathered: every rank's
+    for (TunerCallback* callback : o.callbacks) callback->on_rung_progress(all, total_all);
+  }
+  return stopped;
 }
 
 // Successive halving over every candidate. Sets result.cancelled when the user stops it.

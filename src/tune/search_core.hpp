@@ -26,10 +26,13 @@ double seconds_since(Clock::time_point t0);
 // Makes the unit of a candidate rate for repeat r (the caller decides what r means: a seed, a split).
 using UnitFactory = std::function<std::unique_ptr<SearchUnit>(double learning_rate, std::size_t repeat)>;
 
-// Candidate c's units, one per repeat, and the search's shared state.
+// Candidate c's units, one per repeat, and the search's shared state. Units are assigned to ranks
+// in creation order; `make_unit` is called only for this rank's, the others are RecordUnits under
+// `rules` (the factory's units' rules), which hold the gathered records only.
 class Search {
  public:
-  Search(UnitFactory make_unit, std::size_t repeats, const Communicator& communicator, TuningResult& result);
+  Search(UnitFactory make_unit, const UnitRules& rules, std::size_t repeats, const Communicator& communicator,
+         TuningResult& result);
 
   // Inserts a candidate at position `at` (rates stay in increasing order); indices held in the
   // rungs and the default index shift past it.
@@ -54,6 +57,7 @@ class Search {
   void gather_row_losses();
 
   UnitFactory make_unit_;
+  UnitRules rules_;
   std::size_t repeats_;
   TuningResult& result_;
   const Communicator& communicator_;

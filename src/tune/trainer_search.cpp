@@ -127,7 +127,7 @@ TuningResult search_trainers(const TrainerFactory& make_trainer, const SearchOpt
         if (!trainer) fail(fmt::format("make_trainer({:.3g}, ...) returned no trainer", rate));
         return std::make_unique<detail::TrainerUnit>(std::move(trainer), rules);
       },
-      units, single_process(), result);
+      rules, units, single_process(), result);
   detail::search_candidates(search, result, o, *options.default_rate);
   result.explanation = explain(result, options);
   result.total_seconds = detail::seconds_since(t_total);

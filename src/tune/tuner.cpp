@@ -127,19 +127,21 @@ ModelState<float> unpack_state(const Bytes& bytes) {
   return state;
 }
 
-// Candidate c's repeat 0 at its best weights, on every rank: the owner's weights are broadcast.
-Sequential best_model(detail::Search& search, std::size_t c) {
-  // The Tuner's units are all TrainingUnits (its factory makes nothing else).
-  auto& unit = static_cast<detail::TrainingUnit&>(search.unit(c, 0));
+// Candidate c's repeat 0 at its best weights, on every rank: the owner's weights are broadcast
+// into a copy of the prototype (the other ranks hold no model of that unit).
+Sequential best_model(detail::Search& search, std::size_t c, const Sequential& prototype) {
+  detail::SearchUnit& unit = search.unit(c, 0);
   const Communicator& communicator = search.communicator();
   Bytes bytes;
   if (unit.owner() == communicator.rank()) {
-    unit.restore_best();
-    if (communicator.size() == 1) return unit.model();
-    bytes = pack_state(unit.model().state());
+    // The Tuner's factory makes TrainingUnits only, and a rank's own units are the factory's.
+    auto& trained = static_cast<detail::TrainingUnit&>(unit);
+    trained.restore_best();
+    if (communicator.size() == 1) return trained.model();
+    bytes = pack_state(trained.model().state());
   }
   communicator.broadcast(bytes, unit.owner());
-  Sequential model = unit.model();
+  Sequential model = prototype;
   model.load_state(unpack_state(bytes));
   return model;
 }
@@ -303,9 +305,9 @@ TuningResult Tuner::search() {
                                                       *data.y_train[r], *data.x_val[r], *data.y_val[r], o.seed + r,
                                                       rules);
       },
-      repeats, communicator, result);
+      rules, repeats, communicator, result);
   detail::search_candidates(search, result, o, o.default_rate.value_or(optimizer_.learning_rate()));
-  model_ = best_model(search, result.pick);  // only the pick's first repeat becomes the model
+  model_ = best_model(search, result.pick, prototype_);  // only the pick's first repeat becomes the model
 
   if (o.refit && !result.cancelled && result.best_epoch >= 0)
     refit_pick(result, model_, prototype_, optimizer_, loss_, x_, y_, o);

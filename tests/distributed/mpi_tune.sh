@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # lrtune under mpirun (issue 18), registered by tests/CMakeLists.txt when LRTUNE_MPI is ON:
-# `mpirun -np 2 lrtune tune|run [--repeats 2]` gives the single-process results bit for bit (every
-# file, wall times aside); only rank 0 writes (the out folder once, no scratch or staging left
-# behind); a rank that fails ends both ranks with one error line and a non-zero exit instead of a
-# hang (CTest's TIMEOUT catches a hang).
+# `mpirun -np 2 lrtune tune|run [--repeats 2]|train --lr auto` gives the single-process results
+# bit for bit (every file, wall times aside); only rank 0 writes (the out folder once, no scratch
+# or staging left behind); a rank that fails ends both ranks with one error line and a non-zero
+# exit instead of a hang (CTest's TIMEOUT catches a hang), and ranks failing alike print one line.
 # Usage: mpi_tune.sh LRTUNE_BINARY WINE_CSV WORK_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -51,11 +51,13 @@ PY
 }
 
 # 1. The same command in one process and over two ranks, each into a folder named `out` (the model
-# file keeps the settings, --out included): tune, run and run --repeats.
+# file keeps the settings, --out included): tune, run and run --repeats (whose comparison only
+# rank 0 trains), train --lr auto (whose training only rank 0 runs).
 runs=(
   "tune ${fast[*]} --repeats 2"
   "run ${fast[*]} --epochs 3"
   "run ${fast[*]} --epochs 3 --repeats 2"
+  "train ${fast[*]} --lr auto --epochs 3"
 )
 for i in "${!runs[@]}"; do
   read -r -a command <<<"${runs[$i]}"
@@ -94,8 +96,36 @@ for bad_rank in 1 0; do
   lines=$(grep -c '^lrtune: error:' failed.log || true)
   [ "$lines" = 1 ] || fail "rank $bad_rank failed: $lines 'lrtune: error:' lines, want 1: $(cat failed.log)"
   [ ! -e failed/run.json ] || fail "rank $bad_rank failed but the out folder was committed"
+  if [ "$bad_rank" = 1 ]; then
+    grep -q '^lrtune: error: rank 1 of 2: ' failed.log || fail "rank 1's error line does not name it: $(cat failed.log)"
+  fi
   rm -rf failed
 done
+
+# 4. Every rank fails the same way (a data file that is not there): one line, not one per rank.
+set +e
+"${launch[@]}" "$lrtune" tune no_such_table.csv "${fast[@]}" --out failed >failed.log 2>&1
+code=$?
+set -e
+[ "$code" -ne 0 ] || fail "every rank failed but mpirun exited 0"
+lines=$(grep -c '^lrtune: error:' failed.log || true)
+[ "$lines" = 1 ] || fail "every rank failed alike: $lines 'lrtune: error:' lines, want 1: $(cat failed.log)"
+grep -q 'no_such_table.csv' failed.log || fail "the error line does not name the file: $(cat failed.log)"
+
+# 5. A command without collectives (train at a given rate) whose rank 1 fails: rank 0 meets it
+# once its data is read and checked, says rank 1's line and trains nothing; no hang, a non-zero exit.
+train=(--target quality --positive '>=6' --layers 8 --lr 0.001 --epochs 1 --seed 7 --quiet --out trained)
+set +e
+mpirun -np 1 --oversubscribe "${as_root[@]}" "$lrtune" train "$data" "${train[@]}" : \
+  -np 1 "$lrtune" train bad.csv "${train[@]}" >failed.log 2>&1
+code=$?
+set -e
+[ "$code" -ne 0 ] || fail "train: rank 1 failed but mpirun exited 0"
+lines=$(grep -c '^lrtune: error: rank 1 of 2: ' failed.log || true)
+[ "$lines" = 1 ] || fail "train: rank 1 failed: want its one line, got: $(cat failed.log)"
+[ ! -e trained/run.json ] || fail "train: rank 1 failed but rank 0 committed its out folder"
+! grep -q 'Test split' failed.log || fail "train: rank 1 failed but rank 0 trained: $(cat failed.log)"
+rm -rf trained
 
 if [ "$failures" -gt 0 ]; then
   echo "mpi_tune: $failures check(s) failed" >&2

@@ -192,6 +192,28 @@ TEST(RunExperiment, SeveralWorkersGiveTheSameTrainingsAsOne) {
   EXPECT_FALSE(one.contains("tuning"));
 }
 
+// A rank other than 0 under mpirun: the search (shared with the other ranks) runs, and the
+// experiment ends with the rates chosen, the comparison's trainings not run.
+TEST(RunExperiment, WithoutTheComparisonItStopsOnceTheRatesAreChosen) {
+  CountingCallback counting;
+  lrtune::ExperimentOptions o = small_options();
+  o.comparison.repeats = 2;
+  o.callbacks = {&counting};
+  o.train_comparison = false;
+  const lrtune::ExperimentResult r = lrtune::run_experiment(o);
+  const lrtune::ExperimentResult whole = lrtune::run_experiment(small_options());
+  EXPECT_FALSE(r.cancelled);
+  ASSERT_TRUE(r.search.has_value());
+  EXPECT_EQ(counting.steps.back(), "rates chosen");
+  EXPECT_EQ(counting.trainings, 0);
+  EXPECT_EQ(counting.epochs, 0);
+  EXPECT_TRUE(r.default_side.runs.empty());
+  EXPECT_TRUE(r.tuned_side.runs.empty());
+  EXPECT_EQ(r.tuned_side.learning_rate, whole.tuned_side.learning_rate);  // the same search, the same pick
+  EXPECT_EQ(r.default_side.learning_rate, whole.default_side.learning_rate);
+  EXPECT_THROW((void)r.model(), std::logic_error);
+}
+
 TEST(RunExperiment, CancelledAfterTheRangeTestItStopsWithNothingTrained) {
   std::atomic<bool> cancel{false};
   CountingCallback counting(&cancel, "range test");

@@ -43,4 +43,16 @@ TEST(Memory, SearchIsCandidatesTimesRepeatsUnitsPlusTheSplitCopy) {
   EXPECT_EQ(lrtune::search_memory(unit, 5, 2, true, 125, 3), 11 * 3980 + 2000);
 }
 
+TEST(Memory, SpreadSearchCountsTheUnitsOneRankHolds) {
+  const lrtune::TrainingMemory unit = lrtune::training_memory(kSmall, 2, 16, 100, 30);  // 3980 bytes
+  // 10 units dealt out in turn: 5 on each of 2 ranks, 4 on rank 0 of 3 (4, 3, 3), 1 each on 16
+  // ranks; the refit and the split copy are on every rank.
+  EXPECT_EQ(lrtune::search_memory(unit, 5, 2, false, 125, 3, 2), 5 * 3980 + 2000);
+  EXPECT_EQ(lrtune::search_memory(unit, 5, 2, true, 125, 3, 3), (4 + 1) * 3980 + 2000);
+  EXPECT_EQ(lrtune::search_memory(unit, 5, 2, false, 125, 3, 16), 1 * 3980 + 2000);
+  EXPECT_EQ(lrtune::search_memory(unit, 5, 2, false, 125, 3, 1), lrtune::search_memory(unit, 5, 2, false, 125, 3));
+  EXPECT_EQ(lrtune::units_per_rank(11, 2), 6U);
+  EXPECT_EQ(lrtune::units_per_rank(0, 2), 0U);
+}
+
 }  // namespace

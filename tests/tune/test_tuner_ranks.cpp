@@ -1,9 +1,12 @@
 // The search spread over ranks (TunerOptions::communicator) without MPI: N threads, each a rank of
 // an in-process communicator, each running the whole search. Every rank's result and model must
 // be the single-process ones bit for bit, whatever N, with the given interval and extensions, and
-// with the range test, small-data splits and the refit; and the ranks must split the epochs.
+// with the range test, small-data splits and the refit; and the ranks must split the epochs and
+// build only their own units (each unit's optimizer is a clone: a rank clones for its units only).
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -22,24 +25,49 @@ using lrtune::Tuner;
 using lrtune::TunerOptions;
 using lrtune::TuningResult;
 
-// The epochs each rank trained in rung 0 (on_rung_progress's total counts the rank's own units).
+// Rung 0's progress on one rank: `done` counts the rank's own epochs as they end, then (with
+// several ranks) one last call gives every rank's epochs and the whole rung's total.
 class FirstRungEpochs final : public lrtune::TunerCallback {
  public:
-  void on_rung_progress(std::size_t /*done*/, std::size_t total) override {
-    if (rungs_ended_ == 0) total_ = total;
+  explicit FirstRungEpochs(bool spread) : spread_(spread) {}
+  void on_rung_progress(std::size_t done, std::size_t total) override {
+    if (rungs_ended_ > 0) return;
+    done_.push_back(done);
+    total_ = total;
   }
   void on_rung_end(const lrtune::TuningRung& /*rung*/, const TuningResult& /*so_far*/) override { ++rungs_ended_; }
+  std::size_t own() const { return done_.size() - (spread_ && !done_.empty() ? 1 : 0); }
+  std::size_t last_done() const { return done_.empty() ? 0 : done_.back(); }
   std::size_t total() const { return total_; }
 
  private:
+  bool spread_;
   int rungs_ended_ = 0;
+  std::vector<std::size_t> done_;
   std::size_t total_ = 0;
+};
+
+// Adam that counts its clones: the Tuner clones the optimizer for each unit it builds, for the
+// range test and for the refit, so the count says how many units a rank built.
+class CountingAdam final : public lrtune::Adam {
+ public:
+  explicit CountingAdam(std::atomic<std::size_t>& clones) : clones_(&clones) {}
+  std::unique_ptr<lrtune::Optimizer> clone() const override {
+    ++*clones_;
+    return std::make_unique<CountingAdam>(*this);
+  }
+
+ private:
+  std::atomic<std::size_t>* clones_;
 };
 
 struct Outcome {
   nlohmann::json result;  // without wall times
   lrtune::ModelState<float> model;
-  std::size_t first_rung_epochs = 0;
+  std::size_t first_rung_epochs = 0;  // this rank's own epochs in rung 0
+  std::size_t first_rung_shown = 0;   // rung 0's last progress: every rank's epochs
+  std::size_t first_rung_total = 0;   // rung 0's last progress: every rank's total
+  std::size_t units_built = 0;        // optimizer clones less the range test's and the refit's
 };
 
 nlohmann::json without_timings(const TuningResult& r) {
@@ -55,13 +83,20 @@ nlohmann::json without_timings(const TuningResult& r) {
 
 Outcome search(const lrtune::testing::Dataset& data, TunerOptions o, const Communicator* communicator) {
   const Sequential model(6, {lrtune::Dense(16, "relu"), lrtune::Dense(1, "sigmoid")}, 0);
-  const lrtune::Adam adam;
-  FirstRungEpochs epochs;
+  std::atomic<std::size_t> clones{0};
+  const CountingAdam adam(clones);
+  FirstRungEpochs epochs(communicator != nullptr && communicator->size() > 1);
   o.communicator = communicator;
   o.callbacks = {&epochs};
   Tuner tuner(model, adam, lrtune::Loss::binary_crossentropy, data.X, data.y, o);
   const TuningResult r = tuner.run();
-  return {without_timings(r), tuner.model().state(), epochs.total()};
+  const std::size_t others = (o.low ? 0U : 1U) + (r.refit ? 1U : 0U);
+  return {.result = without_timings(r),
+          .model = tuner.model().state(),
+          .first_rung_epochs = epochs.own(),
+          .first_rung_shown = epochs.last_done(),
+          .first_rung_total = epochs.total(),
+          .units_built = clones.load() - others};
 }
 
 // Each of n ranks on its own thread, as mpirun would start n processes.
@@ -78,17 +113,28 @@ lrtune::testing::Dataset noisy_data(lrtune::Index n) {
 // Returns the single-process result, for the caller to check that its case was exercised.
 nlohmann::json expect_same_on_every_rank(const lrtune::testing::Dataset& data, const TunerOptions& o) {
   const Outcome one = search(data, o, nullptr);
+  EXPECT_GE(one.units_built, 8U) << "one process builds every unit (4+ rates x 2+ repeats)";
   for (int n : {2, 3}) {
     const std::vector<Outcome> spread = search_on_ranks(data, o, n);
     std::size_t epochs = 0;
+    std::size_t units = 0;
     for (int r = 0; r < n; ++r) {
       const Outcome& got = spread[static_cast<std::size_t>(r)];
       EXPECT_EQ(got.result, one.result) << n << " ranks, rank " << r;
       EXPECT_TRUE(got.model == one.model) << n << " ranks, rank " << r << ": the model's weights differ";
       EXPECT_LT(got.first_rung_epochs, one.first_rung_epochs) << n << " ranks, rank " << r << " trained every unit";
+      // Every rank's progress ends where one process's does: all ranks' epochs of the whole rung.
+      EXPECT_EQ(got.first_rung_shown, one.first_rung_epochs) << n << " ranks, rank " << r;
+      EXPECT_EQ(got.first_rung_total, one.first_rung_total) << n << " ranks, rank " << r;
+      // Units are dealt out in turn: a rank builds ceil or floor of units / n, never all of them.
+      const auto ranks = static_cast<std::size_t>(n);
+      EXPECT_LE(got.units_built, (one.units_built + ranks - 1) / ranks)
+          << n << " ranks, rank " << r << " built others' units";
       epochs += got.first_rung_epochs;
+      units += got.units_built;
     }
     EXPECT_EQ(epochs, one.first_rung_epochs) << n << " ranks: each unit's epochs are trained once";
+    EXPECT_EQ(units, one.units_built) << n << " ranks: each unit is built once, on its owner";
   }
   return one.result;
 }

@@ -32,6 +32,10 @@ struct ExperimentOptions {
   // the search stop after their current step, trainings not yet started are skipped, and the
   // result says cancelled.
   const std::atomic<bool>* cancel = nullptr;
+  // false: run_experiment returns once the rates are chosen (after on_rates_chosen), with the
+  // comparison's trainings not run (the sides' runs empty). For a process whose results are not
+  // reported: under mpirun, the ranks other than 0 share the search and then have nothing to train.
+  bool train_comparison = true;
 };
 
 }  // namespace lrtune

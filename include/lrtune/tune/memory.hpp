@@ -35,10 +35,15 @@ struct TrainingMemory {
 TrainingMemory training_memory(const ModelShape& shape, std::size_t optimizer_slots, Index batch_size,
                                Index training_rows, Index evaluation_rows);
 
-// The search: candidates x repeats trainings alive at once (the Tuner keeps every unit until the
+// The search on one rank: the units it holds alive at once (the Tuner keeps every unit until the
 // pick), plus one more for a refit, plus its validation split's float32 copy of the `rows` x
-// (`features` + 1) training rows.
+// (`features` + 1) training rows. Spread over `ranks` (mpirun), the candidates x repeats units are
+// dealt out in turn and each rank builds only its own, so the busiest holds ceil(units / ranks);
+// the refit and the split copy are on every rank.
 double search_memory(const TrainingMemory& unit, std::size_t candidates, int repeats, bool refit, Index rows,
-                     Index features);
+                     Index features, int ranks = 1);
+
+// The units of a search of `units` that rank 0 (the busiest) holds when spread over `ranks`.
+std::size_t units_per_rank(std::size_t units, int ranks);
 
 }  // namespace lrtune

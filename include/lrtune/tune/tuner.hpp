@@ -78,7 +78,10 @@ struct TunerOptions {
   // The processes to spread the training units over (not owned; null: this process alone). Every
   // rank must run the same search with the same options and data: each trains the units it owns
   // (unit i of the order they were created in: rank i % size), the records are gathered, and every
-  // rank takes the same decisions, so the result is the single-process one bit for bit.
+  // rank takes the same decisions, so the result is the single-process one bit for bit. A rank
+  // builds only its own units' models and optimizers (the others' are records), so its memory is
+  // ceil(units / size) trainings (search_memory's `ranks`); the range test and the refit run on
+  // every rank.
   const Communicator* communicator = nullptr;
   std::vector<std::string> metrics = {"accuracy"};
 

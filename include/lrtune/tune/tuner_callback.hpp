@@ -25,7 +25,9 @@ class TunerCallback {
   // before it).
   virtual void on_rung_begin(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
   // While a rung trains, after each candidate epoch: `done` of at most `total` candidate epochs
-  // (repeats included; fewer when candidates stop early). For progress displays.
+  // (repeats included; fewer when candidates stop early). For progress displays. Spread over
+  // ranks (TunerOptions::communicator), these count this rank's units' epochs; at the rung's end
+  // one more call (from the calling thread) gives every rank's done and total, gathered.
   virtual void on_rung_progress(std::size_t /*done*/, std::size_t /*total*/) {}
   // After each rung's cut (or its cancellation); `rung` is so_far.rungs.back().
   virtual void on_rung_end(const TuningRung& /*rung*/, const TuningResult& /*so_far*/) {}
