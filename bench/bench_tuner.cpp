@@ -34,7 +34,7 @@ struct WineTrain {
     options.target = "quality";
     options.target_rule = lrtune::TargetRule::parse(">=6");
     const lrtune::PreparedData data = lrtune::prepare(dir / "winequalityN.csv", options);
-    X = lrtune::to_float(data.x_train);
+    X = data.x_train;
     y = lrtune::to_float(data.y_train);
   }
 };

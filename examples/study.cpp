@@ -207,9 +207,9 @@ OuterSplit outer_split(const StudySet& set, int seed) {
   const auto& pre = data.preprocessing;
   const auto task = lrtune::task_spec(pre.target_rule.kind, static_cast<Index>(pre.target_classes.size()));
   return {task,
-          lrtune::to_float(data.x_train),
+          data.x_train,
           lrtune::model_target(data.y_train, task, pre.target_scaler),
-          lrtune::to_float(data.x_test),
+          data.x_test,
           lrtune::model_target(data.y_test, task, pre.target_scaler),
           pre.target_scaler.scale()};
 }

@@ -91,8 +91,8 @@ Dataset wine(const std::string& csv, const std::string& name, const std::string&
   options.test_size = 0.2;
   options.split_seed = 42;
   const auto data = lrtune::prepare(csv, options);
-  return {name, lrtune::to_float(data.x_train), lrtune::as_column(lrtune::to_float(data.y_train)),
-          lrtune::to_float(data.x_test), lrtune::as_column(lrtune::to_float(data.y_test))};
+  return {name, data.x_train, lrtune::as_column(lrtune::to_float(data.y_train)), data.x_test,
+          lrtune::as_column(lrtune::to_float(data.y_test))};
 }
 
 // A deterministic tabular problem: 12 standard-normal features (4 of them correlated pairs),

@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
     data_options.target = "quality";
     data_options.target_rule = lrtune::TargetRule::parse(">=6");
     const lrtune::PreparedData data = lrtune::prepare(csv, data_options);
-    const lrtune::Matrix X_train = lrtune::to_float(data.x_train), X_test = lrtune::to_float(data.x_test);
+    const lrtune::Matrix &X_train = data.x_train, &X_test = data.x_test;  // float32 already
     const lrtune::Vector y_train = lrtune::to_float(data.y_train), y_test = lrtune::to_float(data.y_test);
 
     const lrtune::Sequential model(12,

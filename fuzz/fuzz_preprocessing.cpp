@@ -87,7 +87,7 @@ int fuzz_preprocessing(const std::uint8_t* data, std::size_t size) {
   }
 
   const auto features = static_cast<Index>(prepared.feature_names.size());
-  const auto check_part = [&](const MatrixD& x, const VectorD& y, const std::vector<Index>& rows, const char* part) {
+  const auto check_part = [&](const Matrix& x, const VectorD& y, const std::vector<Index>& rows, const char* part) {
     expect(x.rows() == static_cast<Index>(rows.size()) && y.size() == x.rows(),
            std::string(part) + ": rows of x, y and the row list differ");
     expect(x.cols() == features, std::string(part) + ": x has the wrong number of columns");

@@ -12,7 +12,11 @@
 
 namespace lrtune {
 
-Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns, StepLog* log) {
+namespace {
+
+// The positions of the rows without a missing value in `columns` (every column when empty),
+// increasing; the drop step is logged.
+std::vector<Index> complete_rows(const Table& table, const std::vector<std::string>& columns, StepLog* log) {
   std::vector<Index> considered;
   if (columns.empty()) {
     for (Index c = 0; c < table.cols(); ++c) considered.push_back(c);
@@ -40,19 +44,30 @@ Table drop_missing_rows(const Table& table, const std::vector<std::string>& colu
       per_column[table.columns[static_cast<std::size_t>(considered[k])].name] = missing_cells[k];
     cells += missing_cells[k];
   }
-  Table out = table.take(keep);
   if (log != nullptr) {
-    const Index dropped = table.rows() - out.rows();
+    const auto kept = static_cast<Index>(keep.size());
+    const Index dropped = table.rows() - kept;
     log->push_back({"drop_missing",
                     fmt::format("dropped {} of {} rows with a missing value ({} missing cells), {} rows kept", dropped,
-                                table.rows(), cells, out.rows()),
+                                table.rows(), cells, kept),
                     {{"rows_before", table.rows()},
                      {"rows_dropped", dropped},
-                     {"rows_kept", out.rows()},
+                     {"rows_kept", kept},
                      {"missing_cells", cells},
                      {"missing_per_column", per_column}}});
   }
-  return out;
+  return keep;
+}
+
+}  // namespace
+
+Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns, StepLog* log) {
+  return table.take(complete_rows(table, columns, log));
+}
+
+Table drop_missing_rows(Table&& table, const std::vector<std::string>& columns, StepLog* log) {
+  const std::vector<Index> keep = complete_rows(table, columns, log);
+  return std::move(table).take(keep);
 }
 
 namespace {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <set>
@@ -114,17 +115,26 @@ VectorD take(const VectorD& y, const std::vector<Index>& positions) {
 
 // The steps of prepare(Table), in its order; each logs what it did.
 
-// 1. The feature columns and the target, in file order; the other columns are logged as not used.
-Table select_columns(const Table& raw, const std::vector<std::string>& features, const PrepareOptions& o,
-                     StepLog& log) {
+// The columns prepare() uses: the features, then the target.
+std::vector<std::string> used_columns(const std::vector<std::string>& features, const PrepareOptions& o) {
   std::vector<std::string> used = features;
   used.push_back(o.target);
-  Table table = raw.select(used, "feature_columns");
+  return used;
+}
+
+// 1. The feature columns and the target, in file order; the other columns are logged as not used.
+// An owned raw table (`owned`, the same table as `raw`) gives its columns away instead of copying
+// them; `raw` has no columns left after that.
+Table select_columns(const Table& raw, Table* owned, const std::vector<std::string>& features, const PrepareOptions& o,
+                     StepLog& log) {
+  const std::vector<std::string> used = used_columns(features, o);
   std::vector<std::string> left_out;
   const std::unordered_set<std::string_view> used_names(used.begin(), used.end());
   for (const auto& c : raw.columns) {
     if (!used_names.contains(c.name)) left_out.push_back(c.name);
   }
+  Table table =
+      owned != nullptr ? std::move(*owned).select(used, "feature_columns") : raw.select(used, "feature_columns");
   log.push_back({"select_columns",
                  fmt::format("{} feature columns, target \"{}\"; not used: {}", features.size(), o.target,
                              left_out.empty() ? "none" : fmt::format("\"{}\"", fmt::join(left_out, "\", \""))),
@@ -208,11 +218,11 @@ MissingPlan plan_missing(const Table& raw, const std::vector<std::string>& featu
 // 2. Missing values that must go before the split: the rows missing a value in a column whose rule
 // is to drop them, and the rows without a target value. No row left is an error naming the
 // emptiest columns.
-Table drop_rows_before_split(const Table& table, const Table& raw, const MissingPlan& plan, const PrepareOptions& o,
-                             StepLog& log) {
+Table drop_rows_before_split(Table table, const std::string& source, Index raw_rows, const MissingPlan& plan,
+                             const PrepareOptions& o, StepLog& log) {
   std::vector<std::string> columns = plan.drop;
   columns.push_back(o.target);
-  Table kept = drop_missing_rows(table, columns, &log);
+  Table kept = drop_missing_rows(std::move(table), columns, &log);
   if (plan.drop.empty()) log.back().text = "rows without a target value: " + log.back().text;
   if (kept.rows() == 0) {
     std::vector<std::string> counts;  // the drop step's missing cells per column
@@ -221,15 +231,14 @@ Table drop_rows_before_split(const Table& table, const Table& raw, const Missing
     throw DataError(
         fmt::format("{}: no rows left after dropping missing values: each of the {} rows misses a value "
                     "(missing cells per column: {}); impute them or leave out the emptiest columns",
-                    raw.source, raw.rows(), fmt::join(counts, ", ")));
+                    source, raw_rows, fmt::join(counts, ", ")));
   }
   return kept;
 }
 
 // 2b. Regression with drop_rows: rows whose target is infinite go as missing ones do, counted
 // in their own step and a warning (make_target names such a row as an error otherwise).
-Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog& log,
-                            std::vector<std::string>& warnings) {
+Table drop_nonfinite_target(Table table, const PrepareOptions& o, StepLog& log, std::vector<std::string>& warnings) {
   if (o.target_rule.kind != TargetKind::regression || o.missing != MissingPolicy::drop_rows) return table;
   const Column& target = table.column(o.target);
   if (target.type != ColumnType::numeric) return table;  // make_target names the type
@@ -257,7 +266,7 @@ Table drop_nonfinite_target(const Table& table, const PrepareOptions& o, StepLog
         fmt::format("{}: no rows left: target \"{}\" is infinite in all {} rows", table.source, o.target, table.rows()),
         DataErrorSubject::target);
   }
-  return table.take(keep);
+  return std::move(table).take(keep);
 }
 
 // 3. The target step's record: the rule and, for classes, their balance over the kept rows.
@@ -342,6 +351,30 @@ struct PartTables {
   Table train, validation, test;
 };
 
+// The parts' tables, column by column: each column of the kept table is freed as soon as its
+// parts are taken, so a big table's rows are held about once, not twice.
+PartTables split_table(Table table, const PartPositions& positions) {
+  PartTables parts;
+  const auto labels = [&](const std::vector<Index>& rows) {
+    std::vector<Index> out;
+    out.reserve(rows.size());
+    for (const Index r : rows) out.push_back(table.row_labels[static_cast<std::size_t>(r)]);
+    return out;
+  };
+  const std::array<std::pair<Table*, const std::vector<Index>*>, 3> targets{
+      {{&parts.train, &positions.train}, {&parts.validation, &positions.validation}, {&parts.test, &positions.test}}};
+  for (const auto& [part, rows] : targets) {
+    part->source = table.source;
+    part->row_labels = labels(*rows);
+    part->columns.reserve(table.columns.size());
+  }
+  for (Column& c : table.columns) {
+    for (const auto& [part, rows] : targets) part->columns.push_back(c.take(*rows));
+    c = Column{};
+  }
+  return parts;
+}
+
 // 5. Imputation fitted on train only, applied to every part; each transform's record names its part.
 void impute_parts(PartTables& parts, bool has_validation, const std::vector<std::string>& imputed,
                   const PrepareOptions& o, FittedPreprocessing& fitted, StepLog& log) {
@@ -359,10 +392,10 @@ void impute_parts(PartTables& parts, bool has_validation, const std::vector<std:
 }
 
 // 6a. Encoders fitted on train; numeric features first, encoded last, each in file order.
-void fit_encoder(const Table& table, const Table& train, const std::vector<std::string>& features,
-                 const PrepareOptions& o, FittedPreprocessing& fitted, StepLog& log) {
+void fit_encoder(const Table& train, const std::vector<std::string>& features, const PrepareOptions& o,
+                 FittedPreprocessing& fitted, StepLog& log) {
   std::vector<std::string> categorical;
-  const ColumnIndex index(table);
+  const ColumnIndex index(train);
   for (const auto& name : features) {
     const Column& c = index.column(name);
     fitted.source_columns.push_back({name, c.type});
@@ -373,32 +406,11 @@ void fit_encoder(const Table& table, const Table& train, const std::vector<std::
   for (const auto& n : fitted.encoder.output_names()) fitted.feature_names.push_back(n);
 }
 
-// 6b. The parts' matrices, unscaled; levels of validation or test that train lacks are a warning.
-void build_part_matrices(const PartTables& parts, const std::string& source, PreparedData& data) {
-  const FittedPreprocessing& fitted = data.preprocessing;
-  data.x_train = build_matrix(parts.train, fitted.numeric_features, fitted.encoder);
-  std::vector<UnseenLevels> unseen_validation, unseen_test;
-  data.x_validation = build_matrix(parts.validation, fitted.numeric_features, fitted.encoder, &unseen_validation);
-  data.x_test = build_matrix(parts.test, fitted.numeric_features, fitted.encoder, &unseen_test);
-  if (!unseen_validation.empty() || !unseen_test.empty()) {
-    const char* parts_named = unseen_test.empty()         ? "validation split"
-                              : unseen_validation.empty() ? "test split"
-                                                          : "validation and test splits";
-    merge_unseen_levels(unseen_validation, unseen_test);
-    data.warnings.push_back(
-        fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
-                    "(--unknown-levels error refuses them): {}",
-                    source, parts_named, describe_unseen_levels(unseen_validation)));
-  }
-}
-
-// 7. Scaler fitted on train only; features constant on train are a warning (named, at most five).
-void scale_matrices(const PrepareOptions& o, PreparedData& data) {
+// 7. Scaler fitted on the train part's matrix (unscaled, double) only. Returns the warning for
+// features constant on train (named, at most five), or "" when there are none.
+std::string fit_scaler(const PrepareOptions& o, const MatrixD& x_train, PreparedData& data) {
   FittedPreprocessing& fitted = data.preprocessing;
-  fitted.scaler = Scaler::fit(o.scaler, data.x_train, fitted.feature_names);
-  fitted.scaler.transform_in_place(data.x_train);
-  fitted.scaler.transform_in_place(data.x_validation);
-  fitted.scaler.transform_in_place(data.x_test);
+  fitted.scaler = Scaler::fit(o.scaler, x_train, fitted.feature_names);
   nlohmann::json details = {{"kind", scaler_kind_name(o.scaler)}, {"features", fitted.feature_names}};
   const nlohmann::json sj = fitted.scaler.to_json();
   details["offset"] = sj["offset"];
@@ -409,17 +421,52 @@ void scale_matrices(const PrepareOptions& o, PreparedData& data) {
   details["constant_features"] = constant;
   data.steps.push_back({"scale",
                         fmt::format("{} scaler fitted on {} train rows, {} features", scaler_kind_name(o.scaler),
-                                    data.x_train.rows(), data.x_train.cols()),
+                                    x_train.rows(), x_train.cols()),
                         details});
-  if (!constant.empty()) {
-    constexpr std::size_t kNamed = 5;
-    const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
-    data.warnings.push_back(fmt::format(
-        "{} feature{} constant on the {} train rows, left unscaled (only shifted): "
-        "\"{}\"{}",
-        constant.size(), constant.size() == 1 ? " is" : "s are", data.x_train.rows(), fmt::join(named, "\", \""),
-        constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed) : ""));
+  if (constant.empty()) return {};
+  constexpr std::size_t kNamed = 5;
+  const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
+  return fmt::format(
+      "{} feature{} constant on the {} train rows, left unscaled (only shifted): "
+      "\"{}\"{}",
+      constant.size(), constant.size() == 1 ? " is" : "s are", x_train.rows(), fmt::join(named, "\", \""),
+      constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed) : "");
+}
+
+// A part's matrix scaled in double, then stored in float32, the type the network trains in: the
+// same values as scaling the whole matrix in double and converting it (to_float).
+Matrix scaled_float(const Scaler& scaler, MatrixD x) {
+  scaler.transform_in_place(x);
+  return to_float(x);
+}
+
+// 6b-7. The parts' matrices, scaled, in float32. One part at a time is built in double, and each
+// part's table goes once its matrix is made: a big table is not held as table, double matrix and
+// float matrix at once. Levels of validation or test that train lacks are a warning.
+void build_scaled_matrices(PartTables& parts, const std::string& source, const PrepareOptions& o, PreparedData& data) {
+  const FittedPreprocessing& fitted = data.preprocessing;
+  MatrixD x_train = build_matrix(parts.train, fitted.numeric_features, fitted.encoder);
+  parts.train = Table{};
+  const std::string constant_warning = fit_scaler(o, x_train, data);
+  data.x_train = scaled_float(fitted.scaler, std::move(x_train));
+  std::vector<UnseenLevels> unseen_validation, unseen_test;
+  data.x_validation = scaled_float(
+      fitted.scaler, build_matrix(parts.validation, fitted.numeric_features, fitted.encoder, &unseen_validation));
+  parts.validation = Table{};
+  data.x_test =
+      scaled_float(fitted.scaler, build_matrix(parts.test, fitted.numeric_features, fitted.encoder, &unseen_test));
+  parts.test = Table{};
+  if (!unseen_validation.empty() || !unseen_test.empty()) {
+    const char* parts_named = unseen_test.empty()         ? "validation split"
+                              : unseen_validation.empty() ? "test split"
+                                                          : "validation and test splits";
+    merge_unseen_levels(unseen_validation, unseen_test);
+    data.warnings.push_back(
+        fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
+                    "(--unknown-levels error refuses them): {}",
+                    source, parts_named, describe_unseen_levels(unseen_validation)));
   }
+  if (!constant_warning.empty()) data.warnings.push_back(constant_warning);
 }
 
 // 7b. Regression: the target scaler fitted on the train split's y (its checks run even when
@@ -464,13 +511,12 @@ void warn_classes_missing_from_train(const Target& target, const PrepareOptions&
 // 9. The summary says what was done with each column: its use and, where values were missing, its
 // rule with the rows it dropped (the drop step's missing cells per column) or the cells it filled
 // (the impute steps' fills per column, all parts). Counts of missing values cover the used columns.
-void summarize_handling(const Table& raw, const std::vector<std::string>& features,
+// `raw_summary` is summarize(raw table, used columns), made before the raw table gave its columns away.
+void summarize_handling(DataSummary raw_summary, const std::vector<std::string>& features,
                         const std::vector<std::string>& identifiers, const PreparedData& prepared, DataSummary& s) {
   const std::string& target = prepared.preprocessing.target;  // set before this step
-  std::vector<std::string> used = features;
-  used.push_back(target);
   std::optional<TargetSummary> target_summary = std::move(s.target);
-  s = summarize(raw, used);
+  s = std::move(raw_summary);
   s.target = std::move(target_summary);
   std::map<std::string, Index> dropped, filled;
   for (const auto& step : prepared.steps) {
@@ -525,18 +571,8 @@ TargetSummary target_summary(const Target& target, const PrepareOptions& o, cons
   return ts;
 }
 
-}  // namespace
-
-PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
-  const Table raw = read_csv(csv, csv_options);
-  PreparedData data = prepare(raw, options);
-  data.steps.insert(data.steps.begin(), {"read_csv",
-                                         fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
-                                         {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
-  return data;
-}
-
-PreparedData prepare(const Table& raw, const PrepareOptions& o) {
+// prepare() on a table it may take columns from (`owned`, the same table as `raw`, or null).
+PreparedData prepare_table(const Table& raw, Table* owned, const PrepareOptions& o) {
   if (o.target.empty()) throw DataError("prepare: no target column named; expected the option target");
   PreparedData data;  // its summary is made at the end, when the columns' use is known
   StepLog& log = data.steps;
@@ -544,17 +580,21 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   std::vector<std::string> features = feature_columns(raw, o);
   const std::vector<std::string> identifiers = leave_out_identifiers(raw, o, features, log, data.warnings);
   const MissingPlan missing = plan_missing(raw, features, o);
-  Table table = select_columns(raw, features, o, log);
-  table = drop_rows_before_split(table, raw, missing, o, log);
-  table = drop_nonfinite_target(table, o, log, data.warnings);
+  // What the steps below need of the raw table, taken before an owned one gives its columns away.
+  DataSummary raw_summary = summarize(raw, used_columns(features, o));
+  const std::string source = raw.source;
+  const Index raw_rows = raw.rows();
+  Table table = select_columns(raw, owned, features, o, log);
+  table = drop_rows_before_split(std::move(table), source, raw_rows, missing, o, log);
+  table = drop_nonfinite_target(std::move(table), o, log, data.warnings);
 
   // The target over the whole kept table (the rule does not depend on the split).
-  const Target target = make_target(table.column(o.target), o.target_rule, raw.source, table.row_labels);
+  const Target target = make_target(table.column(o.target), o.target_rule, source, table.row_labels);
   log_target(target, o, table.rows(), log);
 
-  const PartPositions positions = split_rows(target, table.rows(), o, raw.source, log);
+  const PartPositions positions = split_rows(target, table.rows(), o, source, log);
   const bool has_validation = !positions.validation.empty();
-  PartTables parts{table.take(positions.train), table.take(positions.validation), table.take(positions.test)};
+  PartTables parts = split_table(std::move(table), positions);
   data.train_rows = parts.train.row_labels;
   data.validation_rows = parts.validation.row_labels;
   data.test_rows = parts.test.row_labels;
@@ -565,10 +605,9 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   FittedPreprocessing& fitted = data.preprocessing;
   fitted.missing = missing.impute.empty() ? MissingPolicy::drop_rows : MissingPolicy::impute;
   if (!missing.impute.empty()) impute_parts(parts, has_validation, missing.impute, o, fitted, log);
-  fit_encoder(table, parts.train, features, o, fitted, log);
+  fit_encoder(parts.train, features, o, fitted, log);
   data.feature_names = fitted.feature_names;
-  build_part_matrices(parts, raw.source, data);
-  scale_matrices(o, data);
+  build_scaled_matrices(parts, source, o, data);
   scale_target(o, data);
   if (data.x_train.cols() > data.x_train.rows()) {
     data.warnings.push_back(
@@ -581,10 +620,26 @@ PreparedData prepare(const Table& raw, const PrepareOptions& o) {
   fitted.target_rule = o.target_rule;
   fitted.target_classes = target.classes;
   data.summary.target = target_summary(target, o, data, has_validation);
-  summarize_handling(raw, features, identifiers, data, data.summary);
+  summarize_handling(std::move(raw_summary), features, identifiers, data, data.summary);
   warn_classes_missing_from_train(target, o, data);
   return data;
 }
+
+}  // namespace
+
+PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
+  Table raw = read_csv(csv, csv_options);
+  StepRecord read{"read_csv",
+                  fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                  {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}};
+  PreparedData data = prepare(std::move(raw), options);
+  data.steps.insert(data.steps.begin(), std::move(read));
+  return data;
+}
+
+PreparedData prepare(const Table& raw, const PrepareOptions& o) { return prepare_table(raw, nullptr, o); }
+
+PreparedData prepare(Table&& raw, const PrepareOptions& o) { return prepare_table(raw, &raw, o); }
 
 CsvOptions FittedPreprocessing::csv_options(CsvOptions base) const {
   for (const auto& c : source_columns) base.column_types[c.name] = c.type;

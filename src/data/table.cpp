@@ -5,6 +5,7 @@
 #include <fmt/ranges.h>
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <set>
 #include <unordered_set>
 
@@ -75,19 +76,44 @@ Index Table::index_of(std::string_view name, std::string_view option) const {
   unknown_column(*this, name, option);
 }
 
-Table Table::select(const std::vector<std::string>& names, std::string_view option) const {
-  const ColumnIndex index(*this);
-  Table out;
-  out.source = source;
-  out.row_labels = row_labels;
-  out.columns.reserve(names.size());
+namespace {
+
+// The positions of the named columns, each named once; an unknown or repeated name is an error.
+std::vector<std::size_t> selected_positions(const Table& table, const std::vector<std::string>& names,
+                                            std::string_view option) {
+  const ColumnIndex index(table);
+  std::vector<std::size_t> positions;
+  positions.reserve(names.size());
   std::unordered_set<std::string_view> seen;
   for (const auto& name : names) {
     if (!seen.insert(name).second) {
-      throw DataError(fmt::format("{}: column \"{}\" named twice in {}", source, name, option));
+      throw DataError(fmt::format("{}: column \"{}\" named twice in {}", table.source, name, option));
     }
-    out.columns.push_back(columns[static_cast<std::size_t>(index.index_of(name, option))]);
+    positions.push_back(static_cast<std::size_t>(index.index_of(name, option)));
   }
+  return positions;
+}
+
+}  // namespace
+
+Table Table::select(const std::vector<std::string>& names, std::string_view option) const& {
+  const std::vector<std::size_t> positions = selected_positions(*this, names, option);
+  Table out;
+  out.source = source;
+  out.row_labels = row_labels;
+  out.columns.reserve(positions.size());
+  for (const std::size_t p : positions) out.columns.push_back(columns[p]);
+  return out;
+}
+
+Table Table::select(const std::vector<std::string>& names, std::string_view option) && {
+  const std::vector<std::size_t> positions = selected_positions(*this, names, option);
+  Table out;
+  out.source = source;
+  out.row_labels = std::move(row_labels);
+  out.columns.reserve(positions.size());
+  for (const std::size_t p : positions) out.columns.push_back(std::move(columns[p]));
+  columns.clear();  // what is left of this table goes with it: no half-moved columns to misread
   return out;
 }
 
@@ -104,35 +130,73 @@ Table Table::drop(const std::vector<std::string>& names, std::string_view option
   return out;
 }
 
-Table Table::take(const std::vector<Index>& positions) const {
+Column Column::take(const std::vector<Index>& positions) const {
+  Column n;
+  n.name = name;
+  n.type = type;
+  if (type == ColumnType::numeric) {
+    n.numbers.reserve(positions.size());
+    for (Index p : positions) n.numbers.push_back(numbers[static_cast<std::size_t>(p)]);
+  } else {
+    n.strings.reserve(positions.size());
+    n.missing.reserve(positions.size());
+    for (Index p : positions) {
+      n.strings.push_back(strings[static_cast<std::size_t>(p)]);
+      n.missing.push_back(missing[static_cast<std::size_t>(p)]);
+    }
+  }
+  return n;
+}
+
+namespace {
+
+void check_positions(const Table& table, const std::vector<Index>& positions) {
+  for (Index p : positions) {
+    if (p < 0 || p >= table.rows()) {
+      throw DataError(fmt::format("{}: row position {} out of range [0, {})", table.source, p, table.rows()));
+    }
+  }
+}
+
+// Keeps the values at `positions` (strictly increasing), in place: the k-th kept value moves to k,
+// which is never after where it was, so no value is overwritten before it is read.
+template <typename T>
+void compact(std::vector<T>& values, const std::vector<Index>& positions) {
+  for (std::size_t k = 0; k < positions.size(); ++k) {
+    const auto from = static_cast<std::size_t>(positions[k]);
+    if (from != k) values[k] = std::move(values[from]);
+  }
+  values.resize(positions.size());
+}
+
+}  // namespace
+
+Table Table::take(const std::vector<Index>& positions) const& {
+  check_positions(*this, positions);
   Table out;
   out.source = source;
   out.row_labels.reserve(positions.size());
-  for (Index p : positions) {
-    if (p < 0 || p >= rows()) {
-      throw DataError(fmt::format("{}: row position {} out of range [0, {})", source, p, rows()));
-    }
-    out.row_labels.push_back(row_labels[static_cast<std::size_t>(p)]);
-  }
+  for (Index p : positions) out.row_labels.push_back(row_labels[static_cast<std::size_t>(p)]);
   out.columns.reserve(columns.size());
-  for (const auto& c : columns) {
-    Column n;
-    n.name = c.name;
-    n.type = c.type;
-    if (c.type == ColumnType::numeric) {
-      n.numbers.reserve(positions.size());
-      for (Index p : positions) n.numbers.push_back(c.numbers[static_cast<std::size_t>(p)]);
-    } else {
-      n.strings.reserve(positions.size());
-      n.missing.reserve(positions.size());
-      for (Index p : positions) {
-        n.strings.push_back(c.strings[static_cast<std::size_t>(p)]);
-        n.missing.push_back(c.missing[static_cast<std::size_t>(p)]);
-      }
-    }
-    out.columns.push_back(std::move(n));
-  }
+  for (const auto& c : columns) out.columns.push_back(c.take(positions));
   return out;
+}
+
+Table Table::take(const std::vector<Index>& positions) && {
+  check_positions(*this, positions);
+  if (std::adjacent_find(positions.begin(), positions.end(), std::greater_equal<>()) != positions.end()) {
+    return static_cast<const Table&>(*this).take(positions);  // reordered or repeated rows: a copy
+  }
+  compact(row_labels, positions);
+  for (auto& c : columns) {
+    if (c.type == ColumnType::numeric) {
+      compact(c.numbers, positions);
+    } else {
+      compact(c.strings, positions);
+      compact(c.missing, positions);
+    }
+  }
+  return std::move(*this);
 }
 
 ColumnIndex::ColumnIndex(const Table& table) : table_(&table) {

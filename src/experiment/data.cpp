@@ -45,7 +45,7 @@ PrepareOptions prepare_options(const DataOptions& d, const TargetRule& rule) {
 
 ExperimentData load_data(const DataOptions& d) {
   if (d.target.empty()) throw UsageError("no target column named; expected --target COLUMN");
-  const Table raw = read_table(d);
+  Table raw = read_table(d);
   const std::optional<TargetRule> positive =
       d.positive.empty() ? std::nullopt : std::optional<TargetRule>(TargetRule::parse(d.positive));
   const TaskChoice choice = choose_task(raw.columns[static_cast<std::size_t>(raw.index_of(d.target, "target"))],
@@ -54,19 +54,20 @@ ExperimentData load_data(const DataOptions& d) {
     throw UsageError(
         fmt::format("--class-weight balanced: target {} is a regression; class weights need classes", d.target));
 
+  StepRecord read{"read_csv",
+                  fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
+                  {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}};
+
   ExperimentData data;
-  data.prepared = prepare(raw, prepare_options(d, choice.rule));
-  if (!d.csv_text) {
-    data.prepared.steps.insert(data.prepared.steps.begin(),
-                               {"read_csv",
-                                fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
-                                {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}});
-  }
+  // The raw table is given away: prepare() frees its rows step by step (a big table held once).
+  data.prepared = prepare(std::move(raw), prepare_options(d, choice.rule));
+  if (!d.csv_text) data.prepared.steps.insert(data.prepared.steps.begin(), std::move(read));
   const auto classes = static_cast<Index>(data.prepared.preprocessing.target_classes.size());
   data.task = task_spec(choice.rule.kind, classes, d.loss);
   data.task_explanation = choice.explanation;
-  data.x_train = to_float(data.prepared.x_train);
-  data.x_test = to_float(data.prepared.x_test);
+  // Moved, not copied: the features are held once, in float32 (prepared.x_train and x_test empty).
+  data.x_train = std::move(data.prepared.x_train);
+  data.x_test = std::move(data.prepared.x_test);
   data.y_train = model_target(data.prepared.y_train, data.task, data.prepared.preprocessing.target_scaler);
   data.y_test = model_target(data.prepared.y_test, data.task, data.prepared.preprocessing.target_scaler);
   if (d.balanced_class_weight) data.train_weights = balanced_weights(data.y_train, data.task);

@@ -1,6 +1,7 @@
 // The whole pipeline on the wine table against SEED.md §1, the shared scikit-learn split
 // (wine-split-42/) and golden values from tools/gen_data_golden.py; apply() and JSON.
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -53,6 +54,19 @@ double ones(const VectorD& y) {
   return n;
 }
 
+// The double path: the fitted preprocessing applied to the whole wine file (build the matrix,
+// scale it in double), the rows in `labels` (file data-row numbers) picked out. prepare() stores
+// these values in float32; before issue 18 it kept them in double, and this is how they read.
+MatrixD scaled_in_double(const PreparedData& d, const std::vector<Index>& labels) {
+  const Table raw = read_csv(lrtune::testing::data_file("winequalityN.csv"), d.preprocessing.csv_options());
+  const AppliedData applied = d.preprocessing.apply(raw);
+  std::map<Index, Index> where;
+  for (std::size_t r = 0; r < applied.row_labels.size(); ++r) where[applied.row_labels[r]] = static_cast<Index>(r);
+  MatrixD out(static_cast<Index>(labels.size()), applied.x.cols());
+  for (std::size_t i = 0; i < labels.size(); ++i) out.row(static_cast<Index>(i)) = applied.x.row(where.at(labels[i]));
+  return out;
+}
+
 const StepRecord& step(const PreparedData& d, const std::string& name) {
   for (const auto& s : d.steps) {
     if (s.step == name) return s;
@@ -94,8 +108,9 @@ TEST(WineRecipe, SplitEqualsScikitLearnRowForRow) {
 TEST(WineRecipe, FirstTrainRowsRawAndScaled) {
   const auto& d = wine();
   const auto g = golden()["wine"];
+  const MatrixD train = scaled_in_double(d, d.train_rows), test = scaled_in_double(d, d.test_rows);
   // Raw rows: undo the scaling.
-  const MatrixD raw = d.preprocessing.scaler.inverse_transform(d.x_train.topRows(5));
+  const MatrixD raw = d.preprocessing.scaler.inverse_transform(train.topRows(5));
   for (Index i = 0; i < 5; ++i) {
     for (Index j = 0; j < 12; ++j)
       EXPECT_NEAR(raw(i, j), g["train_raw_head"][i][j].get<double>(), 1e-9) << i << "," << j;
@@ -103,9 +118,12 @@ TEST(WineRecipe, FirstTrainRowsRawAndScaled) {
   const double seed_md[12] = {-0.86265684, 0.56588915, 0.22079121, 0.75048207,  0.07674805,  2.9415276,
                               2.35882933,  0.788386,   0.94784355, -0.20357893, -1.66472797, 0.57094748};
   for (Index j = 0; j < 12; ++j) {
-    EXPECT_NEAR(d.x_train(0, j), seed_md[j], 1e-6) << j;
-    EXPECT_EQ(d.x_train(0, j), g["x_train_scaled_first"][j].get<double>()) << j;
-    EXPECT_EQ(d.x_test(d.x_test.rows() - 1, j), g["x_test_scaled_last"][j].get<double>()) << j;
+    EXPECT_NEAR(train(0, j), seed_md[j], 1e-6) << j;
+    // scikit-learn's values to the last bit in double, and their float32 rounding in the matrices.
+    EXPECT_EQ(train(0, j), g["x_train_scaled_first"][j].get<double>()) << j;
+    EXPECT_EQ(test(test.rows() - 1, j), g["x_test_scaled_last"][j].get<double>()) << j;
+    EXPECT_EQ(d.x_train(0, j), static_cast<float>(g["x_train_scaled_first"][j].get<double>())) << j;
+    EXPECT_EQ(d.x_test(d.x_test.rows() - 1, j), static_cast<float>(g["x_test_scaled_last"][j].get<double>())) << j;
   }
   for (Index i = 0; i < 20; ++i) EXPECT_EQ(d.y_train[i], g["y_train_head"][i].get<double>()) << i;
 }
@@ -130,7 +148,7 @@ TEST(WineRecipe, MinMaxScalerEqualsScikitLearn) {
   for (Index j = 0; j < 12; ++j) {
     EXPECT_DOUBLE_EQ(d.preprocessing.scaler.offset()[j], g["minmax_min"][j].get<double>());
     EXPECT_DOUBLE_EQ(d.preprocessing.scaler.scale()[j], g["minmax_range"][j].get<double>());
-    EXPECT_NEAR(d.x_train(0, j), g["minmax_x_train_first"][j].get<double>(), 1e-12);
+    EXPECT_NEAR(d.x_train(0, j), g["minmax_x_train_first"][j].get<double>(), 1e-7);  // float32 of a value in [0, 1]
   }
 }
 
@@ -178,11 +196,30 @@ TEST(WineRecipe, StratifiedSplitKeepsTheBalance) {
   EXPECT_EQ(ones(d.y_train), 4091.0 - 818.0);
 }
 
-TEST(WineRecipe, FloatMatricesForTraining) {
-  const Matrix x = to_float(wine().x_train);
-  const Vector y = to_float(wine().y_train);
-  EXPECT_EQ(x.rows(), 5170);
-  EXPECT_FLOAT_EQ(x(0, 0), static_cast<float>(wine().x_train(0, 0)));
+// Issue 18: the features are stored once, in float32, scaled in double first. Every value equals,
+// bit for bit, what scaling in double and converting (to_float) gives: the matrices training sees
+// are those of before the change.
+TEST(WineRecipe, FloatMatricesAreTheDoublePathConverted) {
+  const auto& d = wine();
+  const MatrixD train = scaled_in_double(d, d.train_rows), test = scaled_in_double(d, d.test_rows);
+  ASSERT_EQ(d.x_train.rows(), 5170);
+  ASSERT_EQ(d.x_test.rows(), 1293);
+  EXPECT_TRUE(d.x_train == to_float(train));
+  EXPECT_TRUE(d.x_test == to_float(test));
+  // And by an independent computation: (value - mean) / std in double from the raw file, rounded once.
+  const Table raw = read_csv(lrtune::testing::data_file("winequalityN.csv"));
+  const auto& offset = d.preprocessing.scaler.offset();
+  const auto& scale = d.preprocessing.scaler.scale();
+  for (std::size_t j = 0; j < d.preprocessing.numeric_features.size(); ++j) {
+    const Column& c = raw.column(d.preprocessing.numeric_features[j]);
+    const auto jj = static_cast<Index>(j);
+    for (std::size_t i = 0; i < d.train_rows.size(); ++i) {
+      const double v = c.numbers[static_cast<std::size_t>(d.train_rows[i])];
+      ASSERT_EQ(d.x_train(static_cast<Index>(i), jj), static_cast<float>((v - offset[jj]) / scale[jj]))
+          << i << "," << j;
+    }
+  }
+  const Vector y = to_float(d.y_train);
   EXPECT_EQ(y.size(), 5170);
 }
 
@@ -200,7 +237,7 @@ TEST(FittedPreprocessing, JsonRoundTripAndApplyGiveTheSameMatrices) {
   for (std::size_t r = 0; r < applied.row_labels.size(); ++r) where[applied.row_labels[r]] = static_cast<Index>(r);
   for (Index i = 0; i < 50; ++i) {
     const Index r = where.at(d.train_rows[static_cast<std::size_t>(i)]);
-    EXPECT_EQ(applied.x.row(r), d.x_train.row(i)) << i;
+    EXPECT_EQ(Eigen::RowVectorXf(applied.x.row(r).cast<float>()), Eigen::RowVectorXf(d.x_train.row(i))) << i;
     EXPECT_EQ((*applied.y)[r], d.y_train[i]);
   }
   // The 34 rows with a missing value are set aside with their reason, not dropped silently.
@@ -253,7 +290,7 @@ TEST(FittedPreprocessing, ApplyToRawRowsWithoutTargetAndExtraColumns) {
   EXPECT_FALSE(a.y);
   ASSERT_EQ(a.x.rows(), 2);
   EXPECT_THAT(a.steps[0].text, HasSubstr("ignored: \"id\""));
-  for (Index j = 0; j < 12; ++j) EXPECT_NEAR(a.x(1, j), wine().x_train(0, j), 1e-12);
+  for (Index j = 0; j < 12; ++j) EXPECT_EQ(static_cast<float>(a.x(1, j)), wine().x_train(0, j));
   EXPECT_LT(a.x(0, 11), 0.0);  // red: 0 before scaling
 }
 
@@ -434,7 +471,7 @@ TEST(Prepare, ImputationIsFittedOnTrainOnly) {
     // Test row with file label 1 has b missing: it gets the train statistic.
     const auto it = std::find(d.test_rows.begin(), d.test_rows.end(), Index{1});
     ASSERT_NE(it, d.test_rows.end());
-    EXPECT_DOUBLE_EQ(d.x_test(it - d.test_rows.begin(), 1), g[strategy][1].get<double>());
+    EXPECT_FLOAT_EQ(d.x_test(it - d.test_rows.begin(), 1), static_cast<float>(g[strategy][1].get<double>()));
   }
 }
 

@@ -16,7 +16,9 @@ namespace lrtune {
 
 // Rows with a missing value in any of `columns` (every column when empty) are dropped;
 // row labels keep their file numbers. Logs rows before/after and missing cells per column.
+// A table passed as an rvalue is filtered in place, without a copy.
 Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
+Table drop_missing_rows(Table&& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
 
 // A row that cannot be turned into model inputs, and why: a missing value, or in a numeric
 // column a non-finite one, in one of the columns asked about.

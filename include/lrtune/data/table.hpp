@@ -32,6 +32,8 @@ struct Column {
   Index missing_count() const;
   // Sorted distinct non-missing values of a categorical column.
   std::vector<std::string> levels() const;
+  // The values at these positions (0-based, checked by the caller), in this order.
+  Column take(const std::vector<Index>& positions) const;
 };
 
 struct Table {
@@ -50,10 +52,15 @@ struct Table {
   const Column& column(std::string_view name) const { return columns[static_cast<std::size_t>(index_of(name))]; }
 
   // Keep the named columns, in the order given; drop the named columns. Unknown names are errors.
-  Table select(const std::vector<std::string>& names, std::string_view option = "select") const;
+  // On a table about to go (std::move(table).select(...)) the chosen columns are moved, not
+  // copied: a table of millions of rows is not held twice.
+  Table select(const std::vector<std::string>& names, std::string_view option = "select") const&;
+  Table select(const std::vector<std::string>& names, std::string_view option = "select") &&;
   Table drop(const std::vector<std::string>& names, std::string_view option = "drop") const;
-  // The rows at these positions (0-based among the current rows), in this order.
-  Table take(const std::vector<Index>& positions) const;
+  // The rows at these positions (0-based among the current rows), in this order. On a table about
+  // to go, increasing positions (rows dropped, order kept) are compacted in place, without a copy.
+  Table take(const std::vector<Index>& positions) const&;
+  Table take(const std::vector<Index>& positions) &&;
 };
 
 // The positions of a table's columns by name, hashed once: a lookup per column through

@@ -51,7 +51,9 @@ struct ExperimentData {
   PreparedData prepared;
   TaskSpec task;                 // output layer, loss and epoch metrics of the target's task
   std::string task_explanation;  // one line: which task and why, naming the flag that changes it
-  Matrix x_train, x_test;        // (rows, features)
+  // (rows, features): load_data moves prepared.x_train and x_test here (they are left empty), so
+  // the features are held once.
+  Matrix x_train, x_test;
   // (rows, task.outputs) in model units: 0/1 (binary), one-hot rows (multiclass), or the target
   // standardised with the train split's mean and std (regression; prepared.preprocessing.target_scaler).
   Matrix y_train, y_test;
