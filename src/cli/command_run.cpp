@@ -201,7 +201,7 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   const Settings& s = c.settings;
   const Dataset data = load_dataset(s, data_path, csv_text);
   check_sizes(s, "run", data);  // demo too
-  meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
+  meet_ranks_ready();           // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);
   write_data_files(c, data);
   if (csv_text) c.out.write("demo_data.csv", *csv_text);
