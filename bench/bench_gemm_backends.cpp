@@ -2,7 +2,10 @@
 // products of one training step? Each product of a step (batch 32, float, row-major) and of the
 // 1,024-row validation forward is timed with the engine's Eigen path (src/nn/layers.cpp: the
 // caller-blocked gemm_accumulate of gemm.hpp, or Eigen's own product for a one-column shape) and
-// with cblas_sgemm; BM_StepGemms times the sum over one step per backend.
+// with cblas_sgemm; BM_StepGemms times the sum over one step per backend. The weight gradient
+// X^T dZ is also timed with the engine's own kernel (src/nn/weight_gradient.hpp, backend "kernel");
+// "eigen" is Eigen's GEMM as the engine called it before that kernel, and BM_StepGemms/engine is a
+// step as the engine runs it now (the kernel for X^T dZ, Eigen for the rest).
 //
 // Both backends prepare the destination as the engine would: the forward adds onto the bias rows
 // (beta = 1 for BLAS); the backward's Eigen path zeroes dW and dX first, as the engine does, while
@@ -22,6 +25,7 @@
 #include <vector>
 
 #include "../src/nn/gemm.hpp"
+#include "../src/nn/weight_gradient.hpp"
 #include "lrtune/core/types.hpp"
 
 namespace {
@@ -86,7 +90,7 @@ struct Operands {
         dX(p.rows, p.in) {}
 };
 
-// The engine's path (src/nn/layers.cpp: dense_forward, dense_backward, dense_input_gradient).
+// Eigen as layers.cpp calls it (dense_forward, dense_input_gradient; dense_backward before the weight-gradient kernel).
 void eigen_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
   switch (p.kind) {
     case Kind::forward:
@@ -123,6 +127,13 @@ void eigen_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
   }
 }
 
+// The engine's path now: the weight gradient by its own kernel, written straight into dW.
+void engine_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
+  if (p.kind != Kind::weight_gradient) return eigen_product(p, o, scratch);
+  lrtune::detail::weight_gradient<float>(o.X.rows(), o.X.cols(), o.dZ.cols(), o.X.data(), o.X.outerStride(),
+                                         o.dZ.data(), o.dZ.outerStride(), o.dW.data(), o.dW.outerStride());
+}
+
 void blas_product(const Product& p, Operands& o) {
   const auto rows = static_cast<int>(p.rows), in = static_cast<int>(p.in), out = static_cast<int>(p.out);
   switch (p.kind) {
@@ -154,6 +165,8 @@ void check_product(const Product& p) {
   lrtune::Vector scratch;
   eigen_product(p, o, scratch);
   const Matrix eigen_result = result(p, o);
+  engine_product(p, o, scratch);
+  const Matrix engine_result = result(p, o);
   blas_product(p, o);
   const Matrix blas_result = result(p, o);
   blas_product(p, o);
@@ -171,10 +184,11 @@ void check_product(const Product& p) {
     exact = dZd * Wd.transpose();
   const double tolerance = 1e-5 * static_cast<double>(p.in + p.out + p.rows);
   const double eigen_error = (eigen_result.cast<double>() - exact).cwiseAbs().maxCoeff();
+  const double engine_error = (engine_result.cast<double>() - exact).cwiseAbs().maxCoeff();
   const double blas_error = (blas_result.cast<double>() - exact).cwiseAbs().maxCoeff();
-  if (!(eigen_error <= tolerance && blas_error <= tolerance)) {
-    std::fprintf(stderr, "bench_gemm_backends: error against double: eigen %g, blas %g (tolerance %g)\n", eigen_error,
-                 blas_error, tolerance);
+  if (!(eigen_error <= tolerance && engine_error <= tolerance && blas_error <= tolerance)) {
+    std::fprintf(stderr, "bench_gemm_backends: error against double: eigen %g, engine %g, blas %g (tolerance %g)\n",
+                 eigen_error, engine_error, blas_error, tolerance);
     std::exit(1);
   }
 }
@@ -204,6 +218,16 @@ void register_products(const Model& model, const std::vector<Product>& products,
                                      benchmark::ClobberMemory();
                                    }
                                  });
+    if (p.kind == Kind::weight_gradient)
+      benchmark::RegisterBenchmark(("kernel/" + group + "/" + product_name(model, p)).c_str(),
+                                   [p](benchmark::State& state) {
+                                     Operands o(p);
+                                     lrtune::Vector scratch;
+                                     for (auto _ : state) {
+                                       engine_product(p, o, scratch);
+                                       benchmark::ClobberMemory();
+                                     }
+                                   });
     benchmark::RegisterBenchmark(("blas/" + group + "/" + product_name(model, p)).c_str(),
                                  [p](benchmark::State& state) {
                                    Operands o(p);
@@ -230,6 +254,16 @@ void register_sum(const Model& model, const std::vector<Product>& products, cons
                                  for (auto _ : state) {
                                    for (std::size_t i = 0; i < products.size(); ++i)
                                      eigen_product(products[i], operands[i], scratch);
+                                   benchmark::ClobberMemory();
+                                 }
+                               });
+  benchmark::RegisterBenchmark(("BM_" + group + "Gemms/engine/" + model.name).c_str(),
+                               [products, all_operands](benchmark::State& state) {
+                                 std::vector<Operands> operands = all_operands();
+                                 lrtune::Vector scratch;
+                                 for (auto _ : state) {
+                                   for (std::size_t i = 0; i < products.size(); ++i)
+                                     engine_product(products[i], operands[i], scratch);
                                    benchmark::ClobberMemory();
                                  }
                                });
