@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "../src/nn/weight_gradient.hpp"
 #include "adam_loops.hpp"
 #include "lrtune/nn/layers.hpp"
 #include "lrtune/nn/sequential.hpp"
@@ -60,6 +61,36 @@ static void BM_BareGemmChain(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_BareGemmChain);
+
+// BM_BareGemmChain with the weight gradients dW = X^T dZ computed by the engine's own kernel
+// (src/nn/weight_gradient.hpp), as the model's backward does since issue 16; the other products
+// stay Eigen's. The floor of a step as the engine now computes it: BM_TrainingStep against this
+// is the step's overhead over its own products, against BM_BareGemmChain the overhead over Eigen's.
+static void BM_BareGemmChainWithKernel(benchmark::State& state) {
+  const std::size_t layers = kWidths.size() - 1;
+  std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
+  A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
+  for (std::size_t l = 0; l < layers; ++l) {
+    W[l] = random_matrix(kWidths[l], kWidths[l + 1]);    // (in, out)
+    dW[l] = lrtune::Matrix(kWidths[l], kWidths[l + 1]);  // (in, out)
+    A[l + 1] = lrtune::Matrix(kBatch, kWidths[l + 1]);   // (batch, out)
+    dZ[l] = random_matrix(kBatch, kWidths[l + 1]);       // (batch, out)
+    dA[l] = lrtune::Matrix(kBatch, kWidths[l]);          // (batch, in)
+  }
+  for (auto _ : state) {
+    for (std::size_t l = 0; l < layers; ++l) A[l + 1].noalias() = A[l] * W[l];
+    for (std::size_t l = layers; l-- > 0;) {
+      // dW = X^T dZ
+      lrtune::detail::weight_gradient<float>(kBatch, kWidths[l], kWidths[l + 1], A[l].data(), A[l].cols(), dZ[l].data(),
+                                             dZ[l].cols(), dW[l].data(), dW[l].cols());
+      if (l > 0) dA[l].noalias() = dZ[l] * W[l].transpose();
+    }
+    benchmark::DoNotOptimize(dW[0].data());
+    benchmark::DoNotOptimize(dA[1].data());
+    benchmark::ClobberMemory();
+  }
+}
+BENCHMARK(BM_BareGemmChainWithKernel);
 
 // BM_BareGemmChain with every product accumulated (+=) into its destination's old values, so that
 // Eigen skips the zeroing pass it runs before a plain `=` GEMM (the engine's backward zeroes dW and

