@@ -29,6 +29,11 @@ MatrixT<T> random_matrix(Index rows, Index cols, std::mt19937_64& rng) {
 }
 
 template <typename T>
+MatrixD to_double(const MatrixT<T>& m) {
+  return m.template cast<double>();
+}
+
+template <typename T>
 MatrixT<T> kernel_product(const MatrixT<T>& X, const MatrixT<T>& dZ) {
   MatrixT<T> dW = MatrixT<T>::Constant(X.cols(), dZ.cols(), std::numeric_limits<T>::quiet_NaN());  // garbage
   lrtune::detail::weight_gradient<T>(X.rows(), X.cols(), dZ.cols(), X.data(), X.cols(), dZ.data(), dZ.cols(), dW.data(),
@@ -60,7 +65,7 @@ std::vector<Shape> shapes() {
 template <typename T>
 void expect_within_rounding_bound(const MatrixT<T>& X, const MatrixT<T>& dZ, const MatrixT<T>& dW,
                                   const std::string& where) {
-  const MatrixD Xd = X.template cast<double>(), dZd = dZ.template cast<double>();
+  const MatrixD Xd = to_double(X), dZd = to_double(dZ);
   const MatrixD exact = Xd.transpose() * dZd;
   const MatrixD scale = Xd.cwiseAbs().transpose() * dZd.cwiseAbs();
   const double eps = std::numeric_limits<T>::epsilon();
