@@ -23,6 +23,7 @@
 #include "lrtune/data/identifier_columns.hpp"
 #include "prepare_steps.hpp"
 #include "shard_agreement.hpp"
+#include "shard_imputer.hpp"
 #include "shard_scaler.hpp"
 #include "table_bytes.hpp"
 
@@ -32,15 +33,6 @@ namespace {
 
 using namespace prepare_steps;
 using detail::gather_agreed;
-
-// Options whose result needs more than sums and level sets, refused before any exchange.
-void refuse_unsupported(const PrepareOptions& o) {
-  if (o.missing == MissingPolicy::impute || !o.impute.per_column.empty()) {
-    throw UsageError(
-        "prepare_shards: imputing missing values (--na mean, median, most_frequent or constant) is not supported "
-        "over row shards; expected --na drop (missing drop_rows), which drops incomplete rows");
-  }
-}
 
 // Runs `local` on every rank; when one throws, every rank throws its error (the lowest rank's).
 void agree(const Communicator& c, const std::function<void()>& local) {
@@ -280,7 +272,8 @@ LocalKept drop_and_describe(Table table, const MissingPlan& plan, const PrepareO
   w.put(table.rows());
   std::vector<Index> infinite;  // file data rows
   const Column* target = &table.column(o.target);
-  if (o.target_rule.kind == TargetKind::regression && target->type == ColumnType::numeric) {
+  if (o.target_rule.kind == TargetKind::regression && o.missing == MissingPolicy::drop_rows &&
+      target->type == ColumnType::numeric) {
     std::vector<Index> keep;
     for (Index r = 0; r < table.rows(); ++r) {
       if (std::isfinite(target->numbers[static_cast<std::size_t>(r)])) {
@@ -433,7 +426,7 @@ void log_drops(const KeptRows& k, const MissingPlan& plan, const PrepareOptions&
                     "(missing cells per column: {}); impute them or leave out the emptiest columns",
                     source, k.raw_rows, fmt::join(counts, ", ")));
   }
-  if (o.target_rule.kind != TargetKind::regression || !target_numeric) return;
+  if (o.target_rule.kind != TargetKind::regression || o.missing != MissingPolicy::drop_rows || !target_numeric) return;
   constexpr std::size_t kNamed = 5;
   const std::vector<Index>& dropped = k.infinite;
   const std::vector<Index> named(dropped.begin(), dropped.begin() + std::min(dropped.size(), kNamed));
@@ -487,6 +480,24 @@ LocalPart local_part(const std::vector<Index>& part, Index offset, Index kept) {
     }
   }
   return out;
+}
+
+// ---- 5. The imputation's records, as Imputer::transform logs each part, from the ranks' counts.
+void log_imputation(const Imputer& imputer, const std::array<std::vector<Index>, 3>& filled,
+                    const std::array<Index, 3>& rows, bool has_validation, StepLog& log) {
+  static constexpr std::array<const char*, 3> kParts{"train", "validation", "test"};
+  for (std::size_t p = 0; p < 3; ++p) {
+    if (p == 1 && !has_validation) continue;
+    nlohmann::json per_column = nlohmann::json::object();
+    Index cells = 0;
+    for (std::size_t k = 0; k < imputer.values().size(); ++k) {
+      per_column[imputer.values()[k].column] = filled[p][k];
+      cells += filled[p][k];
+    }
+    log.push_back({"impute",
+                   fmt::format("{}: filled {} missing cells in {} rows", kParts[p], cells, rows[p]),
+                   {{"cells_filled", cells}, {"rows", rows[p]}, {"cells_filled_per_column", per_column}}});
+  }
 }
 
 // ---- 6a. The encoder's levels: the union of the ranks' train levels, sorted.
@@ -584,7 +595,6 @@ WholePart gather_part(std::vector<ByteReader>& readers, const Table& like, std::
 
 ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Communicator& communicator) {
   if (o.target.empty()) throw DataError("prepare: no target column named; expected the option target");
-  refuse_unsupported(o);
   ShardPreparedData data;
   StepLog& log = data.steps;
   const std::string source = shard.source;
@@ -653,9 +663,23 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
   const VectorD y_validation_local = take(y_local, validation.rows);
   const VectorD y_test_local = take(y_local, test.rows);
 
-  // 6a. The encoder on the union of the ranks' train levels; the train class counts beside them.
+  // 5. Imputation fitted on the ranks' train rows; each rank fills its own rows of every part.
   FittedPreprocessing& fitted = data.preprocessing;
-  fitted.missing = MissingPolicy::drop_rows;
+  fitted.missing = missing.impute.empty() ? MissingPolicy::drop_rows : MissingPolicy::impute;
+  std::array<std::vector<Index>, 3> filled;  // cells filled per imputed column: train, validation, test
+  if (!missing.impute.empty()) {
+    fitted.imputer = detail::fit_imputer_over_ranks(parts.train.select(missing.impute), data.train_total, o.impute,
+                                                    &log, communicator);
+    std::array<Table*, 3> part_tables{&parts.train, &parts.validation, &parts.test};
+    for (std::size_t p = 0; p < 3; ++p) {
+      StepLog part_log;
+      *part_tables[p] = fitted.imputer->transform(*part_tables[p], &part_log);
+      for (const auto& v : fitted.imputer->values())
+        filled[p].push_back(part_log.back().details.at("cells_filled_per_column").at(v.column).get<Index>());
+    }
+  }
+
+  // 6a. The encoder on the union of the ranks' train levels; the train class counts beside them.
   std::vector<std::string> categorical;
   const ColumnIndex train_index(parts.train);
   for (const auto& name : features)
@@ -665,8 +689,11 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
     for (const auto& name : categorical) detail::put_strings(w, train_index.column(name).levels());
     const std::vector<Index> counts = class_counts(data.y_train, target.classes.size());
     w.put_span(std::span<const Index>(counts));
+    for (const auto& f : filled) w.put_span(std::span<const Index>(f));
     return w.take();
   });
+  std::array<std::vector<Index>, 3> filled_total;
+  for (auto& f : filled_total) f.assign(missing.impute.empty() ? 0 : fitted.imputer->values().size(), 0);
   std::vector<std::set<std::string>> levels(categorical.size());
   PartClassCounts counts;
   counts.train.assign(target.classes.size(), 0);
@@ -677,6 +704,16 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
     }
     const std::vector<Index> c = r.get_vector<Index>();
     for (std::size_t k = 0; k < c.size(); ++k) counts.train[k] += c[k];
+    for (auto& f : filled_total) {
+      const std::vector<Index> cells = r.get_vector<Index>();
+      for (std::size_t k = 0; k < cells.size(); ++k) f[k] += cells[k];
+    }
+  }
+  if (fitted.imputer) {
+    log_imputation(
+        *fitted.imputer, filled_total,
+        {data.train_total, static_cast<Index>(positions.validation.size()), static_cast<Index>(positions.test.size())},
+        has_validation, log);
   }
   fit_encoder(level_table(parts.train, features, levels), features, o, fitted, log);
   data.feature_names = fitted.feature_names;

@@ -97,6 +97,12 @@ void expect_same_preprocessing(const FittedPreprocessing& got, const FittedPrepr
   settle_numbers(g, w, Pointer("/scaler/scale"));
   settle_numbers(g, w, Pointer("/target/scaler/mean"));
   settle_numbers(g, w, Pointer("/target/scaler/std"));
+  if (want.imputer) {
+    for (std::size_t k = 0; k < want.imputer->values().size(); ++k) {
+      if (want.imputer->values()[k].strategy == ImputeStrategy::mean)
+        settle_numbers(g, w, Pointer(fmt::format("/imputer/{}/value", k)));
+    }
+  }
   EXPECT_EQ(g, w);
   EXPECT_EQ(got.scaler.constant_features(), want.scaler.constant_features());
 }
@@ -110,6 +116,10 @@ void expect_same_steps(const StepLog& got, const StepLog& want) {
     if (w[i].value("step", "") == "scale") {
       settle_numbers(g, w, Pointer(prefix + "offset"));
       settle_numbers(g, w, Pointer(prefix + "scale"));
+    } else if (w[i].value("step", "") == "impute_fit") {
+      for (const auto& [column, fill] : w[i]["details"].items()) {
+        if (fill["strategy"] == "mean") settle_numbers(g, w, Pointer(prefix + column + "/value"));
+      }
     } else if (w[i].value("step", "") == "scale_target") {
       settle_numbers(g, w, Pointer(prefix + "mean"));
       settle_numbers(g, w, Pointer(prefix + "std"));
@@ -164,6 +174,12 @@ std::vector<Index> all_positions(Index n) {
   return p;
 }
 
+bool mean_imputed(const FittedPreprocessing& p) {
+  if (!p.imputer) return false;
+  const auto& v = p.imputer->values();
+  return std::any_of(v.begin(), v.end(), [](const ImputeValue& f) { return f.strategy == ImputeStrategy::mean; });
+}
+
 // The whole check: every rank against prepare() on the whole table.
 void expect_as_one_process(const Table& table, const PrepareOptions& o, int ranks) {
   SCOPED_TRACE(fmt::format("{} ranks", ranks));
@@ -183,7 +199,8 @@ void expect_as_one_process(const Table& table, const PrepareOptions& o, int rank
     EXPECT_EQ(d.feature_names, one.feature_names);
     EXPECT_EQ(d.train_total, one.x_train.rows());
     EXPECT_TRUE(std::is_sorted(d.train_positions.begin(), d.train_positions.end()));
-    const bool exact = scaler_exact || d.preprocessing.scaler.to_json() == one.preprocessing.scaler.to_json();
+    const bool exact = (scaler_exact && !mean_imputed(one.preprocessing)) ||
+                       d.preprocessing.scaler.to_json() == one.preprocessing.scaler.to_json();
     expect_rows(d.x_train, one.x_train, d.train_positions, exact, "x_train");
     ASSERT_EQ(d.y_train.size(), static_cast<Index>(d.train_positions.size()));
     for (std::size_t i = 0; i < d.train_positions.size(); ++i) {
@@ -245,6 +262,24 @@ TEST_P(PrepareShardsRanks, WineClassTargetMinMaxScaler) {
   expect_as_one_process(wine(), o, GetParam());
 }
 
+TEST_P(PrepareShardsRanks, WineImputedMeanAndMostFrequent) {
+  PrepareOptions o = wine_options();
+  o.missing = MissingPolicy::impute;
+  o.validation_size = 0.15;
+  expect_as_one_process(wine(), o, GetParam());
+}
+
+TEST_P(PrepareShardsRanks, WineImputedPerColumnExactly) {
+  PrepareOptions o = wine_options();
+  o.scaler = ScalerKind::none;
+  o.impute.per_column["pH"] = ImputeStrategy::median;
+  o.impute.per_column["sulphates"] = ImputeStrategy::most_frequent;
+  o.impute.per_column["chlorides"] = ImputeStrategy::constant;
+  o.impute.fill_number = -1.0;
+  o.missing_drop_columns = {"fixed acidity"};
+  expect_as_one_process(wine(), o, GetParam());
+}
+
 TEST_P(PrepareShardsRanks, NoScalerIsExact) {
   PrepareOptions o = wine_options();
   o.scaler = ScalerKind::none;
@@ -259,8 +294,9 @@ const Table& small_table() {
     for (int i = 0; i < 30; ++i) {
       const char* colour = i < 27 ? (i % 2 == 0 ? "red" : "blue") : "green";  // green: the last rows only
       const std::string size = i % 7 == 3 ? "" : fmt::format("{}", (i * 37) % 11 + 0.5);
-      const int label = i == 5 ? 2 : i % 3 == 0 ? 1 : 0;  // class 2 in one row
-      text += fmt::format("id{:02},{},{},{},n{}\n", i, colour, size, label, i % 4);
+      const int label = i == 5 ? 2 : i % 3 == 0 ? 1 : 0;                     // class 2 in one row
+      const std::string note = i % 5 == 2 ? "" : fmt::format("n{}", i % 4);  // missing in a few rows
+      text += fmt::format("id{:02},{},{},{},{}\n", i, colour, size, label, note);
     }
     return parse_csv(text, {}, "small.csv");
   }();
@@ -275,6 +311,16 @@ TEST_P(PrepareShardsRanks, SmallTableLevelsAndClassesInOneShard) {
   expect_as_one_process(small_table(), o, GetParam());
 }
 
+TEST_P(PrepareShardsRanks, SmallTableImputedCategorical) {
+  PrepareOptions o;
+  o.target = "label";
+  o.target_rule = TargetRule::multiclass();
+  o.test_size = 0.3;
+  o.missing = MissingPolicy::impute;
+  o.impute.numeric = ImputeStrategy::median;
+  expect_as_one_process(small_table(), o, GetParam());
+}
+
 INSTANTIATE_TEST_SUITE_P(Ranks, PrepareShardsRanks, ::testing::Values(1, 2, 3, 4));
 
 TEST(PrepareShards, SingleProcessCommunicatorIsPrepare) {
@@ -285,6 +331,20 @@ TEST(PrepareShards, SingleProcessCommunicatorIsPrepare) {
   EXPECT_EQ(d.train_rows, one.train_rows);
   EXPECT_EQ(d.y_train, one.y_train);
   EXPECT_EQ(d.warnings, one.warnings);
+}
+
+TEST(PrepareShards, MedianOfAnEvenCountGathered) {
+  // 30 distinct train values: the median is the mean of two different middle values.
+  std::string text = "x,c,y\n";
+  for (int i = 0; i < 40; ++i) text += fmt::format("{},{},{}\n", (i * 17) % 40 * 1.25, i % 3 ? "a" : "b", i % 2);
+  const Table table = parse_csv(text, {}, "even.csv");
+  PrepareOptions o;
+  o.target = "y";
+  o.target_rule = TargetRule::parse(">=1");
+  o.test_size = 0.25;
+  o.impute.per_column["x"] = ImputeStrategy::median;
+  o.scaler = ScalerKind::none;
+  for (int ranks = 1; ranks <= 4; ++ranks) expect_as_one_process(table, o, ranks);
 }
 
 TEST(PrepareShards, MoreRanksThanRows) {
@@ -334,13 +394,13 @@ void expect_error_on_every_rank(const Table& table, const PrepareOptions& o, int
   }
 }
 
-TEST(PrepareShards, ImputeRefusedOnEveryRank) {
+TEST(PrepareShards, ImputeErrorsOnEveryRank) {
   PrepareOptions o = wine_options();
-  o.missing = MissingPolicy::impute;
-  expect_error_on_every_rank(wine(), o, 3, ErrorKind::usage, "--na drop");
-  PrepareOptions per_column = wine_options();
-  per_column.impute.per_column["pH"] = ImputeStrategy::median;
-  expect_error_on_every_rank(wine(), per_column, 2, ErrorKind::usage, "imputing missing values");
+  o.impute.per_column["type"] = ImputeStrategy::mean;  // a categorical column
+  expect_error_on_every_rank(wine(), o, 3, ErrorKind::data, "is categorical; impute strategy mean");
+  PrepareOptions unknown = wine_options();
+  unknown.impute.per_column["no such column"] = ImputeStrategy::median;
+  expect_error_on_every_rank(wine(), unknown, 2, ErrorKind::data, "no such column");
 }
 
 TEST(PrepareShards, DataErrorOfOneShardEndsEveryRank) {

@@ -12,16 +12,19 @@
 //     numbers of all kept rows are gathered), with the validation part drawn from train;
 //   - this rank's train rows, a subsequence of one process's x_train in its order, with their
 //     positions there; the whole validation and test parts on every rank, as one process has them;
-//   - the steps, summary and warnings one process logs, counts summed over ranks. Three figures are
+//   - the steps, summary and warnings one process logs, counts summed over ranks. Four figures are
 //     only within rounding of one process's: the scaler's (scale step details), the target
-//     scaler's (scale_target step) and the summary's column means (a sequential sum in file order
-//     there, per-rank sums added in rank order here).
+//     scaler's (scale_target step), a mean imputation's fill value (impute_fit step) and the
+//     summary's column means (a sequential sum in file order there, per-rank sums added in rank
+//     order here).
 // What every rank receives besides numbers per feature: the distinct values of each categorical
 // column of the raw table (for the identifier verdict, the level-count check and the summary's
 // level counts), of the target (classes), of each categorical feature's train part (encoder
-// levels), the split's row numbers (as one process holds them), and the validation and test rows.
-// Not supported yet, refused with a UsageError on every rank before any exchange: imputing
-// missing values (only dropping rows, --na drop, and a per-column drop rule).
+// levels), the split's row numbers (as one process holds them), the validation and test rows, and
+// for a median or numeric most_frequent imputation the column's train values.
+// Imputation (fitted on the train part, shard_imputer.hpp): constant, most_frequent and median
+// exactly (value counts combined, values gathered); mean from combined sums, within a relative
+// 1e-12 of one process's (its fill value enters x, so x agrees within that too).
 // Every collective is called by every rank in the same order; an error on one rank (a bad value in
 // its shard) is thrown on every rank, the lowest failing rank's, so none waits for the others.
 #pragma once
