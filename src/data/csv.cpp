@@ -438,11 +438,10 @@ class HeadReader {
       }
       end = tok.next(field, static_cast<Index>(names.size()));
       if (const std::size_t bad = invalid_utf8_at(field.text); bad != std::string_view::npos) {
-        throw DataError(
-            fmt::format("{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
-                        "the cell); expected column names in UTF-8",
-                        source_, head_.header_line, names.size() + 1, static_cast<unsigned char>(field.text[bad]),
-                        bad));
+        throw DataError(fmt::format(
+            "{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
+            "the cell); expected column names in UTF-8",
+            source_, head_.header_line, names.size() + 1, static_cast<unsigned char>(field.text[bad]), bad));
       }
       std::string name(field.text);
       if (name.empty()) name = fmt::format("Unnamed: {}", names.size());  // as pandas names it
@@ -633,8 +632,8 @@ class BodyReader {
   BodyPass pass_;
 };
 
-[[noreturn]] void mostly_numeric_error(const std::string& source, std::size_t c, const std::string& name,
-                                       Index numbers, const TextCells& text) {
+[[noreturn]] void mostly_numeric_error(const std::string& source, std::size_t c, const std::string& name, Index numbers,
+                                       const TextCells& text) {
   std::vector<std::string> cells, suggested;
   for (const auto& [line, cell] : text.first) {
     // Text in a numeric column was never checked for UTF-8: show other bytes as \xNN.
@@ -657,8 +656,9 @@ class BodyReader {
       "separators, '.' as the decimal point){}",
       source, c + 1, name, numbers, numbers + text.count, text.count, text.count == 1 ? "is" : "are",
       fmt::join(cells, ", "),
-      suggested.empty() ? std::string()
-                        : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
+      suggested.empty()
+          ? std::string()
+          : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
 }
 
 // The whole text: the head, then at most two passes over the body (the second when a column
@@ -692,8 +692,8 @@ CsvHead read_csv_head(std::string_view text, const CsvOptions& options, const st
   return HeadReader(text, options, source).read();
 }
 
-BodyPass read_csv_body(std::string_view body, const CsvHead& head, const CsvOptions& options,
-                       const std::string& source, BodyStart start) {
+BodyPass read_csv_body(std::string_view body, const CsvHead& head, const CsvOptions& options, const std::string& source,
+                       BodyStart start) {
   return BodyReader(body, head, options, source, start).read();
 }
 

@@ -58,8 +58,8 @@ struct BodyPass {
   std::vector<TextCells> text;  // by column: non-numbers met in a column read as numeric
   Index rows = 0;
 };
-BodyPass read_csv_body(std::string_view body, const CsvHead& head, const CsvOptions& options,
-                       const std::string& source, BodyStart start);
+BodyPass read_csv_body(std::string_view body, const CsvHead& head, const CsvOptions& options, const std::string& source,
+                       BodyStart start);
 
 // The number of cells of a column read as numeric that parsed as numbers (neither missing nor text).
 Index number_count(const Column& column);
