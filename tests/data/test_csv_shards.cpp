@@ -261,6 +261,10 @@ TEST(CsvShards, AnErrorInTheSecondShardReachesEveryRankWithItsLine) {
   expect_every_rank_says_read_csvs_error(ragged, 3, "ragged.csv:16: column 3: expected 2 fields");
   const auto quote = dir.write("quote.csv", rows_with(14, "14,\"1\"x"));
   expect_every_rank_says_read_csvs_error(quote, 3, "quote.csv:16: column 2: expected a delimiter");
+  // A quote never closed: no record starts after it, so the rank whose part holds its start reads
+  // to the end of the file and reports it, as read_csv does.
+  const auto unclosed = dir.write("unclosed.csv", rows_with(14, "14,\"1.5"));
+  expect_every_rank_says_read_csvs_error(unclosed, 3, "unclosed.csv:16: column 2: unterminated quoted field");
   // Errors in the second and third shards: the first in the file (the second shard's) wins.
   std::string two = rows_with(14, "14");
   two.replace(two.find("25,25.5"), 7, "25,1,1");
