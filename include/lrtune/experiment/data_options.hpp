@@ -59,6 +59,12 @@ struct ExperimentData {
   Matrix y_train, y_test;
   // (train rows,) with balanced_class_weight, else empty: each train row's class weight.
   Vector train_weights;
+  // Read in shards over ranks (each rank holds only its train rows): the rows of x_train, y_train
+  // and train_weights are one process's x_train rows at these positions (ascending), of
+  // train_rows_total in all; x_test and y_test are whole. Empty and 0: every train row is here.
+  std::vector<Index> held_train_rows;
+  Index train_rows_total = 0;
+  bool train_rows_spread() const { return train_rows_total > 0; }
 };
 
 // The options prepare() takes, with the target rule the task choice made (`rule`).
