@@ -2,6 +2,7 @@
 // with fast_float as they are met. A column inferred numeric that meets a non-number
 // turns categorical (the body is then read once more for those columns: at most two
 // passes), unless nine in ten of its values are numbers: then the others are an error.
+// The steps (head, one body pass, the type rule) are csv_parser.hpp's, for csv_shards.cpp too.
 #include "lrtune/data/csv.hpp"
 
 #include <algorithm>
@@ -21,6 +22,8 @@
 #include "lrtune/data/error.hpp"
 #include "lrtune/data/gzip.hpp"
 #include "lrtune/data/input_file.hpp"
+
+#include "csv_parser.hpp"
 
 namespace lrtune {
 
@@ -261,22 +264,6 @@ void reserve_numbers(std::vector<double>& numbers, std::size_t rows) {
 #endif
 }
 
-char detect_delimiter(std::string_view text) {
-  std::size_t commas = 0, semicolons = 0, tabs = 0;
-  bool in_quotes = false;
-  for (char c : text) {
-    if (c == '"') in_quotes = !in_quotes;
-    if (in_quotes) continue;
-    if (c == '\n' || c == '\r') break;
-    commas += c == ',';
-    semicolons += c == ';';
-    tabs += c == '\t';
-  }
-  if (semicolons > commas && semicolons >= tabs) return ';';
-  if (tabs > commas && tabs > semicolons) return '\t';
-  return ',';
-}
-
 // The offset of the first byte that is not part of well-formed UTF-8 (RFC 3629: no
 // overlong forms, no surrogates, nothing above U+10FFFF), or npos.
 std::size_t invalid_utf8_at(std::string_view s) {
@@ -306,6 +293,53 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}'", d); }
+
+// When some cells of a column inferred numeric are not numbers: the share of its non-missing
+// cells that must be numbers for the column to count as numbers with bad cells (an error that
+// names them) rather than as categorical. Number-like codes with real text levels (sizes "1",
+// "2", "XL") have the text in a good share of the rows; typos and formatting slips ("abc",
+// "1,234", "12..5") are a few cells. At 90 %, up to one bad cell in ten is still reported as
+// such, and a text level must be rarer than one row in ten to be taken for a typo (that
+// column can be forced categorical with CsvOptions::column_types, or given --na-values).
+inline bool mostly_numeric(Index numbers, Index text) { return numbers >= 9 * text; }
+
+std::string_view trim_all(std::string_view s) {
+  while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
+  return s;
+}
+
+[[noreturn]] void line_too_long(const std::string& source, long line) {
+  throw DataError(fmt::format("{}:{}: record longer than {} bytes; at most 16 MiB per line is supported", source, line,
+                              kMaxCsvLineBytes));
+}
+
+}  // namespace
+
+namespace detail {
+
+bool DelimiterVote::feed(std::string_view text) {
+  if (done_) return false;
+  for (char c : text) {
+    if (c == '"') in_quotes_ = !in_quotes_;
+    if (in_quotes_) continue;
+    if (c == '\n' || c == '\r') {
+      done_ = true;
+      return false;
+    }
+    commas_ += c == ',';
+    semicolons_ += c == ';';
+    tabs_ += c == '\t';
+  }
+  return true;
+}
+
+char DelimiterVote::delimiter() const {
+  if (semicolons_ > commas_ && semicolons_ >= tabs_) return ';';
+  if (tabs_ > commas_ && tabs_ > semicolons_) return '\t';
+  return ',';
+}
+
 // Text files hold no NUL bytes; one near the start (the first 64 KiB after a byte-order mark)
 // means a binary (or compressed) file.
 void refuse_binary(std::string_view text, const std::string& source) {
@@ -320,60 +354,45 @@ void refuse_binary(std::string_view text, const std::string& source) {
   }
 }
 
-std::string delimiter_name(char d) { return d == '\t' ? "tab" : fmt::format("'{}'", d); }
+}  // namespace detail
 
-struct ColumnPlan {
-  ColumnType type = ColumnType::numeric;
-  bool forced = false;
-  bool lenient = false;  // CsvOptions::lenient_columns
-};
+namespace {
 
-// The cells of a column inferred numeric that do not parse as numbers: how many, and the
-// first few with their lines (for the message).
-struct TextCells {
-  static constexpr std::size_t kKept = 3;
-  Index count = 0;
-  std::vector<std::pair<long, std::string>> first;
-};
+using detail::BodyPass;
+using detail::BodyStart;
+using detail::ColumnPlan;
+using detail::CsvHead;
+using detail::TextCells;
 
-// When some cells of a column inferred numeric are not numbers: the share of its non-missing
-// cells that must be numbers for the column to count as numbers with bad cells (an error that
-// names them) rather than as categorical. Number-like codes with real text levels (sizes "1",
-// "2", "XL") have the text in a good share of the rows; typos and formatting slips ("abc",
-// "1,234", "12..5") are a few cells. At 90 %, up to one bad cell in ten is still reported as
-// such, and a text level must be rarer than one row in ten to be taken for a typo (that
-// column can be forced categorical with CsvOptions::column_types, or given --na-values).
-inline bool mostly_numeric(Index numbers, Index text) { return numbers >= 9 * text; }
-
-class Reader {
+// The head of a text: byte-order mark, skipped lines, delimiter, then the header (or, with
+// header=false, the first record's width); where the data records start.
+class HeadReader {
  public:
-  Reader(std::string_view text, const CsvOptions& options, const std::string& source)
-      : text_(text), options_(options), source_(source), missing_(options.missing_tokens) {}
+  HeadReader(std::string_view text, const CsvOptions& options, const std::string& source)
+      : text_(text), options_(options), source_(source) {}
 
-  Table read() {
-    if (text_.size() >= 3 && text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+  CsvHead read() {
+    if (text_.starts_with("\xEF\xBB\xBF")) {
+      text_.remove_prefix(3);
+      consumed_ = 3;
+    }
     if (trim_all(text_).empty()) {
       throw DataError(fmt::format("{}: empty file; expected a header row and at least one data row", source_));
     }
-    refuse_binary(text_, source_);
+    detail::refuse_binary(text_, source_);
     skip_lines();
-    delim_ = options_.delimiter != '\0' ? options_.delimiter : detect_delimiter(text_);
-    if (delim_ != ',' && delim_ != ';' && delim_ != '\t') {
-      throw DataError(
-          fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_, delimiter_name(delim_)));
+    head_.delimiter = options_.delimiter;
+    if (head_.delimiter == '\0') {
+      detail::DelimiterVote vote;
+      vote.feed(text_);
+      head_.delimiter = vote.delimiter();
+    }
+    if (head_.delimiter != ',' && head_.delimiter != ';' && head_.delimiter != '\t') {
+      throw DataError(fmt::format("{}: delimiter {} not supported; expected ',', ';' or tab", source_,
+                                  delimiter_name(head_.delimiter)));
     }
     read_header();
-    for (int pass = 0; pass < 2; ++pass) {
-      std::vector<TextCells> text(names_.size());
-      read_body(text);
-      if (!retype_columns(text)) break;
-    }
-    Table table;
-    table.source = source_;
-    table.columns = std::move(columns_);
-    table.row_labels.resize(static_cast<std::size_t>(rows_));
-    for (Index i = 0; i < rows_; ++i) table.row_labels[static_cast<std::size_t>(i)] = i;
-    return table;
+    return std::move(head_);
   }
 
  private:
@@ -397,77 +416,77 @@ class Reader {
                       source_, skip, options_.header ? "a header row" : "data rows"));
     }
     text_.remove_prefix(at);
+    consumed_ += at;
     first_line_ = static_cast<long>(skip) + 1;
   }
 
-  static std::string_view trim_all(std::string_view s) {
-    while (!s.empty() && (is_blank(s.front()) || s.front() == '\n' || s.front() == '\r')) s.remove_prefix(1);
-    return s;
-  }
-
   void read_header() {
-    Tokenizer tok(text_, delim_, source_, first_line_);
+    Tokenizer tok(text_, head_.delimiter, source_, first_line_);
     while (!tok.at_end() && tok.skip_blank_line()) {}
-    header_line_ = tok.line();
+    head_.header_line = tok.line();
     if (!options_.header) {
       name_columns_by_position(tok);
       return;
     }
+    auto& names = head_.names;
     Field field;
     std::unordered_map<std::string, std::size_t> position;  // hashed: 10^6 columns stay linear
     for (bool end = false; !end;) {
-      if (static_cast<Index>(names_.size()) >= kMaxCsvColumns) {
+      if (static_cast<Index>(names.size()) >= kMaxCsvColumns) {
         throw DataError(fmt::format("{}:{}: more than {} columns in the header; at most {} are supported", source_,
                                     tok.line(), kMaxCsvColumns, kMaxCsvColumns));
       }
-      end = tok.next(field, static_cast<Index>(names_.size()));
+      end = tok.next(field, static_cast<Index>(names.size()));
       if (const std::size_t bad = invalid_utf8_at(field.text); bad != std::string_view::npos) {
-        throw DataError(
-            fmt::format("{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
-                        "the cell); expected column names in UTF-8",
-                        source_, header_line_, names_.size() + 1, static_cast<unsigned char>(field.text[bad]), bad));
+        throw DataError(fmt::format(
+            "{}:{}: column {}: the header cell is not UTF-8 (byte 0x{:02X} at offset {} of "
+            "the cell); expected column names in UTF-8",
+            source_, head_.header_line, names.size() + 1, static_cast<unsigned char>(field.text[bad]), bad));
       }
       std::string name(field.text);
-      if (name.empty()) name = fmt::format("Unnamed: {}", names_.size());  // as pandas names it
-      if (!position.try_emplace(name, names_.size()).second) {
+      if (name.empty()) name = fmt::format("Unnamed: {}", names.size());  // as pandas names it
+      if (!position.try_emplace(name, names.size()).second) {
         throw DataError(fmt::format("{}:{}: column {}: duplicate column name \"{}\"; expected unique names", source_,
-                                    header_line_, names_.size() + 1, name));
+                                    head_.header_line, names.size() + 1, name));
       }
-      names_.push_back(std::move(name));
-      if (tok.offset() > kMaxCsvLineBytes) line_too_long(header_line_);
+      names.push_back(std::move(name));
+      if (tok.offset() > kMaxCsvLineBytes) line_too_long(source_, head_.header_line);
     }
-    body_offset_ = tok.offset();
-    body_line_ = tok.line();
+    head_.body_offset = consumed_ + tok.offset();
+    head_.body_line = tok.line();
     plan_columns(position);
   }
 
   // CsvOptions::header false: the first record's fields are counted (it stays the first data row)
   // and the columns named "0", "1", ... as pandas' header=None names them.
   void name_columns_by_position(Tokenizer& tok) {
+    auto& names = head_.names;
     const std::size_t start = tok.offset();
     Field field;
     std::unordered_map<std::string, std::size_t> position;
     for (bool end = false; !end;) {
-      if (static_cast<Index>(names_.size()) >= kMaxCsvColumns) {
+      if (static_cast<Index>(names.size()) >= kMaxCsvColumns) {
         throw DataError(fmt::format("{}:{}: more than {} fields in the first row; at most {} columns are supported",
-                                    source_, header_line_, kMaxCsvColumns, kMaxCsvColumns));
+                                    source_, head_.header_line, kMaxCsvColumns, kMaxCsvColumns));
       }
-      end = tok.next(field, static_cast<Index>(names_.size()));
-      position.emplace(std::to_string(names_.size()), names_.size());
-      names_.push_back(std::to_string(names_.size()));
-      if (tok.offset() - start > kMaxCsvLineBytes) line_too_long(header_line_);
+      end = tok.next(field, static_cast<Index>(names.size()));
+      position.emplace(std::to_string(names.size()), names.size());
+      names.push_back(std::to_string(names.size()));
+      if (tok.offset() - start > kMaxCsvLineBytes) line_too_long(source_, head_.header_line);
     }
-    body_offset_ = start;
-    body_line_ = header_line_;
+    head_.body_offset = consumed_ + start;
+    head_.body_line = head_.header_line;
     plan_columns(position);
   }
 
   // Each column's plan: lenient (not used by the caller) or forced to a type by name.
   void plan_columns(const std::unordered_map<std::string, std::size_t>& position) {
-    plan_.assign(names_.size(), ColumnPlan{});
+    const auto& names = head_.names;
+    auto& plan = head_.plan;
+    plan.assign(names.size(), ColumnPlan{});
     if (!options_.lenient_columns.empty() || options_.lenient_unforced) {
-      for (std::size_t c = 0; c < names_.size(); ++c)
-        plan_[c].lenient = options_.lenient_unforced || options_.lenient_columns.contains(names_[c]);
+      for (std::size_t c = 0; c < names.size(); ++c)
+        plan[c].lenient = options_.lenient_unforced || options_.lenient_columns.contains(names[c]);
     }
     for (const auto& [name, type] : options_.column_types) {
       const auto it = position.find(name);
@@ -476,103 +495,39 @@ class Reader {
         throw DataError(
             fmt::format("{}: unknown column \"{}\" named in column_types; it is not in the header", source_, name));
       }
-      auto& plan = plan_[it->second];
-      plan.type = type;
-      plan.forced = true;
+      plan[it->second].type = type;
+      plan[it->second].forced = true;
     }
   }
 
-  // After a pass: a column inferred numeric that met text becomes categorical, unless most of
-  // its cells are numbers (then the text is most likely a typo or a formatting slip, and typing
-  // the whole column as text would only move the error elsewhere). True when a column changed.
-  bool retype_columns(const std::vector<TextCells>& text) {
-    bool any = false;
-    for (std::size_t c = 0; c < names_.size(); ++c) {
-      if (text[c].count == 0) continue;
-      const Column& column = columns_[c];
-      // Missing cells and text cells are both NaN in `numbers`; the rest parsed as numbers.
-      const auto nan = static_cast<Index>(
-          std::count_if(column.numbers.begin(), column.numbers.end(), [](double v) { return std::isnan(v); }));
-      const Index numbers = static_cast<Index>(column.numbers.size()) - nan;
-      if (!plan_[c].lenient && mostly_numeric(numbers, text[c].count)) mostly_numeric_error(c, numbers, text[c]);
-      plan_[c].type = ColumnType::categorical;
-      any = true;
-    }
-    return any;
-  }
+  std::string_view text_;
+  const CsvOptions& options_;
+  const std::string& source_;
+  std::size_t consumed_ = 0;  // bytes of the given text before text_ (byte-order mark, skipped lines)
+  long first_line_ = 1;       // the file line text_ starts at (after skip_rows)
+  CsvHead head_;
+};
 
-  [[noreturn]] void mostly_numeric_error(std::size_t c, Index numbers, const TextCells& text) const {
-    std::vector<std::string> cells, suggested;
-    for (const auto& [line, cell] : text.first) {
-      // Text in a numeric column was never checked for UTF-8: show other bytes as \xNN.
-      const bool utf8 = invalid_utf8_at(cell) == std::string_view::npos;
-      std::string printable;
-      for (char ch : cell) {
-        const auto byte = static_cast<unsigned char>(ch);
-        printable += utf8 || byte < 0x80 ? std::string(1, ch) : fmt::format("\\x{:02X}", byte);
-      }
-      cells.push_back(fmt::format("line {} {}", line, quote_for_message(printable)));
-      // --na-values splits at commas: a cell holding one cannot be named there.
-      const std::string trimmed(trim(cell));
-      if (utf8 && !trimmed.empty() && trimmed.find(',') == std::string::npos &&
-          std::find(suggested.begin(), suggested.end(), trimmed) == suggested.end())
-        suggested.push_back(trimmed);
-    }
-    if (text.count > static_cast<Index>(text.first.size())) cells.push_back("...");
-    throw DataError(fmt::format(
-        "{}: column {} (\"{}\"): {} of {} values are numbers but {} {} not: {}; expected a number (no thousands "
-        "separators, '.' as the decimal point){}",
-        source_, c + 1, names_[c], numbers, numbers + text.count, text.count, text.count == 1 ? "is" : "are",
-        fmt::join(cells, ", "),
-        suggested.empty()
-            ? std::string()
-            : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
-  }
+// One pass over data records: every field stored as its column's plan says, numbers parsed as
+// they are met, the non-numbers of a column read as numeric counted for the type decision.
+class BodyReader {
+ public:
+  BodyReader(std::string_view body, const CsvHead& head, const CsvOptions& options, const std::string& source,
+             BodyStart start)
+      : body_(body), head_(head), options_(options), source_(source), start_(start), missing_(options.missing_tokens) {}
 
-  // The first data row is wider than the header: most often the header line is a title or a row
-  // count above the real header (a file written for another reader), which --skip-rows skips.
-  std::string title_line_hint() const {
-    if (!options_.header) return {};
-    return fmt::format("; if line {} is not the header (a title or a row count above it), --skip-rows {} skips it",
-                       header_line_, header_line_);
-  }
-
-  [[noreturn]] void line_too_long(long line) const {
-    throw DataError(fmt::format("{}:{}: record longer than {} bytes; at most 16 MiB per line is supported", source_,
-                                line, kMaxCsvLineBytes));
-  }
-
-  void read_body(std::vector<TextCells>& text) {
-    const std::size_t ncols = names_.size();
-    columns_.assign(ncols, Column{});
+  BodyPass read() {
+    const std::size_t ncols = head_.names.size();
+    auto& columns = pass_.columns;
+    columns.assign(ncols, Column{});
+    pass_.text.assign(ncols, TextCells{});
     for (std::size_t c = 0; c < ncols; ++c) {
-      columns_[c].name = names_[c];
-      columns_[c].type = plan_[c].type;
+      columns[c].name = head_.names[c];
+      columns[c].type = head_.plan[c].type;
     }
-    std::string_view body = text_.substr(body_offset_);
-    // Reserving the columns saves the reallocation copies (a fifth of the time on large
-    // files); one line per row bounds the row count (quoted newlines only over-reserve).
-    // Counted exactly on small inputs; estimated from the first MiB (plus 10 %) on large ones.
-    constexpr std::size_t kSample = std::size_t{1} << 20;
-    std::size_t lines = 0;
-    if (body.size() <= 4 * kSample) {
-      lines = static_cast<std::size_t>(std::count(body.begin(), body.end(), '\n')) + 1;
-    } else {
-      const auto sampled = static_cast<std::size_t>(std::count(body.begin(), body.begin() + kSample, '\n')) + 1;
-      lines = static_cast<std::size_t>(static_cast<double>(sampled) * static_cast<double>(body.size()) /
-                                       static_cast<double>(kSample) * 1.1) +
-              16;
-    }
-    for (std::size_t c = 0; c < ncols; ++c) {
-      if (plan_[c].type == ColumnType::numeric) {
-        reserve_numbers(columns_[c].numbers, lines);
-      } else {
-        columns_[c].strings.reserve(lines);
-        columns_[c].missing.reserve(lines);
-      }
-    }
-    Tokenizer tok(body, delim_, source_, body_line_);
-    rows_ = 0;
+    reserve(estimate_lines());
+    Tokenizer tok(body_, head_.delimiter, source_, start_.line);
+    Index& rows = pass_.rows;
     Field field;
     while (!tok.at_end()) {
       if (tok.skip_blank_line()) continue;
@@ -583,22 +538,52 @@ class Reader {
         if (c >= ncols) {
           throw DataError(fmt::format("{}:{}: column {}: expected {} fields as in the {}, found more (ragged row){}",
                                       source_, line, c + 1, ncols, options_.header ? "header" : "first row",
-                                      rows_ == 0 ? title_line_hint() : std::string()));
+                                      start_.row + rows == 0 ? title_line_hint() : std::string()));
         }
         end = tok.next(field, static_cast<Index>(c));
-        store(columns_[c], plan_[c], text[c], field, line, c);
+        store(columns[c], head_.plan[c], pass_.text[c], field, line, c);
       }
       if (c < ncols) {
         throw DataError(fmt::format("{}:{}: expected {} fields as in the {}, found {} (ragged row)", source_, line,
                                     ncols, options_.header ? "header" : "first row", c));
       }
-      if (tok.offset() - record_start > kMaxCsvLineBytes) line_too_long(line);
-      ++rows_;
+      if (tok.offset() - record_start > kMaxCsvLineBytes) line_too_long(source_, line);
+      ++rows;
     }
-    if (rows_ == 0) {
-      throw DataError(
-          fmt::format("{}: header only; expected at least one data row after line {}", source_, header_line_));
+    return std::move(pass_);
+  }
+
+ private:
+  // Reserving the columns saves the reallocation copies (a fifth of the time on large
+  // files); one line per row bounds the row count (quoted newlines only over-reserve).
+  // Counted exactly on small inputs; estimated from the first MiB (plus 10 %) on large ones.
+  std::size_t estimate_lines() const {
+    constexpr std::size_t kSample = std::size_t{1} << 20;
+    if (body_.size() <= 4 * kSample) return static_cast<std::size_t>(std::count(body_.begin(), body_.end(), '\n')) + 1;
+    const auto sampled = static_cast<std::size_t>(std::count(body_.begin(), body_.begin() + kSample, '\n')) + 1;
+    return static_cast<std::size_t>(static_cast<double>(sampled) * static_cast<double>(body_.size()) /
+                                    static_cast<double>(kSample) * 1.1) +
+           16;
+  }
+
+  void reserve(std::size_t lines) {
+    for (std::size_t c = 0; c < pass_.columns.size(); ++c) {
+      Column& column = pass_.columns[c];
+      if (head_.plan[c].type == ColumnType::numeric) {
+        reserve_numbers(column.numbers, lines);
+      } else {
+        column.strings.reserve(lines);
+        column.missing.reserve(lines);
+      }
     }
+  }
+
+  // The first data row is wider than the header: most often the header line is a title or a row
+  // count above the real header (a file written for another reader), which --skip-rows skips.
+  std::string title_line_hint() const {
+    if (!options_.header) return {};
+    return fmt::format("; if line {} is not the header (a title or a row count above it), --skip-rows {} skips it",
+                       head_.header_line, head_.header_line);
   }
 
   void store(Column& column, const ColumnPlan& plan, TextCells& text, const Field& field, long line, std::size_t c) {
@@ -638,22 +623,108 @@ class Reader {
     ++text.count;
   }
 
-  std::string_view text_;
+  std::string_view body_;
+  const CsvHead& head_;
   const CsvOptions& options_;
   const std::string& source_;
+  BodyStart start_;
   MissingTokens missing_;
-  char delim_ = ',';
-  std::vector<std::string> names_;
-  std::vector<ColumnPlan> plan_;
-  std::vector<Column> columns_;
-  std::size_t body_offset_ = 0;
-  long first_line_ = 1;  // the file line text_ starts at (after skip_rows)
-  long header_line_ = 1;
-  long body_line_ = 2;
-  Index rows_ = 0;
+  BodyPass pass_;
 };
 
+[[noreturn]] void mostly_numeric_error(const std::string& source, std::size_t c, const std::string& name, Index numbers,
+                                       const TextCells& text) {
+  std::vector<std::string> cells, suggested;
+  for (const auto& [line, cell] : text.first) {
+    // Text in a numeric column was never checked for UTF-8: show other bytes as \xNN.
+    const bool utf8 = invalid_utf8_at(cell) == std::string_view::npos;
+    std::string printable;
+    for (char ch : cell) {
+      const auto byte = static_cast<unsigned char>(ch);
+      printable += utf8 || byte < 0x80 ? std::string(1, ch) : fmt::format("\\x{:02X}", byte);
+    }
+    cells.push_back(fmt::format("line {} {}", line, quote_for_message(printable)));
+    // --na-values splits at commas: a cell holding one cannot be named there.
+    const std::string trimmed(trim(cell));
+    if (utf8 && !trimmed.empty() && trimmed.find(',') == std::string::npos &&
+        std::find(suggested.begin(), suggested.end(), trimmed) == suggested.end())
+      suggested.push_back(trimmed);
+  }
+  if (text.count > static_cast<Index>(text.first.size())) cells.push_back("...");
+  throw DataError(fmt::format(
+      "{}: column {} (\"{}\"): {} of {} values are numbers but {} {} not: {}; expected a number (no thousands "
+      "separators, '.' as the decimal point){}",
+      source, c + 1, name, numbers, numbers + text.count, text.count, text.count == 1 ? "is" : "are",
+      fmt::join(cells, ", "),
+      suggested.empty()
+          ? std::string()
+          : fmt::format(", or read such cells as missing with --na-values {}", fmt::join(suggested, ","))));
+}
+
+// The whole text: the head, then at most two passes over the body (the second when a column
+// inferred numeric met text and turned categorical).
+Table read_text(std::string_view text, const CsvOptions& options, const std::string& source) {
+  CsvHead head = detail::read_csv_head(text, options, source);
+  const std::string_view body = text.substr(head.body_offset);
+  BodyPass pass;
+  for (int round = 0; round < 2; ++round) {
+    pass = BodyPass{};  // the last pass's columns go before the next pass fills new ones
+    pass = detail::read_csv_body(body, head, options, source, BodyStart{head.body_line, 0});
+    if (pass.rows == 0) throw detail::header_only_error(head, source);
+    std::vector<Index> numbers(pass.columns.size(), 0);
+    for (std::size_t c = 0; c < pass.columns.size(); ++c)
+      if (pass.text[c].count > 0) numbers[c] = detail::number_count(pass.columns[c]);
+    if (!detail::retype_csv_columns(head, numbers, pass.text, source)) break;
+  }
+  Table table;
+  table.source = source;
+  table.columns = std::move(pass.columns);
+  table.row_labels.resize(static_cast<std::size_t>(pass.rows));
+  for (Index i = 0; i < pass.rows; ++i) table.row_labels[static_cast<std::size_t>(i)] = i;
+  return table;
+}
+
 }  // namespace
+
+namespace detail {
+
+CsvHead read_csv_head(std::string_view text, const CsvOptions& options, const std::string& source) {
+  return HeadReader(text, options, source).read();
+}
+
+BodyPass read_csv_body(std::string_view body, const CsvHead& head, const CsvOptions& options, const std::string& source,
+                       BodyStart start) {
+  return BodyReader(body, head, options, source, start).read();
+}
+
+Index number_count(const Column& column) {
+  // Missing cells and text cells are both NaN in `numbers`; the rest parsed as numbers.
+  const auto nan = std::count_if(column.numbers.begin(), column.numbers.end(), [](double v) { return std::isnan(v); });
+  return static_cast<Index>(column.numbers.size()) - static_cast<Index>(nan);
+}
+
+// A column inferred numeric that met text becomes categorical, unless most of its cells are
+// numbers (then the text is most likely a typo or a formatting slip, and typing the whole column
+// as text would only move the error elsewhere).
+bool retype_csv_columns(CsvHead& head, const std::vector<Index>& numbers, const std::vector<TextCells>& text,
+                        const std::string& source) {
+  bool any = false;
+  for (std::size_t c = 0; c < head.names.size(); ++c) {
+    if (text[c].count == 0) continue;
+    if (!head.plan[c].lenient && mostly_numeric(numbers[c], text[c].count))
+      mostly_numeric_error(source, c, head.names[c], numbers[c], text[c]);
+    head.plan[c].type = ColumnType::categorical;
+    any = true;
+  }
+  return any;
+}
+
+DataError header_only_error(const CsvHead& head, const std::string& source) {
+  return DataError(
+      fmt::format("{}: header only; expected at least one data row after line {}", source, head.header_line));
+}
+
+}  // namespace detail
 
 std::optional<double> parse_number(std::string_view text) {
   text = trim(text);
@@ -666,9 +737,9 @@ std::optional<double> parse_number(std::string_view text) {
 Table parse_csv(std::string_view text, const CsvOptions& options, const std::string& source) {
   if (is_gzip(text)) {
     const InputBytes inflated = gunzip(text, source, options.max_bytes);
-    return Reader(inflated.view(), options, source).read();
+    return read_text(inflated.view(), options, source);
   }
-  return Reader(text, options, source).read();
+  return read_text(text, options, source);
 }
 
 Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
@@ -681,7 +752,7 @@ Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
   input.cancel = options.cancel;
   // gzip is binary by design: its magic bytes, not the file's name, say to decompress it first.
   input.check_start = [&source](std::string_view start) {
-    if (!is_gzip(start)) refuse_binary(start, source);
+    if (!is_gzip(start)) detail::refuse_binary(start, source);
   };
   const InputBytes text = read_input(path, input);
   return parse_csv(text.view(), options, source);

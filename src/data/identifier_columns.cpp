@@ -31,11 +31,6 @@ LevelCount count_levels(const Column& column) {
   return count;
 }
 
-bool identifier_like(const LevelCount& c) {
-  return c.distinct > kIdentifierMinDistinct &&
-         static_cast<double>(c.distinct) > kIdentifierDistinctShare * static_cast<double>(c.non_missing);
-}
-
 // A level as a message shows it: quoted, at most 30 bytes, line breaks escaped.
 std::string shown_level(std::string_view level) {
   constexpr std::size_t kMax = 30;
@@ -47,6 +42,11 @@ std::string shown_level(std::string_view level) {
 
 }  // namespace
 
+bool identifier_like(Index distinct, Index non_missing) {
+  return distinct > kIdentifierMinDistinct &&
+         static_cast<double>(distinct) > kIdentifierDistinctShare * static_cast<double>(non_missing);
+}
+
 std::vector<IdentifierColumn> identifier_columns(const Table& table, const std::vector<std::string>& candidates) {
   std::vector<IdentifierColumn> out;
   const ColumnIndex index(table);
@@ -54,7 +54,7 @@ std::vector<IdentifierColumn> identifier_columns(const Table& table, const std::
     const Column& column = index.column(name);
     if (column.type != ColumnType::categorical) continue;
     const LevelCount count = count_levels(column);
-    if (identifier_like(count)) out.push_back({name, count.distinct, count.non_missing});
+    if (identifier_like(count.distinct, count.non_missing)) out.push_back({name, count.distinct, count.non_missing});
   }
   return out;
 }
@@ -72,6 +72,20 @@ std::string describe_identifier_columns(const std::vector<IdentifierColumn>& col
       columns.size(), columns.size() == 1 ? "" : "s", fmt::join(named, ", "), columns.size() == 1 ? "it" : "one");
 }
 
+void check_level_count(const std::string& source, const std::string& name, Index distinct, Index non_missing,
+                       const std::vector<std::string>& first_levels) {
+  if (distinct <= kMaxCategoricalLevels) return;
+  constexpr std::size_t kExamples = 10;
+  std::vector<std::string> examples;
+  for (std::size_t i = 0; i < std::min(first_levels.size(), kExamples); ++i)
+    examples.push_back(shown_level(first_levels[i]));
+  throw DataError(
+      fmt::format("{}: column \"{}\" has {} distinct text values in {} rows (e.g. {}, ...); at most {} "
+                  "levels can be one-hot encoded; leave it out with --drop {} or recode it into fewer "
+                  "levels",
+                  source, name, distinct, non_missing, fmt::join(examples, ", "), kMaxCategoricalLevels, name));
+}
+
 void check_level_counts(const Table& table, const std::vector<std::string>& features) {
   const ColumnIndex index(table);
   for (const auto& name : features) {
@@ -79,19 +93,15 @@ void check_level_counts(const Table& table, const std::vector<std::string>& feat
     if (column.type != ColumnType::categorical) continue;
     const LevelCount count = count_levels(column);
     if (count.distinct <= kMaxCategoricalLevels) continue;
-    std::vector<std::string> examples;
+    std::vector<std::string> first;
     constexpr std::size_t kExamples = 10;
     std::unordered_set<std::string_view> seen;
-    for (Index r = 0; r < column.size() && examples.size() < kExamples; ++r) {
+    for (Index r = 0; r < column.size() && first.size() < kExamples; ++r) {
       if (column.is_missing(r)) continue;
       const std::string& value = column.strings[static_cast<std::size_t>(r)];
-      if (seen.insert(value).second) examples.push_back(shown_level(value));
+      if (seen.insert(value).second) first.push_back(value);
     }
-    throw DataError(fmt::format(
-        "{}: column \"{}\" has {} distinct text values in {} rows (e.g. {}, ...); at most {} "
-        "levels can be one-hot encoded; leave it out with --drop {} or recode it into fewer "
-        "levels",
-        table.source, name, count.distinct, count.non_missing, fmt::join(examples, ", "), kMaxCategoricalLevels, name));
+    check_level_count(table.source, name, count.distinct, count.non_missing, first);
   }
 }
 

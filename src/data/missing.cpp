@@ -26,7 +26,6 @@ std::vector<Index> complete_rows(const Table& table, const std::vector<std::stri
   }
   std::vector<Index> keep;
   keep.reserve(static_cast<std::size_t>(table.rows()));
-  nlohmann::json per_column = nlohmann::json::object();
   std::vector<Index> missing_cells(considered.size(), 0);
   for (Index r = 0; r < table.rows(); ++r) {
     bool any = false;
@@ -38,28 +37,35 @@ std::vector<Index> complete_rows(const Table& table, const std::vector<std::stri
     }
     if (!any) keep.push_back(r);
   }
-  Index cells = 0;
-  for (std::size_t k = 0; k < considered.size(); ++k) {
-    if (missing_cells[k] > 0)
-      per_column[table.columns[static_cast<std::size_t>(considered[k])].name] = missing_cells[k];
-    cells += missing_cells[k];
-  }
   if (log != nullptr) {
-    const auto kept = static_cast<Index>(keep.size());
-    const Index dropped = table.rows() - kept;
-    log->push_back({"drop_missing",
-                    fmt::format("dropped {} of {} rows with a missing value ({} missing cells), {} rows kept", dropped,
-                                table.rows(), cells, kept),
-                    {{"rows_before", table.rows()},
-                     {"rows_dropped", dropped},
-                     {"rows_kept", kept},
-                     {"missing_cells", cells},
-                     {"missing_per_column", per_column}}});
+    std::vector<std::pair<std::string, Index>> per_column;
+    for (std::size_t k = 0; k < considered.size(); ++k)
+      per_column.emplace_back(table.columns[static_cast<std::size_t>(considered[k])].name, missing_cells[k]);
+    log->push_back(drop_missing_record(table.rows(), static_cast<Index>(keep.size()), per_column));
   }
   return keep;
 }
 
 }  // namespace
+
+StepRecord drop_missing_record(Index rows_before, Index rows_kept,
+                               const std::vector<std::pair<std::string, Index>>& missing_per_column) {
+  nlohmann::json per_column = nlohmann::json::object();
+  Index cells = 0;
+  for (const auto& [name, count] : missing_per_column) {
+    if (count > 0) per_column[name] = count;
+    cells += count;
+  }
+  const Index dropped = rows_before - rows_kept;
+  return {"drop_missing",
+          fmt::format("dropped {} of {} rows with a missing value ({} missing cells), {} rows kept", dropped,
+                      rows_before, cells, rows_kept),
+          {{"rows_before", rows_before},
+           {"rows_dropped", dropped},
+           {"rows_kept", rows_kept},
+           {"missing_cells", cells},
+           {"missing_per_column", per_column}}};
+}
 
 Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns, StepLog* log) {
   return table.take(complete_rows(table, columns, log));

@@ -14,16 +14,12 @@
 #include "lrtune/core/split.hpp"
 #include "lrtune/data/error.hpp"
 #include "lrtune/data/identifier_columns.hpp"
+#include "prepare_steps.hpp"
 
 namespace lrtune {
 
-namespace {
-
-// The features by missing-value rule: rows missing one of `drop` are dropped before the split; the
-// `impute` ones are filled by an imputer fitted on the train part. File order in each.
-struct MissingPlan {
-  std::vector<std::string> drop, impute;
-};
+// The steps are shared with the sharded preparation (prepare_steps.hpp), hence a named namespace.
+namespace prepare_steps {
 
 // The feature columns in file order: the chosen ones, or all but the target and the dropped.
 std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o) {
@@ -57,7 +53,7 @@ std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions&
 // Numeric features side by side, then the encoded block: (rows, features). Levels the encoder
 // has not seen are added to `unseen` (when given).
 MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder,
-                     std::vector<UnseenLevels>* unseen = nullptr) {
+                     std::vector<UnseenLevels>* unseen) {
   const Index rows = table.rows();
   const auto n_numeric = static_cast<Index>(numeric.size());
   MatrixD x(rows, n_numeric + encoder.output_count());
@@ -285,11 +281,6 @@ void log_target(const Target& target, const PrepareOptions& o, Index rows, StepL
   log.push_back({"target", text, details});
 }
 
-// The positions (into the kept table) of the rows of each part, in split order.
-struct PartPositions {
-  std::vector<Index> train, validation, test;
-};
-
 // 4a. Train/test by seed (stratified by the target's classes when asked).
 SplitIndices split_train_test(const Target& target, Index rows, const PrepareOptions& o, const std::string& source) {
   // A test_size outside (0, 1) is the split's own UsageError below; a valid one that leaves a part
@@ -345,11 +336,6 @@ PartPositions split_rows(const Target& target, Index rows, const PrepareOptions&
                   {"validation_seed", o.validation_seed}}});
   return parts;
 }
-
-// The tables of the three parts.
-struct PartTables {
-  Table train, validation, test;
-};
 
 // The parts' tables, column by column: each column of the kept table is freed as soon as its
 // parts are taken, so a big table's rows are held about once, not twice.
@@ -411,6 +397,11 @@ void fit_encoder(const Table& train, const std::vector<std::string>& features, c
 std::string fit_scaler(const PrepareOptions& o, const MatrixD& x_train, PreparedData& data) {
   FittedPreprocessing& fitted = data.preprocessing;
   fitted.scaler = Scaler::fit(o.scaler, x_train, fitted.feature_names);
+  return log_scaler(o, fitted, x_train.rows(), x_train.cols(), data.steps);
+}
+
+std::string log_scaler(const PrepareOptions& o, const FittedPreprocessing& fitted, Index train_rows, Index features,
+                       StepLog& steps) {
   nlohmann::json details = {{"kind", scaler_kind_name(o.scaler)}, {"features", fitted.feature_names}};
   const nlohmann::json sj = fitted.scaler.to_json();
   details["offset"] = sj["offset"];
@@ -419,17 +410,17 @@ std::string fit_scaler(const PrepareOptions& o, const MatrixD& x_train, Prepared
   for (const Index j : fitted.scaler.constant_features())
     constant.push_back(fitted.feature_names[static_cast<std::size_t>(j)]);
   details["constant_features"] = constant;
-  data.steps.push_back({"scale",
-                        fmt::format("{} scaler fitted on {} train rows, {} features", scaler_kind_name(o.scaler),
-                                    x_train.rows(), x_train.cols()),
-                        details});
+  steps.push_back(
+      {"scale",
+       fmt::format("{} scaler fitted on {} train rows, {} features", scaler_kind_name(o.scaler), train_rows, features),
+       details});
   if (constant.empty()) return {};
   constexpr std::size_t kNamed = 5;
   const std::vector<std::string> named(constant.begin(), constant.begin() + std::min(constant.size(), kNamed));
   return fmt::format(
       "{} feature{} constant on the {} train rows, left unscaled (only shifted): "
       "\"{}\"{}",
-      constant.size(), constant.size() == 1 ? " is" : "s are", x_train.rows(), fmt::join(named, "\", \""),
+      constant.size(), constant.size() == 1 ? " is" : "s are", train_rows, fmt::join(named, "\", \""),
       constant.size() > kNamed ? fmt::format(" and {} more", constant.size() - kNamed) : "");
 }
 
@@ -456,17 +447,21 @@ void build_scaled_matrices(PartTables& parts, const std::string& source, const P
   data.x_test =
       scaled_float(fitted.scaler, build_matrix(parts.test, fitted.numeric_features, fitted.encoder, &unseen_test));
   parts.test = Table{};
-  if (!unseen_validation.empty() || !unseen_test.empty()) {
-    const char* parts_named = unseen_test.empty()         ? "validation split"
-                              : unseen_validation.empty() ? "test split"
-                                                          : "validation and test splits";
-    merge_unseen_levels(unseen_validation, unseen_test);
-    data.warnings.push_back(
-        fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
-                    "(--unknown-levels error refuses them): {}",
-                    source, parts_named, describe_unseen_levels(unseen_validation)));
-  }
+  warn_unseen_levels(source, std::move(unseen_validation), unseen_test, data.warnings);
   if (!constant_warning.empty()) data.warnings.push_back(constant_warning);
+}
+
+void warn_unseen_levels(const std::string& source, std::vector<UnseenLevels> unseen_validation,
+                        const std::vector<UnseenLevels>& unseen_test, std::vector<std::string>& warnings) {
+  if (unseen_validation.empty() && unseen_test.empty()) return;
+  const char* parts_named = unseen_test.empty()         ? "validation split"
+                            : unseen_validation.empty() ? "test split"
+                                                        : "validation and test splits";
+  merge_unseen_levels(unseen_validation, unseen_test);
+  warnings.push_back(
+      fmt::format("{}: levels the train split does not have, in the {}, encoded as all zeros "
+                  "(--unknown-levels error refuses them): {}",
+                  source, parts_named, describe_unseen_levels(unseen_validation)));
 }
 
 // 7b. Regression: the target scaler fitted on the train split's y (its checks run even when
@@ -475,20 +470,23 @@ void scale_target(const PrepareOptions& o, PreparedData& data) {
   if (o.target_rule.kind != TargetKind::regression) return;
   const TargetScaler fitted = TargetScaler::fit(data.y_train, o.target);
   data.preprocessing.target_scaler = o.scale_target ? fitted : TargetScaler{};
-  const TargetScaler& used = data.preprocessing.target_scaler;
-  data.steps.push_back({"scale_target",
-                        o.scale_target ? fmt::format("target \"{}\" standardised for training with the {} train rows' "
-                                                     "mean {:.6g} and std {:.6g}; reported figures stay in its units",
-                                                     o.target, data.y_train.size(), used.mean(), used.scale())
-                                       : fmt::format("target \"{}\" not scaled (scale_target off)", o.target),
-                        {{"scaled", used.scaled()}, {"mean", used.mean()}, {"std", used.scale()}}});
+  log_target_scaler(o, data.preprocessing.target_scaler, data.y_train.size(), data.steps);
+}
+
+void log_target_scaler(const PrepareOptions& o, const TargetScaler& used, Index train_rows, StepLog& steps) {
+  steps.push_back({"scale_target",
+                   o.scale_target ? fmt::format("target \"{}\" standardised for training with the {} train rows' "
+                                                "mean {:.6g} and std {:.6g}; reported figures stay in its units",
+                                                o.target, train_rows, used.mean(), used.scale())
+                                  : fmt::format("target \"{}\" not scaled (scale_target off)", o.target),
+                   {{"scaled", used.scaled()}, {"mean", used.mean()}, {"std", used.scale()}}});
 }
 
 // 4b. A class with rows in the data but none in the train split: the model cannot learn it, and
 // its test rows are all wrong. One warning naming the classes (at most five).
-void warn_classes_missing_from_train(const Target& target, const PrepareOptions& o, PreparedData& data) {
+void warn_classes_missing_from_train(const Target& target, const PrepareOptions& o, const std::vector<Index>& train,
+                                     std::vector<std::string>& warnings) {
   if (target.classes.empty()) return;
-  const std::vector<Index> train = class_counts(data.y_train, target.classes.size());
   std::vector<std::string> absent;
   for (std::size_t k = 0; k < target.classes.size(); ++k) {
     if (train[k] == 0 && target.class_counts[k] > 0) {
@@ -500,7 +498,7 @@ void warn_classes_missing_from_train(const Target& target, const PrepareOptions&
   constexpr std::size_t kNamed = 5;
   const std::vector<std::string> named(absent.begin(), absent.begin() + std::min(absent.size(), kNamed));
   const bool one = absent.size() == 1;
-  data.warnings.push_back(
+  warnings.push_back(
       fmt::format("target \"{}\": {} {}{} {} no row in the train split; the model cannot learn "
                   "{} (a stratified split keeps every class in train)",
                   o.target, one ? "class" : "classes", fmt::join(named, ", "),
@@ -513,13 +511,14 @@ void warn_classes_missing_from_train(const Target& target, const PrepareOptions&
 // (the impute steps' fills per column, all parts). Counts of missing values cover the used columns.
 // `raw_summary` is summarize(raw table, used columns), made before the raw table gave its columns away.
 void summarize_handling(DataSummary raw_summary, const std::vector<std::string>& features,
-                        const std::vector<std::string>& identifiers, const PreparedData& prepared, DataSummary& s) {
-  const std::string& target = prepared.preprocessing.target;  // set before this step
+                        const std::vector<std::string>& identifiers, const StepLog& steps,
+                        const FittedPreprocessing& preprocessing, DataSummary& s) {
+  const std::string& target = preprocessing.target;  // set before this step
   std::optional<TargetSummary> target_summary = std::move(s.target);
   s = std::move(raw_summary);
   s.target = std::move(target_summary);
   std::map<std::string, Index> dropped, filled;
-  for (const auto& step : prepared.steps) {
+  for (const auto& step : steps) {
     if (step.step == "drop_missing") {
       s.rows_dropped += step.details.at("rows_dropped").get<Index>();
       for (const auto& [name, count] : step.details.at("missing_per_column").items())
@@ -531,8 +530,8 @@ void summarize_handling(DataSummary raw_summary, const std::vector<std::string>&
     }
   }
   std::map<std::string, std::string> strategy;
-  if (prepared.preprocessing.imputer) {
-    for (const auto& v : prepared.preprocessing.imputer->values())
+  if (preprocessing.imputer) {
+    for (const auto& v : preprocessing.imputer->values())
       strategy[v.column] = std::string(impute_strategy_name(v.strategy));
   }
   const std::set<std::string> feature_set(features.begin(), features.end());
@@ -555,7 +554,7 @@ void summarize_handling(DataSummary raw_summary, const std::vector<std::string>&
 }
 
 // 8. The target's summary: its rule and, for classes, the balance over all rows and per part.
-TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PreparedData& data,
+TargetSummary target_summary(const Target& target, const PrepareOptions& o, const PartClassCounts& counts,
                              bool has_validation) {
   TargetSummary ts;
   ts.column = o.target;
@@ -564,9 +563,9 @@ TargetSummary target_summary(const Target& target, const PrepareOptions& o, cons
   ts.classes = target.classes;
   if (!target.classes.empty()) {
     ts.all = target.class_counts;
-    ts.train = class_counts(data.y_train, target.classes.size());
-    if (has_validation) ts.validation = class_counts(data.y_validation, target.classes.size());
-    ts.test = class_counts(data.y_test, target.classes.size());
+    ts.train = counts.train;
+    if (has_validation) ts.validation = counts.validation;
+    ts.test = counts.test;
   }
   return ts;
 }
@@ -619,13 +618,23 @@ PreparedData prepare_table(const Table& raw, Table* owned, const PrepareOptions&
   fitted.target = o.target;
   fitted.target_rule = o.target_rule;
   fitted.target_classes = target.classes;
-  data.summary.target = target_summary(target, o, data, has_validation);
-  summarize_handling(std::move(raw_summary), features, identifiers, data, data.summary);
-  warn_classes_missing_from_train(target, o, data);
+  PartClassCounts counts;
+  if (!target.classes.empty()) {
+    counts.train = class_counts(data.y_train, target.classes.size());
+    counts.validation = class_counts(data.y_validation, target.classes.size());
+    counts.test = class_counts(data.y_test, target.classes.size());
+  }
+  data.summary.target = target_summary(target, o, counts, has_validation);
+  summarize_handling(std::move(raw_summary), features, identifiers, data.steps, data.preprocessing, data.summary);
+  warn_classes_missing_from_train(target, o, counts.train, data.warnings);
   return data;
 }
 
-}  // namespace
+}  // namespace prepare_steps
+
+using prepare_steps::build_matrix;
+using prepare_steps::prepare_table;
+using prepare_steps::set_aside_unusable_rows;
 
 PreparedData prepare(const std::filesystem::path& csv, const PrepareOptions& options, const CsvOptions& csv_options) {
   Table raw = read_csv(csv, csv_options);

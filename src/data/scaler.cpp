@@ -140,6 +140,15 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
   return s;
 }
 
+Scaler Scaler::from_statistics(ScalerKind kind, VectorD offset, VectorD scale, std::vector<Index> constant) {
+  Scaler s;
+  s.kind_ = kind;
+  s.offset_ = std::move(offset);
+  s.scale_ = std::move(scale);
+  s.constant_ = std::move(constant);
+  return s;
+}
+
 void Scaler::transform_in_place(MatrixD& x) const {
   if (kind_ == ScalerKind::none) return;
   if (x.cols() != offset_.size()) {

@@ -38,7 +38,9 @@ std::string_view trim_spaces(std::string_view s) {
   return s;
 }
 
-bool compare(double v, CompareOp op, double t) {
+}  // namespace
+
+bool compare_holds(double v, CompareOp op, double t) {
   switch (op) {
     case CompareOp::greater_equal: return v >= t;
     case CompareOp::greater: return v > t;
@@ -49,6 +51,8 @@ bool compare(double v, CompareOp op, double t) {
   }
   return false;
 }
+
+namespace {
 
 std::string number_text(double v) { return fmt::format("{}", v); }
 
@@ -157,9 +161,9 @@ void regression_values(const Column& column, const std::string& where, const std
 // The distinct labels of `labels` in sorted order become the classes (named by `name`); each
 // row's value is its label's class number.
 template <class Label, class Name>
-void number_classes(const std::vector<Label>& labels, Name name, Target& target) {
+void number_classes(const std::vector<Label>& labels, Name name, const std::vector<Index>& weights, Target& target) {
   std::map<Label, Index> counts;
-  for (const auto& label : labels) ++counts[label];
+  for (std::size_t i = 0; i < labels.size(); ++i) counts[labels[i]] += weights.empty() ? 1 : weights[i];
   std::map<Label, Index> position;
   for (const auto& [label, count] : counts) {
     position[label] = static_cast<Index>(target.classes.size());
@@ -171,7 +175,8 @@ void number_classes(const std::vector<Label>& labels, Name name, Target& target)
   }
 }
 
-void multiclass_values(const Column& column, const std::string& where, Target& target) {
+void multiclass_values(const Column& column, const std::string& where, const std::vector<Index>& weights,
+                       Target& target) {
   if (column.type == ColumnType::numeric) {
     for (const double v : column.numbers) {
       if (v != std::floor(v) || !std::isfinite(v)) {
@@ -179,10 +184,10 @@ void multiclass_values(const Column& column, const std::string& where, Target& t
                                     where, column.name, v));
       }
     }
-    number_classes(column.numbers, number_text, target);
+    number_classes(column.numbers, number_text, weights, target);
   } else {
     number_classes(
-        column.strings, [](const std::string& s) { return s; }, target);
+        column.strings, [](const std::string& s) { return s; }, weights, target);
   }
   if (static_cast<Index>(target.classes.size()) > kMaxClasses) {
     throw DataError(fmt::format("{}target column \"{}\" has {} classes; at most {} are supported", where, column.name,
@@ -207,7 +212,7 @@ std::string mark_comparison(const Column& column, const TargetRule& rule, const 
                     where, rule.to_string(), column.name, column.levels().empty() ? "" : column.levels().front()));
   }
   for (Index i = 0; i < column.size(); ++i) {
-    values[i] = compare(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
+    values[i] = compare_holds(column.numbers[static_cast<std::size_t>(i)], *rule.op, rule.threshold) ? 1.0 : 0.0;
   }
   return fmt::format("{} {} {}", column.name, compare_op_name(*rule.op), rule.threshold);
 }
@@ -241,12 +246,17 @@ std::string mark_positive_class(const Column& column, const TargetRule& rule, co
   return fmt::format("{} == {}", column.name, rule.positive_class);
 }
 
-void binary_values(const Column& column, const TargetRule& rule, const std::string& where, Target& target) {
+void binary_values(const Column& column, const TargetRule& rule, const std::string& where,
+                   const std::vector<Index>& weights, Target& target) {
   const std::string positive_name = rule.op ? mark_comparison(column, rule, where, target.values)
                                             : mark_positive_class(column, rule, where, target.values);
-  const Index n = column.size();
+  Index n = 0;
   Index positives = 0;
-  for (Index i = 0; i < n; ++i) positives += target.values[i] > 0.5 ? 1 : 0;
+  for (Index i = 0; i < column.size(); ++i) {
+    const Index w = weights.empty() ? 1 : weights[static_cast<std::size_t>(i)];
+    n += w;
+    positives += target.values[i] > 0.5 ? w : 0;
+  }
   if (positives == 0 || positives == n) {
     throw DataError(fmt::format("{}target rule \"{}\" on column \"{}\" gives a single class ({} of {} rows "
                                 "positive); expected both classes",
@@ -260,7 +270,7 @@ void binary_values(const Column& column, const TargetRule& rule, const std::stri
 }  // namespace
 
 Target make_target(const Column& column, const TargetRule& rule, const std::string& source,
-                   const std::vector<Index>& row_labels) {
+                   const std::vector<Index>& row_labels, const std::vector<Index>& weights) {
   const std::string where = source.empty() ? "" : source + ": ";
   if (const Index m = column.missing_count(); m > 0) {
     throw DataError(fmt::format("{}target column \"{}\" has {} missing values; expected none (drop those rows first)",
@@ -273,9 +283,9 @@ Target make_target(const Column& column, const TargetRule& rule, const std::stri
   if (rule.kind == TargetKind::regression) {
     regression_values(column, where, row_labels, target);
   } else if (rule.kind == TargetKind::multiclass) {
-    multiclass_values(column, where, target);
+    multiclass_values(column, where, weights, target);
   } else {
-    binary_values(column, rule, where, target);
+    binary_values(column, rule, where, weights, target);
   }
   return target;
 }

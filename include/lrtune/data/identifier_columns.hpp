@@ -30,6 +30,10 @@ struct IdentifierColumn {
   Index non_missing = 0;  // non-missing cells
 };
 
+// The verdict on one column's counts (what identifier_columns applies to each candidate): shared
+// with the sharded preparation (prepare_shards.hpp), which counts over all ranks.
+bool identifier_like(Index distinct, Index non_missing);
+
 // The identifier-like columns among `candidates` (names of `table`'s columns), in their order.
 std::vector<IdentifierColumn> identifier_columns(const Table& table, const std::vector<std::string>& candidates);
 
@@ -41,5 +45,9 @@ std::string describe_identifier_columns(const std::vector<IdentifierColumn>& col
 // A DataError when a categorical column among `features` has more than kMaxCategoricalLevels
 // levels: its level count, at most 10 of them as examples, and the --drop hint.
 void check_level_counts(const Table& table, const std::vector<std::string>& features);
+// The same check on one column's counts: `first_levels` holds its first distinct values in file
+// order (at least the 10 the message shows, when there are that many).
+void check_level_count(const std::string& source, const std::string& name, Index distinct, Index non_missing,
+                       const std::vector<std::string>& first_levels);
 
 }  // namespace lrtune

@@ -20,6 +20,11 @@ namespace lrtune {
 Table drop_missing_rows(const Table& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
 Table drop_missing_rows(Table&& table, const std::vector<std::string>& columns = {}, StepLog* log = nullptr);
 
+// The drop step's record from its counts (rows before and kept, missing cells per column in the
+// columns' order, zero counts left out): shared with the sharded preparation, which sums the ranks'.
+StepRecord drop_missing_record(Index rows_before, Index rows_kept,
+                               const std::vector<std::pair<std::string, Index>>& missing_per_column);
+
 // A row that cannot be turned into model inputs, and why: a missing value, or in a numeric
 // column a non-finite one, in one of the columns asked about.
 struct UnusableRow {

@@ -30,6 +30,9 @@ class Scaler {
   // computed on each column divided by a power of two near its largest magnitude, so columns
   // around 1e300 or 1e-300 get finite, exact-as-usual means and scales.
   static Scaler fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names = {});
+  // A scaler from statistics computed elsewhere (the sharded preparation combines the ranks'
+  // sums): offset and scale (features,) as fit() defines them, `constant` the constant columns.
+  static Scaler from_statistics(ScalerKind kind, VectorD offset, VectorD scale, std::vector<Index> constant);
   void transform_in_place(MatrixD& x) const;  // x: (rows, features)
   MatrixD transform(const MatrixD& x) const;
   MatrixD inverse_transform(const MatrixD& x) const;

@@ -61,8 +61,14 @@ struct Target {
 // the column's type, a class that is absent, non-integer multiclass labels, more than
 // kMaxClasses classes, a binary rule that leaves a single class, and a non-finite regression
 // value (named by its file data row from `row_labels`, the table's, when given).
+// `weights` (binary and multiclass; empty: 1 each): each cell stands for that many rows, so that a
+// column of distinct values with their counts (the sharded preparation's gathered values) gives
+// the classes, counts and errors of the whole column.
 Target make_target(const Column& column, const TargetRule& rule, const std::string& source = "",
-                   const std::vector<Index>& row_labels = {});
+                   const std::vector<Index>& row_labels = {}, const std::vector<Index>& weights = {});
+
+// Whether `value op threshold` holds: a binary rule by comparison's positive class.
+bool compare_holds(double value, CompareOp op, double threshold);
 
 // Class numbers (rows,) as one-hot rows (rows, classes), float32 for training with
 // categorical_crossentropy. A label that is not an integer in [0, classes) is a UsageError
