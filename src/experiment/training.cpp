@@ -60,7 +60,8 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
   const SpreadRows spread{data.held_train_rows, data.train_rows_total};
   if (data.train_rows_spread()) {
     if (c.data_parallel == nullptr)
-      throw UsageError("the train rows are spread over ranks (read in shards); train them data-parallel over those ranks");
+      throw UsageError(
+          "the train rows are spread over ranks (read in shards); train them data-parallel over those ranks");
     if (c.early_stopping || c.hold_out_validation)
       throw UsageError(
           "early stopping or a held-out validation part on train rows read in shards: the part would be drawn "
