@@ -86,6 +86,17 @@ int exit_code(const lrtune::Error& e) {
   return kExitError;
 }
 
+// The agreed error as the one line rank 0 prints, with the exit code of its kind.
+RankFailure agreed_failure(const AgreedFailure& agreed) {
+  try {
+    std::rethrow_exception(agreed.error());
+  } catch (const lrtune::Error& e) {
+    return {0, exit_code(e), one_line(e.what())};
+  } catch (const std::exception& e) {
+    return {0, kExitError, one_line(e.what())};
+  }
+}
+
 // A run stopped by Ctrl-C, SIGTERM or SIGHUP: one line, exit 128 + the signal. Also where a
 // signal that ended a wait on a FIFO or pipe surfaces as the reader's error.
 int interrupted_exit() {
@@ -272,6 +283,9 @@ int run_command(int argc, char** argv) {
   } catch (const OtherRankFailed& e) {  // this rank got to the first collective; another did not
     if (out) out->discard();
     return report_rank_failure(e.failure());
+  } catch (const AgreedFailure& agreed) {  // every rank threw this error: rank 0 says it, once
+    if (out) out->discard();
+    return report_rank_failure(agreed_failure(agreed));
   } catch (const lrtune::Error& e) {
     if (e.kind() == ErrorKind::numeric) return diverged_exit(e.what(), out, command_line);
     if (out) out->discard();

@@ -66,4 +66,18 @@ std::optional<RankFailure> meet_ranks_done();
 // Rank 0 prints the failure's one line; every rank removes its scratch and returns the code.
 int report_rank_failure(const RankFailure& failure);
 
+// A failure that every rank met alike, after the ranks had met: a step whose collectives agree each
+// outcome (the CSV read in shards and the preprocessing over them throw the same error on every
+// rank). main() reports it as a failure before the meeting is (rank 0's line, every rank returns
+// its code), not with one line per rank and an abort. Wraps the error as thrown.
+class AgreedFailure : public std::exception {
+ public:
+  explicit AgreedFailure(std::exception_ptr error) : error_(std::move(error)) {}
+  const std::exception_ptr& error() const { return error_; }
+  const char* what() const noexcept override { return "every rank failed alike"; }
+
+ private:
+  std::exception_ptr error_;
+};
+
 }  // namespace lrtune::cli

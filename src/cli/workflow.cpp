@@ -138,10 +138,18 @@ CsvOptions csv_options(const Settings& s) {
   return options;
 }
 
-Dataset load_dataset(const Settings& s, const std::string& path, const std::optional<std::string>& csv_text) {
-  DataOptions options = data_options(s);
-  options.path = path;
-  options.csv_text = csv_text;
+namespace {
+
+// train --data-parallel --lr RATE under mpirun, without a validation part: each rank reads only its
+// shard of the file (the search of --lr auto and a validation part need every train row in one
+// place; there every rank reads the whole file).
+bool reads_in_shards(const Settings& s, const std::optional<std::string>& csv_text) {
+  return s.data_parallel && world().size() > 1 && s.lr != "auto" && !s.early_stopping && !s.hold_out_validation &&
+         !csv_text;
+}
+
+// load_data, its errors reworded with the flags the user wrote.
+Dataset load_with_flag_names(const DataOptions& options, const Settings& s) {
   try {
     return load_data(options);
   } catch (const DataError& e) {
@@ -165,6 +173,26 @@ Dataset load_dataset(const Settings& s, const std::string& path, const std::opti
   }
 }
 
+}  // namespace
+
+Dataset load_dataset(const Settings& s, const std::string& path, const std::optional<std::string>& csv_text) {
+  DataOptions options = data_options(s);
+  options.path = path;
+  options.csv_text = csv_text;
+  if (reads_in_shards(s, csv_text)) {
+    // A rank that failed before (flags, the output folder) ends every rank here; after, the read's
+    // collectives agree each failure, so every rank throws the same one (rank 0 says it).
+    meet_ranks_ready();
+    options.shards = &world();
+    try {
+      return load_with_flag_names(options, s);
+    } catch (const lrtune::Error&) {  // agreed; an out-of-memory on one rank is that rank's alone
+      throw AgreedFailure(std::current_exception());
+    }
+  }
+  return load_with_flag_names(options, s);
+}
+
 void report_data(const Settings& s, const Dataset& data, const Console& console) {
   // Preparing the data is a phase too: its headline (file, rows, columns, missing values and what
   // was done about them), the table of columns and the target's balance with --verbose (and
@@ -173,7 +201,7 @@ void report_data(const Settings& s, const Dataset& data, const Console& console)
   console.message(s.verbose ? summary.to_text() + "\n" : wrap(summary.headline_text()));
   console.message(fmt::format("Task: {}\n", data.task_explanation));
   for (const auto& warning : data.prepared.warnings) console.warning(warning + "\n");
-  Index rows = data.x_train.rows();
+  Index rows = data.train_rows();
   // A validation part holds out ceil(fraction * rows) of them, as the trainer's split does.
   const bool holds_out = s.early_stopping || s.hold_out_validation;
   if (holds_out) rows -= static_cast<Index>(std::ceil(s.validation_fraction * static_cast<double>(rows)));

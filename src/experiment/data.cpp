@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 
 #include "lrtune/core/error.hpp"
+#include "lrtune/data/csv_shards.hpp"
+#include "lrtune/data/gathered_column.hpp"
+#include "lrtune/data/prepare_shards.hpp"
 #include "lrtune/data/task.hpp"
 #include "lrtune/train/class_weights.hpp"
 
@@ -24,6 +27,71 @@ Table read_table(const DataOptions& d) {
 Vector balanced_weights(const Matrix& y_train, const TaskSpec& task) {
   const std::vector<Index> labels = class_labels(y_train);
   return sample_weights_from_labels(labels, class_weights_balanced(labels, task.classes));
+}
+
+// The same weights when each rank holds some of the train rows: the classes counted over all ranks.
+Vector balanced_weights(const Matrix& y_train, const TaskSpec& task, const Communicator& ranks) {
+  const std::vector<Index> labels = class_labels(y_train);
+  std::vector<double> counts = class_counts(labels, task.classes);
+  ranks.allreduce_sum(counts);
+  return sample_weights_from_labels(labels, class_weights_from_counts(counts));
+}
+
+std::optional<TargetRule> positive_rule(const DataOptions& d) {
+  return d.positive.empty() ? std::nullopt : std::optional<TargetRule>(TargetRule::parse(d.positive));
+}
+
+void check_class_weights(const DataOptions& d, const TaskChoice& choice) {
+  if (d.balanced_class_weight && choice.rule.kind == TargetKind::regression)
+    throw UsageError(
+        fmt::format("--class-weight balanced: target {} is a regression; class weights need classes", d.target));
+}
+
+// Each rank reads its byte range of the file; the task is chosen from the whole target column
+// (gathered: one column, not the table), and the preprocessing computed over the ranks.
+ExperimentData load_data_shards(const DataOptions& d, const Communicator& ranks) {
+  if (d.csv_text) throw UsageError("reading in shards needs a file; CSV text in memory is read whole");
+  CsvOptions csv = d.csv;
+  csv.lenient_columns.insert(d.drop.begin(), d.drop.end());
+  CsvShard shard = read_csv_shard(std::filesystem::path(d.path), csv, ranks);
+  const TaskChoice choice =
+      choose_task(gathered_column(shard.table, d.target, ranks), positive_rule(d), d.task, shard.table.source);
+  check_class_weights(d, choice);
+  StepRecord read{"read_csv",
+                  fmt::format("{} rows, {} columns from {}, in {} shards", shard.total_rows, shard.table.cols(),
+                              shard.table.source, ranks.size()),
+                  {{"rows", shard.total_rows},
+                   {"columns", shard.table.cols()},
+                   {"source", shard.table.source},
+                   {"shards", ranks.size()}}};
+  ShardPreparedData p = prepare_shards(std::move(shard.table), prepare_options(d, choice.rule), ranks);
+
+  ExperimentData data;
+  PreparedData& prepared = data.prepared;
+  prepared.x_validation = std::move(p.x_validation);
+  prepared.y_validation = std::move(p.y_validation);
+  prepared.y_train = std::move(p.y_train);
+  prepared.y_test = std::move(p.y_test);
+  prepared.train_rows = std::move(p.train_rows);
+  prepared.validation_rows = std::move(p.validation_rows);
+  prepared.test_rows = std::move(p.test_rows);
+  prepared.feature_names = std::move(p.feature_names);
+  prepared.preprocessing = std::move(p.preprocessing);
+  prepared.steps = std::move(p.steps);
+  prepared.steps.insert(prepared.steps.begin(), std::move(read));
+  prepared.summary = std::move(p.summary);
+  prepared.warnings = std::move(p.warnings);
+  const auto classes = static_cast<Index>(prepared.preprocessing.target_classes.size());
+  data.task = task_spec(choice.rule.kind, classes, d.loss);
+  data.task_explanation = choice.explanation;
+  data.x_train = std::move(p.x_train);
+  data.x_test = std::move(p.x_test);
+  data.y_train = model_target(prepared.y_train, data.task, prepared.preprocessing.target_scaler);
+  data.y_test = model_target(prepared.y_test, data.task, prepared.preprocessing.target_scaler);
+  data.held_train_rows = std::move(p.train_positions);
+  data.train_rows_total = p.train_total;
+  if (d.balanced_class_weight) data.train_weights = balanced_weights(data.y_train, data.task, ranks);
+  return data;
 }
 
 }  // namespace
@@ -45,14 +113,11 @@ PrepareOptions prepare_options(const DataOptions& d, const TargetRule& rule) {
 
 ExperimentData load_data(const DataOptions& d) {
   if (d.target.empty()) throw UsageError("no target column named; expected --target COLUMN");
+  if (d.shards != nullptr && d.shards->size() > 1) return load_data_shards(d, *d.shards);
   Table raw = read_table(d);
-  const std::optional<TargetRule> positive =
-      d.positive.empty() ? std::nullopt : std::optional<TargetRule>(TargetRule::parse(d.positive));
   const TaskChoice choice = choose_task(raw.columns[static_cast<std::size_t>(raw.index_of(d.target, "target"))],
-                                        positive, d.task, raw.source);
-  if (d.balanced_class_weight && choice.rule.kind == TargetKind::regression)
-    throw UsageError(
-        fmt::format("--class-weight balanced: target {} is a regression; class weights need classes", d.target));
+                                        positive_rule(d), d.task, raw.source);
+  check_class_weights(d, choice);
 
   StepRecord read{"read_csv",
                   fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),

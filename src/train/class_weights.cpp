@@ -22,9 +22,8 @@ std::vector<Index> class_labels(const Matrix& y) {
   return labels;
 }
 
-std::vector<double> class_weights_balanced(const std::vector<Index>& labels, Index classes) {
+std::vector<double> class_counts(const std::vector<Index>& labels, Index classes) {
   if (classes < 1) throw UsageError(fmt::format("class_weights_balanced: classes must be >= 1, got {}", classes));
-  if (labels.empty()) throw UsageError("class_weights_balanced: no labels");
   std::vector<double> counts(static_cast<std::size_t>(classes), 0.0);
   for (std::size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] < 0 || labels[i] >= classes)
@@ -32,12 +31,24 @@ std::vector<double> class_weights_balanced(const std::vector<Index>& labels, Ind
           fmt::format("class_weights_balanced: label {} at row {} outside 0..{}", labels[i], i, classes - 1));
     counts[static_cast<std::size_t>(labels[i])] += 1.0;
   }
+  return counts;
+}
+
+std::vector<double> class_weights_from_counts(const std::vector<double>& counts) {
+  double samples = 0.0;
+  for (const double count : counts) samples += count;
+  if (samples == 0.0) throw UsageError("class_weights_balanced: no labels");
   // w_k = n_samples / (n_classes * count_k)
-  const double samples = static_cast<double>(labels.size());
+  const auto classes = static_cast<double>(counts.size());
   std::vector<double> weights(counts.size(), 0.0);
   for (std::size_t k = 0; k < counts.size(); ++k)
-    if (counts[k] > 0) weights[k] = samples / (static_cast<double>(classes) * counts[k]);
+    if (counts[k] > 0) weights[k] = samples / (classes * counts[k]);
   return weights;
+}
+
+std::vector<double> class_weights_balanced(const std::vector<Index>& labels, Index classes) {
+  if (classes >= 1 && labels.empty()) throw UsageError("class_weights_balanced: no labels");
+  return class_weights_from_counts(class_counts(labels, classes));
 }
 
 Vector sample_weights_from_labels(const std::vector<Index>& labels, const std::vector<double>& class_weights) {

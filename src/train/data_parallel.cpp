@@ -1,5 +1,5 @@
-// One global mini-batch over several ranks (see data_parallel.hpp): split by the shard rule,
-// computed locally, combined as sums with allreduce_sum.
+// One global mini-batch over several ranks (see data_parallel.hpp): split by the shard rule or by
+// the rows each rank holds, computed locally, combined as sums with allreduce_sum.
 #include "lrtune/train/data_parallel.hpp"
 
 #include <algorithm>
@@ -11,8 +11,9 @@
 
 namespace lrtune {
 
-DataParallelBatch::DataParallelBatch(const Communicator& communicator, const Sequential& model, Index training_rows)
-    : communicator_(communicator), training_rows_(static_cast<std::size_t>(training_rows)) {
+DataParallelBatch::DataParallelBatch(const Communicator& communicator, const Sequential& model, Index training_rows,
+                                     const SpreadRows* spread)
+    : communicator_(communicator), training_rows_(static_cast<std::size_t>(training_rows)), spread_(spread) {
   for (const LayerSpec& layer : model.layers())
     if (std::holds_alternative<Dropout>(layer))
       throw UsageError(
@@ -20,12 +21,24 @@ DataParallelBatch::DataParallelBatch(const Communicator& communicator, const Seq
           "process); train without dropout, or in one process");
 }
 
+Index DataParallelBatch::local_row(Index row) const {
+  if (spread_ == nullptr)
+    return row_owner(static_cast<std::size_t>(row), training_rows_, communicator_.size()) == communicator_.rank() ? row
+                                                                                                                  : -1;
+  const auto held = std::lower_bound(spread_->held.begin(), spread_->held.end(), row);
+  return held != spread_->held.end() && *held == row ? static_cast<Index>(held - spread_->held.begin()) : -1;
+}
+
 double DataParallelBatch::forward_backward(Sequential& model, const Matrix& X, const Matrix& y,
                                            std::span<const Index> rows, Loss loss, const Vector* sample_weights) {
   mine_.clear();
-  for (const Index row : rows)
-    if (row_owner(static_cast<std::size_t>(row), training_rows_, communicator_.size()) == communicator_.rank())
-      mine_.push_back(row);
+  batch_places_.clear();
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    const Index local = local_row(rows[i]);
+    if (local < 0) continue;
+    mine_.push_back(local);
+    batch_places_.push_back(static_cast<std::uint32_t>(i));
+  }
   const auto mine = static_cast<double>(mine_.size());
   // {sum of this rank's row losses, its rows}: the mean over the batch needs both summed.
   std::array<double, 2> sums = {0.0, mine};
@@ -46,30 +59,37 @@ double DataParallelBatch::forward_backward(Sequential& model, const Matrix& X, c
   return sums[0] / sums[1];
 }
 
-const Matrix& DataParallelBatch::gathered_output(Sequential& model, std::span<const Index> rows) {
+DataParallelBatch::Gathered DataParallelBatch::gather_batch(Sequential& model, const Matrix& y,
+                                                            std::size_t batch_rows) {
   const Index outputs = model.output_dim();
+  // {places in the batch, outputs, targets}: each rank's rows in batch order, placed by `places`.
   ByteWriter writer;
-  if (mine_.empty()) {
-    writer.put_span(std::span<const float>());
-  } else {
-    const auto local = model.output();  // (mine_.size(), outputs), row-major
-    writer.put_span(std::span<const float>(local.data(), static_cast<std::size_t>(local.size())));
+  writer.put_span(std::span<const std::uint32_t>(batch_places_));
+  std::vector<float> outputs_and_targets;
+  outputs_and_targets.reserve(2 * mine_.size() * static_cast<std::size_t>(outputs));
+  if (!mine_.empty()) {
+    const auto local = model.output();  // (mine_.size(), outputs)
+    for (Index i = 0; i < local.rows(); ++i)
+      for (Index k = 0; k < outputs; ++k) outputs_and_targets.push_back(local(i, k));
+    for (const Index row : mine_)
+      for (Index k = 0; k < outputs; ++k) outputs_and_targets.push_back(y(row, k));
   }
-  const std::vector<Bytes> parts = communicator_.allgather(writer.take());
-  std::vector<std::vector<float>> values;  // per rank: its rows' outputs in batch order
-  values.reserve(parts.size());
-  for (const Bytes& part : parts) {
+  writer.put_span(std::span<const float>(outputs_and_targets));
+  output_.resize(static_cast<Index>(batch_rows), outputs);
+  target_.resize(static_cast<Index>(batch_rows), outputs);
+  for (const Bytes& part : communicator_.allgather(writer.take())) {
     ByteReader reader(part);
-    values.push_back(reader.get_vector<float>());
+    const auto places = reader.get_vector<std::uint32_t>();
+    const auto values = reader.get_vector<float>();
+    const std::size_t half = places.size() * static_cast<std::size_t>(outputs);
+    for (std::size_t i = 0; i < places.size(); ++i)
+      for (Index k = 0; k < outputs; ++k) {
+        const std::size_t at = i * static_cast<std::size_t>(outputs) + static_cast<std::size_t>(k);
+        output_(places[i], k) = values[at];
+        target_(places[i], k) = values[half + at];
+      }
   }
-  std::vector<std::size_t> next(parts.size(), 0);  // per rank: the next of its values to place
-  output_.resize(static_cast<Index>(rows.size()), outputs);
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    const auto owner =
-        static_cast<std::size_t>(row_owner(static_cast<std::size_t>(rows[i]), training_rows_, communicator_.size()));
-    for (Index k = 0; k < outputs; ++k) output_(static_cast<Index>(i), k) = values[owner][next[owner]++];
-  }
-  return output_;
+  return {output_, target_};
 }
 
 bool DataParallelBatch::any_rank(bool mine) const {

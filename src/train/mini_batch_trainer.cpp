@@ -63,7 +63,13 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
       options_(std::move(options)),
       shuffle_rng_(static_cast<std::uint32_t>(options_.seed)) {
   validate_mini_batch_options(options_);
-  check_training_data(model, X, y, "training data");
+  // Rows spread over ranks: a rank may hold none of them (more ranks than rows); the shapes still count.
+  const bool holds_none = options_.spread_rows != nullptr && X.rows() == 0;
+  if (holds_none && (X.cols() != model.input_dim() || y.rows() != 0 || y.cols() != model.output_dim()))
+    throw UsageError(
+        fmt::format("training data: X is (0, {}) and y ({}, {}); the model takes {} features and gives {} outputs",
+                    X.cols(), y.rows(), y.cols(), model.input_dim(), model.output_dim()));
+  if (!holds_none) check_training_data(model, X, y, "training data");
   if (options_.x_val != nullptr) check_training_data(model, *options_.x_val, *options_.y_val, "validation data");
   check_loss_output(loss, model.output_activation());
   if (options_.sample_weights != nullptr) check_sample_weights(*options_.sample_weights, X.rows());
@@ -83,14 +89,35 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
     x_val_ = &split_.x_val;
     y_val_ = &split_.y_val;
   }
-  batch_size_ = std::min(options_.batch_size, x_train_->rows());
-  order_.resize(static_cast<std::size_t>(x_train_->rows()));
+  if (options_.spread_rows != nullptr) check_spread_rows(X);
+  const Index rows = options_.spread_rows != nullptr ? options_.spread_rows->total : x_train_->rows();
+  batch_size_ = std::min(options_.batch_size, rows);
+  order_.resize(static_cast<std::size_t>(rows));
   std::iota(order_.begin(), order_.end(), Index{0});
-  position_ = x_train_->rows();
+  position_ = rows;
   yb_.resize(batch_size_, y_train_->cols());
   for (const auto& name : options_.metrics) accumulators_.emplace_back(metric_from_name(name, model.output_dim()));
-  if (options_.data_parallel != nullptr && options_.data_parallel->size() > 1)
-    data_parallel_.emplace(*options_.data_parallel, model, x_train_->rows());
+  if (options_.spread_rows != nullptr || (options_.data_parallel != nullptr && options_.data_parallel->size() > 1))
+    data_parallel_.emplace(*options_.data_parallel, model, rows, options_.spread_rows);
+}
+
+// Rows spread over the ranks: X holds the named rows, and the validation rows come from outside
+// (a validation split would be drawn over every rank's rows, which no rank holds).
+void MiniBatchTrainer::check_spread_rows(const Matrix& X) const {
+  const SpreadRows& spread = *options_.spread_rows;
+  if (options_.data_parallel == nullptr)
+    throw UsageError("spread_rows needs data_parallel: the ranks that hold the rows");
+  if (options_.x_val == nullptr && options_.validation_split > 0.0)
+    throw UsageError(
+        "validation_split with rows spread over ranks: no rank holds every row to draw it from; give x_val and y_val");
+  if (static_cast<Index>(spread.held.size()) != X.rows())
+    throw UsageError(
+        fmt::format("spread_rows names {} rows but X has {}; name each row X holds", spread.held.size(), X.rows()));
+  for (std::size_t i = 0; i < spread.held.size(); ++i)
+    if (spread.held[i] < 0 || spread.held[i] >= spread.total || (i > 0 && spread.held[i] <= spread.held[i - 1]))
+      throw UsageError(
+          fmt::format("spread_rows.held[{}] is {}; the held rows must be ascending global row numbers in [0, {})", i,
+                      spread.held[i], spread.total));
 }
 
 void MiniBatchTrainer::start_epoch() {
@@ -109,7 +136,8 @@ MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
   const Index size = std::min(batch_size_, training_rows() - position_);
   const std::span<const Index> rows(order_.data() + position_, static_cast<std::size_t>(size));
   position_ += size;
-  for (Index i = 0; i < size; ++i) yb_.row(i) = y_train_->row(rows[static_cast<std::size_t>(i)]);
+  if (!data_parallel_)
+    for (Index i = 0; i < size; ++i) yb_.row(i) = y_train_->row(rows[static_cast<std::size_t>(i)]);
   const double loss = data_parallel_
                           ? data_parallel_->forward_backward(model_, *x_train_, *y_train_, rows, loss_, w_train_)
                           : model_.forward_backward(*x_train_, *y_train_, rows, loss_, /*training=*/true, w_train_);
@@ -124,12 +152,12 @@ MiniBatchTrainer::Batch MiniBatchTrainer::train_batch() {
 // of every rank's rows (gathered: the metrics then see the batch one process sees).
 void MiniBatchTrainer::update_metrics(std::span<const Index> rows) {
   if (accumulators_.empty()) return;
-  const auto y_batch = yb_.topRows(static_cast<Index>(rows.size()));
   if (data_parallel_) {
-    const Matrix& output = data_parallel_->gathered_output(model_, rows);
-    for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
+    const auto gathered = data_parallel_->gather_batch(model_, *y_train_, rows.size());
+    for (auto& accumulator : accumulators_) accumulator.update<float>(gathered.target, gathered.output);
     return;
   }
+  const auto y_batch = yb_.topRows(static_cast<Index>(rows.size()));
   const auto output = model_.output();
   for (auto& accumulator : accumulators_) accumulator.update<float>(y_batch, output);
 }

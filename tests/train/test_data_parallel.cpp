@@ -1,7 +1,8 @@
 // Data-parallel fit (train/data_parallel.hpp) on N in-process ranks against fit in one process:
 // N = 2, 3 agree within the stated float tolerance (weights and every history value), every rank
 // holds the same bits, a rank with no rows in a batch (or none at all) takes part, N = 1 is one
-// process bit for bit, sample weights and a one-rank cancel are shared, Dropout is refused.
+// process bit for bit, sample weights and a one-rank cancel are shared, Dropout is refused; ranks
+// that hold only their own rows (SpreadRows) train as one process holding them all.
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -167,6 +168,104 @@ TEST(DataParallel, ACancelOnOneRankStopsEveryRank) {
     EXPECT_EQ(rank.history.stop_reason, lrtune::StopReason::cancelled);
     EXPECT_TRUE(rank.history.empty());
   }
+}
+
+// Rows spread over the ranks (SpreadRows): each rank holds only its rows, chosen here by a rule
+// unlike the contiguous shards (row i on rank (3 i + i / 50) % n, and on a 4th rank none), with
+// the validation rows given whole to every rank. The ranks train as one process holding every row.
+struct Spread {
+  lrtune::Matrix X, y;
+  Vector weights;
+  std::vector<lrtune::Index> held;
+};
+
+Spread spread_part(const lrtune::Matrix& X, const lrtune::Matrix& y, const Vector* weights, int rank, int ranks) {
+  Spread part;
+  for (lrtune::Index i = 0; i < X.rows(); ++i)
+    if (ranks == 1 || (rank < 3 && (3 * i + i / 50) % std::min(ranks, 3) == rank)) part.held.push_back(i);
+  const auto n = static_cast<lrtune::Index>(part.held.size());
+  part.X.resize(n, X.cols());
+  part.y.resize(n, y.cols());
+  part.weights.resize(weights != nullptr ? n : 0);
+  for (lrtune::Index j = 0; j < n; ++j) {
+    part.X.row(j) = X.row(part.held[static_cast<std::size_t>(j)]);
+    part.y.row(j) = y.row(part.held[static_cast<std::size_t>(j)]);
+    if (weights != nullptr) part.weights(j) = (*weights)(part.held[static_cast<std::size_t>(j)]);
+  }
+  return part;
+}
+
+Trained train_spread(const FitOptions& o, const Communicator* ranks, const Vector* sample_weights) {
+  const auto& d = data();
+  const lrtune::Index train_rows = 200;  // the first 200 rows train, the last 50 validate
+  const lrtune::Matrix X = d.X.topRows(train_rows), y = d.y.topRows(train_rows);
+  const lrtune::Matrix x_val = d.X.bottomRows(50), y_val = d.y.bottomRows(50);
+  FitOptions mine = o;
+  mine.validation_split = 0.0;
+  mine.x_val = &x_val;
+  mine.y_val = &y_val;
+  mine.data_parallel = ranks;
+  Sequential model(6, {Dense(16, "relu"), Dense(8, "tanh"), Dense(1, "sigmoid")}, 3);
+  lrtune::Adam adam(lrtune::AdamOptions{.learning_rate = 0.01});
+  History history;
+  if (ranks == nullptr) {
+    mine.sample_weights = sample_weights;
+    history = lrtune::fit(model, adam, Loss::binary_crossentropy, X, y, mine);
+  } else {
+    const Spread part = spread_part(X, y, sample_weights, ranks->rank(), ranks->size());
+    const lrtune::SpreadRows rows{part.held, train_rows};
+    mine.spread_rows = &rows;
+    mine.sample_weights = sample_weights != nullptr ? &part.weights : nullptr;
+    history = lrtune::fit(model, adam, Loss::binary_crossentropy, part.X, part.y, mine);
+  }
+  const auto p = model.parameters();
+  return {Eigen::Map<const Vector>(p.data(), static_cast<lrtune::Index>(p.size())), std::move(history)};
+}
+
+TEST(DataParallel, RanksHoldingOnlyTheirRowsTrainAsOneProcess) {
+  Vector weights(200);
+  for (lrtune::Index i = 0; i < weights.size(); ++i) weights(i) = 0.5f + static_cast<float>(i % 3);
+  for (const Vector* w : {static_cast<const Vector*>(nullptr), static_cast<const Vector*>(&weights)}) {
+    const Trained one = train_spread(options(), nullptr, w);
+    ASSERT_TRUE(one.history.contains("val_auc"));
+    for (int n : {1, 2, 4}) {  // 4: the last rank holds no row at all
+      const auto spread = lrtune::testing::on_thread_ranks<Trained>(
+          n, [&](const Communicator& c) { return train_spread(options(), &c, w); });
+      expect_same_bits_on_every_rank(spread);
+      expect_close(one, spread[0], std::to_string(n) + " ranks holding their rows" + (w ? ", weighted" : ""));
+    }
+  }
+}
+
+TEST(DataParallel, SpreadRowsRefuseAValidationSplitAndMisnamedRows) {
+  const auto& d = data();
+  const std::vector<lrtune::Index> held = {0, 2, 1};
+  const lrtune::SpreadRows unordered{held, 250};
+  const std::vector<lrtune::Index> all_rows = [] {
+    std::vector<lrtune::Index> rows(250);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = static_cast<lrtune::Index>(i);
+    return rows;
+  }();
+  const lrtune::SpreadRows every{all_rows, 250};
+  auto message = [&](const lrtune::SpreadRows& rows, double validation_split, lrtune::Index x_rows) {
+    Sequential model(6, {Dense(1, "sigmoid")}, 3);
+    lrtune::Adam adam;
+    FitOptions o = options();
+    o.validation_split = validation_split;
+    o.data_parallel = &lrtune::single_process();
+    o.spread_rows = &rows;
+    try {
+      const lrtune::Matrix X = d.X.topRows(x_rows), y = d.y.topRows(x_rows);
+      lrtune::fit(model, adam, Loss::binary_crossentropy, X, y, o);
+    } catch (const lrtune::UsageError& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_NE(message(every, 0.2, 250).find("x_val"), std::string::npos);
+  EXPECT_NE(message(unordered, 0.0, 3).find("ascending"), std::string::npos);
+  EXPECT_NE(message(every, 0.0, 3).find("names 250 rows but X has 3"), std::string::npos);
+  EXPECT_EQ(message(every, 0.0, 250), "");
 }
 
 TEST(DataParallel, DropoutIsRefusedOnSeveralRanks) {

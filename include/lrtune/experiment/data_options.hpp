@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/core/communicator.hpp"
 #include "lrtune/core/error.hpp"
 #include "lrtune/core/types.hpp"
 #include "lrtune/data/csv.hpp"
@@ -44,6 +45,11 @@ struct DataOptions {
   double test_size = 0.2;                                // share of the rows held out as the test split
   std::uint32_t split_seed = 42;                         // the split's own seed
   CsvOptions csv;                                        // delimiter, missing tokens, skip_rows, header, cancel, ...
+  // Read the file in shards over these ranks (a regular file, not csv_text): each rank parses only
+  // its byte range and keeps only its train rows (ExperimentData::held_train_rows), every rank
+  // computing the preprocessing one process would (data/csv_shards.hpp, data/prepare_shards.hpp).
+  // For data-parallel training; nullptr or one rank: every row read here.
+  const Communicator* shards = nullptr;
 };
 
 // The prepared data in float32, the target in model units.
@@ -59,13 +65,21 @@ struct ExperimentData {
   Matrix y_train, y_test;
   // (train rows,) with balanced_class_weight, else empty: each train row's class weight.
   Vector train_weights;
+  // Read in shards over ranks (each rank holds only its train rows): the rows of x_train, y_train
+  // and train_weights are one process's x_train rows at these positions (ascending), of
+  // train_rows_total in all; x_test and y_test are whole. Empty and 0: every train row is here.
+  std::vector<Index> held_train_rows;
+  Index train_rows_total = 0;
+  bool train_rows_spread() const { return train_rows_total > 0; }
+  // Train rows over all ranks: one process's x_train.rows().
+  Index train_rows() const { return train_rows_spread() ? train_rows_total : x_train.rows(); }
 };
 
 // The options prepare() takes, with the target rule the task choice made (`rule`).
 PrepareOptions prepare_options(const DataOptions& options, const TargetRule& rule);
-// Reads (or parses csv_text), chooses the task (choose_task: `positive`, then `task`, then the
-// values) and prepares. DataError on the data, as choose_task and prepare() throw it; UsageError for
-// a positive rule or loss the task cannot take.
+// Reads (or parses csv_text; or, with `shards`, this rank's part: a collective), chooses the task
+// (choose_task: `positive`, then `task`, then the values) and prepares. DataError on the data, as choose_task and
+// prepare() throw it; UsageError for a positive rule or loss the task cannot take.
 ExperimentData load_data(const DataOptions& options);
 
 }  // namespace lrtune

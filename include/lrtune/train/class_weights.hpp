@@ -19,6 +19,11 @@ std::vector<Index> class_labels(const Matrix& y);
 // labels, or a label outside 0..classes-1.
 std::vector<double> class_weights_balanced(const std::vector<Index>& labels, Index classes);
 
+// The two halves of class_weights_balanced, for labels spread over ranks (counts summed over them):
+// each class's rows, (classes,), with the same checks; and n / (classes * count_k) from those counts.
+std::vector<double> class_counts(const std::vector<Index>& labels, Index classes);
+std::vector<double> class_weights_from_counts(const std::vector<double>& counts);
+
 // One weight per row: class_weights[labels[i]], (samples,). Throws UsageError for a label with no weight.
 Vector sample_weights_from_labels(const std::vector<Index>& labels, const std::vector<double>& class_weights);
 

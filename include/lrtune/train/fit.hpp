@@ -16,6 +16,7 @@
 #include "lrtune/nn/sequential.hpp"
 #include "lrtune/optim/optimizer.hpp"
 #include "lrtune/train/callback.hpp"
+#include "lrtune/train/data_parallel.hpp"
 #include "lrtune/train/history.hpp"
 #include "lrtune/train/logs.hpp"
 
@@ -54,6 +55,10 @@ struct FitOptions {
   // communication); a cancel request is agreed over the ranks at each step. nullptr or one rank:
   // this process alone, bit for bit as without it. Callbacks run on every rank.
   const Communicator* data_parallel = nullptr;
+  // With data_parallel: X, y and sample_weights hold only this rank's training rows, which these
+  // name (train/data_parallel.hpp's SpreadRows: a big table read in shards); the ranks then train
+  // as one process holding every row would. Needs x_val/y_val instead of validation_split.
+  const SpreadRows* spread_rows = nullptr;
 };
 
 // Trains model with optimizer on X (samples, features), y (samples, outputs). Throws

@@ -39,6 +39,10 @@ struct MiniBatchOptions {
   // The ranks that share each batch (train/data_parallel.hpp), every one constructing the trainer
   // with the same data and options; nullptr or a one-rank communicator: this process alone.
   const Communicator* data_parallel = nullptr;
+  // With data_parallel: X, y and sample_weights hold only this rank's training rows, which these
+  // name (train/data_parallel.hpp); nullptr: every rank holds every training row. Needs explicit
+  // validation data (x_val, y_val) instead of validation_split.
+  const SpreadRows* spread_rows = nullptr;
 };
 
 // The batching part of any options struct that spells these fields as MiniBatchOptions does
@@ -49,6 +53,8 @@ MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite
   if constexpr (requires { options.sample_weights; }) sample_weights = options.sample_weights;
   const Communicator* data_parallel = nullptr;
   if constexpr (requires { options.data_parallel; }) data_parallel = options.data_parallel;
+  const SpreadRows* spread_rows = nullptr;
+  if constexpr (requires { options.spread_rows; }) spread_rows = options.spread_rows;
   return {.batch_size = options.batch_size,
           .shuffle = options.shuffle,
           .seed = options.seed,
@@ -60,7 +66,8 @@ MiniBatchOptions mini_batch_options(const Options& options, bool skip_non_finite
           .sample_weights = sample_weights,
           .metrics = options.metrics,
           .skip_non_finite_updates = skip_non_finite_updates,
-          .data_parallel = data_parallel};
+          .data_parallel = data_parallel,
+          .spread_rows = spread_rows};
 }
 
 // Throws UsageError naming the option, its value and the valid range; `prefix`
@@ -79,7 +86,8 @@ class MiniBatchTrainer {
   MiniBatchTrainer(const MiniBatchTrainer&) = delete;
   MiniBatchTrainer& operator=(const MiniBatchTrainer&) = delete;
 
-  Index training_rows() const { return x_train_->rows(); }
+  // Over all ranks when the rows are spread (options.spread_rows).
+  Index training_rows() const { return static_cast<Index>(order_.size()); }
   Index batch_size() const { return batch_size_; }
   std::int64_t steps_per_epoch() const { return (training_rows() + batch_size_ - 1) / batch_size_; }
 
@@ -128,6 +136,7 @@ class MiniBatchTrainer {
   std::vector<MetricAccumulator> accumulators_;
   std::optional<DataParallelBatch> data_parallel_;  // set when more than one rank shares the batches
 
+  void check_spread_rows(const Matrix& X) const;
   void update_metrics(std::span<const Index> rows);
 };
 
