@@ -34,21 +34,36 @@ lrtune::Matrix binary_targets(lrtune::Index rows) {
   return y;
 }
 
+// The bare chains' preallocated row-major operands: activations A (A[0] the input batch), weights
+// W, weight gradients dW, output gradients dZ and input gradients dA, per layer of kWidths.
+struct ChainOperands {
+  std::vector<lrtune::Matrix> A, W, dW, dZ, dA;
+  ChainOperands() {
+    const std::size_t layers = kWidths.size() - 1;
+    A.resize(layers + 1);
+    W.resize(layers);
+    dW.resize(layers);
+    dZ.resize(layers);
+    dA.resize(layers);
+    A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
+    for (std::size_t l = 0; l < layers; ++l) {
+      W[l] = random_matrix(kWidths[l], kWidths[l + 1]);    // (in, out)
+      dW[l] = lrtune::Matrix(kWidths[l], kWidths[l + 1]);  // (in, out)
+      A[l + 1] = lrtune::Matrix(kBatch, kWidths[l + 1]);   // (batch, out)
+      dZ[l] = random_matrix(kBatch, kWidths[l + 1]);       // (batch, out)
+      dA[l] = lrtune::Matrix(kBatch, kWidths[l]);          // (batch, in)
+    }
+  }
+};
+
 }  // namespace
 
 // Exactly the 4 forward products, the 4 weight-gradient products and the input-gradient products
 // of layers 2-4, on preallocated row-major matrices.
 static void BM_BareGemmChain(benchmark::State& state) {
-  const std::size_t layers = kWidths.size() - 1;
-  std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
-  A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
-  for (std::size_t l = 0; l < layers; ++l) {
-    W[l] = random_matrix(kWidths[l], kWidths[l + 1]);    // (in, out)
-    dW[l] = lrtune::Matrix(kWidths[l], kWidths[l + 1]);  // (in, out)
-    A[l + 1] = lrtune::Matrix(kBatch, kWidths[l + 1]);   // (batch, out)
-    dZ[l] = random_matrix(kBatch, kWidths[l + 1]);       // (batch, out)
-    dA[l] = lrtune::Matrix(kBatch, kWidths[l]);          // (batch, in)
-  }
+  ChainOperands chain;
+  auto& [A, W, dW, dZ, dA] = chain;
+  const std::size_t layers = W.size();
   for (auto _ : state) {
     for (std::size_t l = 0; l < layers; ++l) A[l + 1].noalias() = A[l] * W[l];
     for (std::size_t l = layers; l-- > 0;) {
@@ -67,16 +82,9 @@ BENCHMARK(BM_BareGemmChain);
 // stay Eigen's. The floor of a step as the engine now computes it: BM_TrainingStep against this
 // is the step's overhead over its own products, against BM_BareGemmChain the overhead over Eigen's.
 static void BM_BareGemmChainWithKernel(benchmark::State& state) {
-  const std::size_t layers = kWidths.size() - 1;
-  std::vector<lrtune::Matrix> A(layers + 1), W(layers), dW(layers), dZ(layers), dA(layers);
-  A[0] = random_matrix(kBatch, kWidths[0]);  // (batch, 12)
-  for (std::size_t l = 0; l < layers; ++l) {
-    W[l] = random_matrix(kWidths[l], kWidths[l + 1]);    // (in, out)
-    dW[l] = lrtune::Matrix(kWidths[l], kWidths[l + 1]);  // (in, out)
-    A[l + 1] = lrtune::Matrix(kBatch, kWidths[l + 1]);   // (batch, out)
-    dZ[l] = random_matrix(kBatch, kWidths[l + 1]);       // (batch, out)
-    dA[l] = lrtune::Matrix(kBatch, kWidths[l]);          // (batch, in)
-  }
+  ChainOperands chain;
+  auto& [A, W, dW, dZ, dA] = chain;
+  const std::size_t layers = W.size();
   for (auto _ : state) {
     for (std::size_t l = 0; l < layers; ++l) A[l + 1].noalias() = A[l] * W[l];
     for (std::size_t l = layers; l-- > 0;) {

@@ -141,14 +141,8 @@ DataSummary raw_summary(const Table& shard, const std::vector<RawColumn>& raw, c
 std::vector<std::string> leave_out_identifiers(const Table& shard, const std::vector<RawColumn>& raw,
                                                const PrepareOptions& o, std::vector<std::string>& features,
                                                StepLog& log, std::vector<std::string>& warnings) {
+  check_keep_columns(shard, o);
   const ColumnIndex index(shard);
-  for (const auto& name : o.keep_columns) {
-    (void)index.index_of(name, "keep_columns");
-    if (std::find(o.drop_columns.begin(), o.drop_columns.end(), name) != o.drop_columns.end()) {
-      throw DataError(
-          fmt::format("{}: column \"{}\" is named both to keep (--keep) and to drop (--drop)", shard.source, name));
-    }
-  }
   std::vector<IdentifierColumn> ids;
   if (o.drop_identifiers) {
     for (const auto& name : features) {
@@ -159,17 +153,7 @@ std::vector<std::string> leave_out_identifiers(const Table& shard, const std::ve
       if (identifier_like(distinct, raw[j].non_missing)) ids.push_back({name, distinct, raw[j].non_missing});
     }
   }
-  std::vector<std::string> names;
-  if (!ids.empty()) {
-    for (const auto& id : ids) names.push_back(id.name);
-    std::erase_if(features,
-                  [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
-    if (features.empty()) {
-      throw DataError(fmt::format("{}: no feature columns left: {}", shard.source, describe_identifier_columns(ids)));
-    }
-    warnings.push_back(fmt::format("{}: {}", shard.source, describe_identifier_columns(ids)));
-    log.push_back({"drop_identifiers", describe_identifier_columns(ids), {{"columns", names}}});
-  }
+  std::vector<std::string> names = drop_identifier_features(ids, shard.source, features, log, warnings);
   for (const auto& name : features) {
     const auto j = static_cast<std::size_t>(index.index_of(name));
     if (shard.columns[j].type != ColumnType::categorical) continue;

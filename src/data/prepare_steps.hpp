@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "lrtune/data/identifier_columns.hpp"
 #include "lrtune/data/preprocessing.hpp"
 
 namespace lrtune::prepare_steps {
@@ -32,6 +33,10 @@ struct PartClassCounts {
 };
 
 std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions& o);
+void check_keep_columns(const Table& raw, const PrepareOptions& o);
+std::vector<std::string> drop_identifier_features(const std::vector<IdentifierColumn>& ids, const std::string& source,
+                                                  std::vector<std::string>& features, StepLog& log,
+                                                  std::vector<std::string>& warnings);
 MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder,
                      std::vector<UnseenLevels>* unseen = nullptr);
 VectorD take(const VectorD& y, const std::vector<Index>& positions);

@@ -138,11 +138,8 @@ Table select_columns(const Table& raw, Table* owned, const std::vector<std::stri
   return table;
 }
 
-// 1a. Identifier-like text features (names, tickets, ids) are left out with one warning, before
-// anything looks at their missing values; then a feature with too many levels is an error.
-std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOptions& o,
-                                               std::vector<std::string>& features, StepLog& log,
-                                               std::vector<std::string>& warnings) {
+// --keep names existing columns, none of them also dropped.
+void check_keep_columns(const Table& raw, const PrepareOptions& o) {
   const ColumnIndex index(raw);
   for (const auto& name : o.keep_columns) {
     (void)index.index_of(name, "keep_columns");
@@ -151,24 +148,39 @@ std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOp
           fmt::format("{}: column \"{}\" is named both to keep (--keep) and to drop (--drop)", raw.source, name));
     }
   }
+}
+
+// The identifier-like features found (`ids`) taken out of `features` with one warning and one
+// step; none left is an error. Returns their names.
+std::vector<std::string> drop_identifier_features(const std::vector<IdentifierColumn>& ids, const std::string& source,
+                                                  std::vector<std::string>& features, StepLog& log,
+                                                  std::vector<std::string>& warnings) {
+  std::vector<std::string> names;
+  if (ids.empty()) return names;
+  for (const auto& id : ids) names.push_back(id.name);
+  std::erase_if(features,
+                [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
+  if (features.empty())
+    throw DataError(fmt::format("{}: no feature columns left: {}", source, describe_identifier_columns(ids)));
+  warnings.push_back(fmt::format("{}: {}", source, describe_identifier_columns(ids)));
+  log.push_back({"drop_identifiers", describe_identifier_columns(ids), {{"columns", names}}});
+  return names;
+}
+
+// 1a. Identifier-like text features (names, tickets, ids) are left out with one warning, before
+// anything looks at their missing values; then a feature with too many levels is an error.
+std::vector<std::string> leave_out_identifiers(const Table& raw, const PrepareOptions& o,
+                                               std::vector<std::string>& features, StepLog& log,
+                                               std::vector<std::string>& warnings) {
+  check_keep_columns(raw, o);
   std::vector<std::string> candidates;
   if (o.drop_identifiers) {
     for (const auto& name : features)
       if (std::find(o.keep_columns.begin(), o.keep_columns.end(), name) == o.keep_columns.end())
         candidates.push_back(name);
   }
-  const std::vector<IdentifierColumn> ids = identifier_columns(raw, candidates);
-  std::vector<std::string> names;
-  if (!ids.empty()) {
-    for (const auto& id : ids) names.push_back(id.name);
-    std::erase_if(features,
-                  [&](const std::string& f) { return std::find(names.begin(), names.end(), f) != names.end(); });
-    if (features.empty()) {
-      throw DataError(fmt::format("{}: no feature columns left: {}", raw.source, describe_identifier_columns(ids)));
-    }
-    warnings.push_back(fmt::format("{}: {}", raw.source, describe_identifier_columns(ids)));
-    log.push_back({"drop_identifiers", describe_identifier_columns(ids), {{"columns", names}}});
-  }
+  std::vector<std::string> names =
+      drop_identifier_features(identifier_columns(raw, candidates), raw.source, features, log, warnings);
   check_level_counts(raw, features);
   return names;
 }

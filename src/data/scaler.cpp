@@ -10,6 +10,7 @@
 #include "json_fields.hpp"
 #include "lrtune/core/name_table.hpp"
 #include "lrtune/data/error.hpp"
+#include "scaler_checks.hpp"
 
 namespace lrtune {
 
@@ -51,15 +52,33 @@ int magnitude_exponent(const MatrixD& x, Index j) {
   return largest > 0.0 ? std::ilogb(largest) : 0;
 }
 
+// The float32 range the network computes in (to_float): an unscaled value beyond it becomes inf.
+constexpr double kFloatMax = std::numeric_limits<float>::max();
+
+}  // namespace
+
+namespace detail {
+
 std::string feature_label(const std::vector<std::string>& names, Index j) {
   return j < static_cast<Index>(names.size()) ? fmt::format("\"{}\"", names[static_cast<std::size_t>(j)])
                                               : fmt::format("{} (0-based)", j);
 }
 
-// The float32 range the network computes in (to_float): an unscaled value beyond it becomes inf.
-constexpr double kFloatMax = std::numeric_limits<float>::max();
+void check_feature_values(ScalerKind kind, const MatrixD& x_train, Index j, const std::vector<std::string>& names) {
+  for (Index i = 0; i < x_train.rows(); ++i) {
+    const double v = x_train(i, j);
+    if (!std::isfinite(v) || (kind == ScalerKind::none && std::abs(v) > kFloatMax)) {
+      throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
+                                  feature_label(names, j), v,
+                                  std::isfinite(v) ? fmt::format(" within float32's range (+-{:.7g}) that training "
+                                                                 "uses, or a scaler (standard or minmax)",
+                                                                 kFloatMax)
+                                                   : ""));
+    }
+  }
+}
 
-}  // namespace
+}  // namespace detail
 
 namespace {
 constexpr NameTable<ScalerKind, 3> kScalerKinds{
@@ -86,17 +105,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
   std::vector<double> squares(static_cast<std::size_t>(n));
   const auto count = static_cast<std::size_t>(n);
   for (Index j = 0; j < d; ++j) {
-    for (Index i = 0; i < n; ++i) {
-      const double v = x_train(i, j);
-      if (!std::isfinite(v) || (kind == ScalerKind::none && std::abs(v) > kFloatMax)) {
-        throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
-                                    feature_label(names, j), v,
-                                    std::isfinite(v) ? fmt::format(" within float32's range (+-{:.7g}) that training "
-                                                                   "uses, or a scaler (standard or minmax)",
-                                                                   kFloatMax)
-                                                     : ""));
-      }
-    }
+    detail::check_feature_values(kind, x_train, j, names);
     if (kind == ScalerKind::standard) {
       // The corrected two-pass algorithm of scikit-learn's _incremental_mean_and_var:
       // mean = sum(x) / n; t = x - mean; var = (sum(t^2) - sum(t)^2 / n) / n; on x / 2^e.
@@ -132,7 +141,7 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
       throw DataError(
           fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
                       "expected values whose spread fits in a double",
-                      scaler_kind_name(kind), feature_label(names, j),
+                      scaler_kind_name(kind), detail::feature_label(names, j),
                       kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)",
                       x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
     }

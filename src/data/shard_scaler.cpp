@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "lrtune/data/error.hpp"
+#include "scaler_checks.hpp"
 #include "shard_agreement.hpp"
 
 namespace lrtune::detail {
@@ -33,29 +34,9 @@ class CompensatedSum {
   double compensation_ = 0.0;
 };
 
-std::string feature_label(const std::vector<std::string>& names, Index j) {
-  return j < static_cast<Index>(names.size()) ? fmt::format("\"{}\"", names[static_cast<std::size_t>(j)])
-                                              : fmt::format("{} (0-based)", j);
-}
-
-constexpr double kFloatMax = std::numeric_limits<float>::max();
-
-// Scaler::fit's value check on this rank's rows: a non-finite value, or with kind none one beyond
-// float32's range, names the feature.
+// Scaler::fit's value check on this rank's rows, column by column.
 void check_values(ScalerKind kind, const MatrixD& x, const std::vector<std::string>& names) {
-  for (Index j = 0; j < x.cols(); ++j) {
-    for (Index i = 0; i < x.rows(); ++i) {
-      const double v = x(i, j);
-      if (!std::isfinite(v) || (kind == ScalerKind::none && std::abs(v) > kFloatMax)) {
-        throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
-                                    feature_label(names, j), v,
-                                    std::isfinite(v) ? fmt::format(" within float32's range (+-{:.7g}) that training "
-                                                                   "uses, or a scaler (standard or minmax)",
-                                                                   kFloatMax)
-                                                     : ""));
-      }
-    }
-  }
+  for (Index j = 0; j < x.cols(); ++j) detail::check_feature_values(kind, x, j, names);
 }
 
 // Per-feature values of every rank, read back in rank order: ranks x features.
@@ -170,7 +151,7 @@ CombinedScaler fit_scaler_over_ranks(ScalerKind kind, const MatrixD& x, Index ro
       throw DataError(fmt::format(
           "scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
           "expected values whose spread fits in a double",
-          scaler_kind_name(kind), feature_label(names, j),
+          scaler_kind_name(kind), detail::feature_label(names, j),
           kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)", out.min[j], out.max[j]));
     }
   }
