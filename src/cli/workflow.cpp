@@ -140,12 +140,10 @@ CsvOptions csv_options(const Settings& s) {
 
 namespace {
 
-// train --data-parallel --lr RATE under mpirun, without a validation part: each rank reads only its
-// shard of the file (the search of --lr auto and a validation part need every train row in one
-// place; there every rank reads the whole file).
+// train --data-parallel --lr RATE under mpirun: each rank reads only its shard of the file (the
+// search of --lr auto needs every train row on each rank; there every rank reads the whole file).
 bool reads_in_shards(const Settings& s, const std::optional<std::string>& csv_text) {
-  return s.data_parallel && world().size() > 1 && s.lr != "auto" && !s.early_stopping && !s.hold_out_validation &&
-         !csv_text;
+  return s.data_parallel && world().size() > 1 && s.lr != "auto" && !csv_text;
 }
 
 // load_data, its errors reworded with the flags the user wrote.

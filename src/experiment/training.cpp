@@ -62,10 +62,6 @@ Training train_and_evaluate(const ExperimentData& data, const ExperimentOptions&
     if (c.data_parallel == nullptr)
       throw UsageError(
           "the train rows are spread over ranks (read in shards); train them data-parallel over those ranks");
-    if (c.early_stopping || c.hold_out_validation)
-      throw UsageError(
-          "early stopping or a held-out validation part on train rows read in shards: the part would be drawn "
-          "from rows no rank holds whole; train without them, or read the whole table on every rank");
     options.spread_rows = &spread;
   }
   // The scheduler first: the forwarder and early stopping then see this step's rate.

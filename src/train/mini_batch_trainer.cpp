@@ -9,6 +9,7 @@
 
 #include "lrtune/core/error.hpp"
 #include "lrtune/train/fit.hpp"
+#include "lrtune/train/spread_validation_split.hpp"
 #include "lrtune/train/validation_split.hpp"
 
 namespace lrtune {
@@ -74,12 +75,16 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
   check_loss_output(loss, model.output_activation());
   if (options_.sample_weights != nullptr) check_sample_weights(*options_.sample_weights, X.rows());
 
+  if (options_.spread_rows != nullptr) check_spread_rows(X);
   x_train_ = &X;
   y_train_ = &y;
   w_train_ = options_.sample_weights;
+  spread_ = options_.spread_rows;
   if (options_.x_val != nullptr) {
     x_val_ = options_.x_val;
     y_val_ = options_.y_val;
+  } else if (options_.validation_split > 0.0 && spread_ != nullptr) {
+    hold_out_spread(X, y);
   } else if (options_.validation_split > 0.0) {
     split_ = split_for_validation(X, y, options_.validation_split, options_.validation_seed.value_or(options_.seed),
                                   options_.sample_weights);
@@ -89,27 +94,37 @@ MiniBatchTrainer::MiniBatchTrainer(Sequential& model, Optimizer& optimizer, Loss
     x_val_ = &split_.x_val;
     y_val_ = &split_.y_val;
   }
-  if (options_.spread_rows != nullptr) check_spread_rows(X);
-  const Index rows = options_.spread_rows != nullptr ? options_.spread_rows->total : x_train_->rows();
+  const Index rows = spread_ != nullptr ? spread_->total : x_train_->rows();
   batch_size_ = std::min(options_.batch_size, rows);
   order_.resize(static_cast<std::size_t>(rows));
   std::iota(order_.begin(), order_.end(), Index{0});
   position_ = rows;
   yb_.resize(batch_size_, y_train_->cols());
   for (const auto& name : options_.metrics) accumulators_.emplace_back(metric_from_name(name, model.output_dim()));
-  if (options_.spread_rows != nullptr || (options_.data_parallel != nullptr && options_.data_parallel->size() > 1))
-    data_parallel_.emplace(*options_.data_parallel, model, rows, options_.spread_rows);
+  if (spread_ != nullptr || (options_.data_parallel != nullptr && options_.data_parallel->size() > 1))
+    data_parallel_.emplace(*options_.data_parallel, model, rows, spread_);
 }
 
-// Rows spread over the ranks: X holds the named rows, and the validation rows come from outside
-// (a validation split would be drawn over every rank's rows, which no rank holds).
+// The validation split of rows spread over the ranks: one process's split, the held-out rows
+// gathered on every rank, each rank training its own rows of the rest (renumbered).
+void MiniBatchTrainer::hold_out_spread(const Matrix& X, const Matrix& y) {
+  spread_split_ = split_spread_for_validation(X, y, *spread_, options_.validation_split,
+                                              options_.validation_seed.value_or(options_.seed), options_.sample_weights,
+                                              *options_.data_parallel);
+  x_train_ = &spread_split_.x_train;
+  y_train_ = &spread_split_.y_train;
+  if (w_train_ != nullptr) w_train_ = &spread_split_.w_train;
+  x_val_ = &spread_split_.x_val;
+  y_val_ = &spread_split_.y_val;
+  split_rows_ = {spread_split_.held, spread_split_.total};
+  spread_ = &split_rows_;
+}
+
+// Rows spread over the ranks: X holds the named rows.
 void MiniBatchTrainer::check_spread_rows(const Matrix& X) const {
   const SpreadRows& spread = *options_.spread_rows;
   if (options_.data_parallel == nullptr)
     throw UsageError("spread_rows needs data_parallel: the ranks that hold the rows");
-  if (options_.x_val == nullptr && options_.validation_split > 0.0)
-    throw UsageError(
-        "validation_split with rows spread over ranks: no rank holds every row to draw it from; give x_val and y_val");
   if (static_cast<Index>(spread.held.size()) != X.rows())
     throw UsageError(
         fmt::format("spread_rows names {} rows but X has {}; name each row X holds", spread.held.size(), X.rows()));

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The CSV read in shards under mpirun (issue 18), registered by tests/CMakeLists.txt when LRTUNE_MPI
-# is ON: `mpirun -np N lrtune train --data-parallel --lr RATE` (no validation part) has each rank
+# is ON: `mpirun -np N lrtune train --data-parallel --lr RATE` has each rank
 # read only its byte range of the file and keep only its train rows, and still trains as one
-# `lrtune train` up to float summation order (setup.sh's close_results tolerance), with the same
+# `lrtune train` up to float summation order (setup.sh's close_results tolerance; with early
+# stopping on a validation part drawn over every rank's rows too), with the same
 # data summary and test predictions within it; records with quoted line breaks and delimiters
 # across the shard boundaries; bad data in the last shard ends every rank with the one error line
 # one process gives (not a hang: CTest's TIMEOUT); a gzip file is refused with a one-line reason.
@@ -55,6 +56,16 @@ for n in 2 3; do
   listing=$(ls -A "spread$n" | tr '\n' ' ')
   [ "$listing" = "log out " ] || fail "$n ranks: unexpected entries beside the out folder: $listing"
 done
+# Early stopping on a validation part drawn over rows that no rank holds all of: as one process.
+es=(--early-stopping --patience 2 --validation-fraction 0.2)
+mkdir esingle espread
+(cd esingle && "$lrtune" train "$data" "${fast[@]}" "${es[@]}" --out out >log 2>&1) ||
+  fail "lrtune train --early-stopping: $(cat esingle/log)"
+(cd espread && "${launch[@]}" "$lrtune" train "$data" "${fast[@]}" "${es[@]}" --data-parallel --out out >log 2>&1) ||
+  fail "mpirun lrtune train --data-parallel --early-stopping: $(cat espread/log)"
+grep -q '"shards": 2' espread/out/data_steps.json || fail "early stopping: the read was not in 2 shards"
+grep -q val_loss esingle/out/history.csv || fail "early stopping: no validation in the history"
+close_results esingle/out espread/out || fail "early stopping: 2 ranks reading shards and one process differ"
 [ -z "$(ls -A tmp)" ] || fail "rank scratch left behind: $(ls -A tmp | tr '\n' ' ')"
 
 # 2. Quoted line breaks and delimiters in a categorical feature, on every side of the boundaries.

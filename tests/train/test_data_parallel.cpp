@@ -195,15 +195,20 @@ Spread spread_part(const lrtune::Matrix& X, const lrtune::Matrix& y, const Vecto
   return part;
 }
 
-Trained train_spread(const FitOptions& o, const Communicator* ranks, const Vector* sample_weights) {
+// Validation on the last 50 rows given whole (x_val), or (`split_here`) options()'s seeded
+// validation_split of all 250 rows, drawn over rows that no rank holds all of.
+Trained train_spread(const FitOptions& o, const Communicator* ranks, const Vector* sample_weights,
+                     bool split_here = false) {
   const auto& d = data();
-  const lrtune::Index train_rows = 200;  // the first 200 rows train, the last 50 validate
+  const lrtune::Index train_rows = split_here ? 250 : 200;
   const lrtune::Matrix X = d.X.topRows(train_rows), y = d.y.topRows(train_rows);
   const lrtune::Matrix x_val = d.X.bottomRows(50), y_val = d.y.bottomRows(50);
   FitOptions mine = o;
-  mine.validation_split = 0.0;
-  mine.x_val = &x_val;
-  mine.y_val = &y_val;
+  if (!split_here) {
+    mine.validation_split = 0.0;
+    mine.x_val = &x_val;
+    mine.y_val = &y_val;
+  }
   mine.data_parallel = ranks;
   Sequential model(6, {Dense(16, "relu"), Dense(8, "tanh"), Dense(1, "sigmoid")}, 3);
   lrtune::Adam adam(lrtune::AdamOptions{.learning_rate = 0.01});
@@ -237,7 +242,27 @@ TEST(DataParallel, RanksHoldingOnlyTheirRowsTrainAsOneProcess) {
   }
 }
 
-TEST(DataParallel, SpreadRowsRefuseAValidationSplitAndMisnamedRows) {
+// options()'s validation_split of 20 % over rows spread on the ranks: the rows one process holds out
+// are gathered on every rank, each trains its own rows of the rest; validation and early stopping
+// then see what one process sees.
+TEST(DataParallel, RanksHoldingOnlyTheirRowsHoldOutOneProcesssValidationRows) {
+  Vector weights(250);
+  for (lrtune::Index i = 0; i < weights.size(); ++i) weights(i) = 0.5f + static_cast<float>(i % 3);
+  for (const Vector* w : {static_cast<const Vector*>(nullptr), static_cast<const Vector*>(&weights)}) {
+    const Trained one = train_spread(options(), nullptr, w, /*split_here=*/true);
+    ASSERT_TRUE(one.history.contains("val_auc"));
+    // The same as fit on all 250 rows with the split (train_spread's one process is that fit).
+    if (w == nullptr) expect_close(one, train(options(), nullptr), "one process, split here");
+    for (int n : {1, 2, 4}) {
+      const auto spread = lrtune::testing::on_thread_ranks<Trained>(
+          n, [&](const Communicator& c) { return train_spread(options(), &c, w, true); });
+      expect_same_bits_on_every_rank(spread);
+      expect_close(one, spread[0], std::to_string(n) + " ranks split here" + (w ? ", weighted" : ""));
+    }
+  }
+}
+
+TEST(DataParallel, SpreadRowsRefuseMisnamedRows) {
   const auto& d = data();
   const std::vector<lrtune::Index> held = {0, 2, 1};
   const lrtune::SpreadRows unordered{held, 250};
@@ -262,7 +287,7 @@ TEST(DataParallel, SpreadRowsRefuseAValidationSplitAndMisnamedRows) {
     }
     return std::string();
   };
-  EXPECT_NE(message(every, 0.2, 250).find("x_val"), std::string::npos);
+  EXPECT_EQ(message(every, 0.2, 250), "");  // a validation split over spread rows is drawn as one process draws it
   EXPECT_NE(message(unordered, 0.0, 3).find("ascending"), std::string::npos);
   EXPECT_NE(message(every, 0.0, 3).find("names 250 rows but X has 3"), std::string::npos);
   EXPECT_EQ(message(every, 0.0, 250), "");

@@ -57,7 +57,7 @@ struct FitOptions {
   const Communicator* data_parallel = nullptr;
   // With data_parallel: X, y and sample_weights hold only this rank's training rows, which these
   // name (train/data_parallel.hpp's SpreadRows: a big table read in shards); the ranks then train
-  // as one process holding every row would. Needs x_val/y_val instead of validation_split.
+  // as one process holding every row would, a validation_split holding out the same rows.
   const SpreadRows* spread_rows = nullptr;
 };
 

@@ -20,6 +20,7 @@
 #include "lrtune/optim/optimizer.hpp"
 #include "lrtune/train/data_parallel.hpp"
 #include "lrtune/train/logs.hpp"
+#include "lrtune/train/spread_validation_split.hpp"
 #include "lrtune/train/validation_split.hpp"
 
 namespace lrtune {
@@ -40,8 +41,8 @@ struct MiniBatchOptions {
   // with the same data and options; nullptr or a one-rank communicator: this process alone.
   const Communicator* data_parallel = nullptr;
   // With data_parallel: X, y and sample_weights hold only this rank's training rows, which these
-  // name (train/data_parallel.hpp); nullptr: every rank holds every training row. Needs explicit
-  // validation data (x_val, y_val) instead of validation_split.
+  // name (train/data_parallel.hpp); nullptr: every rank holds every training row. A
+  // validation_split holds out the rows one process would (spread_validation_split.hpp).
   const SpreadRows* spread_rows = nullptr;
 };
 
@@ -121,7 +122,10 @@ class MiniBatchTrainer {
   Optimizer& optimizer_;
   Loss loss_;
   MiniBatchOptions options_;
-  ValidationSplit split_;  // owned only when split here
+  ValidationSplit split_;               // owned only when split here
+  const SpreadRows* spread_ = nullptr;  // the rows X holds when spread: the options', or split_rows_
+  SpreadValidationSplit spread_split_;  // owned when spread rows are split here
+  SpreadRows split_rows_;
   const Matrix* x_train_ = nullptr;
   const Matrix* y_train_ = nullptr;
   const Matrix* x_val_ = nullptr;
@@ -137,6 +141,7 @@ class MiniBatchTrainer {
   std::optional<DataParallelBatch> data_parallel_;  // set when more than one rank shares the batches
 
   void check_spread_rows(const Matrix& X) const;
+  void hold_out_spread(const Matrix& X, const Matrix& y);
   void update_metrics(std::span<const Index> rows);
 };
 
