@@ -72,7 +72,9 @@ int report_rank_failure(const RankFailure& failure);
 // its code), not with one line per rank and an abort. Wraps the error as thrown.
 class AgreedFailure : public std::exception {
  public:
-  explicit AgreedFailure(std::exception_ptr error) : error_(std::move(error)) {}
+  // The check takes the exception_ptr member's initialisation for an exception made and not thrown.
+  explicit AgreedFailure(std::exception_ptr error)
+      : error_(std::move(error)) {}  // NOLINT(bugprone-throw-keyword-missing)
   const std::exception_ptr& error() const { return error_; }
   const char* what() const noexcept override { return "every rank failed alike"; }
 
