@@ -285,6 +285,11 @@ int run_command(int argc, char** argv) {
     return report_rank_failure(e.failure());
   } catch (const AgreedFailure& agreed) {  // every rank threw this error: rank 0 says it, once
     if (out) out->discard();
+    // A sharded read that Ctrl-C ended surfaces as the reader's error on every rank: say interrupted.
+    if (interrupted()) {
+      remove_scratch();
+      return writes_results() ? interrupted_exit() : interrupted_exit_code();
+    }
     return report_rank_failure(agreed_failure(agreed));
   } catch (const lrtune::Error& e) {
     if (e.kind() == ErrorKind::numeric) return diverged_exit(e.what(), out, command_line);

@@ -579,7 +579,8 @@ WholePart gather_part(std::vector<ByteReader>& readers, const Table& like, std::
 
 ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Communicator& communicator) {
   if (o.target.empty()) throw DataError("prepare: no target column named; expected the option target");
-  ShardPreparedData data;
+  ShardPreparedData result;
+  PreparedData& data = result.prepared;
   StepLog& log = data.steps;
   const std::string source = shard.source;
 
@@ -640,9 +641,9 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
   const LocalPart validation = local_part(positions.validation, offset, mine);
   const LocalPart test = local_part(positions.test, offset, mine);
   PartTables parts = split_table(std::move(local.table), {train.rows, validation.rows, test.rows});
-  data.train_positions = train.positions;
+  result.train_positions = train.positions;
   data.train_rows = parts.train.row_labels;
-  data.train_total = static_cast<Index>(positions.train.size());
+  result.train_total = static_cast<Index>(positions.train.size());
   data.y_train = take(y_local, train.rows);
   const VectorD y_validation_local = take(y_local, validation.rows);
   const VectorD y_test_local = take(y_local, test.rows);
@@ -652,7 +653,7 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
   fitted.missing = missing.impute.empty() ? MissingPolicy::drop_rows : MissingPolicy::impute;
   std::array<std::vector<Index>, 3> filled;  // cells filled per imputed column: train, validation, test
   if (!missing.impute.empty()) {
-    fitted.imputer = detail::fit_imputer_over_ranks(parts.train.select(missing.impute), data.train_total, o.impute,
+    fitted.imputer = detail::fit_imputer_over_ranks(parts.train.select(missing.impute), result.train_total, o.impute,
                                                     &log, communicator);
     std::array<Table*, 3> part_tables{&parts.train, &parts.validation, &parts.test};
     for (std::size_t p = 0; p < 3; ++p) {
@@ -694,10 +695,10 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
     }
   }
   if (fitted.imputer) {
-    log_imputation(
-        *fitted.imputer, filled_total,
-        {data.train_total, static_cast<Index>(positions.validation.size()), static_cast<Index>(positions.test.size())},
-        has_validation, log);
+    log_imputation(*fitted.imputer, filled_total,
+                   {result.train_total, static_cast<Index>(positions.validation.size()),
+                    static_cast<Index>(positions.test.size())},
+                   has_validation, log);
   }
   fit_encoder(level_table(parts.train, features, levels), features, o, fitted, log);
   data.feature_names = fitted.feature_names;
@@ -707,8 +708,8 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
   agree(communicator, [&] { x_train = build_matrix(parts.train, fitted.numeric_features, fitted.encoder); });
   parts.train = Table{};
   fitted.scaler =
-      detail::fit_scaler_over_ranks(o.scaler, x_train, data.train_total, fitted.feature_names, communicator).scaler;
-  const std::string constant_warning = log_scaler(o, fitted, data.train_total, x_train.cols(), log);
+      detail::fit_scaler_over_ranks(o.scaler, x_train, result.train_total, fitted.feature_names, communicator).scaler;
+  const std::string constant_warning = log_scaler(o, fitted, result.train_total, x_train.cols(), log);
   data.x_train = scaled_float(fitted.scaler, std::move(x_train));
 
   // 7c. The validation and test parts gathered whole, then made as one process makes them.
@@ -736,15 +737,15 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
 
   // 7b. The regression target's scaler (its checks run even when scaling is off, as prepare's).
   if (o.target_rule.kind == TargetKind::regression) {
-    const TargetScaler scaler = fit_target_scaler(data.y_train, data.train_total, o.target, communicator);
+    const TargetScaler scaler = fit_target_scaler(data.y_train, result.train_total, o.target, communicator);
     fitted.target_scaler = o.scale_target ? scaler : TargetScaler{};
-    log_target_scaler(o, fitted.target_scaler, data.train_total, log);
+    log_target_scaler(o, fitted.target_scaler, result.train_total, log);
   }
-  if (data.x_train.cols() > data.train_total) {
+  if (data.x_train.cols() > result.train_total) {
     data.warnings.push_back(
         fmt::format("more features ({}) than train rows ({}); the network can fit the train rows "
                     "exactly, so judge it on the test split",
-                    data.x_train.cols(), data.train_total));
+                    data.x_train.cols(), result.train_total));
   }
 
   // 8-9. The target's summary, the columns' handling, classes the train split lacks.
@@ -760,7 +761,7 @@ ShardPreparedData prepare_shards(Table shard, const PrepareOptions& o, const Com
   data.summary.target = target_summary(target, o, counts, has_validation);
   summarize_handling(std::move(summary), features, identifiers, data.steps, fitted, data.summary);
   warn_classes_missing_from_train(target, o, counts.train, data.warnings);
-  return data;
+  return result;
 }
 
 }  // namespace lrtune

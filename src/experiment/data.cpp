@@ -17,10 +17,15 @@ namespace lrtune {
 
 namespace {
 
-Table read_table(const DataOptions& d) {
+CsvOptions read_options(const DataOptions& d) {
   CsvOptions csv = d.csv;
   // A dropped column is not used: a few non-numbers in it are no reason to stop.
   csv.lenient_columns.insert(d.drop.begin(), d.drop.end());
+  return csv;
+}
+
+Table read_table(const DataOptions& d) {
+  const CsvOptions csv = read_options(d);
   return d.csv_text ? parse_csv(*d.csv_text, csv, d.path) : read_csv(std::filesystem::path(d.path), csv);
 }
 
@@ -47,13 +52,26 @@ void check_class_weights(const DataOptions& d, const TaskChoice& choice) {
         fmt::format("--class-weight balanced: target {} is a regression; class weights need classes", d.target));
 }
 
+// The prepared data with its task; the features moved, not copied, into the float32 matrices the
+// training reads (held once: prepared.x_train and x_test left empty), the targets in model units.
+ExperimentData with_task(PreparedData prepared, const TaskChoice& choice, const DataOptions& d) {
+  ExperimentData data;
+  data.prepared = std::move(prepared);
+  const auto classes = static_cast<Index>(data.prepared.preprocessing.target_classes.size());
+  data.task = task_spec(choice.rule.kind, classes, d.loss);
+  data.task_explanation = choice.explanation;
+  data.x_train = std::move(data.prepared.x_train);
+  data.x_test = std::move(data.prepared.x_test);
+  data.y_train = model_target(data.prepared.y_train, data.task, data.prepared.preprocessing.target_scaler);
+  data.y_test = model_target(data.prepared.y_test, data.task, data.prepared.preprocessing.target_scaler);
+  return data;
+}
+
 // Each rank reads its byte range of the file; the task is chosen from the whole target column
 // (gathered: one column, not the table), and the preprocessing computed over the ranks.
 ExperimentData load_data_shards(const DataOptions& d, const Communicator& ranks) {
   if (d.csv_text) throw UsageError("reading in shards needs a file; CSV text in memory is read whole");
-  CsvOptions csv = d.csv;
-  csv.lenient_columns.insert(d.drop.begin(), d.drop.end());
-  CsvShard shard = read_csv_shard(std::filesystem::path(d.path), csv, ranks);
+  CsvShard shard = read_csv_shard(std::filesystem::path(d.path), read_options(d), ranks);
   const TaskChoice choice =
       choose_task(gathered_column(shard.table, d.target, ranks), positive_rule(d), d.task, shard.table.source);
   check_class_weights(d, choice);
@@ -65,29 +83,8 @@ ExperimentData load_data_shards(const DataOptions& d, const Communicator& ranks)
                    {"source", shard.table.source},
                    {"shards", ranks.size()}}};
   ShardPreparedData p = prepare_shards(std::move(shard.table), prepare_options(d, choice.rule), ranks);
-
-  ExperimentData data;
-  PreparedData& prepared = data.prepared;
-  prepared.x_validation = std::move(p.x_validation);
-  prepared.y_validation = std::move(p.y_validation);
-  prepared.y_train = std::move(p.y_train);
-  prepared.y_test = std::move(p.y_test);
-  prepared.train_rows = std::move(p.train_rows);
-  prepared.validation_rows = std::move(p.validation_rows);
-  prepared.test_rows = std::move(p.test_rows);
-  prepared.feature_names = std::move(p.feature_names);
-  prepared.preprocessing = std::move(p.preprocessing);
-  prepared.steps = std::move(p.steps);
-  prepared.steps.insert(prepared.steps.begin(), std::move(read));
-  prepared.summary = std::move(p.summary);
-  prepared.warnings = std::move(p.warnings);
-  const auto classes = static_cast<Index>(prepared.preprocessing.target_classes.size());
-  data.task = task_spec(choice.rule.kind, classes, d.loss);
-  data.task_explanation = choice.explanation;
-  data.x_train = std::move(p.x_train);
-  data.x_test = std::move(p.x_test);
-  data.y_train = model_target(prepared.y_train, data.task, prepared.preprocessing.target_scaler);
-  data.y_test = model_target(prepared.y_test, data.task, prepared.preprocessing.target_scaler);
+  p.prepared.steps.insert(p.prepared.steps.begin(), std::move(read));
+  ExperimentData data = with_task(std::move(p.prepared), choice, d);
   data.held_train_rows = std::move(p.train_positions);
   data.train_rows_total = p.train_total;
   if (d.balanced_class_weight) data.train_weights = balanced_weights(data.y_train, data.task, ranks);
@@ -123,18 +120,10 @@ ExperimentData load_data(const DataOptions& d) {
                   fmt::format("{} rows, {} columns from {}", raw.rows(), raw.cols(), raw.source),
                   {{"rows", raw.rows()}, {"columns", raw.cols()}, {"source", raw.source}}};
 
-  ExperimentData data;
   // The raw table is given away: prepare() frees its rows step by step (a big table held once).
-  data.prepared = prepare(std::move(raw), prepare_options(d, choice.rule));
-  if (!d.csv_text) data.prepared.steps.insert(data.prepared.steps.begin(), std::move(read));
-  const auto classes = static_cast<Index>(data.prepared.preprocessing.target_classes.size());
-  data.task = task_spec(choice.rule.kind, classes, d.loss);
-  data.task_explanation = choice.explanation;
-  // Moved, not copied: the features are held once, in float32 (prepared.x_train and x_test empty).
-  data.x_train = std::move(data.prepared.x_train);
-  data.x_test = std::move(data.prepared.x_test);
-  data.y_train = model_target(data.prepared.y_train, data.task, data.prepared.preprocessing.target_scaler);
-  data.y_test = model_target(data.prepared.y_test, data.task, data.prepared.preprocessing.target_scaler);
+  PreparedData prepared = prepare(std::move(raw), prepare_options(d, choice.rule));
+  if (!d.csv_text) prepared.steps.insert(prepared.steps.begin(), std::move(read));
+  ExperimentData data = with_task(std::move(prepared), choice, d);
   if (d.balanced_class_weight) data.train_weights = balanced_weights(data.y_train, data.task);
   return data;
 }

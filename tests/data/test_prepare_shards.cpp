@@ -191,31 +191,32 @@ void expect_as_one_process(const Table& table, const PrepareOptions& o, int rank
     ASSERT_TRUE(out.data.has_value()) << out.error;
     const ShardPreparedData& d = *out.data;
     // The ranks hold the same fitted preprocessing, bit for bit.
-    EXPECT_EQ(d.preprocessing.to_json(), outcomes[0].data->preprocessing.to_json());
-    expect_same_preprocessing(d.preprocessing, one.preprocessing);
-    expect_same_steps(d.steps, one.steps);
-    expect_same_summary(d.summary, one.summary);
-    EXPECT_EQ(d.warnings, one.warnings);
-    EXPECT_EQ(d.feature_names, one.feature_names);
+    EXPECT_EQ(d.prepared.preprocessing.to_json(), outcomes[0].data->prepared.preprocessing.to_json());
+    expect_same_preprocessing(d.prepared.preprocessing, one.preprocessing);
+    expect_same_steps(d.prepared.steps, one.steps);
+    expect_same_summary(d.prepared.summary, one.summary);
+    EXPECT_EQ(d.prepared.warnings, one.warnings);
+    EXPECT_EQ(d.prepared.feature_names, one.feature_names);
     EXPECT_EQ(d.train_total, one.x_train.rows());
     EXPECT_TRUE(std::is_sorted(d.train_positions.begin(), d.train_positions.end()));
     const bool exact = (scaler_exact && !mean_imputed(one.preprocessing)) ||
-                       d.preprocessing.scaler.to_json() == one.preprocessing.scaler.to_json();
-    expect_rows(d.x_train, one.x_train, d.train_positions, exact, "x_train");
-    ASSERT_EQ(d.y_train.size(), static_cast<Index>(d.train_positions.size()));
+                       d.prepared.preprocessing.scaler.to_json() == one.preprocessing.scaler.to_json();
+    expect_rows(d.prepared.x_train, one.x_train, d.train_positions, exact, "x_train");
+    ASSERT_EQ(d.prepared.y_train.size(), static_cast<Index>(d.train_positions.size()));
     for (std::size_t i = 0; i < d.train_positions.size(); ++i) {
-      EXPECT_EQ(d.y_train[static_cast<Index>(i)], one.y_train[d.train_positions[i]]);
-      EXPECT_EQ(d.train_rows[i], one.train_rows[static_cast<std::size_t>(d.train_positions[i])]);
+      EXPECT_EQ(d.prepared.y_train[static_cast<Index>(i)], one.y_train[d.train_positions[i]]);
+      EXPECT_EQ(d.prepared.train_rows[i], one.train_rows[static_cast<std::size_t>(d.train_positions[i])]);
     }
     positions.insert(positions.end(), d.train_positions.begin(), d.train_positions.end());
-    expect_rows(d.x_test, one.x_test, all_positions(one.x_test.rows()), exact, "x_test");
-    expect_rows(d.x_validation, one.x_validation, all_positions(one.x_validation.rows()), exact, "x_validation");
-    EXPECT_EQ(d.y_test, one.y_test);
-    EXPECT_EQ(d.test_rows, one.test_rows);
-    EXPECT_EQ(d.y_validation, one.y_validation);
-    EXPECT_EQ(d.validation_rows, one.validation_rows);
+    expect_rows(d.prepared.x_test, one.x_test, all_positions(one.x_test.rows()), exact, "x_test");
+    expect_rows(d.prepared.x_validation, one.x_validation, all_positions(one.x_validation.rows()), exact,
+                "x_validation");
+    EXPECT_EQ(d.prepared.y_test, one.y_test);
+    EXPECT_EQ(d.prepared.test_rows, one.test_rows);
+    EXPECT_EQ(d.prepared.y_validation, one.y_validation);
+    EXPECT_EQ(d.prepared.validation_rows, one.validation_rows);
     // Every rank holds the same test part, bit for bit.
-    EXPECT_EQ(d.x_test, outcomes[0].data->x_test);
+    EXPECT_EQ(d.prepared.x_test, outcomes[0].data->prepared.x_test);
   }
   std::sort(positions.begin(), positions.end());
   EXPECT_EQ(positions, all_positions(one.x_train.rows()));
@@ -326,11 +327,11 @@ INSTANTIATE_TEST_SUITE_P(Ranks, PrepareShardsRanks, ::testing::Values(1, 2, 3, 4
 TEST(PrepareShards, SingleProcessCommunicatorIsPrepare) {
   const PreparedData one = prepare(wine(), wine_options());
   const ShardPreparedData d = prepare_shards(wine(), wine_options(), single_process());
-  expect_same_preprocessing(d.preprocessing, one.preprocessing);
+  expect_same_preprocessing(d.prepared.preprocessing, one.preprocessing);
   EXPECT_EQ(d.train_positions, all_positions(one.x_train.rows()));
-  EXPECT_EQ(d.train_rows, one.train_rows);
-  EXPECT_EQ(d.y_train, one.y_train);
-  EXPECT_EQ(d.warnings, one.warnings);
+  EXPECT_EQ(d.prepared.train_rows, one.train_rows);
+  EXPECT_EQ(d.prepared.y_train, one.y_train);
+  EXPECT_EQ(d.prepared.warnings, one.warnings);
 }
 
 TEST(PrepareShards, MedianOfAnEvenCountGathered) {

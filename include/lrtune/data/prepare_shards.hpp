@@ -39,23 +39,13 @@
 namespace lrtune {
 
 struct ShardPreparedData {
-  // This rank's train rows, scaled, float32: the rows of one process's x_train at train_positions
-  // (increasing: a subsequence in global train order); y_train and train_rows (file data-row
-  // numbers) alike. train_total is the train rows of all ranks (one process's x_train.rows()).
-  Matrix x_train;
-  VectorD y_train;
+  // What one process's prepare() gives, but for the train rows: prepared.x_train, y_train and
+  // train_rows (file data-row numbers) hold this rank's train rows only, scaled, float32: the rows
+  // of one process's x_train at train_positions (increasing: a subsequence in global train order).
+  // The validation and test parts are whole, on every rank, as one process has them.
+  PreparedData prepared;
   std::vector<Index> train_positions;
-  std::vector<Index> train_rows;
-  Index train_total = 0;
-  // The whole validation and test parts, on every rank, as one process's PreparedData has them.
-  Matrix x_validation, x_test;
-  VectorD y_validation, y_test;
-  std::vector<Index> validation_rows, test_rows;
-  std::vector<std::string> feature_names;
-  FittedPreprocessing preprocessing;
-  StepLog steps;
-  DataSummary summary;
-  std::vector<std::string> warnings;
+  Index train_total = 0;  // the train rows of all ranks (one process's x_train.rows())
 };
 
 // `shard`: this rank's block of data rows (row_labels the file data-row numbers); every rank calls
