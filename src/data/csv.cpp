@@ -23,6 +23,7 @@
 #include "lrtune/data/gzip.hpp"
 #include "lrtune/data/input_file.hpp"
 
+#include "csv_in_parts.hpp"
 #include "csv_parser.hpp"
 
 namespace lrtune {
@@ -743,6 +744,9 @@ Table parse_csv(std::string_view text, const CsvOptions& options, const std::str
 }
 
 Table read_csv(const std::filesystem::path& path, const CsvOptions& options) {
+  // A big regular file is parsed in parts: its text is never held whole beside the table.
+  if (detail::reads_csv_in_parts(path, detail::kCsvPartBytes))
+    return detail::read_csv_in_parts(path, options, detail::kCsvPartBytes);
   const std::string source = path.string();
   // Read, not memory-mapped: a file truncated while mapped kills the process with SIGBUS. The
   // same read serves pipes and FIFOs; a binary stream is refused after its first 64 KiB.

@@ -16,6 +16,7 @@
 #include "lrtune/data/csv.hpp"
 #include "lrtune/data/csv_shards.hpp"
 #include "lrtune/data/error.hpp"
+#include "support/csv_tables.hpp"
 #include "support/data_dir.hpp"
 #include "support/temp_dir.hpp"
 #include "support/thread_ranks.hpp"
@@ -29,6 +30,8 @@ using lrtune::CsvShard;
 using lrtune::DataError;
 using lrtune::Index;
 using lrtune::Table;
+using lrtune::testing::expect_same_table;
+using lrtune::testing::random_csv;
 using lrtune::testing::TempDir;
 using ::testing::HasSubstr;
 
@@ -74,25 +77,6 @@ Table concatenate(const std::vector<Outcome>& outcomes) {
     all.row_labels.insert(all.row_labels.end(), part.row_labels.begin(), part.row_labels.end());
   }
   return all;
-}
-
-std::vector<std::uint64_t> bits_of(const std::vector<double>& values) {
-  std::vector<std::uint64_t> bits;
-  for (const double v : values) bits.push_back(std::bit_cast<std::uint64_t>(v));
-  return bits;
-}
-
-void expect_same_table(const Table& shards, const Table& whole) {
-  EXPECT_EQ(shards.source, whole.source);
-  ASSERT_EQ(shards.column_names(), whole.column_names());
-  for (std::size_t c = 0; c < whole.columns.size(); ++c) {
-    SCOPED_TRACE("column " + whole.columns[c].name);
-    EXPECT_EQ(shards.columns[c].type, whole.columns[c].type);
-    EXPECT_EQ(bits_of(shards.columns[c].numbers), bits_of(whole.columns[c].numbers));  // NaN too
-    EXPECT_EQ(shards.columns[c].strings, whole.columns[c].strings);
-    EXPECT_EQ(shards.columns[c].missing, whole.columns[c].missing);
-  }
-  EXPECT_EQ(shards.row_labels, whole.row_labels);
 }
 
 // For 1 to 5 ranks: no rank fails, each shard's first row is the rows before it, the total is the
@@ -199,30 +183,6 @@ TEST(CsvShards, ForcedAndLenientColumns) {
 }
 
 TEST(CsvShards, TheWineTable) { expect_shards_make_the_file(lrtune::testing::data_file("winequalityN.csv")); }
-
-// Random files: quoted fields holding delimiters, quotes, LF, CRLF and CR; blank lines; CRLF or LF
-// record ends; numbers, text and missing cells; with and without a final line break.
-std::string random_csv(std::mt19937& rng) {
-  const auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
-  const char* const fields[] = {
-      "1",        "-2.5",         "3e2",          "",           "NA",       "abc",  "\"q,r\"", "\"a\"\"b\"",
-      "\"l\nm\"", "\"x\"\"\ny\"", "\"\"\"\r\n\"", "\"c\r\nd\"", "\"e\rf\"", "\"\"", "x\"y",    " 7 "};
-  const int columns = 1 + pick(4);
-  const int rows = pick(25);
-  const std::string end = pick(2) ? "\r\n" : "\n";
-  std::string text;
-  for (int c = 0; c < columns; ++c) text += fmt::format("{}c{}", c ? "," : "", c);
-  text += end;
-  for (int r = 0; r < rows; ++r) {
-    if (pick(8) == 0) text += end;  // a blank line
-    for (int c = 0; c < columns; ++c) text += fmt::format("{}{}", c ? "," : "", fields[pick(std::size(fields))]);
-    text += end;
-  }
-  text += "9";  // one more row, without or with a final line break
-  for (int c = 1; c < columns; ++c) text += ",9";
-  if (pick(2)) text += end;
-  return text;
-}
 
 TEST(CsvShards, RandomFilesAgreeWithReadCsv) {
   const TempDir dir("lrtune_shards");
