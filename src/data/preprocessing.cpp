@@ -10,6 +10,8 @@
 #include <set>
 #include <stdexcept>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "lrtune/core/split.hpp"
 #include "lrtune/data/error.hpp"
@@ -50,6 +52,19 @@ std::vector<std::string> feature_columns(const Table& raw, const PrepareOptions&
   return out;
 }
 
+// A numeric feature's missing or infinite value: the file's row and the column named.
+void check_finite(const Table& table, const Column& c) {
+  for (std::size_t i = 0; i < c.numbers.size(); ++i) {
+    const double v = c.numbers[i];
+    if (!std::isfinite(v)) {
+      throw DataError(fmt::format(
+          "{}: file data row {}, column \"{}\": {} value; expected a finite number (drop or impute missing values "
+          "first)",
+          table.source, table.row_labels[i], c.name, std::isnan(v) ? "missing" : "infinite"));
+    }
+  }
+}
+
 // Numeric features side by side, then the encoded block: (rows, features). Levels the encoder
 // has not seen are added to `unseen` (when given).
 MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric, const CategoricalEncoder& encoder,
@@ -60,17 +75,8 @@ MatrixD build_matrix(const Table& table, const std::vector<std::string>& numeric
   const ColumnIndex index(table);
   for (Index j = 0; j < n_numeric; ++j) {
     const Column& c = index.column(numeric[static_cast<std::size_t>(j)]);
-    for (Index i = 0; i < rows; ++i) {
-      const double v = c.numbers[static_cast<std::size_t>(i)];
-      if (!std::isfinite(v)) {
-        throw DataError(
-            fmt::format("{}: file data row {}, column \"{}\": {} value; expected a finite number (drop or "
-                        "impute missing values first)",
-                        table.source, table.row_labels[static_cast<std::size_t>(i)], c.name,
-                        std::isnan(v) ? "missing" : "infinite"));
-      }
-      x(i, j) = v;
-    }
+    check_finite(table, c);
+    for (Index i = 0; i < rows; ++i) x(i, j) = c.numbers[static_cast<std::size_t>(i)];
   }
   // Not on zero rows: Eigen's block of an empty matrix offsets a null pointer (UBSan; found by
   // fuzz/fuzz_preprocessing on an empty validation part).
@@ -404,14 +410,6 @@ void fit_encoder(const Table& train, const std::vector<std::string>& features, c
   for (const auto& n : fitted.encoder.output_names()) fitted.feature_names.push_back(n);
 }
 
-// 7. Scaler fitted on the train part's matrix (unscaled, double) only. Returns the warning for
-// features constant on train (named, at most five), or "" when there are none.
-std::string fit_scaler(const PrepareOptions& o, const MatrixD& x_train, PreparedData& data) {
-  FittedPreprocessing& fitted = data.preprocessing;
-  fitted.scaler = Scaler::fit(o.scaler, x_train, fitted.feature_names);
-  return log_scaler(o, fitted, x_train.rows(), x_train.cols(), data.steps);
-}
-
 std::string log_scaler(const PrepareOptions& o, const FittedPreprocessing& fitted, Index train_rows, Index features,
                        StepLog& steps) {
   nlohmann::json details = {{"kind", scaler_kind_name(o.scaler)}, {"features", fitted.feature_names}};
@@ -443,15 +441,50 @@ Matrix scaled_float(const Scaler& scaler, MatrixD x) {
   return to_float(x);
 }
 
-// 6b-7. The parts' matrices, scaled, in float32. One part at a time is built in double, and each
-// part's table goes once its matrix is made: a big table is not held as table, double matrix and
-// float matrix at once. Levels of validation or test that train lacks are a warning.
+// 6b-7. The train part's matrix, with the scaler fitted on it (train part only), scaled, in
+// float32, built column by column from the part's table, each column freed once converted: a big
+// table's train part is never held in double beside its table (the peak of the preparation).
+// Bit for bit what fitting on the double matrix and scaled_float give: the fit reads the same
+// values per column, and transform_value is transform_in_place's arithmetic.
+Matrix scaled_float_train(Table train, const PrepareOptions& o, PreparedData& data, std::string& constant_warning) {
+  FittedPreprocessing& fitted = data.preprocessing;
+  const Index rows = train.rows();
+  const auto n_numeric = static_cast<Index>(fitted.numeric_features.size());
+  std::vector<std::vector<double>*> numeric;
+  const ColumnIndex index(train);
+  for (const std::string& name : fitted.numeric_features) {
+    Column& column = train.columns[static_cast<std::size_t>(index.index_of(name))];
+    check_finite(train, column);
+    numeric.push_back(&column.numbers);
+  }
+  MatrixD encoded(rows, fitted.encoder.output_count());
+  if (encoded.cols() > 0 && rows > 0) encoded = fitted.encoder.transform(train);
+  const Index features = n_numeric + encoded.cols();
+  const auto value = [&](Index i, Index j) {
+    return j < n_numeric ? (*numeric[static_cast<std::size_t>(j)])[static_cast<std::size_t>(i)]
+                         : encoded(i, j - n_numeric);
+  };
+  fitted.scaler = Scaler::fit_columns(
+      o.scaler, rows, features,
+      [&](Index j, std::vector<double>& values) {
+        for (Index i = 0; i < rows; ++i) values[static_cast<std::size_t>(i)] = value(i, j);
+      },
+      fitted.feature_names);
+  constant_warning = log_scaler(o, fitted, rows, features, data.steps);
+  Matrix x(rows, features);
+  for (Index j = 0; j < features; ++j) {
+    for (Index i = 0; i < rows; ++i) x(i, j) = static_cast<float>(fitted.scaler.transform_value(j, value(i, j)));
+    if (j < n_numeric) std::vector<double>().swap(*numeric[static_cast<std::size_t>(j)]);
+  }
+  return x;
+}
+
+// 6b-7. The parts' matrices, scaled, in float32, one part at a time; each part's table goes once
+// its matrix is made. Levels of validation or test that train lacks are a warning.
 void build_scaled_matrices(PartTables& parts, const std::string& source, const PrepareOptions& o, PreparedData& data) {
   const FittedPreprocessing& fitted = data.preprocessing;
-  MatrixD x_train = build_matrix(parts.train, fitted.numeric_features, fitted.encoder);
-  parts.train = Table{};
-  const std::string constant_warning = fit_scaler(o, x_train, data);
-  data.x_train = scaled_float(fitted.scaler, std::move(x_train));
+  std::string constant_warning;
+  data.x_train = scaled_float_train(std::exchange(parts.train, Table{}), o, data, constant_warning);
   std::vector<UnseenLevels> unseen_validation, unseen_test;
   data.x_validation = scaled_float(
       fitted.scaler, build_matrix(parts.validation, fitted.numeric_features, fitted.encoder, &unseen_validation));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <vector>
 
 #include "json_fields.hpp"
@@ -46,9 +47,9 @@ double pairwise_sum(const double* a, std::size_t n) {
 // The statistics are computed on x / 2^e, whose magnitudes are below 2, so sums and squares of
 // 1e300-sized values do not overflow nor those of 1e-300-sized values underflow. Scaling by a power
 // of two is exact, so on ordinary columns every result is bit-identical to the unscaled algorithm.
-int magnitude_exponent(const MatrixD& x, Index j) {
+int magnitude_exponent(std::span<const double> values) {
   double largest = 0.0;
-  for (Index i = 0; i < x.rows(); ++i) largest = std::max(largest, std::abs(x(i, j)));
+  for (const double v : values) largest = std::max(largest, std::abs(v));
   return largest > 0.0 ? std::ilogb(largest) : 0;
 }
 
@@ -64,9 +65,9 @@ std::string feature_label(const std::vector<std::string>& names, Index j) {
                                               : fmt::format("{} (0-based)", j);
 }
 
-void check_feature_values(ScalerKind kind, const MatrixD& x_train, Index j, const std::vector<std::string>& names) {
-  for (Index i = 0; i < x_train.rows(); ++i) {
-    const double v = x_train(i, j);
+void check_feature_values(ScalerKind kind, std::span<const double> values, Index j,
+                          const std::vector<std::string>& names) {
+  for (const double v : values) {
     if (!std::isfinite(v) || (kind == ScalerKind::none && std::abs(v) > kFloatMax)) {
       throw DataError(fmt::format("scaler: feature {} holds {} in the train part; expected finite numbers{}",
                                   feature_label(names, j), v,
@@ -76,6 +77,12 @@ void check_feature_values(ScalerKind kind, const MatrixD& x_train, Index j, cons
                                                    : ""));
     }
   }
+}
+
+void check_feature_values(ScalerKind kind, const MatrixD& x_train, Index j, const std::vector<std::string>& names) {
+  std::vector<double> values(static_cast<std::size_t>(x_train.rows()));
+  for (Index i = 0; i < x_train.rows(); ++i) values[static_cast<std::size_t>(i)] = x_train(i, j);
+  check_feature_values(kind, values, j, names);
 }
 
 }  // namespace detail
@@ -93,44 +100,55 @@ ScalerKind scaler_kind_from_name(std::string_view text) {
 }
 
 Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names) {
-  const Index n = x_train.rows();
-  const Index d = x_train.cols();
+  return fit_columns(
+      kind, x_train.rows(), x_train.cols(),
+      [&x_train](Index j, std::vector<double>& values) {
+        for (Index i = 0; i < x_train.rows(); ++i) values[static_cast<std::size_t>(i)] = x_train(i, j);
+      },
+      names);
+}
+
+Scaler Scaler::fit_columns(ScalerKind kind, Index rows, Index features, const ColumnSource& column,
+                           const std::vector<std::string>& names) {
+  const Index n = rows;
   if (kind != ScalerKind::none && n == 0) throw DataError("scaler: cannot fit on zero train rows");
   constexpr double kEps = std::numeric_limits<double>::epsilon();
   Scaler s;
   s.kind_ = kind;
-  s.offset_ = VectorD::Zero(d);
-  s.scale_ = VectorD::Ones(d);
-  std::vector<double> column(static_cast<std::size_t>(n));
-  std::vector<double> squares(static_cast<std::size_t>(n));
+  s.offset_ = VectorD::Zero(features);
+  s.scale_ = VectorD::Ones(features);
   const auto count = static_cast<std::size_t>(n);
-  for (Index j = 0; j < d; ++j) {
-    detail::check_feature_values(kind, x_train, j, names);
+  std::vector<double> values(count);
+  std::vector<double> scaled(count);
+  std::vector<double> squares(count);
+  for (Index j = 0; j < features; ++j) {
+    column(j, values);
+    detail::check_feature_values(kind, values, j, names);
     if (kind == ScalerKind::standard) {
       // The corrected two-pass algorithm of scikit-learn's _incremental_mean_and_var:
       // mean = sum(x) / n; t = x - mean; var = (sum(t^2) - sum(t)^2 / n) / n; on x / 2^e.
-      const int e = magnitude_exponent(x_train, j);
-      for (Index i = 0; i < n; ++i) column[static_cast<std::size_t>(i)] = std::ldexp(x_train(i, j), -e);
-      const double mean = pairwise_sum(column.data(), count) / static_cast<double>(n);
+      const int e = magnitude_exponent(values);
+      for (std::size_t i = 0; i < count; ++i) scaled[i] = std::ldexp(values[i], -e);
+      const double mean = pairwise_sum(scaled.data(), count) / static_cast<double>(n);
       for (std::size_t i = 0; i < count; ++i) {
-        column[i] -= mean;
-        squares[i] = column[i] * column[i];
+        scaled[i] -= mean;
+        squares[i] = scaled[i] * scaled[i];
       }
-      const double correction = pairwise_sum(column.data(), count);
+      const double correction = pairwise_sum(scaled.data(), count);
       const double var = (pairwise_sum(squares.data(), count) - correction * correction / static_cast<double>(n)) /
                          static_cast<double>(n);
       // scikit-learn's _is_constant_feature: var within its rounding error of zero (both sides
       // scaled by 4^e, so the comparison is that of the unscaled values).
-      const double rows = static_cast<double>(n);
-      const double bound = rows * kEps * var + (rows * mean * kEps) * (rows * mean * kEps);
+      const double n_rows = static_cast<double>(n);
+      const double bound = n_rows * kEps * var + (n_rows * mean * kEps) * (n_rows * mean * kEps);
       s.offset_[j] = std::ldexp(mean, e);
       s.scale_[j] = var <= bound ? 1.0 : std::ldexp(std::sqrt(var), e);
       if (var <= bound) s.constant_.push_back(j);
     } else if (kind == ScalerKind::min_max) {
-      double lo = x_train(0, j), hi = x_train(0, j);
-      for (Index i = 1; i < n; ++i) {
-        lo = std::min(lo, x_train(i, j));
-        hi = std::max(hi, x_train(i, j));
+      double lo = values[0], hi = values[0];
+      for (std::size_t i = 1; i < count; ++i) {
+        lo = std::min(lo, values[i]);
+        hi = std::max(hi, values[i]);
       }
       const double range = hi - lo;  // inf when the values span more than the largest double
       s.offset_[j] = lo;
@@ -138,12 +156,12 @@ Scaler Scaler::fit(ScalerKind kind, const MatrixD& x_train, const std::vector<st
       if (range < 10.0 * kEps) s.constant_.push_back(j);
     }
     if (!std::isfinite(s.offset_[j]) || !std::isfinite(s.scale_[j])) {
+      const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
       throw DataError(
           fmt::format("scaler ({}): feature {}: its {} is not a finite double (values from {} to {}); "
                       "expected values whose spread fits in a double",
                       scaler_kind_name(kind), detail::feature_label(names, j),
-                      kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)",
-                      x_train.col(j).minCoeff(), x_train.col(j).maxCoeff()));
+                      kind == ScalerKind::standard ? "mean or standard deviation" : "range (max - min)", *lo, *hi));
     }
   }
   return s;
@@ -163,14 +181,16 @@ void Scaler::transform_in_place(MatrixD& x) const {
   if (x.cols() != offset_.size()) {
     throw DataError(fmt::format("scaler: fitted on {} features, given {}", offset_.size(), x.cols()));
   }
-  for (Index i = 0; i < x.rows(); ++i) {
-    for (Index j = 0; j < x.cols(); ++j) {
-      const double shifted = x(i, j) - offset_[j];
-      // x - offset overflows only for values near the largest double of opposite signs; the
-      // other order of operations then gives the finite result.
-      x(i, j) = std::isfinite(shifted) ? shifted / scale_[j] : x(i, j) / scale_[j] - offset_[j] / scale_[j];
-    }
-  }
+  for (Index i = 0; i < x.rows(); ++i)
+    for (Index j = 0; j < x.cols(); ++j) x(i, j) = transform_value(j, x(i, j));
+}
+
+double Scaler::transform_value(Index j, double value) const {
+  if (kind_ == ScalerKind::none) return value;
+  const double shifted = value - offset_[j];
+  // x - offset overflows only for values near the largest double of opposite signs; the other
+  // order of operations then gives the finite result.
+  return std::isfinite(shifted) ? shifted / scale_[j] : value / scale_[j] - offset_[j] / scale_[j];
 }
 
 MatrixD Scaler::transform(const MatrixD& x) const {

@@ -3,6 +3,7 @@
 // Private to src/data.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@ std::string feature_label(const std::vector<std::string>& names, Index j);
 
 // A non-finite value in column j of the train part, or with kind none one beyond float32's range
 // (which the network computes in): a DataError naming the feature and the value.
+void check_feature_values(ScalerKind kind, std::span<const double> values, Index j,
+                          const std::vector<std::string>& names);
 void check_feature_values(ScalerKind kind, const MatrixD& x_train, Index j, const std::vector<std::string>& names);
 
 }  // namespace lrtune::detail

@@ -98,8 +98,13 @@ TEST(CsvInParts, SkipRowsByteOrderMarkSemicolonsAndNoHeader) {
   const TempDir dir("lrtune_parts");
   CsvOptions skip;
   skip.skip_rows = 2;
-  expect_parts_make_the_file(dir.write("s.csv", "note\nnote 2\n\xEF\xBB\xBF" "a;b\n1;x\n2;\"y;z\"\n3;w\n"), skip);
-  expect_parts_make_the_file(dir.write("bom.csv", "\xEF\xBB\xBF" "a,b\n1,2\n3,4\n"));
+  expect_parts_make_the_file(dir.write("s.csv",
+                                       "note\nnote 2\n\xEF\xBB\xBF"
+                                       "a;b\n1;x\n2;\"y;z\"\n3;w\n"),
+                             skip);
+  expect_parts_make_the_file(dir.write("bom.csv",
+                                       "\xEF\xBB\xBF"
+                                       "a,b\n1,2\n3,4\n"));
   CsvOptions no_header;
   no_header.header = false;
   expect_parts_make_the_file(dir.write("h.csv", "1,a\n2,b\n3,c\n"), no_header);
@@ -124,7 +129,8 @@ TEST(CsvInParts, ForcedAndLenientColumns) {
 
 TEST(CsvInParts, ErrorsNameTheFilesLineWhicheverPartHoldsThem) {
   const TempDir dir("lrtune_parts");
-  expect_read_csvs_error(dir.write("ragged.csv", rows_with(14, "14,1,2")), "ragged.csv:16: column 3: expected 2 fields");
+  expect_read_csvs_error(dir.write("ragged.csv", rows_with(14, "14,1,2")),
+                         "ragged.csv:16: column 3: expected 2 fields");
   expect_read_csvs_error(dir.write("quote.csv", rows_with(14, "14,\"1\"x")),
                          "quote.csv:16: column 2: expected a delimiter");
   expect_read_csvs_error(dir.write("unclosed.csv", rows_with(14, "14,\"1.5")),

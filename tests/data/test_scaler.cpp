@@ -3,6 +3,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -136,6 +137,46 @@ TEST(Scaler, NoneRefusesValuesBeyondFloat) {
   }
   const MatrixD nan = (MatrixD(1, 1) << std::numeric_limits<double>::quiet_NaN()).finished();
   EXPECT_THROW((void)Scaler::fit(ScalerKind::standard, nan), DataError);
+}
+
+// The train part's columns given one at a time (prepare()'s path for big tables): each column
+// asked for once, in order, and the statistics of the columns given.
+TEST(Scaler, FitColumnsReadsEachColumnOnceInOrder) {
+  const std::vector<std::vector<double>> columns = {{1, 2, 3, 4}, {5, 5, 5, 5}, {-2, 0, 2, 4}};
+  std::vector<Index> asked;
+  const auto source = [&](Index j, std::vector<double>& values) {
+    asked.push_back(j);
+    ASSERT_EQ(values.size(), 4U);
+    values = columns[static_cast<std::size_t>(j)];
+  };
+  const Scaler standard = Scaler::fit_columns(ScalerKind::standard, 4, 3, source);
+  EXPECT_EQ(asked, (std::vector<Index>{0, 1, 2}));
+  EXPECT_EQ(standard.offset()[0], 2.5);
+  EXPECT_DOUBLE_EQ(standard.scale()[0], std::sqrt(1.25));
+  EXPECT_EQ(standard.offset()[1], 5.0);
+  EXPECT_EQ(standard.scale()[1], 1.0);  // constant
+  EXPECT_EQ(standard.constant_features(), (std::vector<Index>{1}));
+  EXPECT_DOUBLE_EQ(standard.scale()[2], std::sqrt(5.0));
+  const Scaler minmax = Scaler::fit_columns(ScalerKind::min_max, 4, 3, source);
+  EXPECT_EQ(minmax.offset()[2], -2.0);
+  EXPECT_EQ(minmax.scale()[2], 6.0);
+  EXPECT_THROW((void)Scaler::fit_columns(ScalerKind::standard, 0, 1, source), DataError);
+}
+
+// One value scaled as transform_in_place scales it: (x - offset) / scale, and the finite result
+// where x - offset overflows.
+TEST(Scaler, TransformValueIsTransformInPlacesArithmetic) {
+  const MatrixD x = (MatrixD(3, 2) << 1.7e308, 1, 1.7e308, 2, -1.7e308, 7).finished();
+  const Scaler s = Scaler::fit(ScalerKind::standard, x);
+  const MatrixD y = s.transform(x);
+  for (Index i = 0; i < 3; ++i) {
+    for (Index j = 0; j < 2; ++j) {
+      EXPECT_EQ(s.transform_value(j, x(i, j)), y(i, j));
+      if (j == 1) EXPECT_EQ(s.transform_value(j, x(i, j)), (x(i, j) - s.offset()[j]) / s.scale()[j]);
+    }
+  }
+  EXPECT_TRUE(std::isfinite(s.transform_value(0, -1.7e308)));
+  EXPECT_EQ(Scaler::fit(ScalerKind::none, (MatrixD(1, 1) << 3.5).finished()).transform_value(0, 3.5), 3.5);
 }
 
 // Every value of the JSON form is checked: a tampered model file must not divide by 0, flip a

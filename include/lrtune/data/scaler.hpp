@@ -3,6 +3,7 @@
 // Which rows are "train" is the caller's business.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,10 +31,16 @@ class Scaler {
   // computed on each column divided by a power of two near its largest magnitude, so columns
   // around 1e300 or 1e-300 get finite, exact-as-usual means and scales.
   static Scaler fit(ScalerKind kind, const MatrixD& x_train, const std::vector<std::string>& names = {});
+  // The same fit from the train part's columns given one at a time (a table too big to copy into
+  // one double matrix): `column(j, values)` fills `values` (rows long) with feature j's values.
+  using ColumnSource = std::function<void(Index j, std::vector<double>& values)>;
+  static Scaler fit_columns(ScalerKind kind, Index rows, Index features, const ColumnSource& column,
+                            const std::vector<std::string>& names = {});
   // A scaler from statistics computed elsewhere (the sharded preparation combines the ranks'
   // sums): offset and scale (features,) as fit() defines them, `constant` the constant columns.
   static Scaler from_statistics(ScalerKind kind, VectorD offset, VectorD scale, std::vector<Index> constant);
-  void transform_in_place(MatrixD& x) const;  // x: (rows, features)
+  void transform_in_place(MatrixD& x) const;                  // x: (rows, features)
+  double transform_value(Index feature, double value) const;  // one value, as transform_in_place scales it
   MatrixD transform(const MatrixD& x) const;
   MatrixD inverse_transform(const MatrixD& x) const;
 
