@@ -109,10 +109,13 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.search = search_settings(s);
   o.search.communicator = &world();  // under mpirun the search's units spread over the ranks
   o.comparison = comparison_settings(s);
-  if (s.data_parallel) o.comparison.data_parallel = &world();  // under mpirun the ranks share each batch
-  // The comparison's trainings are rank 0's alone (its results are the ones written): the other
-  // ranks stop after the search they share.
-  o.train_comparison = writes_results();
+  if (s.data_parallel) {  // under mpirun the ranks share each batch of tune's refit and of run's trainings
+    o.search.refit_data_parallel = &world();
+    o.comparison.data_parallel = &world();
+  }
+  // The comparison's trainings are rank 0's alone (its results are the ones written), unless the
+  // ranks share them (--data-parallel); the other ranks stop after the search they share.
+  o.train_comparison = writes_results() || s.data_parallel;
   o.cancel = &cancel_flag();  // Ctrl-C
   return o;
 }
