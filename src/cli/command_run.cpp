@@ -199,7 +199,7 @@ void write_report(CommandContext& c, const Dataset& data, const ExperimentResult
 
 int command_run(CommandContext& c, const std::string& data_path, const std::optional<std::string>& csv_text) {
   const Settings& s = c.settings;
-  const Dataset data = load_dataset(s, data_path, csv_text);
+  const Dataset data = load_dataset(s, c.command, data_path, csv_text);
   check_sizes(s, "run", data);  // demo too
   meet_ranks_ready();           // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);

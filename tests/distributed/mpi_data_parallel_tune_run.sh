@@ -5,7 +5,7 @@
 # model and test scores; run's histories, comparison and model) within the data-parallel tolerance,
 # and the ranks really shared them (some value moved in its last bits); alone, --data-parallel is
 # the usual command bit for bit; only rank 0 writes; tune --data-parallel without --refit is
-# refused with one line naming --refit.
+# refused with one line naming --refit; an experiment file's lr does not make run read in shards.
 # Usage: mpi_data_parallel_tune_run.sh LRTUNE_BINARY WINE_CSV WORK_DIR
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
@@ -146,7 +146,16 @@ python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); sys.exit(not (j[
   single0/out/tuning.json || fail "tune did not refit for 2+ epochs: the test would see little"
 [ "$(ls single1/out/history_*seed*.csv | wc -l)" = 4 ] || fail "run --repeats 2 did not write 4 histories"
 
-# 3. tune --data-parallel without --refit: one line naming --refit, exit 2 (usage), no folder.
+# 3. An experiment file's lr (train's key) does not make run read the file in shards: its search
+# still sees every row (the same candidates as above; run's search is the same with --repeats 2).
+printf '[training]\nlr = 0.01\ndata_parallel = true\n' >exp.toml
+mkdir config
+(cd config && "${launch[@]}" "$lrtune" run "$data" --config ../exp.toml "${wine[@]}" "${fast[@]}" --epochs 3 \
+  --out out >json 2>log) || fail "mpirun lrtune run --config (lr, data_parallel): $(cat config/log)"
+cmp -s single1/out/tuning_candidates.csv config/out/tuning_candidates.csv ||
+  fail "run with lr in its experiment file searched other rows under mpirun --data-parallel"
+
+# 4. tune --data-parallel without --refit: one line naming --refit, exit 2 (usage), no folder.
 set +e
 "$lrtune" tune "$data" "${wine[@]}" "${fast[@]}" --data-parallel --out refused >refused.log 2>&1
 code=$?
