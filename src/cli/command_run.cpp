@@ -208,7 +208,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   RunCallback progress(c);
   const ExperimentResult result = run_experiment(data, experiment_options(s, progress));
   if (result.cancelled && result.tuned_side.runs.empty()) return kExitInterrupted;  // before the trainings
-  if (!writes_results()) return kExitOk;  // a rank other than 0: its share (the search) is done
+  // A rank other than 0: its share (the search; with --data-parallel the trainings too) is done.
+  if (!writes_results()) return kExitOk;
 
   write_histories(c, result);
   if (interrupted()) {
