@@ -45,7 +45,7 @@ std::optional<double> report_range_test(CommandContext& c, const RangeTestCurve&
 }
 
 int command_find(CommandContext& c, const std::string& data_path) {
-  const Dataset data = load_dataset(c.settings, data_path);
+  const Dataset data = load_dataset(c.settings, c.command, data_path);
   check_sizes(c.settings, c.command, data);
   meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(c.settings, data, c.console);

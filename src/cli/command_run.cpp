@@ -199,7 +199,7 @@ void write_report(CommandContext& c, const Dataset& data, const ExperimentResult
 
 int command_run(CommandContext& c, const std::string& data_path, const std::optional<std::string>& csv_text) {
   const Settings& s = c.settings;
-  const Dataset data = load_dataset(s, data_path, csv_text);
+  const Dataset data = load_dataset(s, c.command, data_path, csv_text);
   check_sizes(s, "run", data);  // demo too
   meet_ranks_ready();           // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);
@@ -208,7 +208,8 @@ int command_run(CommandContext& c, const std::string& data_path, const std::opti
   RunCallback progress(c);
   const ExperimentResult result = run_experiment(data, experiment_options(s, progress));
   if (result.cancelled && result.tuned_side.runs.empty()) return kExitInterrupted;  // before the trainings
-  if (!writes_results()) return kExitOk;  // a rank other than 0: its share (the search) is done
+  // A rank other than 0: its share (the search; with --data-parallel the trainings too) is done.
+  if (!writes_results()) return kExitOk;
 
   write_histories(c, result);
   if (interrupted()) {

@@ -210,7 +210,7 @@ nlohmann::json tune_summary(const CommandContext& c, const TuningResult& r, cons
 
 int command_tune(CommandContext& c, const std::string& data_path) {
   const Settings& s = c.settings;
-  const Dataset data = load_dataset(s, data_path);
+  const Dataset data = load_dataset(s, c.command, data_path);
   check_sizes(s, c.command, data);
   meet_ranks_ready();  // under mpirun: a rank that failed so far ends every rank now, with one line
   report_data(s, data, c.console);

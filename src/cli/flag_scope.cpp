@@ -69,12 +69,7 @@ const std::vector<Scope>& scopes() {
         {"train", "train trains its own model at the picked rate"},
         {"run", "run trains both rates afresh and compares them"},
         {"demo", "demo trains both rates afresh and compares them"}}},
-      {{"--data-parallel"},
-       {"train"},
-       {{"find", "find's range test runs whole on every rank"},
-        {"tune", "tune spreads its candidates over the mpirun ranks (a data-parallel refit is not built yet)"},
-        {"run", "run spreads its search over the mpirun ranks; only train's training is data-parallel yet"},
-        {"demo", "demo spreads its search over the mpirun ranks; only train's training is data-parallel yet"}}},
+      {{"--data-parallel"}, {"train", "tune", "run", "demo"}, {{"find", "find's range test runs whole on every rank"}}},
       {{"--threads"},
        {"tune", "run", "demo", "train"},
        {{"find", "find's range test trains one model on one thread"},
@@ -163,6 +158,12 @@ std::optional<std::string> refusal_for_settings(std::string_view command, std::s
         "{} applies to {}'s range test with --schedule step only: the search bounds its interval with "
         "fastai's per-mini-batch range test",
         flag, command);
+  // Without --refit, tune's final model is a candidate's weights: nothing is trained after the
+  // search, which already spreads its candidates over the ranks.
+  if (command == "tune" && flag == "--data-parallel" && !s.refit)
+    return std::string(
+        "--data-parallel makes tune's refit data-parallel (the search already spreads its candidates over the "
+        "mpirun ranks); add --refit, or drop --data-parallel");
   const bool trains_with_stopping = command == "train" || command == "run" || command == "demo";
   if (trains_with_stopping && !s.early_stopping && early_stopping_flag(flag))
     return fmt::format(

@@ -166,8 +166,9 @@ void Flags::add_model_flags_to(CLI::App& app) {
   add(app, "--seed", &Settings::seed, "Seed of initial weights, batch order and validation split (default 42)")
       ->group(model);
   add(app, "--data-parallel", &Settings::data_parallel,
-      "Under mpirun the ranks share each mini-batch of the final training (gradients summed over the ranks; "
-      "docs/scale.md). Every rank reads the whole CSV in this version; no --dropout; without mpirun the usual "
+      "Under mpirun the ranks share each mini-batch of the final trainings: train's, tune's refit, run's and "
+      "demo's (gradients summed over the ranks; docs/scale.md). train --lr NUMBER reads the CSV in shards, the "
+      "others read it whole on every rank (the search needs every row); no --dropout; without mpirun the usual "
       "training")
       ->group(model);
   add(app, "--early-stopping", &Settings::early_stopping,

@@ -109,10 +109,13 @@ ExperimentOptions experiment_options(const Settings& s) {
   o.search = search_settings(s);
   o.search.communicator = &world();  // under mpirun the search's units spread over the ranks
   o.comparison = comparison_settings(s);
-  if (s.data_parallel) o.comparison.data_parallel = &world();  // under mpirun the ranks share each batch
-  // The comparison's trainings are rank 0's alone (its results are the ones written): the other
-  // ranks stop after the search they share.
-  o.train_comparison = writes_results();
+  if (s.data_parallel) {  // under mpirun the ranks share each batch of tune's refit and of run's trainings
+    o.search.refit_data_parallel = &world();
+    o.comparison.data_parallel = &world();
+  }
+  // The comparison's trainings are rank 0's alone (its results are the ones written), unless the
+  // ranks share them (--data-parallel); the other ranks stop after the search they share.
+  o.train_comparison = writes_results() || s.data_parallel;
   o.cancel = &cancel_flag();  // Ctrl-C
   return o;
 }
@@ -141,9 +144,10 @@ CsvOptions csv_options(const Settings& s) {
 namespace {
 
 // train --data-parallel --lr RATE under mpirun: each rank reads only its shard of the file (the
-// search of --lr auto needs every train row on each rank; there every rank reads the whole file).
-bool reads_in_shards(const Settings& s, const std::optional<std::string>& csv_text) {
-  return s.data_parallel && world().size() > 1 && s.lr != "auto" && !csv_text;
+// search of --lr auto, tune's and run's need every train row on each rank; there every rank reads
+// the whole file). Only train reads --lr: another command may hold one from an experiment file.
+bool reads_in_shards(const Settings& s, std::string_view command, const std::optional<std::string>& csv_text) {
+  return command == "train" && s.data_parallel && world().size() > 1 && s.lr != "auto" && !csv_text;
 }
 
 // load_data, its errors reworded with the flags the user wrote.
@@ -173,11 +177,12 @@ Dataset load_with_flag_names(const DataOptions& options, const Settings& s) {
 
 }  // namespace
 
-Dataset load_dataset(const Settings& s, const std::string& path, const std::optional<std::string>& csv_text) {
+Dataset load_dataset(const Settings& s, std::string_view command, const std::string& path,
+                     const std::optional<std::string>& csv_text) {
   DataOptions options = data_options(s);
   options.path = path;
   options.csv_text = csv_text;
-  if (reads_in_shards(s, csv_text)) {
+  if (reads_in_shards(s, command, csv_text)) {
     // A rank that failed before (flags, the output folder) ends every rank here; after, the read's
     // collectives agree each failure, so every rank throws the same one (rank 0 says it).
     meet_ranks_ready();

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "console.hpp"
@@ -27,8 +28,9 @@ ExperimentOptions experiment_options(const Settings& settings, ExperimentCallbac
 
 CsvOptions csv_options(const Settings& settings);
 // Reads `path` (or parses `csv_text` when given, naming it `source`) and prepares it; the data's
-// errors reworded with the flags the user wrote (--test-size, --positive).
-Dataset load_dataset(const Settings& settings, const std::string& path,
+// errors reworded with the flags the user wrote (--test-size, --positive). `command` decides
+// whether each rank reads only its shard (train --data-parallel --lr RATE under mpirun).
+Dataset load_dataset(const Settings& settings, std::string_view command, const std::string& path,
                      const std::optional<std::string>& csv_text = {});
 
 // The data's summary (its first line; the whole with --verbose) and its task ("Task: quality: 7 distinct integer

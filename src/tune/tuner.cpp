@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <utility>
+#include <variant>
 
 #include <fmt/format.h>
 
@@ -181,6 +182,14 @@ void Tuner::check() const {
     }
   }
   check_loss_output(loss_, prototype_.output_activation());
+  // Said before the search rather than after it, when the refit's data-parallel fit would refuse.
+  const bool shared_refit =
+      options_.refit && options_.refit_data_parallel != nullptr && options_.refit_data_parallel->size() > 1;
+  for (const LayerSpec& layer : prototype_.layers())
+    if (shared_refit && std::holds_alternative<Dropout>(layer))
+      throw UsageError(
+          "tuner: refit_data_parallel does not support Dropout layers yet (each rank would draw other masks than "
+          "one process); refit without dropout, or set refit_data_parallel to null");
 }
 
 const Sequential& Tuner::model() const {
@@ -248,8 +257,13 @@ void refit_pick(TuningResult& result, std::optional<Sequential>& model, const Se
   fit_options.seed = o.seed;
   fit_options.metrics = o.metrics;
   fit_options.cancel = o.cancel;
+  fit_options.data_parallel = o.refit_data_parallel;
   fit(fresh, *fresh_optimizer, loss, o.x_val != nullptr ? x_all : x, o.x_val != nullptr ? y_all : y, fit_options);
-  if (cancelled(o.cancel)) {
+  // Data-parallel, fit stopped every rank at the same step when any was cancelled: every rank
+  // must then drop the refit alike, though its own flag may be down.
+  const bool stopped =
+      o.refit_data_parallel != nullptr ? on_any_rank(*o.refit_data_parallel, cancelled(o.cancel)) : cancelled(o.cancel);
+  if (stopped) {
     result.cancelled = true;  // the half-trained refit is dropped; the candidate's weights stay
   } else {
     model = std::move(fresh);

@@ -76,6 +76,8 @@ TEST(FlagsGuide, EachRefusalNamesTheCommandsThatTakeTheFlagAndWhyNotThisOne) {
       {"predict m.safetensors data.csv --threads 2",
        {"--threads is a train/tune/run/demo flag; predict scores one model"}},
       {"evaluate m.safetensors data.csv --threads 2", {"--threads", "evaluate scores one model"}},
+      {"find data.csv" + kData + " --data-parallel",
+       {"--data-parallel is a train/tune/run/demo flag; find's range test runs whole on every rank"}},
       // Flags whose effect depends on another flag's value.
       {"train data.csv" + small_flags({{"--rule", "valley"}}),
        {"--rule is for train --lr auto; train --lr 0.01", "no range test"}},
@@ -86,6 +88,8 @@ TEST(FlagsGuide, EachRefusalNamesTheCommandsThatTakeTheFlagAndWhyNotThisOne) {
       {"run data.csv" + kData + " --recipe --candidates 3",
        {"--candidates is for the search; run --pick finder (or --recipe)"}},
       {"train data.csv" + small_flags({{"--patience", "3"}}), {"--patience sets early stopping, which is off here"}},
+      {"tune data.csv" + kData + " --data-parallel",
+       {"--data-parallel makes tune's refit data-parallel", "add --refit, or drop --data-parallel"}},
       {"tune data.csv" + kData + " --finder-points 20",
        {"--finder-points applies to tune's range test with --schedule step"}},
       {"train data.csv" + small_flags({{"--optimizer", "adam"}, {"--momentum", "0.9"}}),

@@ -51,9 +51,10 @@ struct ComparisonOptions {
   // Worker threads for the 2 x repeats trainings (at most that many); 0 or 1: one after another on
   // the calling thread (the only way a progress display can redraw one bar).
   int threads = 0;
-  // train_and_evaluate's training data-parallel over these ranks (train/data_parallel.hpp; every
-  // rank calls it alike); nullptr: in this process. run_experiment refuses it (its trainings run
-  // side by side and may be skipped on cancel, which would split the ranks).
+  // Each training data-parallel over these ranks (train/data_parallel.hpp; every rank calls
+  // train_and_evaluate or run_experiment alike); nullptr: in this process. With more than one rank
+  // run_experiment trains its 2 x repeats trainings one after another (threads is not read for
+  // them) and agrees a cancel over the ranks before each, so no rank skips one the others start.
   const Communicator* data_parallel = nullptr;
 };
 

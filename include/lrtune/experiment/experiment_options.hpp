@@ -35,6 +35,8 @@ struct ExperimentOptions {
   // false: run_experiment returns once the rates are chosen (after on_rates_chosen), with the
   // comparison's trainings not run (the sides' runs empty). For a process whose results are not
   // reported: under mpirun, the ranks other than 0 share the search and then have nothing to train.
+  // With comparison.data_parallel over several ranks every rank must leave it true: each takes part
+  // in every training.
   bool train_comparison = true;
 };
 

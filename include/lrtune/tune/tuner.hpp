@@ -80,8 +80,8 @@ struct TunerOptions {
   // (unit i of the order they were created in: rank i % size), the records are gathered, and every
   // rank takes the same decisions, so the result is the single-process one bit for bit. A rank
   // builds only its own units' models and optimizers (the others' are records), so its memory is
-  // ceil(units / size) trainings (search_memory's `ranks`); the range test and the refit run on
-  // every rank.
+  // ceil(units / size) trainings (search_memory's `ranks`); the range test runs on every rank, and
+  // so does the refit (whole, or shared: refit_data_parallel).
   const Communicator* communicator = nullptr;
   std::vector<std::string> metrics = {"accuracy"};
 
@@ -91,6 +91,13 @@ struct TunerOptions {
   // given X, y (the validation split is undone), or X, y followed by x_val, y_val; batch order
   // from seed, as fit(seed). Skipped (result.refit false) when cancelled or no epoch was finite.
   bool refit = false;
+  // The ranks that train the refit together, data-parallel (train/data_parallel.hpp: each takes its
+  // contiguous shard of every batch; every rank holds every row), each running the same search
+  // with the same options (not owned; may be `communicator` itself). The refit then equals one
+  // process's up to float summation order (not bit for bit); with one rank it is the usual refit.
+  // Its model may have no Dropout layer. null: each process trains the whole refit alone (every
+  // rank of `communicator` repeats it).
+  const Communicator* refit_data_parallel = nullptr;
 
   // Progress (tuner_callback.hpp): called in order, not owned; they must outlive run(). The range
   // test's own callbacks, if any, are range_test.callbacks.
