@@ -6,6 +6,7 @@
 #include <string>
 
 #include "activation_kernels.hpp"
+#include "dense_product.hpp"
 #include "gemm.hpp"
 #include "lrtune/core/error.hpp"
 #include "weight_gradient.hpp"
@@ -27,16 +28,12 @@ Dropout::Dropout(double rate) : rate(rate) {
 template <typename T>
 void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& W,
                    const Eigen::Ref<const MatrixT<T>>& b, Activation activation, Eigen::Ref<MatrixT<T>> Z,
-                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* scratch) {
-  // Z = b (broadcast), then Z += X W: the bias rides in the GEMM's accumulation (Eigen zeroes
-  // the destination of a plain product anyway), so no separate bias pass is needed.
+                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* /*scratch*/) {
+  // Z = b (broadcast), then Z += X W by the engine's kernel (dense_product.hpp), the bias each
+  // chain's start: no packing of W per call, and a row's result independent of the batch size.
   Z.rowwise() = b.row(0);
-  if (scratch != nullptr && Z.rows() > 1 && Z.cols() > 1)
-    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::RowMajor>(Z.rows(), Z.cols(), X.cols(), X.data(),
-                                                                 X.outerStride(), W.data(), W.outerStride(), Z.data(),
-                                                                 Z.outerStride(), *scratch);
-  else
-    Z.noalias() += X * W;
+  detail::dense_product<T>(Z.rows(), X.cols(), Z.cols(), X.data(), X.outerStride(), W.data(), W.outerStride(), Z.data(),
+                           Z.outerStride());
   // A = f(Z), one pass (A may be Z)
   detail::activate<T>(activation, Z, A);
 }
