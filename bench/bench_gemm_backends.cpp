@@ -26,6 +26,7 @@
 
 #include "../src/nn/dense_product.hpp"
 #include "../src/nn/gemm.hpp"
+#include "../src/nn/input_gradient.hpp"
 #include "../src/nn/weight_gradient.hpp"
 #include "lrtune/core/types.hpp"
 
@@ -132,7 +133,12 @@ void eigen_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
 // The engine's path now: the forward Z = b + X W and the weight gradient by its own kernels
 // (dense_product.hpp, weight_gradient.hpp), the input gradient by Eigen.
 void engine_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
-  if (p.kind == Kind::input_gradient) return eigen_product(p, o, scratch);
+  if (p.kind == Kind::input_gradient) {
+    if (o.dZ.cols() == 1) return eigen_product(p, o, scratch);  // an outer product, as layers.cpp
+    lrtune::detail::input_gradient<float>(o.dX.rows(), o.dX.cols(), o.dZ.cols(), o.dZ.data(), o.dZ.outerStride(),
+                                          o.W.data(), o.W.outerStride(), o.dX.data(), o.dX.outerStride(), scratch);
+    return;
+  }
   if (p.kind == Kind::forward) {
     o.Z.rowwise() = o.b.row(0);
     lrtune::detail::dense_product<float>(o.Z.rows(), o.X.cols(), o.Z.cols(), o.X.data(), o.X.outerStride(),
@@ -227,8 +233,7 @@ void register_products(const Model& model, const std::vector<Product>& products,
                                      benchmark::ClobberMemory();
                                    }
                                  });
-    if (p.kind != Kind::input_gradient)
-      benchmark::RegisterBenchmark(("kernel/" + group + "/" + product_name(model, p)).c_str(),
+    benchmark::RegisterBenchmark(("kernel/" + group + "/" + product_name(model, p)).c_str(),
                                    [p](benchmark::State& state) {
                                      Operands o(p);
                                      lrtune::Vector scratch;
