@@ -141,8 +141,8 @@ void engine_product(const Product& p, Operands& o, lrtune::Vector& scratch) {
   }
   if (p.kind == Kind::forward) {
     o.Z.rowwise() = o.b.row(0);
-    lrtune::detail::dense_product<float>(o.Z.rows(), o.X.cols(), o.Z.cols(), o.X.data(), o.X.outerStride(),
-                                         o.W.data(), o.W.outerStride(), o.Z.data(), o.Z.outerStride());
+    lrtune::detail::dense_product<float>(o.Z.rows(), o.X.cols(), o.Z.cols(), o.X.data(), o.X.outerStride(), o.W.data(),
+                                         o.W.outerStride(), o.Z.data(), o.Z.outerStride());
     return;
   }
   lrtune::detail::weight_gradient<float>(o.X.rows(), o.X.cols(), o.dZ.cols(), o.X.data(), o.X.outerStride(),
@@ -234,14 +234,14 @@ void register_products(const Model& model, const std::vector<Product>& products,
                                    }
                                  });
     benchmark::RegisterBenchmark(("kernel/" + group + "/" + product_name(model, p)).c_str(),
-                                   [p](benchmark::State& state) {
-                                     Operands o(p);
-                                     lrtune::Vector scratch;
-                                     for (auto _ : state) {
-                                       engine_product(p, o, scratch);
-                                       benchmark::ClobberMemory();
-                                     }
-                                   });
+                                 [p](benchmark::State& state) {
+                                   Operands o(p);
+                                   lrtune::Vector scratch;
+                                   for (auto _ : state) {
+                                     engine_product(p, o, scratch);
+                                     benchmark::ClobberMemory();
+                                   }
+                                 });
     benchmark::RegisterBenchmark(("blas/" + group + "/" + product_name(model, p)).c_str(),
                                  [p](benchmark::State& state) {
                                    Operands o(p);

@@ -47,7 +47,8 @@ void one_unit(Index batch, Index in, const T* X, Index x_stride, const T* w, T* 
   }
   for (; r < batch; ++r) {
     P acc = ei::pset1<P>(T(0));
-    for (Index p = 0; p < full; p += kSize) acc = ei::pmadd(ei::ploadu<P>(X + r * x_stride + p), ei::ploadu<P>(w + p), acc);
+    for (Index p = 0; p < full; p += kSize)
+      acc = ei::pmadd(ei::ploadu<P>(X + r * x_stride + p), ei::ploadu<P>(w + p), acc);
     finish(r, acc);
   }
 }
@@ -60,7 +61,8 @@ void dense_product(Index batch, Index in, Index out, const T* X, Index x_stride,
   namespace tp = tile_product;
   if (batch == 0 || in == 0 || out == 0) return;  // Z += nothing
   if (out == 1 && w_stride == 1) return one_unit<T>(batch, in, X, x_stride, W, Z, z_stride);
-  tp::product<tp::Layout::kRowMajor, tp::Start::kDestination, T>(batch, out, in, {X, x_stride, W, w_stride, Z, z_stride});
+  tp::product<tp::Layout::kRowMajor, tp::Start::kDestination, T>(batch, out, in,
+                                                                 {X, x_stride, W, w_stride, Z, z_stride});
 }
 
 template void dense_product<float>(Index, Index, Index, const float*, Index, const float*, Index, float*, Index);

@@ -22,9 +22,10 @@ void input_gradient(Index batch, Index in, Index out, const T* dZ, Index dz_stri
     return;
   }
   if (transposes.size() < (in + out) * batch) transposes.resize((in + out) * batch);
-  T* const dZt = transposes.data();            // (out, batch)
+  T* const dZt = transposes.data();                // (out, batch)
   T* const dXt = transposes.data() + out * batch;  // (in, batch)
-  Eigen::Map<RowMajor>(dZt, out, batch) = Eigen::Map<const RowMajor, 0, Strided>(dZ, batch, out, Strided(dz_stride)).transpose();
+  Eigen::Map<RowMajor>(dZt, out, batch) =
+      Eigen::Map<const RowMajor, 0, Strided>(dZ, batch, out, Strided(dz_stride)).transpose();
   tp::product<tp::Layout::kRowMajor, tp::Start::kZero, T>(in, batch, out, {W, w_stride, dZt, batch, dXt, batch});
   dX_map = Eigen::Map<const RowMajor>(dXt, in, batch).transpose();
 }

@@ -55,7 +55,9 @@ template <typename T>
 struct Case {
   MatrixT<T> X, W, b, Z;
   Case(const Shape& s, std::mt19937_64& rng)
-      : X(random_matrix<T>(s.batch, s.in, rng)), W(random_matrix<T>(s.in, s.out, rng)), b(random_matrix<T>(1, s.out, rng)) {
+      : X(random_matrix<T>(s.batch, s.in, rng)),
+        W(random_matrix<T>(s.in, s.out, rng)),
+        b(random_matrix<T>(1, s.out, rng)) {
     Z = b.replicate(s.batch, 1);
     lrtune::detail::dense_product<T>(s.batch, s.in, s.out, X.data(), X.cols(), W.data(), W.cols(), Z.data(), Z.cols());
   }
@@ -74,7 +76,8 @@ void expect_within_rounding_bound(const MatrixT<T>& X, const MatrixT<T>& W, cons
   for (Index i = 0; i < exact.rows(); ++i)
     for (Index j = 0; j < exact.cols(); ++j) {
       const double bound = 2.0 * static_cast<double>(X.cols()) * eps * scale(i, j) + std::numeric_limits<T>::min();
-      ASSERT_LE(std::abs(static_cast<double>(Z(i, j)) - exact(i, j)), bound) << where << " at (" << i << ", " << j << ")";
+      ASSERT_LE(std::abs(static_cast<double>(Z(i, j)) - exact(i, j)), bound)
+          << where << " at (" << i << ", " << j << ")";
     }
 }
 

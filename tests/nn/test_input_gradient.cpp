@@ -76,7 +76,8 @@ void expect_within_rounding_bound(const MatrixT<T>& dZ, const MatrixT<T>& W, con
   for (Index r = 0; r < exact.rows(); ++r)
     for (Index i = 0; i < exact.cols(); ++i) {
       const double bound = 2.0 * static_cast<double>(dZ.cols()) * eps * scale(r, i) + std::numeric_limits<T>::min();
-      ASSERT_LE(std::abs(static_cast<double>(dX(r, i)) - exact(r, i)), bound) << where << " at (" << r << ", " << i << ")";
+      ASSERT_LE(std::abs(static_cast<double>(dX(r, i)) - exact(r, i)), bound)
+          << where << " at (" << r << ", " << i << ")";
     }
 }
 
