@@ -41,14 +41,14 @@ void one_unit(Index batch, Index in, const T* X, Index x_stride, const T* w, T* 
       const P w_packet = ei::ploadu<P>(w + p);
 #pragma GCC unroll 8
       for (int q = 0; q < kDotRows; ++q)
-        acc[q] = ei::pmadd(ei::ploadu<P>(X + (r + q) * x_stride + p), w_packet, acc[q]);
+        acc[q] = tp::packet_multiply_add(ei::ploadu<P>(X + (r + q) * x_stride + p), w_packet, acc[q]);
     }
     for (int q = 0; q < kDotRows; ++q) finish(r + q, acc[q]);
   }
   for (; r < batch; ++r) {
     P acc = ei::pset1<P>(T(0));
     for (Index p = 0; p < full; p += kSize)
-      acc = ei::pmadd(ei::ploadu<P>(X + r * x_stride + p), ei::ploadu<P>(w + p), acc);
+      acc = tp::packet_multiply_add(ei::ploadu<P>(X + r * x_stride + p), ei::ploadu<P>(w + p), acc);
     finish(r, acc);
   }
 }

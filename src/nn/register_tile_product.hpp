@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 
 #include <Eigen/Core>
 
@@ -76,14 +77,27 @@ constexpr int kTileRows = tile_rows(ColumnPackets);
 // reloaded exactly, so the blocks do not change the result.
 constexpr Index kDepthBlock = 64;
 
-// The packets' multiply-add for one element: fused exactly where pmadd is.
+// One multiply-add per element, fused exactly where the hardware has FMA: std::fma there (as
+// Eigen's vector pmadd is fused there), else a * b + c, which nothing can then contract. Not a
+// * b + c on FMA hardware: GCC (-ffp-contract=fast) fuses it in some loops and not in others, and
+// with -DEIGEN_DONT_VECTORIZE (Eigen's scalar pmadd is a * b + c) a row's result then depended on
+// the tile that computed it.
 template <typename T>
 T multiply_add(T a, T b, T c) {
-#ifdef EIGEN_VECTORIZE_FMA
+#if defined(EIGEN_VECTORIZE_FMA) || defined(__FMA__) || defined(__ARM_FEATURE_FMA)
   return std::fma(a, b, c);
 #else
   return a * b + c;
 #endif
+}
+
+// The same for a packet: Eigen's pmadd on vector packets, multiply_add where the packet is T.
+template <typename P>
+P packet_multiply_add(const P& a, const P& b, const P& c) {
+  if constexpr (std::is_floating_point_v<P>)
+    return multiply_add(a, b, c);
+  else
+    return ei::pmadd(a, b, c);
 }
 
 template <Layout L, typename T>
@@ -137,7 +151,7 @@ void tile(const Operands<T>& o, Index i, Index j, Index p0, Index p1, std::uint3
     for (int r = 0; r < Rows; ++r) {
       const P a = ei::pset1<P>(a_first[r * row_step]);
 #pragma GCC unroll 16
-      for (int c = 0; c < ColumnPackets; ++c) acc[r][c] = ei::pmadd(a, b[c], acc[r][c]);
+      for (int c = 0; c < ColumnPackets; ++c) acc[r][c] = packet_multiply_add(a, b[c], acc[r][c]);
     }
   }
 #pragma GCC unroll 16
