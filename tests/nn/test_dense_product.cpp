@@ -30,6 +30,11 @@ MatrixT<T> random_matrix(Index rows, Index cols, std::mt19937_64& rng) {
   return m;
 }
 
+template <typename T>
+MatrixD to_double(const MatrixT<T>& m) {
+  return m.template cast<double>();
+}
+
 struct Shape {
   Index batch, in, out;
 };
@@ -69,7 +74,7 @@ struct Case {
 template <typename T>
 void expect_within_rounding_bound(const MatrixT<T>& X, const MatrixT<T>& W, const MatrixT<T>& b, const MatrixT<T>& Z,
                                   const std::string& where) {
-  const MatrixD Xd = X.template cast<double>(), Wd = W.template cast<double>(), bd = b.template cast<double>();
+  const MatrixD Xd = to_double(X), Wd = to_double(W), bd = to_double(b);
   const MatrixD exact = (Xd * Wd).rowwise() + bd.row(0);
   const MatrixD scale = (Xd.cwiseAbs() * Wd.cwiseAbs()).rowwise() + bd.cwiseAbs().row(0);
   const double eps = std::numeric_limits<T>::epsilon();

@@ -31,6 +31,11 @@ MatrixT<T> random_matrix(Index rows, Index cols, std::mt19937_64& rng) {
   return m;
 }
 
+template <typename T>
+MatrixD to_double(const MatrixT<T>& m) {
+  return m.template cast<double>();
+}
+
 struct Shape {
   Index batch, in, out;
 };
@@ -69,7 +74,7 @@ struct Case {
 template <typename T>
 void expect_within_rounding_bound(const MatrixT<T>& dZ, const MatrixT<T>& W, const MatrixT<T>& dX,
                                   const std::string& where) {
-  const MatrixD dZd = dZ.template cast<double>(), Wd = W.template cast<double>();
+  const MatrixD dZd = to_double(dZ), Wd = to_double(W);
   const MatrixD exact = dZd * Wd.transpose();
   const MatrixD scale = dZd.cwiseAbs() * Wd.cwiseAbs().transpose();
   const double eps = std::numeric_limits<T>::epsilon();
