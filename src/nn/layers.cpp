@@ -6,7 +6,8 @@
 #include <string>
 
 #include "activation_kernels.hpp"
-#include "gemm.hpp"
+#include "dense_product.hpp"
+#include "input_gradient.hpp"
 #include "lrtune/core/error.hpp"
 #include "weight_gradient.hpp"
 
@@ -27,16 +28,12 @@ Dropout::Dropout(double rate) : rate(rate) {
 template <typename T>
 void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& W,
                    const Eigen::Ref<const MatrixT<T>>& b, Activation activation, Eigen::Ref<MatrixT<T>> Z,
-                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* scratch) {
-  // Z = b (broadcast), then Z += X W: the bias rides in the GEMM's accumulation (Eigen zeroes
-  // the destination of a plain product anyway), so no separate bias pass is needed.
+                   Eigen::Ref<MatrixT<T>> A, VectorT<T>* /*scratch*/) {
+  // Z = b (broadcast), then Z += X W by the engine's kernel (dense_product.hpp), the bias each
+  // chain's start: no packing of W per call, and a row's result independent of the batch size.
   Z.rowwise() = b.row(0);
-  if (scratch != nullptr && Z.rows() > 1 && Z.cols() > 1)
-    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::RowMajor>(Z.rows(), Z.cols(), X.cols(), X.data(),
-                                                                 X.outerStride(), W.data(), W.outerStride(), Z.data(),
-                                                                 Z.outerStride(), *scratch);
-  else
-    Z.noalias() += X * W;
+  detail::dense_product<T>(Z.rows(), X.cols(), Z.cols(), X.data(), X.outerStride(), W.data(), W.outerStride(), Z.data(),
+                           Z.outerStride());
   // A = f(Z), one pass (A may be Z)
   detail::activate<T>(activation, Z, A);
 }
@@ -55,19 +52,17 @@ void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<cons
 template <typename T>
 void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Ref<const MatrixT<T>>& dZ,
                           Eigen::Ref<MatrixT<T>> dX, VectorT<T>* scratch) {
-  if (scratch != nullptr && dZ.cols() > 1 && dX.rows() > 1 && dX.cols() > 1) {
-    // dX = dZ W^T
-    dX.setZero();
-    detail::gemm_accumulate<T, Eigen::RowMajor, Eigen::ColMajor>(dX.rows(), dX.cols(), dZ.cols(), dZ.data(),
-                                                                 dZ.outerStride(), W.data(), W.outerStride(), dX.data(),
-                                                                 dX.outerStride(), *scratch);
-  } else if (dZ.cols() == 1) {
-    // dX = dZ w^T (an outer product when the layer has one unit)
+  if (dZ.cols() == 1) {
+    // dX = dZ w^T (an outer product when the layer has one unit: one rounding per element)
     dX.noalias() = dZ.col(0) * W.col(0).transpose();
-  } else {
-    // dX = dZ W^T
-    dX.noalias() = dZ * W.transpose();
+    return;
   }
+  // dX = dZ W^T by the engine's kernel (input_gradient.hpp): W read in place instead of packed on
+  // every call, and a row's result independent of the other rows in the batch. Without a scratch
+  // vector the transposes take a local one, so both calls give the same bits.
+  VectorT<T> local;
+  detail::input_gradient<T>(dX.rows(), dX.cols(), dZ.cols(), dZ.data(), dZ.outerStride(), W.data(), W.outerStride(),
+                            dX.data(), dX.outerStride(), scratch != nullptr ? *scratch : local);
 }
 
 template <typename T>

@@ -62,9 +62,10 @@ INSTANTIATE_TEST_SUITE_P(AllActivations, DenseGradient,
                                            Activation::softmax),
                          [](const auto& info) { return std::string(lrtune::activation_name(info.param)); });
 
-TEST(Dense, ScratchGemmPathAgreesWithEigenProducts) {
-  // Two paths that must agree: Eigen's products vs the GEMM driven with caller-kept packing space.
-  // (dW takes the weight-gradient kernel on both: tests/nn/test_weight_gradient.cpp checks it.)
+TEST(Dense, WithOrWithoutScratchSpaceTheSameBits) {
+  // Two calls that must agree: with and without caller-kept scratch space. (The products run on
+  // the engine's kernels on both: tests/nn/test_{dense_product,weight_gradient,input_gradient}.cpp
+  // check them.)
   std::mt19937_64 rng(17);
   for (const lrtune::Index n : {32, 18, 1}) {
     const MatrixD X = lrtune::testing::random_matrix(n, 40, rng);
@@ -84,8 +85,9 @@ TEST(Dense, ScratchGemmPathAgreesWithEigenProducts) {
     EXPECT_TRUE(Z2.isApprox(Z1, 1e-13)) << n;
     EXPECT_TRUE(dW2.isApprox(dW1, 1e-13)) << n;
     EXPECT_TRUE(dX2.isApprox(dX1, 1e-13)) << n;
-    // A one-row batch runs Eigen's own matrix-vector products, which need no packing space.
-    if (n > 1) EXPECT_GT(scratch.size(), 0) << n;
+    EXPECT_TRUE((Z2.array() == Z1.array()).all() && (dX2.array() == dX1.array()).all()) << n;
+    // The input gradient's transposes of dZ and dX lived in the caller's scratch.
+    EXPECT_GE(scratch.size(), n * (40 + 300)) << n;
   }
 }
 

@@ -42,9 +42,11 @@ using LayerSpec = std::variant<Dense, Dropout>;
 using DropoutGenerator = std::mt19937_64;
 
 // ---- kernels ----
-// The products take an optional `scratch` vector: when given, GEMM packing space lives there (grown
-// on first use, never shrunk), so repeated calls allocate nothing; when nullptr, Eigen allocates
-// what it needs per call (above 128 KiB of packing space it uses the heap).
+// The products take an optional `scratch` vector: when given, the input gradient's transposes of
+// dZ and dX live there (grown on first use, never shrunk), so repeated calls allocate nothing;
+// when nullptr, they are allocated per call. The results are the same bits either way. The
+// products run on the engine's own kernels (src/nn/dense_product.hpp, weight_gradient.hpp,
+// input_gradient.hpp), each element computed the same way whatever the batch's other rows.
 
 // Z = X W + b (overwritten), then A = f(Z) in the same pass over each row (A may be Z).
 // X (batch, in), W (in, out), b (1, out), Z and A (batch, out).
@@ -60,7 +62,8 @@ void dense_forward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const
 template <typename T>
 void dense_backward(const Eigen::Ref<const MatrixT<T>>& X, const Eigen::Ref<const MatrixT<T>>& dZ,
                     Eigen::Ref<MatrixT<T>> dW, Eigen::Ref<MatrixT<T>> db, VectorT<T>* scratch = nullptr);
-// Overwrites dX (batch, in) = dZ W^T (skipped by the model for its first layer).
+// Overwrites dX (batch, in) = dZ W^T (skipped by the model for its first layer). Uses `scratch`
+// for (in + out) * batch elements.
 template <typename T>
 void dense_input_gradient(const Eigen::Ref<const MatrixT<T>>& W, const Eigen::Ref<const MatrixT<T>>& dZ,
                           Eigen::Ref<MatrixT<T>> dX, VectorT<T>* scratch = nullptr);

@@ -148,7 +148,7 @@ class BasicSequential {
   VectorT<T> grad_a_, grad_b_;      // (capacity_, widest layer): backward ping-pong
   VectorT<T> dlogits_;              // (capacity_, outputs): forward_backward's loss gradient
   VectorT<T> y_batch_;              // (capacity_, outputs): gathered targets of forward_backward(rows)
-  VectorT<T> gemm_scratch_;         // GEMM packing space, grown once (see layers.hpp)
+  VectorT<T> gemm_scratch_;         // the input gradient's transposes, grown once (see layers.hpp)
   std::ptrdiff_t first_dense_ = 0;  // backward computes no dX below it
   Index capacity_ = 0;              // rows the workspaces hold
   Index batch_ = 0;                 // rows of the last forward (0: none yet)
