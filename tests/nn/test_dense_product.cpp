@@ -15,33 +15,16 @@
 
 #include "../../src/nn/dense_product.hpp"
 #include "lrtune/core/types.hpp"
+#include "support/kernel_operands.hpp"
 
 namespace {
 
 using lrtune::Index;
 using lrtune::MatrixD;
 using lrtune::MatrixT;
-
-template <typename T>
-MatrixT<T> random_matrix(Index rows, Index cols, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  MatrixT<T> m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<T>(uniform(rng));
-  return m;
-}
-
-template <typename T>
-MatrixD to_double(const MatrixT<T>& m) {
-  return m.template cast<double>();
-}
-
-struct Shape {
-  Index batch, in, out;
-};
-
-std::string name(const Shape& s) {
-  return std::to_string(s.batch) + "x" + std::to_string(s.in) + "x" + std::to_string(s.out);
-}
+using lrtune::testing::random_matrix;
+using lrtune::testing::Shape;
+using lrtune::testing::to_double;
 
 std::vector<Shape> shapes() {
   std::vector<Shape> all;

@@ -13,25 +13,16 @@
 
 #include "../../src/nn/weight_gradient.hpp"
 #include "lrtune/core/types.hpp"
+#include "support/kernel_operands.hpp"
 
 namespace {
 
 using lrtune::Index;
 using lrtune::MatrixD;
 using lrtune::MatrixT;
-
-template <typename T>
-MatrixT<T> random_matrix(Index rows, Index cols, std::mt19937_64& rng) {
-  std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-  MatrixT<T> m(rows, cols);
-  for (Index i = 0; i < m.size(); ++i) m.data()[i] = static_cast<T>(uniform(rng));
-  return m;
-}
-
-template <typename T>
-MatrixD to_double(const MatrixT<T>& m) {
-  return m.template cast<double>();
-}
+using lrtune::testing::random_matrix;
+using lrtune::testing::Shape;
+using lrtune::testing::to_double;
 
 template <typename T>
 MatrixT<T> kernel_product(const MatrixT<T>& X, const MatrixT<T>& dZ) {
@@ -39,14 +30,6 @@ MatrixT<T> kernel_product(const MatrixT<T>& X, const MatrixT<T>& dZ) {
   lrtune::detail::weight_gradient<T>(X.rows(), X.cols(), dZ.cols(), X.data(), X.cols(), dZ.data(), dZ.cols(), dW.data(),
                                      dW.cols());
   return dW;
-}
-
-struct Shape {
-  Index batch, in, out;
-};
-
-std::string name(const Shape& s) {
-  return std::to_string(s.batch) + "x" + std::to_string(s.in) + "x" + std::to_string(s.out);
 }
 
 std::vector<Shape> shapes() {
