@@ -17,8 +17,10 @@ import sys
 
 GROUPS = [
     ("kernel (interrupts, page faults, scheduling)", r"\[k\]"),
-    ("GEMM (Eigen gebp kernel, packing, blocking)", r"gebp|gemm|gemv|general_matrix|pack_lhs|pack_rhs|"
-     r"BlockingSizes|triangular|GeneralProduct|product_evaluator"),
+    ("matrix products (the engine's kernels: tile_product, dense_product, input_gradient, weight_gradient; "
+     "Eigen's gebp, packing, blocking)",
+     r"tile_product|dense_product|input_gradient|weight_gradient|gebp|gemm|gemv|general_matrix|pack_lhs|"
+     r"pack_rhs|BlockingSizes|triangular|GeneralProduct|product_evaluator"),
     ("optimizer (Adam)", r"adam|Optimizer::|momentum|rmsprop|adagrad|pow"),
     ("activations and bias (ReLU and its gradient, bias add, bias gradient)",
      r"activat|relu|dense_forward|dense_backward|dense_input_gradient|bias|dropout"),
