@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lrtune/experiment/experiment.hpp"
+#include "support/synthetic.hpp"
 #include "support/thread_ranks.hpp"
 
 namespace {
@@ -25,21 +26,9 @@ using lrtune::ExperimentResult;
 // As tests/train/test_data_parallel.cpp: a few float roundings per step apart, far below this.
 constexpr double kRelativeTolerance = 1e-5;
 
-// 300 rows: label "yes" when x1 + x2 > 0 (with some noise), x3 noise.
-std::string small_csv() {
-  std::mt19937 random(7);
-  std::normal_distribution<double> normal;
-  std::string csv = "x1,x2,x3,label\n";
-  for (int i = 0; i < 300; ++i) {
-    const double x1 = normal(random), x2 = normal(random), x3 = normal(random);
-    csv += fmt::format("{:.4f},{:.4f},{:.4f},{}\n", x1, x2, x3, x1 + x2 + 0.3 * normal(random) > 0 ? "yes" : "no");
-  }
-  return csv;
-}
-
 lrtune::ExperimentOptions small_options() {
   lrtune::ExperimentOptions o;
-  o.data = {.path = "small.csv", .csv_text = small_csv(), .target = "label", .positive = "yes"};
+  o.data = {.path = "small.csv", .csv_text = lrtune::testing::small_binary_csv(), .target = "label", .positive = "yes"};
   o.model.layers = {8};
   o.range_test = {.schedule = lrtune::CurveMode::per_step, .points = 30};
   o.search.candidates = 3;

@@ -3,6 +3,9 @@
 
 #include <cmath>
 #include <random>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "lrtune/core/types.hpp"
 
@@ -39,6 +42,19 @@ inline Dataset xor_data() {
   data.X << 0, 0, 0, 1, 1, 0, 1, 1;
   data.y << 0, 1, 1, 0;
   return data;
+}
+
+// A small CSV for whole-experiment tests, 300 rows: label "yes" when x1 + x2 > 0 (with some
+// noise), x3 noise.
+inline std::string small_binary_csv() {
+  std::mt19937 random(7);
+  std::normal_distribution<double> normal;
+  std::string csv = "x1,x2,x3,label\n";
+  for (int i = 0; i < 300; ++i) {
+    const double x1 = normal(random), x2 = normal(random), x3 = normal(random);
+    csv += fmt::format("{:.4f},{:.4f},{:.4f},{}\n", x1, x2, x3, x1 + x2 + 0.3 * normal(random) > 0 ? "yes" : "no");
+  }
+  return csv;
 }
 
 }  // namespace lrtune::testing
