@@ -16,6 +16,7 @@
 #include "lrtune/data/input_file.hpp"
 
 #include "csv_parser.hpp"
+#include "csv_plan_reading.hpp"
 #include "regular_file.hpp"
 
 namespace lrtune::detail {
@@ -71,11 +72,7 @@ class PartsReader {
       : file_(path, "CSV file"), source_(path.string()), options_(options) {
     const std::uint64_t parts = std::max<std::uint64_t>(1, (file_.size() + part_bytes - 1) / part_bytes);
     plan_ = plan_csv_shards(path, options, static_cast<int>(std::min<std::uint64_t>(parts, 1U << 20)));
-    std::string head_text(plan_.head_bytes, '\0');
-    head_text.resize(file_.read(0, head_text.data(), head_text.size()));
-    CsvOptions head_options = options;
-    head_options.delimiter = plan_.delimiter;
-    head_ = read_csv_head(head_text, head_options, source_);
+    head_ = read_planned_head(file_, plan_, options, source_);
   }
 
   CsvHead& head() { return head_; }
@@ -83,10 +80,9 @@ class PartsReader {
   // One pass over every part with the head's current plan.
   Accumulated pass() const {
     Accumulated all;
-    InputBytes bytes;
     for (const CsvPart& part : plan_.parts) {
       if (part.rows == 0) continue;
-      read_part(part, bytes);
+      const InputBytes bytes = read_planned_part(file_, plan_, part, source_);  // freed before the next part
       add_part(all, read_csv_body(bytes.view(), head_, options_, source_, BodyStart{part.first_line, part.first_row}),
                plan_.rows);
     }
@@ -96,18 +92,6 @@ class PartsReader {
   }
 
  private:
-  // The part's bytes into `bytes`, the previous part's freed first.
-  void read_part(const CsvPart& part, InputBytes& bytes) const {
-    const std::size_t length = part.end - part.begin;
-    bytes = InputBytes{};
-    if (!bytes.reserve(length)) {
-      throw DataError(fmt::format("{}: cannot allocate {} bytes of memory to read bytes {} to {}", source_, length,
-                                  part.begin, part.end));
-    }
-    bytes.extend(file_.read(part.begin, bytes.tail(), length));
-    file_.check_unchanged(plan_.file_size, plan_.modified_ns);  // neither shrunk nor rewritten meanwhile
-  }
-
   RegularFile file_;
   std::string source_;
   const CsvOptions& options_;

@@ -20,6 +20,7 @@
 #include "lrtune/data/input_file.hpp"
 
 #include "csv_parser.hpp"
+#include "csv_plan_reading.hpp"
 #include "regular_file.hpp"
 
 namespace lrtune {
@@ -137,22 +138,12 @@ class PartReader {
   void open() {
     const detail::RegularFile file(path_, "CSV file");
     file.check_unchanged(plan_.file_size, plan_.modified_ns);  // the file rank 0 planned
-    std::string head_text(plan_.head_bytes, '\0');
-    file.read(0, head_text.data(), head_text.size());
-    CsvOptions options = options_;
-    options.delimiter = plan_.delimiter;
-    head_ = detail::read_csv_head(head_text, options, source_);
+    head_ = detail::read_planned_head(file, plan_, options_, source_);
     if (head_.body_offset != plan_.parts.front().begin) {
       throw std::logic_error(fmt::format("{}: the planned data start (byte {}) is not the header's end (byte {})",
                                          source_, plan_.parts.front().begin, head_.body_offset));
     }
-    const std::size_t length = part_.end - part_.begin;
-    if (!bytes_.reserve(length)) {
-      throw DataError(fmt::format("{}: cannot allocate {} bytes of memory to read bytes {} to {}", source_, length,
-                                  part_.begin, part_.end));
-    }
-    bytes_.extend(file.read(part_.begin, bytes_.tail(), length));
-    file.check_unchanged(plan_.file_size, plan_.modified_ns);  // neither shrunk nor rewritten meanwhile
+    bytes_ = detail::read_planned_part(file, plan_, part_, source_);
   }
 
   detail::CsvHead& head() { return head_; }

@@ -60,13 +60,7 @@ void expect_within_rounding_bound(const MatrixT<T>& X, const MatrixT<T>& W, cons
   const MatrixD Xd = to_double(X), Wd = to_double(W), bd = to_double(b);
   const MatrixD exact = (Xd * Wd).rowwise() + bd.row(0);
   const MatrixD scale = (Xd.cwiseAbs() * Wd.cwiseAbs()).rowwise() + bd.cwiseAbs().row(0);
-  const double eps = std::numeric_limits<T>::epsilon();
-  for (Index i = 0; i < exact.rows(); ++i)
-    for (Index j = 0; j < exact.cols(); ++j) {
-      const double bound = 2.0 * static_cast<double>(X.cols()) * eps * scale(i, j) + std::numeric_limits<T>::min();
-      ASSERT_LE(std::abs(static_cast<double>(Z(i, j)) - exact(i, j)), bound)
-          << where << " at (" << i << ", " << j << ")";
-    }
+  lrtune::testing::expect_within_rounding_bound(Z, exact, scale, X.cols(), where);
 }
 
 TEST(DenseProduct, FloatMatchesDoubleProductWithinRoundingOnEveryShape) {

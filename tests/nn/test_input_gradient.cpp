@@ -60,13 +60,7 @@ void expect_within_rounding_bound(const MatrixT<T>& dZ, const MatrixT<T>& W, con
   const MatrixD dZd = to_double(dZ), Wd = to_double(W);
   const MatrixD exact = dZd * Wd.transpose();
   const MatrixD scale = dZd.cwiseAbs() * Wd.cwiseAbs().transpose();
-  const double eps = std::numeric_limits<T>::epsilon();
-  for (Index r = 0; r < exact.rows(); ++r)
-    for (Index i = 0; i < exact.cols(); ++i) {
-      const double bound = 2.0 * static_cast<double>(dZ.cols()) * eps * scale(r, i) + std::numeric_limits<T>::min();
-      ASSERT_LE(std::abs(static_cast<double>(dX(r, i)) - exact(r, i)), bound)
-          << where << " at (" << r << ", " << i << ")";
-    }
+  lrtune::testing::expect_within_rounding_bound(dX, exact, scale, dZ.cols(), where);
 }
 
 TEST(InputGradient, FloatMatchesDoubleProductWithinRoundingOnEveryShape) {

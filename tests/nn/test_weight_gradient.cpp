@@ -51,13 +51,7 @@ void expect_within_rounding_bound(const MatrixT<T>& X, const MatrixT<T>& dZ, con
   const MatrixD Xd = to_double(X), dZd = to_double(dZ);
   const MatrixD exact = Xd.transpose() * dZd;
   const MatrixD scale = Xd.cwiseAbs().transpose() * dZd.cwiseAbs();
-  const double eps = std::numeric_limits<T>::epsilon();
-  for (Index i = 0; i < exact.rows(); ++i)
-    for (Index j = 0; j < exact.cols(); ++j) {
-      const double bound = 2.0 * static_cast<double>(X.rows()) * eps * scale(i, j) + std::numeric_limits<T>::min();
-      ASSERT_LE(std::abs(static_cast<double>(dW(i, j)) - exact(i, j)), bound)
-          << where << " at (" << i << ", " << j << ")";
-    }
+  lrtune::testing::expect_within_rounding_bound(dW, exact, scale, X.rows(), where);
 }
 
 TEST(WeightGradient, FloatMatchesDoubleProductWithinRoundingOnEveryShape) {
