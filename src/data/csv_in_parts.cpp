@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <utility>
 #include <vector>
 
@@ -102,6 +103,11 @@ class PartsReader {
 }  // namespace
 
 bool reads_csv_in_parts(const std::filesystem::path& path, std::uint64_t part_bytes) {
+  // Examined before it is opened: opening a FIFO to look at it would take its writer's data (the
+  // writer meets no reader once it is closed again), and the reader after would wait forever.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error) || std::filesystem::file_size(path, error) <= part_bytes || error)
+    return false;
   try {
     const RegularFile file(path, "CSV file");
     if (!file.regular() || file.size() <= part_bytes) return false;
